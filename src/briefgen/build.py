@@ -1,0 +1,168 @@
+"""The build pipeline, read top to bottom: load, validate, select, cite, render, check budgets, write.
+
+Everything is rendered before anything is written, so a failing build leaves the previous
+outputs untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.cite import cite, resolve_style
+from briefgen.diagnostics import Diagnostics, Location
+from briefgen.errors import ContentError
+from briefgen.markdown import blocks_text
+from briefgen.model import Brief, Document
+from briefgen.render.docx import render_docx
+from briefgen.render.html import render_html
+from briefgen.render.pdf import PdfResult, render_pdf
+from briefgen.select import SelectOptions, select
+from briefgen.style import HouseStyle, load_style
+from briefgen.workspace import default_brief, open_workspace, pick_audiences
+from briefgen.write import atomic_write, sha256, write_manifest
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("pdf", "docx", "html")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build; None means 'as briefgen.yaml says'."""
+
+    brief: str | None = None
+    audiences: tuple[str, ...] = ()
+    all_audiences: bool = False
+    formats: tuple[str, ...] | None = None
+    out_dir: Path | None = None
+    drafts: bool = False
+    strict: bool = False
+
+
+@dataclass
+class Output:
+    """One file the build produced, as the manifest records it."""
+
+    audience: str
+    format: str
+    path: Path
+    data: bytes = field(repr=False)
+    pages: int | None
+    words: int
+    blocks: list[str]
+    warnings: list[str]
+    draft: bool
+
+    def manifest_entry(self, out_dir: Path) -> dict:
+        entry = {
+            "audience": self.audience,
+            "format": self.format,
+            "path": self.path.relative_to(out_dir).as_posix(),
+            "bytes": len(self.data),
+            "sha256": sha256(self.data),
+            "words": self.words,
+            "blocks": self.blocks,
+            "warnings": self.warnings,
+            "draft": self.draft,
+        }
+        if self.pages is not None:
+            entry["pages"] = self.pages
+        return entry
+
+
+@dataclass
+class BuildResult:
+    brief: str
+    out_dir: Path
+    outputs: list[Output]
+    diagnostics: Diagnostics
+    manifest: dict
+
+
+def word_count(doc: Document) -> int:
+    """Words a reader reads in the body (titles and block text; notes and tables excluded)."""
+    text = " ".join(
+        [s.title for s in doc.sections]
+        + [b.title + " " + blocks_text(b.content) for b in doc.blocks]
+        + [blocks_text(doc.bottom_line)]
+    )
+    return len(text.split())
+
+
+def _budget(doc: Document, pdf: PdfResult, brief: Brief, diags: Diagnostics) -> list[str]:
+    limit = doc.audience.max_pages
+    if not limit or pdf.pages <= limit:
+        return []
+    longest = sorted(doc.blocks, key=lambda b: len(blocks_text(b.content).split()), reverse=True)[:3]
+    names = ", ".join(f"{b.id} ({len(blocks_text(b.content).split())} words)" for b in longest)
+    message = (
+        f"the {doc.audience.id} brief runs to {pdf.pages} pages, over its budget of {limit}; "
+        f"shorten the longest blocks ({names}) or raise max_pages"
+    )
+    diags.warning("budget.pages", message, doc.audience.location or Location(brief.path))
+    return [message]
+
+
+def render_audience(doc: Document, brief: Brief, style: HouseStyle, formats: tuple[str, ...],
+                    out_dir: Path, diags: Diagnostics) -> list[Output]:
+    """Every requested format for one audience's document."""
+    pdf = render_pdf(doc, style)
+    warnings = _budget(doc, pdf, brief, diags)
+    for message in pdf.warnings:
+        diags.warning("render.pdf", message, Location(brief.path))
+        warnings.append(message)
+    common = {
+        "audience": doc.audience.id,
+        "words": word_count(doc),
+        "blocks": [b.id for b in doc.blocks],
+        "warnings": warnings,
+        "draft": doc.draft,
+    }
+    stem = f"{brief.id}-{doc.audience.id}"
+    outputs = []
+    for fmt in formats:
+        if fmt == "pdf":
+            data, pages = pdf.data, pdf.pages
+        elif fmt == "docx":
+            data, pages = render_docx(doc, style, pdf.heading_pages if pdf.pages > 4 else None), None
+        else:
+            data, pages = render_html(doc, style).encode("utf-8"), None
+        outputs.append(Output(format=fmt, path=out_dir / f"{stem}.{fmt}", data=data, pages=pages, **common))
+    return outputs
+
+
+def build(root: Path | None, options: BuildOptions,
+          on_output: Callable[[Output], None] | None = None) -> BuildResult:
+    """Build one brief for the chosen audiences and formats; raise ContentError on content problems."""
+    ws, diags = open_workspace(root, options.brief)
+    if diags.has_errors(options.strict):
+        raise ContentError(diags, ws.root)
+    brief = default_brief(ws, options.brief)
+    audiences = pick_audiences(ws, brief, options.audiences, options.all_audiences)
+    formats = tuple(dict.fromkeys(options.formats or ws.config.formats))
+    out_dir = ((options.out_dir or ws.root / ws.config.output_dir) / brief.id).resolve()
+    style = load_style(ws.root)
+
+    outputs: list[Output] = []
+    for audience in audiences:
+        doc = select(brief, audience, SelectOptions(drafts=options.drafts))
+        doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+        outputs.extend(render_audience(doc, brief, style, formats, out_dir, diags))
+    if diags.has_errors(options.strict):
+        raise ContentError(diags, ws.root)
+
+    for output in outputs:
+        atomic_write(output.path, output.data)
+        if on_output:
+            on_output(output)
+    manifest = write_manifest(
+        out_dir / "manifest.json",
+        brief.id,
+        [o.manifest_entry(out_dir) for o in outputs],
+        {"briefgen_version": __version__, "drafts": options.drafts},
+    )
+    return BuildResult(brief.id, out_dir, outputs, diags, manifest)

@@ -1,0 +1,170 @@
+"""The `briefgen` command: parses options and calls library functions; no logic of its own."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from briefgen import __version__
+from briefgen.build import FORMATS, BuildOptions, build
+from briefgen.diagnostics import Diagnostics
+from briefgen.errors import ContentError
+from briefgen.listing import block_matrix
+from briefgen.schema import write_schemas
+from briefgen.validate import audiences_for, relative
+from briefgen.workspace import default_brief, open_workspace
+
+class State:
+    def __init__(self, workspace: Path | None, quiet: bool, debug: bool):
+        self.workspace = workspace
+        self.quiet = quiet
+        self.debug = debug
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
+              help="Workspace folder (default: the nearest folder with briefgen.yaml).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None, quiet: bool, debug: bool) -> None:
+    """Build audience-specific policy briefs from YAML content blocks."""
+    ctx.obj = State(workspace, quiet, debug)
+    logging.basicConfig(level=logging.ERROR)
+
+
+def _report(diags: Diagnostics, root: Path, quiet: bool) -> None:
+    for d in diags.sorted():
+        if quiet and d.severity.value == "warning":
+            continue
+        click.echo(d.format(root), err=True)
+
+
+@cli.command()
+@click.argument("brief", required=False)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@pass_state
+def check(state: State, brief: str | None, strict: bool) -> None:
+    """Validate the workspace (or one BRIEF) and report every problem with file:line:column."""
+    ws, diags = open_workspace(state.workspace, brief)
+    _report(diags, ws.root, state.quiet)
+    errors, warnings = len(diags.errors), len(diags.warnings)
+    if diags.has_errors(strict):
+        verdict = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        raise click.exceptions.Exit(_fail(f"check failed: {verdict}" + (" (--strict)" if strict and not errors else "")))
+    if not state.quiet:
+        blocks = sum(len(b.blocks) for b in ws.briefs.values())
+        click.echo(
+            f"ok: {len(ws.briefs)} brief{'s' * (len(ws.briefs) != 1)}, {len(ws.audiences)} audiences, "
+            f"{blocks} blocks checked; {warnings} warning{'s' * (warnings != 1)}"
+        )
+
+
+def _fail(message: str) -> int:
+    click.echo(message, err=True)
+    return 1
+
+
+@cli.command("list")
+@click.argument("brief", required=False)
+@pass_state
+def list_command(state: State, brief: str | None) -> None:
+    """Show briefs, audiences, and which blocks each audience receives (with status)."""
+    ws, diags = open_workspace(state.workspace, brief)
+    if diags.has_errors():
+        raise ContentError(diags, ws.root)
+    console = Console(highlight=False)
+    for b in [default_brief(ws, brief)] if brief else ws.briefs.values():
+        audiences = audiences_for(ws, b)
+        console.print(f"[bold]{b.id}[/bold]: {b.title} ({len(b.blocks)} blocks, {relative(b.path, ws.root)})")
+        table = Table(show_lines=False, header_style="bold")
+        for column in ("block", "section", "kind", "status", *audiences):
+            table.add_column(column)
+        for row in block_matrix(ws, b):
+            marks = ["✓" if row.receives[a] == "yes" else ("draft" if row.receives[a] else "·") for a in audiences]
+            table.add_row(row.id, row.section, row.kind, row.status, *marks)
+        console.print(table)
+    aud = Table(title="Audiences", header_style="bold")
+    for column in ("audience", "label", "detail", "notes", "pages", "marking"):
+        aud.add_column(column)
+    for name, p in ws.audiences.items():
+        aud.add_row(name, p.label, p.detail, p.notes, str(p.max_pages or "-"), p.marking or "-")
+    console.print(aud)
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
+              show_default=True, help="Folder to write the JSON Schemas to.")
+def schema(out_dir: Path) -> None:
+    """Write JSON Schemas for block, brief, audience and workspace files (editor autocomplete)."""
+    for path in write_schemas(out_dir):
+        click.echo(f"wrote {path}")
+
+
+@cli.command("build")
+@click.argument("brief", required=False)
+@click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build (repeatable).")
+@click.option("--all-audiences", is_flag=True, help="Build every audience.")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Output format (repeatable).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--drafts", is_flag=True, help="Include draft and review blocks; outputs are stamped DRAFT.")
+@click.option("--strict", is_flag=True, help="Treat warnings (such as page budgets) as errors.")
+@pass_state
+def build_command(state: State, brief, audiences, all_audiences, formats, out_dir, drafts, strict) -> None:
+    """Build BRIEF (default: briefgen.yaml's default_brief) to PDF, DOCX and HTML."""
+    options = BuildOptions(brief, tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict)
+    console = Console(highlight=False)
+
+    def progress(output) -> None:
+        if not state.quiet:
+            pages = f", {output.pages} pages" if output.pages else ""
+            console.print(f"  wrote {relative(output.path, Path.cwd())} ({len(output.data) // 1024} KiB{pages})")
+
+    result = build(state.workspace, options, on_output=progress)
+    _report(result.diagnostics, Path.cwd(), state.quiet)
+    if not state.quiet:
+        warnings = len(result.diagnostics.warnings)
+        console.print(
+            f"built {len(result.outputs)} file{'s' * (len(result.outputs) != 1)} for {result.brief} "
+            f"in {relative(result.out_dir, Path.cwd())}; {warnings} warning{'s' * (warnings != 1)}"
+        )
+
+
+def main() -> None:
+    """Entry point: user errors print a message and exit 1 or 2; internal bugs print a traceback."""
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except ContentError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(exc.message, err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:  # includes BriefgenError and click's usage errors
+        if debug:
+            traceback.print_exc()
+        exc.show()
+        sys.exit(exc.exit_code if not isinstance(exc, click.UsageError) else 2)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; no partial files were left.", err=True)
+        sys.exit(130)
+    except Exception:  # a bug in briefgen, not the user's fault
+        click.echo("briefgen: internal error (this is a bug in briefgen; please report it with the "
+                   "traceback below)", err=True)
+        traceback.print_exc()
+        sys.exit(70)

@@ -1,0 +1,105 @@
+"""Problems found in a workspace, each tied to a file position, collected so one run reports all."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a value came from: a file and a 1-based line and column."""
+
+    path: Path
+    line: int = 0
+    column: int = 0
+
+    def display(self, root: Path | None = None) -> str:
+        path = self.path
+        if root is not None:
+            try:
+                path = path.resolve().relative_to(root.resolve())
+            except ValueError:
+                pass
+        text = path.as_posix()
+        if self.line:
+            text += f":{self.line}"
+            if self.column:
+                text += f":{self.column}"
+        return text
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem: what is wrong, where, and a stable code that tests and docs can name."""
+
+    severity: Severity
+    code: str
+    message: str
+    location: Location | None = None
+
+    def format(self, root: Path | None = None) -> str:
+        where = f"{self.location.display(root)}: " if self.location else ""
+        return f"{where}{self.severity.value}: {self.message} [{self.code}]"
+
+
+@dataclass
+class Diagnostics:
+    """A collector the stages append to; the caller decides when to stop."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, message: str, location: Location | None = None) -> None:
+        self.items.append(Diagnostic(Severity.ERROR, code, message, location))
+
+    def warning(self, code: str, message: str, location: Location | None = None) -> None:
+        self.items.append(Diagnostic(Severity.WARNING, code, message, location))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def has_errors(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def sorted(self) -> list[Diagnostic]:
+        """Stable order for reading: by file, then position, errors and warnings interleaved."""
+
+        def key(d: Diagnostic) -> tuple:
+            loc = d.location
+            return (str(loc.path) if loc else "", loc.line if loc else 0, loc.column if loc else 0)
+
+        seen: set[Diagnostic] = set()
+        unique = []
+        for d in sorted(self.items, key=key):
+            if d not in seen:
+                seen.add(d)
+                unique.append(d)
+        return unique
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
+    """A ' (did you mean 'x'?)' suffix for a near miss, or '' when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,36 @@
+"""The exceptions a user can cause; each carries its exit code so the CLI needs no try/except."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from briefgen.diagnostics import Diagnostics
+
+
+class BriefgenError(click.ClickException):
+    """Root of every error a user can cause: content errors exit 1."""
+
+    exit_code = 1
+
+
+class UsageError(BriefgenError):
+    """A wrong option, an unknown brief or audience named on the command line: exit 2."""
+
+    exit_code = 2
+
+
+class ContentError(BriefgenError):
+    """The workspace content has errors; the diagnostics say where and how to fix them."""
+
+    def __init__(self, diagnostics: Diagnostics, root: Path | None = None):
+        self.diagnostics = diagnostics
+        self.root = root
+        lines = [d.format(root) for d in diagnostics.sorted()]
+        count = len(diagnostics.errors)
+        lines.append(f"{count} error{'s' if count != 1 else ''} found; nothing was written.")
+        super().__init__("\n".join(lines))
+
+    def format_message(self) -> str:
+        return self.message

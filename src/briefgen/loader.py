@@ -1,0 +1,375 @@
+"""Workspace files to the typed model: YAML read safely, every value keeping its position.
+
+Each file is read on its own and checked against its JSON Schema; one bad file does not
+stop the others, so a single run reports every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from briefgen.diagnostics import Diagnostics, Location
+from briefgen.errors import UsageError
+from briefgen.markdown import parse_markdown
+from briefgen.model import (
+    AudienceProfile,
+    Author,
+    Brief,
+    Config,
+    ContentBlock,
+    Markdown,
+    Reference,
+    Section,
+    Variant,
+    Workspace,
+)
+from briefgen.schema import (
+    AUDIENCE_FIELDS,
+    AUDIENCES_FILE_SCHEMA,
+    BLOCK_SCHEMA,
+    BRIEF_SCHEMA,
+    CONFIG_SCHEMA,
+    KIND_FIELDS,
+    validate_node,
+)
+from briefgen.yamlsrc import Node, load_yaml, read_text
+
+CONFIG_FILE = "briefgen.yaml"
+AUDIENCES_FILE = "audiences.yaml"
+BRIEFS_DIR = "briefs"
+
+
+def find_workspace(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` that holds briefgen.yaml, as git finds .git."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise UsageError(
+        f"no {CONFIG_FILE} found in {here} or any folder above it; run briefgen inside a "
+        "workspace, pass --workspace DIR, or create one with 'briefgen init DIR'"
+    )
+
+
+def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None) -> Workspace:
+    """Read the whole workspace (or one brief of it); problems are collected in `diags`."""
+    root = root.resolve()
+    config = _load_config(root, diags)
+    audiences = _load_audiences(root, diags)
+    briefs: dict[str, Brief] = {}
+    briefs_dir = root / BRIEFS_DIR
+    folders = sorted(p for p in briefs_dir.iterdir() if (p / "brief.yaml").is_file()) if briefs_dir.is_dir() else []
+    if only_brief is not None:
+        folders = [f for f in folders if f.name == only_brief]
+    for folder in folders:
+        brief = load_brief(folder, diags)
+        if brief is not None:
+            briefs[brief.id] = brief
+    return Workspace(root, config, audiences, briefs)
+
+
+def _load_config(root: Path, diags: Diagnostics) -> Config:
+    node = load_yaml(root / CONFIG_FILE, diags)
+    if node is None or not validate_node(node, CONFIG_SCHEMA, diags):
+        return Config()
+    data = node.plain()
+    return Config(
+        default_brief=data.get("default_brief"),
+        output_dir=data.get("output_dir", "dist"),
+        formats=tuple(data.get("formats", ("pdf", "docx"))),
+    )
+
+
+def _load_audiences(root: Path, diags: Diagnostics) -> dict[str, AudienceProfile]:
+    path = root / AUDIENCES_FILE
+    if not path.is_file():
+        diags.error(
+            "audiences.missing",
+            f"{AUDIENCES_FILE} is missing; create it with at least one audience profile",
+            Location(path),
+        )
+        return {}
+    node = load_yaml(path, diags)
+    if node is None or not validate_node(node, AUDIENCES_FILE_SCHEMA, diags) or not node.is_map:
+        return {}
+    return {name: audience_from(name, entry.plain(), entry.loc) for name, entry in node.value.items()}
+
+
+def audience_from(name: str, data: dict[str, Any], loc: Location | None) -> AudienceProfile:
+    """An audience profile from a plain mapping (already validated)."""
+    return AudienceProfile(
+        id=name,
+        label=data.get("label", name),
+        description=data.get("description", ""),
+        detail=data.get("detail", "full"),
+        sections=tuple(data.get("sections", ())),
+        max_pages=data.get("max_pages"),
+        notes=data.get("notes", "footnotes"),
+        bibliography=bool(data.get("bibliography", False)),
+        include_tags=tuple(data.get("include_tags", ())),
+        exclude_tags=tuple(data.get("exclude_tags", ())),
+        marking=data.get("marking"),
+        decision=bool(data.get("decision", False)),
+        csl=data.get("csl"),
+        location=loc,
+    )
+
+
+def merge_audience(base: AudienceProfile, override: dict[str, Any]) -> AudienceProfile:
+    """A profile with a brief's per-audience overrides applied."""
+    from dataclasses import replace
+
+    changes: dict[str, Any] = {}
+    for key, value in override.items():
+        if key not in AUDIENCE_FIELDS:
+            continue
+        changes[key] = tuple(value) if isinstance(value, list) else value
+    return replace(base, **changes)
+
+
+def _markdown(node: Node | None, uid: str) -> Markdown | None:
+    if node is None or not isinstance(node.value, str):
+        return None
+    return parse_markdown(node.value, uid, node.loc, node.locate_text)
+
+
+def load_brief(folder: Path, diags: Diagnostics) -> Brief | None:
+    """One brief folder: brief.yaml, its bibliography and every block file."""
+    path = folder / "brief.yaml"
+    node = load_yaml(path, diags)
+    if node is None:
+        return None
+    if not validate_node(node, BRIEF_SCHEMA, diags):
+        return None
+    data = node.value
+    date_value = data["date"].value
+    if isinstance(date_value, str):
+        date_value = dt.date.fromisoformat(date_value)
+    bib_node = data.get("bibliography")
+    bib_paths: list[tuple[Path, Location]] = []
+    if bib_node is not None:
+        entries = bib_node.value if bib_node.is_list else [bib_node]
+        bib_paths = [(folder / e.value, e.loc) for e in entries]
+    references = load_references(bib_paths, diags)
+    blocks = load_blocks(folder / "blocks", diags)
+    overrides = {
+        name: {k: v.plain() for k, v in entry.value.items()} | {"__loc__": entry.key_loc}
+        for name, entry in (data["audiences"].value.items() if "audiences" in data else [])
+    }
+    plain = node.plain()
+    return Brief(
+        id=folder.name,
+        path=path,
+        title=plain["title"],
+        date=date_value,
+        sections=tuple(Section(s.value["id"].value, s.value["title"].value, s.loc) for s in data["sections"].value),
+        blocks=tuple(blocks),
+        references=references,
+        audience_overrides=overrides,
+        subtitle=plain.get("subtitle", ""),
+        version=str(plain.get("version", "")),
+        organization=plain.get("organization", ""),
+        authors=tuple(Author(a["name"], a.get("affiliation", "")) for a in plain.get("authors", [])),
+        csl=plain.get("csl", "chicago-notes-bibliography"),
+        bottom_line=_markdown(data.get("bottom_line"), "brief/bottom_line"),
+        disclaimer=plain.get("disclaimer", ""),
+        bibliography_files=tuple(p for p, _ in bib_paths),
+    )
+
+
+def load_blocks(folder: Path, diags: Diagnostics) -> list[ContentBlock]:
+    """Every blocks/*.yaml file, each checked on its own."""
+    if not folder.is_dir():
+        return []
+    blocks = []
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        block = load_block(path, diags)
+        if block is not None:
+            blocks.append(block)
+    return blocks
+
+
+def load_block(path: Path, diags: Diagnostics) -> ContentBlock | None:
+    """One block file to a ContentBlock, or None when its shape is wrong (reported)."""
+    node = load_yaml(path, diags)
+    if node is None:
+        return None
+    if not node.is_map:
+        diags.error("block.shape", "a block file must be a mapping of keys such as section:, title:, body:", node.loc)
+        return None
+    if not validate_node(node, BLOCK_SCHEMA, diags):
+        return None
+    data = node.value
+    block_id = data["id"].value if "id" in data else path.stem
+    kind = data["kind"].value if "kind" in data else "prose"
+    fields = {k: data[k].value for k in KIND_FIELDS.get(kind, ()) if k in data and k != "mitigation"}
+    variants = {}
+    for name, vnode in (data["variants"].value.items() if "variants" in data else []):
+        v = vnode.value
+        variants[name] = Variant(
+            title=v["title"].value if "title" in v else None,
+            summary=_markdown(v.get("summary"), f"{block_id}/{name}/summary"),
+            body=_markdown(v.get("body"), f"{block_id}/{name}/body"),
+        )
+    locations = {key: (child.key_loc or child.loc) for key, child in data.items()}
+    locations.update({f"{key}.value": child.loc for key, child in data.items()})
+    if "variants" in data:
+        for name, vnode in data["variants"].value.items():
+            locations[f"variants.{name}"] = vnode.key_loc or vnode.loc
+
+    def items(key: str) -> tuple[str, ...]:
+        return tuple(n.value for n in data[key].value) if key in data else ()
+
+    body = _markdown(data["body"], f"{block_id}/body")
+    assert body is not None  # the schema requires a string body
+    return ContentBlock(
+        id=str(block_id),
+        path=path,
+        section=data["section"].value,
+        title=data["title"].value,
+        order=float(data["order"].value) if "order" in data else 0.0,
+        status=data["status"].value,
+        kind=kind,
+        body=body,
+        summary=_markdown(data.get("summary"), f"{block_id}/summary"),
+        tags=items("tags"),
+        audiences=items("audiences") if "audiences" in data else None,
+        exclude_audiences=items("exclude_audiences"),
+        variants=variants,
+        fields=fields,
+        mitigation=_markdown(data.get("mitigation"), f"{block_id}/mitigation"),
+        location=node.loc,
+        locations=locations,
+    )
+
+
+# ---------------------------------------------------------------- bibliographies
+
+
+def load_references(paths: list[tuple[Path, Location]], diags: Diagnostics) -> dict[str, Reference]:
+    """Every reference of a brief's bibliography files; a key defined twice is an error."""
+    refs: dict[str, Reference] = {}
+    for path, where in paths:
+        if not path.is_file():
+            diags.error(
+                "bib.missing",
+                f"bibliography file '{path.name}' does not exist; fix the path (relative to the brief folder)",
+                where,
+            )
+            continue
+        for ref in _read_bibliography(path, diags):
+            if ref.id in refs:
+                first = refs[ref.id].location
+                first_text = f" (first defined at {first.display()})" if first else ""
+                diags.error(
+                    "bib.duplicate-key",
+                    f"reference key '{ref.id}' is defined twice{first_text}; keys are case-sensitive and must be unique",
+                    ref.location,
+                )
+                continue
+            refs[ref.id] = ref
+    return refs
+
+
+def _read_bibliography(path: Path, diags: Diagnostics) -> list[Reference]:
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return _csl_yaml(path, diags)
+    if suffix == ".json":
+        return _csl_json(path, diags)
+    if suffix == ".bib":
+        return _bibtex(path, diags)
+    diags.error(
+        "bib.format",
+        f"'{path.name}' is not a bibliography format briefgen reads; use .yaml (CSL YAML), .json (CSL JSON) or .bib",
+        Location(path),
+    )
+    return []
+
+
+def _csl_yaml(path: Path, diags: Diagnostics) -> list[Reference]:
+    node = load_yaml(path, diags)
+    if node is None:
+        return []
+    entries = node.get("references") if node.is_map else node
+    if entries is None or not entries.is_list:
+        diags.error("bib.shape", "expected a 'references:' list of CSL entries", node.loc)
+        return []
+    refs = []
+    for entry in entries.value:
+        id_node = entry.get("id") if entry.is_map else None
+        if id_node is None or not isinstance(id_node.value, str | int):
+            diags.error("bib.id", "each reference needs an 'id:' (the key you cite with @id)", entry.loc)
+            continue
+        refs.append(Reference(str(id_node.value), _csl_dates(entry.plain()), id_node.loc))
+    return refs
+
+
+def _csl_dates(data: dict[str, Any]) -> dict[str, Any]:
+    """CSL JSON wants dates as text or date-parts; YAML may have given date objects."""
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, dt.date):
+            value = {"date-parts": [[value.year, value.month, value.day]]}
+        out[key] = value
+    out["id"] = str(out["id"])
+    return out
+
+
+def _key_location(path: Path, text: str, pattern: str) -> Location:
+    match = re.search(pattern, text)
+    if not match:
+        return Location(path)
+    index = match.start(1) if match.groups() else match.start()
+    line = text.count("\n", 0, index) + 1
+    return Location(path, line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def _csl_json(path: Path, diags: Diagnostics) -> list[Reference]:
+    text = read_text(path, diags)
+    if text is None:
+        return []
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        diags.error("bib.syntax", f"JSON syntax error: {exc.msg}", Location(path, exc.lineno, exc.colno))
+        return []
+    if isinstance(data, dict):
+        data = data.get("references", data.get("items", []))
+    if not isinstance(data, list):
+        diags.error("bib.shape", "expected a list of CSL JSON entries", Location(path, 1, 1))
+        return []
+    refs = []
+    for entry in data:
+        if not isinstance(entry, dict) or "id" not in entry:
+            diags.error("bib.id", "each reference needs an \"id\"", Location(path))
+            continue
+        key = str(entry["id"])
+        loc = _key_location(path, text, r'"id"\s*:\s*"?(' + re.escape(key) + r')"?')
+        refs.append(Reference(key, _csl_dates(entry), loc))
+    return refs
+
+
+def _bibtex(path: Path, diags: Diagnostics) -> list[Reference]:
+    """BibTeX through Pandoc's reader, which knows LaTeX accents and name forms."""
+    from briefgen.pandoc import PandocError, run_pandoc
+
+    text = read_text(path, diags)
+    if text is None:
+        return []
+    try:
+        out = run_pandoc(text, ["-f", "bibtex", "-t", "csljson"])
+    except PandocError as exc:
+        diags.error("bib.syntax", f"cannot read this BibTeX file: {exc}", Location(path))
+        return []
+    refs = []
+    for entry in json.loads(out or "[]"):
+        key = str(entry["id"])
+        loc = _key_location(path, text, r"@\w+\s*\{\s*(" + re.escape(key) + r")\s*,")
+        refs.append(Reference(key, entry, loc))
+    return refs
+

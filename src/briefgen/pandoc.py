@@ -1,0 +1,34 @@
+"""Calling the Pandoc binary that ships in the pypandoc-binary wheel, offline and bounded."""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+
+
+class PandocError(Exception):
+    """Pandoc failed; the message is its own explanation."""
+
+
+@functools.cache
+def pandoc_path() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def run_pandoc(text: str, args: list[str], timeout: float = 60) -> str:
+    """Run pandoc on `text` with `args` and return its standard output."""
+    try:
+        result = subprocess.run(
+            [pandoc_path(), *args],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise PandocError(str(exc)) from exc
+    if result.returncode != 0:
+        raise PandocError(result.stderr.decode("utf-8", "replace").strip())
+    return result.stdout.decode("utf-8")

@@ -1,0 +1,400 @@
+"""Word output: the house template filled by docxtpl, with real styles, tables and notes.
+
+Markdown becomes Word paragraphs and runs in the template's named styles (Heading 1/2,
+Body Text, List Bullet/Number, Quote, Table Text...); citations become native footnotes or
+endnotes; a contents list carries its page numbers so it reads correctly on opening.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
+from docxtpl import DocxTemplate
+
+from briefgen.model import (
+    Block,
+    CiteRef,
+    Code,
+    CodeBlock,
+    DocBlock,
+    Document,
+    Emph,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Para,
+    Quote,
+    SmallCaps,
+    Strong,
+    SubHeading,
+    Superscript,
+    Text,
+)
+from briefgen.render.docx_notes import ENDNOTES, FOOTNOTES, add_note, reference_run
+from briefgen.render.docx_theme import apply_theme, shade
+from briefgen.render.html import safe_href
+from briefgen.style import HouseStyle
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text Word can store: characters XML 1.0 forbids are dropped."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+@dataclass
+class _Format:
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    smallcaps: bool = False
+    superscript: bool = False
+
+
+@dataclass
+class DocxWriter:
+    """Writes one Document's body into a docxtpl subdocument of the template."""
+
+    main: object  # the template's python-docx Document (owns styles, numbering, notes)
+    body: object  # the subdocument the body is written into
+    doc: Document
+    style: HouseStyle
+    heading_pages: dict[str, int] = field(default_factory=dict)
+
+    # ------------------------------------------------------------ paragraphs and runs
+
+    def paragraph(self, style_id: str, text: str | None = None):
+        p = self.body.add_paragraph()
+        p._p.style = style_id
+        if text:
+            self.run(p, text, _Format())
+        return p
+
+    def run(self, p, text: str, fmt: _Format, parent=None):
+        r = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        if fmt.code:
+            fonts = OxmlElement("w:rFonts")
+            for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+                fonts.set(qn(attr), "Liberation Mono")
+            rpr.append(fonts)
+        if fmt.bold:
+            rpr.append(OxmlElement("w:b"))
+        if fmt.italic:
+            rpr.append(OxmlElement("w:i"))
+        if fmt.smallcaps:
+            rpr.append(OxmlElement("w:smallCaps"))
+        if fmt.superscript:
+            va = OxmlElement("w:vertAlign")
+            va.set(qn("w:val"), "superscript")
+            rpr.append(va)
+        if len(rpr):
+            r.append(rpr)
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = xml_safe(text)
+        r.append(t)
+        (parent if parent is not None else p._p).append(r)
+        return r
+
+    def inlines(self, p, nodes: tuple[Inline, ...], fmt: _Format | None = None, parent=None) -> None:
+        fmt = fmt or _Format()
+        for node in nodes:
+            if isinstance(node, Text):
+                self.run(p, node.text, fmt, parent)
+            elif isinstance(node, Emph):
+                self.inlines(p, node.children, _Format(**{**fmt.__dict__, "italic": not fmt.italic}), parent)
+            elif isinstance(node, Strong):
+                self.inlines(p, node.children, _Format(**{**fmt.__dict__, "bold": True}), parent)
+            elif isinstance(node, SmallCaps):
+                self.inlines(p, node.children, _Format(**{**fmt.__dict__, "smallcaps": True}), parent)
+            elif isinstance(node, Superscript):
+                self.inlines(p, node.children, _Format(**{**fmt.__dict__, "superscript": True}), parent)
+            elif isinstance(node, Code):
+                self.run(p, node.text, _Format(**{**fmt.__dict__, "code": True}), parent)
+            elif isinstance(node, LineBreak):
+                (parent if parent is not None else p._p).append(OxmlElement("w:br"))
+            elif isinstance(node, Link):
+                self.link(p, node, fmt, parent)
+            elif isinstance(node, CiteRef):
+                self.citation(p, node, fmt, parent)
+
+    def link(self, p, node: Link, fmt: _Format, parent=None) -> None:
+        href = safe_href(node.href)
+        if href is None:
+            self.inlines(p, node.children, fmt, parent)
+            return
+        hyperlink = OxmlElement("w:hyperlink")
+        if href.startswith("#"):
+            hyperlink.set(qn("w:anchor"), href[1:])
+        else:
+            hyperlink.set(qn("r:id"), self.main.part.relate_to(href, RT.HYPERLINK, is_external=True))
+        (parent if parent is not None else p._p).append(hyperlink)
+        self.inlines(p, node.children, fmt, hyperlink)
+        for r in hyperlink.findall(qn("w:r")):
+            rpr = r.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = OxmlElement("w:rPr")
+                r.insert(0, rpr)
+            style = OxmlElement("w:rStyle")
+            style.set(qn("w:val"), "Hyperlink")
+            rpr.insert(0, style)
+
+    def citation(self, p, node: CiteRef, fmt: _Format, parent=None) -> None:
+        rendered = self.doc.citations.get(node.citation.uid)
+        if rendered is None:
+            return
+        target = parent if parent is not None else p._p
+        if rendered.note is None:
+            self.inlines(p, rendered.inline, fmt, parent)
+            return
+        note = self.doc.notes[rendered.note - 1]
+        kind = FOOTNOTES if self.doc.notes_mode == "footnotes" else ENDNOTES
+        note_p = OxmlElement("w:p")
+        holder = _Holder(note_p)
+        self.inlines(holder, note.inlines)
+        note_id = add_note(self.main, kind, note_p)
+        target.append(reference_run(kind, note_id))
+
+    # ------------------------------------------------------------ blocks
+
+    def blocks(self, blocks: tuple[Block, ...], style_id: str = "BodyText", level: int = 0) -> None:
+        for block in blocks:
+            if isinstance(block, Para):
+                p = self.paragraph(style_id)
+                self.inlines(p, block.inlines)
+            elif isinstance(block, SubHeading):
+                p = self.paragraph("Heading3")
+                self.inlines(p, block.inlines)
+            elif isinstance(block, ListBlock):
+                self.list(block, level)
+            elif isinstance(block, Quote):
+                self.blocks(block.blocks, "Quote", level)
+            elif isinstance(block, CodeBlock):
+                p = self.paragraph(style_id)
+                self.run(p, block.text, _Format(code=True))
+
+    def list(self, block: ListBlock, level: int) -> None:
+        style_id = "ListNumber" if block.ordered else "ListBullet"
+        num_id = self.restart_numbering(block.start) if block.ordered else None
+        for item in block.items:
+            first = True
+            for child in item:
+                if isinstance(child, Para) and first:
+                    p = self.paragraph(style_id)
+                    if num_id is not None:
+                        num_pr = parse_xml(
+                            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+                        )
+                        p._p.get_or_add_pPr().append(num_pr)
+                    self.inlines(p, child.inlines)
+                    first = False
+                else:
+                    self.blocks((child,), "ListContinue", level + 1)
+
+    def restart_numbering(self, start: int) -> int | None:
+        """A fresh numbering instance so each numbered list starts again at `start`."""
+        numbering = self.main.part.numbering_part.element
+        style = self.main.styles["List Number"].element
+        num_ref = style.find(".//" + qn("w:numId"))
+        if num_ref is None:
+            return None
+        base = numbering.num_having_numId(int(num_ref.get(qn("w:val"))))
+        abstract = base.find(qn("w:abstractNumId")).get(qn("w:val"))
+        num = numbering.add_num(int(abstract))
+        override = parse_xml(
+            f'<w:lvlOverride {nsdecls("w")} w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+        )
+        num.append(override)
+        return int(num.numId)
+
+    def table(self, header: list[str], rows: list[list], widths_mm: list[float]) -> None:
+        table = self.body.add_table(rows=1 + len(rows), cols=len(header))
+        table.style = self.main.styles["Table Grid"] if "Table Grid" in [s.name for s in self.main.styles] else None
+        table.autofit = False
+        colors = self.style.theme["colors"]
+        borders = parse_xml(
+            f'<w:tblBorders {nsdecls("w")}>'
+            + "".join(
+                f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{colors["rule"]}"/>'
+                for side in ("top", "bottom", "insideH")
+            )
+            + '<w:left w:val="nil"/><w:right w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>'
+        )
+        tbl_pr = table._tbl.tblPr
+        for old in tbl_pr.findall(qn("w:tblBorders")):
+            tbl_pr.remove(old)
+        tbl_pr.append(borders)
+        for col, width in enumerate(widths_mm):
+            table.columns[col].width = Mm(width)
+        for row_index, row in enumerate(table.rows):
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))
+            if row_index == 0:
+                tr_pr.append(OxmlElement("w:tblHeader"))
+            for col, cell in enumerate(row.cells):
+                cell.width = Mm(widths_mm[col])
+                p = cell.paragraphs[0]
+                if row_index == 0:
+                    p._p.style = "TableHeading"
+                    self.run(p, header[col], _Format())
+                    shade(cell._tc.get_or_add_tcPr(), colors["table_header"])
+                    continue
+                value = rows[row_index - 1][col]
+                p._p.style = "TableText"
+                if isinstance(value, tuple):  # rich blocks
+                    self.cell_blocks(cell, value)
+                else:
+                    self.run(p, str(value), _Format())
+        self.paragraph("TableText")  # Word needs a paragraph between adjacent tables
+
+    def cell_blocks(self, cell, blocks: tuple[Block, ...]) -> None:
+        first = cell.paragraphs[0]
+        for index, block in enumerate(blocks):
+            p = first if index == 0 else cell.add_paragraph()
+            p._p.style = "TableText"
+            if isinstance(block, Para | SubHeading):
+                self.inlines(p, block.inlines)
+
+    # ------------------------------------------------------------ the brief
+
+    def write(self) -> None:
+        doc = self.doc
+        audience = doc.audience
+        if doc.bottom_line:
+            p = self.paragraph("BottomLine")
+            self.run(p, "Bottom line. ", _Format(bold=True))
+            first, *rest = doc.bottom_line
+            if isinstance(first, Para):
+                self.inlines(p, first.inlines)
+            self.blocks(tuple(rest), "BottomLine")
+        if audience.detail == "summary" and doc.recommendations:
+            self.table(
+                ["#", "Recommended action", "Priority", "Owner", "Horizon"],
+                [[str(r.number), r.fields.get("action", ""), str(r.fields.get("priority", "")).capitalize(),
+                  r.fields.get("owner", ""), r.fields.get("horizon", "")] for r in doc.recommendations],
+                [8, 70, 18, 48, 26],
+            )
+        if self.heading_pages:
+            self.contents()
+        for section in doc.sections:
+            self.paragraph("Heading1", section.title)
+            risks = [b for b in section.blocks if b.kind == "risk"]
+            if risks:
+                self.table(
+                    ["Risk", "Likelihood", "Impact", "Mitigation"],
+                    [[b.title, b.fields["likelihood"].capitalize(), b.fields["impact"].capitalize(), b.mitigation]
+                     for b in risks],
+                    [45, 20, 18, 87],
+                )
+            factors = [b for b in section.blocks if b.kind == "leverage"]
+            if factors:
+                self.table(
+                    ["Factor", "Favours", "Trend"],
+                    [[b.title, b.fields["holder"], b.fields["trend"].capitalize()] for b in factors],
+                    [110, 35, 25],
+                )
+            for block in section.blocks:
+                self.block(block)
+        if doc.notes and doc.notes_mode == "endnotes":
+            pass  # Word places real endnotes at the end of the document itself.
+        if doc.bibliography:
+            self.paragraph("Heading1", "Bibliography")
+            for entry in doc.bibliography:
+                p = self.paragraph("Bibliography")
+                self.inlines(p, entry)
+
+    def block(self, block: DocBlock) -> None:
+        if block.kind == "recommendation":
+            self.paragraph("Heading2", f"{block.number}. {block.title}")
+            if block.fields.get("action"):
+                self.paragraph("RecommendationAction", block.fields["action"])
+            meta = [f"Priority: {str(block.fields.get('priority', '')).capitalize()}"]
+            if block.fields.get("owner"):
+                meta.append(f"Owner: {block.fields['owner']}")
+            if block.fields.get("horizon"):
+                meta.append(f"Horizon: {block.fields['horizon']}")
+            self.paragraph("RecommendationMeta", " · ".join(meta))
+            self.blocks(block.content)
+            if self.doc.audience.decision:
+                self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
+            return
+        heading = self.paragraph("Heading2", block.title)
+        bookmark_id = abs(hash(block.id)) % 10**6
+        heading._p.insert(0, parse_xml(
+            f'<w:bookmarkStart {nsdecls("w")} w:id="{bookmark_id}" w:name="block-{block.id[:30]}"/>'
+        ))
+        heading._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{bookmark_id}"/>'))
+        self.blocks(block.content)
+
+    def contents(self) -> None:
+        """A TOC field whose cached entries already carry page numbers (from the PDF layout)."""
+        self.paragraph("TOCHeading", "Contents")
+        entries = [s.title for s in self.doc.sections] + (["Bibliography"] if self.doc.bibliography else [])
+        for index, title in enumerate(entries):
+            p = self.paragraph("TOC1")
+            if index == 0:
+                p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
+                p._p.append(parse_xml(
+                    f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText></w:r>'
+                ))
+                p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+            self.run(p, f"{title}\t{self.heading_pages.get(title, '')}", _Format())
+            if index == len(entries) - 1:
+                p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+
+
+class _Holder:
+    """Lets the run writer append into a bare <w:p> element (a note paragraph)."""
+
+    def __init__(self, element):
+        self._p = element
+
+
+def render_docx(doc: Document, style: HouseStyle, heading_pages: dict[str, int] | None = None) -> bytes:
+    """The brief as .docx bytes; `heading_pages` (from the PDF) adds a paginated contents list."""
+    template = DocxTemplate(str(style.template("brief.docx")))
+    main = template.get_docx()
+    apply_theme(main, style)
+    sub = template.new_subdoc()
+    writer = DocxWriter(main, sub.subdocx, doc, style, heading_pages or {})
+    writer.write()
+    authors = ", ".join(a.name for a in doc.authors)
+    meta = [f"{doc.date:%-d %B %Y}"]
+    if doc.version:
+        meta.append(f"Version {doc.version}")
+    if authors:
+        meta.append(authors)
+    marking = doc.audience.marking or ""
+    header = " · ".join(x for x in ("DRAFT" if doc.draft else "", marking) if x)
+    context = {
+        "organization": xml_safe(doc.organization),
+        "title": xml_safe(doc.title),
+        "subtitle": xml_safe(doc.subtitle),
+        "audience_label": xml_safe(doc.audience.label),
+        "meta_line": xml_safe(" · ".join(meta) + (" · DRAFT" if doc.draft else "")),
+        "header_line": xml_safe(header),
+        "marking": xml_safe(marking),
+        "running_title": xml_safe(doc.title),
+        "disclaimer": xml_safe(doc.disclaimer),
+        "body": sub,
+    }
+    template.render(context, autoescape=True)
+    props = template.docx.core_properties
+    props.title = xml_safe(doc.title)
+    props.author = xml_safe(authors or doc.organization)
+    props.subject = xml_safe(doc.audience.label)
+    props.keywords = f"{doc.brief_id}, {doc.audience.id}"
+    props.language = "en-US"
+    props.comments = ""
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()

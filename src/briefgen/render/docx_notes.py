@@ -1,0 +1,123 @@
+"""Real Word footnotes and endnotes, which python-docx has no API for.
+
+Adds (or reuses) the `footnotes.xml` / `endnotes.xml` part with Word's separator notes, and
+appends notes whose reference runs use the Footnote Reference / Endnote Reference styles.
+Word, LibreOffice and Pandoc all read these as native notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import PartFactory, XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from lxml import etree
+
+
+@dataclass(frozen=True)
+class NoteKind:
+    """The names that differ between footnotes and endnotes in WordprocessingML."""
+
+    part: str
+    root: str
+    tag: str
+    reference: str
+    marker: str
+    content_type: str
+    relationship: str
+    text_style: str
+    reference_style: str
+    settings_tag: str
+
+
+# Load existing note parts as XML (python-docx would keep them as opaque bytes).
+PartFactory.part_type_for.setdefault(CT.WML_FOOTNOTES, XmlPart)
+PartFactory.part_type_for.setdefault(CT.WML_ENDNOTES, XmlPart)
+
+FOOTNOTES = NoteKind(
+    "/word/footnotes.xml", "footnotes", "footnote", "footnoteReference", "footnoteRef",
+    CT.WML_FOOTNOTES, RT.FOOTNOTES, "FootnoteText", "FootnoteReference", "footnotePr",
+)
+ENDNOTES = NoteKind(
+    "/word/endnotes.xml", "endnotes", "endnote", "endnoteReference", "endnoteRef",
+    CT.WML_ENDNOTES, RT.ENDNOTES, "EndnoteText", "EndnoteReference", "endnotePr",
+)
+
+
+def _separators(kind: NoteKind) -> str:
+    tag = kind.tag
+    return (
+        f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+        f'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:{tag}>'
+        f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+        f'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:{tag}>'
+    )
+
+
+def notes_part(document, kind: NoteKind) -> XmlPart:
+    """The document's footnotes or endnotes part, created with separators when missing."""
+    doc_part = document.part
+    for rel in doc_part.rels.values():
+        if rel.reltype == kind.relationship and isinstance(rel.target_part, XmlPart):
+            return rel.target_part
+    xml = f"<w:{kind.root} {nsdecls('w', 'r')}>{_separators(kind)}</w:{kind.root}>"
+    part = XmlPart(PackURI(kind.part), kind.content_type, parse_xml(xml), doc_part.package)
+    doc_part.relate_to(part, kind.relationship)
+    _declare_in_settings(document, kind)
+    return part
+
+
+def _declare_in_settings(document, kind: NoteKind) -> None:
+    settings = document.settings.element
+    if settings.find(qn(f"w:{kind.settings_tag}")) is not None:
+        return
+    props = etree.SubElement(settings, qn(f"w:{kind.settings_tag}"))
+    for note_id in ("-1", "0"):
+        etree.SubElement(props, qn(f"w:{kind.tag}")).set(qn("w:id"), note_id)
+    # Word wants footnotePr early in settings; after the zoom/proofState group is safe.
+    anchor = settings.find(qn("w:defaultTabStop"))
+    if anchor is not None:
+        anchor.addprevious(props)
+
+
+def add_note(document, kind: NoteKind, paragraph_element) -> int:
+    """Append one note whose single paragraph is `paragraph_element` (runs already styled).
+
+    The paragraph gets the note text style and the note mark; returns the new note id,
+    to be used in a reference run.
+    """
+    part = notes_part(document, kind)
+    root = part.element
+    ids = [int(n.get(qn("w:id"))) for n in root.findall(qn(f"w:{kind.tag}"))]
+    note_id = max([0, *ids]) + 1
+    note = etree.SubElement(root, qn(f"w:{kind.tag}"))
+    note.set(qn("w:id"), str(note_id))
+    p_pr = paragraph_element.find(qn("w:pPr"))
+    if p_pr is None:
+        p_pr = etree.SubElement(paragraph_element, qn("w:pPr"))
+        paragraph_element.insert(0, p_pr)
+    for old in p_pr.findall(qn("w:pStyle")):
+        p_pr.remove(old)
+    style = etree.Element(qn("w:pStyle"))
+    style.set(qn("w:val"), kind.text_style)
+    p_pr.insert(0, style)
+    mark = parse_xml(
+        f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{kind.reference_style}"/></w:rPr><w:{kind.marker}/></w:r>'
+    )
+    space = parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> </w:t></w:r>')
+    p_pr.addnext(mark)
+    mark.addnext(space)
+    note.append(paragraph_element)
+    return note_id
+
+
+def reference_run(kind: NoteKind, note_id: int):
+    """The run that stands in the text where the note is called."""
+    return parse_xml(
+        f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{kind.reference_style}"/></w:rPr>'
+        f'<w:{kind.reference} w:id="{note_id}"/></w:r>'
+    )

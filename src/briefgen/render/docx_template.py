@@ -1,0 +1,124 @@
+"""Regenerates templates/brief.docx: the Word template's structure, not its look.
+
+The template holds the masthead, headers and footers (marking, running title, "Page X of Y")
+and the place the body goes, with the named styles Word users expect. Fonts, sizes, colours
+and spacing are applied from theme.yaml at build time, so the tokens stay the one source.
+Run: python -m briefgen.render.docx_template [OUT.docx]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Mm
+
+from briefgen.resources import DEFAULTS
+
+# (name, type, based on): styles briefgen adds to Word's built-in ones.
+CUSTOM_STYLES = [
+    ("Organization", WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+    ("Prepared For", WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+    ("Brief Meta", WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+    ("Marking", WD_STYLE_TYPE.PARAGRAPH, "Header"),
+    ("Bottom Line", WD_STYLE_TYPE.PARAGRAPH, "Body Text"),
+    ("Recommendation Action", WD_STYLE_TYPE.PARAGRAPH, "Body Text"),
+    ("Recommendation Meta", WD_STYLE_TYPE.PARAGRAPH, "Body Text"),
+    ("Decision Line", WD_STYLE_TYPE.PARAGRAPH, "Body Text"),
+    ("Table Text", WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+    ("Table Heading", WD_STYLE_TYPE.PARAGRAPH, "Table Text"),
+    ("Bibliography", WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+    ("Disclaimer", WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+    ("footnote text", WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+    ("endnote text", WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+    ("toc 1", WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+    ("footnote reference", WD_STYLE_TYPE.CHARACTER, None),
+    ("endnote reference", WD_STYLE_TYPE.CHARACTER, None),
+    ("Hyperlink", WD_STYLE_TYPE.CHARACTER, None),
+]
+
+# Word's own ids for its built-in note and contents styles (lower-case names, CamelCase ids).
+STYLE_IDS = {
+    "footnote text": "FootnoteText",
+    "endnote text": "EndnoteText",
+    "toc 1": "TOC1",
+    "footnote reference": "FootnoteReference",
+    "endnote reference": "EndnoteReference",
+}
+
+
+def _field(paragraph, instruction: str, cached: str) -> None:
+    """A Word field (PAGE, NUMPAGES) with a cached value; Word and LibreOffice update it on display."""
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
+    paragraph._p.append(
+        parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>')
+    )
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    paragraph.add_run(cached)
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+
+
+def build_template(out: Path) -> Path:
+    """Write the structural Word template to `out`."""
+    doc = Document()
+    styles = doc.styles
+    for name, kind, based_on in CUSTOM_STYLES:
+        if name in [s.name for s in styles]:
+            continue
+        style = styles.add_style(name, kind)
+        if name in STYLE_IDS:
+            style.element.set(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", STYLE_IDS[name]
+            )
+        if based_on:
+            style.base_style = styles[based_on]
+        style.hidden = False
+        style.quick_style = kind == WD_STYLE_TYPE.PARAGRAPH and name not in STYLE_IDS
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.header_distance = section.footer_distance = Mm(9)
+
+    header = section.header.paragraphs[0]
+    header.style = styles["Marking"]
+    header.add_run("{{ header_line }}")
+
+    footer = section.footer
+    marking = footer.paragraphs[0]
+    marking.style = styles["Marking"]
+    marking.add_run("{{ marking }}")
+    line = footer.add_paragraph(style=styles["Footer"])
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
+    line.add_run("{{ running_title }}\tPage ")
+    _field(line, "PAGE", "1")
+    line.add_run(" of ")
+    _field(line, "NUMPAGES", "1")
+
+    body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    body.style = styles["Organization"]
+    body.add_run("{{ organization }}")
+    doc.add_paragraph("{{ title }}", style=styles["Title"])
+    doc.add_paragraph("{{ subtitle }}", style=styles["Subtitle"])
+    prepared = doc.add_paragraph("Prepared for: ", style=styles["Prepared For"])
+    prepared.add_run("{{ audience_label }}").bold = True
+    doc.add_paragraph("{{ meta_line }}", style=styles["Brief Meta"])
+    doc.add_paragraph("{{p body }}")
+    doc.add_paragraph("{{ disclaimer }}", style=styles["Disclaimer"])
+
+    props = doc.core_properties
+    props.title = "briefgen house template"
+    props.author = "briefgen"
+    props.comments = "Structure only: looks come from styles/theme.yaml at build time."
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULTS / "templates" / "brief.docx"
+    print(build_template(target))  # noqa: T201

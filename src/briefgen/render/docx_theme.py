@@ -1,0 +1,167 @@
+"""Applies theme.yaml's tokens to a Word document's named styles and page setup.
+
+This is how the one set of design tokens reaches Word: the template supplies structure and
+style names, this module sets their fonts, sizes, colours and spacing at build time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
+
+from briefgen.style import HouseStyle
+
+
+def length(value: str | float) -> Any:
+    """A CSS-style length token ('20mm', '0.75in', '12pt') as a python-docx length."""
+    text = str(value).strip()
+    for unit, factor in (("mm", Mm), ("pt", Pt)):
+        if text.endswith(unit):
+            return factor(float(text[: -len(unit)]))
+    if text.endswith("in"):
+        return Mm(float(text[:-2]) * 25.4)
+    if text.endswith("cm"):
+        return Mm(float(text[:-2]) * 10)
+    return Pt(float(text))
+
+
+PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "LETTER": (Mm(215.9), Mm(279.4))}
+
+
+def set_fonts(rpr_owner, family: str) -> None:
+    """Name the font for every script slot, so Word never falls back to a theme font."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), family)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def shade(ppr_or_tcpr, fill: str) -> None:
+    """Background fill for a paragraph or a table cell."""
+    for old in ppr_or_tcpr.findall(qn("w:shd")):
+        ppr_or_tcpr.remove(old)
+    ppr_or_tcpr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'))
+
+
+def _style(doc, name: str):
+    return doc.styles[name]
+
+
+def apply_theme(doc, style: HouseStyle) -> None:
+    """Set page geometry and every named style from the house tokens."""
+    t = style.theme
+    width, height = PAGE_SIZES.get(str(t["page"]["size"]).upper(), PAGE_SIZES["A4"])
+    for section in doc.sections:
+        section.page_width, section.page_height = width, height
+        section.top_margin = length(t["page"]["margin_top"])
+        section.bottom_margin = length(t["page"]["margin_bottom"])
+        section.left_margin = length(t["page"]["margin_left"])
+        section.right_margin = length(t["page"]["margin_right"])
+        for paragraph in section.footer.paragraphs:
+            for stop in paragraph.paragraph_format.tab_stops:
+                stop._element.set(qn("w:pos"), str(int((width - section.left_margin - section.right_margin) / 635)))
+
+    body, heading = t["fonts"]["body_word"], t["fonts"]["heading_word"]
+    sizes, colors, spacing = t["sizes"], t["colors"], t["spacing"]
+
+    def configure(name, *, font=body, size=sizes["body"], color=colors["text"], bold=None, italic=None,
+                  before=None, after=None, align=None, keep_next=None, caps=None, spacing_pt=None):
+        s = _style(doc, name)
+        set_fonts(s.element, font)
+        s.font.size = Pt(size)
+        s.font.color.rgb = RGBColor.from_string(color)
+        if bold is not None:
+            s.font.bold = bold
+        if italic is not None:
+            s.font.italic = italic
+        if caps is not None:
+            s.font.all_caps = caps
+        rpr = s.element.get_or_add_rPr()
+        for old in rpr.findall(qn("w:spacing")):
+            rpr.remove(old)
+        if spacing_pt is not None:
+            rpr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:val="{int(spacing_pt * 20)}"/>'))
+        fmt = s.paragraph_format
+        if before is not None:
+            fmt.space_before = Pt(before)
+        if after is not None:
+            fmt.space_after = Pt(after)
+        if align is not None:
+            fmt.alignment = align
+        if keep_next is not None:
+            fmt.keep_with_next = keep_next
+        return s
+
+    normal = configure("Normal", after=spacing["paragraph_after"])
+    normal.paragraph_format.line_spacing = spacing["line_height"] * 0.92
+    rpr = normal.element.get_or_add_rPr()
+    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-US"/>'))
+    configure("Body Text", after=spacing["paragraph_after"])
+    configure("Title", font=heading, size=sizes["title"], color=colors["accent"], bold=True, before=4, after=2)
+    title_ppr = _style(doc, "Title").element.get_or_add_pPr()
+    for border in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(border)
+    configure("Subtitle", font=heading, size=sizes["subtitle"], color=colors["muted"], italic=False, after=2)
+    configure("Heading 1", font=heading, size=sizes["heading1"], color=colors["accent"], bold=True,
+              before=spacing["heading1_before"], after=spacing["heading1_after"], keep_next=True)
+    h1 = _style(doc, "Heading 1").element.get_or_add_pPr()
+    h1.append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="{colors["rule"]}"/></w:pBdr>'
+    ))
+    configure("Heading 2", font=heading, size=sizes["heading2"], color=colors["accent"], bold=True,
+              before=spacing["heading2_before"], after=spacing["heading2_after"], keep_next=True)
+    configure("Heading 3", font=heading, size=sizes["body"], color=colors["accent"], bold=True,
+              before=6, after=2, keep_next=True, italic=False)
+    configure("Organization", font=heading, size=sizes["small"], color=colors["accent"], bold=True, caps=True,
+              after=0, spacing_pt=1.2)
+    configure("Prepared For", size=sizes["body"], before=5, after=0)
+    configure("Brief Meta", size=sizes["small"], color=colors["muted"], after=10)
+    meta = _style(doc, "Brief Meta").element.get_or_add_pPr()
+    meta.append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="16" w:space="4" w:color="{colors["accent"]}"/></w:pBdr>'
+    ))
+    configure("Marking", font=heading, size=sizes["small"], color=colors["marking"], bold=True,
+              align=WD_ALIGN_PARAGRAPH.CENTER, after=0, spacing_pt=0.5)
+    configure("Footer", size=sizes["small"], color=colors["muted"], after=0)
+    configure("Header", size=sizes["small"], color=colors["muted"], after=0)
+    configure("List Bullet", after=2)
+    configure("List Number", after=2)
+    quote = configure("Quote", color=colors["muted"], italic=True)
+    quote.paragraph_format.left_indent = Pt(14)
+    configure("Bottom Line", after=3)
+    bl = _style(doc, "Bottom Line").element.get_or_add_pPr()
+    bl.append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="24" w:space="6" w:color="{colors["accent"]}"/></w:pBdr>'
+    ))
+    shade(bl, colors["table_header"])
+    configure("Recommendation Action", bold=True, after=1)
+    configure("Recommendation Meta", size=sizes["small"], color=colors["muted"], after=3)
+    configure("Decision Line", size=sizes["small"], after=4)
+    configure("Table Text", size=sizes["table"], after=0)
+    _style(doc, "Table Text").paragraph_format.line_spacing = 1.0
+    configure("Table Heading", font=heading, size=sizes["table"], color=colors["accent"], bold=True, after=0)
+    bib = configure("Bibliography", size=sizes["small"], after=3)
+    bib.paragraph_format.left_indent = Pt(24)
+    bib.paragraph_format.first_line_indent = Pt(-24)
+    configure("Disclaimer", size=sizes["small"], color=colors["muted"], before=8)
+    configure("footnote text", size=sizes["note"], after=1)
+    _style(doc, "footnote text").paragraph_format.line_spacing = 1.0
+    configure("endnote text", size=sizes["small"], after=2)
+    for ref in ("footnote reference", "endnote reference"):
+        s = _style(doc, ref)
+        s.font.superscript = True
+    _style(doc, "Hyperlink").font.color.rgb = RGBColor.from_string(colors["accent"])
+    toc = configure("toc 1", after=2)
+    toc.paragraph_format.tab_stops.add_tab_stop(
+        doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin,
+        WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS,
+    )

@@ -1,0 +1,94 @@
+"""PDF output: the print HTML laid out by WeasyPrint, offline, reading only the house style's files.
+
+Fonts are embedded; the PDF is tagged (PDF/UA) with title, author, subject and language set.
+Resource problems WeasyPrint logs are captured and returned as warnings.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from briefgen.model import Document
+from briefgen.render.html import render_html
+from briefgen.style import HouseStyle
+
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": False}
+
+
+class SandboxFetcher(URLFetcher):
+    """Serves only local files below the allowed folders; refuses the network and everything else."""
+
+    def __init__(self, roots: tuple[Path, ...]):
+        super().__init__(allowed_protocols={"file"})
+        self.roots = roots
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            self.refused.append(url)
+            raise ValueError(f"briefgen builds offline; '{url}' is not fetched")
+        path = Path(unquote(parsed.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            self.refused.append(url)
+            raise ValueError(f"'{path}' is outside the workspace's templates and styles")
+        return super().fetch(url, headers)
+
+
+@dataclass
+class PdfResult:
+    data: bytes
+    pages: int
+    heading_pages: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def layout(doc: Document, style: HouseStyle, toc: bool = False):
+    """Lay the document out (without writing it), capturing WeasyPrint's warnings."""
+    html = render_html(doc, style, print_mode=True, toc=toc)
+    fetcher = SandboxFetcher(style.allowed_roots())
+    capture = _Capture()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(capture)
+    try:
+        base = style.template_dirs[-1].resolve().as_uri() + "/"
+        rendered = HTML(string=html, base_url=base, url_fetcher=fetcher).render(**PDF_OPTIONS)
+    finally:
+        logger.removeHandler(capture)
+    return rendered, capture.messages
+
+
+def _heading_pages(rendered) -> dict[str, int]:
+    pages: dict[str, int] = {}
+
+    def walk(nodes):
+        for label, (page, _x, _y), children, _state in nodes:
+            pages.setdefault(label, page + 1)
+            walk(children)
+
+    walk(rendered.make_bookmark_tree())
+    return pages
+
+
+def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> PdfResult:
+    """The brief as PDF bytes; a contents list is added when it runs past `toc_over_pages`."""
+    rendered, warnings = layout(doc, style)
+    if len(rendered.pages) > toc_over_pages:
+        rendered, warnings = layout(doc, style, toc=True)
+    data = rendered.write_pdf(**PDF_OPTIONS)
+    return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings)

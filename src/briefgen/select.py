@@ -1,0 +1,104 @@
+"""Choosing what one audience receives: a pure function from (brief, audience) to a Document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefgen.model import (
+    AudienceProfile,
+    Brief,
+    ContentBlock,
+    DocBlock,
+    Document,
+    DocSection,
+    Markdown,
+    Variant,
+)
+
+LEVELS = {"low": 1, "medium": 2, "high": 3}
+
+
+@dataclass(frozen=True)
+class SelectOptions:
+    drafts: bool = False
+
+
+def admits(block: ContentBlock, audience: AudienceProfile, options: SelectOptions) -> bool:
+    """Whether this audience receives this block: lists, tags, then review status."""
+    if block.audiences is not None and audience.id not in block.audiences:
+        return False
+    if audience.id in block.exclude_audiences:
+        return False
+    if audience.include_tags and not set(block.tags) & set(audience.include_tags):
+        return False
+    if set(block.tags) & set(audience.exclude_tags):
+        return False
+    return block.status == "approved" or options.drafts
+
+
+def _sort_key(block: ContentBlock) -> tuple:
+    if block.kind == "risk":
+        impact = LEVELS.get(block.fields.get("impact", ""), 0)
+        return (-block.severity, -impact, block.order, block.path.name)
+    return (0, 0, block.order, block.path.name)
+
+
+def _text(block: ContentBlock, audience: AudienceProfile) -> tuple[str, Markdown]:
+    """The title and text this audience reads; a field a variant leaves out falls back."""
+    variant = block.variants.get(audience.id) or Variant()
+    if audience.detail == "summary":
+        text = variant.summary or block.summary or variant.body or block.body
+    else:
+        text = variant.body or block.body
+    return variant.title or block.title, text
+
+
+def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | None = None) -> Document:
+    """The ordered document one audience receives; renderers consume only this."""
+    options = options or SelectOptions()
+    defined = {s.id: s for s in brief.sections}
+    sections = []
+    number = 0
+    for section_id in audience.sections:
+        section = defined.get(section_id)
+        if section is None:
+            continue
+        chosen = sorted(
+            (b for b in brief.blocks if b.section == section_id and admits(b, audience, options)),
+            key=_sort_key,
+        )
+        doc_blocks = []
+        for block in chosen:
+            title, text = _text(block, audience)
+            if block.kind == "recommendation":
+                number += 1
+            doc_blocks.append(
+                DocBlock(
+                    id=block.id,
+                    source=block.path,
+                    kind=block.kind,
+                    title=title,
+                    content=text.blocks,
+                    status=block.status,
+                    fields=dict(block.fields),
+                    mitigation=block.mitigation.blocks if block.mitigation else (),
+                    number=number if block.kind == "recommendation" else None,
+                )
+            )
+        if doc_blocks:
+            sections.append(DocSection(section.id, section.title, tuple(doc_blocks)))
+    return Document(
+        brief_id=brief.id,
+        audience=audience,
+        title=brief.title,
+        subtitle=brief.subtitle,
+        date=brief.date,
+        version=brief.version,
+        organization=brief.organization,
+        authors=brief.authors,
+        sections=tuple(sections),
+        draft=options.drafts,
+        bottom_line=brief.bottom_line.blocks if (audience.decision and brief.bottom_line) else (),
+        disclaimer=brief.disclaimer,
+        csl=audience.csl or brief.csl,
+    )

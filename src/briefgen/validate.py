@@ -1,0 +1,213 @@
+"""Cross-file checks on a loaded workspace: the mistakes a schema alone cannot see.
+
+Returns diagnostics and never raises, so `check` can list every problem in one run.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from briefgen.diagnostics import Diagnostics, Location, did_you_mean
+from briefgen.loader import merge_audience
+from briefgen.model import AudienceProfile, Brief, Markdown, Workspace
+from briefgen.schema import KIND_FIELDS, KIND_REQUIRED
+
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def validate_workspace(ws: Workspace, diags: Diagnostics) -> None:
+    """Every cross-reference check for every brief of the workspace."""
+    for name, audience in ws.audiences.items():
+        _check_id(name, "audience", audience.location, diags)
+    for brief in ws.briefs.values():
+        validate_brief(ws, brief, diags)
+
+
+def _check_id(name: str, what: str, loc: Location | None, diags: Diagnostics) -> None:
+    if not SAFE_ID.match(name) or name in RESERVED_NAMES:
+        diags.error(
+            "id.unsafe",
+            f"'{name}' cannot be used as a {what} id because it becomes a file name; "
+            "use lower-case letters, digits, '-' and '_' (and not a reserved device name such as 'con')",
+            loc,
+        )
+
+
+def audiences_for(ws: Workspace, brief: Brief) -> dict[str, AudienceProfile]:
+    """The workspace's audience profiles with this brief's overrides applied."""
+    result = {}
+    for name, profile in ws.audiences.items():
+        override = brief.audience_overrides.get(name)
+        result[name] = merge_audience(profile, override) if override else profile
+    return result
+
+
+def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
+    """Checks within one brief: ids, sections, audiences, tags, citations, kinds, styles."""
+    _check_id(brief.id, "brief", Location(brief.path), diags)
+    section_ids = [s.id for s in brief.sections]
+    audience_ids = set(ws.audiences)
+    seen_sections: set[str] = set()
+    for section in brief.sections:
+        if section.id in seen_sections:
+            diags.error("brief.duplicate-section", f"section '{section.id}' is defined twice; rename one", section.location)
+        seen_sections.add(section.id)
+
+    for name, override in brief.audience_overrides.items():
+        if name not in audience_ids:
+            diags.error(
+                "brief.unknown-audience",
+                f"audience '{name}' has no profile in audiences.yaml{did_you_mean(name, audience_ids)}; "
+                "add the profile or fix the name",
+                override.get("__loc__"),
+            )
+
+    for name, profile in audiences_for(ws, brief).items():
+        for sec in profile.sections:
+            if sec not in section_ids:
+                diags.warning(
+                    "audience.unknown-section",
+                    f"audience '{name}' lists section '{sec}', which brief '{brief.id}' does not define"
+                    f"{did_you_mean(sec, section_ids)}; it is skipped for this brief",
+                    profile.location,
+                )
+
+    seen_ids: dict[str, Location | None] = {}
+    known_tags = {t for p in ws.audiences.values() for t in (*p.include_tags, *p.exclude_tags)}
+    for block in brief.blocks:
+        loc = block.locations
+        if block.id in seen_ids:
+            first = seen_ids[block.id]
+            diags.error(
+                "block.duplicate-id",
+                f"block id '{block.id}' is already used by {first.display() if first else 'another block'}; "
+                "give one of them a different id",
+                loc.get("id", block.location),
+            )
+        else:
+            seen_ids[block.id] = loc.get("id", block.location)
+        if block.section not in section_ids:
+            diags.error(
+                "block.unknown-section",
+                f"section '{block.section}' is not defined in brief.yaml{did_you_mean(block.section, section_ids)}; "
+                f"use one of: {', '.join(section_ids)}",
+                loc.get("section.value"),
+            )
+        for key in ("audiences", "exclude_audiences"):
+            for name in (block.audiences or ()) if key == "audiences" else block.exclude_audiences:
+                if name not in audience_ids:
+                    diags.error(
+                        "block.unknown-audience",
+                        f"audience '{name}' in {key} has no profile{did_you_mean(name, audience_ids)}; "
+                        f"known audiences: {', '.join(sorted(audience_ids))}",
+                        loc.get(f"{key}.value"),
+                    )
+        for name in block.variants:
+            if name not in audience_ids:
+                diags.error(
+                    "block.unknown-audience",
+                    f"variant for audience '{name}', which has no profile{did_you_mean(name, audience_ids)}",
+                    loc.get(f"variants.{name}"),
+                )
+        for tag in block.tags:
+            if tag not in known_tags:
+                hint = did_you_mean(tag, known_tags)
+                if hint:
+                    diags.warning(
+                        "block.tag-typo",
+                        f"tag '{tag}' is used by no audience profile{hint}; a misspelt tag can leak a block "
+                        "to an audience that should not get it",
+                        loc.get("tags.value"),
+                    )
+        _check_kind(block.kind, block.fields, block.mitigation, loc, diags)
+        if block.summary is None:
+            diags.warning(
+                "block.no-summary",
+                "the block has no 'summary:'; summary audiences will get its full body",
+                loc.get("body"),
+            )
+
+    _check_citations(brief, diags)
+    _check_style(brief, ws, diags)
+
+
+def _check_kind(kind, fields, mitigation, loc, diags: Diagnostics) -> None:
+    for field in KIND_REQUIRED[kind]:
+        if field not in fields and not (field == "mitigation" and mitigation):
+            diags.error(
+                "block.missing-field",
+                f"a {kind} block needs '{field}:'; add it",
+                loc.get("kind", loc.get("section")),
+            )
+    allowed = set(KIND_FIELDS[kind])
+    for other_kind, names in KIND_FIELDS.items():
+        for name in names:
+            if name in loc and name not in allowed:
+                diags.error(
+                    "block.field-kind",
+                    f"'{name}' only applies to {other_kind} blocks, but this block's kind is {kind}; "
+                    f"set 'kind: {other_kind}' or remove the field",
+                    loc[name],
+                )
+
+
+def markdown_fields(brief: Brief) -> list[Markdown]:
+    """Every Markdown field of the brief that can carry citations."""
+    fields: list[Markdown] = [brief.bottom_line] if brief.bottom_line else []
+    for block in brief.blocks:
+        fields.extend(m for m in (block.body, block.summary, block.mitigation) if m)
+        for variant in block.variants.values():
+            fields.extend(m for m in (variant.summary, variant.body) if m)
+    return fields
+
+
+def _check_citations(brief: Brief, diags: Diagnostics) -> None:
+    keys = set(brief.references)
+    cited: set[str] = set()
+    for field in markdown_fields(brief):
+        for citation in field.citations:
+            for item in citation.items:
+                cited.add(item.key)
+                if item.key not in keys:
+                    hint = did_you_mean(item.key, keys)
+                    diags.error(
+                        "cite.missing",
+                        f"unknown citation '{item.key}'{hint}; add it to the bibliography or fix the key",
+                        item.location,
+                    )
+        for match in re.finditer(r"\[[^\]\[]*(?<![\w.])-?@[A-Za-z0-9_][^\]\[]*\](?![(\[])", field.source):
+            raw = match.group(0)
+            if not any(c.raw == raw for c in field.citations):
+                diags.error(
+                    "cite.syntax",
+                    f"'{raw}' looks like a citation but is malformed; write [@key], [@key, p. 12] or "
+                    "[see @a; @b] (every part separated by ';' needs its own @key)",
+                    field.location,
+                )
+    for key, ref in brief.references.items():
+        if key not in cited:
+            diags.warning(
+                "cite.unused",
+                f"reference '{key}' is never cited; cite it or remove it from the bibliography",
+                ref.location,
+            )
+
+
+def _check_style(brief: Brief, ws: Workspace, diags: Diagnostics) -> None:
+    from briefgen.cite import StyleNotFound, resolve_style
+
+    styles = {brief.csl} | {a.csl for a in audiences_for(ws, brief).values() if a.csl}
+    for style in styles:
+        try:
+            resolve_style(style, brief.folder)
+        except StyleNotFound as exc:
+            diags.error("cite.style", str(exc), Location(brief.path))
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

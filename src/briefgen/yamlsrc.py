@@ -1,0 +1,225 @@
+"""Safe YAML reading that keeps every value's file position, for messages staff can act on.
+
+PyYAML's safe loader is used to compose a node tree (never to build objects from tags);
+nodes are turned into `Node` values that carry a `Location`. Duplicate keys, unknown
+tags, alias bombs, deep nesting and oversized files are refused with positions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.diagnostics import Diagnostics, Location
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 50_000
+MAX_DEPTH = 40
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The text of a file, so positions inside multi-line strings can be found again."""
+
+    path: Path
+    text: str
+
+    def location_of(self, index: int) -> Location:
+        line = self.text.count("\n", 0, index) + 1
+        column = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        return Location(self.path, line, column)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A YAML value with where it stands. Mappings hold `dict[str, Node]`, sequences `list[Node]`."""
+
+    value: Any
+    loc: Location
+    key_loc: Location | None = None
+    source: Source | None = field(default=None, repr=False, compare=False)
+    span: tuple[int, int] = (0, 0)
+
+    @property
+    def is_map(self) -> bool:
+        return isinstance(self.value, dict)
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.value, list)
+
+    def get(self, key: str) -> Node | None:
+        return self.value.get(key) if isinstance(self.value, dict) else None
+
+    def plain(self) -> Any:
+        """The value with positions stripped, for data handed on as-is (CSL references)."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+    def locate_text(self, needle: str, occurrence: int = 0) -> Location:
+        """Position of the n-th occurrence of `needle` inside this scalar's source text."""
+        if self.source is None:
+            return self.loc
+        start, end = self.span
+        index = start - 1
+        for _ in range(occurrence + 1):
+            index = self.source.text.find(needle, index + 1, end)
+            if index < 0:
+                return self.loc
+        return self.source.location_of(index)
+
+
+class _Converter:
+    def __init__(self, source: Source, diags: Diagnostics):
+        self.source = source
+        self.diags = diags
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def loc(self, mark: yaml.Mark) -> Location:
+        return Location(self.source.path, mark.line + 1, mark.column + 1)
+
+    def convert(self, node: yaml.Node, depth: int = 0, key_loc: Location | None = None) -> Node:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge(
+                self.loc(node.start_mark),
+                f"the file expands to more than {MAX_NODES} values (YAML aliases repeated "
+                "too often?); write the values out or split the file",
+            )
+        if depth > MAX_DEPTH:
+            raise _TooLarge(
+                self.loc(node.start_mark),
+                f"values are nested more than {MAX_DEPTH} levels deep; flatten the structure",
+            )
+        loc = self.loc(node.start_mark)
+        span = (node.start_mark.index, node.end_mark.index)
+        if node.tag not in _STANDARD_TAGS:
+            self.diags.error(
+                "yaml.tag",
+                f"the YAML tag '{node.tag}' is not allowed; content is plain data, remove the tag",
+                loc,
+            )
+            return Node(None, loc, key_loc, self.source, span)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Node] = {}
+            for key_node, value_node in node.value:
+                kloc = self.loc(key_node.start_mark)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.diags.error("yaml.key", "a key must be a plain word, not a list or mapping", kloc)
+                    continue
+                key = str(key_node.value)
+                if key in result:
+                    first = result[key].key_loc
+                    where = f" (first at line {first.line})" if first else ""
+                    self.diags.error(
+                        "yaml.duplicate-key",
+                        f"duplicate key '{key}'{where}; YAML keeps only one of them, delete or rename the other",
+                        kloc,
+                    )
+                    continue
+                result[key] = self.convert(value_node, depth + 1, kloc)
+            return Node(result, loc, key_loc, self.source, span)
+        if isinstance(node, yaml.SequenceNode):
+            items = [self.convert(item, depth + 1) for item in node.value]
+            return Node(items, loc, key_loc, self.source, span)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
+            self.diags.error("yaml.value", f"cannot read this value: {exc}", loc)
+            value = None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return Node(value, loc, key_loc, self.source, span)
+
+
+class _TooLarge(Exception):
+    def __init__(self, loc: Location, message: str):
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+def read_text(path: Path, diags: Diagnostics) -> str | None:
+    """The file as UTF-8 text, or None with a diagnostic saying why it could not be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diags.error(
+                "file.too-large",
+                f"the file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit; split it",
+                Location(path),
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        diags.error("file.unreadable", f"cannot read the file: {exc.strerror or exc}", Location(path))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        diags.error(
+            "file.encoding",
+            "the file is not UTF-8 text; save it as UTF-8 in your editor",
+            Location(path, line),
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(path: Path, diags: Diagnostics) -> Node | None:
+    """Parse one YAML file into located nodes; problems go to `diags`, None if unusable."""
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    return parse_yaml(text, path, diags)
+
+
+def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
+    """Parse YAML text (already read) into located nodes."""
+    source = Source(path, text)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        problem = exc.problem or "invalid YAML"
+        context = f" {exc.context}" if exc.context else ""
+        diags.error(
+            "yaml.syntax",
+            f"YAML syntax error: {problem}{context}; check indentation, colons and quotes on this line",
+            loc,
+        )
+        return None
+    except yaml.YAMLError as exc:
+        diags.error("yaml.syntax", f"YAML syntax error: {exc}", Location(path))
+        return None
+    if root is None:
+        return Node({}, Location(path, 1, 1), None, source, (0, 0))
+    try:
+        return _Converter(source, diags).convert(root)
+    except _TooLarge as exc:
+        diags.error("yaml.too-large", exc.message, exc.loc)
+        return None
+    except RecursionError:
+        diags.error("yaml.too-large", "values are nested too deeply; flatten the structure", Location(path))
+        return None
