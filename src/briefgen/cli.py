@@ -88,7 +88,8 @@ def list_command(state: State, brief: str | None) -> None:
         audiences = audiences_for(ws, b)
         console.print(f"[bold]{b.id}[/bold]: {b.title} ({len(b.blocks)} blocks, {relative(b.path, ws.root)})")
         table = Table(show_lines=False, header_style="bold")
-        for column in ("block", "section", "kind", "status", *audiences):
+        table.add_column("block", no_wrap=True)
+        for column in ("section", "kind", "status", *audiences):
             table.add_column(column)
         for row in block_matrix(ws, b):
             marks = ["✓" if row.receives[a] == "yes" else ("draft" if row.receives[a] else "·") for a in audiences]
@@ -119,9 +120,11 @@ def schema(out_dir: Path) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--drafts", is_flag=True, help="Include draft and review blocks; outputs are stamped DRAFT.")
 @click.option("--strict", is_flag=True, help="Treat warnings (such as page budgets) as errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @pass_state
-def build_command(state: State, brief, audiences, all_audiences, formats, out_dir, drafts, strict) -> None:
+def build_command(state: State, brief, audiences, all_audiences, formats, out_dir, drafts, strict, quiet) -> None:
     """Build BRIEF (default: briefgen.yaml's default_brief) to PDF, DOCX and HTML."""
+    state.quiet = state.quiet or quiet
     options = BuildOptions(brief, tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict)
     console = Console(highlight=False)
 
@@ -144,7 +147,8 @@ def main() -> None:
     """Entry point: user errors print a message and exit 1 or 2; internal bugs print a traceback."""
     debug = "--debug" in sys.argv
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:

@@ -15,6 +15,8 @@ from briefgen.model import (
     Variant,
 )
 
+from briefgen.schema import KIND_FIELDS
+
 LEVELS = {"low": 1, "medium": 2, "high": 3}
 
 
@@ -80,7 +82,7 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
                     title=title,
                     content=text.blocks,
                     status=block.status,
-                    fields=dict(block.fields),
+                    fields={k: block.fields.get(k) for k in KIND_FIELDS[block.kind] if k != "mitigation"},
                     mitigation=block.mitigation.blocks if block.mitigation else (),
                     number=number if block.kind == "recommendation" else None,
                 )

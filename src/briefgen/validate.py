@@ -82,7 +82,7 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
             first = seen_ids[block.id]
             diags.error(
                 "block.duplicate-id",
-                f"block id '{block.id}' is already used by {first.display() if first else 'another block'}; "
+                f"block id '{block.id}' is already used by {first.path.name if first else 'another block'}; "
                 "give one of them a different id",
                 loc.get("id", block.location),
             )
@@ -122,7 +122,7 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
                         loc.get("tags.value"),
                     )
         _check_kind(block.kind, block.fields, block.mitigation, loc, diags)
-        if block.summary is None:
+        if block.summary is None and any(p.detail == "summary" for p in ws.audiences.values()):
             diags.warning(
                 "block.no-summary",
                 "the block has no 'summary:'; summary audiences will get its full body",

@@ -118,7 +118,7 @@ class _Converter:
                 f"the YAML tag '{node.tag}' is not allowed; content is plain data, remove the tag",
                 loc,
             )
-            return Node(None, loc, key_loc, self.source, span)
+            return Node("", loc, key_loc, self.source, span)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Node] = {}
             for key_node, value_node in node.value:

@@ -1,0 +1,35 @@
+# briefgen: two commands on a fresh machine.
+#   make brief   set everything up and build the default brief for the policymaker audience
+#   make test    set everything up and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: brief test system-deps schema template clean
+
+brief: $(STAMP)
+	$(BIN)/briefgen check
+	$(BIN)/briefgen build --audience policymaker
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+system-deps:
+	@scripts/system-deps.sh
+
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	@scripts/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	@touch $(STAMP)
+
+schema: $(STAMP)
+	$(BIN)/briefgen schema --out schemas
+
+template: $(STAMP)
+	$(BIN)/python -m briefgen.render.docx_template src/briefgen/defaults/templates/brief.docx
+
+clean:
+	rm -rf $(VENV) dist .pytest_cache

@@ -1,0 +1,53 @@
+"""Reading outputs as a reader (or their software) would: PDF text, Word paragraphs and notes."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+from pypdf import PdfReader
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(pdf_pages(path))
+
+
+def squash(text: str) -> str:
+    """Whitespace folded, so line breaks in extracted text do not matter."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def docx_notes(path: Path, part: str = "footnotes") -> list[str]:
+    """The text of every real (non-separator) footnote or endnote in a .docx."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as archive:
+        if f"word/{part}.xml" not in archive.namelist():
+            return []
+        root = etree.fromstring(archive.read(f"word/{part}.xml"))
+    tag = part[:-1]
+    notes = []
+    for note in root.findall(f"{W}{tag}"):
+        if note.get(f"{W}type") in ("separator", "continuationSeparator"):
+            continue
+        notes.append("".join(t.text or "" for t in note.iter(f"{W}t")).strip())
+    return notes
+
+
+def docx_reference_count(path: Path, kind: str = "footnoteReference") -> int:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml").decode("utf-8").count(f"<w:{kind} ")
+
+
+def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
+    """(style name, text) of every body paragraph, tables excluded."""
+    document = docx.Document(str(path))
+    return [(p.style.name, p.text) for p in document.paragraphs]

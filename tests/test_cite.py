@@ -1,0 +1,117 @@
+"""Citations through Pandoc's citeproc: exact Chicago notes, author-date, bibliography formats."""
+
+import json
+import shutil
+from pathlib import Path
+
+from briefgen.cite import cite, resolve_style
+from briefgen.markdown import plain_text
+from briefgen.select import select
+from briefgen.validate import audiences_for
+from briefgen.workspace import open_workspace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DOMINGUEZ_FULL = (
+    "Gabriel Dominguez, \u201cJapan Dismayed at Russia\u2019s Missile Deployment to Disputed Islands, "
+    "Says Report,\u201d Jane\u2019s Defence Weekly, November 25, 2016"
+)
+DOMINGUEZ_SHORT = "Dominguez, \u201cJapan Dismayed at Russia\u2019s Missile Deployment to Disputed Islands, Says Report"
+
+
+def cited(root: Path, audience: str, csl: str | None = None):
+    ws, diags = open_workspace(root)
+    assert diags.errors == []
+    brief = ws.briefs["demo"]
+    profile = audiences_for(ws, brief)[audience]
+    doc = select(brief, profile)
+    return cite(doc, brief.references, resolve_style(csl or doc.csl, brief.folder))
+
+
+def notes(doc) -> list[str]:
+    return [plain_text(n.inlines) for n in doc.notes]
+
+
+def test_chicago_full_then_short_notes_letter_for_letter():
+    assert notes(cited(FIXTURES / "minimal", "reader")) == [
+        "\u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d Foreign Policy Research Institute.",
+        f"{DOMINGUEZ_FULL}, 4.",
+        f"{DOMINGUEZ_SHORT}.\u201d",
+        f"{DOMINGUEZ_SHORT},\u201d 4.",
+        f"{DOMINGUEZ_SHORT},\u201d 4.",
+    ]
+
+
+def test_ibid_variant_capitalises_and_repeats_alone():
+    doc = cited(FIXTURES / "minimal", "reader", "chicago-notes-bibliography-subsequent-ibid")
+    # Note 2 cited page 4; note 3 cites the whole work, so it cannot be "Ibid." (that would mean p. 4).
+    assert notes(doc)[2:] == [f"{DOMINGUEZ_SHORT}.\u201d", "Ibid., 4.", "Ibid."]
+
+
+def test_periodical_titles_are_italic():
+    doc = cited(FIXTURES / "minimal", "reader")
+    from briefgen.model import Emph
+
+    italics = [plain_text(n.children) for n in doc.notes[1].inlines if isinstance(n, Emph)]
+    assert italics == ["Jane\u2019s Defence Weekly"]
+
+
+def test_author_date_style_gives_in_text_citations_and_no_notes():
+    doc = cited(FIXTURES / "minimal", "reader", "apa")
+    assert doc.notes == ()
+    texts = sorted({plain_text(r.inline) for r in doc.citations.values()})
+    assert "(Dominguez, 2016)" in texts
+    assert "(Dominguez, 2016, p. 4)" in texts
+
+
+def test_notes_none_drops_calls_and_spaces():
+    doc = cited(FIXTURES / "minimal", "public")
+    assert doc.notes == ()
+    missiles = next(b for b in doc.blocks if b.id == "missiles")
+    from briefgen.markdown import blocks_text
+
+    assert blocks_text(missiles.content) == "New missile batteries arrived. They stayed. And stayed."
+
+
+def test_bibliography_lists_only_works_cited_for_that_audience(minimal: Path):
+    (minimal / "briefs/demo/blocks/missiles.yaml").write_text(
+        "section: context\ntitle: Missiles\nstatus: approved\nsummary: s\naudiences: [boss]\n"
+        "body: Only the boss reads this [@dominguez2016].\n",
+        encoding="utf-8",
+    )
+    (minimal / "briefs/demo/blocks/history.yaml").write_text(
+        "section: context\ntitle: History\nstatus: approved\nsummary: s\nbody: History [@fpri].\n",
+        encoding="utf-8",
+    )
+    doc = cited(minimal, "reader")
+    assert [plain_text(e) for e in doc.bibliography] == [
+        "Foreign Policy Research Institute. \u201cJapan-Russia Relations After the Russian-Ukrainian War.\u201d"
+    ]
+
+
+BIBTEX = """@article{dominguez2016,
+  author = {Dominguez, Gabriel},
+  title = {Japan dismayed at Russia's missile deployment to disputed islands, says report},
+  journaltitle = {Jane's Defence Weekly},
+  date = {2016-11-25},
+  entrysubtype = {magazine}
+}
+@online{fpri,
+  title = {Japan-Russia Relations After the Russian-Ukrainian War},
+  organization = {Foreign Policy Research Institute}
+}
+"""
+
+
+def test_csl_json_and_bibtex_match_csl_yaml(tmp_path: Path):
+    expected = notes(cited(FIXTURES / "minimal", "reader"))
+    ws, _ = open_workspace(FIXTURES / "minimal")
+    items = [r.csl for r in ws.briefs["demo"].references.values()]
+    for name, content in [("references.json", json.dumps(items)), ("references.bib", BIBTEX)]:
+        copy = tmp_path / name
+        shutil.copytree(FIXTURES / "minimal", copy)
+        brief = copy / "briefs/demo"
+        (brief / "references.yaml").unlink()
+        (brief / name).write_text(content, encoding="utf-8")
+        text = (brief / "brief.yaml").read_text(encoding="utf-8").replace("references.yaml", name)
+        (brief / "brief.yaml").write_text(text, encoding="utf-8")
+        assert notes(cited(copy, "reader"))[:2] == expected[:2], name

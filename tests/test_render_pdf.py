@@ -1,0 +1,97 @@
+"""The PDF a reader opens: text, pages, markings, notes, fonts, metadata, budgets."""
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from readers import pdf_pages, pdf_text, squash
+
+
+def test_policymaker_pdf_fits_two_pages_with_marking_on_every_page(default_build: Path):
+    pages = pdf_pages(default_build / "japan-russia-policymaker.pdf")
+    assert len(pages) == 2
+    for number, text in enumerate(pages, start=1):
+        assert text.count("FOR OFFICIAL USE ONLY") == 2, number  # top and bottom banner
+        assert f"Page {number} of 2" in text
+
+
+def test_masthead_and_decision_memo_parts(default_build: Path):
+    text = squash(pdf_text(default_build / "japan-russia-policymaker.pdf"))
+    assert "Prepared for: Senior policymaker" in text
+    assert "Northeast Asia Policy Unit".upper() in text
+    assert "Bottom line" in text
+    assert text.index("Recommended action") < text.index("Recommendations")
+    assert text.count("Approve ________") == 3
+    assert "Hokkaidō" in pdf_text(default_build / "japan-russia-analyst.pdf")
+
+
+def test_press_pdf_has_no_marking_and_no_internal_block(default_build: Path):
+    text = squash(pdf_text(default_build / "japan-russia-press.pdf"))
+    assert "FOR OFFICIAL USE ONLY" not in text
+    assert "Turn the screws" not in text
+    assert "Keep Japan focused on China" in text
+    assert "Notes" in text and "Bibliography" in text  # endnotes, then the bibliography
+
+
+def test_footnotes_are_numbered_and_at_the_page_foot(default_build: Path):
+    pages = pdf_pages(default_build / "japan-russia-analyst.pdf")
+    first = pages[0]
+    lines = [line.strip() for line in first.splitlines()]
+    assert any(line.startswith("1. \u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d") for line in lines)
+    # the footnote text stands after the body text on its page
+    assert first.index("Foreign Policy Research Institute.") > first.index("Hokkaidō")
+
+
+def test_analyst_brief_has_bibliography_with_both_sources(default_build: Path):
+    text = squash(pdf_text(default_build / "japan-russia-analyst.pdf"))
+    bibliography = text[text.rindex("Bibliography"):]
+    assert "Dominguez, Gabriel. \u201cJapan Dismayed at Russia\u2019s Missile Deployment" in bibliography
+    assert "Foreign Policy Research Institute. \u201cJapan-Russia Relations" in bibliography
+
+
+def test_long_brief_gets_a_contents_list_with_page_numbers(default_build: Path):
+    text = pdf_text(default_build / "japan-russia-analyst.pdf")
+    assert len(pdf_pages(default_build / "japan-russia-analyst.pdf")) > 4
+    assert "Contents" in text
+    policymaker = pdf_text(default_build / "japan-russia-policymaker.pdf")
+    assert "Contents" not in policymaker
+
+
+def test_metadata_bookmarks_and_embedded_fonts(default_build: Path):
+    reader = PdfReader(str(default_build / "japan-russia-analyst.pdf"))
+    meta = reader.metadata
+    assert meta.title == "Japan and Russia after the invasion of Ukraine"
+    assert meta.author == "Northeast Asia Desk"
+    assert meta.subject == "Regional analyst"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[:3] == ["Background", "Abe's new approach, 2012-2020", "The China factor"]
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            fonts.add(str(font["/BaseFont"]).split("+")[-1])
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert any(k in descriptor.get_object() for k in ("/FontFile2", "/FontFile3", "/FontFile")), font
+    assert {f.split("-")[0] for f in fonts} == {"Carlito"}
+
+
+def test_over_budget_is_a_warning_and_strict_makes_it_an_error(minimal: Path):
+    import pytest
+
+    from briefgen.build import BuildOptions, build
+    from briefgen.errors import ContentError
+
+    long_text = " ".join(["This sentence makes the brief far longer than its budget allows."] * 400)
+    (minimal / "briefs/demo/blocks/history.yaml").write_text(
+        f"section: context\ntitle: History\nstatus: approved\nsummary: {long_text}\nbody: short [@fpri].\n", encoding="utf-8"
+    )
+    result = build(minimal, BuildOptions(audiences=("boss",), formats=("pdf",), out_dir=minimal / "out"))
+    warnings = [d.message for d in result.diagnostics.warnings]
+    assert len(warnings) == 1 and "over its budget of 2" in warnings[0] and "history (" in warnings[0]
+    assert result.manifest["outputs"][0]["warnings"] == warnings
+    with pytest.raises(ContentError) as failure:
+        build(minimal, BuildOptions(audiences=("boss",), formats=("pdf",), out_dir=minimal / "out2", strict=True))
+    assert "[budget.pages]" in failure.value.message
+    assert not (minimal / "out2").exists()

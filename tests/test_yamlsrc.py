@@ -1,0 +1,71 @@
+"""YAML reading: positions, refusals of unsafe or oversized input, one message per problem."""
+
+from pathlib import Path
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.yamlsrc import MAX_FILE_BYTES, load_yaml, parse_yaml
+
+
+def parse(text: str) -> tuple[object, list[str]]:
+    diags = Diagnostics()
+    node = parse_yaml(text, Path("x.yaml"), diags)
+    return node, [d.format() for d in diags.sorted()]
+
+
+def test_values_keep_their_line_and_column():
+    node, problems = parse("title: Hello\nlist:\n  - a\n  - b\n")
+    assert problems == []
+    assert (node.get("title").loc.line, node.get("title").loc.column) == (1, 8)
+    assert node.get("title").key_loc.column == 1
+    second = node.get("list").value[1]
+    assert (second.loc.line, second.loc.column, second.value) == (4, 5, "b")
+
+
+def test_duplicate_keys_are_refused_with_both_lines():
+    _, problems = parse("a: 1\nb: 2\na: 3\n")
+    assert problems == [
+        "x.yaml:3:1: error: duplicate key 'a' (first at line 1); YAML keeps only one of them, "
+        "delete or rename the other [yaml.duplicate-key]"
+    ]
+
+
+def test_object_building_tags_are_refused():
+    _, problems = parse("a: !!python/object/apply:os.system ['true']\n")
+    assert len(problems) == 1 and "[yaml.tag]" in problems[0] and problems[0].startswith("x.yaml:1:4:")
+
+
+def test_alias_bomb_is_refused_quickly():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefghij":
+        prev = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+    _, problems = parse(bomb)
+    assert len(problems) == 1 and "[yaml.too-large]" in problems[0]
+
+
+def test_deep_nesting_is_refused():
+    _, problems = parse("a: " + "[" * 60 + "]" * 60 + "\n")
+    assert len(problems) == 1 and "nested more than" in problems[0]
+
+
+def test_syntax_error_points_at_the_line():
+    _, problems = parse("a: 1\nb: [unclosed\nc: 2\n")
+    assert problems and problems[0].startswith("x.yaml:3:") and "[yaml.syntax]" in problems[0]
+
+
+def test_oversized_and_non_utf8_files(tmp_path: Path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: " + b"x" * (MAX_FILE_BYTES + 1))
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"a: 1\nb: caf\xe9\n")
+    diags = Diagnostics()
+    assert load_yaml(big, diags) is None
+    assert load_yaml(latin, diags) is None
+    codes = [(d.code, d.location.line) for d in diags.items]
+    assert codes == [("file.too-large", 0), ("file.encoding", 2)]
+
+
+def test_text_inside_a_block_scalar_is_located():
+    node, _ = parse("body: |\n  First line.\n  Cites [@key] here.\n")
+    where = node.get("body").locate_text("@key")
+    assert (where.line, where.column) == (3, 10)
