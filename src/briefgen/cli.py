@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -83,7 +84,7 @@ def list_command(state: State, brief: str | None) -> None:
     ws, diags = open_workspace(state.workspace, brief)
     if diags.has_errors():
         raise ContentError(diags, ws.root)
-    console = Console(highlight=False)
+    console = Console(highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
     for b in [default_brief(ws, brief)] if brief else ws.briefs.values():
         audiences = audiences_for(ws, b)
         console.print(f"[bold]{b.id}[/bold]: {b.title} ({len(b.blocks)} blocks, {relative(b.path, ws.root)})")

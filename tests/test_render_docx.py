@@ -1,0 +1,130 @@
+"""The Word file a staff member opens: styles, tables, markings, real notes, properties.
+
+Read three ways: python-docx, Pandoc (an independent reader) and LibreOffice.
+"""
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pypandoc
+import pytest
+
+from readers import docx_notes, docx_paragraphs, docx_reference_count, pdf_text, squash
+
+
+def styles_used(path: Path) -> set[str]:
+    return {style for style, _ in docx_paragraphs(path)}
+
+
+def test_headings_and_body_use_word_styles(default_build: Path):
+    paragraphs = docx_paragraphs(default_build / "japan-russia-analyst.docx")
+    headings1 = [text for style, text in paragraphs if style == "Heading 1"]
+    assert headings1 == ["Background", "Abe's new approach, 2012-2020", "The China factor", "Japan's leverage",
+                         "Risks", "Recommendations", "Bibliography"]
+    assert ("Heading 2", "The unresolved peace treaty") in paragraphs
+    assert {"Title", "Subtitle", "Body Text", "Heading 2", "Bibliography"} <= styles_used(
+        default_build / "japan-russia-analyst.docx"
+    )
+
+
+def test_masthead_marking_and_page_numbers(default_build: Path):
+    document = docx.Document(str(default_build / "japan-russia-policymaker.docx"))
+    texts = [p.text for p in document.paragraphs[:6]]
+    assert "Prepared for: Senior policymaker" in texts
+    header = " ".join(p.text for p in document.sections[0].header.paragraphs)
+    footer = " ".join(p.text for p in document.sections[0].footer.paragraphs)
+    assert "FOR OFFICIAL USE ONLY" in header and "FOR OFFICIAL USE ONLY" in footer
+    footer_xml = document.sections[0].footer._element.xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
+    press = docx.Document(str(default_build / "japan-russia-press.docx"))
+    assert "FOR OFFICIAL USE ONLY" not in press.sections[0].header.paragraphs[0].text
+
+
+def test_tables_for_recommendations_risks_and_leverage(default_build: Path):
+    document = docx.Document(str(default_build / "japan-russia-policymaker.docx"))
+    headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert headers[0] == ["#", "Recommended action", "Priority", "Owner", "Horizon"]
+    assert ["Factor", "Favours", "Trend"] in headers
+    assert ["Risk", "Likelihood", "Impact", "Mitigation"] in headers
+    risk_table = document.tables[headers.index(["Risk", "Likelihood", "Impact", "Mitigation"])]
+    assert [row.cells[1].text for row in risk_table.rows[1:]] == ["High", "Medium", "Medium"]
+    paragraphs = docx_paragraphs(default_build / "japan-russia-policymaker.docx")
+    assert sum(1 for s, t in paragraphs if s == "Decision Line" and "Approve" in t) == 3
+
+
+def test_real_footnotes_one_per_citation(default_build: Path):
+    path = default_build / "japan-russia-analyst.docx"
+    notes = docx_notes(path)
+    manifest = json.loads((default_build / "manifest.json").read_text())
+    analyst_pdf = pdf_text(default_build / "japan-russia-analyst.pdf")
+    assert len(notes) == docx_reference_count(path) > 10
+    assert notes[0] == "\u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d Foreign Policy Research Institute."
+    assert notes[1] == "Ibid."
+    assert any(n.startswith("Gabriel Dominguez, \u201cJapan Dismayed") or "Gabriel Dominguez" in n for n in notes)
+    assert f"{len(notes)}. " in analyst_pdf  # the PDF has the same number of notes
+    assert {o["audience"] for o in manifest["outputs"]} == {"policymaker", "analyst", "press"}
+    with zipfile.ZipFile(path) as archive:
+        document_xml = archive.read("word/document.xml").decode()
+        styles_xml = archive.read("word/styles.xml").decode()
+    assert 'w:rStyle w:val="FootnoteReference"' in document_xml
+    assert 'w:styleId="FootnoteText"' in styles_xml
+
+
+def test_press_gets_real_endnotes(default_build: Path):
+    path = default_build / "japan-russia-press.docx"
+    assert docx_notes(path, "footnotes") == []
+    endnotes = docx_notes(path, "endnotes")
+    assert len(endnotes) == docx_reference_count(path, "endnoteReference") > 3
+
+
+def test_core_properties(default_build: Path):
+    props = docx.Document(str(default_build / "japan-russia-analyst.docx")).core_properties
+    assert (props.title, props.author, props.subject, props.language) == (
+        "Japan and Russia after the invasion of Ukraine", "Northeast Asia Desk", "Regional analyst", "en-US",
+    )
+
+
+def test_contents_list_shows_page_numbers_without_updating(default_build: Path):
+    paragraphs = docx_paragraphs(default_build / "japan-russia-analyst.docx")
+    toc = [t for s, t in paragraphs if s == "toc 1"]
+    assert toc and toc[0].startswith("Background\t") and toc[0].split("\t")[1].isdigit()
+
+
+def test_pandoc_reads_headings_lists_and_footnotes(default_build: Path):
+    ast = json.loads(pypandoc.convert_file(str(default_build / "japan-russia-analyst.docx"), "json"))
+    kinds = [b["t"] for b in ast["blocks"]]
+    levels = {pypandoc.convert_text(json.dumps({**ast, "blocks": [h]}), "plain", format="json").strip(): h["c"][0]
+              for h in ast["blocks"] if h["t"] == "Header"}
+    assert levels["Background"] == 1 and levels["The unresolved peace treaty"] == 2
+    assert levels["Bibliography"] == 1
+    text = json.dumps(ast)
+    assert text.count('"t": "Note"') + text.count('"t":"Note"') == len(docx_notes(default_build / "japan-russia-analyst.docx"))
+    assert "Table" in kinds
+
+
+def test_markdown_lists_and_quotes_become_word_lists(minimal_build: Path):
+    paragraphs = docx_paragraphs(minimal_build / "demo-reader.docx")
+    assert ("List Bullet", "first point") in paragraphs
+    assert ("Quote", "A quoted line.") in paragraphs
+    markdown = pypandoc.convert_file(str(minimal_build / "demo-reader.docx"), "markdown")
+    assert "- first point" in markdown
+    assert "A quoted line." in markdown
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
+def test_libreoffice_sees_the_notes(default_build: Path, tmp_path: Path):
+    source = default_build / "japan-russia-policymaker.docx"
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    text = squash(pdf_text(tmp_path / "japan-russia-policymaker.pdf"))
+    assert "\u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d Foreign Policy Research Institute." in text
+    assert "Prepared for: Senior policymaker" in text
+    assert "Carlito" in subprocess.run(["pdffonts", str(tmp_path / "japan-russia-policymaker.pdf")],
+                                       capture_output=True, text=True).stdout
