@@ -322,7 +322,8 @@ class DocxWriter:
                 meta.append(f"Owner: {block.fields['owner']}")
             if block.fields.get("horizon"):
                 meta.append(f"Horizon: {block.fields['horizon']}")
-            self.paragraph("RecommendationMeta", " · ".join(meta))
+            if self.doc.audience.detail != "summary":  # summary audiences have it in the table
+                self.paragraph("RecommendationMeta", " · ".join(meta))
             self.blocks(block.content)
             if self.doc.audience.decision:
                 self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
