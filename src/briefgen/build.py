@@ -135,9 +135,18 @@ def render_audience(doc: Document, brief: Brief, style: HouseStyle, formats: tup
     return outputs
 
 
-def build(root: Path | None, options: BuildOptions,
-          on_output: Callable[[Output], None] | None = None) -> BuildResult:
-    """Build one brief for the chosen audiences and formats; raise ContentError on content problems."""
+@dataclass
+class Rendered:
+    """Everything a build produced in memory, before anything is written."""
+
+    brief: Brief
+    out_dir: Path
+    outputs: list[Output]
+    diagnostics: Diagnostics
+
+
+def render_all(root: Path | None, options: BuildOptions) -> Rendered:
+    """Load, validate, select, cite and render every requested output, writing nothing."""
     ws, diags = open_workspace(root, options.brief)
     if diags.has_errors(options.strict):
         raise ContentError(diags, ws.root)
@@ -154,15 +163,21 @@ def build(root: Path | None, options: BuildOptions,
         outputs.extend(render_audience(doc, brief, style, formats, out_dir, diags))
     if diags.has_errors(options.strict):
         raise ContentError(diags, ws.root)
+    return Rendered(brief, out_dir, outputs, diags)
 
-    for output in outputs:
+
+def build(root: Path | None, options: BuildOptions,
+          on_output: Callable[[Output], None] | None = None) -> BuildResult:
+    """Build one brief for the chosen audiences and formats; raise ContentError on content problems."""
+    rendered = render_all(root, options)
+    for output in rendered.outputs:
         atomic_write(output.path, output.data)
         if on_output:
             on_output(output)
     manifest = write_manifest(
-        out_dir / "manifest.json",
-        brief.id,
-        [o.manifest_entry(out_dir) for o in outputs],
+        rendered.out_dir / "manifest.json",
+        rendered.brief.id,
+        [o.manifest_entry(rendered.out_dir) for o in rendered.outputs],
         {"briefgen_version": __version__, "drafts": options.drafts},
     )
-    return BuildResult(brief.id, out_dir, outputs, diags, manifest)
+    return BuildResult(rendered.brief.id, rendered.out_dir, rendered.outputs, rendered.diagnostics, manifest)

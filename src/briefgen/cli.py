@@ -17,6 +17,7 @@ from briefgen.build import FORMATS, BuildOptions, build
 from briefgen.diagnostics import Diagnostics
 from briefgen.errors import ContentError
 from briefgen.listing import block_matrix
+from briefgen.parity import check_parity
 from briefgen.schema import write_schemas
 from briefgen.validate import audiences_for, relative
 from briefgen.workspace import default_brief, open_workspace
@@ -54,11 +55,17 @@ def _report(diags: Diagnostics, root: Path, quiet: bool) -> None:
 @cli.command()
 @click.argument("brief", required=False)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--parity", is_flag=True, help="Also build PDF and Word for every audience and compare them.")
 @pass_state
-def check(state: State, brief: str | None, strict: bool) -> None:
+def check(state: State, brief: str | None, strict: bool, parity: bool) -> None:
     """Validate the workspace (or one BRIEF) and report every problem with file:line:column."""
     ws, diags = open_workspace(state.workspace, brief)
     _report(diags, ws.root, state.quiet)
+    if parity and not diags.has_errors(strict):
+        for name in [brief] if brief else list(ws.briefs):
+            for problem in check_parity(ws.root, name):
+                diags.error("parity", f"{name}: PDF and Word differ: {problem}")
+                click.echo(f"error: {name}: PDF and Word differ: {problem} [parity]", err=True)
     errors, warnings = len(diags.errors), len(diags.warnings)
     if diags.has_errors(strict):
         verdict = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

@@ -68,6 +68,7 @@ class DocxWriter:
     doc: Document
     style: HouseStyle
     heading_pages: dict[str, int] = field(default_factory=dict)
+    bookmarks: int = 0
 
     # ------------------------------------------------------------ paragraphs and runs
 
@@ -270,12 +271,10 @@ class DocxWriter:
         doc = self.doc
         audience = doc.audience
         if doc.bottom_line:
-            p = self.paragraph("BottomLine")
-            self.run(p, "Bottom line. ", _Format(bold=True))
-            first, *rest = doc.bottom_line
-            if isinstance(first, Para):
-                self.inlines(p, first.inlines)
-            self.blocks(tuple(rest), "BottomLine")
+            label = self.paragraph("BottomLine")
+            self.run(label, "Bottom line", _Format(bold=True))
+            label.paragraph_format.keep_with_next = True
+            self.blocks(doc.bottom_line, "BottomLine")
         if audience.detail == "summary" and doc.recommendations:
             self.table(
                 ["#", "Recommended action", "Priority", "Owner", "Horizon"],
@@ -304,8 +303,6 @@ class DocxWriter:
                 )
             for block in section.blocks:
                 self.block(block)
-        if doc.notes and doc.notes_mode == "endnotes":
-            pass  # Word places real endnotes at the end of the document itself.
         if doc.bibliography:
             self.paragraph("Heading1", "Bibliography")
             for entry in doc.bibliography:
@@ -313,28 +310,28 @@ class DocxWriter:
                 self.inlines(p, entry)
 
     def block(self, block: DocBlock) -> None:
+        title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
+        heading = self.paragraph("Heading2", title)
+        self.bookmark(heading, f"block-{block.id}")
         if block.kind == "recommendation":
-            self.paragraph("Heading2", f"{block.number}. {block.title}")
             if block.fields.get("action"):
                 self.paragraph("RecommendationAction", block.fields["action"])
-            meta = [f"Priority: {str(block.fields.get('priority', '')).capitalize()}"]
-            if block.fields.get("owner"):
-                meta.append(f"Owner: {block.fields['owner']}")
-            if block.fields.get("horizon"):
-                meta.append(f"Horizon: {block.fields['horizon']}")
             if self.doc.audience.detail != "summary":  # summary audiences have it in the table
+                meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
+                meta += [f"{label}: {block.fields[key]}" for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
+                         if block.fields.get(key)]
                 self.paragraph("RecommendationMeta", " · ".join(meta))
-            self.blocks(block.content)
-            if self.doc.audience.decision:
-                self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
-            return
-        heading = self.paragraph("Heading2", block.title)
-        bookmark_id = abs(hash(block.id)) % 10**6
-        heading._p.insert(0, parse_xml(
-            f'<w:bookmarkStart {nsdecls("w")} w:id="{bookmark_id}" w:name="block-{block.id[:30]}"/>'
-        ))
-        heading._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{bookmark_id}"/>'))
         self.blocks(block.content)
+        if block.kind == "recommendation" and self.doc.audience.decision:
+            self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
+
+    def bookmark(self, paragraph, name: str) -> None:
+        """A named anchor (Word bookmark) so a paragraph can be traced to its block file."""
+        self.bookmarks += 1
+        paragraph._p.insert(0, parse_xml(
+            f'<w:bookmarkStart {nsdecls("w")} w:id="{self.bookmarks}" w:name="{name[:40]}"/>'
+        ))
+        paragraph._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{self.bookmarks}"/>'))
 
     def contents(self) -> None:
         """A TOC field whose cached entries already carry page numbers (from the PDF layout)."""

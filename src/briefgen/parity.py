@@ -1,0 +1,140 @@
+"""PDF and Word side by side: the same headings, paragraphs, notes and bibliography in both.
+
+Reads the real outputs (pypdf for the PDF, the .docx package for Word) and reports the first
+difference of each kind with the block where it starts, so an editor knows where to look.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+from pypdf import PdfReader
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BODY_STYLES = {"BodyText", "ListBullet", "ListNumber", "ListContinue", "Quote", "BottomLine", "RecommendationAction"}
+_SKIP_HEADINGS = {"Bottom line", "Notes", "Contents"}
+
+
+def squash(text: str) -> str:
+    text = text.replace("\u00ad", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
+    text = re.sub(r"-\s+", "-", text)  # a line broken after a hyphen reads as one word
+    text = re.sub(r"([.,;:!?\u201d\u2019)])\s+(\d)", r"\1\2", text)  # PDF extraction spaces out note calls
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class WordParagraph:
+    style: str
+    text: str
+    block: str
+
+
+@dataclass(frozen=True)
+class WordContent:
+    paragraphs: list[WordParagraph]
+    notes: list[str]
+    furniture: list[str]  # header and footer lines, repeated on every page
+
+    def headings(self) -> list[str]:
+        return [p.text for p in self.paragraphs if p.style in ("Heading1", "Heading2")]
+
+
+def read_docx(data: bytes) -> WordContent:
+    """Body paragraphs with style ids and the block they belong to, and notes in reading order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
+        note_parts = {
+            name: etree.fromstring(archive.read(f"word/{name}s.xml"))
+            for name in ("footnote", "endnote")
+            if f"word/{name}s.xml" in archive.namelist()
+        }
+        furniture = []
+        for name in archive.namelist():
+            if re.fullmatch(r"word/(header|footer)\d*\.xml", name):
+                for p in etree.fromstring(archive.read(name)).iter(f"{W}p"):
+                    parts = ["\t" if n.tag == f"{W}tab" else (n.text or "") for n in p.iter(f"{W}t", f"{W}tab")]
+                    for line in "".join(parts).split("\t"):
+                        if line.strip() and not line.strip().startswith("Page"):
+                            furniture.append(squash(line))
+    paragraphs, notes, block = [], [], ""
+    for p in body.iter(f"{W}p"):
+        for mark in p.iter(f"{W}bookmarkStart"):
+            name = mark.get(f"{W}name", "")
+            if name.startswith("block-"):
+                block = name[len("block-"):]
+        style_el = p.find(f"{W}pPr/{W}pStyle")
+        style = style_el.get(f"{W}val") if style_el is not None else "Normal"
+        text = ""
+        for node in p.iter(f"{W}t", f"{W}footnoteReference", f"{W}endnoteReference"):
+            if node.tag == f"{W}t":
+                text += node.text or ""
+                continue
+            kind = "footnote" if node.tag.endswith("footnoteReference") else "endnote"
+            note = note_parts[kind].find(f"{W}{kind}[@{W}id='{node.get(f'{W}id')}']")
+            notes.append(squash("".join(t.text or "" for t in note.iter(f"{W}t"))))
+            text += str(len(notes))  # the reader sees the note's number here, as in the PDF
+        paragraphs.append(WordParagraph(style, text, block))
+    return WordContent(paragraphs, notes, furniture)
+
+
+def read_pdf(data: bytes) -> tuple[str, list[str]]:
+    """The PDF's text (whitespace folded) and its bookmark titles in order."""
+    reader = PdfReader(io.BytesIO(data))
+    text = squash(" ".join(page.extract_text() or "" for page in reader.pages))
+
+    def walk(items) -> list[str]:
+        titles = []
+        for item in items:
+            titles.extend(walk(item) if isinstance(item, list) else [item.title])
+        return titles
+
+    return text, walk(reader.outline)
+
+
+def compare(pdf: bytes, docx: bytes) -> list[str]:
+    """Differences between a PDF and a DOCX of the same document; empty when they match."""
+    problems: list[str] = []
+    pdf_text, outline = read_pdf(pdf)
+    word = read_docx(docx)
+    pdf_headings = [squash(h) for h in outline if h not in _SKIP_HEADINGS]
+    word_headings = [squash(h) for h in word.headings()]
+    if pdf_headings != word_headings:
+        index = next((i for i, (a, b) in enumerate(zip(pdf_headings, word_headings, strict=False)) if a != b),
+                     min(len(pdf_headings), len(word_headings)))
+        pdf_at = pdf_headings[index] if index < len(pdf_headings) else "(none)"
+        word_at = word_headings[index] if index < len(word_headings) else "(none)"
+        problems.append(f"headings differ at heading {index + 1}: PDF has '{pdf_at}', Word has '{word_at}'")
+    # Text flows across pages around the footnotes and page furniture; take those out first.
+    body_text = re.sub(r"Page \d+ of \d+", " ", pdf_text)
+    for number, note in reversed(list(enumerate(word.notes, start=1))):  # 31 before 3 and 1
+        body_text = body_text.replace(f"{number}. {note}", " ")
+    for line in sorted(set(word.furniture), key=len, reverse=True):
+        body_text = body_text.replace(line, " ")
+    body_text = squash(body_text)
+    for paragraph in word.paragraphs:
+        if paragraph.style in _BODY_STYLES | {"Bibliography"} and squash(paragraph.text):
+            if squash(paragraph.text) not in body_text:
+                where = f" in block '{paragraph.block}'" if paragraph.block else ""
+                problems.append(f"paragraph{where} is in Word but not in the PDF: '{paragraph.text[:80]}'")
+                break
+    for number, note in enumerate(word.notes, start=1):
+        if f"{number}. {note}" not in pdf_text:
+            problems.append(f"note {number} differs: Word has '{note[:80]}', the PDF does not")
+            break
+    return problems
+
+
+def check_parity(root, brief: str | None = None) -> list[str]:
+    """Build PDF and Word for every audience of a brief in memory and compare each pair."""
+    from briefgen.build import BuildOptions, render_all
+
+    rendered = render_all(root, BuildOptions(brief=brief, all_audiences=True, formats=("pdf", "docx")))
+    pairs: dict[str, dict[str, bytes]] = {}
+    for output in rendered.outputs:
+        pairs.setdefault(output.audience, {})[output.format] = output.data
+    return [f"{audience}: {problem}" for audience, pair in pairs.items()
+            for problem in compare(pair["pdf"], pair["docx"])]
