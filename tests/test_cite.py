@@ -115,3 +115,26 @@ def test_csl_json_and_bibtex_match_csl_yaml(tmp_path: Path):
         text = (brief / "brief.yaml").read_text(encoding="utf-8").replace("references.yaml", name)
         (brief / "brief.yaml").write_text(text, encoding="utf-8")
         assert notes(cited(copy, "reader"))[:2] == expected[:2], name
+
+
+def test_audience_may_override_the_style(minimal: Path):
+    audiences = minimal / "audiences.yaml"
+    audiences.write_text(audiences.read_text(encoding="utf-8").replace(
+        "  notes: endnotes\n", "  notes: endnotes\n  csl: apa\n"), encoding="utf-8")
+    assert cited(minimal, "reader").notes == ()
+    assert len(cited(minimal, "boss").notes) > 0
+
+
+def test_note_count_equals_citations_in_the_selected_blocks(default_build: Path):
+    from briefgen.cite import citations_in_order
+    from readers import docx_notes, pdf_text, squash
+
+    ws, _ = open_workspace(Path(__file__).parent.parent)
+    brief = ws.briefs["japan-russia"]
+    for audience in ("policymaker", "analyst"):
+        doc = select(brief, audiences_for(ws, brief)[audience])
+        expected = len(citations_in_order(doc))
+        notes_in_word = docx_notes(default_build / f"japan-russia-{audience}.docx")
+        assert len(notes_in_word) == expected, audience
+        text = squash(pdf_text(default_build / f"japan-russia-{audience}.pdf"))
+        assert f"{expected}. " in text and f"{expected + 1}. Ibid" not in text

@@ -46,7 +46,7 @@ def test_check_reports_every_problem_and_exits_1(monkeypatch, capsys):
     code, out, err = run_main(["check"], monkeypatch, capsys, cwd=FIXTURES / "broken" / "briefs" / "demo")
     expected = (FIXTURES / "broken.expected").read_text(encoding="utf-8")
     assert code == 1
-    assert err == expected + "check failed: 14 errors, 2 warnings\n"
+    assert err == expected + "check failed: 14 errors, 3 warnings\n"
     assert "Traceback" not in err
 
 

@@ -29,7 +29,7 @@ def test_every_listed_kind_of_mistake_is_reported():
     for code in [
         "yaml.syntax", "yaml.duplicate-key", "schema.unknown-key", "schema.type", "schema.enum",
         "schema.missing", "block.duplicate-id", "block.unknown-section", "block.unknown-audience",
-        "block.tag-typo", "cite.missing", "cite.unused", "file.encoding", "yaml.tag",
+        "block.tag-typo", "cite.missing", "cite.unused", "cite.incomplete", "file.encoding", "yaml.tag",
     ]:
         assert f"[{code}]" in text, code
 

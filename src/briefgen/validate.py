@@ -130,6 +130,7 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
             )
 
     _check_citations(brief, diags)
+    _check_reference_fields(brief, diags)
     _check_style(brief, ws, diags)
 
 
@@ -191,6 +192,35 @@ def _check_citations(brief: Brief, diags: Diagnostics) -> None:
             diags.warning(
                 "cite.unused",
                 f"reference '{key}' is never cited; cite it or remove it from the bibliography",
+                ref.location,
+            )
+
+
+# Fields citation styles print for each CSL type; "a|b" means either will do.
+STYLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "article-journal": ("author", "title", "container-title", "issued"),
+    "article-magazine": ("author|editor|container-title", "title", "container-title", "issued"),
+    "article-newspaper": ("title", "container-title", "issued"),
+    "book": ("author|editor", "title", "publisher", "issued"),
+    "chapter": ("author", "title", "container-title", "publisher", "issued"),
+    "report": ("author|publisher", "title", "publisher", "issued"),
+    "webpage": ("title", "container-title|URL"),
+}
+
+
+def _check_reference_fields(brief: Brief, diags: Diagnostics) -> None:
+    for ref in brief.references.values():
+        kind = str(ref.csl.get("type", ""))
+        missing = [
+            " or ".join(repr(o) for o in need.split("|"))
+            for need in STYLE_FIELDS.get(kind, ("title",))
+            if not any(ref.csl.get(name) for name in need.split("|"))
+        ]
+        if missing:
+            diags.warning(
+                "cite.incomplete",
+                f"reference '{ref.id}' ({kind or 'no type'}) lacks {', '.join(missing)}, which citation styles "
+                "print for this type; add what the source gives (never invent it)",
                 ref.location,
             )
 
