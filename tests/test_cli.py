@@ -39,7 +39,9 @@ def run_main(args: list[str], monkeypatch, capsys, cwd: Path | None = None) -> t
 def test_check_passes_on_the_default_brief():
     result = run("--workspace", str(ROOT), "check", "--strict")
     assert result.exit_code == 0
-    assert result.output == "ok: 1 brief, 3 audiences, 17 blocks checked; 0 warnings\n"
+    assert result.stdout == "ok: 1 brief, 3 audiences, 17 blocks checked; 0 warnings\n"
+    assert result.stderr == ("audiences.yaml:27:3: note: audience 'press' (max_marking public) never receives: "
+                             "turn-the-screws [marking.withheld]\n")
 
 
 def test_check_reports_every_problem_and_exits_1(monkeypatch, capsys):
@@ -120,7 +122,7 @@ def test_list_shows_the_matrix():
     result = run("--workspace", str(ROOT), "list")
     assert result.exit_code == 0
     assert "turn-the-screws" in result.output and "policymaker" in result.output
-    assert "FOR OFFICIAL USE ONLY" in result.output
+    assert "up to public" in result.output
 
 
 def test_schema_files_are_current_and_referenced(tmp_path: Path):

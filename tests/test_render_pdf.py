@@ -95,3 +95,30 @@ def test_over_budget_is_a_warning_and_strict_makes_it_an_error(minimal: Path):
         build(minimal, BuildOptions(audiences=("boss",), formats=("pdf",), out_dir=minimal / "out2", strict=True))
     assert "[budget.pages]" in failure.value.message
     assert not (minimal / "out2").exists()
+
+
+def test_every_footnote_reaches_the_page(default_build: Path):
+    """WeasyPrint can drop a footnote at a page break; the renderer checks and relayouts."""
+    text = squash(pdf_text(default_build / "japan-russia-analyst.pdf"))
+    from readers import docx_notes
+
+    notes = docx_notes(default_build / "japan-russia-analyst.docx")
+    for number, note in enumerate(notes, start=1):
+        assert f"{number}. {note}" in text.replace(" . ", ". "), number
+
+
+def test_footnote_check_can_see_the_layout():
+    from briefgen.build import BuildOptions, render_all  # noqa: F401
+    from briefgen.cite import cite, resolve_style
+    from briefgen.render.pdf import layout, placed_footnotes
+    from briefgen.select import select
+    from briefgen.style import load_style
+    from briefgen.validate import audiences_for
+    from briefgen.workspace import open_workspace
+
+    ws, _ = open_workspace(Path(__file__).parent / "fixtures" / "minimal")
+    brief = ws.briefs["demo"]
+    doc = select(brief, audiences_for(ws, brief)["boss"])
+    doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+    rendered, _ = layout(doc, load_style(ws.root))
+    assert placed_footnotes(rendered) == {n.number for n in doc.notes}

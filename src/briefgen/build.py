@@ -158,7 +158,7 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
 
     outputs: list[Output] = []
     for audience in audiences:
-        doc = select(brief, audience, SelectOptions(drafts=options.drafts))
+        doc = select(brief, audience, SelectOptions(drafts=options.drafts, markings=ws.config.markings))
         doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
         outputs.extend(render_audience(doc, brief, style, formats, out_dir, diags))
     if diags.has_errors(options.strict):

@@ -47,7 +47,7 @@ def cli(ctx: click.Context, workspace: Path | None, quiet: bool, debug: bool) ->
 
 def _report(diags: Diagnostics, root: Path, quiet: bool) -> None:
     for d in diags.sorted():
-        if quiet and d.severity.value == "warning":
+        if quiet and d.severity.value != "error":
             continue
         click.echo(d.format(root), err=True)
 
@@ -107,7 +107,8 @@ def list_command(state: State, brief: str | None) -> None:
     for column in ("audience", "label", "detail", "notes", "pages", "marking"):
         aud.add_column(column)
     for name, p in ws.audiences.items():
-        aud.add_row(name, p.label, p.detail, p.notes, str(p.max_pages or "-"), p.marking or "-")
+        marking = f"up to {p.max_marking}" if p.max_marking else (p.marking or "-")
+        aud.add_row(name, p.label, p.detail, p.notes, str(p.max_pages or "-"), marking)
     console.print(aud)
 
 

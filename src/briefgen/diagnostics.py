@@ -36,6 +36,7 @@ class Location:
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # information for the editor; never fails a check
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class Diagnostics:
 
     def warning(self, code: str, message: str, location: Location | None = None) -> None:
         self.items.append(Diagnostic(Severity.WARNING, code, message, location))
+
+    def note(self, code: str, message: str, location: Location | None = None) -> None:
+        self.items.append(Diagnostic(Severity.NOTE, code, message, location))
 
     def extend(self, other: Diagnostics) -> None:
         self.items.extend(other.items)

@@ -29,9 +29,9 @@ def block_matrix(ws: Workspace, brief: Brief) -> list[BlockRow]:
         receives = {}
         for name, profile in audiences.items():
             in_sections = block.section in profile.sections
-            if in_sections and admits(block, profile, SelectOptions(drafts=False)):
+            if in_sections and admits(block, profile, SelectOptions(False, ws.config.markings)):
                 receives[name] = "yes"
-            elif in_sections and admits(block, profile, SelectOptions(drafts=True)):
+            elif in_sections and admits(block, profile, SelectOptions(True, ws.config.markings)):
                 receives[name] = "if drafts"
             else:
                 receives[name] = ""

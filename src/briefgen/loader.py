@@ -21,6 +21,7 @@ from briefgen.model import (
     Brief,
     Config,
     ContentBlock,
+    MarkingLevel,
     Markdown,
     Reference,
     Section,
@@ -81,6 +82,8 @@ def _load_config(root: Path, diags: Diagnostics) -> Config:
         default_brief=data.get("default_brief"),
         output_dir=data.get("output_dir", "dist"),
         formats=tuple(data.get("formats", ("pdf", "docx"))),
+        markings=tuple(MarkingLevel(m["id"], m["banner"], m["portion"]) for m in data.get("markings", [])),
+        location=node.get("markings").loc if node.get("markings") else None,
     )
 
 
@@ -115,6 +118,9 @@ def audience_from(name: str, data: dict[str, Any], loc: Location | None) -> Audi
         marking=data.get("marking"),
         decision=bool(data.get("decision", False)),
         csl=data.get("csl"),
+        max_marking=data.get("max_marking"),
+        portion_marks=bool(data.get("portion_marks", False)),
+        show_as_of=bool(data.get("show_as_of", False)),
         location=loc,
     )
 
@@ -129,6 +135,12 @@ def merge_audience(base: AudienceProfile, override: dict[str, Any]) -> AudienceP
             continue
         changes[key] = tuple(value) if isinstance(value, list) else value
     return replace(base, **changes)
+
+
+def _date(node: Node | None) -> dt.date | None:
+    if node is None:
+        return None
+    return node.value if isinstance(node.value, dt.date) else dt.date.fromisoformat(str(node.value))
 
 
 def _markdown(node: Node | None, uid: str) -> Markdown | None:
@@ -146,9 +158,7 @@ def load_brief(folder: Path, diags: Diagnostics) -> Brief | None:
     if not validate_node(node, BRIEF_SCHEMA, diags):
         return None
     data = node.value
-    date_value = data["date"].value
-    if isinstance(date_value, str):
-        date_value = dt.date.fromisoformat(date_value)
+    date_value = _date(data["date"])
     bib_node = data.get("bibliography")
     bib_paths: list[tuple[Path, Location]] = []
     if bib_node is not None:
@@ -242,6 +252,9 @@ def load_block(path: Path, diags: Diagnostics) -> ContentBlock | None:
         variants=variants,
         fields=fields,
         mitigation=_markdown(data.get("mitigation"), f"{block_id}/mitigation"),
+        marking=data["marking"].value if "marking" in data else None,
+        as_of=_date(data.get("as_of")),
+        review_by=_date(data.get("review_by")),
         location=node.loc,
         locations=locations,
     )

@@ -161,6 +161,9 @@ class AudienceProfile:
     marking: str | None = None
     decision: bool = False
     csl: str | None = None
+    max_marking: str | None = None
+    portion_marks: bool = False
+    show_as_of: bool = False
     location: Location | None = None
 
 
@@ -190,6 +193,9 @@ class ContentBlock:
     variants: dict[str, Variant] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
     mitigation: Markdown | None = None
+    marking: str | None = None
+    as_of: dt.date | None = None
+    review_by: dt.date | None = None
     location: Location | None = None
     locations: dict[str, Location] = field(default_factory=dict)
 
@@ -233,12 +239,28 @@ class Brief:
 
 
 @dataclass(frozen=True)
+class MarkingLevel:
+    """One handling level: its banner for the page margins and its short portion mark."""
+
+    id: str
+    banner: str
+    portion: str
+
+
+@dataclass(frozen=True)
 class Config:
     """briefgen.yaml: workspace-wide defaults that command-line options can override."""
 
     default_brief: str | None = None
     output_dir: str = "dist"
     formats: tuple[str, ...] = ("pdf", "docx")
+    markings: tuple[MarkingLevel, ...] = ()
+    location: Location | None = None
+
+    def level(self, marking_id: str | None) -> int:
+        """Rank of a marking (0 = lowest); an unknown or missing one counts as the lowest."""
+        ids = [m.id for m in self.markings]
+        return ids.index(marking_id) if marking_id in ids else 0
 
 
 @dataclass(frozen=True)
@@ -265,6 +287,8 @@ class DocBlock:
     fields: dict[str, Any] = field(default_factory=dict)
     mitigation: tuple[Block, ...] = ()
     number: int | None = None
+    portion: str = ""
+    as_of: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -310,6 +334,7 @@ class Document:
     notes: tuple[Note, ...] = ()
     bibliography: tuple[tuple[Inline, ...], ...] = ()
     language: str = "en"
+    banner: str | None = None
 
     @property
     def blocks(self) -> list[DocBlock]:

@@ -44,6 +44,9 @@ AUDIENCE_FIELDS: dict[str, Any] = {
         "description": "Decision memo: bottom line at the top, Approve/Disapprove after recommendations.",
     },
     "csl": {"type": "string", "description": "Citation style for this audience (overrides the brief)."},
+    "max_marking": {"type": "string", "description": "Highest handling level this audience may receive."},
+    "portion_marks": {"type": "boolean", "description": "Print the portion mark before each paragraph."},
+    "show_as_of": {"type": "boolean", "description": "Print 'as of' dates beside blocks that carry them."},
 }
 
 AUDIENCE_SCHEMA: dict[str, Any] = {
@@ -69,6 +72,20 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "default_brief": {"type": "string"},
         "output_dir": {"type": "string"},
         "formats": {"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1},
+        "markings": {
+            "type": "array",
+            "description": "Handling levels, lowest first. Banners follow the highest level in each output.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "banner": {"type": "string", "description": "Top and bottom of every page ('' for none)."},
+                    "portion": {"type": "string", "description": "Short mark before each paragraph, e.g. FOUO."},
+                },
+                "required": ["id", "banner", "portion"],
+                "additionalProperties": False,
+            },
+        },
     },
     "additionalProperties": False,
 }
@@ -154,6 +171,9 @@ BLOCK_SCHEMA: dict[str, Any] = {
         "impact": {**_LEVEL, "description": "risk"},
         "mitigation": {**_MARKDOWN, "description": "risk: how to reduce it."},
         "holder": {"type": "string", "description": "leverage: whom the factor favours."},
+        "marking": {"type": "string", "description": "Handling level (one of briefgen.yaml's markings)."},
+        "as_of": {"type": "string", "format": "date", "description": "When the facts were last verified."},
+        "review_by": {"type": "string", "format": "date", "description": "Check warns after this date."},
         "trend": {"enum": ["rising", "falling", "steady"], "description": "leverage"},
     },
     "required": ["section", "title", "status", "body"],

@@ -11,6 +11,7 @@ from briefgen.model import (
     DocBlock,
     Document,
     DocSection,
+    MarkingLevel,
     Markdown,
     Variant,
 )
@@ -23,10 +24,25 @@ LEVELS = {"low": 1, "medium": 2, "high": 3}
 @dataclass(frozen=True)
 class SelectOptions:
     drafts: bool = False
+    markings: tuple[MarkingLevel, ...] = ()
+
+
+def _rank(markings: tuple[MarkingLevel, ...], marking: str | None) -> int:
+    ids = [m.id for m in markings]
+    return ids.index(marking) if marking in ids else 0
+
+
+def above_ceiling(block: ContentBlock, audience: AudienceProfile, markings: tuple[MarkingLevel, ...]) -> bool:
+    """True when the block's handling level is higher than the audience may ever receive."""
+    if not markings or audience.max_marking is None:
+        return False
+    return _rank(markings, block.marking) > _rank(markings, audience.max_marking)
 
 
 def admits(block: ContentBlock, audience: AudienceProfile, options: SelectOptions) -> bool:
-    """Whether this audience receives this block: lists, tags, then review status."""
+    """Whether this audience receives this block: handling level, lists, tags, then review status."""
+    if above_ceiling(block, audience, options.markings):
+        return False
     if block.audiences is not None and audience.id not in block.audiences:
         return False
     if audience.id in block.exclude_audiences:
@@ -61,6 +77,7 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
     defined = {s.id: s for s in brief.sections}
     sections = []
     number = 0
+    levels: list[int] = []
     for section_id in audience.sections:
         section = defined.get(section_id)
         if section is None:
@@ -74,6 +91,9 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
             title, text = _text(block, audience)
             if block.kind == "recommendation":
                 number += 1
+            level = _rank(options.markings, block.marking)
+            levels.append(level)
+            portion = options.markings[level].portion if options.markings and audience.portion_marks else ""
             doc_blocks.append(
                 DocBlock(
                     id=block.id,
@@ -85,6 +105,8 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
                     fields={k: block.fields.get(k) for k in KIND_FIELDS[block.kind] if k != "mitigation"},
                     mitigation=block.mitigation.blocks if block.mitigation else (),
                     number=number if block.kind == "recommendation" else None,
+                    portion=portion,
+                    as_of=block.as_of if audience.show_as_of else None,
                 )
             )
         if doc_blocks:
@@ -103,4 +125,12 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
         bottom_line=brief.bottom_line.blocks if (audience.decision and brief.bottom_line) else (),
         disclaimer=brief.disclaimer,
         csl=audience.csl or brief.csl,
+        banner=_banner(options.markings, levels, audience),
     )
+
+
+def _banner(markings: tuple[MarkingLevel, ...], levels: list[int], audience: AudienceProfile) -> str | None:
+    """The page banner: the highest level among the blocks included, or the audience's fixed marking."""
+    if not markings:
+        return audience.marking
+    return markings[max(levels, default=0)].banner or None

@@ -5,6 +5,7 @@ Returns diagnostics and never raises, so `check` can list every problem in one r
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -17,12 +18,61 @@ SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
-def validate_workspace(ws: Workspace, diags: Diagnostics) -> None:
+def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None = None) -> None:
     """Every cross-reference check for every brief of the workspace."""
+    marking_ids = [m.id for m in ws.config.markings]
     for name, audience in ws.audiences.items():
         _check_id(name, "audience", audience.location, diags)
+        if audience.max_marking is not None:
+            _check_marking(audience.max_marking, marking_ids, f"audience '{name}' max_marking", audience.location, diags)
     for brief in ws.briefs.values():
         validate_brief(ws, brief, diags)
+        _check_review(ws, brief, diags, today or dt.date.today())
+
+
+def _check_marking(value: str, ids: list[str], what: str, loc: Location | None, diags: Diagnostics) -> None:
+    if not ids:
+        diags.error("marking.undefined", f"{what} is '{value}', but briefgen.yaml defines no markings; "
+                    "add a 'markings:' list there or remove the field", loc)
+    elif value not in ids:
+        diags.error("marking.unknown", f"{what} '{value}' is not one of briefgen.yaml's markings"
+                    f"{did_you_mean(value, ids)}; use one of: {', '.join(ids)}", loc)
+
+
+def _check_review(ws: Workspace, brief: Brief, diags: Diagnostics, today: dt.date) -> None:
+    """Stale blocks, sections an audience would lose to unapproved blocks, blocks held back by marking."""
+    from briefgen.select import SelectOptions, above_ceiling, admits
+
+    for block in brief.blocks:
+        if block.review_by and block.review_by < today:
+            diags.warning(
+                "block.stale",
+                f"block '{block.id}' was due for review on {block.review_by.isoformat()}; check its facts, then "
+                "update 'as_of' and 'review_by'",
+                block.locations.get("review_by.value"),
+            )
+    markings = ws.config.markings
+    for name, audience in audiences_for(ws, brief).items():
+        for section in brief.sections:
+            if section.id not in audience.sections:
+                continue
+            blocks = [b for b in brief.blocks if b.section == section.id]
+            approved = [b for b in blocks if admits(b, audience, SelectOptions(False, markings))]
+            pending = [b.id for b in blocks if admits(b, audience, SelectOptions(True, markings)) and b not in approved]
+            if pending and not approved:
+                diags.warning(
+                    "review.lost-section",
+                    f"audience '{name}' would get no '{section.id}' section: its blocks are not approved yet "
+                    f"({', '.join(pending)}); approve them or build with --drafts",
+                    section.location,
+                )
+        held = [b.id for b in brief.blocks if above_ceiling(b, audience, markings)]
+        if held:
+            diags.note(
+                "marking.withheld",
+                f"audience '{name}' (max_marking {audience.max_marking}) never receives: {', '.join(held)}",
+                audience.location,
+            )
 
 
 def _check_id(name: str, what: str, loc: Location | None, diags: Diagnostics) -> None:
@@ -122,6 +172,9 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
                         loc.get("tags.value"),
                     )
         _check_kind(block.kind, block.fields, block.mitigation, loc, diags)
+        if block.marking is not None:
+            _check_marking(block.marking, [m.id for m in ws.config.markings], "the block's marking",
+                           loc.get("marking.value"), diags)
         if block.summary is None and any(p.detail == "summary" for p in ws.audiences.values()):
             diags.warning(
                 "block.no-summary",

@@ -39,7 +39,7 @@ from briefgen.model import (
 )
 from briefgen.render.docx_notes import ENDNOTES, FOOTNOTES, add_note, reference_run
 from briefgen.render.docx_theme import apply_theme, shade
-from briefgen.render.html import safe_href
+from briefgen.render.html import long_date, safe_href
 from briefgen.style import HouseStyle
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -167,23 +167,28 @@ class DocxWriter:
 
     # ------------------------------------------------------------ blocks
 
-    def blocks(self, blocks: tuple[Block, ...], style_id: str = "BodyText", level: int = 0) -> None:
+    def portion_mark(self, p, portion: str) -> None:
+        if portion:
+            self.run(p, f"({portion}) ", _Format(bold=True))
+
+    def blocks(self, blocks: tuple[Block, ...], style_id: str = "BodyText", level: int = 0, portion: str = "") -> None:
         for block in blocks:
             if isinstance(block, Para):
                 p = self.paragraph(style_id)
+                self.portion_mark(p, portion)
                 self.inlines(p, block.inlines)
             elif isinstance(block, SubHeading):
                 p = self.paragraph("Heading3")
                 self.inlines(p, block.inlines)
             elif isinstance(block, ListBlock):
-                self.list(block, level)
+                self.list(block, level, portion)
             elif isinstance(block, Quote):
-                self.blocks(block.blocks, "Quote", level)
+                self.blocks(block.blocks, "Quote", level, portion)
             elif isinstance(block, CodeBlock):
                 p = self.paragraph(style_id)
                 self.run(p, block.text, _Format(code=True))
 
-    def list(self, block: ListBlock, level: int) -> None:
+    def list(self, block: ListBlock, level: int, portion: str = "") -> None:
         style_id = "ListNumber" if block.ordered else "ListBullet"
         num_id = self.restart_numbering(block.start) if block.ordered else None
         for item in block.items:
@@ -196,6 +201,7 @@ class DocxWriter:
                             f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
                         )
                         p._p.get_or_add_pPr().append(num_pr)
+                    self.portion_mark(p, portion)
                     self.inlines(p, child.inlines)
                     first = False
                 else:
@@ -290,7 +296,7 @@ class DocxWriter:
             if risks:
                 self.table(
                     ["Risk", "Likelihood", "Impact", "Mitigation"],
-                    [[b.title, b.fields["likelihood"].capitalize(), b.fields["impact"].capitalize(), b.mitigation]
+                    [[_marked(b), b.fields["likelihood"].capitalize(), b.fields["impact"].capitalize(), b.mitigation]
                      for b in risks],
                     [45, 20, 18, 87],
                 )
@@ -298,7 +304,7 @@ class DocxWriter:
             if factors:
                 self.table(
                     ["Factor", "Favours", "Trend"],
-                    [[b.title, b.fields["holder"], b.fields["trend"].capitalize()] for b in factors],
+                    [[_marked(b), b.fields["holder"], b.fields["trend"].capitalize()] for b in factors],
                     [110, 35, 25],
                 )
             for block in section.blocks:
@@ -313,6 +319,9 @@ class DocxWriter:
         title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
         heading = self.paragraph("Heading2", title)
         self.bookmark(heading, f"block-{block.id}")
+        if block.as_of:
+            p = self.paragraph("RecommendationMeta")
+            self.run(p, f"As of {long_date(block.as_of)}", _Format(italic=True))
         if block.kind == "recommendation":
             if block.fields.get("action"):
                 self.paragraph("RecommendationAction", block.fields["action"])
@@ -321,7 +330,7 @@ class DocxWriter:
                 meta += [f"{label}: {block.fields[key]}" for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
                          if block.fields.get(key)]
                 self.paragraph("RecommendationMeta", " · ".join(meta))
-        self.blocks(block.content)
+        self.blocks(block.content, portion=block.portion)
         if block.kind == "recommendation" and self.doc.audience.decision:
             self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
 
@@ -350,6 +359,10 @@ class DocxWriter:
                 p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
+def _marked(block: DocBlock) -> str:
+    return f"({block.portion}) {block.title}" if block.portion else block.title
+
+
 class _Holder:
     """Lets the run writer append into a bare <w:p> element (a note paragraph)."""
 
@@ -366,12 +379,12 @@ def render_docx(doc: Document, style: HouseStyle, heading_pages: dict[str, int] 
     writer = DocxWriter(main, sub.subdocx, doc, style, heading_pages or {})
     writer.write()
     authors = ", ".join(a.name for a in doc.authors)
-    meta = [f"{doc.date:%-d %B %Y}"]
+    meta = [long_date(doc.date)]
     if doc.version:
         meta.append(f"Version {doc.version}")
     if authors:
         meta.append(authors)
-    marking = doc.audience.marking or ""
+    marking = doc.banner or ""
     header = " · ".join(x for x in ("DRAFT" if doc.draft else "", marking) if x)
     context = {
         "organization": xml_safe(doc.organization),

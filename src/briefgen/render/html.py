@@ -48,6 +48,7 @@ class HtmlWriter:
     def __init__(self, doc: Document, print_mode: bool):
         self.doc = doc
         self.print_mode = print_mode
+        self.paragraph_notes: list[int] = []  # note numbers called in the paragraph being written
 
     def inlines(self, nodes: tuple[Inline, ...]) -> Markup:
         return Markup("").join(self.inline(n) for n in nodes)
@@ -84,30 +85,35 @@ class HtmlWriter:
             return self.inlines(rendered.inline)
         number = rendered.note
         note = self.doc.notes[number - 1]
+        self.paragraph_notes.append(number)
         if self.doc.notes_mode == "footnotes":
             return Markup(
                 '<a class="note-call" id="fnref-%d" href="#fn-%d">%d</a>'
-                '<span class="footnote" data-block="%s">%s</span>'
-            ) % (number, number, number, note.block_id, self.inlines(note.inlines))
+                '<span class="footnote" data-note="%d" data-block="%s">%s</span>'
+            ) % (number, number, number, number, note.block_id, self.inlines(note.inlines))
         return Markup('<sup class="endnote-call"><a id="fnref-%d" href="#fn-%d">%d</a></sup>') % (
             number, number, number,
         )
 
-    def blocks(self, blocks: tuple[Block, ...]) -> Markup:
-        return Markup("\n").join(self.block(b) for b in blocks)
+    def blocks(self, blocks: tuple[Block, ...], portion: str = "") -> Markup:
+        return Markup("\n").join(self.block(b, portion) for b in blocks)
 
-    def block(self, block: Block) -> Markup:
+    def block(self, block: Block, portion: str = "") -> Markup:
+        mark = Markup('<span class="portion">(%s)</span> ') % portion if portion else Markup("")
         if isinstance(block, Para):
-            return Markup("<p>%s</p>") % self.inlines(block.inlines)
+            self.paragraph_notes = []
+            text = self.inlines(block.inlines)
+            notes = Markup(' data-notes="%s"') % " ".join(map(str, self.paragraph_notes)) if self.paragraph_notes else ""
+            return Markup("<p%s>%s%s</p>") % (notes, mark, text)
         if isinstance(block, SubHeading):
             return Markup("<h4>%s</h4>") % self.inlines(block.inlines)
         if isinstance(block, ListBlock):
             tag = "ol" if block.ordered else "ul"
             start = Markup(' start="%d"') % block.start if block.ordered and block.start != 1 else Markup("")
-            items = Markup("").join(Markup("<li>%s</li>") % self.blocks(item) for item in block.items)
+            items = Markup("").join(Markup("<li>%s</li>") % self.blocks(item, portion) for item in block.items)
             return Markup("<%s%s>%s</%s>") % (Markup(tag), start, items, Markup(tag))
         if isinstance(block, Quote):
-            return Markup("<blockquote>%s</blockquote>") % self.blocks(block.blocks)
+            return Markup("<blockquote>%s</blockquote>") % self.blocks(block.blocks, portion)
         if isinstance(block, CodeBlock):
             return Markup("<pre>%s</pre>") % block.text
         return Markup("")
@@ -135,10 +141,11 @@ def _css(style: HouseStyle, doc: Document) -> str:
     return env.get_template("brief.css.j2").render(t=style.theme, fonts=fonts, decision=doc.audience.decision)
 
 
-def template_context(doc: Document, style: HouseStyle, print_mode: bool, toc: bool = False) -> dict[str, Any]:
+def template_context(doc: Document, style: HouseStyle, print_mode: bool, toc: bool = False,
+                     extra_css: str = "") -> dict[str, Any]:
     """What the HTML template sees: the document, rich text already turned into safe markup."""
     writer = HtmlWriter(doc, print_mode)
-    content = {b.id: writer.blocks(b.content) for b in doc.blocks}
+    content = {b.id: writer.blocks(b.content, b.portion) for b in doc.blocks}
     mitigation = {b.id: writer.blocks(b.mitigation) for b in doc.blocks if b.kind == "risk"}
     return {
         "doc": doc,
@@ -148,24 +155,31 @@ def template_context(doc: Document, style: HouseStyle, print_mode: bool, toc: bo
         "mitigation": mitigation,
         "notes": [(n.number, writer.inlines(n.inlines), n.block_id) for n in doc.notes],
         "bibliography": [writer.inlines(entry) for entry in doc.bibliography],
-        "css": Markup(_css(style, doc)),
+        "css": Markup(_css(style, doc) + extra_css),
         "print_mode": print_mode,
         "toc": toc,
         "authors": ", ".join(a.name for a in doc.authors),
-        "date_text": f"{doc.date:%-d %B %Y}",
+        "date_text": long_date(doc.date),
+        "long_date": long_date,
         "kind_blocks": _kind_blocks,
         "label": str.capitalize,
     }
+
+
+def long_date(value) -> str:
+    """'2 May 2022': the date style of the masthead and 'as of' lines."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def _kind_blocks(blocks: tuple[DocBlock, ...], kind: str) -> list[DocBlock]:
     return [b for b in blocks if b.kind == kind]
 
 
-def render_html(doc: Document, style: HouseStyle, print_mode: bool = False, toc: bool = False) -> str:
+def render_html(doc: Document, style: HouseStyle, print_mode: bool = False, toc: bool = False,
+                extra_css: str = "") -> str:
     """The brief as one standalone HTML file (print_mode: the variant WeasyPrint paginates)."""
     template = _environment(style).get_template("brief.html.j2")
-    return template.render(**template_context(doc, style, print_mode, toc))
+    return template.render(**template_context(doc, style, print_mode, toc, extra_css))
 
 
 def template_files(style: HouseStyle) -> list[Path]:

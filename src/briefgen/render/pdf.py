@@ -58,9 +58,13 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def layout(doc: Document, style: HouseStyle, toc: bool = False):
-    """Lay the document out (without writing it), capturing WeasyPrint's warnings."""
-    html = render_html(doc, style, print_mode=True, toc=toc)
+def layout(doc: Document, style: HouseStyle, toc: bool = False, keep_whole: tuple[int, ...] = ()):
+    """Lay the document out (without writing it), capturing WeasyPrint's warnings.
+
+    `keep_whole` lists notes whose calling paragraph must not break across pages.
+    """
+    extra = "".join(f'p[data-notes~="{n}"] {{ break-inside: avoid; }}' for n in keep_whole)
+    html = render_html(doc, style, print_mode=True, toc=toc, extra_css=extra)
     fetcher = SandboxFetcher(style.allowed_roots())
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
@@ -85,10 +89,48 @@ def _heading_pages(rendered) -> dict[str, int]:
     return pages
 
 
+def placed_footnotes(rendered) -> set[int] | None:
+    """Numbers of the footnotes that reached a page's footnote area (None if it cannot tell)."""
+    found: set[int] = set()
+
+    def walk(box) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and element.get("data-note"):
+            found.add(int(element.get("data-note")))
+        for child in getattr(box, "children", None) or []:
+            walk(child)
+
+    try:
+        for page in rendered.pages:
+            for area in page._page_box.children[1:]:  # footnote and note areas follow the root box
+                walk(area)
+    except (AttributeError, TypeError):
+        return None
+    return found
+
+
 def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> PdfResult:
-    """The brief as PDF bytes; a contents list is added when it runs past `toc_over_pages`."""
-    rendered, warnings = layout(doc, style)
-    if len(rendered.pages) > toc_over_pages:
-        rendered, warnings = layout(doc, style, toc=True)
+    """The brief as PDF bytes; a contents list is added when it runs past `toc_over_pages`.
+
+    WeasyPrint can drop a footnote whose call falls in a paragraph split across a page break
+    (Kozea/WeasyPrint#1564 and related). Every footnote is checked; the paragraphs of missing
+    ones are kept whole and the layout is redone, and any still missing are reported.
+    """
+    toc = False
+    keep_whole: tuple[int, ...] = ()
+    expected = {n.number for n in doc.notes} if doc.notes_mode == "footnotes" else set()
+    for _attempt in range(4):
+        rendered, warnings = layout(doc, style, toc, keep_whole)
+        if not toc and len(rendered.pages) > toc_over_pages:
+            toc = True
+            continue
+        placed = placed_footnotes(rendered)
+        missing = sorted(expected - placed) if placed is not None else []
+        if not missing:
+            break
+        keep_whole = tuple(sorted(set(keep_whole) | set(missing)))
+    else:
+        warnings = [*warnings, f"footnotes {', '.join(map(str, missing))} could not be placed in the PDF; "
+                    "shorten the paragraph that cites them or use endnotes for this audience"]
     data = rendered.write_pdf(**PDF_OPTIONS)
     return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings)
