@@ -17,7 +17,9 @@ from briefgen.build import FORMATS, BuildOptions, build
 from briefgen.diagnostics import Diagnostics
 from briefgen.errors import ContentError
 from briefgen.listing import block_matrix
+from briefgen.loader import find_workspace
 from briefgen.parity import check_parity
+from briefgen.scaffold import init_workspace, new_block, new_brief
 from briefgen.schema import write_schemas
 from briefgen.validate import audiences_for, relative
 from briefgen.workspace import default_brief, open_workspace
@@ -150,6 +152,40 @@ def build_command(state: State, brief, audiences, all_audiences, formats, out_di
             f"built {len(result.outputs)} file{'s' * (len(result.outputs) != 1)} for {result.brief} "
             f"in {relative(result.out_dir, Path.cwd())}; {warnings} warning{'s' * (warnings != 1)}"
         )
+
+
+@cli.group()
+def new() -> None:
+    """Create a new block or brief from a commented starting point."""
+
+
+@new.command("block")
+@click.argument("brief")
+@click.option("--section", required=True, help="Section id the block belongs to.")
+@click.option("--kind", default="prose", show_default=True, help="prose, recommendation, risk or leverage.")
+@click.option("--title", help="Block title; the file name is made from it.")
+@pass_state
+def new_block_command(state: State, brief: str, section: str, kind: str, title: str | None) -> None:
+    """Write briefs/BRIEF/blocks/<title>.yaml with every field of its kind, status draft."""
+    path = new_block(state.workspace or find_workspace(), brief, section, kind, title)
+    click.echo(f"wrote {relative(path, Path.cwd())}")
+
+
+@new.command("brief")
+@click.argument("name")
+@pass_state
+def new_brief_command(state: State, name: str) -> None:
+    """Start a new brief, briefs/NAME/, from the example brief."""
+    path = new_brief(state.workspace or find_workspace(), name)
+    click.echo(f"wrote {relative(path, Path.cwd())}/ (brief.yaml, references.yaml, blocks/)")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new workspace in DIRECTORY with settings, audiences and an example brief that builds."""
+    written = init_workspace(directory)
+    click.echo(f"created a workspace with {len(written)} files in {directory}; next: cd {directory} && briefgen build")
 
 
 def main() -> None:
