@@ -39,3 +39,11 @@ def minimal_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("mindist")
     build(FIXTURES / "minimal", BuildOptions(all_audiences=True, formats=("pdf", "docx", "html"), out_dir=out))
     return out / "demo"
+
+
+@pytest.fixture(scope="session")
+def default_build_md(tmp_path_factory) -> Path:
+    """The default brief as Pandoc Markdown and Word, for every audience."""
+    out = tmp_path_factory.mktemp("mddist")
+    build(ROOT, BuildOptions(all_audiences=True, formats=("md", "docx"), out_dir=out))
+    return out / "japan-russia"

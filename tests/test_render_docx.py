@@ -23,7 +23,7 @@ def styles_used(path: Path) -> set[str]:
 def test_headings_and_body_use_word_styles(default_build: Path):
     paragraphs = docx_paragraphs(default_build / "japan-russia-analyst.docx")
     headings1 = [text for style, text in paragraphs if style == "Heading 1"]
-    assert headings1 == ["Background", "Abe's new approach, 2012-2020", "The China factor", "Japan's leverage",
+    assert headings1 == ["Background", "Abe\u2019s new approach, 2012-2020", "The China factor", "Japan\u2019s leverage",
                          "Risks", "Recommendations", "Bibliography"]
     assert ("Heading 2", "The unresolved peace treaty") in paragraphs
     assert {"Title", "Subtitle", "Body Text", "Heading 2", "Bibliography"} <= styles_used(

@@ -66,7 +66,7 @@ def test_metadata_bookmarks_and_embedded_fonts(default_build: Path):
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert outline[:3] == ["Background", "Abe's new approach, 2012-2020", "The China factor"]
+    assert outline[:3] == ["Background", "Abe\u2019s new approach, 2012-2020", "The China factor"]
     fonts = set()
     for page in reader.pages:
         for font in (page["/Resources"].get("/Font") or {}).values():

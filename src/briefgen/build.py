@@ -19,6 +19,7 @@ from briefgen.markdown import blocks_text
 from briefgen.model import Brief, Document
 from briefgen.render.docx import render_docx
 from briefgen.render.html import render_html
+from briefgen.render.md import render_md
 from briefgen.render.pdf import PdfResult, render_pdf
 from briefgen.select import SelectOptions, select
 from briefgen.style import HouseStyle, load_style
@@ -27,7 +28,7 @@ from briefgen.write import atomic_write, sha256, write_manifest
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("pdf", "docx", "html")
+FORMATS = ("pdf", "docx", "html", "md")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,14 @@ class BuildResult:
     manifest: dict
 
 
+def source_map(brief: Brief) -> dict[str, dict[str, str]]:
+    """Block id -> its file (relative to the brief) and content hash, so any paragraph traces back."""
+    return {
+        block.id: {"path": block.path.relative_to(brief.folder).as_posix(), "sha256": sha256(block.path.read_bytes())}
+        for block in sorted(brief.blocks, key=lambda b: b.id)
+    }
+
+
 def word_count(doc: Document) -> int:
     """Words a reader reads in the body (titles and block text; notes and tables excluded)."""
     text = " ".join(
@@ -108,8 +117,8 @@ def _budget(doc: Document, pdf: PdfResult, brief: Brief, diags: Diagnostics) -> 
 
 
 def render_audience(doc: Document, brief: Brief, style: HouseStyle, formats: tuple[str, ...],
-                    out_dir: Path, diags: Diagnostics) -> list[Output]:
-    """Every requested format for one audience's document."""
+                    out_dir: Path, diags: Diagnostics, sidecars: dict[Path, bytes]) -> list[Output]:
+    """Every requested format for one audience's document; files they need go in `sidecars`."""
     pdf = render_pdf(doc, style)
     warnings = _budget(doc, pdf, brief, diags)
     for message in pdf.warnings:
@@ -129,6 +138,10 @@ def render_audience(doc: Document, brief: Brief, style: HouseStyle, formats: tup
             data, pages = pdf.data, pdf.pages
         elif fmt == "docx":
             data, pages = render_docx(doc, style, pdf.heading_pages if pdf.pages > 4 else None), None
+        elif fmt == "md":
+            data, pages = render_md(doc).encode("utf-8"), None
+            if doc.style_file and doc.references:  # the CSL style travels with the Markdown
+                sidecars[out_dir / doc.style_file.name] = doc.style_file.read_bytes()
         else:
             data, pages = render_html(doc, style).encode("utf-8"), None
         outputs.append(Output(format=fmt, path=out_dir / f"{stem}.{fmt}", data=data, pages=pages, **common))
@@ -143,6 +156,7 @@ class Rendered:
     out_dir: Path
     outputs: list[Output]
     diagnostics: Diagnostics
+    sidecars: dict[Path, bytes] = field(default_factory=dict)
 
 
 def render_all(root: Path | None, options: BuildOptions) -> Rendered:
@@ -157,19 +171,22 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
     style = load_style(ws.root)
 
     outputs: list[Output] = []
+    sidecars: dict[Path, bytes] = {}
     for audience in audiences:
         doc = select(brief, audience, SelectOptions(drafts=options.drafts, markings=ws.config.markings))
         doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
-        outputs.extend(render_audience(doc, brief, style, formats, out_dir, diags))
+        outputs.extend(render_audience(doc, brief, style, formats, out_dir, diags, sidecars))
     if diags.has_errors(options.strict):
         raise ContentError(diags, ws.root)
-    return Rendered(brief, out_dir, outputs, diags)
+    return Rendered(brief, out_dir, outputs, diags, sidecars)
 
 
 def build(root: Path | None, options: BuildOptions,
           on_output: Callable[[Output], None] | None = None) -> BuildResult:
     """Build one brief for the chosen audiences and formats; raise ContentError on content problems."""
     rendered = render_all(root, options)
+    for path, data in rendered.sidecars.items():
+        atomic_write(path, data)
     for output in rendered.outputs:
         atomic_write(output.path, output.data)
         if on_output:
@@ -178,6 +195,6 @@ def build(root: Path | None, options: BuildOptions,
         rendered.out_dir / "manifest.json",
         rendered.brief.id,
         [o.manifest_entry(rendered.out_dir) for o in rendered.outputs],
-        {"briefgen_version": __version__, "drafts": options.drafts},
+        {"briefgen_version": __version__, "drafts": options.drafts, "sources": source_map(rendered.brief)},
     )
     return BuildResult(rendered.brief.id, rendered.out_dir, rendered.outputs, rendered.diagnostics, manifest)

@@ -116,7 +116,7 @@ def cite(doc: Document, references: dict[str, Reference], style: Path) -> Docume
     clusters = citations_in_order(doc)
     wants_bibliography = doc.audience.bibliography
     if not clusters:
-        return doc
+        return replace(doc, style_file=style)
     mode = doc.audience.notes
     used = {item.key for _, c in clusters for item in c.items if item.key in references}
     pandoc_doc = _run_citeproc([c.raw for _, c in clusters], [references[k].csl for k in sorted(used)], style)
@@ -139,7 +139,8 @@ def cite(doc: Document, references: dict[str, Reference], style: Path) -> Docume
     if wants_bibliography:
         bibliography = tuple(_bibliography(pandoc_doc["blocks"]))
     doc = _place_calls(doc, {uid for uid, r in rendered.items() if not r.inline})
-    return replace(doc, citations=rendered, notes=tuple(notes), bibliography=bibliography)
+    return replace(doc, citations=rendered, notes=tuple(notes), bibliography=bibliography,
+                   references=tuple(references[k].csl for k in sorted(used)), style_file=style)
 
 
 _PUNCTUATION = ".,;:!?"

@@ -20,6 +20,7 @@ from briefgen.listing import block_matrix
 from briefgen.loader import find_workspace
 from briefgen.parity import check_parity
 from briefgen.scaffold import init_workspace, new_block, new_brief
+from briefgen.stats import brief_stats
 from briefgen.schema import write_schemas
 from briefgen.validate import audiences_for, relative
 from briefgen.workspace import default_brief, open_workspace
@@ -47,9 +48,9 @@ def cli(ctx: click.Context, workspace: Path | None, quiet: bool, debug: bool) ->
     logging.basicConfig(level=logging.ERROR)
 
 
-def _report(diags: Diagnostics, root: Path, quiet: bool) -> None:
+def _report(diags: Diagnostics, root: Path, quiet: bool, notes: bool = True) -> None:
     for d in diags.sorted():
-        if quiet and d.severity.value != "error":
+        if (quiet and d.severity.value != "error") or (not notes and d.severity.value == "note"):
             continue
         click.echo(d.format(root), err=True)
 
@@ -127,7 +128,8 @@ def schema(out_dir: Path) -> None:
 @click.argument("brief", required=False)
 @click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build (repeatable).")
 @click.option("--all-audiences", is_flag=True, help="Build every audience.")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Output format (repeatable).")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Output format (repeatable): pdf, docx, html, or md (Pandoc Markdown).")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--drafts", is_flag=True, help="Include draft and review blocks; outputs are stamped DRAFT.")
 @click.option("--strict", is_flag=True, help="Treat warnings (such as page budgets) as errors.")
@@ -145,13 +147,34 @@ def build_command(state: State, brief, audiences, all_audiences, formats, out_di
             console.print(f"  wrote {relative(output.path, Path.cwd())} ({len(output.data) // 1024} KiB{pages})")
 
     result = build(state.workspace, options, on_output=progress)
-    _report(result.diagnostics, Path.cwd(), state.quiet)
+    _report(result.diagnostics, Path.cwd(), state.quiet, notes=False)
     if not state.quiet:
         warnings = len(result.diagnostics.warnings)
         console.print(
             f"built {len(result.outputs)} file{'s' * (len(result.outputs) != 1)} for {result.brief} "
             f"in {relative(result.out_dir, Path.cwd())}; {warnings} warning{'s' * (warnings != 1)}"
         )
+
+
+@cli.command()
+@click.argument("brief", required=False)
+@click.option("--fresh", is_flag=True, help="Render to count pages instead of reading the last build's manifest.")
+@pass_state
+def stats(state: State, brief: str | None, fresh: bool) -> None:
+    """Per audience: words, reading time, pages, citations and blocks by status."""
+    name, rows = brief_stats(state.workspace, brief, fresh)
+    console = Console(highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
+    table = Table(title=f"{name}", header_style="bold")
+    for column in ("audience", "words", "reading", "pages", "citations", "blocks by status"):
+        table.add_column(column, justify="right" if column in ("words", "citations") else "left")
+    for row in rows:
+        pages = f"{row.pages}" + (f" / {row.max_pages}" if row.max_pages else "")
+        if row.over_budget:
+            pages = f"[bold red]{pages} OVER BUDGET[/bold red]"
+        statuses = ", ".join(f"{n} {s}" for s, n in sorted(row.statuses.items()))
+        table.add_row(row.audience, str(row.words), f"{row.minutes:g} min", f"{pages} ({row.pages_from})",
+                      str(row.citations), statuses)
+    console.print(table)
 
 
 @cli.group()

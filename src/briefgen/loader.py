@@ -14,7 +14,7 @@ from typing import Any
 
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.errors import UsageError
-from briefgen.markdown import parse_markdown
+from briefgen.markdown import parse_markdown, typeset
 from briefgen.model import (
     AudienceProfile,
     Author,
@@ -174,13 +174,14 @@ def load_brief(folder: Path, diags: Diagnostics) -> Brief | None:
     return Brief(
         id=folder.name,
         path=path,
-        title=plain["title"],
+        title=typeset(plain["title"]),
         date=date_value,
-        sections=tuple(Section(s.value["id"].value, s.value["title"].value, s.loc) for s in data["sections"].value),
+        sections=tuple(Section(s.value["id"].value, typeset(s.value["title"].value), s.loc)
+                       for s in data["sections"].value),
         blocks=tuple(blocks),
         references=references,
         audience_overrides=overrides,
-        subtitle=plain.get("subtitle", ""),
+        subtitle=typeset(plain.get("subtitle", "")),
         version=str(plain.get("version", "")),
         organization=plain.get("organization", ""),
         authors=tuple(Author(a["name"], a.get("affiliation", "")) for a in plain.get("authors", [])),
@@ -216,12 +217,13 @@ def load_block(path: Path, diags: Diagnostics) -> ContentBlock | None:
     data = node.value
     block_id = data["id"].value if "id" in data else path.stem
     kind = data["kind"].value if "kind" in data else "prose"
-    fields = {k: data[k].value for k in KIND_FIELDS.get(kind, ()) if k in data and k != "mitigation"}
+    fields = {k: typeset(data[k].value) if isinstance(data[k].value, str) else data[k].value
+              for k in KIND_FIELDS.get(kind, ()) if k in data and k != "mitigation"}
     variants = {}
     for name, vnode in (data["variants"].value.items() if "variants" in data else []):
         v = vnode.value
         variants[name] = Variant(
-            title=v["title"].value if "title" in v else None,
+            title=typeset(v["title"].value) if "title" in v else None,
             summary=_markdown(v.get("summary"), f"{block_id}/{name}/summary"),
             body=_markdown(v.get("body"), f"{block_id}/{name}/body"),
         )
@@ -240,7 +242,7 @@ def load_block(path: Path, diags: Diagnostics) -> ContentBlock | None:
         id=str(block_id),
         path=path,
         section=data["section"].value,
-        title=data["title"].value,
+        title=typeset(data["title"].value),
         order=float(data["order"].value) if "order" in data else 0.0,
         status=data["status"].value,
         kind=kind,

@@ -88,7 +88,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
-    md.enable(["replacements", "smartquotes"])
+    md.enable(["smartquotes"])  # not "replacements": "(c)" in "paragraph (c)" must stay as written
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
 
@@ -194,6 +194,15 @@ def parse_markdown(
     tree = SyntaxTreeNode(_MD.parse(source))
     blocks = builder.blocks(tree)
     return Markdown(source, blocks, tuple(builder.citations), location)
+
+
+def typeset(text: str) -> str:
+    """Plain text with the typography Markdown text gets: curly quotes and apostrophes, dashes."""
+    if not any(c in text for c in "'\""):
+        return text
+    tokens = _MD.parseInline(text)
+    return "".join(child.content for token in tokens for child in (token.children or []) if child.type == "text"
+                   or child.type == "softbreak") if tokens else text
 
 
 def bare_keys(source: str) -> list[str]:

@@ -335,6 +335,8 @@ class Document:
     bibliography: tuple[tuple[Inline, ...], ...] = ()
     language: str = "en"
     banner: str | None = None
+    references: tuple[dict[str, Any], ...] = ()  # CSL data of the works this document cites
+    style_file: Path | None = None  # the CSL file used, for exports that format citations themselves
 
     @property
     def blocks(self) -> list[DocBlock]:

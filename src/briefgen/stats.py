@@ -1,0 +1,63 @@
+"""Per-audience figures for reviewers: length, reading time, pages, citations, review status."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.build import word_count
+from briefgen.cite import citations_in_order, cite, resolve_style
+from briefgen.render.pdf import render_pdf
+from briefgen.select import SelectOptions, select
+from briefgen.style import load_style
+from briefgen.validate import audiences_for
+from briefgen.workspace import default_brief, open_workspace
+from briefgen.write import read_manifest
+
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True)
+class AudienceStats:
+    audience: str
+    words: int
+    minutes: float
+    pages: int | None
+    pages_from: str
+    citations: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    max_pages: int | None = None
+
+    @property
+    def over_budget(self) -> bool:
+        return bool(self.max_pages and self.pages and self.pages > self.max_pages)
+
+
+def brief_stats(root: Path | None, brief_name: str | None = None, fresh: bool = False) -> tuple[str, list[AudienceStats]]:
+    """Figures for every audience of a brief; pages come from the last build unless `fresh`."""
+    ws, _ = open_workspace(root, brief_name)
+    brief = default_brief(ws, brief_name)
+    manifest = read_manifest(ws.root / ws.config.output_dir / brief.id / "manifest.json")
+    built_pages = {o["audience"]: o.get("pages") for o in manifest.get("outputs", []) if o.get("format") == "pdf"}
+    style = load_style(ws.root) if fresh or len(built_pages) < len(ws.audiences) else None
+    rows = []
+    for name, audience in audiences_for(ws, brief).items():
+        doc = select(brief, audience, SelectOptions(markings=ws.config.markings))
+        with_drafts = select(brief, audience, SelectOptions(drafts=True, markings=ws.config.markings))
+        pages, source = built_pages.get(name), "last build"
+        if fresh or pages is None:
+            cited = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+            pages, source = render_pdf(cited, style).pages, "render"
+        words = word_count(doc)
+        rows.append(AudienceStats(
+            audience=name,
+            words=words,
+            minutes=round(words / WORDS_PER_MINUTE, 1),
+            pages=pages,
+            pages_from=source,
+            citations=len(citations_in_order(doc)),
+            statuses=dict(Counter(b.status for b in with_drafts.blocks)),
+            max_pages=audience.max_pages,
+        ))
+    return brief.id, rows
