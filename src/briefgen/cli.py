@@ -15,6 +15,7 @@ from rich.table import Table
 from briefgen import __version__
 from briefgen.build import FORMATS, BuildOptions, build
 from briefgen.diagnostics import Diagnostics
+from briefgen.diff import diff_since
 from briefgen.errors import ContentError
 from briefgen.listing import block_matrix
 from briefgen.loader import find_workspace
@@ -175,6 +176,24 @@ def stats(state: State, brief: str | None, fresh: bool) -> None:
         table.add_row(row.audience, str(row.words), f"{row.minutes:g} min", f"{pages} ({row.pages_from})",
                       str(row.citations), statuses)
     console.print(table)
+
+
+@cli.command()
+@click.argument("revision")
+@click.argument("brief", required=False)
+@pass_state
+def diff(state: State, revision: str, brief: str | None) -> None:
+    """Blocks changed since git REVISION and the audiences whose briefs they affect."""
+    report = diff_since(state.workspace, revision, brief)
+    if not report.blocks and not report.shared:
+        click.echo(f"{report.brief}: nothing changed since {revision}")
+        return
+    for change in report.blocks:
+        who = ", ".join(change.audiences) or "no audience"
+        click.echo(f"{change.change:9} {change.block:32} {change.path}  ->  {who}")
+    for path in report.shared:
+        click.echo(f"{'changed':9} {'(shared)':32} {path}  ->  every audience")
+    click.echo(f"re-read: {', '.join(report.audiences) or 'nothing'}")
 
 
 @cli.group()

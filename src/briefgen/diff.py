@@ -1,0 +1,97 @@
+"""Which blocks changed since a git revision, and which audiences' briefs they touch.
+
+A reviewer runs `briefgen diff main` and knows which exports to re-read.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.errors import UsageError
+from briefgen.loader import load_block
+from briefgen.model import ContentBlock
+from briefgen.select import SelectOptions, admits
+from briefgen.validate import audiences_for
+from briefgen.workspace import default_brief, open_workspace
+
+SHARED = ("briefgen.yaml", "audiences.yaml", "templates/", "styles/")
+
+
+@dataclass(frozen=True)
+class BlockChange:
+    block: str
+    change: str  # added | modified | deleted
+    path: str
+    audiences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    brief: str
+    revision: str
+    blocks: list[BlockChange]
+    shared: list[str]  # changed files that affect every audience
+    audiences: tuple[str, ...]  # every audience whose brief changed
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"cannot run git: {exc}") from exc
+    if result.returncode != 0:
+        raise UsageError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def _receivers(block: ContentBlock, profiles, markings) -> tuple[str, ...]:
+    return tuple(name for name, p in profiles.items()
+                 if block.section in p.sections and admits(block, p, SelectOptions(False, markings)))
+
+
+def diff_since(root: Path | None, revision: str, brief_name: str | None = None) -> DiffReport:
+    """Blocks added, modified or deleted since `revision` (working tree included) and who they reach."""
+    ws, _ = open_workspace(root, brief_name)
+    brief = default_brief(ws, brief_name)
+    top = Path(_git(ws.root, "rev-parse", "--show-toplevel").strip())
+    try:
+        _git(ws.root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except UsageError:
+        raise UsageError(f"unknown git revision '{revision}'; name a branch, tag or commit, "
+                         "for example main or HEAD~1") from None
+    prefix = ws.root.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    lines = _git(ws.root, "diff", "--name-status", "--no-renames", revision, "--", ".").splitlines()
+    lines += [f"A\t{prefix}{p}" for p in _git(ws.root, "ls-files", "--others", "--exclude-standard").splitlines()]
+    profiles = audiences_for(ws, brief)
+    by_path = {b.path.resolve(): b for b in brief.blocks}
+    brief_dir = f"briefs/{brief.id}/"
+    changes: list[BlockChange] = []
+    shared: list[str] = []
+    for line in lines:
+        status, _, name = line.partition("\t")
+        rel = name[len(prefix):] if name.startswith(prefix) else name
+        if rel.startswith(brief_dir + "blocks/") and rel.endswith((".yaml", ".yml")):
+            kind = {"A": "added", "D": "deleted"}.get(status[:1], "modified")
+            block = by_path.get((ws.root / rel).resolve())
+            if block is None and kind == "deleted":
+                block = _old_block(ws.root, revision, name)
+            receivers = _receivers(block, profiles, ws.config.markings) if block else tuple(profiles)
+            changes.append(BlockChange(block.id if block else Path(rel).stem, kind, rel, receivers))
+        elif rel.startswith(brief_dir) or rel.startswith(SHARED):
+            shared.append(rel)
+    affected = set(profiles) if shared else {a for c in changes for a in c.audiences}
+    return DiffReport(brief.id, revision, changes, shared, tuple(a for a in profiles if a in affected))
+
+
+def _old_block(root: Path, revision: str, name: str) -> ContentBlock | None:
+    """A deleted block as it was at `revision`, to know which audiences used to receive it."""
+    text = _git(root, "show", f"{revision}:{name}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_text(text, encoding="utf-8")
+        return load_block(path, Diagnostics())
