@@ -13,6 +13,7 @@ brief: $(STAMP)
 	$(BIN)/briefgen build --audience policymaker
 
 test: $(STAMP)
+	@scripts/system-deps.sh --test
 	$(BIN)/python -m pytest
 
 system-deps:

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages briefgen and its tests need, when they are missing.
-# WeasyPrint needs Pango; tests read PDFs with poppler and convert Word files with LibreOffice.
+# Installs the Debian/Ubuntu packages briefgen needs, when they are missing.
+# WeasyPrint needs Pango and HarfBuzz. With --test, also what the tests use: poppler-utils to
+# read PDFs, LibreOffice Writer to convert Word files, Chromium and its driver for the preview test.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-crosextra-carlito fonts-liberation2
-          poppler-utils libreoffice-writer-nogui python3-venv)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-crosextra-carlito fonts-liberation2 python3-venv)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(poppler-utils libreoffice-writer-nogui chromium chromium-driver git)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -194,6 +195,26 @@ def diff(state: State, revision: str, brief: str | None) -> None:
     for path in report.shared:
         click.echo(f"{'changed':9} {'(shared)':32} {path}  ->  every audience")
     click.echo(f"re-read: {', '.join(report.audiences) or 'nothing'}")
+
+
+@cli.command()
+@click.argument("brief", required=False)
+@click.option("--audience", "-a", help="Open this audience's preview first.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port (0 picks a free one).")
+@pass_state
+def serve(state: State, brief: str | None, audience: str | None, host: str, port: int) -> None:
+    """Live HTML preview of BRIEF for every audience; reloads in the browser when a file is saved."""
+    from briefgen.serve import PreviewServer
+
+    logging.getLogger("briefgen").setLevel(logging.INFO)
+    server = PreviewServer(state.workspace or find_workspace(), brief, host, port).start()
+    click.echo(f"previewing at {server.url}{'audience/' + audience if audience else ''} (Ctrl+C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        server.stop()
 
 
 @cli.group()

@@ -1,0 +1,241 @@
+"""Live preview for editors: every audience's brief in the browser, reloaded when a file is saved.
+
+The preview is the same HTML the PDF is made from, drawn as pages. A save that breaks the
+content shows the error list instead, until it is fixed. Nothing is written to the workspace.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from briefgen.build import BuildOptions, render_all
+from briefgen.cite import cite, resolve_style
+from briefgen.errors import BriefgenError, ContentError
+from briefgen.render.html import render_html
+from briefgen.select import SelectOptions, select
+from briefgen.style import load_style
+from briefgen.validate import audiences_for
+from briefgen.workspace import default_brief, open_workspace
+
+log = logging.getLogger(__name__)
+
+WATCHED_SUFFIXES = {".yaml", ".yml", ".json", ".bib", ".csl", ".j2", ".css", ".docx", ".ttf", ".otf"}
+
+_RELOAD_SCRIPT = """<script>
+(function () {
+  var source = new EventSource('/events');
+  var seen = null;
+  source.onmessage = function (event) {
+    if (seen !== null && event.data !== seen) { location.reload(); }
+    seen = event.data;
+  };
+})();
+</script>"""
+
+_PAGE_CSS = """<style>
+html { background: #d9dde3; }
+body.screen { background: white; box-shadow: 0 1px 6px rgba(0,0,0,.25); margin: 3.5em auto 2em;
+  box-sizing: border-box; width: 210mm; min-height: 297mm; padding: 20mm; max-width: none; }
+.preview-bar { position: fixed; top: 0; left: 0; right: 0; background: #1B3A5C; color: white;
+  font: 13px sans-serif; padding: 6px 12px; z-index: 10; }
+.preview-bar a { color: white; margin-right: 1.2em; }
+.preview-errors { font: 13px monospace; white-space: pre-wrap; color: #A4161A; }
+</style>"""
+
+
+@dataclass
+class PreviewState:
+    """The workspace as last seen: a version number that changes on every save, and any errors."""
+
+    root: Path
+    brief: str | None
+    version: int = 0
+    errors: list[str] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def refresh(self) -> None:
+        """Re-validate after a change and wake every browser waiting for news."""
+        ws, diags = open_workspace(self.root, self.brief)
+        self.errors = [d.format(ws.root) for d in diags.sorted() if d.severity.value == "error"]
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+        if self.errors:
+            log.warning("content has errors; the preview shows them:\n%s", "\n".join(self.errors))
+        else:
+            log.info("reloaded (version %d)", self.version)
+
+    def wait_for_change(self, seen: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen, timeout=timeout)
+            return self.version
+
+    def audiences(self) -> list[tuple[str, str]]:
+        ws, _ = open_workspace(self.root, self.brief)
+        brief = default_brief(ws, self.brief)
+        return [(name, p.label) for name, p in audiences_for(ws, brief).items()]
+
+    def page(self, audience: str) -> str:
+        """The screen preview of one audience's brief (or the error list)."""
+        if self.errors:
+            return self.error_page()
+        ws, diags = open_workspace(self.root, self.brief)
+        if diags.has_errors():
+            return self.error_page()
+        brief = default_brief(ws, self.brief)
+        profiles = audiences_for(ws, brief)
+        if audience not in profiles:
+            return _wrap("Unknown audience", f"<p>No audience named {html.escape(audience)}.</p>")
+        doc = select(brief, profiles[audience], SelectOptions(drafts=True, markings=ws.config.markings))
+        doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+        page = render_html(doc, load_style(ws.root))
+        bar = (f'<nav class="preview-bar"><a href="/">All audiences</a>'
+               f'<a href="/pdf/{html.escape(audience)}">PDF</a>'
+               f'<span>Preview of {html.escape(brief.id)} for {html.escape(profiles[audience].label)} '
+               f'(drafts included)</span></nav>')
+        return page.replace("</head>", _PAGE_CSS + "</head>", 1).replace(
+            "</body>", bar + _RELOAD_SCRIPT + "</body>", 1)
+
+    def error_page(self) -> str:
+        items = "\n".join(html.escape(line) for line in self.errors)
+        return _wrap("Content errors", f'<h1>The brief has errors</h1><p>Fix them and save; this page '
+                     f'reloads by itself.</p><pre class="preview-errors">{items}</pre>')
+
+    def pdf(self, audience: str) -> bytes:
+        rendered = render_all(self.root, BuildOptions(brief=self.brief, audiences=(audience,), formats=("pdf",),
+                                                      drafts=True))
+        return rendered.outputs[0].data
+
+
+def _wrap(title: str, body: str) -> str:
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"{_PAGE_CSS}</head><body class='screen'>{body}{_RELOAD_SCRIPT}</body></html>")
+
+
+def index_page(state: PreviewState) -> str:
+    if state.errors:
+        return state.error_page()
+    audiences = state.audiences()
+    links = "".join(f'<li><a href="/audience/{name}">{html.escape(label)}</a> ({name}) · '
+                    f'<a href="/pdf/{name}">PDF</a></li>' for name, label in audiences)
+    options = "".join(f'<option value="{name}">{html.escape(label)}</option>' for name, label in audiences)
+    compare = (f'<form action="/compare"><select name="left">{options}</select> '
+               f'<select name="right">{options}</select> <button>Side by side</button></form>')
+    return _wrap("briefgen preview", f"<h1>Preview</h1><ul>{links}</ul><h2>Compare two audiences</h2>{compare}")
+
+
+def compare_page(left: str, right: str) -> str:
+    frame = "<iframe src='/audience/{0}' style='width:49%;height:95vh;border:0'></iframe>"
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Compare</title></head>"
+            f"<body style='margin:0'>{frame.format(html.escape(left))}{frame.format(html.escape(right))}"
+            "</body></html>")
+
+
+def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
+            log.debug(format, *args)
+
+        def send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            url = urlparse(self.path)
+            parts = [p for p in url.path.split("/") if p]
+            try:
+                if not parts:
+                    self.send(index_page(state).encode(), "text/html; charset=utf-8")
+                elif parts == ["events"]:
+                    self.events()
+                elif parts[0] == "audience" and len(parts) == 2:
+                    self.send(state.page(parts[1]).encode(), "text/html; charset=utf-8")
+                elif parts[0] == "pdf" and len(parts) == 2:
+                    self.send(state.pdf(parts[1]), "application/pdf")
+                elif parts == ["compare"]:
+                    query = parse_qs(url.query)
+                    self.send(compare_page(query.get("left", [""])[0], query.get("right", [""])[0]).encode(),
+                              "text/html; charset=utf-8")
+                else:
+                    self.send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+            except (ContentError, BriefgenError) as exc:
+                state.errors = exc.message.splitlines()
+                self.send(state.error_page().encode(), "text/html; charset=utf-8")
+
+        def events(self) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = -1
+            try:
+                while True:
+                    version = state.wait_for_change(seen, timeout=15)
+                    message = f"data: {version}\n\n" if version != seen else ": keep-alive\n\n"
+                    self.wfile.write(message.encode())
+                    self.wfile.flush()
+                    seen = version
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    return Handler
+
+
+def watch(state: PreviewState, stop: threading.Event) -> None:
+    """Refresh the preview whenever a content, template or style file changes."""
+    from watchfiles import watch as watch_files
+
+    output_dir = (state.root / "dist").resolve()
+
+    def relevant(_change, path: str) -> bool:
+        p = Path(path)
+        return p.suffix in WATCHED_SUFFIXES and output_dir not in p.resolve().parents and ".venv" not in p.parts
+
+    for _changes in watch_files(state.root, watch_filter=relevant, stop_event=stop, debounce=150, step=50):
+        try:
+            state.refresh()
+        except Exception:  # a broken save must never stop the preview
+            log.exception("could not reload")
+
+
+class PreviewServer:
+    """The HTTP server and the file watcher, started together and stopped together."""
+
+    def __init__(self, root: Path, brief: str | None = None, host: str = "127.0.0.1", port: int = 8000):
+        self.state = PreviewState(root.resolve(), brief)
+        self.state.refresh()
+        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.state))
+        self.httpd.daemon_threads = True
+        self.stop_event = threading.Event()
+        self.threads = [
+            threading.Thread(target=self.httpd.serve_forever, daemon=True),
+            threading.Thread(target=watch, args=(self.state, self.stop_event), daemon=True),
+        ]
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> PreviewServer:
+        for thread in self.threads:
+            thread.start()
+        time.sleep(0.2)  # let the watcher register before edits start
+        return self
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()

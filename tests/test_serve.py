@@ -1,0 +1,74 @@
+"""Live preview in a real browser: a save shows up without a manual reload; a broken save shows errors."""
+
+import shutil
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from briefgen.serve import PreviewServer
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode()
+
+
+@pytest.fixture
+def server(minimal: Path):
+    preview = PreviewServer(minimal, port=0).start()
+    yield preview
+    preview.stop()
+
+
+def test_index_pages_and_pdf_without_writing_to_the_workspace(server: PreviewServer, minimal: Path):
+    before = sorted(p.relative_to(minimal) for p in minimal.rglob("*"))
+    index = fetch(server.url)
+    assert 'href="/audience/boss"' in index and "Side by side" in index
+    page = fetch(server.url + "audience/reader")
+    assert "Long history of the" in page and "EventSource('/events')" in page
+    assert "Draft note" in page  # the preview includes drafts so editors see their work
+    with urllib.request.urlopen(server.url + "pdf/boss", timeout=60) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.read().startswith(b"%PDF")
+    assert "iframe" in fetch(server.url + "compare?left=boss&right=public")
+    assert sorted(p.relative_to(minimal) for p in minimal.rglob("*")) == before
+
+
+@pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="needs Debian's chromium and chromium-driver")
+def test_browser_reloads_on_save_and_shows_errors(server: PreviewServer, minimal: Path):
+    pytest.importorskip("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        driver.get(server.url + "audience/reader")
+        wait = WebDriverWait(driver, 20, poll_frequency=0.2)
+        wait.until(lambda d: "Long history" in d.find_element("tag name", "body").text)
+        time.sleep(0.5)  # the page has subscribed to change events
+        block = minimal / "briefs/demo/blocks/history.yaml"
+        original = block.read_text()
+        block.write_text(original.replace("Long history of the", "Freshly edited history of the"), encoding="utf-8")
+        wait.until(lambda d: "Freshly edited history" in d.find_element("tag name", "body").text)
+
+        block.write_text("section: context\ntitle: [broken\n", encoding="utf-8")
+        wait.until(lambda d: "The brief has errors" in d.find_element("tag name", "body").text)
+        body = driver.find_element("tag name", "body").text
+        assert "briefs/demo/blocks/history.yaml:3:1: error: YAML syntax error" in body
+
+        block.write_text(original, encoding="utf-8")
+        wait.until(lambda d: "Long history" in d.find_element("tag name", "body").text)
+    finally:
+        driver.quit()
