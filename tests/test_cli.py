@@ -84,7 +84,7 @@ def test_build_writes_outputs_and_manifest(minimal: Path):
     out = minimal / "dist" / "demo"
     assert sorted(p.name for p in out.iterdir()) == ["demo-boss.docx", "demo-boss.pdf", "manifest.json"]
     assert "wrote dist/demo/demo-boss.pdf" in result.output
-    assert result.output.strip().endswith("built 2 files for demo in dist/demo; 0 warnings")
+    assert result.output.strip().endswith("demo: built 2 files in dist/demo; 0 warnings")
     manifest = json.loads((out / "manifest.json").read_text())
     pdf = next(o for o in manifest["outputs"] if o["format"] == "pdf")
     assert pdf["audience"] == "boss" and pdf["pages"] >= 1 and pdf["words"] > 20

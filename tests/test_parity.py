@@ -14,7 +14,7 @@ def test_default_brief_pdf_and_word_match_for_every_audience():
 
 
 def test_a_mismatch_is_reported_with_the_block_where_it_starts():
-    rendered = render_all(FIXTURES / "minimal", BuildOptions(all_audiences=True, formats=("pdf", "docx")))
+    rendered = render_all(FIXTURES / "minimal", BuildOptions(all_audiences=True, formats=("pdf", "docx"), force=True))
     data = {(o.audience, o.format): o.data for o in rendered.outputs}
     assert compare(data[("reader", "pdf")], data[("reader", "docx")]) == []
     problems = compare(data[("public", "pdf")], data[("reader", "docx")])

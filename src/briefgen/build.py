@@ -6,9 +6,11 @@ outputs untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen import __version__
@@ -17,14 +19,10 @@ from briefgen.diagnostics import Diagnostics, Location
 from briefgen.errors import ContentError
 from briefgen.markdown import blocks_text
 from briefgen.model import Brief, Document
-from briefgen.render.docx import render_docx
-from briefgen.render.html import render_html
-from briefgen.render.md import render_md
-from briefgen.render.pdf import PdfResult, render_pdf
 from briefgen.select import SelectOptions, select
 from briefgen.style import HouseStyle, load_style
 from briefgen.workspace import default_brief, open_workspace, pick_audiences
-from briefgen.write import atomic_write, sha256, write_manifest
+from briefgen.write import atomic_write, read_manifest, sha256, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +40,8 @@ class BuildOptions:
     out_dir: Path | None = None
     drafts: bool = False
     strict: bool = False
+    force: bool = False  # rebuild outputs whose inputs did not change
+    jobs: int | None = None  # worker processes; None: one per core
 
 
 @dataclass
@@ -57,6 +57,7 @@ class Output:
     blocks: list[str]
     warnings: list[str]
     draft: bool
+    inputs: str = ""
 
     def manifest_entry(self, out_dir: Path) -> dict:
         entry = {
@@ -69,6 +70,7 @@ class Output:
             "blocks": self.blocks,
             "warnings": self.warnings,
             "draft": self.draft,
+            "inputs": self.inputs,
         }
         if self.pages is not None:
             entry["pages"] = self.pages
@@ -82,6 +84,15 @@ class BuildResult:
     outputs: list[Output]
     diagnostics: Diagnostics
     manifest: dict
+    up_to_date: list[dict] = field(default_factory=list)
+
+
+def build_timestamp(brief: Brief) -> dt.datetime:
+    """The date stamped into outputs: SOURCE_DATE_EPOCH when set, else the brief's own date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.combine(brief.date, dt.time(), dt.timezone.utc)
 
 
 def source_map(brief: Brief) -> dict[str, dict[str, str]]:
@@ -102,7 +113,7 @@ def word_count(doc: Document) -> int:
     return len(text.split())
 
 
-def _budget(doc: Document, pdf: PdfResult, brief: Brief, diags: Diagnostics) -> list[str]:
+def _budget(doc: Document, pdf, brief: Brief, diags: Diagnostics) -> list[str]:
     limit = doc.audience.max_pages
     if not limit or pdf.pages <= limit:
         return []
@@ -119,6 +130,12 @@ def _budget(doc: Document, pdf: PdfResult, brief: Brief, diags: Diagnostics) -> 
 def render_audience(doc: Document, brief: Brief, style: HouseStyle, formats: tuple[str, ...],
                     out_dir: Path, diags: Diagnostics, sidecars: dict[Path, bytes]) -> list[Output]:
     """Every requested format for one audience's document; files they need go in `sidecars`."""
+    # Renderers load WeasyPrint and python-docx; import them only when something is rendered.
+    from briefgen.render.docx import render_docx
+    from briefgen.render.html import render_html
+    from briefgen.render.md import render_md
+    from briefgen.render.pdf import render_pdf
+
     pdf = render_pdf(doc, style)
     warnings = _budget(doc, pdf, brief, diags)
     for message in pdf.warnings:
@@ -157,28 +174,118 @@ class Rendered:
     outputs: list[Output]
     diagnostics: Diagnostics
     sidecars: dict[Path, bytes] = field(default_factory=dict)
+    up_to_date: list[dict] = field(default_factory=list)  # manifest entries left as they were
+
+
+class Fingerprints:
+    """Hashes of every input of an output, so an unchanged output is neither rebuilt nor touched."""
+
+    def __init__(self, root: Path, brief: Brief, style: HouseStyle, drafts: bool):
+        self.digests: dict[Path, str] = {}
+        files: list[tuple[str, Path]] = [(f"ws/{n}", root / n) for n in ("briefgen.yaml", "audiences.yaml")]
+        files += [(f"brief/{p.relative_to(brief.folder).as_posix()}", p) for p in brief.folder.rglob("*") if p.is_file()]
+        for index, folder in enumerate((*style.template_dirs, *style.style_dirs)):
+            if folder.is_dir():
+                files += [(f"style{index}/{p.relative_to(folder).as_posix()}", p)
+                          for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        digest = sha256("\n".join(f"{name} {self._file(path)}" for name, path in sorted(files)).encode())
+        self.common = f"{digest} {__version__} drafts={drafts} epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}"
+
+    def _file(self, path: Path) -> str:
+        if path not in self.digests:
+            self.digests[path] = sha256(path.read_bytes()) if path.is_file() else "-"
+        return self.digests[path]
+
+    def of(self, audience: str, fmt: str) -> str:
+        return sha256(f"{self.common} {audience} {fmt}".encode())
+
+
+def _is_current(entry: dict | None, inputs: str, out_dir: Path) -> bool:
+    if not entry or entry.get("inputs") != inputs:
+        return False
+    path = out_dir / entry.get("path", "")
+    try:
+        return path.stat().st_size == entry.get("bytes") and sha256(path.read_bytes()) == entry.get("sha256")
+    except OSError:
+        return False
+
+
+def _render_job(root: Path, options: BuildOptions, audience: str, formats: tuple[str, ...],
+                fingerprints: dict[str, str], ws=None) -> tuple[list[Output], list, dict[Path, bytes]]:
+    """Render one audience's formats; runs in the main process (reusing `ws`) or in a worker."""
+    if ws is None:
+        ws, _ = open_workspace(root, options.brief)
+    brief = default_brief(ws, options.brief)
+    profile = pick_audiences(ws, brief, (audience,), False)[0]
+    out_dir = _out_dir(ws, brief, options)
+    doc = select(brief, profile, SelectOptions(drafts=options.drafts, markings=ws.config.markings))
+    doc = replace(doc, timestamp=build_timestamp(brief))
+    doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+    diags = Diagnostics()
+    sidecars: dict[Path, bytes] = {}
+    outputs = render_audience(doc, brief, load_style(ws.root), formats, out_dir, diags, sidecars)
+    for output in outputs:
+        output.inputs = fingerprints[output.format]
+    return outputs, diags.items, sidecars
+
+
+def _warm_worker() -> None:
+    """Pay the renderers' start-up once per worker process, not once per output."""
+    import briefgen.render.docx  # noqa: F401
+    import briefgen.render.pdf  # noqa: F401
+
+
+def _out_dir(ws, brief: Brief, options: BuildOptions) -> Path:
+    return ((options.out_dir or ws.root / ws.config.output_dir) / brief.id).resolve()
 
 
 def render_all(root: Path | None, options: BuildOptions) -> Rendered:
-    """Load, validate, select, cite and render every requested output, writing nothing."""
+    """Load, validate, select, cite and render every output that needs it, writing nothing."""
     ws, diags = open_workspace(root, options.brief)
     if diags.has_errors(options.strict):
         raise ContentError(diags, ws.root)
     brief = default_brief(ws, options.brief)
+    options = replace(options, brief=brief.id)
     audiences = pick_audiences(ws, brief, options.audiences, options.all_audiences)
     formats = tuple(dict.fromkeys(options.formats or ws.config.formats))
-    out_dir = ((options.out_dir or ws.root / ws.config.output_dir) / brief.id).resolve()
-    style = load_style(ws.root)
+    out_dir = _out_dir(ws, brief, options)
+    fingerprints = Fingerprints(ws.root, brief, load_style(ws.root), options.drafts)
+    previous = {(e.get("audience"), e.get("format")): e for e in read_manifest(out_dir / "manifest.json").get("outputs", [])}
 
+    jobs: list[tuple[str, tuple[str, ...], dict[str, str]]] = []
+    up_to_date: list[dict] = []
+    for audience in audiences:
+        prints = {fmt: fingerprints.of(audience.id, fmt) for fmt in formats}
+        current = [f for f in formats if not options.force and _is_current(previous.get((audience.id, f)), prints[f], out_dir)]
+        if len(current) == len(formats):
+            up_to_date += [previous[(audience.id, f)] for f in formats]
+            continue
+        jobs.append((audience.id, formats, prints))
+
+    results = _run_jobs(ws, options, jobs)
     outputs: list[Output] = []
     sidecars: dict[Path, bytes] = {}
-    for audience in audiences:
-        doc = select(brief, audience, SelectOptions(drafts=options.drafts, markings=ws.config.markings))
-        doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
-        outputs.extend(render_audience(doc, brief, style, formats, out_dir, diags, sidecars))
+    for job_outputs, job_diags, job_sidecars in results:
+        outputs += job_outputs
+        diags.items.extend(job_diags)
+        sidecars.update(job_sidecars)
     if diags.has_errors(options.strict):
         raise ContentError(diags, ws.root)
-    return Rendered(brief, out_dir, outputs, diags, sidecars)
+    return Rendered(brief, out_dir, outputs, diags, sidecars, up_to_date)
+
+
+def _run_jobs(ws, options: BuildOptions, jobs: list) -> list:
+    workers = min(len(jobs), options.jobs or os.cpu_count() or 1)
+    if workers <= 1:
+        return [_render_job(ws.root, options, *job, ws=ws) for job in jobs]
+    root = ws.root
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker) as pool:
+        futures = [pool.submit(_render_job, root, options, *job) for job in jobs]
+        return [future.result() for future in futures]
 
 
 def build(root: Path | None, options: BuildOptions,
@@ -191,10 +298,39 @@ def build(root: Path | None, options: BuildOptions,
         atomic_write(output.path, output.data)
         if on_output:
             on_output(output)
-    manifest = write_manifest(
-        rendered.out_dir / "manifest.json",
-        rendered.brief.id,
-        [o.manifest_entry(rendered.out_dir) for o in rendered.outputs],
-        {"briefgen_version": __version__, "drafts": options.drafts, "sources": source_map(rendered.brief)},
-    )
-    return BuildResult(rendered.brief.id, rendered.out_dir, rendered.outputs, rendered.diagnostics, manifest)
+    if rendered.outputs or not (rendered.out_dir / "manifest.json").is_file():
+        manifest = write_manifest(
+            rendered.out_dir / "manifest.json",
+            rendered.brief.id,
+            [o.manifest_entry(rendered.out_dir) for o in rendered.outputs],
+            {"briefgen_version": __version__, "drafts": options.drafts, "sources": source_map(rendered.brief)},
+        )
+    else:  # nothing changed: the manifest is left untouched too
+        manifest = read_manifest(rendered.out_dir / "manifest.json")
+    return BuildResult(rendered.brief.id, rendered.out_dir, rendered.outputs, rendered.diagnostics, manifest,
+                       rendered.up_to_date)
+
+
+def build_all(root: Path | None, options: BuildOptions,
+              on_output: Callable[[Output], None] | None = None) -> list[BuildResult]:
+    """Build every brief of the workspace (the scheduled export)."""
+    ws, diags = open_workspace(root)
+    if diags.has_errors(options.strict):
+        raise ContentError(diags, ws.root)
+    return [build(ws.root, replace(options, brief=name), on_output) for name in sorted(ws.briefs)]
+
+
+def summary_table(results: list[BuildResult]) -> str:
+    """A Markdown table of every output, for a CI job summary."""
+    lines = ["| brief | audience | format | pages | words | warnings | status |", "|---|---|---|---:|---:|---|---|"]
+    for result in results:
+        built = {(o.audience, o.format) for o in result.outputs}
+        for entry in result.manifest.get("outputs", []):
+            key = (entry["audience"], entry["format"])
+            if key not in built and entry not in result.up_to_date:
+                continue
+            warnings = "; ".join(entry.get("warnings", [])).replace("|", "\\|") or "none"
+            status = "built" if key in built else "up to date"
+            lines.append(f"| {result.brief} | {entry['audience']} | {entry['format']} | {entry.get('pages', '')} | "
+                         f"{entry['words']} | {warnings} | {status} |")
+    return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sys
@@ -14,15 +15,12 @@ from rich.console import Console
 from rich.table import Table
 
 from briefgen import __version__
-from briefgen.build import FORMATS, BuildOptions, build
+from briefgen.build import FORMATS, BuildOptions, build, build_all, summary_table
 from briefgen.diagnostics import Diagnostics
-from briefgen.diff import diff_since
 from briefgen.errors import ContentError
-from briefgen.listing import block_matrix
+from briefgen.listing import block_matrix, workspace_listing
 from briefgen.loader import find_workspace
-from briefgen.parity import check_parity
 from briefgen.scaffold import init_workspace, new_block, new_brief
-from briefgen.stats import brief_stats
 from briefgen.schema import write_schemas
 from briefgen.validate import audiences_for, relative
 from briefgen.workspace import default_brief, open_workspace
@@ -67,6 +65,8 @@ def check(state: State, brief: str | None, strict: bool, parity: bool) -> None:
     ws, diags = open_workspace(state.workspace, brief)
     _report(diags, ws.root, state.quiet)
     if parity and not diags.has_errors(strict):
+        from briefgen.parity import check_parity
+
         for name in [brief] if brief else list(ws.briefs):
             for problem in check_parity(ws.root, name):
                 diags.error("parity", f"{name}: PDF and Word differ: {problem}")
@@ -90,12 +90,16 @@ def _fail(message: str) -> int:
 
 @cli.command("list")
 @click.argument("brief", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print briefs, audiences and blocks as JSON (for CI).")
 @pass_state
-def list_command(state: State, brief: str | None) -> None:
+def list_command(state: State, brief: str | None, as_json: bool) -> None:
     """Show briefs, audiences, and which blocks each audience receives (with status)."""
     ws, diags = open_workspace(state.workspace, brief)
     if diags.has_errors():
         raise ContentError(diags, ws.root)
+    if as_json:
+        click.echo(json.dumps(workspace_listing(ws, brief), indent=2, ensure_ascii=False))
+        return
     console = Console(highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
     for b in [default_brief(ws, brief)] if brief else ws.briefs.values():
         audiences = audiences_for(ws, b)
@@ -130,71 +134,52 @@ def schema(out_dir: Path) -> None:
 @click.argument("brief", required=False)
 @click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build (repeatable).")
 @click.option("--all-audiences", is_flag=True, help="Build every audience.")
+@click.option("--all", "all_briefs", is_flag=True, help="Build every brief of the workspace.")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Output format (repeatable): pdf, docx, html, or md (Pandoc Markdown).")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--drafts", is_flag=True, help="Include draft and review blocks; outputs are stamped DRAFT.")
 @click.option("--strict", is_flag=True, help="Treat warnings (such as page budgets) as errors.")
+@click.option("--force", is_flag=True, help="Rebuild outputs whose inputs have not changed.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel worker processes (default: one per core).")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON on standard output.")
+@click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append a Markdown table of the outputs to FILE (for a CI job summary).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @pass_state
-def build_command(state: State, brief, audiences, all_audiences, formats, out_dir, drafts, strict, quiet) -> None:
-    """Build BRIEF (default: briefgen.yaml's default_brief) to PDF, DOCX and HTML."""
-    state.quiet = state.quiet or quiet
-    options = BuildOptions(brief, tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict)
-    console = Console(highlight=False)
+def build_command(state: State, brief, audiences, all_audiences, all_briefs, formats, out_dir, drafts, strict,
+                  force, jobs, as_json, summary_md, quiet) -> None:
+    """Build BRIEF (default: briefgen.yaml's default_brief) to PDF, DOCX, HTML or Markdown."""
+    state.quiet = state.quiet or quiet or as_json
+    options = BuildOptions(brief, tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict,
+                           force, jobs)
+    console = Console(highlight=False, stderr=as_json)
 
     def progress(output) -> None:
         if not state.quiet:
-            pages = f", {output.pages} pages" if output.pages else ""
+            pages = f", {output.pages} page{'s' * (output.pages != 1)}" if output.pages else ""
             console.print(f"  wrote {relative(output.path, Path.cwd())} ({len(output.data) // 1024} KiB{pages})")
 
-    result = build(state.workspace, options, on_output=progress)
-    _report(result.diagnostics, Path.cwd(), state.quiet, notes=False)
-    if not state.quiet:
-        warnings = len(result.diagnostics.warnings)
-        console.print(
-            f"built {len(result.outputs)} file{'s' * (len(result.outputs) != 1)} for {result.brief} "
-            f"in {relative(result.out_dir, Path.cwd())}; {warnings} warning{'s' * (warnings != 1)}"
-        )
-
-
-@cli.command()
-@click.argument("brief", required=False)
-@click.option("--fresh", is_flag=True, help="Render to count pages instead of reading the last build's manifest.")
-@pass_state
-def stats(state: State, brief: str | None, fresh: bool) -> None:
-    """Per audience: words, reading time, pages, citations and blocks by status."""
-    name, rows = brief_stats(state.workspace, brief, fresh)
-    console = Console(highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
-    table = Table(title=f"{name}", header_style="bold")
-    for column in ("audience", "words", "reading", "pages", "citations", "blocks by status"):
-        table.add_column(column, justify="right" if column in ("words", "citations") else "left")
-    for row in rows:
-        pages = f"{row.pages}" + (f" / {row.max_pages}" if row.max_pages else "")
-        if row.over_budget:
-            pages = f"[bold red]{pages} OVER BUDGET[/bold red]"
-        statuses = ", ".join(f"{n} {s}" for s, n in sorted(row.statuses.items()))
-        table.add_row(row.audience, str(row.words), f"{row.minutes:g} min", f"{pages} ({row.pages_from})",
-                      str(row.citations), statuses)
-    console.print(table)
-
-
-@cli.command()
-@click.argument("revision")
-@click.argument("brief", required=False)
-@pass_state
-def diff(state: State, revision: str, brief: str | None) -> None:
-    """Blocks changed since git REVISION and the audiences whose briefs they affect."""
-    report = diff_since(state.workspace, revision, brief)
-    if not report.blocks and not report.shared:
-        click.echo(f"{report.brief}: nothing changed since {revision}")
-        return
-    for change in report.blocks:
-        who = ", ".join(change.audiences) or "no audience"
-        click.echo(f"{change.change:9} {change.block:32} {change.path}  ->  {who}")
-    for path in report.shared:
-        click.echo(f"{'changed':9} {'(shared)':32} {path}  ->  every audience")
-    click.echo(f"re-read: {', '.join(report.audiences) or 'nothing'}")
+    if all_briefs and brief:
+        raise click.UsageError("name a BRIEF or use --all, not both")
+    results = build_all(state.workspace, options, progress) if all_briefs else [
+        build(state.workspace, options, on_output=progress)]
+    for result in results:
+        _report(result.diagnostics, Path.cwd(), state.quiet, notes=False)
+        if not state.quiet:
+            built, kept = len(result.outputs), len(result.up_to_date)
+            warnings = len(result.diagnostics.warnings)
+            console.print(
+                f"{result.brief}: built {built} file{'s' * (built != 1)}"
+                + (f", {kept} up to date" if kept else "")
+                + f" in {relative(result.out_dir, Path.cwd())}; {warnings} warning{'s' * (warnings != 1)}"
+            )
+    if summary_md:
+        with summary_md.open("a", encoding="utf-8") as handle:
+            handle.write(summary_table(results))
+    if as_json:
+        manifests = [r.manifest for r in results]
+        click.echo(json.dumps(manifests if all_briefs else manifests[0], indent=2, ensure_ascii=False))
 
 
 @cli.command()

@@ -335,6 +335,7 @@ class Document:
     bibliography: tuple[tuple[Inline, ...], ...] = ()
     language: str = "en"
     banner: str | None = None
+    timestamp: dt.datetime | None = None  # stamped into PDF and Word metadata (reproducible builds)
     references: tuple[dict[str, Any], ...] = ()  # CSL data of the works this document cites
     style_file: Path | None = None  # the CSL file used, for exports that format citations themselves
 

@@ -132,7 +132,7 @@ def check_parity(root, brief: str | None = None) -> list[str]:
     """Build PDF and Word for every audience of a brief in memory and compare each pair."""
     from briefgen.build import BuildOptions, render_all
 
-    rendered = render_all(root, BuildOptions(brief=brief, all_audiences=True, formats=("pdf", "docx")))
+    rendered = render_all(root, BuildOptions(brief=brief, all_audiences=True, formats=("pdf", "docx"), force=True))
     pairs: dict[str, dict[str, bytes]] = {}
     for output in rendered.outputs:
         pairs.setdefault(output.audience, {})[output.format] = output.data

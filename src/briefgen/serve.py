@@ -111,7 +111,7 @@ class PreviewState:
 
     def pdf(self, audience: str) -> bytes:
         rendered = render_all(self.root, BuildOptions(brief=self.brief, audiences=(audience,), formats=("pdf",),
-                                                      drafts=True))
+                                                      drafts=True, force=True, jobs=1))
         return rendered.outputs[0].data
 
 

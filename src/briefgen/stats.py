@@ -8,7 +8,6 @@ from pathlib import Path
 
 from briefgen.build import word_count
 from briefgen.cite import citations_in_order, cite, resolve_style
-from briefgen.render.pdf import render_pdf
 from briefgen.select import SelectOptions, select
 from briefgen.style import load_style
 from briefgen.validate import audiences_for
@@ -47,6 +46,8 @@ def brief_stats(root: Path | None, brief_name: str | None = None, fresh: bool = 
         with_drafts = select(brief, audience, SelectOptions(drafts=True, markings=ws.config.markings))
         pages, source = built_pages.get(name), "last build"
         if fresh or pages is None:
+            from briefgen.render.pdf import render_pdf
+
             cited = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
             pages, source = render_pdf(cited, style).pages, "render"
         words = word_count(doc)

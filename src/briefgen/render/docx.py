@@ -7,8 +7,10 @@ endnotes; a contents list carries its page numbers so it reads correctly on open
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -403,9 +405,24 @@ def render_docx(doc: Document, style: HouseStyle, heading_pages: dict[str, int] 
     props.title = xml_safe(doc.title)
     props.author = xml_safe(authors or doc.organization)
     props.subject = xml_safe(doc.audience.label)
-    props.keywords = f"{doc.brief_id}, {doc.audience.id}"
     props.language = "en-US"
     props.comments = ""
+    stamp = (doc.timestamp or dt.datetime.combine(doc.date, dt.time(), dt.timezone.utc)).replace(tzinfo=None)
+    props.created = props.modified = stamp
     out = io.BytesIO()
     template.save(out)
+    return normalize_zip(out.getvalue(), stamp)
+
+
+def normalize_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """The same package with fixed entry times and modes, so equal inputs give equal bytes."""
+    when = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
     return out.getvalue()

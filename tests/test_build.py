@@ -1,0 +1,84 @@
+"""Scheduled exports: incremental, reproducible, parallel, machine-readable."""
+
+import json
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from briefgen.build import BuildOptions, build, build_all
+from briefgen.cli import cli
+
+ROOT = Path(__file__).parent.parent
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".pdf", ".docx")}
+
+
+def test_unchanged_outputs_are_not_rebuilt_or_touched(minimal: Path):
+    options = BuildOptions(all_audiences=True, formats=("pdf", "docx"), jobs=1)
+    first = build(minimal, options)
+    out = first.out_dir
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    again = build(minimal, options)
+    assert again.outputs == [] and len(again.up_to_date) == 6
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == stamps  # manifest included
+    block = minimal / "briefs/demo/blocks/missiles.yaml"
+    block.write_text(block.read_text().replace("New missile", "Newer missile"), encoding="utf-8")
+    changed = build(minimal, options)
+    assert len(changed.outputs) == 6  # inputs are hashed per brief: every audience is redone
+    forced = build(minimal, BuildOptions(audiences=("boss",), formats=("pdf",), force=True, jobs=1))
+    assert [o.audience for o in forced.outputs] == ["boss"]
+    (out / "demo-reader.pdf").write_bytes(b"tampered")
+    repaired = build(minimal, options)
+    assert [(o.audience, o.format) for o in repaired.outputs] == [("reader", "pdf"), ("reader", "docx")]
+
+
+def test_two_builds_in_different_folders_are_byte_identical(tmp_path: Path, monkeypatch):
+    options = dict(all_audiences=True, formats=("pdf", "docx"), jobs=1)
+    build(ROOT, BuildOptions(out_dir=tmp_path / "a", **options))
+    build(ROOT, BuildOptions(out_dir=tmp_path / "b", **options))
+    a, b = files(tmp_path / "a" / "japan-russia"), files(tmp_path / "b" / "japan-russia")
+    assert a.keys() == b.keys() and len(a) == 6
+    assert a == b
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(ROOT, BuildOptions(out_dir=tmp_path / "c", **options))
+    c = files(tmp_path / "c" / "japan-russia")
+    assert c != a
+    from pypdf import PdfReader
+
+    meta = PdfReader(str(tmp_path / "c" / "japan-russia" / "japan-russia-analyst.pdf")).metadata
+    assert meta["/CreationDate"].startswith("D:20231114")
+
+
+def test_parallel_workers_give_the_same_files(tmp_path: Path):
+    options = dict(all_audiences=True, formats=("pdf", "docx"), force=True)
+    build(ROOT, BuildOptions(out_dir=tmp_path / "one", jobs=1, **options))
+    build(ROOT, BuildOptions(out_dir=tmp_path / "two", jobs=2, **options))
+    assert files(tmp_path / "one" / "japan-russia") == files(tmp_path / "two" / "japan-russia")
+
+
+def test_all_briefs_json_and_summary(minimal: Path, tmp_path: Path):
+    from briefgen.scaffold import new_brief
+
+    new_brief(minimal, "second")
+    results = build_all(minimal, BuildOptions(audiences=("reader",), formats=("html",), jobs=1))
+    assert [r.brief for r in results] == ["demo", "second"]
+    runner = CliRunner()
+    summary = tmp_path / "summary.md"
+    result = runner.invoke(cli, ["-w", str(minimal), "build", "--all", "-a", "reader", "-f", "html", "--json",
+                                 "--summary-md", str(summary)])
+    assert result.exit_code == 0, result.output
+    manifests = json.loads(result.stdout)
+    assert [m["brief"] for m in manifests] == ["demo", "second"]
+    table = summary.read_text()
+    assert table.startswith("| brief | audience | format | pages | words | warnings | status |")
+    assert "| demo | reader | html |  |" in table and "up to date" in table
+    listing = json.loads(runner.invoke(cli, ["-w", str(minimal), "list", "--json"]).stdout)
+    assert [b["id"] for b in listing["briefs"]] == ["demo", "second"]
+    assert listing["briefs"][0]["blocks"][0] == {
+        "id": "history", "section": "context", "kind": "prose", "status": "approved",
+        "audiences": ["boss", "reader", "public"],
+    }
+    assert os.environ.get("SOURCE_DATE_EPOCH") is None
