@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: brief test system-deps schema template clean
+.PHONY: brief test export bench system-deps schema template clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen check
@@ -15,6 +15,12 @@ brief: $(STAMP)
 test: $(STAMP)
 	@scripts/system-deps.sh --test
 	$(BIN)/python -m pytest
+
+export: $(STAMP)
+	BRIEFGEN=$(BIN)/briefgen scripts/export.sh
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 system-deps:
 	@scripts/system-deps.sh
