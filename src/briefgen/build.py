@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -220,7 +221,10 @@ def _render_job(root: Path, options: BuildOptions, audience: str, formats: tuple
     out_dir = _out_dir(ws, brief, options)
     doc = select(brief, profile, SelectOptions(drafts=options.drafts, markings=ws.config.markings))
     doc = replace(doc, timestamp=build_timestamp(brief))
+    warm = threading.Thread(target=_warm_worker, daemon=True)
+    warm.start()  # import the renderers while Pandoc formats the citations
     doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+    warm.join()
     diags = Diagnostics()
     sidecars: dict[Path, bytes] = {}
     outputs = render_audience(doc, brief, load_style(ws.root), formats, out_dir, diags, sidecars)

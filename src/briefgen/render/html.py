@@ -6,6 +6,7 @@ handed to Jinja as markup, and Jinja autoescapes every other value.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from briefgen.model import (
 from briefgen.style import HouseStyle
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
+SHORT_PARAGRAPH = 900  # characters of markup: about five lines, kept whole when it calls a footnote
 
 
 def safe_href(href: str) -> str | None:
@@ -104,7 +106,8 @@ class HtmlWriter:
             self.paragraph_notes = []
             text = self.inlines(block.inlines)
             notes = Markup(' data-notes="%s"') % " ".join(map(str, self.paragraph_notes)) if self.paragraph_notes else ""
-            return Markup("<p%s>%s%s</p>") % (notes, mark, text)
+            short = Markup(' class="short"') if len(text) < SHORT_PARAGRAPH else ""
+            return Markup("<p%s%s>%s%s</p>") % (short, notes, mark, text)
         if isinstance(block, SubHeading):
             return Markup("<h4>%s</h4>") % self.inlines(block.inlines)
         if isinstance(block, ListBlock):
@@ -119,26 +122,24 @@ class HtmlWriter:
         return Markup("")
 
 
-def _environment(style: HouseStyle) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in style.template_dirs]),
-        autoescape=True,
+@functools.lru_cache(maxsize=8)
+def _template_env(dirs: tuple[Path, ...], autoescape: bool) -> jinja2.Environment:
+    """One Jinja environment per template folder set, so templates compile once per process."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in dirs]),
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=True,  # a saved template is picked up by `serve`
     )
-    return env
 
 
 def _css(style: HouseStyle, doc: Document) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in style.style_dirs]),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-    )
     fonts = {p.stem: p.resolve().as_uri() for d in reversed(style.style_dirs) if (d / "fonts").is_dir()
              for p in (d / "fonts").glob("*.ttf")}
-    return env.get_template("brief.css.j2").render(t=style.theme, fonts=fonts, decision=doc.audience.decision)
+    template = _template_env(style.style_dirs, False).get_template("brief.css.j2")
+    return template.render(t=style.theme, fonts=fonts, decision=doc.audience.decision)
 
 
 def template_context(doc: Document, style: HouseStyle, print_mode: bool, toc: bool = False,
@@ -178,7 +179,7 @@ def _kind_blocks(blocks: tuple[DocBlock, ...], kind: str) -> list[DocBlock]:
 def render_html(doc: Document, style: HouseStyle, print_mode: bool = False, toc: bool = False,
                 extra_css: str = "") -> str:
     """The brief as one standalone HTML file (print_mode: the variant WeasyPrint paginates)."""
-    template = _environment(style).get_template("brief.html.j2")
+    template = _template_env(style.template_dirs, True).get_template("brief.html.j2")
     return template.render(**template_context(doc, style, print_mode, toc, extra_css))
 
 

@@ -89,6 +89,16 @@ def _heading_pages(rendered) -> dict[str, int]:
     return pages
 
 
+WORDS_PER_PAGE = 350  # measured on the house style: body text, tables and notes together
+
+
+def _likely_pages(doc: Document) -> float:
+    from briefgen.markdown import blocks_text
+
+    words = sum(len(blocks_text(b.content).split()) + len(blocks_text(b.mitigation).split()) for b in doc.blocks)
+    return words / WORDS_PER_PAGE
+
+
 def placed_footnotes(rendered) -> set[int] | None:
     """Numbers of the footnotes that reached a page's footnote area (None if it cannot tell)."""
     found: set[int] = set()
@@ -116,20 +126,23 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
     (Kozea/WeasyPrint#1564 and related). Every footnote is checked; the paragraphs of missing
     ones are kept whole and the layout is redone, and any still missing are reported.
     """
-    toc = False
+    # A long brief gets a contents list; guess from its length to spare a layout, then verify.
+    toc = _likely_pages(doc) > toc_over_pages + 0.5
     keep_whole: tuple[int, ...] = ()
     expected = {n.number for n in doc.notes} if doc.notes_mode == "footnotes" else set()
-    for _attempt in range(4):
+    toc_settled = False
+    missing: list[int] = []
+    for _attempt in range(6):
         rendered, warnings = layout(doc, style, toc, keep_whole)
-        if not toc and len(rendered.pages) > toc_over_pages:
-            toc = True
+        if not toc_settled and toc != (len(rendered.pages) > toc_over_pages):
+            toc, toc_settled = not toc, True
             continue
         placed = placed_footnotes(rendered)
         missing = sorted(expected - placed) if placed is not None else []
         if not missing:
             break
         keep_whole = tuple(sorted(set(keep_whole) | set(missing)))
-    else:
+    if missing:
         warnings = [*warnings, f"footnotes {', '.join(map(str, missing))} could not be placed in the PDF; "
                     "shorten the paragraph that cites them or use endnotes for this audience"]
     data = rendered.write_pdf(**PDF_OPTIONS)
