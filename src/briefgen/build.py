@@ -23,7 +23,7 @@ from briefgen.model import Brief, Document
 from briefgen.select import SelectOptions, select
 from briefgen.style import HouseStyle, load_style
 from briefgen.workspace import default_brief, open_workspace, pick_audiences
-from briefgen.write import atomic_write, read_manifest, sha256, write_manifest
+from briefgen.write import atomic_write, read_manifest, remove_stale_temporaries, sha256, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,10 @@ def render_audience(doc: Document, brief: Brief, style: HouseStyle, formats: tup
     pdf = render_pdf(doc, style)
     warnings = _budget(doc, pdf, brief, diags)
     for message in pdf.warnings:
-        diags.warning("render.pdf", message, Location(brief.path))
+        if message in pdf.refused:
+            diags.error("render.resource", message, Location(brief.path))
+        else:
+            diags.warning("render.pdf", message, Location(brief.path))
         warnings.append(message)
     common = {
         "audience": doc.audience.id,
@@ -296,6 +299,7 @@ def build(root: Path | None, options: BuildOptions,
           on_output: Callable[[Output], None] | None = None) -> BuildResult:
     """Build one brief for the chosen audiences and formats; raise ContentError on content problems."""
     rendered = render_all(root, options)
+    remove_stale_temporaries(rendered.out_dir)
     for path, data in rendered.sidecars.items():
         atomic_write(path, data)
     for output in rendered.outputs:

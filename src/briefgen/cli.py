@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import signal
 import sys
 import time
 import traceback
@@ -239,6 +240,8 @@ def init(directory: Path) -> None:
 def main() -> None:
     """Entry point: user errors print a message and exit 1 or 2; internal bugs print a traceback."""
     debug = "--debug" in sys.argv
+    # SIGTERM (a cancelled CI job) unwinds like Ctrl+C, so temporary files are removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         code = cli.main(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)

@@ -67,7 +67,11 @@ def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None
     if only_brief is not None:
         folders = [f for f in folders if f.name == only_brief]
     for folder in folders:
-        brief = load_brief(folder, diags)
+        if not inside(folder, root):
+            diags.error("path.outside", "this brief folder is a link to a place outside the workspace; "
+                        "move the brief into briefs/ instead", Location(folder / "brief.yaml"))
+            continue
+        brief = load_brief(folder, diags, root)
         if brief is not None:
             briefs[brief.id] = brief
     return Workspace(root, config, audiences, briefs)
@@ -149,7 +153,15 @@ def _markdown(node: Node | None, uid: str) -> Markdown | None:
     return parse_markdown(node.value, uid, node.loc, node.locate_text)
 
 
-def load_brief(folder: Path, diags: Diagnostics) -> Brief | None:
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path`, with every link followed, stays inside `root`."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return False
+
+
+def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Brief | None:
     """One brief folder: brief.yaml, its bibliography and every block file."""
     path = folder / "brief.yaml"
     node = load_yaml(path, diags)
@@ -164,8 +176,8 @@ def load_brief(folder: Path, diags: Diagnostics) -> Brief | None:
     if bib_node is not None:
         entries = bib_node.value if bib_node.is_list else [bib_node]
         bib_paths = [(folder / e.value, e.loc) for e in entries]
-    references = load_references(bib_paths, diags)
-    blocks = load_blocks(folder / "blocks", diags)
+    references = load_references(bib_paths, diags, root or folder)
+    blocks = load_blocks(folder / "blocks", diags, root or folder)
     overrides = {
         name: {k: v.plain() for k, v in entry.value.items()} | {"__loc__": entry.key_loc}
         for name, entry in (data["audiences"].value.items() if "audiences" in data else [])
@@ -192,12 +204,16 @@ def load_brief(folder: Path, diags: Diagnostics) -> Brief | None:
     )
 
 
-def load_blocks(folder: Path, diags: Diagnostics) -> list[ContentBlock]:
-    """Every blocks/*.yaml file, each checked on its own."""
+def load_blocks(folder: Path, diags: Diagnostics, root: Path) -> list[ContentBlock]:
+    """Every blocks/*.yaml file, each checked on its own; links out of the workspace are refused."""
     if not folder.is_dir():
         return []
     blocks = []
     for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        if not inside(path, root):
+            diags.error("path.outside", "this block file is a link to a file outside the workspace; "
+                        "copy the file into the brief instead", Location(path))
+            continue
         block = load_block(path, diags)
         if block is not None:
             blocks.append(block)
@@ -265,10 +281,14 @@ def load_block(path: Path, diags: Diagnostics) -> ContentBlock | None:
 # ---------------------------------------------------------------- bibliographies
 
 
-def load_references(paths: list[tuple[Path, Location]], diags: Diagnostics) -> dict[str, Reference]:
+def load_references(paths: list[tuple[Path, Location]], diags: Diagnostics, root: Path) -> dict[str, Reference]:
     """Every reference of a brief's bibliography files; a key defined twice is an error."""
     refs: dict[str, Reference] = {}
     for path, where in paths:
+        if not inside(path, root):
+            diags.error("path.outside", f"bibliography '{path.name}' lies outside the workspace; briefgen reads "
+                        "only files inside it, so copy the file in and give its path relative to the brief", where)
+            continue
         if not path.is_file():
             diags.error(
                 "bib.missing",

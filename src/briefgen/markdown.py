@@ -193,7 +193,7 @@ def parse_markdown(
     builder = _Builder(uid_prefix, locate, location)
     tree = SyntaxTreeNode(_MD.parse(source))
     blocks = builder.blocks(tree)
-    return Markdown(source, blocks, tuple(builder.citations), location)
+    return Markdown(source, blocks, tuple(builder.citations), location, locate)
 
 
 def typeset(text: str) -> str:

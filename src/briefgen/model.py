@@ -126,6 +126,7 @@ class Markdown:
     blocks: tuple[Block, ...]
     citations: tuple[Citation, ...]
     location: Location | None = None
+    locate: Any = field(default=None, compare=False, repr=False)  # (text, n) -> Location in the file
 
 
 # ---------------------------------------------------------------- workspace content

@@ -6,8 +6,14 @@ import functools
 import subprocess
 
 
-class PandocError(Exception):
-    """Pandoc failed; the message is its own explanation."""
+from briefgen.errors import BriefgenError
+
+
+class PandocError(BriefgenError):
+    """Pandoc failed (a bibliography it cannot read, a broken CSL file); the message is its own."""
+
+    def __init__(self, message: str):
+        super().__init__(f"formatting citations failed: {message}")
 
 
 @functools.cache

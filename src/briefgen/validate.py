@@ -183,6 +183,7 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
             )
 
     _check_citations(brief, diags)
+    _check_links(brief, diags)
     _check_reference_fields(brief, diags)
     _check_style(brief, ws, diags)
 
@@ -217,6 +218,36 @@ def markdown_fields(brief: Brief) -> list[Markdown]:
     return fields
 
 
+_LINK = re.compile(r"\]\(\s*<?([a-zA-Z][a-zA-Z0-9+.-]*):")
+_IMAGE = re.compile(r"!\[[^\]]*\]\(")
+SAFE_LINK_SCHEMES = {"http", "https", "mailto"}
+
+
+def _check_links(brief: Brief, diags: Diagnostics) -> None:
+    """Links go to the web, e-mail or this document; images are not supported yet."""
+    for field in markdown_fields(brief):
+        for match in _LINK.finditer(field.source):
+            scheme = match.group(1).lower()
+            if scheme not in SAFE_LINK_SCHEMES:
+                diags.error(
+                    "link.scheme",
+                    f"links to '{scheme}:' addresses are not allowed; link only to http(s), mailto or "
+                    "#anchors in this brief",
+                    _locate(field, match.group(0)),
+                )
+        for match in _IMAGE.finditer(field.source):
+            diags.warning(
+                "link.image",
+                "images are not supported yet; the image's description is printed instead",
+                _locate(field, match.group(0)),
+            )
+
+
+def _locate(field: Markdown, needle: str) -> Location | None:
+    locate = field.locate
+    return locate(needle, 0) if locate else field.location
+
+
 def _check_citations(brief: Brief, diags: Diagnostics) -> None:
     keys = set(brief.references)
     cited: set[str] = set()
@@ -238,7 +269,7 @@ def _check_citations(brief: Brief, diags: Diagnostics) -> None:
                     "cite.syntax",
                     f"'{raw}' looks like a citation but is malformed; write [@key], [@key, p. 12] or "
                     "[see @a; @b] (every part separated by ';' needs its own @key)",
-                    field.location,
+                    _locate(field, raw),
                 )
     for key, ref in brief.references.items():
         if key not in cited:
@@ -284,7 +315,7 @@ def _check_style(brief: Brief, ws: Workspace, diags: Diagnostics) -> None:
     styles = {brief.csl} | {a.csl for a in audiences_for(ws, brief).values() if a.csl}
     for style in styles:
         try:
-            resolve_style(style, brief.folder)
+            resolve_style(style, brief.folder, ws.root)
         except StyleNotFound as exc:
             diags.error("cite.style", str(exc), Location(brief.path))
 

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
+from briefgen.errors import BriefgenError
+
+
+STALE_TEMP_SECONDS = 600
+
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write to a temporary file beside `path`, then rename it into place.
+
+    A reader (or a crash at any moment) sees the old complete file or the new complete file.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise BriefgenError(f"cannot write to {path.parent}: {exc.strerror or exc}; choose another --out folder "
+                            "or fix its permissions") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BriefgenError(f"cannot write {path}: {exc.strerror or exc}; the previous file is unchanged") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -39,11 +56,31 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
 
 def write_manifest(path: Path, brief: str, entries: list[dict[str, Any]], extra: dict[str, Any]) -> dict[str, Any]:
-    """Merge this build's entries into the manifest (other audiences' entries are kept)."""
-    previous = read_manifest(path).get("outputs", [])
-    fresh = {(e["audience"], e["format"]) for e in entries}
-    kept = [e for e in previous if (e.get("audience"), e.get("format")) not in fresh]
-    outputs = sorted(kept + entries, key=lambda e: (e["audience"], e["format"]))
-    manifest = {"brief": brief, **extra, "outputs": outputs}
-    atomic_write(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    """Merge this build's entries into the manifest (other audiences' entries are kept).
+
+    A lock file serialises concurrent builds, so neither loses the other's entries.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(".manifest.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            previous = read_manifest(path).get("outputs", [])
+            fresh = {(e["audience"], e["format"]) for e in entries}
+            kept = [e for e in previous if (e.get("audience"), e.get("format")) not in fresh]
+            outputs = sorted(kept + entries, key=lambda e: (e["audience"], e["format"]))
+            manifest = {"brief": brief, **extra, "outputs": outputs}
+            atomic_write(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     return manifest
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files left by a build that was killed outright (SIGKILL, power loss)."""
+    now = time.time()
+    for tmp in folder.glob(".*.tmp") if folder.is_dir() else []:
+        try:
+            if now - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
+                tmp.unlink()
+        except OSError:
+            pass

@@ -8,6 +8,7 @@ tags, alias bombs, deep nesting and oversized files are refused with positions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ import yaml
 from briefgen.diagnostics import Diagnostics, Location
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Characters XML 1.0 forbids (Word files are XML): C0 controls except tab, newline, return.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_NODES = 50_000
 MAX_DEPTH = 40
 
@@ -148,6 +151,15 @@ class _Converter:
             value = None
         if isinstance(value, dt.datetime):
             value = value.date()
+        if isinstance(value, str) and XML_ILLEGAL.search(value):
+            codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in XML_ILLEGAL.findall(value)}))
+            self.diags.warning(
+                "text.control-character",
+                f"removed invisible control characters ({codes}) that no document format can hold; "
+                "they usually come from pasting text",
+                loc,
+            )
+            value = XML_ILLEGAL.sub("", value)
         return Node(value, loc, key_loc, self.source, span)
 
 

@@ -43,13 +43,11 @@ from briefgen.render.docx_notes import ENDNOTES, FOOTNOTES, add_note, reference_
 from briefgen.render.docx_theme import apply_theme, shade
 from briefgen.render.html import long_date, safe_href
 from briefgen.style import HouseStyle
-
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
+from briefgen.yamlsrc import XML_ILLEGAL
 
 def xml_safe(text: str) -> str:
-    """Text Word can store: characters XML 1.0 forbids are dropped."""
-    return _XML_ILLEGAL.sub("", text)
+    """Text Word can store: characters XML 1.0 forbids are dropped (the loader already warned)."""
+    return XML_ILLEGAL.sub("", text)
 
 
 @dataclass

@@ -48,6 +48,10 @@ class PdfResult:
     heading_pages: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def refused(self) -> list[str]:
+        return [w for w in self.warnings if w.startswith("refused to fetch")]
+
 
 class _Capture(logging.Handler):
     def __init__(self) -> None:
@@ -74,7 +78,9 @@ def layout(doc: Document, style: HouseStyle, toc: bool = False, keep_whole: tupl
         rendered = HTML(string=html, base_url=base, url_fetcher=fetcher).render(**PDF_OPTIONS)
     finally:
         logger.removeHandler(capture)
-    return rendered, capture.messages
+    refused = [f"refused to fetch '{url}': builds are offline and read only the house style's templates, "
+               "styles and fonts; remove the reference or copy the file into styles/" for url in fetcher.refused]
+    return rendered, refused + [m for m in capture.messages if not any(u in m for u in fetcher.refused)]
 
 
 def _heading_pages(rendered) -> dict[str, int]:

@@ -1,0 +1,131 @@
+"""Hostile and broken input: content stays data, nothing outside the workspace is read or written.
+
+Every case runs the real command and checks its exit code, its message, that no traceback is
+printed, and that no file outside the output folder changed.
+"""
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+
+from readers import pdf_text, squash
+from test_cli import run_main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEFAULT_CSS = Path(__file__).parent.parent / "src/briefgen/defaults/styles/brief.css.j2"
+
+
+def snapshot(root: Path, skip: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and skip not in p.parents}
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Path:
+    """A workspace with a secret file beside it that nothing may read."""
+    shutil.copytree(FIXTURES / "minimal", tmp_path / "ws")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("references:\n  - id: secret\n    title: SECRET-CONTENT\n")
+    (outside / "secret-block.yaml").write_text("section: context\ntitle: SECRET\nstatus: approved\nbody: SECRET\n")
+    (outside / "style.csl").write_text("<style/>")
+    return tmp_path / "ws"
+
+
+def block(ws: Path, name: str, body: str, extra: str = "") -> None:
+    (ws / "briefs/demo/blocks" / f"{name}.yaml").write_text(
+        f"section: context\ntitle: Case {name}\nstatus: approved\nsummary: s\n{extra}body: {body}\n", encoding="utf-8")
+
+
+def set_bibliography(ws: Path, value: str) -> None:
+    brief = ws / "briefs/demo/brief.yaml"
+    brief.write_text(brief.read_text().replace("bibliography: references.yaml", f"bibliography: {value}"))
+
+
+CASES = {
+    "javascript link": (lambda ws: block(ws, "js", '"[click](javascript:alert(1))"'), 1,
+                        "links to 'javascript:' addresses are not allowed"),
+    "data link": (lambda ws: block(ws, "data", '"[x](data:text/html;base64,PHNjcmlwdD4=)"'), 1,
+                  "links to 'data:' addresses are not allowed"),
+    "file link": (lambda ws: block(ws, "file", '"[x](file:///etc/passwd)"'), 1,
+                  "links to 'file:' addresses are not allowed"),
+    "oversized file": (lambda ws: block(ws, "big", "x" * (2 * 1024 * 1024 + 10)), 1, "over the 2048 KiB limit"),
+    "deep nesting": (lambda ws: block(ws, "deep", "a", "tags: " + "[" * 80 + "]" * 80 + "\n"), 1,
+                     "nested more than 40 levels"),
+    "alias bomb": (lambda ws: (ws / "briefs/demo/blocks/bomb.yaml").write_text(
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"{c}: &{c} [{', '.join('*' + chr(ord(c) - 1) for _ in range(10))}]\n" for c in "bcdefghi")), 1,
+        "expands to more than 50000 values"),
+    "object tag": (lambda ws: block(ws, "tag", "!!python/object/apply:os.system ['touch /tmp/pwned']"), 1,
+                   "the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+    "bibliography outside": (lambda ws: set_bibliography(ws, "../../../outside/secret.yaml"), 1,
+                             "bibliography 'secret.yaml' lies outside the workspace"),
+    "symlinked block": (lambda ws: os.symlink(ws.parent / "outside/secret-block.yaml",
+                                              ws / "briefs/demo/blocks/linked.yaml"), 1,
+                        "this block file is a link to a file outside the workspace"),
+    "csl outside": (lambda ws: (ws / "briefs/demo/brief.yaml").write_text(
+        (ws / "briefs/demo/brief.yaml").read_text() + "csl: ../../../outside/style.csl\n"), 1,
+        "CSL file '../../../outside/style.csl' lies outside the workspace"),
+    "network resource in a stylesheet": (lambda ws: (ws / "styles").mkdir() or (ws / "styles/brief.css.j2").write_text(
+        DEFAULT_CSS.read_text() + '\nbody { background: url("https://example.org/x.png"); }\n'), 1,
+        "refused to fetch 'https://example.org/x.png'"),
+    "local file in a stylesheet": (lambda ws: (ws / "styles").mkdir() or (ws / "styles/brief.css.j2").write_text(
+        DEFAULT_CSS.read_text() + '\nbody { background: url("file:///etc/passwd"); }\n'), 1,
+        "refused to fetch 'file:///etc/passwd'"),
+    "unsafe brief id": (lambda ws: shutil.copytree(ws / "briefs/demo", ws / "briefs/con"), 1,
+                        "'con' cannot be used as a brief id"),
+    "unsafe audience id": (lambda ws: (ws / "audiences.yaml").write_text(
+        (ws / "audiences.yaml").read_text() + "../x:\n  label: X\n  detail: full\n  sections: [context]\n"), 1,
+        "'../x' is not a valid id"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hostile_workspace(name: str, sandbox: Path, monkeypatch, capsys):
+    mutate, expected_code, expected_message = CASES[name]
+    mutate(sandbox)
+    before = snapshot(sandbox.parent, sandbox / "dist")
+    code, out, err = run_main(["-w", str(sandbox), "build", "--all", "--all-audiences", "-j", "1"], monkeypatch, capsys)
+    assert code == expected_code, err
+    assert expected_message in err
+    assert "Traceback" not in err + out
+    assert snapshot(sandbox.parent, sandbox / "dist") == before
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_content_that_looks_like_code_is_printed_literally(sandbox: Path, monkeypatch, capsys):
+    title = "'{{ 7*7 }} and {% for x in y %}'"
+    body = "\"<script>alert(1)</script> {{ ''.__class__ }} {%- raw %} \\v end\""
+    block(sandbox, "literal", body)
+    brief = sandbox / "briefs/demo/blocks/literal.yaml"
+    brief.write_text(brief.read_text().replace("title: Case literal", f"title: {title}"))
+    code, out, err = run_main(["-w", str(sandbox), "build", "-a", "reader", "-f", "pdf", "-f", "docx", "-f", "html"],
+                              monkeypatch, capsys)
+    assert code == 0, err
+    assert "literal.yaml:5:7: warning: removed invisible control characters (U+000B)" in err
+    out_dir = sandbox / "dist/demo"
+    text = squash(pdf_text(out_dir / "demo-reader.pdf"))
+    assert "{{ 7*7 }} and {% for x in y %}" in text and "<script>alert(1)</script>" in text
+    # Markdown still means Markdown (__x__ is bold), but nothing is ever evaluated as a template.
+    assert "{{ \u2018\u2019.class }}" in text and "<class" not in text and "49" not in text
+    words = " ".join(p.text for p in docx.Document(str(out_dir / "demo-reader.docx")).paragraphs)
+    assert "{{ 7*7 }} and {% for x in y %}" in words and "<script>" in words and "49" not in words
+    html = (out_dir / "demo-reader.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_unwritable_output_is_a_clear_error(sandbox: Path, monkeypatch, capsys):
+    (sandbox / "blocked").write_text("a file where a folder should be")
+    code, _, err = run_main(["-w", str(sandbox), "build", "-a", "boss", "-f", "pdf", "-o",
+                             str(sandbox / "blocked" / "sub")], monkeypatch, capsys)
+    assert code == 1 and "cannot write to" in err and "Traceback" not in err
+
+
+def test_debug_shows_the_traceback_for_user_errors(sandbox: Path, monkeypatch, capsys):
+    block(sandbox, "js", '"[click](javascript:alert(1))"')
+    code, _, err = run_main(["--debug", "-w", str(sandbox), "build"], monkeypatch, capsys)
+    assert code == 1 and "Traceback" in err

@@ -1,0 +1,100 @@
+"""Random content never crashes briefgen, and a killed build never leaves a half-written output."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from briefgen.build import BuildOptions, build
+from briefgen.errors import BriefgenError
+from briefgen.workspace import open_workspace
+from conftest import copy_fixture
+
+# Text a reader may paste: combining marks, right-to-left scripts, emoji, CJK, control characters.
+ALPHABETS = st.sampled_from([
+    "abc def ghi", "e\u0301 a\u0308 n\u0303", "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",
+    "\U0001f600 \U0001f30f \u2764\ufe0f", "\u5317\u65b9\u9818\u571f \u65e5\u672c", "\x0b\x00\x1f\u200b\ufeff",
+    "*_`[]()<>@#{}%", "Hokkaid\u014d Shinz\u014d",
+])
+TEXT = st.lists(ALPHABETS, min_size=1, max_size=4).map(" ".join) | st.text(max_size=40)
+VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=TEXT, body=TEXT, summary=TEXT, tags=st.lists(TEXT, max_size=3), extra=VALUE)
+def test_random_content_never_crashes(tmp_path_factory, title, body, summary, tags, extra):
+    ws = copy_fixture("minimal", tmp_path_factory.mktemp("random"))
+    data = {"section": "context", "title": title, "status": "approved", "summary": summary,
+            "body": body, "tags": tags, "order": extra if isinstance(extra, int | float) else 5}
+    if isinstance(extra, dict):
+        data["variants"] = {"reader": extra}
+    (ws / "briefs/demo/blocks/random.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _, diags = open_workspace(ws)  # must not raise, whatever the content
+    try:
+        result = build(ws, BuildOptions(audiences=("reader",), formats=("pdf", "docx"), jobs=1))
+    except BriefgenError as exc:
+        assert exc.exit_code in (1, 2) and exc.message
+        return
+    for output in result.outputs:
+        if output.format == "pdf":
+            assert len(PdfReader(str(output.path)).pages) >= 1
+        else:
+            assert docx.Document(str(output.path)).paragraphs
+
+
+def test_killed_build_leaves_old_or_new_complete_files(tmp_path: Path):
+    ws = copy_fixture("minimal", tmp_path)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "briefgen", "-w", str(ws), "build", "--all-audiences", "-f", "pdf", "-f",
+               "docx", "--force", "-j", "1", "-q", "-o", str(out)]
+    subprocess.run(command, check=True)
+    old = {p.name: p.read_bytes() for p in (out / "demo").iterdir() if p.suffix in (".pdf", ".docx")}
+    block = ws / "briefs/demo/blocks/missiles.yaml"
+    block.write_text(block.read_text().replace("New missile", "Newer missile"), encoding="utf-8")
+    subprocess.run([*command[:-1], str(tmp_path / "reference")], check=True)
+    new = {p.name: p.read_bytes() for p in (tmp_path / "reference/demo").iterdir() if p.suffix in (".pdf", ".docx")}
+    assert old.keys() == new.keys() and old != new
+    rng = random.Random(1234)
+    for attempt in range(6):
+        process = subprocess.Popen(command)
+        time.sleep(rng.uniform(0.2, 2.5))
+        process.send_signal(signal.SIGKILL if attempt % 2 else signal.SIGTERM)
+        process.wait()
+        for name in old:
+            data = (out / "demo" / name).read_bytes()
+            assert data in (old[name], new[name]), f"attempt {attempt}: {name} is neither the old nor the new file"
+        if attempt % 2 == 0:  # SIGTERM unwinds: no temporary file is left behind
+            assert not [p for p in (out / "demo").iterdir() if p.name.endswith(".tmp")]
+        for name in old:
+            old[name] = (out / "demo" / name).read_bytes()
+    assert os.path.exists(out / "demo" / "manifest.json")
+
+
+def test_two_builds_at_once_keep_each_others_outputs(tmp_path: Path):
+    ws = copy_fixture("minimal", tmp_path)
+    base = [sys.executable, "-m", "briefgen", "-w", str(ws), "build", "-f", "pdf", "-f", "docx", "-j", "1", "-q"]
+    first = subprocess.Popen([*base, "-a", "boss", "-a", "public"])
+    second = subprocess.Popen([*base, "-a", "reader"])
+    assert first.wait() == 0 and second.wait() == 0
+    import json
+
+    manifest = json.loads((ws / "dist/demo/manifest.json").read_text())
+    assert {(o["audience"], o["format"]) for o in manifest["outputs"]} == {
+        (a, f) for a in ("boss", "public", "reader") for f in ("pdf", "docx")}
+    for entry in manifest["outputs"]:
+        import hashlib
+
+        assert hashlib.sha256((ws / "dist/demo" / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
