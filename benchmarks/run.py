@@ -30,15 +30,16 @@ def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) 
 
 
 def peak_memory_mb(command: list[str], cwd: Path | None = None) -> float:
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, check=True, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *command], cwd=cwd, check=True, capture_output=True, text=True
+    )
     return int(result.stderr.strip().splitlines()[-1]) / 1024
 
 
 def alternate(contenders: dict[str, list[str]], cwd: Path | None = None) -> dict[str, float]:
     """Median seconds per contender, running them in turn so drift hits all of them."""
     samples: dict[str, list[float]] = {name: [] for name in contenders}
-    for name, command in contenders.items():  # one warm-up each (disk cache, bytecode)
+    for command in contenders.values():  # one warm-up each (disk cache, bytecode)
         timed(command, cwd)
     for _ in range(RUNS):
         for name, command in contenders.items():
@@ -70,8 +71,10 @@ Path({str(out)!r}).write_text(render_html(doc, load_style(ws.root), print_mode=T
 
 
 def bare_weasyprint(html: Path, pdf: Path, base: Path) -> list[str]:
-    code = ("import sys; from weasyprint import HTML; "
-            "HTML(filename=sys.argv[1], base_url=sys.argv[3]).write_pdf(sys.argv[2], pdf_variant='pdf/ua-1')")
+    code = (
+        "import sys; from weasyprint import HTML; "
+        "HTML(filename=sys.argv[1], base_url=sys.argv[3]).write_pdf(sys.argv[2], pdf_variant='pdf/ua-1')"
+    )
     return [sys.executable, "-c", code, str(html), str(pdf), base.as_uri() + "/"]
 
 
@@ -93,7 +96,9 @@ def generated_workspace(target: Path, blocks: int) -> Path:
             f"body: |\n  Paragraph {index} explains a point in plain words over two or three lines of text "
             f"so that the page fills the way a real brief does, with a citation {cite}.\n\n"
             f"  A second paragraph adds detail and context for the analyst audience and cites again "
-            f"[@fpri-japan-russia].\n", encoding="utf-8")
+            f"[@fpri-japan-russia].\n",
+            encoding="utf-8",
+        )
     text = (target / "briefgen.yaml").read_text().replace("default_brief: japan-russia", "default_brief: big")
     (target / "briefgen.yaml").write_text(text)
     return target
@@ -102,39 +107,88 @@ def generated_workspace(target: Path, blocks: int) -> Path:
 def main() -> None:
     rows: list[tuple[str, str, str, str]] = []
     work = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
-    analyst = [BRIEFGEN, "-w", str(ROOT), "build", "-a", "analyst", "-f", "pdf", "-f", "docx", "--force", "-q",
-               "-o", str(work / "out")]
+    analyst = [
+        BRIEFGEN,
+        "-w",
+        str(ROOT),
+        "build",
+        "-a",
+        "analyst",
+        "-f",
+        "pdf",
+        "-f",
+        "docx",
+        "--force",
+        "-q",
+        "-o",
+        str(work / "out"),
+    ]
 
     # 1. Overhead against bare WeasyPrint on briefgen's own HTML.
     html = print_html(ROOT, "analyst", work / "analyst.html")
     styles = Path(__import__("briefgen").__file__).parent / "defaults" / "templates"
     medians = alternate({"briefgen": analyst, "weasyprint": bare_weasyprint(html, work / "bare.pdf", styles)})
     ratio = medians["briefgen"] / medians["weasyprint"]
-    rows.append(("1. overhead: build -a analyst pdf+docx / bare WeasyPrint of the same HTML",
-                 f"{medians['briefgen']:.2f} s / {medians['weasyprint']:.2f} s", f"{ratio:.2f}", "<= 1.2"))
+    rows.append(
+        (
+            "1. overhead: build -a analyst pdf+docx / bare WeasyPrint of the same HTML",
+            f"{medians['briefgen']:.2f} s / {medians['weasyprint']:.2f} s",
+            f"{ratio:.2f}",
+            "<= 1.2",
+        )
+    )
 
     # 2. Peer: Pandoc with citeproc from briefgen's own Markdown export.
-    subprocess.run([BRIEFGEN, "-w", str(ROOT), "build", "-a", "analyst", "-f", "md", "--force", "-q",
-                    "-o", str(work / "md")], check=True)
+    subprocess.run(
+        [BRIEFGEN, "-w", str(ROOT), "build", "-a", "analyst", "-f", "md", "--force", "-q", "-o", str(work / "md")],
+        check=True,
+    )
     import pypandoc
 
     pandoc = pypandoc.get_pandoc_path()
     md_dir = work / "md" / "japan-russia"
     md = md_dir / "japan-russia-analyst.md"
-    script = (f"{pandoc} {md} --citeproc -o {work / 'p.docx'} && "
-              f"PATH={BIN}:$PATH {pandoc} {md} --citeproc --pdf-engine=weasyprint -o {work / 'p.pdf'}")
+    script = (
+        f"{pandoc} {md} --citeproc -o {work / 'p.docx'} && "
+        f"PATH={BIN}:$PATH {pandoc} {md} --citeproc --pdf-engine=weasyprint -o {work / 'p.pdf'}"
+    )
     medians = alternate({"briefgen": analyst, "pandoc": ["bash", "-c", script]}, cwd=md_dir)
     ratio = medians["briefgen"] / medians["pandoc"]
-    rows.append(("2. peer: build -a analyst pdf+docx / Pandoc --citeproc to DOCX and PDF (WeasyPrint)",
-                 f"{medians['briefgen']:.2f} s / {medians['pandoc']:.2f} s", f"{ratio:.2f}", "<= 0.8"))
+    rows.append(
+        (
+            "2. peer: build -a analyst pdf+docx / Pandoc --citeproc to DOCX and PDF (WeasyPrint)",
+            f"{medians['briefgen']:.2f} s / {medians['pandoc']:.2f} s",
+            f"{ratio:.2f}",
+            "<= 0.8",
+        )
+    )
 
     # 3. Many outputs: every audience against one.
-    every = [BRIEFGEN, "-w", str(ROOT), "build", "--all-audiences", "-f", "pdf", "-f", "docx", "--force", "-q",
-             "-o", str(work / "all")]
+    every = [
+        BRIEFGEN,
+        "-w",
+        str(ROOT),
+        "build",
+        "--all-audiences",
+        "-f",
+        "pdf",
+        "-f",
+        "docx",
+        "--force",
+        "-q",
+        "-o",
+        str(work / "all"),
+    ]
     medians = alternate({"all": every, "one": analyst})
     ratio = medians["all"] / medians["one"]
-    rows.append(("3. many outputs: --all-audiences (3 x pdf+docx) / -a analyst",
-                 f"{medians['all']:.2f} s / {medians['one']:.2f} s", f"{ratio:.2f}", "<= 2.0"))
+    rows.append(
+        (
+            "3. many outputs: --all-audiences (3 x pdf+docx) / -a analyst",
+            f"{medians['all']:.2f} s / {medians['one']:.2f} s",
+            f"{ratio:.2f}",
+            "<= 2.0",
+        )
+    )
 
     # 4. Scale: 300 generated blocks.
     big = generated_workspace(work / "big", 300)
@@ -147,9 +201,14 @@ def main() -> None:
     small_pages = 6
     per_page_ours = (medians["briefgen"] - small) / max(pages - small_pages, 1)
     per_page_weasy = (medians["weasyprint"] - small) / max(pages - small_pages, 1)
-    rows.append((f"4a. scale: seconds per page, 300 blocks ({pages} pages), briefgen / WeasyPrint",
-                 f"{per_page_ours * 1000:.0f} ms / {per_page_weasy * 1000:.0f} ms",
-                 f"{per_page_ours / per_page_weasy:.2f}", "<= 1.3"))
+    rows.append(
+        (
+            f"4a. scale: seconds per page, 300 blocks ({pages} pages), briefgen / WeasyPrint",
+            f"{per_page_ours * 1000:.0f} ms / {per_page_weasy * 1000:.0f} ms",
+            f"{per_page_ours / per_page_weasy:.2f}",
+            "<= 1.3",
+        )
+    )
     memory = peak_memory_mb(big_pdf)
     rows.append(("4b. scale: peak memory, 300-block PDF", f"{memory:.0f} MB", "-", "<= 400 MB"))
     big_check = generated_workspace(work / "check", 1000)
@@ -162,8 +221,9 @@ def main() -> None:
     before = {p: p.stat().st_mtime_ns for p in noop_out.rglob("*")}
     noop = alternate({"noop": [BRIEFGEN, "-w", str(ROOT), "build", "-q", "-o", str(noop_out)]})["noop"]
     untouched = before == {p: p.stat().st_mtime_ns for p in noop_out.rglob("*")}
-    rows.append(("5. no-op rebuild of the default brief", f"{noop:.2f} s, outputs untouched: {untouched}", "-",
-                 "< 0.3 s"))
+    rows.append(
+        ("5. no-op rebuild of the default brief", f"{noop:.2f} s, outputs untouched: {untouched}", "-", "< 0.3 s")
+    )
 
     # 6. Preview refresh in a running process.
     code = f"""
@@ -177,8 +237,9 @@ for _ in range({RUNS}):
     start = time.perf_counter(); state.refresh(); state.page("analyst"); samples.append(time.perf_counter() - start)
 print(statistics.median(samples))
 """
-    refresh = float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                   text=True).stdout.strip())
+    refresh = float(
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
+    )
     rows.append(("6. preview refresh after a change (running process)", f"{refresh:.3f} s", "-", "< 0.25 s"))
 
     header = "| benchmark | measured | ratio | target |\n|---|---|---|---|\n"

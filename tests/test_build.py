@@ -67,8 +67,10 @@ def test_all_briefs_json_and_summary(minimal: Path, tmp_path: Path):
     assert [r.brief for r in results] == ["demo", "second"]
     runner = CliRunner()
     summary = tmp_path / "summary.md"
-    result = runner.invoke(cli, ["-w", str(minimal), "build", "--all", "-a", "reader", "-f", "html", "--json",
-                                 "--summary-md", str(summary)])
+    result = runner.invoke(
+        cli,
+        ["-w", str(minimal), "build", "--all", "-a", "reader", "-f", "html", "--json", "--summary-md", str(summary)],
+    )
     assert result.exit_code == 0, result.output
     manifests = json.loads(result.stdout)
     assert [m["brief"] for m in manifests] == ["demo", "second"]
@@ -78,7 +80,10 @@ def test_all_briefs_json_and_summary(minimal: Path, tmp_path: Path):
     listing = json.loads(runner.invoke(cli, ["-w", str(minimal), "list", "--json"]).stdout)
     assert [b["id"] for b in listing["briefs"]] == ["demo", "second"]
     assert listing["briefs"][0]["blocks"][0] == {
-        "id": "history", "section": "context", "kind": "prose", "status": "approved",
+        "id": "history",
+        "section": "context",
+        "kind": "prose",
+        "status": "approved",
         "audiences": ["boss", "reader", "public"],
     }
     assert os.environ.get("SOURCE_DATE_EPOCH") is None

@@ -119,15 +119,18 @@ def test_csl_json_and_bibtex_match_csl_yaml(tmp_path: Path):
 
 def test_audience_may_override_the_style(minimal: Path):
     audiences = minimal / "audiences.yaml"
-    audiences.write_text(audiences.read_text(encoding="utf-8").replace(
-        "  notes: endnotes\n", "  notes: endnotes\n  csl: apa\n"), encoding="utf-8")
+    audiences.write_text(
+        audiences.read_text(encoding="utf-8").replace("  notes: endnotes\n", "  notes: endnotes\n  csl: apa\n"),
+        encoding="utf-8",
+    )
     assert cited(minimal, "reader").notes == ()
     assert len(cited(minimal, "boss").notes) > 0
 
 
 def test_note_count_equals_citations_in_the_selected_blocks(default_build: Path):
-    from briefgen.cite import citations_in_order
     from readers import docx_notes, pdf_text, squash
+
+    from briefgen.cite import citations_in_order
 
     ws, _ = open_workspace(Path(__file__).parent.parent)
     brief = ws.briefs["japan-russia"]

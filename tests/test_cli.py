@@ -40,8 +40,10 @@ def test_check_passes_on_the_default_brief():
     result = run("--workspace", str(ROOT), "check", "--strict")
     assert result.exit_code == 0
     assert result.stdout == "ok: 1 brief, 3 audiences, 17 blocks checked; 0 warnings\n"
-    assert result.stderr == ("audiences.yaml:27:3: note: audience 'press' (max_marking public) never receives: "
-                             "turn-the-screws [marking.withheld]\n")
+    assert result.stderr == (
+        "audiences.yaml:27:3: note: audience 'press' (max_marking public) never receives: "
+        "turn-the-screws [marking.withheld]\n"
+    )
 
 
 def test_check_reports_every_problem_and_exits_1(monkeypatch, capsys):
@@ -54,7 +56,8 @@ def test_check_reports_every_problem_and_exits_1(monkeypatch, capsys):
 
 def test_check_strict_fails_on_warnings_only(minimal: Path, monkeypatch, capsys):
     (minimal / "briefs/demo/blocks/history.yaml").write_text(
-        "section: context\ntitle: History\nstatus: approved\ntags: [interal]\nsummary: s [@fpri].\nbody: b [@dominguez2016].\n",
+        "section: context\ntitle: History\nstatus: approved\ntags: [interal]\n"
+        "summary: s [@fpri].\nbody: b [@dominguez2016].\n",
         encoding="utf-8",
     )
     code, out, err = run_main(["-w", str(minimal), "check"], monkeypatch, capsys)
@@ -70,8 +73,9 @@ def test_usage_errors_exit_2(monkeypatch, capsys, tmp_path: Path):
     assert code == 2 and err.startswith("Error: no briefgen.yaml found in")
     code, _, err = run_main(["-w", str(ROOT), "build", "-a", "policymakr"], monkeypatch, capsys)
     assert code == 2
-    assert err == ("Error: no audience named 'policymakr' (did you mean 'policymaker'?); "
-                   "audiences: policymaker, analyst, press\n")
+    assert err == (
+        "Error: no audience named 'policymakr' (did you mean 'policymaker'?); audiences: policymaker, analyst, press\n"
+    )
     code, _, err = run_main(["-w", str(ROOT), "build", "japan"], monkeypatch, capsys)
     assert code == 2 and "no brief named 'japan'" in err
     code, _, err = run_main(["build", "--no-such-option"], monkeypatch, capsys)
@@ -82,7 +86,11 @@ def test_build_writes_outputs_and_manifest(minimal: Path):
     result = run("build", "-a", "boss", "-f", "pdf", "-f", "docx", cwd=minimal)
     assert result.exit_code == 0, result.output
     out = minimal / "dist" / "demo"
-    assert sorted(p.name for p in out.iterdir()) == ["demo-boss.docx", "demo-boss.pdf", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "demo-boss.docx",
+        "demo-boss.pdf",
+        "manifest.json",
+    ]
     assert "wrote dist/demo/demo-boss.pdf" in result.output
     assert result.output.strip().endswith("demo: built 2 files in dist/demo; 0 warnings")
     manifest = json.loads((out / "manifest.json").read_text())
@@ -96,7 +104,9 @@ def test_build_writes_outputs_and_manifest(minimal: Path):
     assert run("build", "-q", "-a", "reader", "-f", "html", cwd=minimal).output == ""
     manifest = json.loads((out / "manifest.json").read_text())
     assert {(o["audience"], o["format"]) for o in manifest["outputs"]} == {
-        ("boss", "pdf"), ("boss", "docx"), ("reader", "html"),
+        ("boss", "pdf"),
+        ("boss", "docx"),
+        ("reader", "html"),
     }
 
 
@@ -115,7 +125,11 @@ def test_build_failure_leaves_previous_outputs(minimal: Path, monkeypatch, capsy
     code, _, err = run_main(["-w", str(minimal), "build", "-a", "boss"], monkeypatch, capsys)
     assert code == 1 and "missiles.yaml:2:1: error: YAML syntax error" in err and "nothing was written" in err
     assert (minimal / "dist/demo/demo-boss.pdf").read_bytes() == before
-    assert sorted(p.name for p in (minimal / "dist/demo").iterdir()) == ["demo-boss.pdf", "manifest.json"]
+    assert sorted(p.name for p in (minimal / "dist/demo").iterdir() if not p.name.endswith(".tmp")) == [
+        ".manifest.lock",
+        "demo-boss.pdf",
+        "manifest.json",
+    ]
 
 
 def test_list_shows_the_matrix():

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from readers import pdf_text, squash
 from test_cli import run_main
 
@@ -20,8 +19,11 @@ DEFAULT_CSS = Path(__file__).parent.parent / "src/briefgen/defaults/styles/brief
 
 
 def snapshot(root: Path, skip: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and skip not in p.parents}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and skip not in p.parents
+    }
 
 
 @pytest.fixture
@@ -38,7 +40,8 @@ def sandbox(tmp_path: Path) -> Path:
 
 def block(ws: Path, name: str, body: str, extra: str = "") -> None:
     (ws / "briefs/demo/blocks" / f"{name}.yaml").write_text(
-        f"section: context\ntitle: Case {name}\nstatus: approved\nsummary: s\n{extra}body: {body}\n", encoding="utf-8")
+        f"section: context\ntitle: Case {name}\nstatus: approved\nsummary: s\n{extra}body: {body}\n", encoding="utf-8"
+    )
 
 
 def set_bibliography(ws: Path, value: str) -> None:
@@ -47,40 +50,89 @@ def set_bibliography(ws: Path, value: str) -> None:
 
 
 CASES = {
-    "javascript link": (lambda ws: block(ws, "js", '"[click](javascript:alert(1))"'), 1,
-                        "links to 'javascript:' addresses are not allowed"),
-    "data link": (lambda ws: block(ws, "data", '"[x](data:text/html;base64,PHNjcmlwdD4=)"'), 1,
-                  "links to 'data:' addresses are not allowed"),
-    "file link": (lambda ws: block(ws, "file", '"[x](file:///etc/passwd)"'), 1,
-                  "links to 'file:' addresses are not allowed"),
+    "javascript link": (
+        lambda ws: block(ws, "js", '"[click](javascript:alert(1))"'),
+        1,
+        "links to 'javascript:' addresses are not allowed",
+    ),
+    "data link": (
+        lambda ws: block(ws, "data", '"[x](data:text/html;base64,PHNjcmlwdD4=)"'),
+        1,
+        "links to 'data:' addresses are not allowed",
+    ),
+    "file link": (
+        lambda ws: block(ws, "file", '"[x](file:///etc/passwd)"'),
+        1,
+        "links to 'file:' addresses are not allowed",
+    ),
     "oversized file": (lambda ws: block(ws, "big", "x" * (2 * 1024 * 1024 + 10)), 1, "over the 2048 KiB limit"),
-    "deep nesting": (lambda ws: block(ws, "deep", "a", "tags: " + "[" * 80 + "]" * 80 + "\n"), 1,
-                     "nested more than 40 levels"),
-    "alias bomb": (lambda ws: (ws / "briefs/demo/blocks/bomb.yaml").write_text(
-        "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-            f"{c}: &{c} [{', '.join('*' + chr(ord(c) - 1) for _ in range(10))}]\n" for c in "bcdefghi")), 1,
-        "expands to more than 50000 values"),
-    "object tag": (lambda ws: block(ws, "tag", "!!python/object/apply:os.system ['touch /tmp/pwned']"), 1,
-                   "the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
-    "bibliography outside": (lambda ws: set_bibliography(ws, "../../../outside/secret.yaml"), 1,
-                             "bibliography 'secret.yaml' lies outside the workspace"),
-    "symlinked block": (lambda ws: os.symlink(ws.parent / "outside/secret-block.yaml",
-                                              ws / "briefs/demo/blocks/linked.yaml"), 1,
-                        "this block file is a link to a file outside the workspace"),
-    "csl outside": (lambda ws: (ws / "briefs/demo/brief.yaml").write_text(
-        (ws / "briefs/demo/brief.yaml").read_text() + "csl: ../../../outside/style.csl\n"), 1,
-        "CSL file '../../../outside/style.csl' lies outside the workspace"),
-    "network resource in a stylesheet": (lambda ws: (ws / "styles").mkdir() or (ws / "styles/brief.css.j2").write_text(
-        DEFAULT_CSS.read_text() + '\nbody { background: url("https://example.org/x.png"); }\n'), 1,
-        "refused to fetch 'https://example.org/x.png'"),
-    "local file in a stylesheet": (lambda ws: (ws / "styles").mkdir() or (ws / "styles/brief.css.j2").write_text(
-        DEFAULT_CSS.read_text() + '\nbody { background: url("file:///etc/passwd"); }\n'), 1,
-        "refused to fetch 'file:///etc/passwd'"),
-    "unsafe brief id": (lambda ws: shutil.copytree(ws / "briefs/demo", ws / "briefs/con"), 1,
-                        "'con' cannot be used as a brief id"),
-    "unsafe audience id": (lambda ws: (ws / "audiences.yaml").write_text(
-        (ws / "audiences.yaml").read_text() + "../x:\n  label: X\n  detail: full\n  sections: [context]\n"), 1,
-        "'../x' is not a valid id"),
+    "deep nesting": (
+        lambda ws: block(ws, "deep", "a", "tags: " + "[" * 80 + "]" * 80 + "\n"),
+        1,
+        "nested more than 40 levels",
+    ),
+    "alias bomb": (
+        lambda ws: (ws / "briefs/demo/blocks/bomb.yaml").write_text(
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"{c}: &{c} [{', '.join('*' + chr(ord(c) - 1) for _ in range(10))}]\n" for c in "bcdefghi")
+        ),
+        1,
+        "expands to more than 50000 values",
+    ),
+    "object tag": (
+        lambda ws: block(ws, "tag", "!!python/object/apply:os.system ['touch /tmp/pwned']"),
+        1,
+        "the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+    ),
+    "bibliography outside": (
+        lambda ws: set_bibliography(ws, "../../../outside/secret.yaml"),
+        1,
+        "bibliography 'secret.yaml' lies outside the workspace",
+    ),
+    "symlinked block": (
+        lambda ws: os.symlink(ws.parent / "outside/secret-block.yaml", ws / "briefs/demo/blocks/linked.yaml"),
+        1,
+        "this block file is a link to a file outside the workspace",
+    ),
+    "csl outside": (
+        lambda ws: (ws / "briefs/demo/brief.yaml").write_text(
+            (ws / "briefs/demo/brief.yaml").read_text() + "csl: ../../../outside/style.csl\n"
+        ),
+        1,
+        "CSL file '../../../outside/style.csl' lies outside the workspace",
+    ),
+    "network resource in a stylesheet": (
+        lambda ws: (
+            (ws / "styles").mkdir()
+            or (ws / "styles/brief.css.j2").write_text(
+                DEFAULT_CSS.read_text() + '\nbody { background: url("https://example.org/x.png"); }\n'
+            )
+        ),
+        1,
+        "refused to fetch 'https://example.org/x.png'",
+    ),
+    "local file in a stylesheet": (
+        lambda ws: (
+            (ws / "styles").mkdir()
+            or (ws / "styles/brief.css.j2").write_text(
+                DEFAULT_CSS.read_text() + '\nbody { background: url("file:///etc/passwd"); }\n'
+            )
+        ),
+        1,
+        "refused to fetch 'file:///etc/passwd'",
+    ),
+    "unsafe brief id": (
+        lambda ws: shutil.copytree(ws / "briefs/demo", ws / "briefs/con"),
+        1,
+        "'con' cannot be used as a brief id",
+    ),
+    "unsafe audience id": (
+        lambda ws: (ws / "audiences.yaml").write_text(
+            (ws / "audiences.yaml").read_text() + "../x:\n  label: X\n  detail: full\n  sections: [context]\n"
+        ),
+        1,
+        "'../x' is not a valid id",
+    ),
 }
 
 
@@ -103,8 +155,9 @@ def test_content_that_looks_like_code_is_printed_literally(sandbox: Path, monkey
     block(sandbox, "literal", body)
     brief = sandbox / "briefs/demo/blocks/literal.yaml"
     brief.write_text(brief.read_text().replace("title: Case literal", f"title: {title}"))
-    code, out, err = run_main(["-w", str(sandbox), "build", "-a", "reader", "-f", "pdf", "-f", "docx", "-f", "html"],
-                              monkeypatch, capsys)
+    code, out, err = run_main(
+        ["-w", str(sandbox), "build", "-a", "reader", "-f", "pdf", "-f", "docx", "-f", "html"], monkeypatch, capsys
+    )
     assert code == 0, err
     assert "literal.yaml:5:7: warning: removed invisible control characters (U+000B)" in err
     out_dir = sandbox / "dist/demo"
@@ -120,8 +173,11 @@ def test_content_that_looks_like_code_is_printed_literally(sandbox: Path, monkey
 
 def test_unwritable_output_is_a_clear_error(sandbox: Path, monkeypatch, capsys):
     (sandbox / "blocked").write_text("a file where a folder should be")
-    code, _, err = run_main(["-w", str(sandbox), "build", "-a", "boss", "-f", "pdf", "-o",
-                             str(sandbox / "blocked" / "sub")], monkeypatch, capsys)
+    code, _, err = run_main(
+        ["-w", str(sandbox), "build", "-a", "boss", "-f", "pdf", "-o", str(sandbox / "blocked" / "sub")],
+        monkeypatch,
+        capsys,
+    )
     assert code == 1 and "cannot write to" in err and "Traceback" not in err
 
 

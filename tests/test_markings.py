@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import docx
+from readers import pdf_pages, squash
 
 from briefgen.build import BuildOptions, build
-from readers import pdf_pages, squash
 
 MARKINGS = """
 markings:
@@ -30,8 +30,9 @@ def marked_workspace(minimal: Path) -> Path:
     quiet = minimal / "briefs/demo/blocks/rec-quiet.yaml"
     quiet.write_text(quiet.read_text().replace("tags: [internal]\n", "marking: sensitive\n"), encoding="utf-8")
     history = minimal / "briefs/demo/blocks/history.yaml"
-    history.write_text(history.read_text().replace("status: approved\n", "status: approved\nmarking: internal\n"),
-                       encoding="utf-8")
+    history.write_text(
+        history.read_text().replace("status: approved\n", "status: approved\nmarking: internal\n"), encoding="utf-8"
+    )
     return minimal
 
 

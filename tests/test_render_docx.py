@@ -12,7 +12,6 @@ from pathlib import Path
 import docx
 import pypandoc
 import pytest
-
 from readers import docx_notes, docx_paragraphs, docx_reference_count, pdf_text, squash
 
 
@@ -23,8 +22,15 @@ def styles_used(path: Path) -> set[str]:
 def test_headings_and_body_use_word_styles(default_build: Path):
     paragraphs = docx_paragraphs(default_build / "japan-russia-analyst.docx")
     headings1 = [text for style, text in paragraphs if style == "Heading 1"]
-    assert headings1 == ["Background", "Abe\u2019s new approach, 2012-2020", "The China factor", "Japan\u2019s leverage",
-                         "Risks", "Recommendations", "Bibliography"]
+    assert headings1 == [
+        "Background",
+        "Abe\u2019s new approach, 2012-2020",
+        "The China factor",
+        "Japan\u2019s leverage",
+        "Risks",
+        "Recommendations",
+        "Bibliography",
+    ]
     assert ("Heading 2", "The unresolved peace treaty") in paragraphs
     assert {"Title", "Subtitle", "Body Text", "Heading 2", "Bibliography"} <= styles_used(
         default_build / "japan-russia-analyst.docx"
@@ -62,7 +68,10 @@ def test_real_footnotes_one_per_citation(default_build: Path):
     manifest = json.loads((default_build / "manifest.json").read_text())
     analyst_pdf = pdf_text(default_build / "japan-russia-analyst.pdf")
     assert len(notes) == docx_reference_count(path) > 10
-    assert notes[0] == "\u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d Foreign Policy Research Institute."
+    assert (
+        notes[0]
+        == "\u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d Foreign Policy Research Institute."
+    )
     assert notes[1] == "Ibid."
     assert any(n.startswith("Gabriel Dominguez, \u201cJapan Dismayed") or "Gabriel Dominguez" in n for n in notes)
     assert f"{len(notes)}. " in analyst_pdf  # the PDF has the same number of notes
@@ -84,7 +93,10 @@ def test_press_gets_real_endnotes(default_build: Path):
 def test_core_properties(default_build: Path):
     props = docx.Document(str(default_build / "japan-russia-analyst.docx")).core_properties
     assert (props.title, props.author, props.subject, props.language) == (
-        "Japan and Russia after the invasion of Ukraine", "Northeast Asia Desk", "Regional analyst", "en-US",
+        "Japan and Russia after the invasion of Ukraine",
+        "Northeast Asia Desk",
+        "Regional analyst",
+        "en-US",
     )
 
 
@@ -97,12 +109,17 @@ def test_contents_list_shows_page_numbers_without_updating(default_build: Path):
 def test_pandoc_reads_headings_lists_and_footnotes(default_build: Path):
     ast = json.loads(pypandoc.convert_file(str(default_build / "japan-russia-analyst.docx"), "json"))
     kinds = [b["t"] for b in ast["blocks"]]
-    levels = {pypandoc.convert_text(json.dumps({**ast, "blocks": [h]}), "plain", format="json").strip(): h["c"][0]
-              for h in ast["blocks"] if h["t"] == "Header"}
+    levels = {
+        pypandoc.convert_text(json.dumps({**ast, "blocks": [h]}), "plain", format="json").strip(): h["c"][0]
+        for h in ast["blocks"]
+        if h["t"] == "Header"
+    }
     assert levels["Background"] == 1 and levels["The unresolved peace treaty"] == 2
     assert levels["Bibliography"] == 1
     text = json.dumps(ast)
-    assert text.count('"t": "Note"') + text.count('"t":"Note"') == len(docx_notes(default_build / "japan-russia-analyst.docx"))
+    assert text.count('"t": "Note"') + text.count('"t":"Note"') == len(
+        docx_notes(default_build / "japan-russia-analyst.docx")
+    )
     assert "Table" in kinds
 
 
@@ -119,12 +136,28 @@ def test_markdown_lists_and_quotes_become_word_lists(minimal_build: Path):
 def test_libreoffice_sees_the_notes(default_build: Path, tmp_path: Path):
     source = default_build / "japan-russia-policymaker.docx"
     subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     text = squash(pdf_text(tmp_path / "japan-russia-policymaker.pdf"))
-    assert "\u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d Foreign Policy Research Institute." in text
+    assert (
+        "\u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d Foreign Policy Research Institute." in text
+    )
     assert "Prepared for: Senior policymaker" in text
-    assert "Carlito" in subprocess.run(["pdffonts", str(tmp_path / "japan-russia-policymaker.pdf")],
-                                       capture_output=True, text=True).stdout
+    assert (
+        "Carlito"
+        in subprocess.run(
+            ["pdffonts", str(tmp_path / "japan-russia-policymaker.pdf")], capture_output=True, text=True
+        ).stdout
+    )

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pypandoc
 import yaml
-
 from readers import docx_notes, docx_paragraphs
 
 ROOT = Path(__file__).parent.parent
@@ -25,15 +24,20 @@ def test_pandoc_makes_the_same_headings_and_notes(default_build_md: Path, tmp_pa
     for audience in ("analyst", "press"):
         source = default_build_md / f"japan-russia-{audience}.md"
         target = tmp_path / f"{audience}.docx"
-        pypandoc.convert_file(str(source), "docx", outputfile=str(target),
-                              extra_args=["--citeproc", f"--resource-path={default_build_md}"],
-                              cworkdir=str(default_build_md))
+        pypandoc.convert_file(
+            str(source),
+            "docx",
+            outputfile=str(target),
+            extra_args=["--citeproc", f"--resource-path={default_build_md}"],
+            cworkdir=str(default_build_md),
+        )
         ours = default_build_md / f"japan-russia-{audience}.docx"
         ours_headings = [t for s, t in docx_paragraphs(ours) if s in ("Heading 1", "Heading 2")]
         theirs = json.loads(pypandoc.convert_file(str(target), "json"))
         theirs_headings = [
             pypandoc.convert_text(json.dumps({**theirs, "blocks": [b]}), "plain", format="json").strip()
-            for b in theirs["blocks"] if b["t"] == "Header"
+            for b in theirs["blocks"]
+            if b["t"] == "Header"
         ]
         assert theirs_headings == ours_headings, audience
         ours_notes = docx_notes(ours) or docx_notes(ours, "endnotes")

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from pypdf import PdfReader
-
 from readers import pdf_pages, pdf_text, squash
 
 
@@ -37,14 +36,16 @@ def test_footnotes_are_numbered_and_at_the_page_foot(default_build: Path):
     pages = pdf_pages(default_build / "japan-russia-analyst.pdf")
     first = pages[0]
     lines = [line.strip() for line in first.splitlines()]
-    assert any(line.startswith("1. \u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d") for line in lines)
+    assert any(
+        line.startswith("1. \u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d") for line in lines
+    )
     # the footnote text stands after the body text on its page
     assert first.index("Foreign Policy Research Institute.") > first.index("Hokkaidō")
 
 
 def test_analyst_brief_has_bibliography_with_both_sources(default_build: Path):
     text = squash(pdf_text(default_build / "japan-russia-analyst.pdf"))
-    bibliography = text[text.rindex("Bibliography"):]
+    bibliography = text[text.rindex("Bibliography") :]
     assert "Dominguez, Gabriel. \u201cJapan Dismayed at Russia\u2019s Missile Deployment" in bibliography
     assert "Foreign Policy Research Institute. \u201cJapan-Russia Relations" in bibliography
 
@@ -85,7 +86,8 @@ def test_over_budget_is_a_warning_and_strict_makes_it_an_error(minimal: Path):
 
     long_text = " ".join(["This sentence makes the brief far longer than its budget allows."] * 400)
     (minimal / "briefs/demo/blocks/history.yaml").write_text(
-        f"section: context\ntitle: History\nstatus: approved\nsummary: {long_text}\nbody: short [@fpri].\n", encoding="utf-8"
+        f"section: context\ntitle: History\nstatus: approved\nsummary: {long_text}\nbody: short [@fpri].\n",
+        encoding="utf-8",
     )
     result = build(minimal, BuildOptions(audiences=("boss",), formats=("pdf",), out_dir=minimal / "out"))
     warnings = [d.message for d in result.diagnostics.warnings]

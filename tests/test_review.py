@@ -30,7 +30,8 @@ def test_diff_names_changed_blocks_and_their_audiences(repo: Path):
     (blocks / "rec-quiet.yaml").write_text((blocks / "rec-quiet.yaml").read_text() + "\n", encoding="utf-8")
     (blocks / "missiles.yaml").unlink()
     (blocks / "extra.yaml").write_text(
-        "section: recs\ntitle: Extra\nstatus: approved\nsummary: s\nbody: b\naudiences: [reader]\n", encoding="utf-8")
+        "section: recs\ntitle: Extra\nstatus: approved\nsummary: s\nbody: b\naudiences: [reader]\n", encoding="utf-8"
+    )
     report = diff_since(repo, "HEAD")
     changes = {(c.block, c.change): c.audiences for c in report.blocks}
     assert changes == {
@@ -62,8 +63,9 @@ def test_stats_per_audience(minimal: Path):
 def test_stale_blocks_and_lost_sections_are_reported(minimal: Path):
     blocks = minimal / "briefs/demo/blocks"
     history = blocks / "history.yaml"
-    history.write_text(history.read_text().replace("status: approved\n", "status: approved\nreview_by: 2024-01-01\n"),
-                       encoding="utf-8")
+    history.write_text(
+        history.read_text().replace("status: approved\n", "status: approved\nreview_by: 2024-01-01\n"), encoding="utf-8"
+    )
     for name in ("risk-low", "risk-mid", "risk-high"):
         path = blocks / f"{name}.yaml"
         path.write_text(path.read_text().replace("status: approved", "status: review"), encoding="utf-8")
@@ -73,7 +75,9 @@ def test_stale_blocks_and_lost_sections_are_reported(minimal: Path):
     diags = Diagnostics()
     validate_workspace(ws, diags, today=dt.date(2025, 1, 1))
     messages = [f"{d.location.line if d.location else 0}: {d.message} [{d.code}]" for d in diags.sorted()]
-    assert ("5: block 'history' was due for review on 2024-01-01; check its facts, then update 'as_of' and "
-            "'review_by' [block.stale]") in messages
+    assert (
+        "5: block 'history' was due for review on 2024-01-01; check its facts, then update 'as_of' and "
+        "'review_by' [block.stale]"
+    ) in messages
     lost = [m for m in messages if "review.lost-section" in m]
     assert len(lost) == 2 and "audience 'boss' would get no 'risks' section" in lost[0]

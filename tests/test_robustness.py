@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import yaml
+from conftest import copy_fixture
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -17,14 +18,20 @@ from pypdf import PdfReader
 from briefgen.build import BuildOptions, build
 from briefgen.errors import BriefgenError
 from briefgen.workspace import open_workspace
-from conftest import copy_fixture
 
 # Text a reader may paste: combining marks, right-to-left scripts, emoji, CJK, control characters.
-ALPHABETS = st.sampled_from([
-    "abc def ghi", "e\u0301 a\u0308 n\u0303", "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",
-    "\U0001f600 \U0001f30f \u2764\ufe0f", "\u5317\u65b9\u9818\u571f \u65e5\u672c", "\x0b\x00\x1f\u200b\ufeff",
-    "*_`[]()<>@#{}%", "Hokkaid\u014d Shinz\u014d",
-])
+ALPHABETS = st.sampled_from(
+    [
+        "abc def ghi",
+        "e\u0301 a\u0308 n\u0303",
+        "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",
+        "\U0001f600 \U0001f30f \u2764\ufe0f",
+        "\u5317\u65b9\u9818\u571f \u65e5\u672c",
+        "\x0b\x00\x1f\u200b\ufeff",
+        "*_`[]()<>@#{}%",
+        "Hokkaid\u014d Shinz\u014d",
+    ]
+)
 TEXT = st.lists(ALPHABETS, min_size=1, max_size=4).map(" ".join) | st.text(max_size=40)
 VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
@@ -37,8 +44,15 @@ VALUE = st.recursive(
 @given(title=TEXT, body=TEXT, summary=TEXT, tags=st.lists(TEXT, max_size=3), extra=VALUE)
 def test_random_content_never_crashes(tmp_path_factory, title, body, summary, tags, extra):
     ws = copy_fixture("minimal", tmp_path_factory.mktemp("random"))
-    data = {"section": "context", "title": title, "status": "approved", "summary": summary,
-            "body": body, "tags": tags, "order": extra if isinstance(extra, int | float) else 5}
+    data = {
+        "section": "context",
+        "title": title,
+        "status": "approved",
+        "summary": summary,
+        "body": body,
+        "tags": tags,
+        "order": extra if isinstance(extra, int | float) else 5,
+    }
     if isinstance(extra, dict):
         data["variants"] = {"reader": extra}
     (ws / "briefs/demo/blocks/random.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -58,8 +72,25 @@ def test_random_content_never_crashes(tmp_path_factory, title, body, summary, ta
 def test_killed_build_leaves_old_or_new_complete_files(tmp_path: Path):
     ws = copy_fixture("minimal", tmp_path)
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "briefgen", "-w", str(ws), "build", "--all-audiences", "-f", "pdf", "-f",
-               "docx", "--force", "-j", "1", "-q", "-o", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "briefgen",
+        "-w",
+        str(ws),
+        "build",
+        "--all-audiences",
+        "-f",
+        "pdf",
+        "-f",
+        "docx",
+        "--force",
+        "-j",
+        "1",
+        "-q",
+        "-o",
+        str(out),
+    ]
     subprocess.run(command, check=True)
     old = {p.name: p.read_bytes() for p in (out / "demo").iterdir() if p.suffix in (".pdf", ".docx")}
     block = ws / "briefs/demo/blocks/missiles.yaml"
@@ -93,7 +124,8 @@ def test_two_builds_at_once_keep_each_others_outputs(tmp_path: Path):
 
     manifest = json.loads((ws / "dist/demo/manifest.json").read_text())
     assert {(o["audience"], o["format"]) for o in manifest["outputs"]} == {
-        (a, f) for a in ("boss", "public", "reader") for f in ("pdf", "docx")}
+        (a, f) for a in ("boss", "public", "reader") for f in ("pdf", "docx")
+    }
     for entry in manifest["outputs"]:
         import hashlib
 

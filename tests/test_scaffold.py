@@ -58,25 +58,34 @@ def test_new_brief_and_init_build_at_once(tmp_path: Path):
     result = runner.invoke(cli, ["-w", str(root), "build", "second", "--all-audiences", "-q"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (root / "dist" / "second").glob("*.pdf")) == [
-        "second-analyst.pdf", "second-policymaker.pdf", "second-press.pdf",
+        "second-analyst.pdf",
+        "second-policymaker.pdf",
+        "second-press.pdf",
     ]
     with pytest.raises(UsageError):
         init_workspace(root)
 
 
 def test_init_works_from_an_installed_wheel_outside_the_repository(tmp_path: Path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "wheel"),
-                    str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "wheel"), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     wheel = next((tmp_path / "wheel").glob("briefgen-*.whl"))
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(tmp_path / "site"),
-                    str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(tmp_path / "site"), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     code = "import briefgen, sys; print(briefgen.__file__); from briefgen.cli import main; main()"
     for args in (["init", "ws"], ["-w", "ws", "build", "-q", "-a", "analyst"]):
-        result = subprocess.run([sys.executable, "-c", code, *args], cwd=outside, env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-c", code, *args], cwd=outside, env=env, capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stderr
         assert str(tmp_path / "site") in result.stdout
     assert (outside / "ws" / "dist" / "example" / "example-analyst.pdf").stat().st_size > 5000

@@ -35,7 +35,9 @@ def test_risks_are_ordered_by_severity_then_impact():
     doc = documents(FIXTURES / "minimal", "demo")["reader"]
     risks = next(s for s in doc.sections if s.id == "risks").blocks
     assert [(b.title, b.fields["likelihood"], b.fields["impact"]) for b in risks] == [
-        ("Big risk", "high", "high"), ("Middle risk", "medium", "high"), ("Small risk", "low", "medium"),
+        ("Big risk", "high", "high"),
+        ("Middle risk", "medium", "high"),
+        ("Small risk", "low", "medium"),
     ]
 
 

@@ -27,21 +27,41 @@ def test_broken_workspace_report_matches_golden_file():
 def test_every_listed_kind_of_mistake_is_reported():
     text = report("broken")
     for code in [
-        "yaml.syntax", "yaml.duplicate-key", "schema.unknown-key", "schema.type", "schema.enum",
-        "schema.missing", "block.duplicate-id", "block.unknown-section", "block.unknown-audience",
-        "block.tag-typo", "cite.missing", "cite.unused", "cite.incomplete", "file.encoding", "yaml.tag",
+        "yaml.syntax",
+        "yaml.duplicate-key",
+        "schema.unknown-key",
+        "schema.type",
+        "schema.enum",
+        "schema.missing",
+        "block.duplicate-id",
+        "block.unknown-section",
+        "block.unknown-audience",
+        "block.tag-typo",
+        "cite.missing",
+        "cite.unused",
+        "cite.incomplete",
+        "file.encoding",
+        "yaml.tag",
     ]:
         assert f"[{code}]" in text, code
 
 
 def test_positions_point_at_the_offending_value():
     lines = report("broken").splitlines()
-    assert "briefs/demo/blocks/g-section.yaml:1:10: error: section 'mian' is not defined in brief.yaml " \
-           "(did you mean 'main'?); use one of: main [block.unknown-section]" in lines
-    assert any(line.startswith("briefs/demo/blocks/j-citation.yaml:8:25: error: unknown citation 'smith2020' "
-                               "(did you mean 'smith2021'?)") for line in lines)
-    assert any(line.startswith("briefs/demo/blocks/d-types.yaml:3:9: error: 'finished' is not allowed for status")
-               for line in lines)
+    assert (
+        "briefs/demo/blocks/g-section.yaml:1:10: error: section 'mian' is not defined in brief.yaml "
+        "(did you mean 'main'?); use one of: main [block.unknown-section]" in lines
+    )
+    assert any(
+        line.startswith(
+            "briefs/demo/blocks/j-citation.yaml:8:25: error: unknown citation 'smith2020' (did you mean 'smith2021'?)"
+        )
+        for line in lines
+    )
+    assert any(
+        line.startswith("briefs/demo/blocks/d-types.yaml:3:9: error: 'finished' is not allowed for status")
+        for line in lines
+    )
 
 
 def test_default_brief_is_clean():

@@ -28,8 +28,9 @@ def test_actionlint_passes():
 
 
 def test_zizmor_passes():
-    result = subprocess.run([tool("zizmor"), "--offline", str(ROOT / ".github" / "workflows")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", str(ROOT / ".github" / "workflows")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -60,7 +61,10 @@ def test_export_script_checks_and_builds_every_brief(minimal: Path, tmp_path: Pa
     result = subprocess.run([str(ROOT / "scripts/export.sh")], cwd=minimal, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(p.name for p in (minimal / "dist/demo").glob("*.pdf")) == [
-        "demo-boss.pdf", "demo-public.pdf", "demo-reader.pdf"]
+        "demo-boss.pdf",
+        "demo-public.pdf",
+        "demo-reader.pdf",
+    ]
     assert summary.read_text().count("| demo |") == 6
     env["AUDIENCE"] = "nobody"
     failed = subprocess.run([str(ROOT / "scripts/export.sh")], cwd=minimal, env=env, capture_output=True, text=True)

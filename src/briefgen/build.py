@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from briefgen import __version__
 from briefgen.cite import cite, resolve_style
@@ -92,8 +93,8 @@ def build_timestamp(brief: Brief) -> dt.datetime:
     """The date stamped into outputs: SOURCE_DATE_EPOCH when set, else the brief's own date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.combine(brief.date, dt.time(), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.combine(brief.date, dt.time(), dt.UTC)
 
 
 def source_map(brief: Brief) -> dict[str, dict[str, str]]:
@@ -128,8 +129,15 @@ def _budget(doc: Document, pdf, brief: Brief, diags: Diagnostics) -> list[str]:
     return [message]
 
 
-def render_audience(doc: Document, brief: Brief, style: HouseStyle, formats: tuple[str, ...],
-                    out_dir: Path, diags: Diagnostics, sidecars: dict[Path, bytes]) -> list[Output]:
+def render_audience(
+    doc: Document,
+    brief: Brief,
+    style: HouseStyle,
+    formats: tuple[str, ...],
+    out_dir: Path,
+    diags: Diagnostics,
+    sidecars: dict[Path, bytes],
+) -> list[Output]:
     """Every requested format for one audience's document; files they need go in `sidecars`."""
     # Renderers load WeasyPrint and python-docx; import them only when something is rendered.
     from briefgen.render.docx import render_docx
@@ -145,7 +153,7 @@ def render_audience(doc: Document, brief: Brief, style: HouseStyle, formats: tup
         else:
             diags.warning("render.pdf", message, Location(brief.path))
         warnings.append(message)
-    common = {
+    common: dict[str, Any] = {
         "audience": doc.audience.id,
         "words": word_count(doc),
         "blocks": [b.id for b in doc.blocks],
@@ -187,11 +195,16 @@ class Fingerprints:
     def __init__(self, root: Path, brief: Brief, style: HouseStyle, drafts: bool):
         self.digests: dict[Path, str] = {}
         files: list[tuple[str, Path]] = [(f"ws/{n}", root / n) for n in ("briefgen.yaml", "audiences.yaml")]
-        files += [(f"brief/{p.relative_to(brief.folder).as_posix()}", p) for p in brief.folder.rglob("*") if p.is_file()]
+        files += [
+            (f"brief/{p.relative_to(brief.folder).as_posix()}", p) for p in brief.folder.rglob("*") if p.is_file()
+        ]
         for index, folder in enumerate((*style.template_dirs, *style.style_dirs)):
             if folder.is_dir():
-                files += [(f"style{index}/{p.relative_to(folder).as_posix()}", p)
-                          for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+                files += [
+                    (f"style{index}/{p.relative_to(folder).as_posix()}", p)
+                    for p in folder.rglob("*")
+                    if p.is_file() and "__pycache__" not in p.parts
+                ]
         digest = sha256("\n".join(f"{name} {self._file(path)}" for name, path in sorted(files)).encode())
         self.common = f"{digest} {__version__} drafts={drafts} epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}"
 
@@ -214,8 +227,9 @@ def _is_current(entry: dict | None, inputs: str, out_dir: Path) -> bool:
         return False
 
 
-def _render_job(root: Path, options: BuildOptions, audience: str, formats: tuple[str, ...],
-                fingerprints: dict[str, str], ws=None) -> tuple[list[Output], list, dict[Path, bytes]]:
+def _render_job(
+    root: Path, options: BuildOptions, audience: str, formats: tuple[str, ...], fingerprints: dict[str, str], ws=None
+) -> tuple[list[Output], list, dict[Path, bytes]]:
     """Render one audience's formats; runs in the main process (reusing `ws`) or in a worker."""
     if ws is None:
         ws, _ = open_workspace(root, options.brief)
@@ -257,13 +271,17 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
     formats = tuple(dict.fromkeys(options.formats or ws.config.formats))
     out_dir = _out_dir(ws, brief, options)
     fingerprints = Fingerprints(ws.root, brief, load_style(ws.root), options.drafts)
-    previous = {(e.get("audience"), e.get("format")): e for e in read_manifest(out_dir / "manifest.json").get("outputs", [])}
+    previous = {
+        (e.get("audience"), e.get("format")): e for e in read_manifest(out_dir / "manifest.json").get("outputs", [])
+    }
 
     jobs: list[tuple[str, tuple[str, ...], dict[str, str]]] = []
     up_to_date: list[dict] = []
     for audience in audiences:
         prints = {fmt: fingerprints.of(audience.id, fmt) for fmt in formats}
-        current = [f for f in formats if not options.force and _is_current(previous.get((audience.id, f)), prints[f], out_dir)]
+        current = [
+            f for f in formats if not options.force and _is_current(previous.get((audience.id, f)), prints[f], out_dir)
+        ]
         if len(current) == len(formats):
             up_to_date += [previous[(audience.id, f)] for f in formats]
             continue
@@ -281,7 +299,7 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
     return Rendered(brief, out_dir, outputs, diags, sidecars, up_to_date)
 
 
-def _run_jobs(ws, options: BuildOptions, jobs: list) -> list:
+def _run_jobs(ws, options: BuildOptions, jobs: list[tuple[str, tuple[str, ...], dict[str, str]]]) -> list:
     workers = min(len(jobs), options.jobs or os.cpu_count() or 1)
     if workers <= 1:
         return [_render_job(ws.root, options, *job, ws=ws) for job in jobs]
@@ -295,8 +313,7 @@ def _run_jobs(ws, options: BuildOptions, jobs: list) -> list:
         return [future.result() for future in futures]
 
 
-def build(root: Path | None, options: BuildOptions,
-          on_output: Callable[[Output], None] | None = None) -> BuildResult:
+def build(root: Path | None, options: BuildOptions, on_output: Callable[[Output], None] | None = None) -> BuildResult:
     """Build one brief for the chosen audiences and formats; raise ContentError on content problems."""
     rendered = render_all(root, options)
     remove_stale_temporaries(rendered.out_dir)
@@ -315,12 +332,14 @@ def build(root: Path | None, options: BuildOptions,
         )
     else:  # nothing changed: the manifest is left untouched too
         manifest = read_manifest(rendered.out_dir / "manifest.json")
-    return BuildResult(rendered.brief.id, rendered.out_dir, rendered.outputs, rendered.diagnostics, manifest,
-                       rendered.up_to_date)
+    return BuildResult(
+        rendered.brief.id, rendered.out_dir, rendered.outputs, rendered.diagnostics, manifest, rendered.up_to_date
+    )
 
 
-def build_all(root: Path | None, options: BuildOptions,
-              on_output: Callable[[Output], None] | None = None) -> list[BuildResult]:
+def build_all(
+    root: Path | None, options: BuildOptions, on_output: Callable[[Output], None] | None = None
+) -> list[BuildResult]:
     """Build every brief of the workspace (the scheduled export)."""
     ws, diags = open_workspace(root)
     if diags.has_errors(options.strict):
@@ -339,6 +358,8 @@ def summary_table(results: list[BuildResult]) -> str:
                 continue
             warnings = "; ".join(entry.get("warnings", [])).replace("|", "\\|") or "none"
             status = "built" if key in built else "up to date"
-            lines.append(f"| {result.brief} | {entry['audience']} | {entry['format']} | {entry.get('pages', '')} | "
-                         f"{entry['words']} | {warnings} | {status} |")
+            lines.append(
+                f"| {result.brief} | {entry['audience']} | {entry['format']} | {entry.get('pages', '')} | "
+                f"{entry['words']} | {warnings} | {status} |"
+            )
     return "\n".join(lines) + "\n"

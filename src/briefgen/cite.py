@@ -14,8 +14,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from briefgen.markdown import merge_text
 from briefgen.model import (
     Block,
     Citation,
@@ -38,7 +39,6 @@ from briefgen.model import (
     Superscript,
     Text,
 )
-from briefgen.markdown import merge_text
 from briefgen.pandoc import run_pandoc
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
@@ -141,8 +141,14 @@ def cite(doc: Document, references: dict[str, Reference], style: Path) -> Docume
     if wants_bibliography:
         bibliography = tuple(_bibliography(pandoc_doc["blocks"]))
     doc = _place_calls(doc, {uid for uid, r in rendered.items() if not r.inline})
-    return replace(doc, citations=rendered, notes=tuple(notes), bibliography=bibliography,
-                   references=tuple(references[k].csl for k in sorted(used)), style_file=style)
+    return replace(
+        doc,
+        citations=rendered,
+        notes=tuple(notes),
+        bibliography=bibliography,
+        references=tuple(references[k].csl for k in sorted(used)),
+        style_file=style,
+    )
 
 
 _PUNCTUATION = ".,;:!?"
@@ -171,7 +177,7 @@ def _place_calls(doc: Document, detached: set[str]) -> Document:
                     items[index + 1] = Text(stripped)
                 out.append(node)
             elif hasattr(node, "children"):
-                out.append(replace(node, children=fix_inlines(node.children)))
+                out.append(replace(cast(Any, node), children=fix_inlines(node.children)))
             else:
                 out.append(node)
             index += 1
@@ -191,9 +197,12 @@ def _place_calls(doc: Document, detached: set[str]) -> Document:
         return tuple(fixed)
 
     sections = tuple(
-        replace(s, blocks=tuple(
-            replace(b, content=fix_blocks(b.content), mitigation=fix_blocks(b.mitigation)) for b in s.blocks
-        ))
+        replace(
+            s,
+            blocks=tuple(
+                replace(b, content=fix_blocks(b.content), mitigation=fix_blocks(b.mitigation)) for b in s.blocks
+            ),
+        )
         for s in doc.sections
     )
     return replace(doc, sections=sections, bottom_line=fix_blocks(doc.bottom_line))
@@ -207,13 +216,17 @@ def _run_citeproc(raw_clusters: list[str], csl_items: list[dict[str, Any]], styl
         out = run_pandoc(
             text,
             [
-                "-f", "markdown-auto_identifiers",
-                "-t", "json",
+                "-f",
+                "markdown-auto_identifiers",
+                "-t",
+                "json",
                 "--citeproc",
                 f"--csl={style}",
                 f"--bibliography={refs}",
-                "-M", "link-citations=false",
-                "-M", "lang=en-US",
+                "-M",
+                "link-citations=false",
+                "-M",
+                "lang=en-US",
             ],
         )
     return json.loads(out)
@@ -238,7 +251,7 @@ def _inlines(nodes: list[dict[str, Any]]) -> tuple[Inline, ...]:
     """Pandoc's JSON inlines to briefgen's rich text, keeping italics, small caps and links."""
     out: list[Inline] = []
     for node in nodes:
-        kind, content = node["t"], node.get("c")
+        kind, content = node["t"], cast(Any, node.get("c"))
         if kind == "Str":
             out.append(Text(content))
         elif kind in ("Space", "SoftBreak"):

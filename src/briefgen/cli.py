@@ -26,6 +26,7 @@ from briefgen.schema import write_schemas
 from briefgen.validate import audiences_for, relative
 from briefgen.workspace import default_brief, open_workspace
 
+
 class State:
     def __init__(self, workspace: Path | None, quiet: bool, debug: bool):
         self.workspace = workspace
@@ -38,8 +39,12 @@ pass_state = click.make_pass_decorator(State)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefgen")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
-              help="Workspace folder (default: the nearest folder with briefgen.yaml).")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Workspace folder (default: the nearest folder with briefgen.yaml).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
 @click.pass_context
@@ -75,7 +80,9 @@ def check(state: State, brief: str | None, strict: bool, parity: bool) -> None:
     errors, warnings = len(diags.errors), len(diags.warnings)
     if diags.has_errors(strict):
         verdict = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        raise click.exceptions.Exit(_fail(f"check failed: {verdict}" + (" (--strict)" if strict and not errors else "")))
+        raise click.exceptions.Exit(
+            _fail(f"check failed: {verdict}" + (" (--strict)" if strict and not errors else ""))
+        )
     if not state.quiet:
         blocks = sum(len(b.blocks) for b in ws.briefs.values())
         click.echo(
@@ -123,8 +130,14 @@ def list_command(state: State, brief: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
-              show_default=True, help="Folder to write the JSON Schemas to.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write the JSON Schemas to.",
+)
 def schema(out_dir: Path) -> None:
     """Write JSON Schemas for block, brief, audience and workspace files (editor autocomplete)."""
     for path in write_schemas(out_dir):
@@ -136,24 +149,48 @@ def schema(out_dir: Path) -> None:
 @click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build (repeatable).")
 @click.option("--all-audiences", is_flag=True, help="Build every audience.")
 @click.option("--all", "all_briefs", is_flag=True, help="Build every brief of the workspace.")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Output format (repeatable): pdf, docx, html, or md (Pandoc Markdown).")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Output format (repeatable): pdf, docx, html, or md (Pandoc Markdown).",
+)
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--drafts", is_flag=True, help="Include draft and review blocks; outputs are stamped DRAFT.")
 @click.option("--strict", is_flag=True, help="Treat warnings (such as page budgets) as errors.")
 @click.option("--force", is_flag=True, help="Rebuild outputs whose inputs have not changed.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel worker processes (default: one per core).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON on standard output.")
-@click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
-              help="Append a Markdown table of the outputs to FILE (for a CI job summary).")
+@click.option(
+    "--summary-md",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append a Markdown table of the outputs to FILE (for a CI job summary).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @pass_state
-def build_command(state: State, brief, audiences, all_audiences, all_briefs, formats, out_dir, drafts, strict,
-                  force, jobs, as_json, summary_md, quiet) -> None:
+def build_command(
+    state: State,
+    brief,
+    audiences,
+    all_audiences,
+    all_briefs,
+    formats,
+    out_dir,
+    drafts,
+    strict,
+    force,
+    jobs,
+    as_json,
+    summary_md,
+    quiet,
+) -> None:
     """Build BRIEF (default: briefgen.yaml's default_brief) to PDF, DOCX, HTML or Markdown."""
     state.quiet = state.quiet or quiet or as_json
-    options = BuildOptions(brief, tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict,
-                           force, jobs)
+    options = BuildOptions(
+        brief, tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict, force, jobs
+    )
     console = Console(highlight=False, stderr=as_json)
 
     def progress(output) -> None:
@@ -163,8 +200,11 @@ def build_command(state: State, brief, audiences, all_audiences, all_briefs, for
 
     if all_briefs and brief:
         raise click.UsageError("name a BRIEF or use --all, not both")
-    results = build_all(state.workspace, options, progress) if all_briefs else [
-        build(state.workspace, options, on_output=progress)]
+    results = (
+        build_all(state.workspace, options, progress)
+        if all_briefs
+        else [build(state.workspace, options, on_output=progress)]
+    )
     for result in results:
         _report(result.diagnostics, Path.cwd(), state.quiet, notes=False)
         if not state.quiet:
@@ -264,7 +304,8 @@ def main() -> None:
         click.echo("Interrupted; no partial files were left.", err=True)
         sys.exit(130)
     except Exception:  # a bug in briefgen, not the user's fault
-        click.echo("briefgen: internal error (this is a bug in briefgen; please report it with the "
-                   "traceback below)", err=True)
+        click.echo(
+            "briefgen: internal error (this is a bug in briefgen; please report it with the traceback below)", err=True
+        )
         traceback.print_exc()
         sys.exit(70)

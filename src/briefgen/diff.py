@@ -49,8 +49,11 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _receivers(block: ContentBlock, profiles, markings) -> tuple[str, ...]:
-    return tuple(name for name, p in profiles.items()
-                 if block.section in p.sections and admits(block, p, SelectOptions(False, markings)))
+    return tuple(
+        name
+        for name, p in profiles.items()
+        if block.section in p.sections and admits(block, p, SelectOptions(False, markings))
+    )
 
 
 def diff_since(root: Path | None, revision: str, brief_name: str | None = None) -> DiffReport:
@@ -61,8 +64,9 @@ def diff_since(root: Path | None, revision: str, brief_name: str | None = None) 
     try:
         _git(ws.root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except UsageError:
-        raise UsageError(f"unknown git revision '{revision}'; name a branch, tag or commit, "
-                         "for example main or HEAD~1") from None
+        raise UsageError(
+            f"unknown git revision '{revision}'; name a branch, tag or commit, for example main or HEAD~1"
+        ) from None
     prefix = ws.root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     lines = _git(ws.root, "diff", "--name-status", "--no-renames", revision, "--", ".").splitlines()
@@ -74,7 +78,7 @@ def diff_since(root: Path | None, revision: str, brief_name: str | None = None) 
     shared: list[str] = []
     for line in lines:
         status, _, name = line.partition("\t")
-        rel = name[len(prefix):] if name.startswith(prefix) else name
+        rel = name[len(prefix) :] if name.startswith(prefix) else name
         if rel.startswith(brief_dir + "blocks/") and rel.endswith((".yaml", ".yml")):
             kind = {"A": "added", "D": "deleted"}.get(status[:1], "modified")
             block = by_path.get((ws.root / rel).resolve())

@@ -45,17 +45,24 @@ def workspace_listing(ws: Workspace, only: str | None = None) -> dict:
     for brief in ws.briefs.values():
         if only and brief.id != only:
             continue
-        briefs.append({
-            "id": brief.id,
-            "title": brief.title,
-            "path": brief.folder.relative_to(ws.root).as_posix(),
-            "audiences": list(audiences_for(ws, brief)),
-            "blocks": [
-                {"id": r.id, "section": r.section, "kind": r.kind, "status": r.status,
-                 "audiences": [a for a, v in r.receives.items() if v == "yes"]}
-                for r in block_matrix(ws, brief)
-            ],
-        })
+        briefs.append(
+            {
+                "id": brief.id,
+                "title": brief.title,
+                "path": brief.folder.relative_to(ws.root).as_posix(),
+                "audiences": list(audiences_for(ws, brief)),
+                "blocks": [
+                    {
+                        "id": r.id,
+                        "section": r.section,
+                        "kind": r.kind,
+                        "status": r.status,
+                        "audiences": [a for a, v in r.receives.items() if v == "yes"],
+                    }
+                    for r in block_matrix(ws, brief)
+                ],
+            }
+        )
     audiences = {
         name: {"label": p.label, "detail": p.detail, "notes": p.notes, "max_pages": p.max_pages}
         for name, p in ws.audiences.items()

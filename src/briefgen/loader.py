@@ -21,8 +21,8 @@ from briefgen.model import (
     Brief,
     Config,
     ContentBlock,
-    MarkingLevel,
     Markdown,
+    MarkingLevel,
     Reference,
     Section,
     Variant,
@@ -68,8 +68,11 @@ def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None
         folders = [f for f in folders if f.name == only_brief]
     for folder in folders:
         if not inside(folder, root):
-            diags.error("path.outside", "this brief folder is a link to a place outside the workspace; "
-                        "move the brief into briefs/ instead", Location(folder / "brief.yaml"))
+            diags.error(
+                "path.outside",
+                "this brief folder is a link to a place outside the workspace; move the brief into briefs/ instead",
+                Location(folder / "brief.yaml"),
+            )
             continue
         brief = load_brief(folder, diags, root)
         if brief is not None:
@@ -87,7 +90,7 @@ def _load_config(root: Path, diags: Diagnostics) -> Config:
         output_dir=data.get("output_dir", "dist"),
         formats=tuple(data.get("formats", ("pdf", "docx"))),
         markings=tuple(MarkingLevel(m["id"], m["banner"], m["portion"]) for m in data.get("markings", [])),
-        location=node.get("markings").loc if node.get("markings") else None,
+        location=markings.loc if (markings := node.get("markings")) else None,
     )
 
 
@@ -171,6 +174,7 @@ def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Br
         return None
     data = node.value
     date_value = _date(data["date"])
+    assert date_value is not None  # the schema requires a date
     bib_node = data.get("bibliography")
     bib_paths: list[tuple[Path, Location]] = []
     if bib_node is not None:
@@ -188,8 +192,9 @@ def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Br
         path=path,
         title=typeset(plain["title"]),
         date=date_value,
-        sections=tuple(Section(s.value["id"].value, typeset(s.value["title"].value), s.loc)
-                       for s in data["sections"].value),
+        sections=tuple(
+            Section(s.value["id"].value, typeset(s.value["title"].value), s.loc) for s in data["sections"].value
+        ),
         blocks=tuple(blocks),
         references=references,
         audience_overrides=overrides,
@@ -211,8 +216,11 @@ def load_blocks(folder: Path, diags: Diagnostics, root: Path) -> list[ContentBlo
     blocks = []
     for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
         if not inside(path, root):
-            diags.error("path.outside", "this block file is a link to a file outside the workspace; "
-                        "copy the file into the brief instead", Location(path))
+            diags.error(
+                "path.outside",
+                "this block file is a link to a file outside the workspace; copy the file into the brief instead",
+                Location(path),
+            )
             continue
         block = load_block(path, diags)
         if block is not None:
@@ -233,10 +241,13 @@ def load_block(path: Path, diags: Diagnostics) -> ContentBlock | None:
     data = node.value
     block_id = data["id"].value if "id" in data else path.stem
     kind = data["kind"].value if "kind" in data else "prose"
-    fields = {k: typeset(data[k].value) if isinstance(data[k].value, str) else data[k].value
-              for k in KIND_FIELDS.get(kind, ()) if k in data and k != "mitigation"}
+    fields = {
+        k: typeset(data[k].value) if isinstance(data[k].value, str) else data[k].value
+        for k in KIND_FIELDS.get(kind, ())
+        if k in data and k != "mitigation"
+    }
     variants = {}
-    for name, vnode in (data["variants"].value.items() if "variants" in data else []):
+    for name, vnode in data["variants"].value.items() if "variants" in data else []:
         v = vnode.value
         variants[name] = Variant(
             title=typeset(v["title"].value) if "title" in v else None,
@@ -286,8 +297,12 @@ def load_references(paths: list[tuple[Path, Location]], diags: Diagnostics, root
     refs: dict[str, Reference] = {}
     for path, where in paths:
         if not inside(path, root):
-            diags.error("path.outside", f"bibliography '{path.name}' lies outside the workspace; briefgen reads "
-                        "only files inside it, so copy the file in and give its path relative to the brief", where)
+            diags.error(
+                "path.outside",
+                f"bibliography '{path.name}' lies outside the workspace; briefgen reads "
+                "only files inside it, so copy the file in and give its path relative to the brief",
+                where,
+            )
             continue
         if not path.is_file():
             diags.error(
@@ -302,7 +317,8 @@ def load_references(paths: list[tuple[Path, Location]], diags: Diagnostics, root
                 first_text = f" (first defined at {first.display()})" if first else ""
                 diags.error(
                     "bib.duplicate-key",
-                    f"reference key '{ref.id}' is defined twice{first_text}; keys are case-sensitive and must be unique",
+                    f"reference key '{ref.id}' is defined twice{first_text}; "
+                    "keys are case-sensitive and must be unique",
                     ref.location,
                 )
                 continue
@@ -381,7 +397,7 @@ def _csl_json(path: Path, diags: Diagnostics) -> list[Reference]:
     refs = []
     for entry in data:
         if not isinstance(entry, dict) or "id" not in entry:
-            diags.error("bib.id", "each reference needs an \"id\"", Location(path))
+            diags.error("bib.id", 'each reference needs an "id"', Location(path))
             continue
         key = str(entry["id"])
         loc = _key_location(path, text, r'"id"\s*:\s*"?(' + re.escape(key) + r')"?')
@@ -407,4 +423,3 @@ def _bibtex(path: Path, diags: Diagnostics) -> list[Reference]:
         loc = _key_location(path, text, r"@\w+\s*\{\s*(" + re.escape(key) + r")\s*,")
         refs.append(Reference(key, entry, loc))
     return refs
-

@@ -163,8 +163,7 @@ class _Builder:
 
     def citation(self, meta: dict) -> Citation:
         items = tuple(
-            CiteItem(i.key, i.prefix, i.suffix, i.suppress_author, self._where("@" + i.key))
-            for i in meta["items"]
+            CiteItem(i.key, i.prefix, i.suffix, i.suppress_author, self._where("@" + i.key)) for i in meta["items"]
         )
         uid = f"{self.uid_prefix}#{len(self.citations) + 1}"
         citation = Citation(uid, meta["raw"], items, items[0].location if items else self.fallback)
@@ -201,8 +200,16 @@ def typeset(text: str) -> str:
     if not any(c in text for c in "'\""):
         return text
     tokens = _MD.parseInline(text)
-    return "".join(child.content for token in tokens for child in (token.children or []) if child.type == "text"
-                   or child.type == "softbreak") if tokens else text
+    return (
+        "".join(
+            child.content
+            for token in tokens
+            for child in (token.children or [])
+            if child.type == "text" or child.type == "softbreak"
+        )
+        if tokens
+        else text
+    )
 
 
 def bare_keys(source: str) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import subprocess
 
-
 from briefgen.errors import BriefgenError
 
 

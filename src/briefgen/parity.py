@@ -65,7 +65,7 @@ def read_docx(data: bytes) -> WordContent:
         for mark in p.iter(f"{W}bookmarkStart"):
             name = mark.get(f"{W}name", "")
             if name.startswith("block-"):
-                block = name[len("block-"):]
+                block = name[len("block-") :]
         style_el = p.find(f"{W}pPr/{W}pStyle")
         style = style_el.get(f"{W}val") if style_el is not None else "Normal"
         text = ""
@@ -87,7 +87,7 @@ def read_pdf(data: bytes) -> tuple[str, list[str]]:
     text = squash(" ".join(page.extract_text() or "" for page in reader.pages))
 
     def walk(items) -> list[str]:
-        titles = []
+        titles: list[str] = []
         for item in items:
             titles.extend(walk(item) if isinstance(item, list) else [item.title])
         return titles
@@ -103,8 +103,10 @@ def compare(pdf: bytes, docx: bytes) -> list[str]:
     pdf_headings = [squash(h) for h in outline if h not in _SKIP_HEADINGS]
     word_headings = [squash(h) for h in word.headings()]
     if pdf_headings != word_headings:
-        index = next((i for i, (a, b) in enumerate(zip(pdf_headings, word_headings, strict=False)) if a != b),
-                     min(len(pdf_headings), len(word_headings)))
+        index = next(
+            (i for i, (a, b) in enumerate(zip(pdf_headings, word_headings, strict=False)) if a != b),
+            min(len(pdf_headings), len(word_headings)),
+        )
         pdf_at = pdf_headings[index] if index < len(pdf_headings) else "(none)"
         word_at = word_headings[index] if index < len(word_headings) else "(none)"
         problems.append(f"headings differ at heading {index + 1}: PDF has '{pdf_at}', Word has '{word_at}'")
@@ -136,5 +138,6 @@ def check_parity(root, brief: str | None = None) -> list[str]:
     pairs: dict[str, dict[str, bytes]] = {}
     for output in rendered.outputs:
         pairs.setdefault(output.audience, {})[output.format] = output.data
-    return [f"{audience}: {problem}" for audience, pair in pairs.items()
-            for problem in compare(pair["pdf"], pair["docx"])]
+    return [
+        f"{audience}: {problem}" for audience, pair in pairs.items() for problem in compare(pair["pdf"], pair["docx"])
+    ]

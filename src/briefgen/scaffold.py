@@ -79,8 +79,10 @@ def new_block(root: Path, brief: str, section: str, kind: str = "prose", title: 
     model = ws.briefs.get(brief)
     sections = [s.id for s in model.sections] if model else []
     if model and section not in sections:
-        raise UsageError(f"brief '{brief}' has no section '{section}'{did_you_mean(section, sections)}; "
-                         f"sections: {', '.join(sections)}")
+        raise UsageError(
+            f"brief '{brief}' has no section '{section}'{did_you_mean(section, sections)}; "
+            f"sections: {', '.join(sections)}"
+        )
     title = title or f"New {kind} block"
     path = ws.root / "briefs" / brief / "blocks" / f"{slugify(title)}.yaml"
     _refuse_existing(path, "Give the block another --title.")

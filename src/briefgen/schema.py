@@ -248,13 +248,17 @@ def _message(error: jsonschema.ValidationError, node: Node) -> tuple[Node, str, 
             key_node = target.get(key) if target.is_map else None
             at = Node(None, key_node.key_loc) if key_node and key_node.key_loc else target
             fields = ", ".join(sorted(allowed))
-            return at, "schema.unknown-key", (
-                f"unknown key '{key}'{did_you_mean(key, allowed)}; allowed keys here: {fields}"
+            return (
+                at,
+                "schema.unknown-key",
+                (f"unknown key '{key}'{did_you_mean(key, allowed)}; allowed keys here: {fields}"),
             )
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return target, "schema.missing", (
-            f"'{missing}' is required{' in ' + where if path else ''}; add a '{missing}:' line"
+        return (
+            target,
+            "schema.missing",
+            (f"'{missing}' is required{' in ' + where if path else ''}; add a '{missing}:' line"),
         )
     if kind == "enum":
         options = ", ".join(str(o) for o in schema.get("enum", []))
@@ -264,15 +268,25 @@ def _message(error: jsonschema.ValidationError, node: Node) -> tuple[Node, str, 
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
-        names = {"array": "a list", "object": "a mapping of keys", "string": "text",
-                 "integer": "a whole number", "number": "a number", "boolean": "true or false"}
+        names = {
+            "array": "a list",
+            "object": "a mapping of keys",
+            "string": "text",
+            "integer": "a whole number",
+            "number": "a number",
+            "boolean": "true or false",
+        }
         expected_text = " or ".join(names.get(e, e) for e in str(expected).split(" or "))
-        return target, "schema.type", (
-            f"{where} must be {expected_text}, not {type(error.instance).__name__.replace('NoneType', 'empty')}"
+        return (
+            target,
+            "schema.type",
+            (f"{where} must be {expected_text}, not {type(error.instance).__name__.replace('NoneType', 'empty')}"),
         )
     if kind == "pattern":
-        return target, "schema.id", (
-            f"'{error.instance}' is not a valid id for {where}; use lower-case letters, digits, '-' and '_'"
+        return (
+            target,
+            "schema.id",
+            (f"'{error.instance}' is not a valid id for {where}; use lower-case letters, digits, '-' and '_'"),
         )
     if kind == "format":
         return target, "schema.format", f"{where} must be an ISO date such as 2022-05-02, not '{error.instance}'"

@@ -9,13 +9,12 @@ from briefgen.model import (
     Brief,
     ContentBlock,
     DocBlock,
-    Document,
     DocSection,
-    MarkingLevel,
+    Document,
     Markdown,
+    MarkingLevel,
     Variant,
 )
-
 from briefgen.schema import KIND_FIELDS
 
 LEVELS = {"low": 1, "medium": 2, "high": 3}

@@ -97,46 +97,60 @@ class PreviewState:
         doc = select(brief, profiles[audience], SelectOptions(drafts=True, markings=ws.config.markings))
         doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
         page = render_html(doc, load_style(ws.root))
-        bar = (f'<nav class="preview-bar"><a href="/">All audiences</a>'
-               f'<a href="/pdf/{html.escape(audience)}">PDF</a>'
-               f'<span>Preview of {html.escape(brief.id)} for {html.escape(profiles[audience].label)} '
-               f'(drafts included)</span></nav>')
-        return page.replace("</head>", _PAGE_CSS + "</head>", 1).replace(
-            "</body>", bar + _RELOAD_SCRIPT + "</body>", 1)
+        bar = (
+            f'<nav class="preview-bar"><a href="/">All audiences</a>'
+            f'<a href="/pdf/{html.escape(audience)}">PDF</a>'
+            f"<span>Preview of {html.escape(brief.id)} for {html.escape(profiles[audience].label)} "
+            f"(drafts included)</span></nav>"
+        )
+        return page.replace("</head>", _PAGE_CSS + "</head>", 1).replace("</body>", bar + _RELOAD_SCRIPT + "</body>", 1)
 
     def error_page(self) -> str:
         items = "\n".join(html.escape(line) for line in self.errors)
-        return _wrap("Content errors", f'<h1>The brief has errors</h1><p>Fix them and save; this page '
-                     f'reloads by itself.</p><pre class="preview-errors">{items}</pre>')
+        return _wrap(
+            "Content errors",
+            f"<h1>The brief has errors</h1><p>Fix them and save; this page "
+            f'reloads by itself.</p><pre class="preview-errors">{items}</pre>',
+        )
 
     def pdf(self, audience: str) -> bytes:
-        rendered = render_all(self.root, BuildOptions(brief=self.brief, audiences=(audience,), formats=("pdf",),
-                                                      drafts=True, force=True, jobs=1))
+        rendered = render_all(
+            self.root,
+            BuildOptions(brief=self.brief, audiences=(audience,), formats=("pdf",), drafts=True, force=True, jobs=1),
+        )
         return rendered.outputs[0].data
 
 
 def _wrap(title: str, body: str) -> str:
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"{_PAGE_CSS}</head><body class='screen'>{body}{_RELOAD_SCRIPT}</body></html>")
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"{_PAGE_CSS}</head><body class='screen'>{body}{_RELOAD_SCRIPT}</body></html>"
+    )
 
 
 def index_page(state: PreviewState) -> str:
     if state.errors:
         return state.error_page()
     audiences = state.audiences()
-    links = "".join(f'<li><a href="/audience/{name}">{html.escape(label)}</a> ({name}) · '
-                    f'<a href="/pdf/{name}">PDF</a></li>' for name, label in audiences)
+    links = "".join(
+        f'<li><a href="/audience/{name}">{html.escape(label)}</a> ({name}) · <a href="/pdf/{name}">PDF</a></li>'
+        for name, label in audiences
+    )
     options = "".join(f'<option value="{name}">{html.escape(label)}</option>' for name, label in audiences)
-    compare = (f'<form action="/compare"><select name="left">{options}</select> '
-               f'<select name="right">{options}</select> <button>Side by side</button></form>')
+    compare = (
+        f'<form action="/compare"><select name="left">{options}</select> '
+        f'<select name="right">{options}</select> <button>Side by side</button></form>'
+    )
     return _wrap("briefgen preview", f"<h1>Preview</h1><ul>{links}</ul><h2>Compare two audiences</h2>{compare}")
 
 
 def compare_page(left: str, right: str) -> str:
     frame = "<iframe src='/audience/{0}' style='width:49%;height:95vh;border:0'></iframe>"
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Compare</title></head>"
-            f"<body style='margin:0'>{frame.format(html.escape(left))}{frame.format(html.escape(right))}"
-            "</body></html>")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Compare</title></head>"
+        f"<body style='margin:0'>{frame.format(html.escape(left))}{frame.format(html.escape(right))}"
+        "</body></html>"
+    )
 
 
 def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
@@ -166,8 +180,10 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                     self.send(state.pdf(parts[1]), "application/pdf")
                 elif parts == ["compare"]:
                     query = parse_qs(url.query)
-                    self.send(compare_page(query.get("left", [""])[0], query.get("right", [""])[0]).encode(),
-                              "text/html; charset=utf-8")
+                    self.send(
+                        compare_page(query.get("left", [""])[0], query.get("right", [""])[0]).encode(),
+                        "text/html; charset=utf-8",
+                    )
                 else:
                     self.send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
             except (ContentError, BriefgenError) as exc:
@@ -227,7 +243,7 @@ class PreviewServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host!s}:{port}/"
 
     def start(self) -> PreviewServer:
         for thread in self.threads:

@@ -33,7 +33,9 @@ class AudienceStats:
         return bool(self.max_pages and self.pages and self.pages > self.max_pages)
 
 
-def brief_stats(root: Path | None, brief_name: str | None = None, fresh: bool = False) -> tuple[str, list[AudienceStats]]:
+def brief_stats(
+    root: Path | None, brief_name: str | None = None, fresh: bool = False
+) -> tuple[str, list[AudienceStats]]:
     """Figures for every audience of a brief; pages come from the last build unless `fresh`."""
     ws, _ = open_workspace(root, brief_name)
     brief = default_brief(ws, brief_name)
@@ -49,16 +51,19 @@ def brief_stats(root: Path | None, brief_name: str | None = None, fresh: bool = 
             from briefgen.render.pdf import render_pdf
 
             cited = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+            assert style is not None
             pages, source = render_pdf(cited, style).pages, "render"
         words = word_count(doc)
-        rows.append(AudienceStats(
-            audience=name,
-            words=words,
-            minutes=round(words / WORDS_PER_MINUTE, 1),
-            pages=pages,
-            pages_from=source,
-            citations=len(citations_in_order(doc)),
-            statuses=dict(Counter(b.status for b in with_drafts.blocks)),
-            max_pages=audience.max_pages,
-        ))
+        rows.append(
+            AudienceStats(
+                audience=name,
+                words=words,
+                minutes=round(words / WORDS_PER_MINUTE, 1),
+                pages=pages,
+                pages_from=source,
+                citations=len(citations_in_order(doc)),
+                statuses=dict(Counter(b.status for b in with_drafts.blocks)),
+                max_pages=audience.max_pages,
+            )
+        )
     return brief.id, rows

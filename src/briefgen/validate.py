@@ -24,7 +24,9 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
     for name, audience in ws.audiences.items():
         _check_id(name, "audience", audience.location, diags)
         if audience.max_marking is not None:
-            _check_marking(audience.max_marking, marking_ids, f"audience '{name}' max_marking", audience.location, diags)
+            _check_marking(
+                audience.max_marking, marking_ids, f"audience '{name}' max_marking", audience.location, diags
+            )
     for brief in ws.briefs.values():
         validate_brief(ws, brief, diags)
         _check_review(ws, brief, diags, today or dt.date.today())
@@ -32,11 +34,19 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
 
 def _check_marking(value: str, ids: list[str], what: str, loc: Location | None, diags: Diagnostics) -> None:
     if not ids:
-        diags.error("marking.undefined", f"{what} is '{value}', but briefgen.yaml defines no markings; "
-                    "add a 'markings:' list there or remove the field", loc)
+        diags.error(
+            "marking.undefined",
+            f"{what} is '{value}', but briefgen.yaml defines no markings; "
+            "add a 'markings:' list there or remove the field",
+            loc,
+        )
     elif value not in ids:
-        diags.error("marking.unknown", f"{what} '{value}' is not one of briefgen.yaml's markings"
-                    f"{did_you_mean(value, ids)}; use one of: {', '.join(ids)}", loc)
+        diags.error(
+            "marking.unknown",
+            f"{what} '{value}' is not one of briefgen.yaml's markings"
+            f"{did_you_mean(value, ids)}; use one of: {', '.join(ids)}",
+            loc,
+        )
 
 
 def _check_review(ws: Workspace, brief: Brief, diags: Diagnostics, today: dt.date) -> None:
@@ -102,7 +112,9 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
     seen_sections: set[str] = set()
     for section in brief.sections:
         if section.id in seen_sections:
-            diags.error("brief.duplicate-section", f"section '{section.id}' is defined twice; rename one", section.location)
+            diags.error(
+                "brief.duplicate-section", f"section '{section.id}' is defined twice; rename one", section.location
+            )
         seen_sections.add(section.id)
 
     for name, override in brief.audience_overrides.items():
@@ -173,8 +185,13 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
                     )
         _check_kind(block.kind, block.fields, block.mitigation, loc, diags)
         if block.marking is not None:
-            _check_marking(block.marking, [m.id for m in ws.config.markings], "the block's marking",
-                           loc.get("marking.value"), diags)
+            _check_marking(
+                block.marking,
+                [m.id for m in ws.config.markings],
+                "the block's marking",
+                loc.get("marking.value"),
+                diags,
+            )
         if block.summary is None and any(p.detail == "summary" for p in ws.audiences.values()):
             diags.warning(
                 "block.no-summary",

@@ -36,7 +36,9 @@ def default_brief(ws: Workspace, name: str | None) -> Brief:
     if name is None:
         if len(ws.briefs) == 1:
             return next(iter(ws.briefs.values()))
-        raise UsageError("no brief named and no default_brief in briefgen.yaml; name the brief, e.g. 'briefgen build japan-russia'")
+        raise UsageError(
+            "no brief named and no default_brief in briefgen.yaml; name the brief, e.g. 'briefgen build japan-russia'"
+        )
     if name not in ws.briefs:
         known = sorted(ws.briefs)
         raise UsageError(f"no brief named '{name}'{did_you_mean(name, known)}; briefs: {', '.join(known) or 'none'}")

@@ -13,7 +13,6 @@ from typing import Any
 
 from briefgen.errors import BriefgenError
 
-
 STALE_TEMP_SECONDS = 600
 
 
@@ -26,8 +25,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise BriefgenError(f"cannot write to {path.parent}: {exc.strerror or exc}; choose another --out folder "
-                            "or fix its permissions") from exc
+        raise BriefgenError(
+            f"cannot write to {path.parent}: {exc.strerror or exc}; choose another --out folder or fix its permissions"
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

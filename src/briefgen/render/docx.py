@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
@@ -42,8 +42,10 @@ from briefgen.model import (
 from briefgen.render.docx_notes import ENDNOTES, FOOTNOTES, add_note, reference_run
 from briefgen.render.docx_theme import apply_theme, shade
 from briefgen.render.html import long_date, safe_href
+from briefgen.render.ooxml import field_end, field_start
 from briefgen.style import HouseStyle
 from briefgen.yamlsrc import XML_ILLEGAL
+
 
 def xml_safe(text: str) -> str:
     """Text Word can store: characters XML 1.0 forbids are dropped (the loader already warned)."""
@@ -63,8 +65,8 @@ class _Format:
 class DocxWriter:
     """Writes one Document's body into a docxtpl subdocument of the template."""
 
-    main: object  # the template's python-docx Document (owns styles, numbering, notes)
-    body: object  # the subdocument the body is written into
+    main: Any  # the template's python-docx Document (owns styles, numbering, notes)
+    body: Any  # the subdocument the body is written into
     doc: Document
     style: HouseStyle
     heading_pages: dict[str, int] = field(default_factory=dict)
@@ -181,14 +183,14 @@ class DocxWriter:
                 p = self.paragraph("Heading3")
                 self.inlines(p, block.inlines)
             elif isinstance(block, ListBlock):
-                self.list(block, level, portion)
+                self.list_block(block, level, portion)
             elif isinstance(block, Quote):
                 self.blocks(block.blocks, "Quote", level, portion)
             elif isinstance(block, CodeBlock):
                 p = self.paragraph(style_id)
                 self.run(p, block.text, _Format(code=True))
 
-    def list(self, block: ListBlock, level: int, portion: str = "") -> None:
+    def list_block(self, block: ListBlock, level: int, portion: str = "") -> None:
         style_id = "ListNumber" if block.ordered else "ListBullet"
         num_id = self.restart_numbering(block.start) if block.ordered else None
         for item in block.items:
@@ -229,7 +231,7 @@ class DocxWriter:
         table.autofit = False
         colors = self.style.theme["colors"]
         borders = parse_xml(
-            f'<w:tblBorders {nsdecls("w")}>'
+            f"<w:tblBorders {nsdecls('w')}>"
             + "".join(
                 f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{colors["rule"]}"/>'
                 for side in ("top", "bottom", "insideH")
@@ -284,8 +286,16 @@ class DocxWriter:
         if audience.detail == "summary" and doc.recommendations:
             self.table(
                 ["#", "Recommended action", "Priority", "Owner", "Horizon"],
-                [[str(r.number), r.fields.get("action", ""), str(r.fields.get("priority", "")).capitalize(),
-                  r.fields.get("owner", ""), r.fields.get("horizon", "")] for r in doc.recommendations],
+                [
+                    [
+                        str(r.number),
+                        r.fields.get("action", ""),
+                        str(r.fields.get("priority", "")).capitalize(),
+                        r.fields.get("owner", ""),
+                        r.fields.get("horizon", ""),
+                    ]
+                    for r in doc.recommendations
+                ],
                 [8, 70, 18, 48, 26],
             )
         if self.heading_pages:
@@ -296,8 +306,10 @@ class DocxWriter:
             if risks:
                 self.table(
                     ["Risk", "Likelihood", "Impact", "Mitigation"],
-                    [[_marked(b), b.fields["likelihood"].capitalize(), b.fields["impact"].capitalize(), b.mitigation]
-                     for b in risks],
+                    [
+                        [_marked(b), b.fields["likelihood"].capitalize(), b.fields["impact"].capitalize(), b.mitigation]
+                        for b in risks
+                    ],
                     [45, 20, 18, 87],
                 )
             factors = [b for b in section.blocks if b.kind == "leverage"]
@@ -327,8 +339,11 @@ class DocxWriter:
                 self.paragraph("RecommendationAction", block.fields["action"])
             if self.doc.audience.detail != "summary":  # summary audiences have it in the table
                 meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
-                meta += [f"{label}: {block.fields[key]}" for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
-                         if block.fields.get(key)]
+                meta += [
+                    f"{label}: {block.fields[key]}"
+                    for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
+                    if block.fields.get(key)
+                ]
                 self.paragraph("RecommendationMeta", " · ".join(meta))
         self.blocks(block.content, portion=block.portion)
         if block.kind == "recommendation" and self.doc.audience.decision:
@@ -337,9 +352,9 @@ class DocxWriter:
     def bookmark(self, paragraph, name: str) -> None:
         """A named anchor (Word bookmark) so a paragraph can be traced to its block file."""
         self.bookmarks += 1
-        paragraph._p.insert(0, parse_xml(
-            f'<w:bookmarkStart {nsdecls("w")} w:id="{self.bookmarks}" w:name="{name[:40]}"/>'
-        ))
+        paragraph._p.insert(
+            0, parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{self.bookmarks}" w:name="{name[:40]}"/>')
+        )
         paragraph._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{self.bookmarks}"/>'))
 
     def contents(self) -> None:
@@ -349,14 +364,10 @@ class DocxWriter:
         for index, title in enumerate(entries):
             p = self.paragraph("TOC1")
             if index == 0:
-                p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
-                p._p.append(parse_xml(
-                    f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText></w:r>'
-                ))
-                p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+                field_start(p._p, 'TOC \\o "1-1" \\h \\z \\u')
             self.run(p, f"{title}\t{self.heading_pages.get(title, '')}", _Format())
             if index == len(entries) - 1:
-                p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+                field_end(p._p)
 
 
 def _marked(block: DocBlock) -> str:
@@ -405,7 +416,7 @@ def render_docx(doc: Document, style: HouseStyle, heading_pages: dict[str, int] 
     props.subject = xml_safe(doc.audience.label)
     props.language = "en-US"
     props.comments = ""
-    stamp = (doc.timestamp or dt.datetime.combine(doc.date, dt.time(), dt.timezone.utc)).replace(tzinfo=None)
+    stamp = (doc.timestamp or dt.datetime.combine(doc.date, dt.time(), dt.UTC)).replace(tzinfo=None)
     props.created = props.modified = stamp
     out = io.BytesIO()
     template.save(out)

@@ -39,12 +39,28 @@ PartFactory.part_type_for.setdefault(CT.WML_FOOTNOTES, XmlPart)
 PartFactory.part_type_for.setdefault(CT.WML_ENDNOTES, XmlPart)
 
 FOOTNOTES = NoteKind(
-    "/word/footnotes.xml", "footnotes", "footnote", "footnoteReference", "footnoteRef",
-    CT.WML_FOOTNOTES, RT.FOOTNOTES, "FootnoteText", "FootnoteReference", "footnotePr",
+    "/word/footnotes.xml",
+    "footnotes",
+    "footnote",
+    "footnoteReference",
+    "footnoteRef",
+    CT.WML_FOOTNOTES,
+    RT.FOOTNOTES,
+    "FootnoteText",
+    "FootnoteReference",
+    "footnotePr",
 )
 ENDNOTES = NoteKind(
-    "/word/endnotes.xml", "endnotes", "endnote", "endnoteReference", "endnoteRef",
-    CT.WML_ENDNOTES, RT.ENDNOTES, "EndnoteText", "EndnoteReference", "endnotePr",
+    "/word/endnotes.xml",
+    "endnotes",
+    "endnote",
+    "endnoteReference",
+    "endnoteRef",
+    CT.WML_ENDNOTES,
+    RT.ENDNOTES,
+    "EndnoteText",
+    "EndnoteReference",
+    "endnotePr",
 )
 
 

@@ -14,10 +14,9 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
 from docx.shared import Mm
 
+from briefgen.render.ooxml import field_end, field_start
 from briefgen.resources import DEFAULTS
 
 # (name, type, based on): styles briefgen adds to Word's built-in ones.
@@ -54,13 +53,9 @@ STYLE_IDS = {
 
 def _field(paragraph, instruction: str, cached: str) -> None:
     """A Word field (PAGE, NUMPAGES) with a cached value; Word and LibreOffice update it on display."""
-    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
-    paragraph._p.append(
-        parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>')
-    )
-    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    field_start(paragraph._p, instruction)
     paragraph.add_run(cached)
-    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+    field_end(paragraph._p)
 
 
 def build_template(out: Path) -> Path:
@@ -72,9 +67,7 @@ def build_template(out: Path) -> Path:
             continue
         style = styles.add_style(name, kind)
         if name in STYLE_IDS:
-            style.element.set(
-                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", STYLE_IDS[name]
-            )
+            style.element.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", STYLE_IDS[name])
         if based_on:
             style.base_style = styles[based_on]
         style.hidden = False

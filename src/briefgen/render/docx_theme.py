@@ -13,6 +13,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
+from briefgen.render.ooxml import border
 from briefgen.style import HouseStyle
 
 
@@ -73,8 +74,21 @@ def apply_theme(doc, style: HouseStyle) -> None:
     body, heading = t["fonts"]["body_word"], t["fonts"]["heading_word"]
     sizes, colors, spacing = t["sizes"], t["colors"], t["spacing"]
 
-    def configure(name, *, font=body, size=sizes["body"], color=colors["text"], bold=None, italic=None,
-                  before=None, after=None, align=None, keep_next=None, caps=None, spacing_pt=None):
+    def configure(
+        name,
+        *,
+        font=body,
+        size=sizes["body"],
+        color=colors["text"],
+        bold=None,
+        italic=None,
+        before=None,
+        after=None,
+        align=None,
+        keep_next=None,
+        caps=None,
+        spacing_pt=None,
+    ):
         s = _style(doc, name)
         set_fonts(s.element, font)
         s.font.size = Pt(size)
@@ -108,29 +122,66 @@ def apply_theme(doc, style: HouseStyle) -> None:
     configure("Body Text", after=spacing["paragraph_after"])
     configure("Title", font=heading, size=sizes["title"], color=colors["accent"], bold=True, before=4, after=2)
     title_ppr = _style(doc, "Title").element.get_or_add_pPr()
-    for border in title_ppr.findall(qn("w:pBdr")):
-        title_ppr.remove(border)
+    for rule in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(rule)
     configure("Subtitle", font=heading, size=sizes["subtitle"], color=colors["muted"], italic=False, after=2)
-    configure("Heading 1", font=heading, size=sizes["heading1"], color=colors["accent"], bold=True,
-              before=spacing["heading1_before"], after=spacing["heading1_after"], keep_next=True)
+    configure(
+        "Heading 1",
+        font=heading,
+        size=sizes["heading1"],
+        color=colors["accent"],
+        bold=True,
+        before=spacing["heading1_before"],
+        after=spacing["heading1_after"],
+        keep_next=True,
+    )
     h1 = _style(doc, "Heading 1").element.get_or_add_pPr()
-    h1.append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="{colors["rule"]}"/></w:pBdr>'
-    ))
-    configure("Heading 2", font=heading, size=sizes["heading2"], color=colors["accent"], bold=True,
-              before=spacing["heading2_before"], after=spacing["heading2_after"], keep_next=True)
-    configure("Heading 3", font=heading, size=sizes["body"], color=colors["accent"], bold=True,
-              before=6, after=2, keep_next=True, italic=False)
-    configure("Organization", font=heading, size=sizes["small"], color=colors["accent"], bold=True, caps=True,
-              after=0, spacing_pt=1.2)
+    border(h1, "bottom", 6, 1, colors["rule"])
+    configure(
+        "Heading 2",
+        font=heading,
+        size=sizes["heading2"],
+        color=colors["accent"],
+        bold=True,
+        before=spacing["heading2_before"],
+        after=spacing["heading2_after"],
+        keep_next=True,
+    )
+    configure(
+        "Heading 3",
+        font=heading,
+        size=sizes["body"],
+        color=colors["accent"],
+        bold=True,
+        before=6,
+        after=2,
+        keep_next=True,
+        italic=False,
+    )
+    configure(
+        "Organization",
+        font=heading,
+        size=sizes["small"],
+        color=colors["accent"],
+        bold=True,
+        caps=True,
+        after=0,
+        spacing_pt=1.2,
+    )
     configure("Prepared For", size=sizes["body"], before=5, after=0)
     configure("Brief Meta", size=sizes["small"], color=colors["muted"], after=10)
     meta = _style(doc, "Brief Meta").element.get_or_add_pPr()
-    meta.append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="16" w:space="4" w:color="{colors["accent"]}"/></w:pBdr>'
-    ))
-    configure("Marking", font=heading, size=sizes["small"], color=colors["marking"], bold=True,
-              align=WD_ALIGN_PARAGRAPH.CENTER, after=0, spacing_pt=0.5)
+    border(meta, "bottom", 16, 4, colors["accent"])
+    configure(
+        "Marking",
+        font=heading,
+        size=sizes["small"],
+        color=colors["marking"],
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=0,
+        spacing_pt=0.5,
+    )
     configure("Footer", size=sizes["small"], color=colors["muted"], after=0)
     configure("Header", size=sizes["small"], color=colors["muted"], after=0)
     configure("List Bullet", after=2)
@@ -139,9 +190,7 @@ def apply_theme(doc, style: HouseStyle) -> None:
     quote.paragraph_format.left_indent = Pt(14)
     configure("Bottom Line", after=3)
     bl = _style(doc, "Bottom Line").element.get_or_add_pPr()
-    bl.append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="24" w:space="6" w:color="{colors["accent"]}"/></w:pBdr>'
-    ))
+    border(bl, "left", 24, 6, colors["accent"])
     shade(bl, colors["table_header"])
     configure("Recommendation Action", bold=True, after=1)
     configure("Recommendation Meta", size=sizes["small"], color=colors["muted"], after=3)
@@ -163,5 +212,6 @@ def apply_theme(doc, style: HouseStyle) -> None:
     toc = configure("toc 1", after=2)
     toc.paragraph_format.tab_stops.add_tab_stop(
         doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin,
-        WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS,
+        WD_TAB_ALIGNMENT.RIGHT,
+        WD_TAB_LEADER.DOTS,
     )

@@ -94,7 +94,9 @@ class HtmlWriter:
                 '<span class="footnote" data-note="%d" data-block="%s">%s</span>'
             ) % (number, number, number, number, note.block_id, self.inlines(note.inlines))
         return Markup('<sup class="endnote-call"><a id="fnref-%d" href="#fn-%d">%d</a></sup>') % (
-            number, number, number,
+            number,
+            number,
+            number,
         )
 
     def blocks(self, blocks: tuple[Block, ...], portion: str = "") -> Markup:
@@ -105,7 +107,9 @@ class HtmlWriter:
         if isinstance(block, Para):
             self.paragraph_notes = []
             text = self.inlines(block.inlines)
-            notes = Markup(' data-notes="%s"') % " ".join(map(str, self.paragraph_notes)) if self.paragraph_notes else ""
+            notes = (
+                Markup(' data-notes="%s"') % " ".join(map(str, self.paragraph_notes)) if self.paragraph_notes else ""
+            )
             short = Markup(' class="short"') if len(text) < SHORT_PARAGRAPH else ""
             return Markup("<p%s%s>%s%s</p>") % (short, notes, mark, text)
         if isinstance(block, SubHeading):
@@ -136,14 +140,19 @@ def _template_env(dirs: tuple[Path, ...], autoescape: bool) -> jinja2.Environmen
 
 
 def _css(style: HouseStyle, doc: Document) -> str:
-    fonts = {p.stem: p.resolve().as_uri() for d in reversed(style.style_dirs) if (d / "fonts").is_dir()
-             for p in (d / "fonts").glob("*.ttf")}
+    fonts = {
+        p.stem: p.resolve().as_uri()
+        for d in reversed(style.style_dirs)
+        if (d / "fonts").is_dir()
+        for p in (d / "fonts").glob("*.ttf")
+    }
     template = _template_env(style.style_dirs, False).get_template("brief.css.j2")
     return template.render(t=style.theme, fonts=fonts, decision=doc.audience.decision)
 
 
-def template_context(doc: Document, style: HouseStyle, print_mode: bool, toc: bool = False,
-                     extra_css: str = "") -> dict[str, Any]:
+def template_context(
+    doc: Document, style: HouseStyle, print_mode: bool, toc: bool = False, extra_css: str = ""
+) -> dict[str, Any]:
     """What the HTML template sees: the document, rich text already turned into safe markup."""
     writer = HtmlWriter(doc, print_mode)
     content = {b.id: writer.blocks(b.content, b.portion) for b in doc.blocks}
@@ -176,8 +185,9 @@ def _kind_blocks(blocks: tuple[DocBlock, ...], kind: str) -> list[DocBlock]:
     return [b for b in blocks if b.kind == kind]
 
 
-def render_html(doc: Document, style: HouseStyle, print_mode: bool = False, toc: bool = False,
-                extra_css: str = "") -> str:
+def render_html(
+    doc: Document, style: HouseStyle, print_mode: bool = False, toc: bool = False, extra_css: str = ""
+) -> str:
     """The brief as one standalone HTML file (print_mode: the variant WeasyPrint paginates)."""
     template = _template_env(style.template_dirs, True).get_template("brief.html.j2")
     return template.render(**template_context(doc, style, print_mode, toc, extra_css))

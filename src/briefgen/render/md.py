@@ -110,8 +110,11 @@ class MarkdownWriter:
             if block.fields.get("action"):
                 lines += [f"**{escape(block.fields['action'])}**", ""]
             meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
-            meta += [f"{label}: {escape(str(block.fields[key]))}"
-                     for key, label in (("owner", "Owner"), ("horizon", "Horizon")) if block.fields.get(key)]
+            meta += [
+                f"{label}: {escape(str(block.fields[key]))}"
+                for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
+                if block.fields.get(key)
+            ]
             lines += [" · ".join(meta), ""]
         lines += self.blocks(block.content)
         if block.kind == "recommendation" and self.doc.audience.decision:
@@ -127,15 +130,15 @@ class MarkdownWriter:
             "date": doc.date.isoformat(),
             "lang": "en-US",
             "subject": doc.audience.label,
-            "briefgen": {"brief": doc.brief_id, "audience": doc.audience.id, "draft": doc.draft,
-                         "marking": doc.banner},
+            "briefgen": {"brief": doc.brief_id, "audience": doc.audience.id, "draft": doc.draft, "marking": doc.banner},
             "csl": doc.style_file.name if doc.style_file else None,
             "link-citations": False,
             "suppress-bibliography": not doc.bibliography,
             "references": list(doc.references) or None,
         }
-        header = yaml.safe_dump({k: v for k, v in meta.items() if v is not None}, allow_unicode=True,
-                                sort_keys=False, width=100)
+        header = yaml.safe_dump(
+            {k: v for k, v in meta.items() if v is not None}, allow_unicode=True, sort_keys=False, width=100
+        )
         lines = ["---", header.rstrip(), "---", ""]
         lines += [f"Prepared for: **{escape(doc.audience.label)}**", ""]
         if doc.bottom_line:
@@ -144,14 +147,27 @@ class MarkdownWriter:
             lines += [f"# {escape(section.title)} {{#section-{section.id}}}", ""]
             risks = [b for b in section.blocks if b.kind == "risk"]
             if risks:
-                lines += self.table(["Risk", "Likelihood", "Impact", "Mitigation"], [
-                    [escape(b.title), str(b.fields["likelihood"]).capitalize(), str(b.fields["impact"]).capitalize(),
-                     self.cell(b.mitigation)] for b in risks])
+                lines += self.table(
+                    ["Risk", "Likelihood", "Impact", "Mitigation"],
+                    [
+                        [
+                            escape(b.title),
+                            str(b.fields["likelihood"]).capitalize(),
+                            str(b.fields["impact"]).capitalize(),
+                            self.cell(b.mitigation),
+                        ]
+                        for b in risks
+                    ],
+                )
             factors = [b for b in section.blocks if b.kind == "leverage"]
             if factors:
-                lines += self.table(["Factor", "Favours", "Trend"], [
-                    [escape(b.title), escape(str(b.fields["holder"])), str(b.fields["trend"]).capitalize()]
-                    for b in factors])
+                lines += self.table(
+                    ["Factor", "Favours", "Trend"],
+                    [
+                        [escape(b.title), escape(str(b.fields["holder"])), str(b.fields["trend"]).capitalize()]
+                        for b in factors
+                    ],
+                )
             for block in section.blocks:
                 lines += self.block(block)
         if doc.bibliography:

@@ -78,8 +78,11 @@ def layout(doc: Document, style: HouseStyle, toc: bool = False, keep_whole: tupl
         rendered = HTML(string=html, base_url=base, url_fetcher=fetcher).render(**PDF_OPTIONS)
     finally:
         logger.removeHandler(capture)
-    refused = [f"refused to fetch '{url}': builds are offline and read only the house style's templates, "
-               "styles and fonts; remove the reference or copy the file into styles/" for url in fetcher.refused]
+    refused = [
+        f"refused to fetch '{url}': builds are offline and read only the house style's templates, "
+        "styles and fonts; remove the reference or copy the file into styles/"
+        for url in fetcher.refused
+    ]
     return rendered, refused + [m for m in capture.messages if not any(u in m for u in fetcher.refused)]
 
 
@@ -149,7 +152,10 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
             break
         keep_whole = tuple(sorted(set(keep_whole) | set(missing)))
     if missing:
-        warnings = [*warnings, f"footnotes {', '.join(map(str, missing))} could not be placed in the PDF; "
-                    "shorten the paragraph that cites them or use endnotes for this audience"]
+        warnings = [
+            *warnings,
+            f"footnotes {', '.join(map(str, missing))} could not be placed in the PDF; "
+            "shorten the paragraph that cites them or use endnotes for this audience",
+        ]
     data = rendered.write_pdf(**PDF_OPTIONS)
     return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings)
