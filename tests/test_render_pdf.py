@@ -124,3 +124,21 @@ def test_footnote_check_can_see_the_layout():
     doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
     rendered, _ = layout(doc, load_style(ws.root))
     assert placed_footnotes(rendered) == {n.number for n in doc.notes}
+
+
+def test_every_block_traces_back_to_its_file(default_build: Path):
+    import json
+    import zipfile
+
+    manifest = json.loads((default_build / "manifest.json").read_text())
+    entry = next(o for o in manifest["outputs"] if o["audience"] == "analyst" and o["format"] == "pdf")
+    destinations = PdfReader(str(default_build / "japan-russia-analyst.pdf")).named_destinations
+    html = (default_build / "japan-russia-analyst.html").read_text()
+    with zipfile.ZipFile(default_build / "japan-russia-analyst.docx") as archive:
+        document_xml = archive.read("word/document.xml").decode()
+    for block_id in entry["blocks"]:
+        assert f"block-{block_id}" in destinations
+        assert f'data-block="{block_id}"' in html
+        assert f'w:name="block-{block_id}' in document_xml
+        source = manifest["sources"][block_id]
+        assert source["path"] == f"blocks/{block_id}.yaml" and len(source["sha256"]) == 64
