@@ -182,7 +182,8 @@ def apply_theme(doc, style: HouseStyle) -> None:
         after=0,
         spacing_pt=0.5,
     )
-    configure("Footer", size=sizes["small"], color=colors["muted"], after=0)
+    footer = configure("Footer", size=sizes["small"], color=colors["muted"], after=0)
+    footer.paragraph_format.tab_stops.clear_all()  # Word's default centre tab would catch "Page X of Y"
     configure("Header", size=sizes["small"], color=colors["muted"], after=0)
     configure("List Bullet", after=2)
     configure("List Number", after=2)
