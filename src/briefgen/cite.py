@@ -7,10 +7,8 @@ text the renderers understand. Only works cited in that audience's document are 
 
 from __future__ import annotations
 
-import functools
 import json
 import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -69,13 +67,6 @@ def resolve_style(style: str, brief_folder: Path, root: Path | None = None) -> P
             f"unknown citation style '{style}'{did_you_mean(style, names)}; use a CSL style id such as "
             f"'{DEFAULT_STYLE}' or 'apa', or a path to a .csl file"
         ) from exc
-
-
-@functools.cache
-def is_note_style(path: Path) -> bool:
-    """Whether the style puts citations in notes (Chicago notes) rather than in the text (APA)."""
-    root = ET.parse(path).getroot()
-    return root.get("class") == "note"
 
 
 def reading_order(doc: Document) -> Iterator[tuple[str, tuple[Block, ...]]]:

@@ -38,7 +38,6 @@ from briefgen.model import (
 # Pandoc: a key starts with a letter, digit or _, and may hold internal punctuation.
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
 _ITEM = re.compile(rf"^(?P<prefix>.*?)(?:(?<=\s)|^)(?P<minus>-?)@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
-_KEY_IN_TEXT = re.compile(rf"(?<![\w.])@({KEY})")
 
 Locator = Callable[[str, int], Location]
 
@@ -210,11 +209,6 @@ def typeset(text: str) -> str:
         if tokens
         else text
     )
-
-
-def bare_keys(source: str) -> list[str]:
-    """Keys written as `@key` outside brackets: likely a citation missing its brackets."""
-    return _KEY_IN_TEXT.findall(source)
 
 
 def plain_text(inlines: tuple[Inline, ...] | list[Inline]) -> str:

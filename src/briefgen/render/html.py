@@ -191,10 +191,3 @@ def render_html(
     """The brief as one standalone HTML file (print_mode: the variant WeasyPrint paginates)."""
     template = _template_env(style.template_dirs, True).get_template("brief.html.j2")
     return template.render(**template_context(doc, style, print_mode, toc, extra_css))
-
-
-def template_files(style: HouseStyle) -> list[Path]:
-    """Every file that shapes the HTML and PDF look, for change detection."""
-    names = ["brief.html.j2"]
-    files = [style.template(n) for n in names] + [style.style_file("brief.css.j2")]
-    return files
