@@ -161,3 +161,24 @@ def test_libreoffice_sees_the_notes(default_build: Path, tmp_path: Path):
             ["pdffonts", str(tmp_path / "japan-russia-policymaker.pdf")], capture_output=True, text=True
         ).stdout
     )
+
+
+def test_note_links_and_settings_are_where_word_expects_them(tmp_path: Path):
+    """A URL in a note is related from the notes part; footnotePr precedes compat in settings.xml."""
+    import re
+
+    from briefgen.build import BuildOptions, build
+    from briefgen.scaffold import init_workspace
+
+    root = tmp_path / "ws"
+    init_workspace(root)
+    result = build(root, BuildOptions(audiences=("analyst",), formats=("docx",), jobs=1))
+    with zipfile.ZipFile(result.outputs[0].path) as archive:
+        notes = archive.read("word/footnotes.xml").decode()
+        rels = archive.read("word/_rels/footnotes.xml.rels").decode()
+        settings = archive.read("word/settings.xml").decode()
+    ids = re.findall(r'hyperlink r:id="([^"]+)"', notes)
+    assert ids and all(f'Id="{i}"' in rels and "pandoc.org" in rels for i in ids)
+    names = re.findall(r"<w:(\w+)", settings)
+    assert names.index("footnotePr") < names.index("compat")
+    assert names.index("characterSpacingControl") < names.index("footnotePr")

@@ -39,7 +39,7 @@ from briefgen.model import (
     Superscript,
     Text,
 )
-from briefgen.render.docx_notes import ENDNOTES, FOOTNOTES, add_note, reference_run
+from briefgen.render.docx_notes import ENDNOTES, FOOTNOTES, add_note, notes_part, reference_run
 from briefgen.render.docx_theme import apply_theme, shade
 from briefgen.render.html import long_date, safe_href
 from briefgen.render.ooxml import field_end, field_start
@@ -71,6 +71,7 @@ class DocxWriter:
     style: HouseStyle
     heading_pages: dict[str, int] = field(default_factory=dict)
     bookmarks: int = 0
+    link_part: Any = None  # the package part hyperlinks are related to while writing a note
 
     # ------------------------------------------------------------ paragraphs and runs
 
@@ -139,7 +140,8 @@ class DocxWriter:
         if href.startswith("#"):
             hyperlink.set(qn("w:anchor"), href[1:])
         else:
-            hyperlink.set(qn("r:id"), self.main.part.relate_to(href, RT.HYPERLINK, is_external=True))
+            part = self.link_part or self.main.part  # a link in a note belongs to the notes part
+            hyperlink.set(qn("r:id"), part.relate_to(href, RT.HYPERLINK, is_external=True))
         (parent if parent is not None else p._p).append(hyperlink)
         self.inlines(p, node.children, fmt, hyperlink)
         for r in hyperlink.findall(qn("w:r")):
@@ -162,8 +164,11 @@ class DocxWriter:
         note = self.doc.notes[rendered.note - 1]
         kind = FOOTNOTES if self.doc.notes_mode == "footnotes" else ENDNOTES
         note_p = OxmlElement("w:p")
-        holder = _Holder(note_p)
-        self.inlines(holder, note.inlines)
+        self.link_part = notes_part(self.main, kind)
+        try:
+            self.inlines(_Holder(note_p), note.inlines)
+        finally:
+            self.link_part = None
         note_id = add_note(self.main, kind, note_p)
         target.append(reference_run(kind, note_id))
 

@@ -87,17 +87,28 @@ def notes_part(document, kind: NoteKind) -> XmlPart:
     return part
 
 
+# Elements that follow footnotePr/endnotePr in CT_Settings (ECMA-376 order; Word is strict about it).
+_SETTINGS_AFTER_NOTES = (
+    "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+)
+
+
 def _declare_in_settings(document, kind: NoteKind) -> None:
+    """Name the separator notes in settings.xml, in the place the schema gives them."""
     settings = document.settings.element
     if settings.find(qn(f"w:{kind.settings_tag}")) is not None:
         return
-    props = etree.SubElement(settings, qn(f"w:{kind.settings_tag}"))
+    props = etree.Element(qn(f"w:{kind.settings_tag}"))
     for note_id in ("-1", "0"):
         etree.SubElement(props, qn(f"w:{kind.tag}")).set(qn("w:id"), note_id)
-    # Word wants footnotePr early in settings; after the zoom/proofState group is safe.
-    anchor = settings.find(qn("w:defaultTabStop"))
+    followers = (("endnotePr",) if kind is FOOTNOTES else ()) + _SETTINGS_AFTER_NOTES
+    anchor = next((el for name in followers if (el := settings.find(qn(f"w:{name}"))) is not None), None)
     if anchor is not None:
         anchor.addprevious(props)
+    else:
+        settings.append(props)
 
 
 def add_note(document, kind: NoteKind, paragraph_element) -> int:
