@@ -116,7 +116,9 @@ def apply_theme(doc, style: HouseStyle) -> None:
         return s
 
     normal = configure("Normal", after=spacing["paragraph_after"])
-    normal.paragraph_format.line_spacing = spacing["line_height"] * 0.92
+    # The CSS line height is a multiple of the font size; Word's "multiple" is of the font's own
+    # line gap, which is larger, so body text gets an exact leading to paginate like the PDF.
+    normal.paragraph_format.line_spacing = Pt(sizes["body"] * spacing["line_height"])
     rpr = normal.element.get_or_add_rPr()
     rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-US"/>'))
     configure("Body Text", after=spacing["paragraph_after"])
@@ -210,6 +212,9 @@ def apply_theme(doc, style: HouseStyle) -> None:
         s = _style(doc, ref)
         s.font.superscript = True
     _style(doc, "Hyperlink").font.color.rgb = RGBColor.from_string(colors["accent"])
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Organization", "Marking", "Footer",
+                 "Header", "Brief Meta", "Bibliography", "endnote text"):
+        _style(doc, name).paragraph_format.line_spacing = 1.0  # single, not the body's exact leading
     toc = configure("toc 1", after=2)
     toc.paragraph_format.tab_stops.add_tab_stop(
         doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin,
