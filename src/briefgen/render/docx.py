@@ -59,6 +59,7 @@ class _Format:
     code: bool = False
     smallcaps: bool = False
     superscript: bool = False
+    color: str | None = None
 
 
 @dataclass
@@ -96,6 +97,10 @@ class DocxWriter:
             rpr.append(OxmlElement("w:i"))
         if fmt.smallcaps:
             rpr.append(OxmlElement("w:smallCaps"))
+        if fmt.color:
+            color = OxmlElement("w:color")
+            color.set(qn("w:val"), fmt.color)
+            rpr.append(color)
         if fmt.superscript:
             va = OxmlElement("w:vertAlign")
             va.set(qn("w:val"), "superscript")
@@ -266,6 +271,8 @@ class DocxWriter:
                 p._p.style = "TableText"
                 if isinstance(value, tuple):  # rich blocks
                     self.cell_blocks(cell, value)
+                elif header[col] in ("Likelihood", "Impact") and value == "High":  # as the PDF marks it
+                    self.run(p, value, _Format(bold=True, color=colors["marking"]))
                 else:
                     self.run(p, str(value), _Format())
         self.paragraph("TableText")  # Word needs a paragraph between adjacent tables
