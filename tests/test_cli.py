@@ -149,10 +149,30 @@ def test_schema_files_are_current_and_referenced(tmp_path: Path):
     assert first_lines == {"# yaml-language-server: $schema=../../../schemas/block.schema.json"}
 
 
-def test_every_command_has_help():
+def test_every_command_has_help_and_the_readme_names_it():
+    readme = (ROOT / "README.md").read_text()
+    assert set(cli.commands) == {"check", "list", "build", "schema", "serve", "stats", "diff", "new", "init"}
     for name, command in cli.commands.items():
         assert command.help, name
         assert run(name, "--help").exit_code == 0
+        assert f"`briefgen {name}" in readme, name
+
+
+def test_stats_and_diff_commands(minimal: Path):
+    result = run("-w", str(minimal), "stats")
+    assert result.exit_code == 0 and "boss" in result.stdout and "approved" in result.stdout
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(minimal)], check=True)
+    subprocess.run(["git", "-C", str(minimal), "-c", "user.email=t@e.org", "-c", "user.name=t", "add", "."], check=True)
+    subprocess.run(
+        ["git", "-C", str(minimal), "-c", "user.email=t@e.org", "-c", "user.name=t", "commit", "-qm", "x"], check=True
+    )
+    block = minimal / "briefs/demo/blocks/missiles.yaml"
+    block.write_text(block.read_text() + "\n")
+    result = run("-w", str(minimal), "diff", "HEAD")
+    assert result.exit_code == 0
+    assert "modified  missiles" in result.stdout and result.stdout.strip().endswith("re-read: boss, reader, public")
 
 
 def test_python_dash_m_works():

@@ -243,6 +243,55 @@ def serve(state: State, brief: str | None, audience: str | None, host: str, port
         server.stop()
 
 
+@cli.command()
+@click.argument("brief", required=False)
+@click.option("--fresh", is_flag=True, help="Render to count pages instead of reading the last build's manifest.")
+@pass_state
+def stats(state: State, brief: str | None, fresh: bool) -> None:
+    """Per audience: words, reading time, pages, citations and blocks by status."""
+    from briefgen.stats import brief_stats
+
+    name, rows = brief_stats(state.workspace, brief, fresh)
+    console = Console(highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
+    table = Table(title=f"{name}", header_style="bold")
+    for column in ("audience", "words", "reading", "pages", "citations", "blocks by status"):
+        table.add_column(column, justify="right" if column in ("words", "citations") else "left")
+    for row in rows:
+        pages = f"{row.pages}" + (f" / {row.max_pages}" if row.max_pages else "")
+        if row.over_budget:
+            pages = f"[bold red]{pages} OVER BUDGET[/bold red]"
+        statuses = ", ".join(f"{n} {s}" for s, n in sorted(row.statuses.items()))
+        table.add_row(
+            row.audience,
+            str(row.words),
+            f"{row.minutes:g} min",
+            f"{pages} ({row.pages_from})",
+            str(row.citations),
+            statuses,
+        )
+    console.print(table)
+
+
+@cli.command()
+@click.argument("revision")
+@click.argument("brief", required=False)
+@pass_state
+def diff(state: State, revision: str, brief: str | None) -> None:
+    """Blocks changed since git REVISION and the audiences whose briefs they affect."""
+    from briefgen.diff import diff_since
+
+    report = diff_since(state.workspace, revision, brief)
+    if not report.blocks and not report.shared:
+        click.echo(f"{report.brief}: nothing changed since {revision}")
+        return
+    for change in report.blocks:
+        who = ", ".join(change.audiences) or "no audience"
+        click.echo(f"{change.change:9} {change.block:32} {change.path}  ->  {who}")
+    for path in report.shared:
+        click.echo(f"{'changed':9} {'(shared)':32} {path}  ->  every audience")
+    click.echo(f"re-read: {', '.join(report.audiences) or 'nothing'}")
+
+
 @cli.group()
 def new() -> None:
     """Create a new block or brief from a commented starting point."""

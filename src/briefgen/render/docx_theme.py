@@ -212,8 +212,20 @@ def apply_theme(doc, style: HouseStyle) -> None:
         s = _style(doc, ref)
         s.font.superscript = True
     _style(doc, "Hyperlink").font.color.rgb = RGBColor.from_string(colors["accent"])
-    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Organization", "Marking", "Footer",
-                 "Header", "Brief Meta", "Bibliography", "endnote text"):
+    for name in (
+        "Title",
+        "Subtitle",
+        "Heading 1",
+        "Heading 2",
+        "Heading 3",
+        "Organization",
+        "Marking",
+        "Footer",
+        "Header",
+        "Brief Meta",
+        "Bibliography",
+        "endnote text",
+    ):
         _style(doc, name).paragraph_format.line_spacing = 1.0  # single, not the body's exact leading
     toc = configure("toc 1", after=2)
     toc.paragraph_format.tab_stops.add_tab_stop(
