@@ -87,3 +87,31 @@ def test_all_briefs_json_and_summary(minimal: Path, tmp_path: Path):
         "audiences": ["boss", "reader", "public"],
     }
     assert os.environ.get("SOURCE_DATE_EPOCH") is None
+
+
+def test_a_shared_bibliography_outside_the_brief_counts_as_an_input(minimal: Path):
+    shared = minimal / "shared"
+    shared.mkdir()
+    (minimal / "briefs/demo/references.yaml").rename(shared / "refs.yaml")
+    brief = minimal / "briefs/demo/brief.yaml"
+    brief.write_text(brief.read_text().replace("references.yaml", "../../shared/refs.yaml"))
+    options = BuildOptions(audiences=("reader",), formats=("html",), jobs=1)
+    build(minimal, options)
+    refs = shared / "refs.yaml"
+    refs.write_text(refs.read_text().replace("Jane's Defence Weekly", "Janes Weekly"))
+    again = build(minimal, options)
+    assert len(again.outputs) == 1 and "Janes Weekly" in again.outputs[0].data.decode()
+
+
+def test_outputs_are_readable_by_others_and_bad_epochs_are_usage_errors(minimal: Path, monkeypatch):
+    import stat
+
+    import pytest
+
+    from briefgen.errors import UsageError
+
+    result = build(minimal, BuildOptions(audiences=("boss",), formats=("pdf",), jobs=1))
+    assert stat.S_IMODE(result.outputs[0].path.stat().st_mode) & 0o044 == 0o044
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999")
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH=99999999999999 is not a usable date"):
+        build(minimal, BuildOptions(audiences=("boss",), formats=("pdf",), jobs=1, force=True))

@@ -181,3 +181,9 @@ def test_python_dash_m_works():
 
     result = subprocess.run([sys.executable, "-m", "briefgen", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and "briefgen" in result.stdout
+
+
+def test_workspace_option_must_name_a_workspace(tmp_path: Path, monkeypatch, capsys):
+    inner = ROOT / "briefs"
+    code, _, err = run_main(["-w", str(inner), "check"], monkeypatch, capsys)
+    assert code == 2 and "is not a briefgen workspace (it has no briefgen.yaml)" in err

@@ -182,3 +182,27 @@ def test_note_links_and_settings_are_where_word_expects_them(tmp_path: Path):
     names = re.findall(r"<w:(\w+)", settings)
     assert names.index("footnotePr") < names.index("compat")
     assert names.index("characterSpacingControl") < names.index("footnotePr")
+
+
+def test_word_endnotes_are_numbered_like_the_pdf(default_build: Path):
+    with zipfile.ZipFile(default_build / "japan-russia-press.docx") as archive:
+        settings = archive.read("word/settings.xml").decode()
+    assert '<w:endnotePr><w:numFmt w:val="decimal"/>' in settings
+
+
+def test_numbered_lists_keep_their_start_in_every_format(minimal: Path):
+    from briefgen.build import BuildOptions, build
+    import re
+
+    block = minimal / "briefs/demo/blocks/steps.yaml"
+    block.write_text(
+        "section: context\ntitle: Steps\nstatus: approved\nsummary: s\nbody: |\n  3. third step\n  4. fourth step\n",
+        encoding="utf-8",
+    )
+    result = build(minimal, BuildOptions(audiences=("reader",), formats=("pdf", "docx"), jobs=1))
+    pdf = next(o.path for o in result.outputs if o.format == "pdf")
+    layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert re.search(r"3\.\s+third step", layout) and re.search(r"4\.\s+fourth step", layout)
+    docx_path = next(o.path for o in result.outputs if o.format == "docx")
+    with zipfile.ZipFile(docx_path) as archive:
+        assert '<w:startOverride w:val="3"/>' in archive.read("word/numbering.xml").decode()

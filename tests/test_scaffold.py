@@ -89,3 +89,13 @@ def test_init_works_from_an_installed_wheel_outside_the_repository(tmp_path: Pat
         assert result.returncode == 0, result.stderr
         assert str(tmp_path / "site") in result.stdout
     assert (outside / "ws" / "dist" / "example" / "example-analyst.pdf").stat().st_size > 5000
+
+
+@pytest.mark.parametrize(
+    "title", ["Risk: fishing talks collapse", "#1 priority", "Yes", '"Quoted" start', "[Draft] idea"]
+)
+def test_any_title_makes_valid_yaml(minimal: Path, title: str):
+    path = new_block(minimal, "demo", "context", "prose", title)
+    assert yaml.safe_load(path.read_text())["title"] == title
+    with pytest.raises(UsageError, match="cannot be a brief id"):
+        new_brief(minimal, "con")

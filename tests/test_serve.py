@@ -80,3 +80,12 @@ def test_browser_reloads_on_save_and_shows_errors(server: PreviewServer, minimal
         wait.until(lambda d: "Long history" in d.find_element("tag name", "body").text)
     finally:
         driver.quit()
+
+
+def test_a_bad_address_does_not_break_the_preview(server: PreviewServer):
+    import urllib.error
+
+    with pytest.raises(urllib.error.HTTPError) as failure:
+        fetch(server.url + "pdf/nobody")
+    assert failure.value.code == 400
+    assert "Long history of the" in fetch(server.url + "audience/reader")

@@ -48,7 +48,13 @@ def test_export_workflow_triggers_and_steps():
     triggers = workflow[True]  # YAML reads the key 'on' as true
     assert triggers["schedule"][0]["cron"].endswith("1-5")
     assert set(triggers["workflow_dispatch"]["inputs"]) == {"brief", "audience"}
-    assert set(triggers["push"]["paths"]) == {"briefs/**", "audiences.yaml", "templates/**", "styles/**"}
+    assert set(triggers["push"]["paths"]) == {
+        "briefs/**",
+        "audiences.yaml",
+        "briefgen.yaml",
+        "templates/**",
+        "styles/**",
+    }
     export_steps = workflow["jobs"]["export"]["steps"]
     assert any(step.get("run") == "make export" for step in export_steps)
     upload = next(s for s in export_steps if "upload-artifact" in s.get("uses", ""))

@@ -18,7 +18,7 @@ from typing import Any
 from briefgen import __version__
 from briefgen.cite import cite, resolve_style
 from briefgen.diagnostics import Diagnostics, Location
-from briefgen.errors import ContentError
+from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import blocks_text
 from briefgen.model import Brief, Document
 from briefgen.select import SelectOptions, select
@@ -93,7 +93,12 @@ def build_timestamp(brief: Brief) -> dt.datetime:
     """The date stamped into outputs: SOURCE_DATE_EPOCH when set, else the brief's own date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch} is not a usable date; set seconds since 1970, for example $(date +%s)"
+            ) from None
     return dt.datetime.combine(brief.date, dt.time(), dt.UTC)
 
 
@@ -198,6 +203,9 @@ class Fingerprints:
         files += [
             (f"brief/{p.relative_to(brief.folder).as_posix()}", p) for p in brief.folder.rglob("*") if p.is_file()
         ]
+        # Bibliographies and CSL files may live elsewhere in the workspace.
+        files += [(f"bib/{p.name}", p) for p in brief.bibliography_files]
+        files += [(f"csl/{p.name}", p) for p in style_files(brief)]
         for index, folder in enumerate((*style.template_dirs, *style.style_dirs)):
             if folder.is_dir():
                 files += [
@@ -215,6 +223,11 @@ class Fingerprints:
 
     def of(self, audience: str, fmt: str) -> str:
         return sha256(f"{self.common} {audience} {fmt}".encode())
+
+
+def style_files(brief: Brief) -> list[Path]:
+    """The .csl files a brief names itself (shipped styles change only with briefgen's version)."""
+    return [brief.folder / brief.csl] if brief.csl.endswith(".csl") else []
 
 
 def _is_current(entry: dict | None, inputs: str, out_dir: Path) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import unicodedata
@@ -48,8 +49,8 @@ def block_text(section: str, kind: str, title: str) -> str:
     kind_text = _KIND_TEXT[kind]
     kind_line = "" if kind == "prose" else f"{'kind: ' + kind:<37}# {' | '.join(KINDS)}\n"
     return f"""{SCHEMA_LINE}
-section: {section}
-title: {title}
+section: {json.dumps(section, ensure_ascii=False)}
+title: {json.dumps(title, ensure_ascii=False)}
 order: 100                           # position within the section
 status: draft                        # draft | review | approved
 {kind_line}tags: []                             # e.g. [internal]; audiences may include or exclude tags
@@ -107,9 +108,9 @@ def _copy_new(source: Path, target: Path) -> list[Path]:
 
 def new_brief(root: Path, name: str) -> Path:
     """A new brief folder, a copy of the example brief with its id changed."""
-    from briefgen.validate import SAFE_ID
+    from briefgen.validate import RESERVED_NAMES, SAFE_ID
 
-    if not SAFE_ID.match(name):
+    if not SAFE_ID.match(name) or name in RESERVED_NAMES:
         raise UsageError(f"'{name}' cannot be a brief id; use lower-case letters, digits, '-' and '_'")
     target = root / "briefs" / name
     _refuse_existing(target, "Choose another name.")

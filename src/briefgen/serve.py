@@ -186,9 +186,9 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                     )
                 else:
                     self.send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
-            except (ContentError, BriefgenError) as exc:
-                state.errors = exc.message.splitlines()
-                self.send(state.error_page().encode(), "text/html; charset=utf-8")
+            except (ContentError, BriefgenError) as exc:  # this request's problem, not the workspace's
+                page = _wrap("Error", f'<pre class="preview-errors">{html.escape(exc.message)}</pre>')
+                self.send(page.encode(), "text/html; charset=utf-8", HTTPStatus.BAD_REQUEST)
 
         def events(self) -> None:
             self.send_response(HTTPStatus.OK)
@@ -213,7 +213,10 @@ def watch(state: PreviewState, stop: threading.Event) -> None:
     """Refresh the preview whenever a content, template or style file changes."""
     from watchfiles import watch as watch_files
 
-    output_dir = (state.root / "dist").resolve()
+    from briefgen.diagnostics import Diagnostics
+    from briefgen.loader import load_workspace
+
+    output_dir = (state.root / load_workspace(state.root, Diagnostics()).config.output_dir).resolve()
 
     def relevant(_change, path: str) -> bool:
         p = Path(path)

@@ -13,7 +13,14 @@ from briefgen.validate import audiences_for, validate_workspace
 
 def open_workspace(root: Path | None = None, brief: str | None = None) -> tuple[Workspace, Diagnostics]:
     """Load and validate the workspace (or just one brief of it); diagnostics are returned, not raised."""
-    root = find_workspace(root) if root is None or not (root / "briefgen.yaml").is_file() else root.resolve()
+    if root is None:
+        root = find_workspace()
+    elif not (root / "briefgen.yaml").is_file():
+        raise UsageError(
+            f"{root} is not a briefgen workspace (it has no briefgen.yaml); "
+            "pass the folder that holds briefgen.yaml, or create one with 'briefgen init'"
+        )
+    root = root.resolve()
     diags = Diagnostics()
     if brief is not None:
         _require_brief_folder(root, brief)

@@ -14,6 +14,8 @@ from typing import Any
 from briefgen.errors import BriefgenError
 
 STALE_TEMP_SECONDS = 600
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -24,6 +26,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; published files are readable like any other
     except OSError as exc:
         raise BriefgenError(
             f"cannot write to {path.parent}: {exc.strerror or exc}; choose another --out folder or fix its permissions"

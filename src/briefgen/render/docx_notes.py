@@ -116,6 +116,7 @@ def _declare_in_settings(document, kind: NoteKind) -> None:
     if settings.find(qn(f"w:{kind.settings_tag}")) is not None:
         return
     props = etree.Element(qn(f"w:{kind.settings_tag}"))
+    etree.SubElement(props, qn("w:numFmt")).set(qn("w:val"), "decimal")  # Word numbers endnotes i, ii by default
     for note_id in ("-1", "0"):
         etree.SubElement(props, qn(f"w:{kind.tag}")).set(qn("w:id"), note_id)
     followers = (("endnotePr",) if kind is FOOTNOTES else ()) + _SETTINGS_AFTER_NOTES

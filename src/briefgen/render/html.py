@@ -116,7 +116,11 @@ class HtmlWriter:
             return Markup("<h4>%s</h4>") % self.inlines(block.inlines)
         if isinstance(block, ListBlock):
             tag = "ol" if block.ordered else "ul"
-            start = Markup(' start="%d"') % block.start if block.ordered and block.start != 1 else Markup("")
+            start = (
+                Markup(' start="%d" style="counter-reset: list-item %d"') % (block.start, block.start - 1)
+                if block.ordered and block.start != 1
+                else Markup("")
+            )
             items = Markup("").join(Markup("<li>%s</li>") % self.blocks(item, portion) for item in block.items)
             return Markup("<%s%s>%s</%s>") % (Markup(tag), start, items, Markup(tag))
         if isinstance(block, Quote):
