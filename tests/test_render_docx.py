@@ -191,8 +191,9 @@ def test_word_endnotes_are_numbered_like_the_pdf(default_build: Path):
 
 
 def test_numbered_lists_keep_their_start_in_every_format(minimal: Path):
-    from briefgen.build import BuildOptions, build
     import re
+
+    from briefgen.build import BuildOptions, build
 
     block = minimal / "briefs/demo/blocks/steps.yaml"
     block.write_text(
