@@ -41,7 +41,7 @@ def test_check_passes_on_the_default_brief():
     assert result.exit_code == 0
     assert result.stdout == "ok: 1 brief, 3 audiences, 17 blocks checked; 0 warnings\n"
     assert result.stderr == (
-        "audiences.yaml:27:3: note: audience 'press' (max_marking public) never receives: "
+        "audiences.yaml:26:1: note: audience 'press' (max_marking public) never receives: "
         "turn-the-screws [marking.withheld]\n"
     )
 
@@ -65,7 +65,7 @@ def test_check_strict_fails_on_warnings_only(minimal: Path, monkeypatch, capsys)
     code, out, err = run_main(["-w", str(minimal), "check", "--strict"], monkeypatch, capsys)
     assert code == 1
     assert err.endswith("check failed: 0 errors, 1 warning (--strict)\n")
-    assert "tag 'interal' is used by no audience profile (did you mean 'internal'?)" in err
+    assert "tag 'interal' here and tag 'internal' in audience 'public' differ by a letter or two" in err
 
 
 def test_usage_errors_exit_2(monkeypatch, capsys, tmp_path: Path):

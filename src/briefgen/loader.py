@@ -30,11 +30,14 @@ from briefgen.model import (
 )
 from briefgen.schema import (
     AUDIENCE_FIELDS,
+    AUDIENCE_SCHEMA,
     AUDIENCES_FILE_SCHEMA,
     BLOCK_SCHEMA,
     BRIEF_SCHEMA,
     CONFIG_SCHEMA,
+    ID_KEYS,
     KIND_FIELDS,
+    conforms,
     validate_node,
 )
 from briefgen.yamlsrc import Node, load_yaml, read_text
@@ -104,9 +107,18 @@ def _load_audiences(root: Path, diags: Diagnostics) -> dict[str, AudienceProfile
         )
         return {}
     node = load_yaml(path, diags)
-    if node is None or not validate_node(node, AUDIENCES_FILE_SCHEMA, diags) or not node.is_map:
+    if node is None:
         return {}
-    return {name: audience_from(name, entry.plain(), entry.loc) for name, entry in node.value.items()}
+    validate_node(node, AUDIENCES_FILE_SCHEMA, diags)
+    if not node.is_map or not node.value:
+        diags.error("audiences.empty", f"{AUDIENCES_FILE} defines no audience; add at least one profile", node.loc)
+        return {}
+    # A mistake in one profile is reported above; the others stay usable, so no false errors follow.
+    return {
+        name: audience_from(name, entry.plain(), entry.key_loc or entry.loc)
+        for name, entry in node.value.items()
+        if entry.is_map and conforms(entry.plain(), AUDIENCE_SCHEMA) and conforms({name: {}}, ID_KEYS)
+    }
 
 
 def audience_from(name: str, data: dict[str, Any], loc: Location | None) -> AudienceProfile:
@@ -171,6 +183,7 @@ def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Br
     if node is None:
         return None
     if not validate_node(node, BRIEF_SCHEMA, diags):
+        load_blocks(folder / "blocks", diags, root or folder)  # their own mistakes are reported too
         return None
     data = node.value
     date_value = _date(data["date"])
@@ -206,6 +219,7 @@ def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Br
         bottom_line=_markdown(data.get("bottom_line"), "brief/bottom_line"),
         disclaimer=plain.get("disclaimer", ""),
         bibliography_files=tuple(p for p, _ in bib_paths),
+        csl_location=data["csl"].loc if "csl" in data else None,
     )
 
 
@@ -356,8 +370,61 @@ def _csl_yaml(path: Path, diags: Diagnostics) -> list[Reference]:
         if id_node is None or not isinstance(id_node.value, str | int):
             diags.error("bib.id", "each reference needs an 'id:' (the key you cite with @id)", entry.loc)
             continue
+        _check_csl_entry(entry, diags)  # a malformed entry still counts as defined: no cascade of errors
         refs.append(Reference(str(id_node.value), _csl_dates(entry.plain()), id_node.loc))
     return refs
+
+
+NAME_FIELDS = ("author", "editor", "translator", "container-author", "director", "interviewer", "recipient")
+DATE_FIELDS = ("issued", "accessed", "event-date", "original-date", "submitted")
+
+
+def _check_csl_entry(entry: Node, diags: Diagnostics) -> bool:
+    """Names and dates in the shapes CSL requires, reported where they stand (before Pandoc sees them)."""
+    ok = True
+    for key in NAME_FIELDS:
+        names = entry.get(key)
+        if names is None:
+            continue
+        if not names.is_list or not all(n.is_map and (n.get("family") or n.get("literal")) for n in names.value):
+            diags.error(
+                "bib.names",
+                f"'{key}' must be a list of names, each with 'family:' and 'given:' "
+                "(or 'literal:' for an organisation), for example:  - family: Dominguez",
+                names.loc,
+            )
+            ok = False
+    for key in DATE_FIELDS:
+        date = entry.get(key)
+        if date is None or isinstance(date.value, dt.date) or re.fullmatch(r"\d{4}(-\d\d){0,2}", str(date.value)):
+            continue
+        parts = date.get("date-parts") if date.is_map else None
+        if date.is_map and (date.get("raw") or date.get("literal")) and parts is None:
+            continue
+        good = (
+            parts is not None
+            and parts.is_list
+            and all(
+                p.is_list
+                and 1 <= len(p.value) <= 3
+                and all(isinstance(x.value, int) for x in p.value)
+                and _plausible(*[x.value for x in p.value])
+                for p in parts.value
+            )
+        )
+        if not good:
+            diags.error(
+                "bib.date",
+                f"'{key}' must be a date such as 2016-11-25, or date-parts: [[2016, 11, 25]] "
+                "with a real month (1-12, or 13-24 for seasons) and day",
+                date.loc,
+            )
+            ok = False
+    return ok
+
+
+def _plausible(year: int, month: int = 1, day: int = 1) -> bool:
+    return -9999 < year < 10000 and 1 <= month <= 24 and 1 <= day <= 31
 
 
 def _csl_dates(data: dict[str, Any]) -> dict[str, Any]:

@@ -233,6 +233,7 @@ class Brief:
     bottom_line: Markdown | None = None
     disclaimer: str = ""
     bibliography_files: tuple[Path, ...] = ()
+    csl_location: Location | None = None
 
     @property
     def folder(self) -> Path:

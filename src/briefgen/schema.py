@@ -26,7 +26,7 @@ NOTES_MODES = ("footnotes", "endnotes", "none")
 DETAIL_LEVELS = ("summary", "full")
 STATUSES = ("draft", "review", "approved")
 KINDS = ("prose", "recommendation", "risk", "leverage")
-FORMATS = ("pdf", "docx", "html")
+FORMATS = ("pdf", "docx", "html", "md")
 
 AUDIENCE_FIELDS: dict[str, Any] = {
     "label": {"type": "string", "description": "Shown on the masthead: 'Prepared for: <label>'."},
@@ -55,6 +55,8 @@ AUDIENCE_SCHEMA: dict[str, Any] = {
     "required": ["label", "detail", "sections"],
     "additionalProperties": False,
 }
+
+ID_KEYS: dict[str, Any] = {"type": "object", "propertyNames": _ID}
 
 AUDIENCES_FILE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -233,6 +235,21 @@ def _describe(path: list) -> str:
     return text or "the file"
 
 
+def _kind_of(value: Any) -> str:
+    """What a value looks like to someone who wrote it in YAML."""
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'} (a yes/no value; put text in quotes)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of keys"
+    return f"the text '{value}'"
+
+
 def _message(error: jsonschema.ValidationError, node: Node) -> tuple[Node, str, str]:
     """Turn one jsonschema error into (node to point at, code, message staff can act on)."""
     path = list(error.absolute_path)
@@ -280,7 +297,7 @@ def _message(error: jsonschema.ValidationError, node: Node) -> tuple[Node, str, 
         return (
             target,
             "schema.type",
-            (f"{where} must be {expected_text}, not {type(error.instance).__name__.replace('NoneType', 'empty')}"),
+            f"{where} must be {expected_text}, not {_kind_of(error.instance)}",
         )
     if kind == "pattern":
         return (
@@ -302,11 +319,23 @@ def validate_node(node: Node, schema: dict[str, Any], diags: Diagnostics) -> boo
     validator = jsonschema.Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(_jsonable(node.plain())), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
-        if error.validator == "propertyNames":
-            error = error.context[0] if error.context else error
+        if error.validator == "propertyNames" or (error.schema_path and error.schema_path[0] == "propertyNames"):
+            key = error.context[0].instance if error.context else error.instance
+            key_node = node.get(str(key)) if node.is_map else None
+            diags.error(
+                "schema.id",
+                f"'{key}' cannot be used as a name here; use lower-case letters, digits, '-' and '_'",
+                key_node.key_loc if key_node and key_node.key_loc else node.loc,
+            )
+            continue
         target, code, message = _message(error, node)
         diags.error(code, message, target.loc)
     return not errors
+
+
+def conforms(value: Any, schema: dict[str, Any]) -> bool:
+    """Whether a plain value satisfies a schema (errors are reported separately)."""
+    return jsonschema.Draft202012Validator(schema, format_checker=_FORMAT_CHECKER).is_valid(_jsonable(value))
 
 
 def write_schemas(out_dir: Path) -> list[Path]:

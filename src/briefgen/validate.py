@@ -6,6 +6,7 @@ Returns diagnostics and never raises, so `check` can list every problem in one r
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 
@@ -23,10 +24,34 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
     marking_ids = [m.id for m in ws.config.markings]
     for name, audience in ws.audiences.items():
         _check_id(name, "audience", audience.location, diags)
+        if marking_ids and audience.marking:
+            diags.warning(
+                "marking.ignored",
+                f"audience '{name}' sets marking '{audience.marking}', but briefgen.yaml defines markings, so the "
+                "banner follows the levels of the blocks each output contains; remove 'marking:' or the markings",
+                audience.location,
+            )
         if audience.max_marking is not None:
             _check_marking(
                 audience.max_marking, marking_ids, f"audience '{name}' max_marking", audience.location, diags
             )
+    config_loc = Location(ws.root / "briefgen.yaml")
+    default = ws.config.default_brief
+    if default and not (ws.root / "briefs" / default / "brief.yaml").is_file():
+        names = sorted(p.parent.name for p in (ws.root / "briefs").glob("*/brief.yaml"))
+        diags.error(
+            "config.default-brief",
+            f"default_brief '{default}' has no folder briefs/{default}/ with a brief.yaml"
+            f"{did_you_mean(default, names)}; briefs: {', '.join(names) or 'none'}",
+            config_loc,
+        )
+    if not (ws.root / ws.config.output_dir).resolve().is_relative_to(ws.root.resolve()):
+        diags.error(
+            "config.output-dir",
+            f"output_dir '{ws.config.output_dir}' lies outside the workspace; "
+            "give a folder inside it (use -o to write elsewhere for one build)",
+            config_loc,
+        )
     for brief in ws.briefs.values():
         validate_brief(ws, brief, diags)
         _check_review(ws, brief, diags, today or dt.date.today())
@@ -127,19 +152,30 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
             )
 
     for name, profile in audiences_for(ws, brief).items():
+        override = brief.audience_overrides.get(name, {})
         for sec in profile.sections:
-            if sec not in section_ids:
-                diags.warning(
-                    "audience.unknown-section",
-                    f"audience '{name}' lists section '{sec}', which brief '{brief.id}' does not define"
-                    f"{did_you_mean(sec, section_ids)}; it is skipped for this brief",
-                    profile.location,
-                )
+            if sec in section_ids:
+                continue
+            message = (
+                f"audience '{name}' lists section '{sec}', which brief '{brief.id}' does not define"
+                f"{did_you_mean(sec, section_ids)}; it is skipped for this brief"
+            )
+            if "sections" in override:  # the brief chose this list itself: a likely typo
+                diags.warning("audience.unknown-section", message, override.get("__loc__"))
+            else:  # profiles are shared; other briefs may define the section
+                diags.note("audience.unknown-section", message, profile.location)
 
     seen_ids: dict[str, Location | None] = {}
     known_tags = {t for p in ws.audiences.values() for t in (*p.include_tags, *p.exclude_tags)}
     for block in brief.blocks:
         loc = block.locations
+        if "id" not in loc and not SAFE_ID.match(block.id):
+            diags.error(
+                "block.file-name",
+                f"the file name '{block.path.name}' cannot serve as the block's id; rename the file with "
+                "lower-case letters, digits and '-' (for example my-block.yaml) or add an 'id:' line",
+                block.location,
+            )
         if block.id in seen_ids:
             first = seen_ids[block.id]
             diags.error(
@@ -174,15 +210,16 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
                     loc.get(f"variants.{name}"),
                 )
         for tag in block.tags:
-            if tag not in known_tags:
-                hint = did_you_mean(tag, known_tags)
-                if hint:
-                    diags.warning(
-                        "block.tag-typo",
-                        f"tag '{tag}' is used by no audience profile{hint}; a misspelt tag can leak a block "
-                        "to an audience that should not get it",
-                        loc.get("tags.value"),
-                    )
+            close = difflib.get_close_matches(tag, sorted(known_tags), n=1, cutoff=0.6)
+            if tag not in known_tags and close:
+                owners = [n for n, p in ws.audiences.items() if close[0] in (*p.include_tags, *p.exclude_tags)]
+                diags.warning(
+                    "block.tag-typo",
+                    f"tag '{tag}' here and tag '{close[0]}' in audience '{owners[0]}' differ by a letter or two; "
+                    "one of them is probably misspelt, and a misspelt tag can leak a block to an audience "
+                    "that should not get it",
+                    loc.get("tags.value"),
+                )
         _check_kind(block.kind, block.fields, block.mitigation, loc, diags)
         if block.marking is not None:
             _check_marking(
@@ -329,12 +366,15 @@ def _check_reference_fields(brief: Brief, diags: Diagnostics) -> None:
 def _check_style(brief: Brief, ws: Workspace, diags: Diagnostics) -> None:
     from briefgen.cite import StyleNotFound, resolve_style
 
-    styles = {brief.csl} | {a.csl for a in audiences_for(ws, brief).values() if a.csl}
-    for style in styles:
+    styles = {brief.csl: brief.csl_location or Location(brief.path)}
+    for audience in audiences_for(ws, brief).values():
+        if audience.csl:
+            styles.setdefault(audience.csl, audience.location or Location(brief.path))
+    for style, where in styles.items():
         try:
             resolve_style(style, brief.folder, ws.root)
         except StyleNotFound as exc:
-            diags.error("cite.style", str(exc), Location(brief.path))
+            diags.error("cite.style", str(exc), where)
 
 
 def relative(path: Path, root: Path) -> str:
