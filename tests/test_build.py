@@ -32,7 +32,7 @@ def test_unchanged_outputs_are_not_rebuilt_or_touched(minimal: Path):
     assert [o.audience for o in forced.outputs] == ["boss"]
     (out / "demo-reader.pdf").write_bytes(b"tampered")
     repaired = build(minimal, options)
-    assert [(o.audience, o.format) for o in repaired.outputs] == [("reader", "pdf"), ("reader", "docx")]
+    assert [(o.audience, o.format) for o in repaired.outputs] == [("reader", "pdf")]  # the docx is still good
 
 
 def test_two_builds_in_different_folders_are_byte_identical(tmp_path: Path, monkeypatch):
@@ -115,3 +115,25 @@ def test_outputs_are_readable_by_others_and_bad_epochs_are_usage_errors(minimal:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999")
     with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH=99999999999999 is not a usable date"):
         build(minimal, BuildOptions(audiences=("boss",), formats=("pdf",), jobs=1, force=True))
+
+
+def test_strict_sees_warnings_of_up_to_date_outputs_and_new_formats_leave_others_alone(minimal: Path):
+    import pytest
+
+    from briefgen.errors import ContentError
+
+    brief = minimal / "briefs/demo/brief.yaml"
+    brief.write_text(
+        brief.read_text().replace(
+            "    label: General public\n", "    label: General public\n    max_pages: 1\n  reader:\n    max_pages: 1\n"
+        )
+    )
+    first = build(minimal, BuildOptions(audiences=("reader",), formats=("pdf",), jobs=1))
+    assert [d.code for d in first.diagnostics.warnings] == ["budget.pages"]
+    pdf = first.outputs[0].path
+    stamp = pdf.stat().st_mtime_ns
+    with pytest.raises(ContentError) as failure:
+        build(minimal, BuildOptions(audiences=("reader",), formats=("pdf",), jobs=1, strict=True))
+    assert failure.value.message.endswith("1 warning treated as errors (--strict); nothing was written.")
+    more = build(minimal, BuildOptions(audiences=("reader",), formats=("pdf", "html"), jobs=1))
+    assert [o.format for o in more.outputs] == ["html"] and pdf.stat().st_mtime_ns == stamp

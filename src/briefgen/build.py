@@ -295,10 +295,17 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
         current = [
             f for f in formats if not options.force and _is_current(previous.get((audience.id, f)), prints[f], out_dir)
         ]
-        if len(current) == len(formats):
-            up_to_date += [previous[(audience.id, f)] for f in formats]
-            continue
-        jobs.append((audience.id, formats, prints))
+        up_to_date += [previous[(audience.id, f)] for f in current]
+        for entry in (previous[(audience.id, f)] for f in current):
+            for message in entry.get("warnings", []):  # still true of the file on disk
+                diags.warning(
+                    "budget.pages" if "budget" in message else "render.pdf",
+                    message,
+                    audience.location or Location(brief.path),
+                )
+        stale = tuple(f for f in formats if f not in current)
+        if stale:
+            jobs.append((audience.id, stale, prints))
 
     results = _run_jobs(ws, options, jobs)
     outputs: list[Output] = []

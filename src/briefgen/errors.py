@@ -27,9 +27,14 @@ class ContentError(BriefgenError):
     def __init__(self, diagnostics: Diagnostics, root: Path | None = None):
         self.diagnostics = diagnostics
         self.root = root
-        lines = [d.format(root) for d in diagnostics.sorted()]
-        count = len(diagnostics.errors)
-        lines.append(f"{count} error{'s' if count != 1 else ''} found; nothing was written.")
+        lines = [d.format(root) for d in diagnostics.sorted() if d.severity.value != "note"]
+        errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+        if errors:
+            lines.append(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written.")
+        else:
+            lines.append(
+                f"{warnings} warning{'s' if warnings != 1 else ''} treated as errors (--strict); nothing was written."
+            )
         super().__init__("\n".join(lines))
 
     def format_message(self) -> str:

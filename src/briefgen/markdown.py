@@ -195,20 +195,12 @@ def parse_markdown(
 
 
 def typeset(text: str) -> str:
-    """Plain text with the typography Markdown text gets: curly quotes and apostrophes, dashes."""
-    if not any(c in text for c in "'\""):
-        return text
-    tokens = _MD.parseInline(text)
-    return (
-        "".join(
-            child.content
-            for token in tokens
-            for child in (token.children or [])
-            if child.type == "text" or child.type == "softbreak"
-        )
-        if tokens
-        else text
-    )
+    """Plain text (titles, actions) with the curly quotes and apostrophes that Markdown text gets."""
+    text = re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)  # it's, Japan's
+    text = re.sub(r"(^|[\s(\[{\u2014\u2013-])'", "\\1\u2018", text)
+    text = text.replace("'", "\u2019")
+    text = re.sub(r'(^|[\s(\[{\u2014\u2013-])"', "\\1\u201c", text)
+    return text.replace('"', "\u201d")
 
 
 def plain_text(inlines: tuple[Inline, ...] | list[Inline]) -> str:

@@ -69,7 +69,10 @@ def read_docx(data: bytes) -> WordContent:
         style_el = p.find(f"{W}pPr/{W}pStyle")
         style = style_el.get(f"{W}val") if style_el is not None else "Normal"
         text = ""
-        for node in p.iter(f"{W}t", f"{W}footnoteReference", f"{W}endnoteReference"):
+        for node in p.iter(f"{W}t", f"{W}br", f"{W}tab", f"{W}footnoteReference", f"{W}endnoteReference"):
+            if node.tag in (f"{W}br", f"{W}tab"):
+                text += " "
+                continue
             if node.tag == f"{W}t":
                 text += node.text or ""
                 continue
