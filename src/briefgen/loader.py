@@ -192,7 +192,9 @@ def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Br
     bib_paths: list[tuple[Path, Location]] = []
     if bib_node is not None:
         entries = bib_node.value if bib_node.is_list else [bib_node]
-        bib_paths = [(folder / e.value, e.loc) for e in entries]
+        for empty in (e for e in entries if not str(e.value or "").strip()):
+            diags.error("bib.missing", "the bibliography path is empty; name a file such as references.yaml", empty.loc)
+        bib_paths = [(folder / e.value, e.loc) for e in entries if str(e.value or "").strip()]
     references = load_references(bib_paths, diags, root or folder)
     blocks = load_blocks(folder / "blocks", diags, root or folder)
     overrides = {
@@ -328,7 +330,7 @@ def load_references(paths: list[tuple[Path, Location]], diags: Diagnostics, root
         for ref in _read_bibliography(path, diags):
             if ref.id in refs:
                 first = refs[ref.id].location
-                first_text = f" (first defined at {first.display()})" if first else ""
+                first_text = f" (first defined in {first.path.name} at line {first.line})" if first else ""
                 diags.error(
                     "bib.duplicate-key",
                     f"reference key '{ref.id}' is defined twice{first_text}; "
