@@ -345,6 +345,7 @@ class DocxWriter:
         self.bookmark(heading, f"block-{block.id}")
         if block.as_of:
             p = self.paragraph("RecommendationMeta")
+            p.paragraph_format.keep_with_next = True
             self.run(p, f"As of {long_date(block.as_of)}", _Format(italic=True))
         if block.kind == "recommendation":
             if block.fields.get("action"):
