@@ -137,3 +137,18 @@ def test_strict_sees_warnings_of_up_to_date_outputs_and_new_formats_leave_others
     assert failure.value.message.endswith("1 warning treated as errors (--strict); nothing was written.")
     more = build(minimal, BuildOptions(audiences=("reader",), formats=("pdf", "html"), jobs=1))
     assert [o.format for o in more.outputs] == ["html"] and pdf.stat().st_mtime_ns == stamp
+
+
+def test_outputs_of_a_removed_audience_are_cleaned_up(minimal: Path):
+    options = BuildOptions(formats=("html",), jobs=1)
+    out = build(minimal, options).out_dir
+    assert (out / "demo-public.html").exists()
+    audiences = minimal / "audiences.yaml"
+    audiences.write_text(audiences.read_text().replace("public:", "everyone:"))
+    for path in [minimal / "briefs/demo/brief.yaml", *(minimal / "briefs/demo/blocks").glob("*.yaml")]:
+        path.write_text(path.read_text().replace("  public:\n", "  everyone:\n"))
+    result = build(minimal, options)
+    assert not (out / "demo-public.html").exists() and (out / "demo-everyone.html").exists()
+    assert "public" not in {o["audience"] for o in result.manifest["outputs"]}
+    build(minimal, BuildOptions(audiences=("boss",), formats=("html",), jobs=1, force=True))
+    assert (out / "demo-everyone.html").exists()  # a partial build never removes anything

@@ -192,6 +192,7 @@ class Rendered:
     diagnostics: Diagnostics
     sidecars: dict[Path, bytes] = field(default_factory=dict)
     up_to_date: list[dict] = field(default_factory=list)  # manifest entries left as they were
+    every_audience: set[str] | None = None  # set when the build covered all of the brief's audiences
 
 
 class Fingerprints:
@@ -316,7 +317,8 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
         sidecars.update(job_sidecars)
     if diags.has_errors(options.strict):
         raise ContentError(diags, ws.root)
-    return Rendered(brief, out_dir, outputs, diags, sidecars, up_to_date)
+    every = {a.id for a in audiences} if (options.all_audiences or not options.audiences) else None
+    return Rendered(brief, out_dir, outputs, diags, sidecars, up_to_date, every)
 
 
 def _run_jobs(ws, options: BuildOptions, jobs: list[tuple[str, tuple[str, ...], dict[str, str]]]) -> list:
@@ -349,6 +351,7 @@ def build(root: Path | None, options: BuildOptions, on_output: Callable[[Output]
             rendered.brief.id,
             [o.manifest_entry(rendered.out_dir) for o in rendered.outputs],
             {"briefgen_version": __version__, "drafts": options.drafts, "sources": source_map(rendered.brief)},
+            rendered.every_audience,
         )
     else:  # nothing changed: the manifest is left untouched too
         manifest = read_manifest(rendered.out_dir / "manifest.json")

@@ -58,10 +58,13 @@ def read_manifest(path: Path) -> dict[str, Any]:
         return {}
 
 
-def write_manifest(path: Path, brief: str, entries: list[dict[str, Any]], extra: dict[str, Any]) -> dict[str, Any]:
+def write_manifest(
+    path: Path, brief: str, entries: list[dict[str, Any]], extra: dict[str, Any], audiences: set[str] | None = None
+) -> dict[str, Any]:
     """Merge this build's entries into the manifest (other audiences' entries are kept).
 
-    A lock file serialises concurrent builds, so neither loses the other's entries.
+    With `audiences` (the brief's full set), outputs of audiences that no longer exist are
+    removed with their entries. A lock file serialises concurrent builds.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(".manifest.lock"), "a") as lock:
@@ -70,6 +73,10 @@ def write_manifest(path: Path, brief: str, entries: list[dict[str, Any]], extra:
             previous = read_manifest(path).get("outputs", [])
             fresh = {(e["audience"], e["format"]) for e in entries}
             kept = [e for e in previous if (e.get("audience"), e.get("format")) not in fresh]
+            if audiences is not None:
+                for gone in [e for e in kept if e.get("audience") not in audiences]:
+                    (path.parent / Path(str(gone.get("path", ""))).name).unlink(missing_ok=True)
+                kept = [e for e in kept if e.get("audience") in audiences]
             outputs = sorted(kept + entries, key=lambda e: (e["audience"], e["format"]))
             manifest = {"brief": brief, **extra, "outputs": outputs}
             atomic_write(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
