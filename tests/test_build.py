@@ -152,3 +152,18 @@ def test_outputs_of_a_removed_audience_are_cleaned_up(minimal: Path):
     assert "public" not in {o["audience"] for o in result.manifest["outputs"]}
     build(minimal, BuildOptions(audiences=("boss",), formats=("html",), jobs=1, force=True))
     assert (out / "demo-everyone.html").exists()  # a partial build never removes anything
+
+
+def test_settings_that_do_not_shape_outputs_do_not_rebuild_them(minimal: Path):
+    options = BuildOptions(audiences=("reader",), formats=("pdf",), jobs=1)
+    build(minimal, options)
+    config = minimal / "briefgen.yaml"
+    config.write_text(config.read_text().replace("formats: [pdf, docx]", "formats: [pdf, docx, html]  # more"))
+    assert build(minimal, options).outputs == []
+
+
+def test_far_future_dates_still_make_a_word_file(minimal: Path):
+    brief = minimal / "briefs/demo/brief.yaml"
+    brief.write_text(brief.read_text().replace("date: 2022-05-02", "date: 2202-05-02"))
+    result = build(minimal, BuildOptions(audiences=("boss",), formats=("docx",), jobs=1))
+    assert result.outputs[0].data.startswith(b"PK")

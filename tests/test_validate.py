@@ -89,3 +89,24 @@ def test_malformed_citation_is_reported(minimal: Path):
     )
     _, diags = open_workspace(minimal)
     assert [d.code for d in diags.errors] == ["cite.syntax"]
+
+
+def test_theme_mistakes_are_reported_where_they_stand(minimal: Path):
+    (minimal / "styles").mkdir()
+    (minimal / "styles/theme.yaml").write_text("colors:\n  accent: '#1F4E79'\n  text: red\nsizes:\n  body: eleven\n")
+    _, diags = open_workspace(minimal)
+    assert [d.format(minimal) for d in diags.errors] == [
+        "styles/theme.yaml: error: colors.text is 'red'; write six hex digits such as \"1B3A5C\"; sizes.body is "
+        "'eleven'; write a number of points such as 10.5 [style.theme]"
+    ]
+
+
+def test_a_section_no_brief_defines_is_a_warning_but_another_briefs_section_a_note(minimal: Path):
+    audiences = minimal / "audiences.yaml"
+    audiences.write_text(
+        audiences.read_text().replace("sections: [context, risks, recs]", "sections: [context, risk, recs]")
+    )
+    _, diags = open_workspace(minimal)
+    assert [(d.severity.value, d.code) for d in diags.items if d.code == "audience.unknown-section"] == [
+        ("warning", "audience.unknown-section")
+    ]

@@ -92,6 +92,8 @@ class BuildResult:
 def build_timestamp(brief: Brief) -> dt.datetime:
     """The date stamped into outputs: SOURCE_DATE_EPOCH when set, else the brief's own date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not epoch.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch} is not a whole number of seconds since 1970")
     if epoch.isdigit():
         try:
             return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
@@ -198,15 +200,16 @@ class Rendered:
 class Fingerprints:
     """Hashes of every input of an output, so an unchanged output is neither rebuilt nor touched."""
 
-    def __init__(self, root: Path, brief: Brief, style: HouseStyle, drafts: bool):
+    def __init__(self, ws, brief: Brief, style: HouseStyle, drafts: bool):
         self.digests: dict[Path, str] = {}
-        files: list[tuple[str, Path]] = [(f"ws/{n}", root / n) for n in ("briefgen.yaml", "audiences.yaml")]
+        # Of briefgen.yaml only the markings shape an output; formats or a comment must not rebuild all.
+        files: list[tuple[str, Path]] = [("ws/audiences.yaml", ws.root / "audiences.yaml")]
         files += [
             (f"brief/{p.relative_to(brief.folder).as_posix()}", p) for p in brief.folder.rglob("*") if p.is_file()
         ]
         # Bibliographies and CSL files may live elsewhere in the workspace.
         files += [(f"bib/{p.name}", p) for p in brief.bibliography_files]
-        files += [(f"csl/{p.name}", p) for p in style_files(brief)]
+        files += [(f"csl/{p.name}", p) for p in style_files(brief, ws)]
         for index, folder in enumerate((*style.template_dirs, *style.style_dirs)):
             if folder.is_dir():
                 files += [
@@ -215,7 +218,11 @@ class Fingerprints:
                     if p.is_file() and "__pycache__" not in p.parts
                 ]
         digest = sha256("\n".join(f"{name} {self._file(path)}" for name, path in sorted(files)).encode())
-        self.common = f"{digest} {__version__} drafts={drafts} epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}"
+        markings = [(m.id, m.banner, m.portion) for m in ws.config.markings]
+        self.common = (
+            f"{digest} {__version__} drafts={drafts} markings={markings} "
+            f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}"
+        )
 
     def _file(self, path: Path) -> str:
         if path not in self.digests:
@@ -226,9 +233,12 @@ class Fingerprints:
         return sha256(f"{self.common} {audience} {fmt}".encode())
 
 
-def style_files(brief: Brief) -> list[Path]:
-    """The .csl files a brief names itself (shipped styles change only with briefgen's version)."""
-    return [brief.folder / brief.csl] if brief.csl.endswith(".csl") else []
+def style_files(brief: Brief, ws) -> list[Path]:
+    """The .csl files the brief and its audiences name (shipped styles change only with briefgen)."""
+    from briefgen.validate import audiences_for
+
+    names = {brief.csl, *(a.csl for a in audiences_for(ws, brief).values() if a.csl)}
+    return sorted(brief.folder / name for name in names if name.endswith(".csl"))
 
 
 def _is_current(entry: dict | None, inputs: str, out_dir: Path) -> bool:
@@ -284,7 +294,7 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
     audiences = pick_audiences(ws, brief, options.audiences, options.all_audiences)
     formats = tuple(dict.fromkeys(options.formats or ws.config.formats))
     out_dir = _out_dir(ws, brief, options)
-    fingerprints = Fingerprints(ws.root, brief, load_style(ws.root), options.drafts)
+    fingerprints = Fingerprints(ws, brief, load_style(ws.root), options.drafts)
     previous = {
         (e.get("audience"), e.get("format")): e for e in read_manifest(out_dir / "manifest.json").get("outputs", [])
     }

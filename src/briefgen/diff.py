@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.errors import UsageError
+from briefgen.errors import ContentError, UsageError
 from briefgen.loader import load_block
 from briefgen.model import ContentBlock
 from briefgen.select import SelectOptions, admits
@@ -58,7 +58,9 @@ def _receivers(block: ContentBlock, profiles, markings) -> tuple[str, ...]:
 
 def diff_since(root: Path | None, revision: str, brief_name: str | None = None) -> DiffReport:
     """Blocks added, modified or deleted since `revision` (working tree included) and who they reach."""
-    ws, _ = open_workspace(root, brief_name)
+    ws, diags = open_workspace(root, brief_name)
+    if diags.has_errors():
+        raise ContentError(diags, ws.root)
     brief = default_brief(ws, brief_name)
     top = Path(_git(ws.root, "rev-parse", "--show-toplevel").strip())
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None
     """Read the whole workspace (or one brief of it); problems are collected in `diags`."""
     root = root.resolve()
     config = _load_config(root, diags)
-    audiences = _load_audiences(root, diags)
+    audiences, declared = _load_audiences(root, diags)
     briefs: dict[str, Brief] = {}
     briefs_dir = root / BRIEFS_DIR
     folders = sorted(p for p in briefs_dir.iterdir() if (p / "brief.yaml").is_file()) if briefs_dir.is_dir() else []
@@ -80,7 +81,7 @@ def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None
         brief = load_brief(folder, diags, root)
         if brief is not None:
             briefs[brief.id] = brief
-    return Workspace(root, config, audiences, briefs)
+    return Workspace(root, config, audiences, briefs, frozenset(declared) | set(audiences))
 
 
 def _load_config(root: Path, diags: Diagnostics) -> Config:
@@ -97,7 +98,8 @@ def _load_config(root: Path, diags: Diagnostics) -> Config:
     )
 
 
-def _load_audiences(root: Path, diags: Diagnostics) -> dict[str, AudienceProfile]:
+def _load_audiences(root: Path, diags: Diagnostics) -> tuple[dict[str, AudienceProfile], set[str]]:
+    """Valid profiles, and every name declared (so a broken profile causes no false 'unknown' errors)."""
     path = root / AUDIENCES_FILE
     if not path.is_file():
         diags.error(
@@ -105,20 +107,20 @@ def _load_audiences(root: Path, diags: Diagnostics) -> dict[str, AudienceProfile
             f"{AUDIENCES_FILE} is missing; create it with at least one audience profile",
             Location(path),
         )
-        return {}
+        return {}, set()
     node = load_yaml(path, diags)
     if node is None:
-        return {}
+        return {}, set()
     validate_node(node, AUDIENCES_FILE_SCHEMA, diags)
     if not node.is_map or not node.value:
         diags.error("audiences.empty", f"{AUDIENCES_FILE} defines no audience; add at least one profile", node.loc)
-        return {}
-    # A mistake in one profile is reported above; the others stay usable, so no false errors follow.
-    return {
+        return {}, set()
+    profiles = {
         name: audience_from(name, entry.plain(), entry.key_loc or entry.loc)
         for name, entry in node.value.items()
         if entry.is_map and conforms(entry.plain(), AUDIENCE_SCHEMA) and conforms({name: {}}, ID_KEYS)
     }
+    return profiles, set(node.value)
 
 
 def audience_from(name: str, data: dict[str, Any], loc: Location | None) -> AudienceProfile:
@@ -181,6 +183,7 @@ def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Br
     path = folder / "brief.yaml"
     node = load_yaml(path, diags)
     if node is None:
+        load_blocks(folder / "blocks", diags, root or folder)  # their own mistakes are reported too
         return None
     if not validate_node(node, BRIEF_SCHEMA, diags):
         load_blocks(folder / "blocks", diags, root or folder)  # their own mistakes are reported too
@@ -372,7 +375,7 @@ def _csl_yaml(path: Path, diags: Diagnostics) -> list[Reference]:
         if id_node is None or not isinstance(id_node.value, str | int):
             diags.error("bib.id", "each reference needs an 'id:' (the key you cite with @id)", entry.loc)
             continue
-        _check_csl_entry(entry, diags)  # a malformed entry still counts as defined: no cascade of errors
+        _check_csl_entry(entry.plain(), _field_locator(entry), diags)  # a bad entry still counts as defined
         refs.append(Reference(str(id_node.value), _csl_dates(entry.plain()), id_node.loc))
     return refs
 
@@ -381,48 +384,52 @@ NAME_FIELDS = ("author", "editor", "translator", "container-author", "director",
 DATE_FIELDS = ("issued", "accessed", "event-date", "original-date", "submitted")
 
 
-def _check_csl_entry(entry: Node, diags: Diagnostics) -> bool:
-    """Names and dates in the shapes CSL requires, reported where they stand (before Pandoc sees them)."""
-    ok = True
+def _field_locator(entry: Node) -> Callable[[str], Location | None]:
+    def where(key: str) -> Location | None:
+        field = entry.get(key)
+        return field.loc if field else entry.loc
+
+    return where
+
+
+def _check_csl_entry(data: dict[str, Any], where: Callable[[str], Location | None], diags: Diagnostics) -> None:
+    """Names and dates in shapes Pandoc can read, reported where they stand (before a build fails).
+
+    Deliberately lenient: text dates (ranges, "2016~", raw) and given-only names pass; only shapes
+    that make Pandoc reject the whole bibliography are errors.
+    """
     for key in NAME_FIELDS:
-        names = entry.get(key)
+        names = data.get(key)
         if names is None:
             continue
-        if not names.is_list or not all(n.is_map and (n.get("family") or n.get("literal")) for n in names.value):
+        if not isinstance(names, list) or not all(isinstance(n, dict) for n in names):
             diags.error(
                 "bib.names",
                 f"'{key}' must be a list of names, each with 'family:' and 'given:' "
                 "(or 'literal:' for an organisation), for example:  - family: Dominguez",
-                names.loc,
+                where(key),
             )
-            ok = False
     for key in DATE_FIELDS:
-        date = entry.get(key)
-        if date is None or isinstance(date.value, dt.date) or re.fullmatch(r"\d{4}(-\d\d){0,2}", str(date.value)):
+        date = data.get(key)
+        if date is None or isinstance(date, dt.date | str | int):
+            continue  # text and numbers are handed to Pandoc as text, which reads EDTF dates
+        parts = date.get("date-parts") if isinstance(date, dict) else None
+        if isinstance(date, dict) and parts is None and (date.get("raw") or date.get("literal")):
             continue
-        parts = date.get("date-parts") if date.is_map else None
-        if date.is_map and (date.get("raw") or date.get("literal")) and parts is None:
-            continue
-        good = (
-            parts is not None
-            and parts.is_list
-            and all(
-                p.is_list
-                and 1 <= len(p.value) <= 3
-                and all(isinstance(x.value, int) for x in p.value)
-                and _plausible(*[x.value for x in p.value])
-                for p in parts.value
-            )
+        good = isinstance(parts, list) and all(
+            isinstance(p, list)
+            and 1 <= len(p) <= 3
+            and all(str(x).strip().lstrip("-").isdigit() for x in p)
+            and _plausible(*[int(x) for x in p])
+            for p in parts
         )
         if not good:
             diags.error(
                 "bib.date",
                 f"'{key}' must be a date such as 2016-11-25, or date-parts: [[2016, 11, 25]] "
                 "with a real month (1-12, or 13-24 for seasons) and day",
-                date.loc,
+                where(key),
             )
-            ok = False
-    return ok
 
 
 def _plausible(year: int, month: int = 1, day: int = 1) -> bool:
@@ -435,6 +442,8 @@ def _csl_dates(data: dict[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         if isinstance(value, dt.date):
             value = {"date-parts": [[value.year, value.month, value.day]]}
+        elif key in DATE_FIELDS and isinstance(value, int):
+            value = str(value)  # issued: 2016 -> "2016", which Pandoc reads as a year
         out[key] = value
     out["id"] = str(out["id"])
     return out
@@ -470,6 +479,7 @@ def _csl_json(path: Path, diags: Diagnostics) -> list[Reference]:
             continue
         key = str(entry["id"])
         loc = _key_location(path, text, r'"id"\s*:\s*"?(' + re.escape(key) + r')"?')
+        _check_csl_entry(entry, lambda _key: loc, diags)  # noqa: B023 (used at once, inside the loop)
         refs.append(Reference(key, _csl_dates(entry), loc))
     return refs
 

@@ -196,10 +196,12 @@ def parse_markdown(
 
 def typeset(text: str) -> str:
     """Plain text (titles, actions) with the curly quotes and apostrophes that Markdown text gets."""
+    before = '(^|[-\\s(\\[{/\u2014\u2013\u201c\u2018"])'  # what may stand before an opening quote
     text = re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)  # it's, Japan's
-    text = re.sub(r"(^|[\s(\[{\u2014\u2013-])'", "\\1\u2018", text)
+    text = re.sub(r"(^|\s)'(?=\d)", "\\1\u2019", text)  # '90s
+    text = re.sub(before + "'", "\\1\u2018", text)
     text = text.replace("'", "\u2019")
-    text = re.sub(r'(^|[\s(\[{\u2014\u2013-])"', "\\1\u201c", text)
+    text = re.sub(before + '"', "\\1\u201c", text)
     return text.replace('"', "\u201d")
 
 

@@ -271,6 +271,7 @@ class Workspace:
     config: Config
     audiences: dict[str, AudienceProfile]
     briefs: dict[str, Brief]
+    declared_audiences: frozenset[str] = frozenset()  # every name in audiences.yaml, valid or not
 
 
 # ---------------------------------------------------------------- the document a renderer receives

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from briefgen.build import word_count
 from briefgen.cite import citations_in_order, cite, resolve_style
+from briefgen.errors import ContentError
 from briefgen.select import SelectOptions, select
 from briefgen.style import load_style
 from briefgen.validate import audiences_for
@@ -37,7 +38,9 @@ def brief_stats(
     root: Path | None, brief_name: str | None = None, fresh: bool = False
 ) -> tuple[str, list[AudienceStats]]:
     """Figures for every audience of a brief; pages come from the last build unless `fresh`."""
-    ws, _ = open_workspace(root, brief_name)
+    ws, diags = open_workspace(root, brief_name)
+    if diags.has_errors():
+        raise ContentError(diags, ws.root)
     brief = default_brief(ws, brief_name)
     manifest = read_manifest(ws.root / ws.config.output_dir / brief.id / "manifest.json")
     built_pages = {o["audience"]: o.get("pages") for o in manifest.get("outputs", []) if o.get("format") == "pdf"}

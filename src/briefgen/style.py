@@ -7,12 +7,15 @@ override key by key, so a workspace changes one colour without copying the rest.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from briefgen.diagnostics import Location
+from briefgen.errors import BriefgenError
 from briefgen.resources import DEFAULTS, find_file
 
 
@@ -55,12 +58,54 @@ class HouseStyle:
         return tuple(p.resolve() for p in (*self.template_dirs, *self.style_dirs) if p.is_dir())
 
 
+class ThemeError(BriefgenError):
+    """theme.yaml cannot be used; the message names the file and the token."""
+
+    def __init__(self, message: str, location: Location):
+        super().__init__(f"{location.display()}: {message}")
+        self.problem = message
+        self.location = location
+
+
 @functools.cache
 def _read_theme(path: Path, mtime: float) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: the theme must be a mapping of token groups")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        raise ThemeError(f"YAML syntax error in the theme: {exc.problem}", where) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ThemeError(f"cannot read the theme: {exc}", Location(path)) from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ThemeError(
+            "the theme must be groups of tokens, such as 'colors:' with 'accent: \"1B3A5C\"'", Location(path)
+        )
     return data
+
+
+_LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
+
+
+def _checked(theme: dict[str, Any], files: list[Path]) -> dict[str, Any]:
+    """Tokens in the forms the stylesheet and Word need; colours may be written with or without '#'."""
+    problems = []
+    colors = {k: str(v).lstrip("#") for k, v in theme.get("colors", {}).items()}
+    for name, value in colors.items():
+        if not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+            problems.append(f"colors.{name} is '{value}'; write six hex digits such as \"1B3A5C\"")
+    for group in ("sizes", "spacing"):
+        for name, value in theme.get(group, {}).items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                problems.append(f"{group}.{name} is '{value}'; write a number of points such as 10.5")
+    for name, value in theme.get("page", {}).items():
+        if name.startswith("margin") and not _LENGTH.match(str(value)):
+            problems.append(f"page.{name} is '{value}'; write a length such as 20mm, 2cm, 0.8in or 54pt")
+    if str(theme.get("page", {}).get("size", "A4")).upper() not in ("A4", "LETTER"):
+        problems.append("page.size must be A4 or Letter")
+    if problems:
+        raise ThemeError("; ".join(problems), Location(files[-1]))
+    return {**theme, "colors": colors}
 
 
 def load_style(workspace_root: Path | None) -> HouseStyle:
@@ -77,4 +122,4 @@ def load_style(workspace_root: Path | None) -> HouseStyle:
             files.append(override)
         template_dirs.insert(0, workspace_root / "templates")
         style_dirs.insert(0, workspace_root / "styles")
-    return HouseStyle(theme, tuple(template_dirs), tuple(style_dirs), tuple(files))
+    return HouseStyle(_checked(theme, files), tuple(template_dirs), tuple(style_dirs), tuple(files))

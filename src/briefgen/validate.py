@@ -52,6 +52,12 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
             "give a folder inside it (use -o to write elsewhere for one build)",
             config_loc,
         )
+    from briefgen.style import ThemeError, load_style
+
+    try:
+        load_style(ws.root)
+    except ThemeError as exc:
+        diags.error("style.theme", exc.problem, exc.location)
     for brief in ws.briefs.values():
         validate_brief(ws, brief, diags)
         _check_review(ws, brief, diags, today or dt.date.today())
@@ -120,6 +126,20 @@ def _check_id(name: str, what: str, loc: Location | None, diags: Diagnostics) ->
         )
 
 
+def _workspace_section_ids(root: Path) -> set[str]:
+    """Section ids of every brief in the workspace (read lightly, even when checking one brief)."""
+    import yaml
+
+    ids: set[str] = set()
+    for path in (root / "briefs").glob("*/brief.yaml"):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            ids |= {str(s.get("id")) for s in data.get("sections", []) if isinstance(s, dict)}
+        except (OSError, ValueError, yaml.YAMLError, AttributeError):
+            continue
+    return ids
+
+
 def audiences_for(ws: Workspace, brief: Brief) -> dict[str, AudienceProfile]:
     """The workspace's audience profiles with this brief's overrides applied."""
     result = {}
@@ -133,7 +153,8 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
     """Checks within one brief: ids, sections, audiences, tags, citations, kinds, styles."""
     _check_id(brief.id, "brief", Location(brief.path), diags)
     section_ids = [s.id for s in brief.sections]
-    audience_ids = set(ws.audiences)
+    audience_ids = set(ws.declared_audiences or ws.audiences)
+    workspace_sections = _workspace_section_ids(ws.root)
     seen_sections: set[str] = set()
     for section in brief.sections:
         if section.id in seen_sections:
@@ -162,8 +183,10 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
             )
             if "sections" in override:  # the brief chose this list itself: a likely typo
                 diags.warning("audience.unknown-section", message, override.get("__loc__"))
-            else:  # profiles are shared; other briefs may define the section
+            elif sec in workspace_sections:  # profiles are shared; another brief defines it
                 diags.note("audience.unknown-section", message, profile.location)
+            else:  # no brief defines it: a typo that silently drops a section
+                diags.warning("audience.unknown-section", message, profile.location)
 
     seen_ids: dict[str, Location | None] = {}
     known_tags = {t for p in ws.audiences.values() for t in (*p.include_tags, *p.exclude_tags)}
@@ -210,7 +233,7 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
                     loc.get(f"variants.{name}"),
                 )
         for tag in block.tags:
-            close = difflib.get_close_matches(tag, sorted(known_tags), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(tag, sorted(known_tags), n=1, cutoff=0.85)
             if tag not in known_tags and close:
                 owners = [n for n, p in ws.audiences.items() if close[0] in (*p.include_tags, *p.exclude_tags)]
                 diags.warning(

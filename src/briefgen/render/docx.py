@@ -438,7 +438,7 @@ def render_docx(doc: Document, style: HouseStyle, heading_pages: dict[str, int] 
 
 def normalize_zip(data: bytes, stamp: dt.datetime) -> bytes:
     """The same package with fixed entry times and modes, so equal inputs give equal bytes."""
-    when = max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    when = min(max(stamp, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31)).timetuple()[:6]  # zip's range
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
