@@ -107,22 +107,7 @@ def generated_workspace(target: Path, blocks: int) -> Path:
 def main() -> None:
     rows: list[tuple[str, str, str, str]] = []
     work = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
-    analyst = [
-        BRIEFGEN,
-        "-w",
-        str(ROOT),
-        "build",
-        "-a",
-        "analyst",
-        "-f",
-        "pdf",
-        "-f",
-        "docx",
-        "--force",
-        "-q",
-        "-o",
-        str(work / "out"),
-    ]
+    analyst = [BRIEFGEN, "-w", str(ROOT), *"build -a analyst -f pdf -f docx --force -q -o".split(), str(work / "out")]
 
     # 1. Overhead against bare WeasyPrint on briefgen's own HTML.
     html = print_html(ROOT, "analyst", work / "analyst.html")
@@ -168,15 +153,7 @@ def main() -> None:
         BRIEFGEN,
         "-w",
         str(ROOT),
-        "build",
-        "--all-audiences",
-        "-f",
-        "pdf",
-        "-f",
-        "docx",
-        "--force",
-        "-q",
-        "-o",
+        *"build --all-audiences -f pdf -f docx --force -q -o".split(),
         str(work / "all"),
     ]
     medians = alternate({"all": every, "one": analyst})
