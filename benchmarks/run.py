@@ -52,18 +52,15 @@ def print_html(brief_root: Path, audience: str, out: Path) -> Path:
     code = f"""
 import sys
 from pathlib import Path
-from briefgen.build import BuildOptions
+from briefgen.build import document_for
 from briefgen.workspace import open_workspace, default_brief, pick_audiences
-from briefgen.select import select, SelectOptions
-from briefgen.cite import cite, resolve_style
 from briefgen.style import load_style
 from briefgen.render.html import render_html
 from briefgen.render.pdf import _likely_pages
 ws, _ = open_workspace(Path({str(brief_root)!r}))
 brief = default_brief(ws, None)
 audience = pick_audiences(ws, brief, ({audience!r},), False)[0]
-doc = select(brief, audience, SelectOptions(markings=ws.config.markings))
-doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+doc = document_for(ws, brief, audience)
 Path({str(out)!r}).write_text(render_html(doc, load_style(ws.root), print_mode=True, toc=_likely_pages(doc) > 4.5))
 """
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -24,7 +24,7 @@ def cited(root: Path, audience: str, csl: str | None = None):
     brief = ws.briefs["demo"]
     profile = audiences_for(ws, brief)[audience]
     doc = select(brief, profile)
-    return cite(doc, brief.references, resolve_style(csl or doc.csl, brief.folder))
+    return cite(doc, brief.references, resolve_style(csl or doc.csl, brief.folder, ws.root))
 
 
 def notes(doc) -> list[str]:

@@ -121,7 +121,7 @@ def test_footnote_check_can_see_the_layout():
     ws, _ = open_workspace(Path(__file__).parent / "fixtures" / "minimal")
     brief = ws.briefs["demo"]
     doc = select(brief, audiences_for(ws, brief)["boss"])
-    doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+    doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder, ws.root))
     rendered, _ = layout(doc, load_style(ws.root))
     assert placed_footnotes(rendered) == {n.number for n in doc.notes}
 

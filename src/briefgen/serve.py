@@ -16,11 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from briefgen.build import BuildOptions, render_all
-from briefgen.cite import cite, resolve_style
+from briefgen.build import BuildOptions, document_for, render_all
 from briefgen.errors import BriefgenError, ContentError
 from briefgen.render.html import render_html
-from briefgen.select import SelectOptions, select
 from briefgen.style import load_style
 from briefgen.validate import audiences_for
 from briefgen.workspace import default_brief, open_workspace
@@ -94,9 +92,7 @@ class PreviewState:
         profiles = audiences_for(ws, brief)
         if audience not in profiles:
             return _wrap("Unknown audience", f"<p>No audience named {html.escape(audience)}.</p>")
-        doc = select(brief, profiles[audience], SelectOptions(drafts=True, markings=ws.config.markings))
-        doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
-        page = render_html(doc, load_style(ws.root))
+        page = render_html(document_for(ws, brief, profiles[audience], drafts=True), load_style(ws.root))
         bar = (
             f'<nav class="preview-bar"><a href="/">All audiences</a>'
             f'<a href="/pdf/{html.escape(audience)}">PDF</a>'

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.build import word_count
-from briefgen.cite import citations_in_order, cite, resolve_style
+from briefgen.build import document_for, word_count
+from briefgen.cite import citations_in_order
 from briefgen.errors import ContentError
 from briefgen.select import SelectOptions, select
 from briefgen.style import load_style
@@ -53,9 +53,8 @@ def brief_stats(
         if fresh or pages is None:
             from briefgen.render.pdf import render_pdf
 
-            cited = cite(doc, brief.references, resolve_style(doc.csl, brief.folder))
             assert style is not None
-            pages, source = render_pdf(cited, style).pages, "render"
+            pages, source = render_pdf(document_for(ws, brief, audience), style).pages, "render"
         words = word_count(doc)
         rows.append(
             AudienceStats(
