@@ -122,7 +122,7 @@ def test_footnote_check_can_see_the_layout():
     brief = ws.briefs["demo"]
     doc = select(brief, audiences_for(ws, brief)["boss"])
     doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder, ws.root))
-    rendered, _ = layout(doc, load_style(ws.root))
+    rendered, _warnings, _refused = layout(doc, load_style(ws.root))
     assert placed_footnotes(rendered) == {n.number for n in doc.notes}
 
 

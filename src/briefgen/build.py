@@ -154,11 +154,10 @@ def render_audience(
 
     pdf = render_pdf(doc, style)
     warnings = _budget(doc, pdf, brief, diags)
+    for message in pdf.refused:
+        diags.error("render.resource", message, Location(brief.path))
     for message in pdf.warnings:
-        if message in pdf.refused:
-            diags.error("render.resource", message, Location(brief.path))
-        else:
-            diags.warning("render.pdf", message, Location(brief.path))
+        diags.warning("render.pdf", message, Location(brief.path))
         warnings.append(message)
     common: dict[str, Any] = {
         "audience": doc.audience.id,

@@ -237,7 +237,7 @@ class DocxWriter:
 
     def table(self, header: list[str], rows: list[list], widths_mm: list[float]) -> None:
         table = self.body.add_table(rows=1 + len(rows), cols=len(header))
-        table.style = self.main.styles["Table Grid"] if "Table Grid" in [s.name for s in self.main.styles] else None
+        table.style = self.main.styles["Table Grid"]  # the template is made from Word's defaults, which have it
         table.autofit = False
         colors = self.style.theme["colors"]
         borders = parse_xml(

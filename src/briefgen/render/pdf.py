@@ -47,10 +47,7 @@ class PdfResult:
     pages: int
     heading_pages: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def refused(self) -> list[str]:
-        return [w for w in self.warnings if w.startswith("refused to fetch")]
+    refused: list[str] = field(default_factory=list)  # resources the sandbox would not fetch: errors
 
 
 class _Capture(logging.Handler):
@@ -83,7 +80,7 @@ def layout(doc: Document, style: HouseStyle, toc: bool = False, keep_whole: tupl
         "styles and fonts; remove the reference or copy the file into styles/"
         for url in fetcher.refused
     ]
-    return rendered, refused + [m for m in capture.messages if not any(u in m for u in fetcher.refused)]
+    return rendered, [m for m in capture.messages if not any(u in m for u in fetcher.refused)], refused
 
 
 def _heading_pages(rendered) -> dict[str, int]:
@@ -142,7 +139,7 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
     toc_settled = False
     missing: list[int] = []
     for _attempt in range(6):
-        rendered, warnings = layout(doc, style, toc, keep_whole)
+        rendered, warnings, refused = layout(doc, style, toc, keep_whole)
         if not toc_settled and toc != (len(rendered.pages) > toc_over_pages):
             toc, toc_settled = not toc, True
             continue
@@ -158,4 +155,4 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
             "shorten the paragraph that cites them or use endnotes for this audience",
         ]
     data = rendered.write_pdf(**PDF_OPTIONS)
-    return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings)
+    return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings, refused)
