@@ -188,6 +188,9 @@ def test_word_endnotes_are_numbered_like_the_pdf(default_build: Path):
     with zipfile.ZipFile(default_build / "japan-russia-press.docx") as archive:
         settings = archive.read("word/settings.xml").decode()
     assert '<w:endnotePr><w:numFmt w:val="decimal"/>' in settings
+    with zipfile.ZipFile(default_build / "japan-russia-press.docx") as archive:
+        body = archive.read("word/document.xml").decode()
+    assert '<w:endnotePr><w:numFmt w:val="decimal"/></w:endnotePr><w:pgSz' in body  # what LibreOffice reads
 
 
 def test_numbered_lists_keep_their_start_in_every_format(minimal: Path):

@@ -267,7 +267,7 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
 
 def _check_kind(kind, fields, mitigation, loc, diags: Diagnostics) -> None:
     for field in KIND_REQUIRED[kind]:
-        if field not in fields and not (field == "mitigation" and mitigation):
+        if field not in fields:
             diags.error(
                 "block.missing-field",
                 f"a {kind} block needs '{field}:'; add it",

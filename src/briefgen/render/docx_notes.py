@@ -125,6 +125,25 @@ def _declare_in_settings(document, kind: NoteKind) -> None:
         anchor.addprevious(props)
     else:
         settings.append(props)
+    _number_in_sections(document, kind)
+
+
+def _number_in_sections(document, kind: NoteKind) -> None:
+    """The same decimal numbering on each section, which LibreOffice reads instead of settings.xml."""
+    for section in document.sections:
+        sect_pr = section._sectPr
+        if sect_pr.find(qn(f"w:{kind.settings_tag}")) is not None:
+            continue
+        props = etree.Element(qn(f"w:{kind.settings_tag}"))
+        etree.SubElement(props, qn("w:numFmt")).set(qn("w:val"), "decimal")
+        # Schema order: header/footer references, footnotePr, endnotePr, then type, pgSz and the rest.
+        refs = [c for c in sect_pr if c.tag in (qn("w:headerReference"), qn("w:footerReference"))]
+        if kind is ENDNOTES and sect_pr.find(qn("w:footnotePr")) is not None:
+            sect_pr.find(qn("w:footnotePr")).addnext(props)
+        elif refs:
+            refs[-1].addnext(props)
+        else:
+            sect_pr.insert(0, props)
 
 
 def add_note(document, kind: NoteKind, paragraph_element) -> int:
