@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 from briefgen.cite import cite, resolve_style
-from briefgen.markdown import plain_text
+from briefgen.markdown import blocks_text, plain_text
 from briefgen.select import select
 from briefgen.validate import audiences_for
 from briefgen.workspace import open_workspace
@@ -28,7 +28,7 @@ def cited(root: Path, audience: str, csl: str | None = None):
 
 
 def notes(doc) -> list[str]:
-    return [plain_text(n.inlines) for n in doc.notes]
+    return [blocks_text(n.blocks) for n in doc.notes]
 
 
 def test_chicago_full_then_short_notes_letter_for_letter():
@@ -51,7 +51,7 @@ def test_periodical_titles_are_italic():
     doc = cited(FIXTURES / "minimal", "reader")
     from briefgen.model import Emph
 
-    italics = [plain_text(n.children) for n in doc.notes[1].inlines if isinstance(n, Emph)]
+    italics = [plain_text(n.children) for n in doc.notes[1].blocks[0].inlines if isinstance(n, Emph)]
     assert italics == ["Jane\u2019s Defence Weekly"]
 
 
@@ -127,17 +127,36 @@ def test_audience_may_override_the_style(minimal: Path):
     assert len(cited(minimal, "boss").notes) > 0
 
 
-def test_note_count_equals_citations_in_the_selected_blocks(default_build: Path):
+def test_note_count_equals_citations_and_explanatory_notes_in_the_selected_blocks(default_build: Path):
     from readers import docx_notes, pdf_text, squash
 
-    from briefgen.cite import citations_in_order
+    from briefgen.cite import note_events
 
     ws, _ = open_workspace(Path(__file__).parent.parent)
     brief = ws.briefs["japan-russia"]
     for audience in ("policymaker", "analyst"):
         doc = select(brief, audiences_for(ws, brief)[audience])
-        expected = len(citations_in_order(doc))
+        expected = len(note_events(doc))  # each citation outside a note, and each explanatory note
         notes_in_word = docx_notes(default_build / f"japan-russia-{audience}.docx")
         assert len(notes_in_word) == expected, audience
         text = squash(pdf_text(default_build / f"japan-russia-{audience}.pdf"))
         assert f"{expected}. " in text and f"{expected + 1}. Ibid" not in text
+
+
+def test_language_sets_citation_terms_and_quotation_marks(minimal: Path):
+    brief_yaml = minimal / "briefs" / "demo" / "brief.yaml"
+    brief_yaml.write_text(brief_yaml.read_text() + "lang: de-DE\n", encoding="utf-8")
+    history = minimal / "briefs" / "demo" / "blocks" / "history.yaml"
+    history.write_text(history.read_text().replace("Long history", 'A "long" history'), encoding="utf-8")
+    missiles = minimal / "briefs" / "demo" / "blocks" / "missiles.yaml"
+    missiles.write_text(missiles.read_text().replace("p. 4", "S. 4"), encoding="utf-8")  # German page label
+    from briefgen.build import document_for
+
+    ws, diags = open_workspace(minimal)
+    brief = ws.briefs["demo"]
+    profile = audiences_for(ws, brief)["reader"]
+    doc = document_for(ws, brief, profile)
+    assert doc.language == "de-DE"
+    assert "A \u201elong\u201c history" in blocks_text(doc.blocks[0].content)
+    ibid = cited(minimal, "reader", "chicago-notes-bibliography-subsequent-ibid")
+    assert notes(ibid)[3:] == ["Ebd., 4.", "Ebd."]  # Pandoc's citeproc in German: "Ebd.", not "Ibid."

@@ -151,7 +151,7 @@ def test_hostile_workspace(name: str, sandbox: Path, monkeypatch, capsys):
 
 def test_content_that_looks_like_code_is_printed_literally(sandbox: Path, monkeypatch, capsys):
     title = "'{{ 7*7 }} and {% for x in y %}'"
-    body = "\"<script>alert(1)</script> {{ ''.__class__ }} {%- raw %} \\v end\""
+    body = "\"\\\\<script>alert(1)\\\\</script> {{ ''.__class__ }} {%- raw %} \\v end\""
     block(sandbox, "literal", body)
     brief = sandbox / "briefs/demo/blocks/literal.yaml"
     brief.write_text(brief.read_text().replace("title: Case literal", f"title: {title}"))
@@ -163,12 +163,25 @@ def test_content_that_looks_like_code_is_printed_literally(sandbox: Path, monkey
     out_dir = sandbox / "dist/demo"
     text = squash(pdf_text(out_dir / "demo-reader.pdf"))
     assert "{{ 7*7 }} and {% for x in y %}" in text and "<script>alert(1)</script>" in text
-    # Markdown still means Markdown (__x__ is bold), but nothing is ever evaluated as a template.
-    assert "{{ \u2018\u2019.class }}" in text and "<class" not in text and "49" not in text
+    # Pandoc's Markdown still applies (typographic quotes), but nothing is ever evaluated as a template.
+    assert "{{ \u2019\u2019.__class__ }}" in text and "<class" not in text and "49" not in text
     words = " ".join(p.text for p in docx.Document(str(out_dir / "demo-reader.docx")).paragraphs)
     assert "{{ 7*7 }} and {% for x in y %}" in words and "<script>" in words and "49" not in words
     html = (out_dir / "demo-reader.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_raw_html_is_refused_not_printed_or_passed_through(sandbox: Path, monkeypatch, capsys):
+    block(sandbox, "raw", "<script>alert(1)</script> and <b>bold</b>")
+    code, _out, err = run_main(["-w", str(sandbox), "build", "-a", "reader", "-f", "html"], monkeypatch, capsys)
+    assert code == 1
+    assert (
+        "briefs/demo/blocks/raw.yaml:5:7: error: raw HTML '<script>alert(1)</script>' is not part of the writing "
+        "language; use Markdown instead (*italic*, **bold**, [text]{.underline}, ^superscript^) or write '\\<' "
+        "for a literal '<' [markdown.raw-html]"
+    ) in err
+    assert "raw.yaml:5:37: error: raw HTML '<b>'" in err
+    assert not (sandbox / "dist/demo/demo-reader.html").exists()
 
 
 def test_unwritable_output_is_a_clear_error(sandbox: Path, monkeypatch, capsys):

@@ -64,7 +64,7 @@ def test_metadata_bookmarks_and_embedded_fonts(default_build: Path):
     assert meta.title == "Japan and Russia after the invasion of Ukraine"
     assert meta.author == "Northeast Asia Desk"
     assert meta.subject == "Regional analyst"
-    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/Lang"] == "en-US"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert outline[:3] == ["Background", "Abe\u2019s new approach, 2012-2020", "The China factor"]
@@ -75,7 +75,9 @@ def test_metadata_bookmarks_and_embedded_fonts(default_build: Path):
             fonts.add(str(font["/BaseFont"]).split("+")[-1])
             descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert any(k in descriptor.get_object() for k in ("/FontFile2", "/FontFile3", "/FontFile")), font
-    assert {f.split("-")[0] for f in fonts} == {"Carlito"}
+    # The house font, and Noto Sans CJK for the Japanese name of the islands (北方領土); both embedded.
+    assert {f.split("-")[0] for f in fonts} == {"Carlito", "Noto"}
+    assert any(f.startswith("Noto-Sans-CJK") for f in fonts), fonts
 
 
 def test_over_budget_is_a_warning_and_strict_makes_it_an_error(minimal: Path):

@@ -19,8 +19,10 @@ from briefgen import __version__
 from briefgen.cite import cite, resolve_style
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.errors import ContentError, UsageError
+from briefgen.fonts import fingerprint as font_fingerprint
 from briefgen.markdown import blocks_text
 from briefgen.model import AudienceProfile, Brief, Document, Workspace
+from briefgen.number import labels_for, number_document
 from briefgen.select import SelectOptions, select
 from briefgen.style import HouseStyle, load_style
 from briefgen.workspace import default_brief, open_workspace, pick_audiences
@@ -159,6 +161,9 @@ def render_audience(
     for message in pdf.warnings:
         diags.warning("render.pdf", message, Location(brief.path))
         warnings.append(message)
+    for message, where in pdf.located:
+        diags.warning("render.table-width", message, where or Location(brief.path))
+        warnings.append(message)
     common: dict[str, Any] = {
         "audience": doc.audience.id,
         "words": word_count(doc),
@@ -220,7 +225,7 @@ class Fingerprints:
         markings = [(m.id, m.banner, m.portion) for m in ws.config.markings]
         self.common = (
             f"{digest} {__version__} drafts={drafts} markings={markings} "
-            f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}"
+            f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '')} fonts={font_fingerprint(style)}"
         )
 
     def _file(self, path: Path) -> str:
@@ -272,8 +277,13 @@ def _render_job(
 
 
 def document_for(ws: Workspace, brief: Brief, audience: AudienceProfile, drafts: bool = False) -> Document:
-    """The document one audience receives, dated and with its citations formatted: what renderers get."""
+    """The document one audience receives: selected, numbered, cross-referenced, dated and cited.
+
+    This is what every renderer gets. Cross-reference problems were reported by `check`
+    (validation runs the same numbering for every audience), so they are not repeated here.
+    """
     doc = select(brief, audience, SelectOptions(drafts=drafts, markings=ws.config.markings))
+    doc, _problems = number_document(doc, labels_for(doc.language, load_style(ws.root).theme.get("labels")))
     doc = replace(doc, timestamp=build_timestamp(brief))
     return cite(doc, brief.references, resolve_style(doc.csl, brief.folder, ws.root))
 

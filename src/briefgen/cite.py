@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
-from briefgen.markdown import merge_text
 from briefgen.model import (
     Block,
     Citation,
@@ -25,19 +24,23 @@ from briefgen.model import (
     Inline,
     LineBreak,
     Link,
-    ListBlock,
     Note,
+    NoteRef,
     Para,
-    Quote,
     Reference,
     RenderedCitation,
     SmallCaps,
+    Strikeout,
     Strong,
-    SubHeading,
+    Subscript,
     Superscript,
     Text,
+    Underline,
 )
+from briefgen.number import map_texts
 from briefgen.pandoc import run_pandoc
+from briefgen.render.pandoc_ast import AstWriter
+from briefgen.richtext import merge_text, rewrite, walk
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
@@ -98,62 +101,126 @@ def reading_order(doc: Document) -> Iterator[tuple[str, tuple[Block, ...]]]:
             yield block.id, block.content
 
 
-def _citations(blocks: tuple[Block, ...]) -> Iterator[Citation]:
-    for block in blocks:
-        if isinstance(block, Para | SubHeading):
-            yield from _inline_citations(block.inlines)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _citations(item)
-        elif isinstance(block, Quote):
-            yield from _citations(block.blocks)
+@dataclass(frozen=True)
+class _Event:
+    """Something that takes a note number in reading order: a citation, or an explanatory note."""
+
+    block_id: str
+    citation: Citation | None = None
+    note: NoteRef | None = None
+
+    def inner_citations(self) -> list[Citation]:
+        return [n.citation for n in walk(self.note.blocks) if isinstance(n, CiteRef)] if self.note else []
 
 
-def _inline_citations(inlines: tuple[Inline, ...]) -> Iterator[Citation]:
-    for node in inlines:
-        if isinstance(node, CiteRef):
-            yield node.citation
-        elif hasattr(node, "children"):
-            yield from _inline_citations(node.children)
+def note_events(doc: Document) -> list[_Event]:
+    """Everything that takes a note number, in reading order: citations outside notes and explanatory notes."""
+    events = []
+    for block_id, blocks in reading_order(doc):
+        for node in walk(blocks, into_notes=False):
+            if isinstance(node, CiteRef):
+                events.append(_Event(block_id, citation=node.citation))
+            elif isinstance(node, NoteRef):
+                events.append(_Event(block_id, note=node))
+    return events
 
 
 def citations_in_order(doc: Document) -> list[tuple[str, Citation]]:
-    """(block id, citation) for every citation the reader meets, first to last."""
-    return [(block_id, c) for block_id, blocks in reading_order(doc) for c in _citations(blocks)]
+    """(block id, citation) for every citation the reader meets, first to last, notes included."""
+    out = []
+    for event in note_events(doc):
+        if event.citation is not None:
+            out.append((event.block_id, event.citation))
+        out.extend((event.block_id, c) for c in event.inner_citations())
+    return out
+
+
+def blocks_from_pandoc(blocks: list[dict[str, Any]]) -> tuple[Block, ...]:
+    """Blocks citeproc has formatted (citations already words) as briefgen's nodes."""
+    from briefgen.markdown import read_formatted
+
+    return read_formatted(blocks)
+
+
+def _note_number(value: Any, number: int) -> Any:
+    """Every citation in `value` marked as standing in note `number`: each event is one note, in
+    reading order, which is what "Ibid." and short forms are decided by (the numbers Pandoc gave
+    while reading a field count only that field's citations)."""
+    if isinstance(value, dict):
+        if value.get("t") == "Cite":
+            for item in value["c"][0]:
+                item["citationNoteNum"] = number
+        for child in value.values():
+            _note_number(child, number)
+    elif isinstance(value, list):
+        for child in value:
+            _note_number(child, number)
+    return value
+
+
+def _cite_json(citation: Citation) -> dict[str, Any]:
+    return {"t": "Cite", "c": [json.loads(citation.pandoc), []]}
 
 
 def cite(doc: Document, references: dict[str, Reference], style: Path) -> Document:
-    """The document with every citation rendered, notes numbered and the bibliography made."""
-    clusters = citations_in_order(doc)
-    wants_bibliography = doc.audience.bibliography
-    if not clusters:
-        return replace(doc, style_file=style)
+    """The document with every note numbered and citation rendered, and the bibliography made.
+
+    Citations and explanatory notes share one numbering in reading order; citations inside an
+    explanatory note are formatted in the note, in their place, so "Ibid." counts them.
+    """
+    events = note_events(doc)
     mode = doc.audience.notes
-    used = {item.key for _, c in clusters for item in c.items if item.key in references}
-    pandoc_doc = _run_citeproc([c.raw for _, c in clusters], [references[k].csl for k in sorted(used)], style)
-    paras = [b for b in pandoc_doc["blocks"] if b["t"] == "Para"]
+    if mode == "none":
+        events = [e for e in events if e.citation is not None]  # explanatory notes are not printed
+    clusters = [c for e in events for c in ([e.citation] if e.citation else e.inner_citations())]
+    if not events:
+        return replace(doc, style_file=style)
+    used = {item.key for c in clusters for item in c.items if item.key in references}
     rendered: dict[str, RenderedCitation] = {}
     notes: list[Note] = []
-    for (block_id, citation), para in zip(clusters, paras, strict=False):
-        cite_node = next((i for i in para["c"] if i["t"] == "Cite"), None)
+    numbers: dict[str, int] = {}
+    pandoc_doc: dict[str, Any] = {"blocks": []}
+    if clusters:
+        paragraphs = []
+        for number, event in enumerate(events, start=1):
+            if event.citation is not None:
+                paragraph = {"t": "Para", "c": [_cite_json(event.citation)]}
+            else:  # the whole note, so citeproc sets its citations' punctuation as Pandoc does
+                assert event.note is not None
+                paragraph = {"t": "Para", "c": [{"t": "Note", "c": AstWriter().blocks(event.note.blocks)}]}
+            paragraphs.append(_note_number(paragraph, number))
+        pandoc_doc = _run_citeproc(paragraphs, [references[k].csl for k in sorted(used)], style, doc.language)
+    paras = [b for b in pandoc_doc["blocks"] if b["t"] == "Para"]
+    for index, event in enumerate(events):
+        para = paras[index]["c"] if index < len(paras) else []
+        if event.note is not None:
+            number = len(notes) + 1
+            numbers[event.note.uid] = number
+            formatted = para[0]["c"] if clusters and para and para[0]["t"] == "Note" else None
+            blocks = blocks_from_pandoc(formatted) if formatted is not None else event.note.blocks
+            notes.append(Note(number, blocks, event.block_id))
+            continue
+        assert event.citation is not None
+        cite_node = next((i for i in para if i["t"] == "Cite"), None)
         content = cite_node["c"][1] if cite_node else []
         if mode == "none":
-            rendered[citation.uid] = RenderedCitation()
+            rendered[event.citation.uid] = RenderedCitation()
         elif content and content[0]["t"] == "Note":
             number = len(notes) + 1
             note_inlines = _inlines(content[0]["c"][0]["c"]) if content[0]["c"] else ()
-            notes.append(Note(number, note_inlines, block_id))
-            rendered[citation.uid] = RenderedCitation(note=number)
+            notes.append(Note(number, (Para(note_inlines),), event.block_id))
+            rendered[event.citation.uid] = RenderedCitation(note=number)
         else:
-            rendered[citation.uid] = RenderedCitation(inline=_inlines(content))
+            rendered[event.citation.uid] = RenderedCitation(inline=_inlines(content))
     bibliography: tuple[tuple[Inline, ...], ...] = ()
-    if wants_bibliography:
+    if doc.audience.bibliography and clusters:
         bibliography = tuple(_bibliography(pandoc_doc["blocks"]))
     doc = _place_calls(doc, {uid for uid, r in rendered.items() if not r.inline})
     return replace(
         doc,
         citations=rendered,
         notes=tuple(notes),
+        note_numbers=numbers,
         bibliography=bibliography,
         references=tuple(references[k].csl for k in sorted(used)),
         style_file=style,
@@ -171,6 +238,8 @@ def _place_calls(doc: Document, detached: set[str]) -> Document:
     """
 
     def fix_inlines(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        if not any(isinstance(n, CiteRef) and n.citation.uid in detached for n in nodes):
+            return nodes
         out: list[Inline] = []
         items = list(nodes)
         index = 0
@@ -184,41 +253,19 @@ def _place_calls(doc: Document, detached: set[str]) -> Document:
                     stripped = following.text.lstrip(_PUNCTUATION)
                     out.append(Text(following.text[: len(following.text) - len(stripped)]))
                     items[index + 1] = Text(stripped)
-                out.append(node)
-            elif hasattr(node, "children"):
-                out.append(replace(cast(Any, node), children=fix_inlines(node.children)))
-            else:
-                out.append(node)
+            out.append(node)
             index += 1
         return merge_text([n for n in out if not (isinstance(n, Text) and n.text == "")])
 
-    def fix_blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        fixed: list[Block] = []
-        for block in blocks:
-            if isinstance(block, Para | SubHeading):
-                fixed.append(replace(block, inlines=fix_inlines(block.inlines)))
-            elif isinstance(block, ListBlock):
-                fixed.append(replace(block, items=tuple(fix_blocks(item) for item in block.items)))
-            elif isinstance(block, Quote):
-                fixed.append(replace(block, blocks=fix_blocks(block.blocks)))
-            else:
-                fixed.append(block)
-        return tuple(fixed)
-
-    sections = tuple(
-        replace(
-            s,
-            blocks=tuple(
-                replace(b, content=fix_blocks(b.content), mitigation=fix_blocks(b.mitigation)) for b in s.blocks
-            ),
-        )
-        for s in doc.sections
-    )
-    return replace(doc, sections=sections, bottom_line=fix_blocks(doc.bottom_line))
+    return map_texts(doc, lambda _id, blocks: rewrite(blocks, lambda _node: None, fix_inlines))
 
 
-def _run_citeproc(raw_clusters: list[str], csl_items: list[dict[str, Any]], style: Path) -> dict[str, Any]:
-    text = "\n\n".join(raw_clusters) + "\n"
+def _run_citeproc(
+    paragraphs: list[dict[str, Any]], csl_items: list[dict[str, Any]], style: Path, lang: str
+) -> dict[str, Any]:
+    from briefgen.markdown import pandoc_api_version
+
+    text = json.dumps({"pandoc-api-version": pandoc_api_version(), "meta": {}, "blocks": paragraphs})
     with tempfile.TemporaryDirectory(prefix="briefgen-cite-") as tmp:
         refs = Path(tmp) / "references.json"
         refs.write_text(json.dumps(csl_items, ensure_ascii=False), encoding="utf-8")
@@ -226,7 +273,7 @@ def _run_citeproc(raw_clusters: list[str], csl_items: list[dict[str, Any]], styl
             text,
             [
                 "-f",
-                "markdown-auto_identifiers",
+                "json",
                 "-t",
                 "json",
                 "--citeproc",
@@ -235,7 +282,7 @@ def _run_citeproc(raw_clusters: list[str], csl_items: list[dict[str, Any]], styl
                 "-M",
                 "link-citations=false",
                 "-M",
-                "lang=en-US",
+                f"lang={lang}",
             ],
         )
     return json.loads(out)
@@ -253,6 +300,13 @@ def _bibliography(blocks: list[dict[str, Any]]) -> Iterator[tuple[Inline, ...]]:
                                 yield _inlines(para["c"])
 
 
+_SIMPLE: dict[str, Any] = {
+    "SmallCaps": SmallCaps,
+    "Superscript": Superscript,
+    "Subscript": Subscript,
+    "Underline": Underline,
+    "Strikeout": Strikeout,
+}
 _QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
 
 
@@ -271,10 +325,8 @@ def _inlines(nodes: list[dict[str, Any]]) -> tuple[Inline, ...]:
             out.append(Emph(_inlines(content)))
         elif kind == "Strong":
             out.append(Strong(_inlines(content)))
-        elif kind == "SmallCaps":
-            out.append(SmallCaps(_inlines(content)))
-        elif kind == "Superscript":
-            out.append(Superscript(_inlines(content)))
+        elif kind in _SIMPLE:
+            out.append(_SIMPLE[kind](_inlines(content)))
         elif kind == "Code":
             out.append(Code(content[1]))
         elif kind == "Link":
@@ -282,8 +334,8 @@ def _inlines(nodes: list[dict[str, Any]]) -> tuple[Inline, ...]:
         elif kind == "Quoted":
             left, right = _QUOTES.get(content[0]["t"], ("\u201c", "\u201d"))
             out.extend([Text(left), *_inlines(content[1]), Text(right)])
-        elif kind in ("Span", "Underline", "Strikeout"):
-            out.extend(_inlines(content[1] if kind == "Span" else content))
+        elif kind == "Span":
+            out.extend(_inlines(content[1]))
         elif kind == "Cite":
             out.extend(_inlines(content[1]))
     return merge_text(out)

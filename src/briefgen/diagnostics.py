@@ -68,6 +68,10 @@ class Diagnostics:
     def note(self, code: str, message: str, location: Location | None = None) -> None:
         self.items.append(Diagnostic(Severity.NOTE, code, message, location))
 
+    def add(self, level: str, code: str, message: str, location: Location | None = None) -> None:
+        """A diagnostic whose severity is data ('error', 'warning' or 'note'), as parse problems carry it."""
+        self.items.append(Diagnostic(Severity(level), code, message, location))
+
     def extend(self, other: Diagnostics) -> None:
         self.items.extend(other.items)
 

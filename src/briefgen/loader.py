@@ -15,7 +15,7 @@ from typing import Any
 
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.errors import UsageError
-from briefgen.markdown import parse_markdown, typeset
+from briefgen.markdown import parse_markdown, read_many, typeset
 from briefgen.model import (
     AudienceProfile,
     Author,
@@ -29,6 +29,7 @@ from briefgen.model import (
     Variant,
     Workspace,
 )
+from briefgen.number import separate_cross_references
 from briefgen.schema import (
     AUDIENCE_FIELDS,
     AUDIENCE_SCHEMA,
@@ -70,6 +71,7 @@ def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None
     folders = sorted(p for p in briefs_dir.iterdir() if (p / "brief.yaml").is_file()) if briefs_dir.is_dir() else []
     if only_brief is not None:
         folders = [f for f in folders if f.name == only_brief]
+    inside_folders = []
     for folder in folders:
         if not inside(folder, root):
             diags.error(
@@ -78,7 +80,11 @@ def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None
                 Location(folder / "brief.yaml"),
             )
             continue
-        brief = load_brief(folder, diags, root)
+        inside_folders.append(folder)
+    cache = root / config.output_dir / ".briefgen-cache" / "markdown.json"
+    files = _read_files(inside_folders, diags, root, cache if inside(cache.parent.parent, root) else None)
+    for folder in inside_folders:
+        brief = load_brief(folder, diags, root, files)
         if brief is not None:
             briefs[brief.id] = brief
     return Workspace(root, config, audiences, briefs, frozenset(declared) | set(audiences))
@@ -142,6 +148,7 @@ def audience_from(name: str, data: dict[str, Any], loc: Location | None) -> Audi
         max_marking=data.get("max_marking"),
         portion_marks=bool(data.get("portion_marks", False)),
         show_as_of=bool(data.get("show_as_of", False)),
+        lang=data.get("lang"),
         location=loc,
     )
 
@@ -178,15 +185,48 @@ def inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Brief | None:
+_MARKDOWN_KEYS = ("body", "summary", "mitigation", "bottom_line")
+
+
+def _markdown_sources(node: Node | None) -> list[str]:
+    """The text of every Markdown field in a brief or block file (variants included)."""
+    if node is None or not node.is_map:
+        return []
+    found = [v.value for k, v in node.value.items() if k in _MARKDOWN_KEYS and isinstance(v.value, str)]
+    variants = node.get("variants")
+    if variants is not None and variants.is_map:
+        for variant in variants.value.values():
+            found.extend(_markdown_sources(variant))
+    return found
+
+
+def _block_paths(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+
+
+def _read_files(
+    folders: list[Path], diags: Diagnostics, root: Path, cache: Path | None = None
+) -> dict[Path, Node | None]:
+    """Every brief.yaml and block file of these briefs, read once; their Markdown read by Pandoc in one run."""
+    files: dict[Path, Node | None] = {}
+    for folder in folders:
+        files[folder / "brief.yaml"] = load_yaml(folder / "brief.yaml", diags)
+        for path in _block_paths(folder / "blocks"):
+            if inside(path, root):
+                files[path] = load_yaml(path, diags)
+    read_many((text for node in files.values() for text in _markdown_sources(node)), cache)
+    return files
+
+
+def load_brief(
+    folder: Path, diags: Diagnostics, root: Path | None = None, files: dict[Path, Node | None] | None = None
+) -> Brief | None:
     """One brief folder: brief.yaml, its bibliography and every block file."""
+    files = files if files is not None else _read_files([folder], diags, root or folder)
     path = folder / "brief.yaml"
-    node = load_yaml(path, diags)
-    if node is None:
-        load_blocks(folder / "blocks", diags, root or folder)  # their own mistakes are reported too
-        return None
-    if not validate_node(node, BRIEF_SCHEMA, diags):
-        load_blocks(folder / "blocks", diags, root or folder)  # their own mistakes are reported too
+    node = files.get(path)
+    if node is None or not validate_node(node, BRIEF_SCHEMA, diags):
+        load_blocks(folder / "blocks", diags, root or folder, files)  # their own mistakes are reported too
         return None
     data = node.value
     date_value = _date(data["date"])
@@ -199,7 +239,12 @@ def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Br
             diags.error("bib.missing", "the bibliography path is empty; name a file such as references.yaml", empty.loc)
         bib_paths = [(folder / e.value, e.loc) for e in entries if str(e.value or "").strip()]
     references = load_references(bib_paths, diags, root or folder)
-    blocks = load_blocks(folder / "blocks", diags, root or folder)
+    blocks = load_blocks(folder / "blocks", diags, root or folder, files)
+    block_ids = {b.id for b in blocks}
+    blocks = [_separate_cross_references(b, block_ids) for b in blocks]
+    bottom_line = _markdown(data.get("bottom_line"), "brief/bottom_line")
+    if bottom_line is not None:
+        bottom_line = separate_cross_references(bottom_line, block_ids)
     overrides = {
         name: {k: v.plain() for k, v in entry.value.items()} | {"__loc__": entry.key_loc}
         for name, entry in (data["audiences"].value.items() if "audiences" in data else [])
@@ -221,19 +266,41 @@ def load_brief(folder: Path, diags: Diagnostics, root: Path | None = None) -> Br
         organization=plain.get("organization", ""),
         authors=tuple(Author(a["name"], a.get("affiliation", "")) for a in plain.get("authors", [])),
         csl=plain.get("csl", "chicago-notes-bibliography"),
-        bottom_line=_markdown(data.get("bottom_line"), "brief/bottom_line"),
+        bottom_line=bottom_line,
         disclaimer=plain.get("disclaimer", ""),
         bibliography_files=tuple(p for p, _ in bib_paths),
         csl_location=data["csl"].loc if "csl" in data else None,
+        lang=plain.get("lang", "en-US"),
     )
 
 
-def load_blocks(folder: Path, diags: Diagnostics, root: Path) -> list[ContentBlock]:
+def _separate_cross_references(block: ContentBlock, block_ids: set[str]) -> ContentBlock:
+    """Citations of block, section and table ids become cross-references in every field."""
+    from dataclasses import replace
+
+    def sep(field: Markdown | None) -> Markdown | None:
+        return separate_cross_references(field, block_ids) if field is not None else None
+
+    return replace(
+        block,
+        body=separate_cross_references(block.body, block_ids),
+        summary=sep(block.summary),
+        mitigation=sep(block.mitigation),
+        variants={name: replace(v, summary=sep(v.summary), body=sep(v.body)) for name, v in block.variants.items()},
+    )
+
+
+def load_blocks(
+    folder: Path, diags: Diagnostics, root: Path, files: dict[Path, Node | None] | None = None
+) -> list[ContentBlock]:
     """Every blocks/*.yaml file, each checked on its own; links out of the workspace are refused."""
-    if not folder.is_dir():
-        return []
     blocks = []
-    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+    for path in _block_paths(folder):
+        if files is not None and path in files:  # read, and found inside the workspace, already
+            block = load_block(path, diags, files[path])
+            if block is not None:
+                blocks.append(block)
+            continue
         if not inside(path, root):
             diags.error(
                 "path.outside",
@@ -247,10 +314,15 @@ def load_blocks(folder: Path, diags: Diagnostics, root: Path) -> list[ContentBlo
     return blocks
 
 
-def load_block(path: Path, diags: Diagnostics) -> ContentBlock | None:
-    """One block file to a ContentBlock, or None when its shape is wrong (reported)."""
-    node = load_yaml(path, diags)
-    if node is None:
+def load_block(path: Path, diags: Diagnostics, node: Node | None | bool = True) -> ContentBlock | None:
+    """One block file to a ContentBlock, or None when its shape is wrong (reported).
+
+    `node` is the file already read, when the caller has it.
+    """
+    if node is True:
+        node = load_yaml(path, diags)
+        read_many(_markdown_sources(node if isinstance(node, Node) else None))
+    if not isinstance(node, Node):
         return None
     if not node.is_map:
         diags.error("block.shape", "a block file must be a mapping of keys such as section:, title:, body:", node.loc)

@@ -1,184 +1,535 @@
-"""Markdown fields to rich-text nodes, with Pandoc-style citations recognised and located.
+"""Markdown fields to rich-text nodes, read by Pandoc's own Markdown reader.
 
-markdown-it-py (CommonMark, raw HTML off) does the parsing; a small inline rule adds
-Pandoc's bracketed citations `[@key]`, `[see @a, p. 3; -@b]`. Text that only looks like a
-citation (an e-mail address, `@` inside code) stays text.
+The writing language is Pandoc Markdown, as Pandoc and Quarto users know it: Pandoc (shipped
+in the pypandoc-binary wheel) reads every field of a workspace in one run, through a small
+Lua reader that keeps the fields apart, and its JSON AST is turned into briefgen's nodes here.
+Whatever Pandoc reads as structure briefgen does not print (raw HTML or LaTeX, math, line
+blocks, unknown classes) becomes a `Problem` at the field's file:line:column, never text.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.tree import SyntaxTreeNode
-
+from briefgen import __version__
 from briefgen.diagnostics import Location
 from briefgen.model import (
+    CALLOUT_KINDS,
     Block,
+    Callout,
     Citation,
     CiteItem,
     CiteRef,
     Code,
     CodeBlock,
+    DefinitionList,
     Emph,
     Inline,
     LineBreak,
     Link,
     ListBlock,
     Markdown,
+    NoteRef,
     Para,
+    Problem,
     Quote,
+    Quoted,
+    Rule,
+    SmallCaps,
+    Strikeout,
     Strong,
     SubHeading,
+    Subscript,
+    Superscript,
+    Table,
+    TableCell,
     Text,
+    Underline,
 )
+from briefgen.pandoc import run_pandoc
+from briefgen.richtext import blocks_text, merge_text, plain_text  # noqa: F401  (re-exported)
 
-# Pandoc: a key starts with a letter, digit or _, and may hold internal punctuation.
-KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
-_ITEM = re.compile(rf"^(?P<prefix>.*?)(?:(?<=\s)|^)(?P<minus>-?)@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
-
+# Pandoc's Markdown with bare URLs made links; headings get no automatic ids (blocks have theirs).
+READER = "markdown+autolink_bare_uris-auto_identifiers"
 Locator = Callable[[str, int], Location]
 
+_CACHE: dict[str, list[dict[str, Any]]] = {}
+_API: list[list[int]] = []  # the pandoc-api-version of the Pandoc that read the fields
+_CACHE_LIMIT = 50_000
 
-def split_citation(inner: str) -> list[CiteItem] | None:
-    """The items of a bracketed citation's inside, or None when it is not a citation."""
-    items = []
-    for part in inner.split(";"):
-        match = _ITEM.match(part.strip())
-        if not match:
-            return None
-        suffix = match.group("suffix")
-        if suffix and not re.match(r"^[\s,]", suffix):
-            return None
-        items.append(
-            CiteItem(
-                key=match.group("key"),
-                prefix=match.group("prefix").strip(),
-                suffix=suffix.strip().lstrip(",").strip(),
-                suppress_author=bool(match.group("minus")),
-            )
+
+def _reader_path() -> str:
+    return str(resources.files("briefgen") / "defaults" / "pandoc" / "batch-reader.lua")
+
+
+def read_many(sources: Iterable[str], cache_file: Path | None = None) -> None:
+    """Read every field not read before in one Pandoc run; later `parse_markdown` calls find them.
+
+    `cache_file` keeps Pandoc's readings between runs (keyed by each field's text), so `check`
+    and a no-op rebuild do not start Pandoc when nothing was edited.
+    """
+    wanted = list(dict.fromkeys(sources))
+    stored = _load_cache(cache_file) if cache_file is not None else {}
+    for source in wanted:
+        if source not in _CACHE and _digest(source) in stored:
+            _CACHE[source] = stored[_digest(source)]
+    todo = [s for s in wanted if s not in _CACHE]
+    if todo:
+        _parse(todo)
+        if cache_file is not None:
+            _save_cache(cache_file, stored, wanted)
+
+
+def _digest(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def _cache_key() -> str:
+    """What the readings depend on besides the text: the reader and the Pandoc that read it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        pandoc = version("pypandoc-binary")
+    except PackageNotFoundError:
+        pandoc = "unknown"
+    return f"{READER} pandoc-binary {pandoc} briefgen {__version__}"
+
+
+def _load_cache(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("key") != _cache_key() or not isinstance(data.get("entries"), dict):
+        return {}
+    if data.get("api"):
+        _API[:] = [data["api"]]
+    return data["entries"]
+
+
+def _save_cache(path: Path, stored: dict[str, Any], wanted: list[str]) -> None:
+    """Write the readings of this run (and earlier ones, up to a limit) atomically; failure is harmless."""
+    entries = {_digest(s): _CACHE[s] for s in wanted if s in _CACHE}
+    if len(stored) + len(entries) < 20_000:
+        entries = {**stored, **entries}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"key": _cache_key(), "api": _API[0] if _API else None, "entries": entries}))
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _parse(todo: list[str]) -> None:
+    if len(_CACHE) + len(todo) > _CACHE_LIMIT:
+        _CACHE.clear()
+    output = json.loads(
+        run_pandoc(json.dumps([READER, *todo]), ["-f", _reader_path(), "-t", "json"], what="reading Markdown")
+    )
+    _API[:] = [output["pandoc-api-version"]]
+    for source, div in zip(todo, output["blocks"], strict=True):
+        _CACHE[source] = div["c"][1]
+
+
+def pandoc_api_version() -> list[int]:
+    """The AST version Pandoc speaks, for JSON documents briefgen hands it."""
+    if not _API:
+        _API.append(
+            json.loads(run_pandoc("", ["-f", "markdown", "-t", "json"], what="starting Pandoc"))["pandoc-api-version"]
         )
-    return items or None
+    return _API[0]
 
 
-def _citation_rule(state: StateInline, silent: bool) -> bool:
-    if state.src[state.pos] != "[":
-        return False
-    end = state.src.find("]", state.pos + 1)
-    if end < 0:
-        return False
-    inner = state.src[state.pos + 1 : end]
-    if "[" in inner or "@" not in inner:
-        return False
-    following = state.src[end + 1 : end + 2]
-    if following in ("(", "["):
-        return False
-    items = split_citation(inner)
-    if items is None:
-        return False
-    if not silent:
-        token = state.push("citation", "", 0)
-        token.meta = {"items": items, "raw": state.src[state.pos : end + 1]}
-    state.pos = end + 1
-    return True
+def pandoc_ast(source: str) -> list[dict[str, Any]]:
+    """Pandoc's JSON blocks for one field."""
+    if source not in _CACHE:
+        read_many([source])
+    return _CACHE[source]
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
-    md.enable(["smartquotes"])  # not "replacements": "(c)" in "paragraph (c)" must stay as written
-    md.inline.ruler.before("link", "citation", _citation_rule)
-    return md
+KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
+_NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_NOTE_CALLS = re.compile(r"\[\^[^\]\s]+\](?!:)|\^\[")  # every note call, in the order Pandoc meets them
+_LEFTOVERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(r"\[\^[^\]\s]+\]"),
+        "note.undefined",
+        "note '{0}' has no definition; add '{1}: the note text' on a line of its own (after a blank "
+        "line) in the same field, or write the note inline as ^[the note text]",
+    ),
+    (
+        re.compile(r"\[[^\]\[]*(?<![\w.])-?@[A-Za-z0-9_][^\]\[]*\]"),
+        "cite.syntax",
+        "'{0}' looks like a citation but is malformed; write [@key], [@key, p. 12] or "
+        "[see @a; @b] (every part separated by ';' needs its own @key)",
+    ),
+    (
+        re.compile(r"\{[#.][^}]*\}"),
+        "markdown.attributes",
+        "the attributes '{0}' belong to nothing and would be printed; put them right after a "
+        "table caption (': Caption {{#tbl-id}}') or a span ('[text]{{.smallcaps}}')",
+    ),
+    (
+        re.compile(r"(?:^|\s):::+"),
+        "markdown.fence",
+        "a ':::' fence is left open or stands alone; a callout starts with "
+        "'::: {{.callout-note}}' and ends with ':::' on lines of their own, after blank lines",
+    ),
+    (
+        re.compile(r"\|\s*:?(?:-{3,}|[\u2013\u2014]-?)"),  # smart typography makes --- a dash
+        "markdown.table",
+        "'{0}' looks like a table row that is not part of a table; a table needs a blank line "
+        "before it, a header row and a separator row such as |---|---|, and no blank line inside",
+    ),
+)
+_SPAN_CLASSES = {"smallcaps": SmallCaps, "underline": Underline, "ul": Underline, "mark": None}
 
 
-_MD = _parser()
+class _Reader:
+    """Turns one field's Pandoc AST into nodes, recording problems at their positions."""
 
-
-class _Builder:
-    def __init__(self, uid_prefix: str, locate: Locator | None, fallback: Location | None):
+    def __init__(self, source: str, uid_prefix: str, locate: Locator | None, fallback: Location | None):
+        self.source = source
         self.uid_prefix = uid_prefix
         self.locate = locate
         self.fallback = fallback
         self.citations: list[Citation] = []
+        self.problems: list[Problem] = []
+        self.notes = 0
         self.seen: dict[str, int] = {}
+        self.formatted = False  # citations already formatted by citeproc: keep their words
 
-    def _where(self, needle: str) -> Location | None:
+    def where(self, needle: str) -> Location | None:
         count = self.seen.get(needle, 0)
         self.seen[needle] = count + 1
-        if self.locate is None:
+        if self.locate is None or not needle:
             return self.fallback
         return self.locate(needle, count)
 
-    def blocks(self, node: SyntaxTreeNode) -> tuple[Block, ...]:
+    def first(self, needle: str) -> Location | None:
+        return self.locate(needle, 0) if (self.locate and needle) else self.fallback
+
+    def refuse(self, code: str, message: str, needle: str, level: str = "error") -> None:
+        self.problems.append(Problem(level, code, message, self.where(needle)))
+
+    # ------------------------------------------------------------ blocks
+
+    def blocks(self, nodes: list[dict[str, Any]]) -> tuple[Block, ...]:
         out: list[Block] = []
-        for child in node.children:
-            block = self.block(child)
-            if block is not None:
-                out.append(block)
+        for node in nodes:
+            out.extend(self.block(node))
         return tuple(out)
 
-    def block(self, node: SyntaxTreeNode) -> Block | None:
-        kind = node.type
-        if kind == "paragraph":
-            return Para(self.inlines(node.children[0]) if node.children else ())
-        if kind in ("bullet_list", "ordered_list"):
-            items = tuple(self.blocks(item) for item in node.children)
-            start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
-            return ListBlock(kind == "ordered_list", items, start)
-        if kind == "blockquote":
-            return Quote(self.blocks(node))
-        if kind in ("fence", "code_block"):
-            return CodeBlock(node.content.rstrip("\n"))
-        if kind == "heading":
-            return SubHeading(self.inlines(node.children[0]) if node.children else ())
-        return None  # thematic breaks and anything unknown carry no text
+    def block(self, node: dict[str, Any]) -> list[Block]:
+        kind, content = node["t"], cast(Any, node.get("c"))
+        if kind in ("Para", "Plain"):
+            inlines = self.inlines(content)
+            self.leftovers(inlines)
+            return [Para(inlines)] if inlines else []
+        if kind == "Header":
+            return [SubHeading(self.inlines(content[2]))]
+        if kind == "BulletList":
+            return [ListBlock(False, tuple(self.blocks(item) for item in content))]
+        if kind == "OrderedList":
+            (start, _style, _delim), items = content
+            return [ListBlock(True, tuple(self.blocks(item) for item in items), start)]
+        if kind == "BlockQuote":
+            return [Quote(self.blocks(content))]
+        if kind == "CodeBlock":
+            return [CodeBlock(content[1])]
+        if kind == "HorizontalRule":
+            return [Rule()]
+        if kind == "DefinitionList":
+            return [
+                DefinitionList(
+                    tuple(
+                        (self.inlines(term), tuple(self.blocks(d) for d in definitions))
+                        for term, definitions in content
+                    )
+                )
+            ]
+        if kind == "Table":
+            return [self.table(content)]
+        if kind == "Div":
+            return self.div(content)
+        if kind == "Figure":
+            return self.figure(content)
+        if kind == "RawBlock":
+            self.raw(content[0], content[1])
+            return []
+        if kind == "LineBlock":
+            first_line = plain_text(self.inlines(content[0])) if content else ""
+            self.refuse(
+                "markdown.line-block",
+                "line blocks ('| ' at the start of lines) are not part of the writing language; end a line "
+                "with a backslash for a line break, or remove the '|'",
+                "| " + first_line[:20] if first_line else "|",
+            )
+            return [Para(self.inlines(line)) for line in content]
+        self.refuse("markdown.unknown", f"Pandoc read a {kind} here, which briefs cannot show; rewrite it as text", "")
+        return []
 
-    def inlines(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
+    def div(self, content: list[Any]) -> list[Block]:
+        (ident, classes, attrs), children = content
+        callouts = [c for c in classes if c.startswith("callout")]
+        if callouts:
+            kind = callouts[0].removeprefix("callout-")
+            if kind not in CALLOUT_KINDS:
+                self.refuse(
+                    "markdown.callout",
+                    f"unknown callout '.{callouts[0]}'; use one of "
+                    + ", ".join(f".callout-{k}" for k in CALLOUT_KINDS),
+                    "." + callouts[0],
+                )
+                kind = "note"
+            title: tuple[Inline, ...] = ()
+            if children and children[0]["t"] == "Header":
+                title = self.inlines(children[0]["c"][2])
+                children = children[1:]
+            attr_title = dict(attrs).get("title")
+            if attr_title is not None:
+                title = (Text(typeset(attr_title)),)  # Quarto reads a title attribute as plain text
+            return [Callout(kind, title, self.blocks(children))]
+        shown = ("." + classes[0]) if classes else ("#" + ident if ident else ":::")
+        self.refuse(
+            "markdown.div",
+            f"the block '{shown}' is not part of the writing language; for a boxed text write "
+            "'::: {.callout-note title=\"...\"}' (note, tip, important, warning or caution)",
+            shown,
+        )
+        return list(self.blocks(children))
+
+    def figure(self, content: list[Any]) -> list[Block]:
+        _attr, (_short, caption), children = content
+        images = [i for b in children if b["t"] in ("Plain", "Para") for i in b["c"] if i["t"] == "Image"]
+        self.refuse(
+            "link.image",
+            "images are not supported yet; the image's description is printed instead",
+            "![",
+            level="warning",
+        )
+        text = self.blocks(caption) if caption else ()
+        if not text and images:
+            text = (Para(self.inlines(images[0]["c"][1])),)
+        return list(text)
+
+    def table(self, content: list[Any]) -> Table:
+        (ident, _classes, _attrs), (_short, caption), colspecs, head, bodies, foot = content
+        aligns = tuple(
+            {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}.get(a["t"], "default")
+            for a, _w in colspecs
+        )
+        widths = tuple(float(w["c"]) if w["t"] == "ColWidth" else 0.0 for _a, w in colspecs)
+        caption_inlines: tuple[Inline, ...] = ()
+        for block in caption:
+            if block["t"] in ("Plain", "Para"):
+                caption_inlines += self.inlines(block["c"])
+        head_rows = self.rows(head[1])
+        body_rows: list[tuple[TableCell, ...]] = []
+        for _attr, _row_heads, intermediate, rows in bodies:
+            body_rows.extend(self.rows(intermediate))
+            body_rows.extend(self.rows(rows))
+        body_rows.extend(self.rows(foot[1]))
+        needle = ("{#" + ident) if ident else ""
+        return Table(
+            caption=merge_text(list(caption_inlines)),
+            aligns=aligns,
+            widths=widths,
+            head=tuple(head_rows),
+            body=tuple(body_rows),
+            id=ident,
+            location=self.first(needle) if needle else self.first("|") or self.fallback,
+        )
+
+    def rows(self, rows: list[Any]) -> list[tuple[TableCell, ...]]:
+        return [
+            tuple(TableCell(self.blocks(blocks), rowspan, colspan) for _attr, _align, rowspan, colspan, blocks in cells)
+            for _attr, cells in rows
+        ]
+
+    def raw(self, fmt: str, text: str) -> None:
+        shown = text.strip().splitlines()[0][:60] if text.strip() else text
+        if fmt == "html" and text.startswith("</"):
+            return  # the opening tag is reported
+        if fmt == "html":
+            self.refuse(
+                "markdown.raw-html",
+                f"raw HTML '{shown}' is not part of the writing language; use Markdown instead "
+                "(*italic*, **bold**, [text]{.underline}, ^superscript^) or write '\\<' for a literal '<'",
+                text.strip()[:40],
+            )
+        else:
+            self.refuse(
+                "markdown.raw-tex",
+                f"raw {'LaTeX' if fmt in ('tex', 'latex') else fmt} '{shown}' is not part of the writing language; "
+                "use Markdown instead, or write '\\\\' for a literal backslash",
+                text.strip()[:40],
+            )
+
+    # ------------------------------------------------------------ inlines
+
+    def inlines(self, nodes: list[dict[str, Any]]) -> tuple[Inline, ...]:
         out: list[Inline] = []
-        for child in node.children:
-            kind = child.type
-            if kind == "text":
-                out.append(Text(child.content))
-            elif kind == "softbreak":
-                out.append(Text(" "))
-            elif kind == "hardbreak":
-                out.append(LineBreak())
-            elif kind == "em":
-                out.append(Emph(self.inlines(child)))
-            elif kind == "strong":
-                out.append(Strong(self.inlines(child)))
-            elif kind == "code_inline":
-                out.append(Code(child.content))
-            elif kind == "link":
-                out.append(Link(str(child.attrs.get("href", "")), self.inlines(child)))
-            elif kind == "image":
-                out.extend(self.inlines(child))
-            elif kind == "citation":
-                out.append(CiteRef(self.citation(child.meta)))
-            else:
-                out.append(Text(child.content))
+        for node in nodes:
+            out.extend(self.inline(node))
         return merge_text(out)
 
-    def citation(self, meta: dict) -> Citation:
-        items = tuple(
-            CiteItem(i.key, i.prefix, i.suffix, i.suppress_author, self._where("@" + i.key)) for i in meta["items"]
-        )
+    def inline(self, node: dict[str, Any]) -> list[Inline]:
+        kind, content = node["t"], cast(Any, node.get("c"))
+        if kind == "Str":
+            return [Text(content)]
+        if kind in ("Space", "SoftBreak"):
+            return [Text(" ")]
+        if kind == "LineBreak":
+            return [LineBreak()]
+        simple: dict[str, Any] = {
+            "Emph": Emph,
+            "Strong": Strong,
+            "Underline": Underline,
+            "Strikeout": Strikeout,
+            "Superscript": Superscript,
+            "Subscript": Subscript,
+            "SmallCaps": SmallCaps,
+        }
+        if kind in simple:
+            return [simple[kind](self.inlines(content))]
+        if kind == "Quoted":
+            return [Quoted(content[0]["t"] == "DoubleQuote", self.inlines(content[1]))]
+        if kind == "Code":
+            return [Code(content[1])]
+        if kind == "Link":
+            _attr, children, (href, _title) = content
+            return [Link(href, self.inlines(children), self.where("(" + href) if href.startswith("#") else None)]
+        if kind == "Cite":
+            if self.formatted:
+                return list(self.inlines(content[1]))
+            return [CiteRef(self.citation(content[0]))]
+        if kind == "Note":
+            self.notes += 1
+            calls = _NOTE_CALLS.findall(self.source)
+            needle = calls[self.notes - 1] if self.notes <= len(calls) else ""
+            return [NoteRef(f"{self.uid_prefix}^{self.notes}", self.blocks(content), self.where(needle))]
+        if kind == "Span":
+            return self.span(content)
+        if kind == "Image":
+            self.refuse(
+                "link.image",
+                "images are not supported yet; the image's description is printed instead",
+                "![",
+                level="warning",
+            )
+            return list(self.inlines(content[1]))
+        if kind == "Math":
+            self.refuse(
+                "markdown.math",
+                f"math ('${content[1]}$') is not part of the writing language; write it in words or with "
+                "^superscript^ and ~subscript~, or write '\\$' for a dollar sign",
+                content[1],
+            )
+            return [Text(content[1])]
+        if kind == "RawInline":
+            self.raw(content[0], content[1])
+            return []
+        self.refuse("markdown.unknown", f"Pandoc read a {kind} here, which briefs cannot show; rewrite it", "")
+        return []
+
+    def span(self, content: list[Any]) -> list[Inline]:
+        (ident, classes, attrs), children = content
+        inner = self.inlines(children)
+        if not classes and not attrs:
+            return list(inner)
+        known = [c for c in classes if c in _SPAN_CLASSES and _SPAN_CLASSES[c] is not None]
+        unknown = [c for c in classes if c not in known]
+        if unknown or attrs or not known:
+            shown = "." + unknown[0] if unknown else ("#" + ident if ident and not attrs else "{")
+            self.refuse(
+                "markdown.span",
+                f"the span attribute '{shown if shown != '{' else attrs[0][0]}' is not part of the writing "
+                "language; use [text]{.smallcaps} or [text]{.underline}",
+                shown if shown != "{" else attrs[0][0],
+            )
+            return list(inner)
+        node: tuple[Inline, ...] = inner
+        for name in known:
+            wrapper = cast(Any, _SPAN_CLASSES[name])
+            node = (wrapper(node),)
+        return list(node)
+
+    def citation(self, items: list[dict[str, Any]]) -> Citation:
+        parsed = []
+        for item in items:
+            key = item["citationId"]
+            mode = item["citationMode"]["t"]
+            prefix = plain_text(self.inlines(item["citationPrefix"]))
+            suffix = plain_text(self.inlines(item["citationSuffix"]))
+            parsed.append(
+                CiteItem(
+                    key=key,
+                    prefix=prefix.strip(),
+                    suffix=suffix.strip().lstrip(",").strip(),
+                    suppress_author=mode == "SuppressAuthor",
+                    location=self.where("@" + key),
+                )
+            )
+        in_text = bool(items) and items[0]["citationMode"]["t"] == "AuthorInText"
         uid = f"{self.uid_prefix}#{len(self.citations) + 1}"
-        citation = Citation(uid, meta["raw"], items, items[0].location if items else self.fallback)
+        citation = Citation(
+            uid,
+            _raw_citation(parsed, in_text),
+            tuple(parsed),
+            parsed[0].location if parsed else self.fallback,
+            pandoc=json.dumps(items, ensure_ascii=False),
+            in_text=in_text,
+        )
         self.citations.append(citation)
         return citation
 
+    def leftovers(self, inlines: tuple[Inline, ...]) -> None:
+        """Markdown syntax Pandoc left as text would be printed literally: each one is a problem."""
+        for before, node in zip(inlines, inlines[1:], strict=False):
+            # "[@a; b]" reads as "[", the in-text citation @a, then "; b]": the brackets would print.
+            if isinstance(node, CiteRef) and node.citation.in_text and isinstance(before, Text):
+                if before.text.endswith("["):
+                    key = re.escape(node.citation.items[0].key)
+                    written = re.search(rf"\[[^\]\[]*@{key}[^\]\[]*\]", self.source)
+                    raw = written.group(0) if written else "[@" + node.citation.items[0].key
+                    self.refuse("cite.syntax", _LEFTOVERS[1][2].format(raw), raw)
+        text = "".join(n.text for n in inlines if isinstance(n, Text))
+        for pattern, code, message in _LEFTOVERS:
+            for match in pattern.finditer(text):
+                found = match.group(0).strip()
+                label = found[: found.index("]") + 1] if code == "note.undefined" else found
+                if label not in self.source and code == "markdown.table":  # typography changed '---'
+                    written = re.search(r"\|\s*:?-{2,}", self.source)
+                    label = written.group(0) if written else label
+                self.refuse(code, message.format(label, label), label)
+                if code in ("markdown.table", "markdown.fence"):
+                    break  # one report per paragraph: the rest of the row is the same mistake
 
-def merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
-    """Adjacent text nodes joined, so renderers see whole runs."""
-    merged: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text)
-        else:
-            merged.append(node)
-    return tuple(merged)
+
+def _raw_citation(items: list[CiteItem], in_text: bool) -> str:
+    """The citation as Pandoc Markdown, for exports and messages."""
+    parts = []
+    for item in items:
+        text = ("-" if item.suppress_author else "") + "@" + item.key
+        if item.prefix:
+            text = item.prefix + " " + text
+        if item.suffix and not in_text:
+            text += ", " + item.suffix
+        parts.append(text)
+    if in_text:
+        suffix = items[0].suffix if items else ""
+        return parts[0] + (f" [{suffix}]" if suffix else "")
+    return "[" + "; ".join(parts) + "]"
 
 
 def parse_markdown(
@@ -187,11 +538,34 @@ def parse_markdown(
     location: Location | None = None,
     locate: Locator | None = None,
 ) -> Markdown:
-    """Parse one Markdown field; `locate(needle, n)` maps citation keys back to file positions."""
-    builder = _Builder(uid_prefix, locate, location)
-    tree = SyntaxTreeNode(_MD.parse(source))
-    blocks = builder.blocks(tree)
-    return Markdown(source, blocks, tuple(builder.citations), location, locate)
+    """Parse one Markdown field; `locate(needle, n)` maps text back to positions in its file."""
+    reader = _Reader(source, uid_prefix, locate, location)
+    blocks = reader.blocks(pandoc_ast(source))
+    _check_note_labels(source, reader)
+    return Markdown(source, blocks, tuple(reader.citations), location, locate, tuple(reader.problems))
+
+
+def read_formatted(blocks: list[dict[str, Any]]) -> tuple[Block, ...]:
+    """Pandoc blocks that citeproc has formatted, as nodes (each citation is its formatted words)."""
+    reader = _Reader("", "formatted", None, None)
+    reader.formatted = True
+    return reader.blocks(blocks)
+
+
+def _check_note_labels(source: str, reader: _Reader) -> None:
+    called = set(_NOTE_CALL.findall(source))
+    for match in _NOTE_DEFINITION.finditer(source):
+        label = match.group(1)
+        if label not in called:
+            reader.problems.append(
+                Problem(
+                    "warning",
+                    "note.unused",
+                    f"note '[^{label}]' is defined but never called; write [^{label}] where it belongs, "
+                    "or delete the definition",
+                    reader.first(f"[^{label}]:"),
+                )
+            )
 
 
 def typeset(text: str) -> str:
@@ -203,32 +577,3 @@ def typeset(text: str) -> str:
     text = text.replace("'", "\u2019")
     text = re.sub(before + '"', "\\1\u201c", text)
     return text.replace('"', "\u201d")
-
-
-def plain_text(inlines: tuple[Inline, ...] | list[Inline]) -> str:
-    """The words of rich text, without formatting; citations count as nothing."""
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text | Code):
-            parts.append(node.text)
-        elif isinstance(node, LineBreak):
-            parts.append(" ")
-        elif hasattr(node, "children"):
-            parts.append(plain_text(node.children))
-    return "".join(parts)
-
-
-def blocks_text(blocks: tuple[Block, ...]) -> str:
-    """The words of a sequence of blocks, one paragraph per line."""
-    lines: list[str] = []
-    for block in blocks:
-        if isinstance(block, Para | SubHeading):
-            lines.append(plain_text(block.inlines))
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                lines.append(blocks_text(item))
-        elif isinstance(block, Quote):
-            lines.append(blocks_text(block.blocks))
-        elif isinstance(block, CodeBlock):
-            lines.append(block.text)
-    return "\n".join(lines)

@@ -29,12 +29,18 @@ class CiteItem:
 
 @dataclass(frozen=True)
 class Citation:
-    """A bracketed citation cluster `[see @a, ch. 2; @b]`, kept verbatim for the CSL engine."""
+    """A citation cluster `[see @a, ch. 2; @b]` or `@a [p. 3]`, with Pandoc's own reading of it.
+
+    `pandoc` is the JSON of Pandoc's citation list, handed back to citeproc unchanged so
+    prefixes, locators and the author-in-text mode are formatted exactly as Pandoc would.
+    """
 
     uid: str
     raw: str
     items: tuple[CiteItem, ...]
     location: Location | None = None
+    pandoc: str = field(default="[]", compare=False, repr=False)
+    in_text: bool = False  # @key (author in text) rather than [@key]
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Code:
 class Link:
     href: str
     children: tuple[Inline, ...]
+    location: Location | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,49 @@ class Superscript:
 
 
 @dataclass(frozen=True)
+class Subscript:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strikeout:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Underline:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """Text in quotation marks; the marks are chosen for the document's language when it is made."""
+
+    double: bool
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class LineBreak:
     pass
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """An explanatory note (`[^label]` or `^[...]`) where it is called; it shares the numbering of citation notes."""
+
+    uid: str
+    blocks: tuple[Block, ...]
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """`@tbl-x`, `@sec-x` or `@block-id`: resolved per audience into a link whose text is the target's label."""
+
+    target: str
+    suppress_prefix: bool = False  # [-@tbl-x] prints only the number
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +133,23 @@ class CiteRef:
     citation: Citation
 
 
-Inline = Union[Text, Emph, Strong, Code, Link, SmallCaps, Superscript, LineBreak, CiteRef]
+Inline = Union[
+    Text,
+    Emph,
+    Strong,
+    Code,
+    Link,
+    SmallCaps,
+    Superscript,
+    Subscript,
+    Strikeout,
+    Underline,
+    Quoted,
+    LineBreak,
+    CiteRef,
+    NoteRef,
+    CrossRef,
+]
 
 
 @dataclass(frozen=True)
@@ -115,7 +179,52 @@ class SubHeading:
     inlines: tuple[Inline, ...]
 
 
-Block = Union[Para, ListBlock, Quote, CodeBlock, SubHeading]
+@dataclass(frozen=True)
+class DefinitionList:
+    """Terms, each with one or more definitions (each a sequence of blocks)."""
+
+    items: tuple[tuple[tuple[Inline, ...], tuple[tuple[Block, ...], ...]], ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal rule (`---` on its own line between blank lines)."""
+
+
+@dataclass(frozen=True)
+class TableCell:
+    blocks: tuple[Block, ...]
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A Markdown table: numbered "Table N" per audience document when it has a caption."""
+
+    caption: tuple[Inline, ...]
+    aligns: tuple[str, ...]  # per column: left, right, center or default
+    widths: tuple[float, ...]  # per column, fractions of the text width; 0 means "as the content needs"
+    head: tuple[tuple[TableCell, ...], ...]
+    body: tuple[tuple[TableCell, ...], ...]
+    id: str = ""
+    number: int | None = None
+    location: Location | None = None
+
+
+CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A Quarto callout box: `::: {.callout-important title="Key judgement"}`."""
+
+    kind: str
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+
+
+Block = Union[Para, ListBlock, Quote, CodeBlock, SubHeading, DefinitionList, Rule, Table, Callout]
 
 
 @dataclass(frozen=True)
@@ -127,6 +236,18 @@ class Markdown:
     citations: tuple[Citation, ...]
     location: Location | None = None
     locate: Any = field(default=None, compare=False, repr=False)  # (text, n) -> Location in the file
+    problems: tuple[Problem, ...] = ()  # what the reader refused or could not place, for `check`
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A construct the writing language refuses, found while parsing; validation reports it."""
+
+    level: str  # error | warning
+    code: str
+    message: str
+    location: Location | None = None
+    subject: str = ""  # the id a cross-reference problem is about
 
 
 # ---------------------------------------------------------------- workspace content
@@ -165,6 +286,7 @@ class AudienceProfile:
     max_marking: str | None = None
     portion_marks: bool = False
     show_as_of: bool = False
+    lang: str | None = None
     location: Location | None = None
 
 
@@ -236,6 +358,7 @@ class Brief:
     disclaimer: str = ""
     bibliography_files: tuple[Path, ...] = ()
     csl_location: Location | None = None
+    lang: str = "en-US"
 
     @property
     def folder(self) -> Path:
@@ -308,8 +431,10 @@ class RenderedCitation:
 
 @dataclass(frozen=True)
 class Note:
+    """A numbered footnote or endnote: a citation's note or an explanatory note, in reading order."""
+
     number: int
-    inlines: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
     block_id: str = ""
 
 
@@ -332,8 +457,9 @@ class Document:
     csl: str = "chicago-notes-bibliography"
     citations: dict[str, RenderedCitation] = field(default_factory=dict)
     notes: tuple[Note, ...] = ()
+    note_numbers: dict[str, int] = field(default_factory=dict)  # explanatory note uid -> its number
     bibliography: tuple[tuple[Inline, ...], ...] = ()
-    language: str = "en"
+    language: str = "en-US"
     banner: str | None = None
     timestamp: dt.datetime | None = None  # stamped into PDF and Word metadata (reproducible builds)
     references: tuple[dict[str, Any], ...] = ()  # CSL data of the works this document cites

@@ -11,8 +11,8 @@ from briefgen.errors import BriefgenError
 class PandocError(BriefgenError):
     """Pandoc failed (a bibliography it cannot read, a broken CSL file); the message is its own."""
 
-    def __init__(self, message: str):
-        super().__init__(f"formatting citations failed: {message}")
+    def __init__(self, message: str, what: str = "formatting citations"):
+        super().__init__(f"{what} failed: {message}")
 
 
 @functools.cache
@@ -22,7 +22,7 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def run_pandoc(text: str, args: list[str], timeout: float = 60) -> str:
+def run_pandoc(text: str, args: list[str], timeout: float = 60, what: str = "formatting citations") -> str:
     """Run pandoc on `text` with `args` and return its standard output."""
     try:
         result = subprocess.run(
@@ -33,7 +33,7 @@ def run_pandoc(text: str, args: list[str], timeout: float = 60) -> str:
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise PandocError(str(exc)) from exc
+        raise PandocError(str(exc), what) from exc
     if result.returncode != 0:
-        raise PandocError(result.stderr.decode("utf-8", "replace").strip())
+        raise PandocError(result.stderr.decode("utf-8", "replace").strip(), what)
     return result.stdout.decode("utf-8")

@@ -47,6 +47,12 @@ AUDIENCE_FIELDS: dict[str, Any] = {
     "max_marking": {"type": "string", "description": "Highest handling level this audience may receive."},
     "portion_marks": {"type": "boolean", "description": "Print the portion mark before each paragraph."},
     "show_as_of": {"type": "boolean", "description": "Print 'as of' dates beside blocks that carry them."},
+    "lang": {
+        "type": "string",
+        "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        "description": "Language as a BCP 47 tag (en-US, de-DE, ja-JP): quotation marks, hyphenation, "
+        "citation terms, cross-reference words.",
+    },
 }
 
 AUDIENCE_SCHEMA: dict[str, Any] = {
@@ -116,6 +122,12 @@ BRIEF_SCHEMA: dict[str, Any] = {
             "description": "Path(s) relative to the brief: .yaml (CSL YAML), .json (CSL JSON), .bib.",
         },
         "csl": {"type": "string", "description": "CSL style id or a path to a .csl file."},
+        "lang": {
+            "type": "string",
+            "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+            "description": "Language as a BCP 47 tag (en-US, de-DE, ja-JP): quotation marks, hyphenation, "
+            "citation terms, cross-reference words.",
+        },
         "bottom_line": {**_MARKDOWN, "description": "At most four lines, shown to decision audiences."},
         "sections": {
             "type": "array",

@@ -123,6 +123,7 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
         bottom_line=brief.bottom_line.blocks if (audience.decision and brief.bottom_line) else (),
         disclaimer=brief.disclaimer,
         csl=audience.csl or brief.csl,
+        language=audience.lang or brief.lang,
         banner=_banner(options.markings, levels, audience),
     )
 

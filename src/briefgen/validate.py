@@ -14,6 +14,8 @@ from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.loader import merge_audience
 from briefgen.model import AudienceProfile, Brief, Markdown, Workspace
 from briefgen.schema import KIND_FIELDS, KIND_REQUIRED
+from briefgen.style import ThemeError, load_style
+from briefgen.validate_writing import check_glyphs, check_writing
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -52,8 +54,6 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
             "give a folder inside it (use -o to write elsewhere for one build)",
             config_loc,
         )
-    from briefgen.style import ThemeError, load_style
-
     try:
         load_style(ws.root)
     except ThemeError as exc:
@@ -263,6 +263,11 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
     _check_links(brief, diags)
     _check_reference_fields(brief, diags)
     _check_style(brief, ws, diags)
+    check_writing(ws, brief, audiences_for(ws, brief), diags)
+    try:
+        check_glyphs(brief, load_style(ws.root), diags)
+    except ThemeError:
+        pass  # reported once, for the workspace
 
 
 def _check_kind(kind, fields, mitigation, loc, diags: Diagnostics) -> None:
@@ -296,12 +301,11 @@ def markdown_fields(brief: Brief) -> list[Markdown]:
 
 
 _LINK = re.compile(r"\]\(\s*<?([a-zA-Z][a-zA-Z0-9+.-]*):")
-_IMAGE = re.compile(r"!\[[^\]]*\]\(")
 SAFE_LINK_SCHEMES = {"http", "https", "mailto"}
 
 
 def _check_links(brief: Brief, diags: Diagnostics) -> None:
-    """Links go to the web, e-mail or this document; images are not supported yet."""
+    """Links go to the web, e-mail or this document."""
     for field in markdown_fields(brief):
         for match in _LINK.finditer(field.source):
             scheme = match.group(1).lower()
@@ -312,12 +316,6 @@ def _check_links(brief: Brief, diags: Diagnostics) -> None:
                     "#anchors in this brief",
                     _locate(field, match.group(0)),
                 )
-        for match in _IMAGE.finditer(field.source):
-            diags.warning(
-                "link.image",
-                "images are not supported yet; the image's description is printed instead",
-                _locate(field, match.group(0)),
-            )
 
 
 def _locate(field: Markdown, needle: str) -> Location | None:
@@ -327,27 +325,20 @@ def _locate(field: Markdown, needle: str) -> Location | None:
 
 def _check_citations(brief: Brief, diags: Diagnostics) -> None:
     keys = set(brief.references)
+    targets = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections}
     cited: set[str] = set()
     for field in markdown_fields(brief):
         for citation in field.citations:
             for item in citation.items:
                 cited.add(item.key)
                 if item.key not in keys:
-                    hint = did_you_mean(item.key, keys)
+                    hint = did_you_mean(item.key, keys | targets)
                     diags.error(
                         "cite.missing",
-                        f"unknown citation '{item.key}'{hint}; add it to the bibliography or fix the key",
+                        f"unknown citation '{item.key}'{hint}; add it to the bibliography, fix the key, "
+                        "or write a block's id to refer to that block",
                         item.location,
                     )
-        for match in re.finditer(r"\[[^\]\[]*(?<![\w.])-?@[A-Za-z0-9_][^\]\[]*\](?![(\[])", field.source):
-            raw = match.group(0)
-            if not any(c.raw == raw for c in field.citations):
-                diags.error(
-                    "cite.syntax",
-                    f"'{raw}' looks like a citation but is malformed; write [@key], [@key, p. 12] or "
-                    "[see @a; @b] (every part separated by ';' needs its own @key)",
-                    _locate(field, raw),
-                )
     for key, ref in brief.references.items():
         if key not in cited:
             diags.warning(

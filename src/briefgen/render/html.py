@@ -13,11 +13,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from briefgen.fonts import fallback_stack
 from briefgen.model import (
     Block,
+    Callout,
     CiteRef,
     Code,
     CodeBlock,
+    DefinitionList,
     DocBlock,
     Document,
     Emph,
@@ -25,14 +28,21 @@ from briefgen.model import (
     LineBreak,
     Link,
     ListBlock,
+    NoteRef,
     Para,
     Quote,
+    Rule,
     SmallCaps,
+    Strikeout,
     Strong,
     SubHeading,
+    Subscript,
     Superscript,
+    Table,
     Text,
+    Underline,
 )
+from briefgen.number import labels_for
 from briefgen.style import HouseStyle
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
@@ -47,9 +57,11 @@ def safe_href(href: str) -> str | None:
 class HtmlWriter:
     """Rich text to HTML for one document, numbering notes as the reader meets them."""
 
-    def __init__(self, doc: Document, print_mode: bool):
+    def __init__(self, doc: Document, print_mode: bool, labels: dict[str, str] | None = None):
         self.doc = doc
         self.print_mode = print_mode
+        self.labels = labels or {}
+        self.tables = 0  # Markdown tables written so far, so the PDF can name one that is too wide
         self.paragraph_notes: list[int] = []  # note numbers called in the paragraph being written
 
     def inlines(self, nodes: tuple[Inline, ...]) -> Markup:
@@ -66,6 +78,15 @@ class HtmlWriter:
             return Markup('<span class="smallcaps">%s</span>') % self.inlines(node.children)
         if isinstance(node, Superscript):
             return Markup("<sup>%s</sup>") % self.inlines(node.children)
+        if isinstance(node, Subscript):
+            return Markup("<sub>%s</sub>") % self.inlines(node.children)
+        if isinstance(node, Strikeout):
+            return Markup("<s>%s</s>") % self.inlines(node.children)
+        if isinstance(node, Underline):
+            return Markup("<u>%s</u>") % self.inlines(node.children)
+        if isinstance(node, NoteRef):
+            number = self.doc.note_numbers.get(node.uid)
+            return self.note_call(number) if number else Markup("")
         if isinstance(node, Code):
             return Markup("<code>%s</code>") % node.text
         if isinstance(node, LineBreak):
@@ -85,19 +106,31 @@ class HtmlWriter:
             return Markup("")
         if rendered.note is None:
             return self.inlines(rendered.inline)
-        number = rendered.note
+        return self.note_call(rendered.note)
+
+    def note_call(self, number: int) -> Markup:
+        """The note's number where it is called; in print, the footnote itself floats to the page foot."""
         note = self.doc.notes[number - 1]
         self.paragraph_notes.append(number)
         if self.doc.notes_mode == "footnotes":
             return Markup(
                 '<a class="note-call" id="fnref-%d" href="#fn-%d">%d</a>'
                 '<span class="footnote" data-note="%d" data-block="%s">%s</span>'
-            ) % (number, number, number, number, note.block_id, self.inlines(note.inlines))
+            ) % (number, number, number, number, note.block_id, self.note_text(note.blocks))
         return Markup('<sup class="endnote-call"><a id="fnref-%d" href="#fn-%d">%d</a></sup>') % (
             number,
             number,
             number,
         )
+
+    def note_text(self, blocks: tuple[Block, ...]) -> Markup:
+        """A note's paragraphs as inline-level markup: a footnote lives inside the paragraph that calls it."""
+        parts = []
+        for index, (marker, inlines) in enumerate(note_paragraphs(blocks)):
+            css = "fn-para" if index else "fn-first"
+            prefix = Markup("%s\u00a0") % marker if marker else ""
+            parts.append(Markup('<span class="%s">%s%s</span>') % (css, prefix, self.inlines(inlines)))
+        return Markup("").join(parts)
 
     def blocks(self, blocks: tuple[Block, ...], portion: str = "") -> Markup:
         return Markup("\n").join(self.block(b, portion) for b in blocks)
@@ -127,7 +160,105 @@ class HtmlWriter:
             return Markup("<blockquote>%s</blockquote>") % self.blocks(block.blocks, portion)
         if isinstance(block, CodeBlock):
             return Markup("<pre>%s</pre>") % block.text
+        if isinstance(block, Rule):
+            return Markup("<hr>")
+        if isinstance(block, DefinitionList):
+            items = Markup("").join(
+                Markup("<dt>%s</dt>%s")
+                % (self.inlines(term), Markup("").join(Markup("<dd>%s</dd>") % self.blocks(d) for d in definitions))
+                for term, definitions in block.items
+            )
+            return Markup("<dl>%s</dl>") % items
+        if isinstance(block, Callout):
+            title = Markup('<p class="callout-title">%s</p>') % self.inlines(block.title) if block.title else ""
+            return Markup('<aside class="callout callout-%s">%s%s</aside>') % (
+                block.kind,
+                title,
+                self.blocks(block.blocks, portion),
+            )
+        if isinstance(block, Table):
+            return self.table(block)
         return Markup("")
+
+    def table(self, table: Table) -> Markup:
+        """A Markdown table in the house table style; header rows repeat on every page in print."""
+        widths = table.widths if any(table.widths) else ()
+        cols = (
+            Markup("<colgroup>%s</colgroup>")
+            % Markup("").join(Markup('<col style="width: %.1f%%">') % (w * 100) for w in widths)
+            if widths
+            else ""
+        )
+        caption = ""
+        if table.caption:
+            label = (
+                Markup('<span class="table-label">%s %d:</span> ') % (self.labels.get("table", "Table"), table.number)
+                if table.number
+                else ""
+            )
+            caption = Markup("<caption>%s%s</caption>") % (label, self.inlines(table.caption))
+
+        def row(cells, tag: str) -> Markup:
+            out = []
+            column = 0
+            for cell in cells:
+                align = table.aligns[column] if column < len(table.aligns) else "default"
+                attrs = Markup("")
+                if align != "default":
+                    attrs += Markup(' class="align-%s"') % align
+                if cell.colspan > 1:
+                    attrs += Markup(' colspan="%d"') % cell.colspan
+                if cell.rowspan > 1:
+                    attrs += Markup(' rowspan="%d"') % cell.rowspan
+                out.append(Markup("<%s%s>%s</%s>") % (Markup(tag), attrs, self.cell(cell.blocks), Markup(tag)))
+                column += cell.colspan
+            return Markup("<tr>%s</tr>") % Markup("").join(out)
+
+        head = Markup("<thead>%s</thead>") % Markup("").join(row(r, "th") for r in table.head) if table.head else ""
+        body = Markup("<tbody>%s</tbody>") % Markup("").join(row(r, "td") for r in table.body)
+        ident = Markup(' id="%s"') % table.id if table.id else ""
+        self.tables += 1
+        return Markup('<table class="md-table" data-table="%d"%s>%s%s%s%s</table>') % (
+            self.tables,
+            ident,
+            caption,
+            cols,
+            head,
+            body,
+        )
+
+    def cell(self, blocks: tuple[Block, ...]) -> Markup:
+        """A cell's text: a single paragraph without its <p>, several as paragraphs."""
+        if len(blocks) == 1 and isinstance(blocks[0], Para):
+            self.paragraph_notes = []
+            return self.inlines(blocks[0].inlines)
+        return self.blocks(blocks)
+
+
+def note_paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, tuple[Inline, ...]]]:
+    """A note's blocks as a flat run of (list marker or "", inlines): paragraphs that fit inside a footnote."""
+    out: list[tuple[str, tuple[Inline, ...]]] = []
+    for block in blocks:
+        if isinstance(block, Para | SubHeading):
+            out.append(("", block.inlines))
+        elif isinstance(block, ListBlock):
+            for number, item in enumerate(block.items, start=block.start):
+                inner = note_paragraphs(item) or [("", ())]
+                out.append((f"{number}." if block.ordered else "\u2022", inner[0][1]))
+                out.extend(inner[1:])
+        elif isinstance(block, Quote | Callout):
+            out.extend(note_paragraphs(block.blocks))
+        elif isinstance(block, CodeBlock):
+            out.append(("", (Code(block.text),)))
+        elif isinstance(block, DefinitionList):
+            for term, definitions in block.items:
+                out.append(("", (Strong(term),)))
+                out.extend(p for d in definitions for p in note_paragraphs(d))
+        elif isinstance(block, Table):
+            for row in (*block.head, *block.body):
+                cells = [tuple(i for _m, inl in note_paragraphs(c.blocks) for i in inl) for c in row]
+                out.append(("", tuple(i for c in cells for i in (*c, Text(" | ")))[:-1]))
+    return out
 
 
 @functools.lru_cache(maxsize=8)
@@ -151,14 +282,15 @@ def _css(style: HouseStyle, doc: Document) -> str:
         for p in (d / "fonts").glob("*.ttf")
     }
     template = _template_env(style.style_dirs, False).get_template("brief.css.j2")
-    return template.render(t=style.theme, fonts=fonts, decision=doc.audience.decision)
+    fallback = "".join(f', "{family}"' for family in fallback_stack(style, doc.language))
+    return template.render(t=style.theme, fonts=fonts, decision=doc.audience.decision, fallback_fonts=fallback)
 
 
 def template_context(
     doc: Document, style: HouseStyle, print_mode: bool, toc: bool = False, extra_css: str = ""
 ) -> dict[str, Any]:
     """What the HTML template sees: the document, rich text already turned into safe markup."""
-    writer = HtmlWriter(doc, print_mode)
+    writer = HtmlWriter(doc, print_mode, labels_for(doc.language, style.theme.get("labels")))
     content = {b.id: writer.blocks(b.content, b.portion) for b in doc.blocks}
     mitigation = {b.id: writer.blocks(b.mitigation) for b in doc.blocks if b.kind == "risk"}
     return {
@@ -167,7 +299,7 @@ def template_context(
         "bottom_line": writer.blocks(doc.bottom_line),
         "content": content,
         "mitigation": mitigation,
-        "notes": [(n.number, writer.inlines(n.inlines), n.block_id) for n in doc.notes],
+        "notes": [(n.number, writer.note_text(n.blocks), n.block_id) for n in doc.notes],
         "bibliography": [writer.inlines(entry) for entry in doc.bibliography],
         "css": Markup(_css(style, doc) + extra_css),
         "print_mode": print_mode,

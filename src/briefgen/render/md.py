@@ -6,120 +6,100 @@ citations are written back in Pandoc's own syntax, so Pandoc formats them in the
 
 from __future__ import annotations
 
-import re
+import json
 
 import yaml
 
-from briefgen.model import (
-    Block,
-    CiteRef,
-    Code,
-    CodeBlock,
-    DocBlock,
-    Document,
-    Emph,
-    Inline,
-    LineBreak,
-    Link,
-    ListBlock,
-    Para,
-    Quote,
-    SmallCaps,
-    Strong,
-    SubHeading,
-    Superscript,
-    Text,
-)
-from briefgen.render.html import long_date, safe_href
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>@#~^$|])")
+from briefgen.markdown import pandoc_api_version
+from briefgen.model import DocBlock, Document, Para, Table, TableCell, Text
+from briefgen.number import labels_for
+from briefgen.pandoc import run_pandoc
+from briefgen.render.html import long_date
+from briefgen.render.pandoc_ast import AstWriter, Json, header, para, text_inlines
 
 
-def escape(text: str) -> str:
-    """Text that Pandoc reads back as the same words (no emphasis, links or citations)."""
-    text = _SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", text)  # not a numbered list
+def _cell(text: str) -> TableCell:
+    return TableCell((Para((Text(text),)),))
+
+
+def house_table(head: list[str], rows: list[list[TableCell]]) -> Table:
+    """A house table (risk register, factors) as an uncaptioned, unnumbered table node."""
+    return Table(
+        caption=(),
+        aligns=("default",) * len(head),
+        widths=(0.0,) * len(head),
+        head=(tuple(_cell(h) for h in head),),
+        body=tuple(tuple(r) for r in rows),
+    )
 
 
 class MarkdownWriter:
-    def __init__(self, doc: Document):
+    """The selected document as Pandoc's AST; Pandoc's own writer turns it into Markdown."""
+
+    def __init__(self, doc: Document, labels: dict[str, str]):
         self.doc = doc
+        self.ast = AstWriter(doc, labels["table"])
 
-    def inlines(self, nodes: tuple[Inline, ...]) -> str:
-        out = []
-        for node in nodes:
-            if isinstance(node, Text):
-                out.append(escape(node.text))
-            elif isinstance(node, Emph):
-                out.append(f"*{self.inlines(node.children)}*")
-            elif isinstance(node, Strong):
-                out.append(f"**{self.inlines(node.children)}**")
-            elif isinstance(node, SmallCaps):
-                out.append(f"[{self.inlines(node.children)}]{{.smallcaps}}")
-            elif isinstance(node, Superscript):
-                out.append(f"^{self.inlines(node.children)}^")
-            elif isinstance(node, Code):
-                fence = "``" if "`" in node.text else "`"
-                out.append(f"{fence}{node.text}{fence}")
-            elif isinstance(node, LineBreak):
-                out.append("\\\n")
-            elif isinstance(node, Link):
-                href = safe_href(node.href)
-                text = self.inlines(node.children)
-                out.append(f"[{text}](<{href}>)" if href else text)
-            elif isinstance(node, CiteRef) and self.doc.notes_mode != "none":
-                out.append(node.citation.raw)
-        return "".join(out)
-
-    def blocks(self, blocks: tuple[Block, ...], indent: str = "") -> list[str]:
-        lines: list[str] = []
-        for block in blocks:
-            if isinstance(block, Para):
-                lines += [indent + self.inlines(block.inlines), ""]
-            elif isinstance(block, SubHeading):
-                lines += [indent + "### " + self.inlines(block.inlines), ""]
-            elif isinstance(block, ListBlock):
-                for number, item in enumerate(block.items, start=block.start):
-                    marker = f"{number}. " if block.ordered else "- "
-                    body = self.blocks(item, indent + " " * len(marker))
-                    body = [line for line in body if line.strip()] or [""]
-                    lines.append(indent + marker + body[0].lstrip())
-                    lines += body[1:]
-                lines.append("")
-            elif isinstance(block, Quote):
-                lines += [indent + "> " + line if line else indent + ">" for line in self.blocks(block.blocks)]
-                lines.append("")
-            elif isinstance(block, CodeBlock):
-                lines += [indent + "```", *[indent + line for line in block.text.splitlines()], indent + "```", ""]
-        return lines
-
-    def cell(self, blocks: tuple[Block, ...]) -> str:
-        return " ".join(self.inlines(b.inlines) for b in blocks if isinstance(b, Para)).replace("|", "\\|")
-
-    def table(self, header: list[str], rows: list[list[str]]) -> list[str]:
-        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
-        return [*lines, ""]
-
-    def block(self, block: DocBlock) -> list[str]:
+    def block(self, block: DocBlock) -> list[Json]:
         title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
-        lines = [f"## {escape(title).replace(chr(92) + '.', '.', 1)} {{#block-{block.id}}}", ""]
+        out = [header(2, f"block-{block.id}", text_inlines(title))]
         if block.as_of:
-            lines += [f"*As of {long_date(block.as_of)}*", ""]
+            out.append(para([{"t": "Emph", "c": text_inlines(f"As of {long_date(block.as_of)}")}]))
         if block.kind == "recommendation":
             if block.fields.get("action"):
-                lines += [f"**{escape(block.fields['action'])}**", ""]
+                out.append(para([{"t": "Strong", "c": text_inlines(block.fields["action"])}]))
             meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
             meta += [
-                f"{label}: {escape(str(block.fields[key]))}"
+                f"{label}: {block.fields[key]}"
                 for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
                 if block.fields.get(key)
             ]
-            lines += [" · ".join(meta), ""]
-        lines += self.blocks(block.content)
+            out.append(para(text_inlines(" · ".join(meta))))
+        out += self.ast.blocks(block.content)
         if block.kind == "recommendation" and self.doc.audience.decision:
-            lines += ["Approve \\_\\_\\_\\_\\_\\_\\_\\_ Disapprove \\_\\_\\_\\_\\_\\_\\_\\_", ""]
-        return lines
+            out.append(para(text_inlines("Approve ________ Disapprove ________")))
+        return out
+
+    def body(self) -> list[Json]:
+        doc = self.doc
+        out = [
+            para(
+                [*text_inlines("Prepared for:"), {"t": "Space"}, {"t": "Strong", "c": text_inlines(doc.audience.label)}]
+            )
+        ]
+        if doc.bottom_line:
+            inner = [para([{"t": "Strong", "c": text_inlines("Bottom line")}]), *self.ast.blocks(doc.bottom_line)]
+            out.append({"t": "Div", "c": [["", ["bottom-line"], []], inner]})
+        for section in doc.sections:
+            out.append(header(1, f"section-{section.id}", text_inlines(section.title)))
+            risks = [b for b in section.blocks if b.kind == "risk"]
+            if risks:
+                rows = [
+                    [
+                        _cell(_marked(b)),
+                        _cell(str(b.fields["likelihood"]).capitalize()),
+                        _cell(str(b.fields["impact"]).capitalize()),
+                        TableCell(b.mitigation),
+                    ]
+                    for b in risks
+                ]
+                out.append(self.ast.table(house_table(["Risk", "Likelihood", "Impact", "Mitigation"], rows)))
+            factors = [b for b in section.blocks if b.kind == "leverage"]
+            if factors:
+                rows = [
+                    [_cell(_marked(b)), _cell(str(b.fields["holder"])), _cell(str(b.fields["trend"]).capitalize())]
+                    for b in factors
+                ]
+                out.append(self.ast.table(house_table(["Factor", "Favours", "Trend"], rows)))
+            for block in section.blocks:
+                out += self.block(block)
+        if doc.bibliography:
+            out.append(header(1, "bibliography", text_inlines("Bibliography")))
+            out.append({"t": "Div", "c": [["refs", [], []], []]})
+        if doc.disclaimer:
+            out.append({"t": "HorizontalRule"})
+            out.append(para([{"t": "Emph", "c": text_inlines(doc.disclaimer)}]))
+        return out
 
     def document(self) -> str:
         doc = self.doc
@@ -128,7 +108,7 @@ class MarkdownWriter:
             "subtitle": doc.subtitle or None,
             "author": [a.name for a in doc.authors] or None,
             "date": doc.date.isoformat(),
-            "lang": "en-US",
+            "lang": doc.language,
             "subject": doc.audience.label,
             "briefgen": {"brief": doc.brief_id, "audience": doc.audience.id, "draft": doc.draft, "marking": doc.banner},
             "csl": doc.style_file.name if doc.style_file else None,
@@ -136,47 +116,22 @@ class MarkdownWriter:
             "suppress-bibliography": not doc.bibliography,
             "references": list(doc.references) or None,
         }
-        header = yaml.safe_dump(
+        head = yaml.safe_dump(
             {k: v for k, v in meta.items() if v is not None}, allow_unicode=True, sort_keys=False, width=100
         )
-        lines = ["---", header.rstrip(), "---", ""]
-        lines += [f"Prepared for: **{escape(doc.audience.label)}**", ""]
-        if doc.bottom_line:
-            lines += ["::: bottom-line", "**Bottom line**", "", *self.blocks(doc.bottom_line), ":::", ""]
-        for section in doc.sections:
-            lines += [f"# {escape(section.title)} {{#section-{section.id}}}", ""]
-            risks = [b for b in section.blocks if b.kind == "risk"]
-            if risks:
-                lines += self.table(
-                    ["Risk", "Likelihood", "Impact", "Mitigation"],
-                    [
-                        [
-                            escape(b.title),
-                            str(b.fields["likelihood"]).capitalize(),
-                            str(b.fields["impact"]).capitalize(),
-                            self.cell(b.mitigation),
-                        ]
-                        for b in risks
-                    ],
-                )
-            factors = [b for b in section.blocks if b.kind == "leverage"]
-            if factors:
-                lines += self.table(
-                    ["Factor", "Favours", "Trend"],
-                    [
-                        [escape(b.title), escape(str(b.fields["holder"])), str(b.fields["trend"]).capitalize()]
-                        for b in factors
-                    ],
-                )
-            for block in section.blocks:
-                lines += self.block(block)
-        if doc.bibliography:
-            lines += ["# Bibliography", "", "::: {#refs}", ":::", ""]
-        if doc.disclaimer:
-            lines += ["---", "", f"*{escape(doc.disclaimer)}*", ""]
-        return "\n".join(lines)
+        ast = {"pandoc-api-version": pandoc_api_version(), "meta": {}, "blocks": self.body()}
+        body = run_pandoc(
+            json.dumps(ast),
+            ["-f", "json", "-t", "markdown", "--columns=100"],
+            what="writing Markdown",
+        )
+        return "\n".join(["---", head.rstrip(), "---", "", body])
 
 
-def render_md(doc: Document) -> str:
+def _marked(block: DocBlock) -> str:
+    return f"({block.portion}) {block.title}" if block.portion else block.title
+
+
+def render_md(doc: Document, labels: dict[str, str] | None = None) -> str:
     """The document as Pandoc Markdown with a YAML metadata header and CSL references."""
-    return MarkdownWriter(doc).document()
+    return MarkdownWriter(doc, labels or labels_for(doc.language)).document()

@@ -14,8 +14,11 @@ from urllib.parse import unquote, urlparse
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from briefgen.model import Document
+from briefgen.cite import reading_order
+from briefgen.diagnostics import Location
+from briefgen.model import Document, Table
 from briefgen.render.html import render_html
+from briefgen.richtext import walk
 from briefgen.style import HouseStyle
 
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": False}
@@ -48,6 +51,7 @@ class PdfResult:
     heading_pages: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # resources the sandbox would not fetch: errors
+    located: list[tuple[str, Location | None]] = field(default_factory=list)  # warnings about one place
 
 
 class _Capture(logging.Handler):
@@ -59,12 +63,24 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def layout(doc: Document, style: HouseStyle, toc: bool = False, keep_whole: tuple[int, ...] = ()):
+def layout(
+    doc: Document,
+    style: HouseStyle,
+    toc: bool = False,
+    keep_whole: tuple[int, ...] = (),
+    squeeze: tuple[int, ...] = (),
+):
     """Lay the document out (without writing it), capturing WeasyPrint's warnings.
 
-    `keep_whole` lists notes whose calling paragraph must not break across pages.
+    `keep_whole` lists notes whose calling paragraph must not break across pages; `squeeze`
+    lists Markdown tables too wide for the page, whose words may then break anywhere.
     """
     extra = "".join(f'p[data-notes~="{n}"] {{ break-inside: avoid; }}' for n in keep_whole)
+    extra += "".join(
+        f'table[data-table="{n}"] td, table[data-table="{n}"] th, table[data-table="{n}"] p '
+        "{ overflow-wrap: anywhere; }"
+        for n in squeeze
+    )
     html = render_html(doc, style, print_mode=True, toc=toc, extra_css=extra)
     fetcher = SandboxFetcher(style.allowed_roots())
     capture = _Capture()
@@ -125,6 +141,30 @@ def placed_footnotes(rendered) -> set[int] | None:
     return found
 
 
+def too_wide_tables(rendered) -> dict[int, str]:
+    """Markdown tables wider than the text block: their number in the document and how they are named."""
+    found: dict[int, str] = {}
+
+    def walk(box, limit: float | None) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and element.tag == "table" and element.get("data-table") and limit is not None:
+            if box.margin_width() > limit + 0.5:
+                caption = "".join(element.find("caption").itertext()) if element.find("caption") is not None else ""
+                found[int(element.get("data-table"))] = caption.strip()
+            return
+        width = getattr(box, "width", None)
+        inner = width if isinstance(width, int | float) and element is not None and element.tag != "table" else limit
+        for child in getattr(box, "children", None) or []:
+            walk(child, inner)
+
+    try:
+        for page in rendered.pages:
+            walk(page._page_box, None)
+    except (AttributeError, TypeError):
+        return {}
+    return found
+
+
 def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> PdfResult:
     """The brief as PDF bytes; a contents list is added when it runs past `toc_over_pages`.
 
@@ -138,10 +178,15 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
     expected = {n.number for n in doc.notes} if doc.notes_mode == "footnotes" else set()
     toc_settled = False
     missing: list[int] = []
-    for _attempt in range(6):
-        rendered, warnings, refused = layout(doc, style, toc, keep_whole)
+    squeeze: dict[int, str] = {}
+    for _attempt in range(7):
+        rendered, warnings, refused = layout(doc, style, toc, keep_whole, tuple(squeeze))
         if not toc_settled and toc != (len(rendered.pages) > toc_over_pages):
             toc, toc_settled = not toc, True
+            continue
+        wide = {n: c for n, c in too_wide_tables(rendered).items() if n not in squeeze}
+        if wide:
+            squeeze.update(wide)
             continue
         placed = placed_footnotes(rendered)
         missing = sorted(expected - placed) if placed is not None else []
@@ -154,5 +199,14 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
             f"footnotes {', '.join(map(str, missing))} could not be placed in the PDF; "
             "shorten the paragraph that cites them or use endnotes for this audience",
         ]
+    tables = [n for _id, blocks in reading_order(doc) for n in walk(blocks, into_notes=False) if isinstance(n, Table)]
+    located = []
+    for number, caption in sorted(squeeze.items()):
+        name = f"the table '{caption[:60]}'" if caption else "this table"
+        message = (
+            f"{name} is wider than the page, so words in its cells are broken to fit; "
+            "use fewer or narrower columns, shorter cell text, or split the table"
+        )
+        located.append((message, tables[number - 1].location if number <= len(tables) else None))
     data = rendered.write_pdf(**PDF_OPTIONS)
-    return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings, refused)
+    return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings, refused, located)

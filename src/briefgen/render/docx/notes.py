@@ -17,6 +17,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from briefgen.render.docx.wml import place
+
 
 @dataclass(frozen=True)
 class NoteKind:
@@ -146,11 +148,11 @@ def _number_in_sections(document, kind: NoteKind) -> None:
             sect_pr.insert(0, props)
 
 
-def add_note(document, kind: NoteKind, paragraph_element) -> int:
-    """Append one note whose single paragraph is `paragraph_element` (runs already styled).
+def add_note(document, kind: NoteKind, paragraphs: list) -> int:
+    """Append one note made of `paragraphs` (<w:p> elements, runs already styled); returns its id.
 
-    The paragraph gets the note text style and the note mark; returns the new note id,
-    to be used in a reference run.
+    Every paragraph gets the note text style; the first also starts with the note mark. The id
+    is used in the reference run that calls the note.
     """
     part = notes_part(document, kind)
     root = part.element
@@ -158,22 +160,21 @@ def add_note(document, kind: NoteKind, paragraph_element) -> int:
     note_id = max([0, *ids]) + 1
     note = etree.SubElement(root, qn(f"w:{kind.tag}"))
     note.set(qn("w:id"), str(note_id))
-    p_pr = paragraph_element.find(qn("w:pPr"))
-    if p_pr is None:
-        p_pr = etree.SubElement(paragraph_element, qn("w:pPr"))
-        paragraph_element.insert(0, p_pr)
-    for old in p_pr.findall(qn("w:pStyle")):
-        p_pr.remove(old)
-    style = etree.Element(qn("w:pStyle"))
-    style.set(qn("w:val"), kind.text_style)
-    p_pr.insert(0, style)
+    for paragraph in paragraphs:
+        p_pr = paragraph.find(qn("w:pPr"))
+        if p_pr is None:
+            p_pr = etree.Element(qn("w:pPr"))
+            paragraph.insert(0, p_pr)
+        style = etree.Element(qn("w:pStyle"))
+        style.set(qn("w:val"), kind.text_style)
+        place(p_pr, style)
+        note.append(paragraph)
     mark = parse_xml(
         f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{kind.reference_style}"/></w:rPr><w:{kind.marker}/></w:r>'
     )
     space = parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> </w:t></w:r>')
-    p_pr.addnext(mark)
+    paragraphs[0].find(qn("w:pPr")).addnext(mark)
     mark.addnext(space)
-    note.append(paragraph_element)
     return note_id
 
 

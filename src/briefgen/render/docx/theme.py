@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
-from briefgen.render.ooxml import border
+from briefgen.fonts import fallback_stack
+from briefgen.number import primary
+from briefgen.render.docx.wml import border, place, shade
 from briefgen.style import HouseStyle
 
 
@@ -33,32 +36,71 @@ def length(value: str | float) -> Any:
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "LETTER": (Mm(215.9), Mm(279.4))}
 
 
-def set_fonts(rpr_owner, family: str) -> None:
+def set_fonts(rpr_owner, family: str, east_asian: str) -> None:
     """Name the font for every script slot, so Word never falls back to a theme font."""
     rpr = rpr_owner.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+    fonts = _child(rpr, "w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), family)
+    fonts.set(qn("w:eastAsia"), east_asian)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
         fonts.attrib.pop(qn(attr), None)
 
 
-def shade(ppr_or_tcpr, fill: str) -> None:
-    """Background fill for a paragraph or a table cell."""
-    for old in ppr_or_tcpr.findall(qn("w:shd")):
-        ppr_or_tcpr.remove(old)
-    ppr_or_tcpr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'))
+EAST_ASIAN_LANGUAGES = {"ja": "ja-JP", "zh": "zh-CN", "ko": "ko-KR"}
+
+
+def east_asian_font(style: HouseStyle, language: str) -> str | None:
+    """The CJK face of theme fonts.fallback for the language (the Japanese one for non-CJK languages)."""
+    lang = language if primary(language) in EAST_ASIAN_LANGUAGES else "ja"
+    return next(iter(fallback_stack(style, lang)), None)
+
+
+def _child(parent, tag: str):
+    """The first child named `tag`, created as the first child when missing."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.insert(0, found)
+    return found
+
+
+def set_language(doc, language: str, east_asian: str | None) -> None:
+    """The document's language (and East Asian font) as the run defaults every style inherits."""
+    rpr = _child(_child(_child(doc.styles.element, "w:docDefaults"), "w:rPrDefault"), "w:rPr")
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), language)
+    cjk = primary(language) in EAST_ASIAN_LANGUAGES
+    east_asian_tag = language if cjk and "-" in language else EAST_ASIAN_LANGUAGES.get(primary(language), "ja-JP")
+    lang.set(qn("w:eastAsia"), east_asian_tag)
+    lang.set(qn("w:bidi"), "ar-SA")
+    place(rpr, lang)
+    if east_asian:
+        fonts = _child(rpr, "w:rFonts")
+        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+        fonts.set(qn("w:eastAsia"), east_asian)
+    _hyphenate(doc)
+
+
+def _hyphenate(doc) -> None:
+    """Automatic hyphenation in the document's language, as the PDF hyphenates (settings.xml)."""
+    settings = doc.settings.element
+    if settings.find(qn("w:autoHyphenation")) is not None:
+        return
+    flag = OxmlElement("w:autoHyphenation")
+    tab_stop = settings.find(qn("w:defaultTabStop"))  # CT_Settings puts autoHyphenation right after it
+    if tab_stop is not None:
+        tab_stop.addnext(flag)
+    else:
+        settings.insert(0, flag)
 
 
 def _style(doc, name: str):
     return doc.styles[name]
 
 
-def apply_theme(doc, style: HouseStyle) -> None:
-    """Set page geometry and every named style from the house tokens."""
+def apply_theme(doc, style: HouseStyle, language: str) -> None:
+    """Set page geometry, the document language and every named style from the house tokens."""
     t = style.theme
     width, height = PAGE_SIZES.get(str(t["page"]["size"]).upper(), PAGE_SIZES["A4"])
     for section in doc.sections:
@@ -73,6 +115,11 @@ def apply_theme(doc, style: HouseStyle) -> None:
 
     body, heading = t["fonts"]["body_word"], t["fonts"]["heading_word"]
     sizes, colors, spacing = t["sizes"], t["colors"], t["spacing"]
+    east_asian = east_asian_font(style, language)
+    set_language(doc, language, east_asian)
+    names = {s.name for s in doc.styles}
+    if "Caption" not in names:  # a workspace's own template may lack it
+        doc.styles.add_style("Caption", WD_STYLE_TYPE.PARAGRAPH).base_style = doc.styles["Normal"]
 
     def configure(
         name,
@@ -90,7 +137,7 @@ def apply_theme(doc, style: HouseStyle) -> None:
         spacing_pt=None,
     ):
         s = _style(doc, name)
-        set_fonts(s.element, font)
+        set_fonts(s.element, font, east_asian or font)
         s.font.size = Pt(size)
         s.font.color.rgb = RGBColor.from_string(color)
         if bold is not None:
@@ -103,7 +150,7 @@ def apply_theme(doc, style: HouseStyle) -> None:
         for old in rpr.findall(qn("w:spacing")):
             rpr.remove(old)
         if spacing_pt is not None:
-            rpr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:val="{int(spacing_pt * 20)}"/>'))
+            place(rpr, parse_xml(f'<w:spacing {nsdecls("w")} w:val="{int(spacing_pt * 20)}"/>'))
         fmt = s.paragraph_format
         if before is not None:
             fmt.space_before = Pt(before)
@@ -119,8 +166,6 @@ def apply_theme(doc, style: HouseStyle) -> None:
     # The CSS line height is a multiple of the font size; Word's "multiple" is of the font's own
     # line gap, which is larger, so body text gets an exact leading to paginate like the PDF.
     normal.paragraph_format.line_spacing = Pt(sizes["body"] * spacing["line_height"])
-    rpr = normal.element.get_or_add_rPr()
-    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-US"/>'))
     configure("Body Text", after=spacing["paragraph_after"])
     configure("Title", font=heading, size=sizes["title"], color=colors["accent"], bold=True, before=4, after=2)
     title_ppr = _style(doc, "Title").element.get_or_add_pPr()
@@ -187,8 +232,9 @@ def apply_theme(doc, style: HouseStyle) -> None:
     footer = configure("Footer", size=sizes["small"], color=colors["muted"], after=0)
     footer.paragraph_format.tab_stops.clear_all()  # Word's default centre tab would catch "Page X of Y"
     configure("Header", size=sizes["small"], color=colors["muted"], after=0)
-    configure("List Bullet", after=2)
-    configure("List Number", after=2)
+    for name in ("List Bullet", "List Number", "List Bullet 2", "List Number 2", "List Bullet 3", "List Number 3"):
+        if name in names:  # the nested ones may be missing from a workspace's own template
+            configure(name, after=2)
     quote = configure("Quote", color=colors["muted"], italic=True)
     quote.paragraph_format.left_indent = Pt(14)
     configure("Bottom Line", after=3)
@@ -201,6 +247,17 @@ def apply_theme(doc, style: HouseStyle) -> None:
     configure("Table Text", size=sizes["table"], after=0)
     _style(doc, "Table Text").paragraph_format.line_spacing = 1.0
     configure("Table Heading", font=heading, size=sizes["table"], color=colors["accent"], bold=True, after=0)
+    caption = configure(
+        "Caption",
+        size=sizes["table"],
+        color=colors["text"],
+        bold=False,
+        italic=False,
+        before=4,
+        after=3,
+        keep_next=True,
+    )
+    caption.paragraph_format.line_spacing = 1.0
     bib = configure("Bibliography", size=sizes["small"], after=3)
     bib.paragraph_format.left_indent = Pt(24)
     bib.paragraph_format.first_line_indent = Pt(-24)

@@ -1,0 +1,13 @@
+-- briefgen's batch reader: many Markdown fields read by Pandoc's own Markdown reader in one run.
+-- The input is a JSON array of strings; each is read on its own (so one field's unclosed fence
+-- cannot swallow the next) and returned as a Div with the id "f<index>".
+function Reader(input, opts)
+  local fields = pandoc.json.decode(tostring(input))
+  local format = fields[1]
+  local blocks = {}
+  for i = 2, #fields do
+    local doc = pandoc.read(fields[i], format, opts)
+    blocks[#blocks + 1] = pandoc.Div(doc.blocks, pandoc.Attr("f" .. (i - 1)))
+  end
+  return pandoc.Pandoc(blocks)
+end

@@ -1,0 +1,283 @@
+"""Numbering and cross-references, per audience document (Quarto's two passes).
+
+`@tbl-x`, `@sec-x` and `@block-id` are read as citations by Pandoc; the loader separates them
+(`separate_cross_references`). Once an audience's document is chosen, `number_document`
+numbers its captioned tables in reading order, collects every target the reader receives,
+and turns each reference into a link whose text is the target's label for that reader
+("Table 2", "Recommendation 1", a section's or block's title). Quotation marks are set for
+the document's language in the same pass. A reference to something this audience does not
+receive is a problem at the reference's position, naming the audience.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from briefgen.diagnostics import did_you_mean
+from briefgen.model import (
+    Block,
+    CiteRef,
+    CrossRef,
+    Document,
+    Link,
+    Markdown,
+    NoteRef,
+    Problem,
+    Quoted,
+    Table,
+    Text,
+)
+from briefgen.richtext import rewrite, walk
+
+XREF_PREFIXES = ("fig-", "tbl-", "sec-")
+
+DEFAULT_LABELS = {
+    "en": {"figure": "Figure", "table": "Table", "recommendation": "Recommendation"},
+    "de": {"figure": "Abbildung", "table": "Tabelle", "recommendation": "Empfehlung"},
+    "fr": {"figure": "Figure", "table": "Tableau", "recommendation": "Recommandation"},
+    "es": {"figure": "Figura", "table": "Tabla", "recommendation": "Recomendación"},
+    "it": {"figure": "Figura", "table": "Tabella", "recommendation": "Raccomandazione"},
+    "ja": {"figure": "図", "table": "表", "recommendation": "提言"},
+    "zh": {"figure": "图", "table": "表", "recommendation": "建议"},
+    "ko": {"figure": "그림", "table": "표", "recommendation": "권고"},
+    "ru": {"figure": "Рисунок", "table": "Таблица", "recommendation": "Рекомендация"},
+}
+
+# Outer and inner quotation marks by language (CLDR's delimiters).
+QUOTES = {
+    "en": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "de": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "fr": ("\u00ab\u202f", "\u202f\u00bb", "\u2039\u202f", "\u202f\u203a"),
+    "es": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "it": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "ru": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+    "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
+    "zh": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "ko": ("\u201c", "\u201d", "\u2018", "\u2019"),
+}
+
+
+def primary(lang: str) -> str:
+    """'de' for 'de-CH': the part of a BCP 47 tag that chooses words and quotation marks."""
+    return lang.split("-")[0].lower()
+
+
+def labels_for(lang: str, overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """The words of cross-references for a language, with the house style's overrides."""
+    return {**DEFAULT_LABELS.get(primary(lang), DEFAULT_LABELS["en"]), **(overrides or {})}
+
+
+def is_cross_reference(key: str, block_ids: set[str]) -> bool:
+    return key.startswith(XREF_PREFIXES) or key in block_ids
+
+
+def separate_cross_references(field: Markdown, block_ids: set[str]) -> Markdown:
+    """The field with citations of blocks, sections and tables turned into cross-references."""
+    moved: set[str] = set()
+
+    def convert(node: Any) -> tuple[Any, ...] | None:
+        if not isinstance(node, CiteRef):
+            return None
+        items = node.citation.items
+        if not any(is_cross_reference(i.key, block_ids) for i in items):
+            return None
+        moved.add(node.citation.uid)
+        out: list[Any] = []
+        for index, item in enumerate(items):
+            if index:
+                out.append(Text("; "))
+            if item.prefix:
+                out.append(Text(item.prefix + " "))
+            out.append(CrossRef(item.key, item.suppress_author, item.location))
+            if item.suffix:
+                out.append(Text(", " + item.suffix))
+        return tuple(out)
+
+    blocks = rewrite(field.blocks, convert)
+    if not moved:
+        return field
+    return replace(field, blocks=blocks, citations=tuple(c for c in field.citations if c.uid not in moved))
+
+
+@dataclass(frozen=True)
+class Target:
+    anchor: str
+    label: str
+    number: str = ""  # what [-@ref] prints: the number alone
+
+
+def map_texts(doc: Document, fn: Callable[[str, tuple[Block, ...]], tuple[Block, ...]]) -> Document:
+    """The document with `fn(block id, blocks)` applied to every text, in the order a reader meets them."""
+    bottom_line = fn("bottom-line", doc.bottom_line)
+    sections = []
+    for section in doc.sections:
+        mitigations = {b.id: fn(b.id, b.mitigation) for b in section.blocks if b.kind == "risk"}  # the register first
+        blocks = tuple(
+            replace(b, content=fn(b.id, b.content), mitigation=mitigations.get(b.id, b.mitigation))
+            for b in section.blocks
+        )
+        sections.append(replace(section, blocks=blocks))
+    return replace(doc, sections=tuple(sections), bottom_line=bottom_line)
+
+
+def targets_of(doc: Document, labels: dict[str, str]) -> dict[str, Target]:
+    """Every id a reference in this document may name, with its label for this reader."""
+    targets: dict[str, Target] = {}
+    for section in doc.sections:
+        targets["sec-" + section.id] = Target(f"section-{section.id}", section.title)
+        for block in section.blocks:
+            if block.kind == "recommendation":
+                label = f"{labels['recommendation']} {block.number}"
+                targets[block.id] = Target(f"block-{block.id}", label, str(block.number))
+            else:
+                targets[block.id] = Target(f"block-{block.id}", block.title)
+    count = 0
+    for table in _tables(doc):
+        count += 1
+        if table.id:
+            targets[table.id] = Target(table.id, f"{labels['table']} {count}", str(count))
+    return targets
+
+
+def _tables(doc: Document) -> list[Table]:
+    """The captioned Markdown tables of a document in reading order: the ones that get a number."""
+    tables: list[Table] = []
+
+    def collect(_id: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        tables.extend(n for n in walk(blocks, into_notes=False) if isinstance(n, Table) and n.caption)
+        return blocks
+
+    map_texts(doc, collect)
+    return tables
+
+
+def _number_tables(doc: Document) -> Document:
+    count = 0
+
+    def number(node: Any) -> tuple[Any, ...] | None:
+        nonlocal count
+        if isinstance(node, Table) and node.caption:
+            count += 1
+            return (replace(node, number=count),)
+        if isinstance(node, NoteRef):
+            return (node,)  # tables in notes are not numbered (they print as lines of text)
+        return None
+
+    return map_texts(doc, lambda _id, blocks: rewrite(blocks, number))
+
+
+def reference_problems(doc: Document, labels: dict[str, str]) -> list[Problem]:
+    """What `number_document` would report for this document, without rewriting it (for `check`)."""
+    targets = targets_of(doc, labels)
+    problems: list[Problem] = []
+
+    def look(_id: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        for node in walk(blocks):
+            if isinstance(node, CrossRef) and node.target not in targets:
+                problems.append(_missing(node.target, doc, node.location, "@" + node.target))
+            elif isinstance(node, Link) and node.href.startswith("#") and _anchor(node.href[1:], targets) is None:
+                problems.append(_missing(node.href[1:], doc, node.location, node.href))
+        return blocks
+
+    map_texts(doc, look)
+    return problems
+
+
+def number_document(doc: Document, labels: dict[str, str]) -> tuple[Document, list[Problem]]:
+    """Tables numbered, cross-references and internal links resolved, quotation marks set."""
+    targets = targets_of(doc, labels)
+    doc = _number_tables(doc)
+    problems: list[Problem] = []
+    outer_open, outer_close, inner_open, inner_close = QUOTES.get(primary(doc.language), QUOTES["en"])
+
+    def resolve(node: Any) -> tuple[Any, ...] | None:
+        if isinstance(node, CrossRef):
+            target = targets.get(node.target)
+            if target is None:
+                problems.append(_missing(node.target, doc, node.location, "@" + node.target))
+                return (Text(node.target),)
+            text = target.number if (node.suppress_prefix and target.number) else target.label
+            return (Link("#" + target.anchor, (Text(text),)),)
+        if isinstance(node, Link) and node.href.startswith("#"):
+            anchor = _anchor(node.href[1:], targets)
+            if anchor is None:
+                problems.append(_missing(node.href[1:], doc, node.location, node.href))
+                return tuple(node.children)
+            return None if anchor == node.href[1:] else (replace(node, href="#" + anchor),)
+        if isinstance(node, Quoted):
+            opening, closing = (outer_open, outer_close) if node.double else (inner_open, inner_close)
+            return (Text(opening), *rewrite(node.children, resolve), Text(closing))
+        return None
+
+    return map_texts(doc, lambda _id, blocks: rewrite(blocks, resolve)), problems
+
+
+def _anchor(name: str, targets: dict[str, Target]) -> str | None:
+    """The anchor a plain link `#name` means: a block, section or table id, or an anchor itself."""
+    if name in targets:
+        return targets[name].anchor
+    if "sec-" + name in targets:
+        return targets["sec-" + name].anchor
+    anchors = {t.anchor for t in targets.values()}
+    if name in anchors:
+        return name
+    if name in ("bibliography", "notes", "bottom-line", "contents"):
+        return name
+    return None
+
+
+def bare_id(name: str) -> str:
+    """The id a link anchor names: 'block-x' and 'section-x' are the anchors of x."""
+    if name.startswith("section-"):
+        return "sec-" + name[len("section-") :]
+    return name.removeprefix("block-")
+
+
+def describe_target(target: str) -> str:
+    """'section risks', 'table tbl-x', 'block rec-open': what an id names, for messages."""
+    if target.startswith("sec-"):
+        return f"section '{target[4:]}'"
+    if target.startswith("tbl-"):
+        return f"table '{target}'"
+    if target.startswith("fig-"):
+        return f"figure '{target}'"
+    return f"block '{target}'"
+
+
+def _missing(target: str, doc: Document, location, shown: str) -> Problem:
+    audience = doc.audience.id
+    return Problem(
+        "error",
+        "xref.not-received",
+        f"'{shown}' refers to {describe_target(target)}, which the {audience} audience does not receive; "
+        f"give this block a variant for {audience} without the reference, or let {audience} receive it",
+        location,
+        subject=bare_id(target),
+    )
+
+
+def unknown_targets(field: Markdown, known: set[str]) -> list[Problem]:
+    """References and #links in a field to ids that exist nowhere in the brief, with a did-you-mean."""
+    problems = []
+    for node in walk(field.blocks):
+        if isinstance(node, CrossRef):
+            name, shown = node.target, "@" + node.target
+        elif isinstance(node, Link) and node.href.startswith("#"):
+            name, shown = node.href[1:], node.href
+        else:
+            continue
+        if name in known or bare_id(name) in known or name in ("bibliography", "notes", "bottom-line", "contents"):
+            continue
+        kind = {"tbl-": "table", "fig-": "figure", "sec-": "section"}.get(name[:4], "block, section or table")
+        problems.append(
+            Problem(
+                "error",
+                "xref.unknown",
+                f"'{shown}' refers to no {kind} of this brief{did_you_mean(name, known)}; "
+                "use a block's file name (without .yaml), 'sec-' and a section id, or a table's {#tbl-...} id",
+                node.location,
+            )
+        )
+    return problems

@@ -1,0 +1,175 @@
+"""Native Word tables: the house register tables, Markdown tables and callout boxes.
+
+All share the house look of the PDF: rules in the theme's rule colour, a shaded header row
+underlined in the accent colour, cells padded as the CSS pads them, and a table edge that lines
+up with the text block (the template's Word 2010 layout measures a table's indent to the text
+of its first cell, so the indent is the cell's left padding).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docx.blkcntnr import BlockItemContainer
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu, Pt
+from docx.table import _Cell
+
+from briefgen.model import Block, Callout, Table, TableCell
+from briefgen.render.docx.wml import Format, cell_borders, place, shade, table_borders
+
+if TYPE_CHECKING:
+    from briefgen.render.docx.writer import DocxWriter
+
+CELL_PADDING = {"top": Pt(3), "left": Pt(5), "bottom": Pt(3), "right": Pt(5)}  # td { padding: 3pt 5pt }
+CALLOUT_PADDING = {"top": Pt(4), "left": Pt(8), "bottom": Pt(2), "right": Pt(8)}  # .callout { padding }
+ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+NO_BORDERS = dict.fromkeys(("top", "left", "bottom", "right", "insideH", "insideV"))
+
+
+def new_table(w: DocxWriter, rows: int, widths: list[int], padding: dict[str, Pt], header: bool, fixed: bool = True):
+    """An empty table where the writer stands, `widths` (EMU) per column, never wider than the text block.
+
+    `header` says whether its first row is a header row (Pandoc reads the table look's flag).
+    """
+    # The base class's method: a cell's own add_table would add a paragraph after the table.
+    table = BlockItemContainer.add_table(w.container, rows, len(widths), w.width)
+    table.style = w.main.styles["Table Grid"]  # the template is made from Word's defaults, which have it
+    table.autofit = not fixed
+    tbl_pr = table._tbl.tblPr
+    place(tbl_pr, parse_xml(f'<w:tblW {nsdecls("w")} w:w="{Emu(sum(widths)).twips}" w:type="dxa"/>'))
+    place(tbl_pr, parse_xml(f'<w:tblInd {nsdecls("w")} w:w="{padding["left"].twips}" w:type="dxa"/>'))
+    margins = "".join(f'<w:{side} w:w="{size.twips}" w:type="dxa"/>' for side, size in padding.items())
+    place(tbl_pr, parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>"))
+    look = f'w:val="{0x0420 if header else 0x0400:04X}" w:firstRow="{int(header)}" w:firstColumn="0" w:noVBand="1"'
+    place(tbl_pr, parse_xml(f"<w:tblLook {nsdecls('w')} {look}/>"))
+    for column, size in zip(table.columns, widths, strict=True):
+        column.width = size
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, size in zip(row.cells, widths, strict=True):
+            cell.width = size
+    return table
+
+
+def _scaled(w: DocxWriter, fractions: list[float]) -> list[int]:
+    """Column widths filling the text block in these proportions."""
+    total = sum(fractions)
+    return [int(w.width * f / total) for f in fractions]
+
+
+def _house_rules(w: DocxWriter, table, head_rows: int) -> None:
+    """Rules between rows, none at the sides; the header rows shaded, repeated on each page, underlined."""
+    colors = w.style.theme["colors"]
+    rule = (4, colors["rule"])
+    table_borders(table._tbl.tblPr, {**NO_BORDERS, "top": rule, "bottom": rule, "insideH": rule})
+    for index, row in enumerate(table.rows[:head_rows]):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for tc in row._tr.tc_lst:
+            shade(tc.get_or_add_tcPr(), colors["table_header"])
+            if index == head_rows - 1:
+                cell_borders(tc.get_or_add_tcPr(), {"left": None, "bottom": (8, colors["accent"]), "right": None})
+            for p in tc.iter(qn("w:p")):
+                p.get_or_add_pPr().get_or_add_keepNext()  # the header stays with the first body row
+
+
+def fill(w: DocxWriter, cell, blocks: tuple[Block, ...], style_id: str, width: int, align: str = "default") -> None:
+    """Write rich blocks into a cell in `style_id`, its paragraphs aligned as the column."""
+    cell.paragraphs[0]._p.style = style_id  # what an empty cell keeps
+    with w.inside(cell, width - CELL_PADDING["left"] - CELL_PADDING["right"]):
+        w.blocks(blocks, style_id)
+    if align in ALIGNMENTS:
+        for p in cell.paragraphs:
+            p.alignment = ALIGNMENTS[align]
+
+
+def house_table(w: DocxWriter, header: list[str], rows: list[list], widths_mm: list[float]) -> None:
+    """A register table (recommendations, risks, leverage): text or rich blocks per cell."""
+    colors = w.style.theme["colors"]
+    widths = _scaled(w, widths_mm)
+    table = new_table(w, 1 + len(rows), widths, CELL_PADDING, header=True)
+    for col, cell in enumerate(table.rows[0].cells):
+        cell.paragraphs[0]._p.style = "TableHeading"
+        w.run(cell.paragraphs[0]._p, header[col], Format())
+    for values, row in zip(rows, table.rows[1:], strict=True):
+        for col, (value, cell) in enumerate(zip(values, row.cells, strict=True)):
+            p = cell.paragraphs[0]._p
+            p.style = "TableText"
+            if isinstance(value, tuple):  # rich blocks
+                fill(w, cell, value, "TableText", widths[col])
+            elif header[col] in ("Likelihood", "Impact") and value == "High":  # as the PDF marks it
+                w.run(p, value, Format(bold=True, color=colors["marking"]))
+            else:
+                w.run(p, str(value), Format())
+    _house_rules(w, table, 1)
+    w.paragraph("TableText")  # Word needs a paragraph between adjacent tables
+
+
+def _layout(rows: tuple[tuple[TableCell, ...], ...], first_row: int, columns: int):
+    """(row, column, rows spanned, columns spanned, cell) of each cell, skipping places a span above fills."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            if c >= columns:
+                break
+            height, width = min(cell.rowspan, len(rows) - r), min(cell.colspan, columns - c)
+            taken.update((r + i, c + j) for i in range(height) for j in range(width))
+            placed.append((first_row + r, c, height, width, cell))
+            c += width
+    return placed
+
+
+def markdown_table(w: DocxWriter, table: Table) -> None:
+    """A Markdown table: numbered caption above, header rows repeated, spans, aligned columns, relative widths."""
+    columns = len(table.aligns)
+    if not columns or not (table.head or table.body):
+        return
+    if table.caption:
+        caption(w, table)
+    fixed = any(table.widths)
+    widths = _scaled(w, list(table.widths) if fixed else [1.0] * columns)
+    word = new_table(w, len(table.head) + len(table.body), widths, CELL_PADDING, bool(table.head), fixed)
+    placed = _layout(table.head, 0, columns) + _layout(table.body, len(table.head), columns)
+    for r, c, height, width, cell in placed:
+        tc = word.rows[r]._tr.tc_at_grid_offset(c)
+        if height > 1 or width > 1:
+            tc = tc.merge(word.rows[r + height - 1]._tr.tc_at_grid_offset(c + width - 1))
+        style_id = "TableHeading" if r < len(table.head) else "TableText"
+        fill(w, _Cell(tc, word), cell.blocks, style_id, sum(widths[c : c + width]), table.aligns[c])
+    _house_rules(w, word, len(table.head))
+    w.paragraph("TableText")  # Word needs a paragraph between adjacent tables
+
+
+def caption(w: DocxWriter, table: Table) -> None:
+    """The caption above a table, "Table N:" in bold, bookmarked so cross-references land on it."""
+    p = w.paragraph("Caption")
+    if table.number:
+        label = f"{w.labels.get('table', 'Table')} {table.number}:"
+        w.run(p._p, label, Format(bold=True, color=w.style.theme["colors"]["accent"]))
+        w.run(p._p, " ", Format())
+    w.inlines(p._p, table.caption)
+    if table.id:
+        w.bookmark(p, table.id)
+
+
+def callout(w: DocxWriter, block: Callout, portion: str) -> None:
+    """A callout box: a one-cell table, tinted, with a rule in the kind's colour at the left, title in bold."""
+    colors = w.style.theme["colors"]
+    color = colors.get(f"callout_{block.kind}", colors["accent"])
+    box = new_table(w, 1, [int(w.width)], CALLOUT_PADDING, header=False)
+    table_borders(box._tbl.tblPr, {**NO_BORDERS, "left": (24, color)})
+    cell = box.rows[0].cells[0]
+    shade(cell._tc.get_or_add_tcPr(), colors.get("callout_background", colors["table_header"]))
+    with w.inside(cell, int(w.width) - CALLOUT_PADDING["left"] - CALLOUT_PADDING["right"]):
+        if block.title:
+            title = w.paragraph("BodyText")
+            title.paragraph_format.keep_with_next = True
+            w.inlines(title._p, block.title, Format(bold=True, color=color))
+        w.blocks(block.blocks, portion=portion)
+    w.paragraph("TableText")

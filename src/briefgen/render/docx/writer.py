@@ -1,0 +1,406 @@
+"""The brief's body in Word: paragraphs and runs in the template's named styles, real notes, bookmarks.
+
+Markdown becomes paragraphs in Heading 1/2, Body Text, List Bullet/Number, Quote, Table Text...;
+citations and explanatory notes become native footnotes or endnotes; every internal link points
+at a bookmark of the same document. Tables and callout boxes are written by `tables`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu, Length, Mm, Pt
+
+from briefgen.model import (
+    Block,
+    Callout,
+    CiteRef,
+    Code,
+    CodeBlock,
+    DefinitionList,
+    DocBlock,
+    Document,
+    Emph,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoteRef,
+    Para,
+    Quote,
+    Rule,
+    SmallCaps,
+    Strikeout,
+    Strong,
+    SubHeading,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
+    Underline,
+)
+from briefgen.number import labels_for
+from briefgen.render.docx import tables
+from briefgen.render.docx.notes import ENDNOTES, FOOTNOTES, add_note, notes_part, reference_run
+from briefgen.render.docx.wml import Format, add_bookmark, bookmark_name, border, place, run_element
+from briefgen.render.html import long_date, note_paragraphs, safe_href
+from briefgen.render.ooxml import field_end, field_start
+from briefgen.style import HouseStyle
+
+PLAIN = Format()
+DEFINITION_INDENT = Mm(8)  # as the CSS indents <dd>
+CELL_STYLES = ("TableText", "TableHeading")  # lists in table cells keep the cell's style
+
+
+class DocxWriter:
+    """Writes one Document's body into a docxtpl subdocument of the template."""
+
+    def __init__(self, main: Any, body: Any, doc: Document, style: HouseStyle, width: Length, heading_pages=None):
+        self.main = main  # the template's python-docx Document (owns styles, numbering, notes)
+        self.doc = doc
+        self.style = style
+        self.width = width  # what a table may fill where the writer stands
+        self.heading_pages: dict[str, int] = heading_pages or {}
+        self.labels = labels_for(doc.language, style.theme.get("labels"))
+        self.style_names = {s.name for s in main.styles}
+        self.container: Any = body._body  # where paragraphs and tables go: the body, or a table cell
+        self.indent = 0  # extra left indent (EMU) of the paragraphs being written
+        self.link_part: Any = None  # the package part hyperlinks are related to while writing a note
+        self.bookmark_names: set[str] = set()
+        self.internal_links: list[Any] = []
+
+    # ------------------------------------------------------------ paragraphs and runs
+
+    def paragraph(self, style_id: str, text: str | None = None):
+        """A new paragraph in `style_id` where the writer stands (indented inside a definition)."""
+        p = self.container.add_paragraph()
+        p._p.style = style_id
+        if self.indent:
+            p.paragraph_format.left_indent = Emu(self.indent)
+        if text:
+            self.run(p._p, text, PLAIN)
+        return p
+
+    def run(self, target, text: str, fmt: Format):
+        """Append a run to `target`, a <w:p> or <w:hyperlink>."""
+        r = run_element(text, fmt)
+        target.append(r)
+        return r
+
+    def inlines(self, target, nodes: tuple[Inline, ...], fmt: Format = PLAIN) -> None:
+        """Rich text as runs appended to `target`, nested markup adding to `fmt`."""
+        for node in nodes:
+            if isinstance(node, Text):
+                self.run(target, node.text, fmt)
+            elif isinstance(node, Emph):
+                self.inlines(target, node.children, replace(fmt, italic=not fmt.italic))
+            elif isinstance(node, Strong):
+                self.inlines(target, node.children, replace(fmt, bold=True))
+            elif isinstance(node, SmallCaps):
+                self.inlines(target, node.children, replace(fmt, smallcaps=True))
+            elif isinstance(node, Superscript):
+                self.inlines(target, node.children, replace(fmt, valign="superscript"))
+            elif isinstance(node, Subscript):
+                self.inlines(target, node.children, replace(fmt, valign="subscript"))
+            elif isinstance(node, Strikeout):
+                self.inlines(target, node.children, replace(fmt, strike=True))
+            elif isinstance(node, Underline):
+                self.inlines(target, node.children, replace(fmt, underline=True))
+            elif isinstance(node, Code):
+                self.run(target, node.text, replace(fmt, code=True))
+            elif isinstance(node, LineBreak):
+                target.append(_line_break())
+            elif isinstance(node, Link):
+                self.link(target, node, fmt)
+            elif isinstance(node, CiteRef):
+                self.citation(target, node, fmt)
+            elif isinstance(node, NoteRef) and node.uid in self.doc.note_numbers:  # none under `notes: none`
+                self.note(target, self.doc.note_numbers[node.uid])
+
+    def link(self, target, node: Link, fmt: Format) -> None:
+        """A hyperlink: to the web, or to a bookmark of this document for `#anchor`."""
+        href = safe_href(node.href)
+        if href is None:
+            self.inlines(target, node.children, fmt)
+            return
+        hyperlink = OxmlElement("w:hyperlink")
+        if href.startswith("#"):
+            hyperlink.set(qn("w:anchor"), bookmark_name(href[1:]))
+            self.internal_links.append(hyperlink)
+        else:
+            part = self.link_part or self.main.part  # a link in a note belongs to the notes part
+            hyperlink.set(qn("r:id"), part.relate_to(href, RT.HYPERLINK, is_external=True))
+        target.append(hyperlink)
+        self.inlines(hyperlink, node.children, fmt)
+        for r in hyperlink.findall(qn("w:r")):
+            place(r.get_or_add_rPr(), OxmlElement("w:rStyle", {qn("w:val"): "Hyperlink"}))
+
+    def citation(self, target, node: CiteRef, fmt: Format) -> None:
+        """A citation as the cite stage rendered it: a note call, or words in the text."""
+        rendered = self.doc.citations.get(node.citation.uid)
+        if rendered is None:
+            return
+        if rendered.note is None:
+            self.inlines(target, rendered.inline, fmt)
+        else:
+            self.note(target, rendered.note)
+
+    def note(self, target, number: int) -> None:
+        """Call note `number` here: a real footnote or endnote holding the note's paragraphs."""
+        kind = FOOTNOTES if self.doc.notes_mode == "footnotes" else ENDNOTES
+        paragraphs = []
+        self.link_part = notes_part(self.main, kind)
+        try:
+            for marker, inlines in note_paragraphs(self.doc.notes[number - 1].blocks):
+                p = OxmlElement("w:p")
+                if marker:
+                    self.run(p, f"{marker}\u00a0", PLAIN)
+                self.inlines(p, inlines)
+                paragraphs.append(p)
+        finally:
+            self.link_part = None
+        note_id = add_note(self.main, kind, paragraphs or [OxmlElement("w:p")])
+        target.append(reference_run(kind, note_id))
+
+    # ------------------------------------------------------------ blocks
+
+    def portion_mark(self, p, portion: str) -> None:
+        """The portion mark, such as "(FOUO) ", before a paragraph for audiences that show them."""
+        if portion:
+            self.run(p._p, f"({portion}) ", Format(bold=True))
+
+    def blocks(self, blocks: tuple[Block, ...], style_id: str = "BodyText", level: int = 0, portion: str = "") -> None:
+        """Markdown blocks as paragraphs in `style_id`, lists, tables and boxes."""
+        for block in blocks:
+            if isinstance(block, Para):
+                p = self.paragraph(style_id)
+                self.portion_mark(p, portion)
+                self.inlines(p._p, block.inlines)
+            elif isinstance(block, SubHeading):
+                p = self.paragraph("Heading3")
+                self.inlines(p._p, block.inlines)
+            elif isinstance(block, ListBlock):
+                self.list_block(block, level, portion, style_id)
+            elif isinstance(block, Quote):
+                self.blocks(block.blocks, "Quote", level, portion)
+            elif isinstance(block, CodeBlock):
+                p = self.paragraph(style_id)
+                for index, line in enumerate(block.text.split("\n")):
+                    if index:
+                        p._p.append(_line_break())
+                    self.run(p._p, line, Format(code=True))
+            elif isinstance(block, DefinitionList):
+                self.definition_list(block, style_id, level)
+            elif isinstance(block, Rule):
+                self.rule(style_id)
+            elif isinstance(block, Table):
+                tables.markdown_table(self, block)
+            elif isinstance(block, Callout):
+                tables.callout(self, block, portion)
+
+    def list_block(self, block: ListBlock, level: int, portion: str = "", style_id: str = "BodyText") -> None:
+        """A Word list in List Bullet/Number (2, 3 when nested), or the cell's own style numbered in a table."""
+        in_cell = style_id in CELL_STYLES
+        list_style = self.list_style(block.ordered, level)
+        item_style = style_id if in_cell else list_style.replace(" ", "")
+        num_id = self.numbering(list_style, block.ordered, block.start)
+        for item in block.items:
+            first = True
+            for child in item:
+                if isinstance(child, Para) and first:
+                    p = self.paragraph(item_style)
+                    if num_id is not None:
+                        num_pr = parse_xml(
+                            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+                        )
+                        place(p._p.get_or_add_pPr(), num_pr)
+                    self.portion_mark(p, portion)
+                    self.inlines(p._p, child.inlines)
+                    first = False
+                else:
+                    self.blocks((child,), style_id if in_cell else "ListContinue", level + 1)
+
+    def list_style(self, ordered: bool, level: int) -> str:
+        """The template's list style for a nesting level: List Bullet, List Bullet 2, List Bullet 3."""
+        base = "List Number" if ordered else "List Bullet"
+        nested = f"{base} {min(level + 1, 3)}"
+        return nested if level and nested in self.style_names else base
+
+    def numbering(self, list_style: str, ordered: bool, start: int) -> int | None:
+        """The list style's numbering, or for a numbered list a fresh instance that starts at `start`."""
+        num_ref = self.main.styles[list_style].element.find(".//" + qn("w:numId"))
+        if num_ref is None:
+            return None
+        num_id = int(num_ref.get(qn("w:val")))
+        if not ordered:
+            return num_id
+        numbering = self.main.part.numbering_part.element
+        abstract = numbering.num_having_numId(num_id).find(qn("w:abstractNumId")).get(qn("w:val"))
+        num = numbering.add_num(int(abstract))
+        num.append(
+            parse_xml(f'<w:lvlOverride {nsdecls("w")} w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>')
+        )
+        return int(num.numId)
+
+    def definition_list(self, block: DefinitionList, style_id: str, level: int) -> None:
+        """Each term in bold, kept with its definitions, which are indented as the PDF's <dd>."""
+        for term, definitions in block.items:
+            p = self.paragraph(style_id)
+            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.space_after = Pt(0)
+            self.inlines(p._p, term, Format(bold=True))
+            self.indent += DEFINITION_INDENT
+            try:
+                for definition in definitions:
+                    self.blocks(definition, style_id, level)
+            finally:
+                self.indent -= DEFINITION_INDENT
+
+    def rule(self, style_id: str) -> None:
+        """A horizontal rule: an empty, low paragraph with a bottom border in the theme's rule colour."""
+        p = self.paragraph(style_id)
+        fmt = p.paragraph_format
+        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(8), Pt(6)
+        border(p._p.get_or_add_pPr(), "bottom", 6, 1, self.style.theme["colors"]["rule"])
+
+    @contextmanager
+    def inside(self, cell, width: int) -> Iterator[None]:
+        """Write into a table cell `width` wide; its empty first paragraph goes if anything else was written."""
+        saved = self.container, self.width, self.indent
+        placeholder = cell.paragraphs[0]._p
+        self.container, self.width, self.indent = cell, Emu(width), 0
+        try:
+            yield
+        finally:
+            self.container, self.width, self.indent = saved
+        if len(cell._tc.p_lst) + len(cell._tc.tbl_lst) > 1:
+            cell._tc.remove(placeholder)
+
+    # ------------------------------------------------------------ the brief
+
+    def write(self) -> None:
+        """The whole body: bottom line, register tables, contents, sections and their blocks, bibliography."""
+        doc = self.doc
+        audience = doc.audience
+        if doc.bottom_line:
+            label = self.paragraph("BottomLine")
+            self.run(label._p, "Bottom line", Format(bold=True))
+            label.paragraph_format.keep_with_next = True
+            self.bookmark(label, "bottom-line")
+            self.blocks(doc.bottom_line, "BottomLine")
+        if audience.detail == "summary" and doc.recommendations:
+            tables.house_table(
+                self,
+                ["#", "Recommended action", "Priority", "Owner", "Horizon"],
+                [
+                    [
+                        str(r.number),
+                        r.fields.get("action", ""),
+                        str(r.fields.get("priority", "")).capitalize(),
+                        r.fields.get("owner", ""),
+                        r.fields.get("horizon", ""),
+                    ]
+                    for r in doc.recommendations
+                ],
+                [8, 70, 18, 48, 26],
+            )
+        if self.heading_pages:
+            self.contents()
+        for section in doc.sections:
+            self.bookmark(self.paragraph("Heading1", section.title), f"section-{section.id}")
+            risks = [b for b in section.blocks if b.kind == "risk"]
+            if risks:
+                tables.house_table(
+                    self,
+                    ["Risk", "Likelihood", "Impact", "Mitigation"],
+                    [
+                        [_marked(b), b.fields["likelihood"].capitalize(), b.fields["impact"].capitalize(), b.mitigation]
+                        for b in risks
+                    ],
+                    [45, 20, 18, 87],
+                )
+            factors = [b for b in section.blocks if b.kind == "leverage"]
+            if factors:
+                tables.house_table(
+                    self,
+                    ["Factor", "Favours", "Trend"],
+                    [[_marked(b), b.fields["holder"], b.fields["trend"].capitalize()] for b in factors],
+                    [110, 35, 25],
+                )
+            for block in section.blocks:
+                self.block(block)
+        if doc.bibliography:
+            self.bookmark(self.paragraph("Heading1", "Bibliography"), "bibliography")
+            for entry in doc.bibliography:
+                p = self.paragraph("Bibliography")
+                self.inlines(p._p, entry)
+        self.unlink_missing_anchors()
+
+    def block(self, block: DocBlock) -> None:
+        """One content block: its bookmarked heading, recommendation details and text."""
+        title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
+        heading = self.paragraph("Heading2", title)
+        self.bookmark(heading, f"block-{block.id}")
+        if block.as_of:
+            p = self.paragraph("RecommendationMeta")
+            p.paragraph_format.keep_with_next = True
+            self.run(p._p, f"As of {long_date(block.as_of)}", Format(italic=True))
+        if block.kind == "recommendation":
+            if block.fields.get("action"):
+                self.paragraph("RecommendationAction", block.fields["action"])
+            if self.doc.audience.detail != "summary":  # summary audiences have it in the table
+                meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
+                meta += [
+                    f"{label}: {block.fields[key]}"
+                    for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
+                    if block.fields.get(key)
+                ]
+                self.paragraph("RecommendationMeta", " · ".join(meta))
+        self.blocks(block.content, portion=block.portion)
+        if block.kind == "recommendation" and self.doc.audience.decision:
+            self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
+
+    def bookmark(self, paragraph, anchor: str) -> None:
+        """A Word bookmark for an HTML anchor (`block-<id>` traces a paragraph to its block file)."""
+        name = bookmark_name(anchor)
+        if name not in self.bookmark_names:
+            self.bookmark_names.add(name)
+            add_bookmark(paragraph._p, len(self.bookmark_names), name)
+
+    def unlink_missing_anchors(self) -> None:
+        """Internal links to an anchor this document has no bookmark for (#notes in Word) become plain text."""
+        for hyperlink in self.internal_links:
+            if hyperlink.get(qn("w:anchor")) in self.bookmark_names:
+                continue
+            for r in list(hyperlink):
+                style = r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+                if style is not None and style.get(qn("w:val")) == "Hyperlink":
+                    style.getparent().remove(style)
+                hyperlink.addprevious(r)
+            hyperlink.getparent().remove(hyperlink)
+
+    def contents(self) -> None:
+        """A TOC field whose cached entries already carry page numbers (from the PDF layout)."""
+        self.bookmark(self.paragraph("TOCHeading", "Contents"), "contents")
+        entries = [s.title for s in self.doc.sections] + (["Bibliography"] if self.doc.bibliography else [])
+        for index, title in enumerate(entries):
+            p = self.paragraph("TOC1")
+            if index == 0:
+                field_start(p._p, 'TOC \\o "1-1" \\h \\z \\u')
+            self.run(p._p, f"{title}\t{self.heading_pages.get(title, '')}", PLAIN)
+            if index == len(entries) - 1:
+                field_end(p._p)
+
+
+def _line_break():
+    return parse_xml(f"<w:r {nsdecls('w')}><w:br/></w:r>")
+
+
+def _marked(block: DocBlock) -> str:
+    return f"({block.portion}) {block.title}" if block.portion else block.title

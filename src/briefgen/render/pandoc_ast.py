@@ -1,0 +1,190 @@
+"""briefgen's nodes as Pandoc's JSON AST: what the Markdown export hands Pandoc's own writer.
+
+The inverse of `briefgen.markdown`'s reader, so an exported brief reads back in Pandoc (and
+Quarto) with the same structure: tables, notes, callouts, citations in Pandoc's syntax.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from briefgen.model import (
+    Block,
+    Callout,
+    CiteRef,
+    Code,
+    CodeBlock,
+    CrossRef,
+    DefinitionList,
+    Document,
+    Emph,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoteRef,
+    Para,
+    Quote,
+    Quoted,
+    Rule,
+    SmallCaps,
+    Strikeout,
+    Strong,
+    SubHeading,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
+    Underline,
+)
+
+Json = dict[str, Any]
+_EMPTY_ATTR: list[Any] = ["", [], []]
+_WRAPPERS = {
+    Emph: "Emph",
+    Strong: "Strong",
+    SmallCaps: "SmallCaps",
+    Superscript: "Superscript",
+    Subscript: "Subscript",
+    Strikeout: "Strikeout",
+    Underline: "Underline",
+}
+_ALIGN = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
+
+
+def text_inlines(text: str) -> list[Json]:
+    """Plain text as Pandoc's Str and Space nodes."""
+    out: list[Json] = []
+    for index, word in enumerate(text.split(" ")):
+        if index:
+            out.append({"t": "Space"})
+        if word:
+            out.append({"t": "Str", "c": word})
+    return out
+
+
+class AstWriter:
+    """Nodes to Pandoc JSON for one document (notes and citations as that document shows them)."""
+
+    def __init__(self, doc: Document | None = None, table_label: str = "Table"):
+        self.doc = doc
+        self.table_label = table_label
+
+    def inlines(self, nodes: tuple[Inline, ...]) -> list[Json]:
+        out: list[Json] = []
+        for node in nodes:
+            out.extend(self.inline(node))
+        return out
+
+    def inline(self, node: Inline) -> list[Json]:
+        if isinstance(node, Text):
+            return text_inlines(node.text)
+        if type(node) in _WRAPPERS:
+            return [{"t": _WRAPPERS[type(node)], "c": self.inlines(node.children)}]  # type: ignore[union-attr]
+        if isinstance(node, Quoted):
+            kind = "DoubleQuote" if node.double else "SingleQuote"
+            return [{"t": "Quoted", "c": [{"t": kind}, self.inlines(node.children)]}]
+        if isinstance(node, Code):
+            return [{"t": "Code", "c": [_EMPTY_ATTR, node.text]}]
+        if isinstance(node, LineBreak):
+            return [{"t": "LineBreak"}]
+        if isinstance(node, Link):
+            return [{"t": "Link", "c": [_EMPTY_ATTR, self.inlines(node.children), [node.href, ""]]}]
+        if isinstance(node, CiteRef):
+            if self.doc is not None and self.doc.notes_mode == "none":
+                return []
+            return [{"t": "Cite", "c": [json.loads(node.citation.pandoc), []]}]
+        if isinstance(node, NoteRef):
+            if self.doc is not None and node.uid not in self.doc.note_numbers:
+                return []
+            return [{"t": "Note", "c": self.blocks(node.blocks)}]
+        if isinstance(node, CrossRef):
+            mode = "SuppressAuthor" if node.suppress_prefix else "AuthorInText"
+            item = {
+                "citationId": node.target,
+                "citationPrefix": [],
+                "citationSuffix": [],
+                "citationMode": {"t": mode},
+                "citationNoteNum": 0,
+                "citationHash": 0,
+            }
+            return [{"t": "Cite", "c": [[item], []]}]
+        return []
+
+    def blocks(self, blocks: tuple[Block, ...]) -> list[Json]:
+        return [b for block in blocks for b in self.block(block)]
+
+    def block(self, block: Block) -> list[Json]:
+        if isinstance(block, Para):
+            return [{"t": "Para", "c": self.inlines(block.inlines)}]
+        if isinstance(block, SubHeading):
+            return [{"t": "Header", "c": [3, _EMPTY_ATTR, self.inlines(block.inlines)]}]
+        if isinstance(block, ListBlock):
+            items = [self.blocks(item) for item in block.items]
+            if block.ordered:
+                style = [block.start, {"t": "Decimal"}, {"t": "Period"}]
+                return [{"t": "OrderedList", "c": [style, items]}]
+            return [{"t": "BulletList", "c": items}]
+        if isinstance(block, Quote):
+            return [{"t": "BlockQuote", "c": self.blocks(block.blocks)}]
+        if isinstance(block, CodeBlock):
+            return [{"t": "CodeBlock", "c": [_EMPTY_ATTR, block.text]}]
+        if isinstance(block, Rule):
+            return [{"t": "HorizontalRule"}]
+        if isinstance(block, DefinitionList):
+            entries = [[self.inlines(term), [self.blocks(d) for d in defs]] for term, defs in block.items]
+            return [{"t": "DefinitionList", "c": entries}]
+        if isinstance(block, Callout):
+            attrs = [["title", _plain(block.title)]] if block.title else []
+            return [{"t": "Div", "c": [["", [f"callout-{block.kind}"], attrs], self.blocks(block.blocks)]}]
+        if isinstance(block, Table):
+            return [self.table(block)]
+        return []
+
+    def table(self, table: Table) -> Json:
+        caption = self.inlines(table.caption)
+        if table.number and caption:
+            caption = [*text_inlines(f"{self.table_label} {table.number}:"), {"t": "Space"}, *caption]
+        colspecs = [
+            [
+                {"t": _ALIGN.get(align, "AlignDefault")},
+                {"t": "ColWidth", "c": width} if width else {"t": "ColWidthDefault"},
+            ]
+            for align, width in zip(table.aligns, table.widths, strict=False)
+        ]
+
+        def rows(rows_) -> list[Any]:
+            return [
+                [
+                    _EMPTY_ATTR,
+                    [[_EMPTY_ATTR, {"t": "AlignDefault"}, c.rowspan, c.colspan, self.blocks(c.blocks)] for c in row],
+                ]
+                for row in rows_
+            ]
+
+        return {
+            "t": "Table",
+            "c": [
+                [table.id, [], []],
+                [None, [{"t": "Plain", "c": caption}] if caption else []],
+                colspecs,
+                [_EMPTY_ATTR, rows(table.head)],
+                [[_EMPTY_ATTR, 0, [], rows(table.body)]],
+                [_EMPTY_ATTR, []],
+            ],
+        }
+
+
+def _plain(inlines: tuple[Inline, ...]) -> str:
+    from briefgen.richtext import plain_text
+
+    return plain_text(inlines)
+
+
+def header(level: int, ident: str, inlines: list[Json]) -> Json:
+    return {"t": "Header", "c": [level, [ident, [], []], inlines]}
+
+
+def para(inlines: list[Json]) -> Json:
+    return {"t": "Para", "c": inlines}

@@ -1,0 +1,178 @@
+"""Checks on what staff write in Markdown fields: refused constructs, notes, cross-references, glyphs.
+
+Cross-references are checked twice: against the whole brief (an id that exists nowhere, with
+a did-you-mean) and in the text each audience actually reads (a block, section or table the
+audience does not receive), by running the same numbering the build runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from briefgen.diagnostics import Diagnostics, Location
+from briefgen.fonts import describe, fallback_stack, house_font_files, missing_glyphs
+from briefgen.model import AudienceProfile, Brief, CrossRef, Link, Markdown, NoteRef, Table, Workspace
+from briefgen.number import labels_for, reference_problems, unknown_targets
+from briefgen.richtext import walk
+from briefgen.select import SelectOptions, select
+from briefgen.style import HouseStyle
+
+
+def fields_with_names(brief: Brief) -> Iterator[tuple[str, Markdown]]:
+    """Every Markdown field of the brief, with the block it belongs to ('' for brief.yaml)."""
+    if brief.bottom_line:
+        yield "", brief.bottom_line
+    for block in brief.blocks:
+        for field in (block.body, block.summary, block.mitigation):
+            if field:
+                yield block.id, field
+        for variant in block.variants.values():
+            for field in (variant.summary, variant.body):
+                if field:
+                    yield block.id, field
+
+
+def check_writing(ws: Workspace, brief: Brief, audiences: dict[str, AudienceProfile], diags: Diagnostics) -> None:
+    """Every problem the reader found, ids and cross-references, notes an audience drops, glyphs."""
+    for _block_id, field in fields_with_names(brief):
+        for problem in field.problems:
+            diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
+    known = _check_ids(brief, diags)
+    _check_audience_references(ws, brief, audiences, known, diags)
+    _check_dropped_notes(brief, audiences, diags)
+
+
+def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
+    """Table ids, unknown targets and ids that clash with citation keys; returns every id a reference may name."""
+    tables: dict[str, Location | None] = {}
+    for _block_id, field in fields_with_names(brief):
+        for node in walk(field.blocks):
+            if isinstance(node, Table) and node.id:
+                if node.id in tables and tables[node.id] != node.location:
+                    diags.error(
+                        "xref.duplicate",
+                        f"table id '{node.id}' is used twice (also at {_short(tables[node.id])}); give each table "
+                        "its own {#tbl-...} id",
+                        node.location,
+                    )
+                tables.setdefault(node.id, node.location)
+                if node.id and not node.id.startswith("tbl-"):
+                    diags.error(
+                        "xref.table-id",
+                        f"table id '{node.id}' must start with 'tbl-' to be cross-referenced; write {{#tbl-{node.id}}}",
+                        node.location,
+                    )
+                if not node.caption:
+                    diags.error(
+                        "xref.table-caption",
+                        f"table '{node.id}' has an id but no caption, so it has no number to refer to; "
+                        "write ': Caption {#" + node.id + "}' after the table",
+                        node.location,
+                    )
+    known = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections} | {s.id for s in brief.sections}
+    known |= set(tables)
+    for _block_id, field in fields_with_names(brief):
+        for problem in unknown_targets(field, known):
+            diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
+    for block in brief.blocks:
+        ref = brief.references.get(block.id)
+        if ref is not None:
+            diags.error(
+                "xref.clash",
+                f"block id '{block.id}' is also a bibliography key (at {_short(ref.location)}), so @{block.id} "
+                "cannot mean both; rename the block file or give it an 'id:', or change the key",
+                block.locations.get("id", block.location),
+            )
+    return known
+
+
+def _short(location: Location | None) -> str:
+    if location is None:
+        return "another place"
+    name = location.path.name
+    return f"{name}:{location.line}:{location.column}" if location.line else name
+
+
+def _check_audience_references(
+    ws: Workspace, brief: Brief, audiences: dict[str, AudienceProfile], known: set[str], diags: Diagnostics
+) -> None:
+    """A reference must resolve in every document that contains it, with or without drafts."""
+    from briefgen.style import ThemeError, load_style
+
+    try:
+        overrides = load_style(ws.root).theme.get("labels")
+    except ThemeError:
+        overrides = None
+    if not any(
+        isinstance(n, CrossRef) or (isinstance(n, Link) and n.href.startswith("#"))
+        for _id, field in fields_with_names(brief)
+        for n in walk(field.blocks)
+    ):
+        return  # nothing refers to anything
+    seen: set[tuple] = set()
+    statuses = {b.id: b.status for b in brief.blocks}
+    for audience in audiences.values():
+        for drafts in (False, True):
+            doc = select(brief, audience, SelectOptions(drafts=drafts, markings=ws.config.markings))
+            problems = reference_problems(doc, labels_for(doc.language, overrides))
+            for problem in problems:
+                key = (problem.message, problem.location)
+                if key in seen or problem.subject not in known:
+                    continue  # an id that exists nowhere is reported once, with a did-you-mean
+                seen.add(key)
+                message = problem.message
+                status = statuses.get(problem.subject)
+                if status and status != "approved" and not drafts:
+                    message = message.replace("; give this block", f" (it is {status}, not approved); give this block")
+                diags.add(problem.level, problem.code, message, problem.location)
+
+
+def _check_dropped_notes(brief: Brief, audiences: dict[str, AudienceProfile], diags: Diagnostics) -> None:
+    """Under `notes: none` explanatory notes are not printed; say so where each one is written."""
+    quiet = [a for a in audiences.values() if a.notes == "none"]
+    if not quiet:
+        return
+    for audience in quiet:
+        doc = select(brief, audience, SelectOptions(drafts=True))
+        for block in doc.blocks:
+            for node in walk(block.content):
+                if isinstance(node, NoteRef):
+                    diags.warning(
+                        "note.dropped",
+                        f"the {audience.id} audience has 'notes: none', so this explanatory note is not printed "
+                        f"for it; move the text into the paragraph or give {audience.id} a variant",
+                        node.location,
+                    )
+
+
+def check_glyphs(brief: Brief, style: HouseStyle, diags: Diagnostics) -> None:
+    """Characters that no configured font can draw would print as empty boxes: name them and where."""
+    house = house_font_files(style)
+    house_name = str(style.theme.get("fonts", {}).get("body", "the body font"))
+    fallbacks = fallback_stack(style, brief.lang)
+    hint = (
+        f"has no glyph in {house_name} or any fallback font ({', '.join(fallbacks) or 'none configured'}); "
+        "install fonts-noto-cjk (or a font that has it) and list it under fonts.fallback in styles/theme.yaml"
+    )
+    if not house:
+        return
+    texts: list[tuple[str, Location | None, Markdown | None]] = [
+        (brief.title + brief.subtitle, Location(brief.path), None)
+    ]
+    for block in brief.blocks:
+        texts.append((block.title, block.locations.get("title.value", block.location), None))
+        for value in block.fields.values():
+            if isinstance(value, str):
+                texts.append((value, block.location, None))
+    for _block_id, markdown in fields_with_names(brief):
+        texts.append((markdown.source, markdown.location, markdown))
+    for text, location, field in texts:
+        if text.isascii():
+            continue
+        missing = missing_glyphs(text, style, brief.lang)
+        if missing:
+            where = location
+            if isinstance(field, Markdown) and field.locate is not None:
+                first = next(c for c in text if c in missing)
+                where = field.locate(first, 0)
+            diags.warning("font.missing-glyph", f"{describe(missing)} {hint}", where)

@@ -1,0 +1,75 @@
+"""`check` on Markdown that the writing language refuses: each problem at its file:line:column.
+
+tests/fixtures/refused/ holds one of each mistake; tests/fixtures/refused.expected is the exact
+report (regenerate with BRIEFGEN_REGEN=1 and review the diff).
+"""
+
+import os
+from pathlib import Path
+
+from test_validate import report
+
+from briefgen.workspace import open_workspace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_refused_constructs_report_matches_golden_file():
+    actual = report("refused")
+    golden = FIXTURES / "refused.expected"
+    if os.environ.get("BRIEFGEN_REGEN"):
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_each_refused_construct_names_what_to_write_instead():
+    lines = report("refused").splitlines()
+    expected = [
+        "briefs/demo/blocks/refused.yaml:7:7: error: raw HTML '<b>' is not part of the writing language; use "
+        "Markdown instead (*italic*, **bold**, [text]{.underline}, ^superscript^) or write '\\<' for a literal '<' "
+        "[markdown.raw-html]",
+        "briefs/demo/blocks/refused.yaml:7:24: error: math ('$x^2$') is not part of the writing language; write it "
+        "in words or with ^superscript^ and ~subscript~, or write '\\$' for a dollar sign [markdown.math]",
+        "briefs/demo/blocks/refused.yaml:7:38: error: raw LaTeX '\\textbf{TeX}' is not part of the writing "
+        "language; use Markdown instead, or write '\\\\' for a literal backslash [markdown.raw-tex]",
+        "briefs/demo/blocks/refused.yaml:9:3: error: line blocks ('| ' at the start of lines) are not part of the "
+        "writing language; end a line with a backslash for a line break, or remove the '|' [markdown.line-block]",
+        "briefs/demo/blocks/refused.yaml:12:8: error: the block '.sidebar' is not part of the writing language; for "
+        "a boxed text write '::: {.callout-note title=\"...\"}' (note, tip, important, warning or caution) "
+        "[markdown.div]",
+        "briefs/demo/blocks/refused.yaml:16:12: error: the span attribute '.highlight' is not part of the writing "
+        "language; use [text]{.smallcaps} or [text]{.underline} [markdown.span]",
+        "briefs/demo/blocks/refused.yaml:16:42: error: note '[^nope]' has no definition; add '[^nope]: the note "
+        "text' on a line of its own (after a blank line) in the same field, or write the note inline as "
+        "^[the note text] [note.undefined]",
+        "briefs/demo/blocks/refused.yaml:16:54: error: '@tbl-nowhere' refers to no table of this brief; use a "
+        "block's file name (without .yaml), 'sec-' and a section id, or a table's {#tbl-...} id [xref.unknown]",
+        "briefs/demo/blocks/refused.yaml:16:71: error: unknown citation 'rec-opne' (did you mean 'rec-open'?); add "
+        "it to the bibliography, fix the key, or write a block's id to refer to that block [cite.missing]",
+        "briefs/demo/blocks/refused.yaml:19:3: error: '|---' looks like a table row that is not part of a table; a "
+        "table needs a blank line before it, a header row and a separator row such as |---|---|, and no blank "
+        "line inside [markdown.table]",
+        "briefs/demo/blocks/refused.yaml:21:3: warning: note '[^spare]' is defined but never called; write "
+        "[^spare] where it belongs, or delete the definition [note.unused]",
+        "briefs/demo/blocks/not-received.yaml:10:50: error: '@sec-risks' refers to section 'risks', which the "
+        "public audience does not receive; give this block a variant for public without the reference, or let "
+        "public receive it [xref.not-received]",
+        "briefs/demo/blocks/not-received.yaml:10:65: error: '@draft-note' refers to block 'draft-note', which the "
+        "reader audience does not receive (it is draft, not approved); give this block a variant for reader "
+        "without the reference, or let reader receive it [xref.not-received]",
+        "briefs/demo/blocks/not-received.yaml:12:18: warning: U+13000 \U00013000 has no glyph in Carlito or any "
+        "fallback font (Noto Sans CJK JP, Noto Sans CJK SC, Noto Sans CJK TC, Noto Sans CJK KR, DejaVu Sans); "
+        "install fonts-noto-cjk (or a font that has it) and list it under fonts.fallback in styles/theme.yaml "
+        "[font.missing-glyph]",
+        "briefs/demo/blocks/fpri.yaml:1:1: error: block id 'fpri' is also a bibliography key (at "
+        "references.yaml:12:9), so @fpri cannot mean both; rename the block file or give it an 'id:', or change "
+        "the key [xref.clash]",
+    ]
+    for line in expected:
+        assert line in lines
+
+
+def test_the_clean_language_fixture_has_only_the_expected_note_warning():
+    ws, diags = open_workspace(FIXTURES / "language")
+    assert [(d.code, d.location.line) for d in diags.items] == [("note.dropped", 58)]
+    assert "the public audience has 'notes: none'" in diags.items[0].message
