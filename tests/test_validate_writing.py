@@ -69,6 +69,27 @@ def test_each_refused_construct_names_what_to_write_instead():
         assert line in lines
 
 
+def test_a_newcomers_mistakes_are_each_named_where_they_stand():
+    lines = report("refused").splitlines()
+    prefix = "briefs/demo/blocks/refused-more.yaml:"
+    for expected in [
+        "7:31: error: note '[^crm]' has no definition (did you mean 'crms'?); add '[^crm]: the note text' on a "
+        "line of its own (after a blank line) in the same field, or write the note inline as ^[the note text] "
+        "[note.undefined]",
+        # the second, misspelt reference on the line, not the valid one before it
+        "7:72: error: '@sec-risk' refers to no section of this brief (did you mean 'sec-risks'?); use a block's "
+        "file name (without .yaml), 'sec-' and a section id, or a table's {#tbl-...} id [xref.unknown]",
+        "13:4: error: '=======+' is the border of a grid table that did not come out as a table; every row must "
+        "have its '|' and '+' in exactly the columns of the border lines above and below it [markdown.grid-table]",
+        "24:6: error: '@tbl-shares' refers to a table that did not come out as a table (see the error where "
+        "{#tbl-shares} is written); fix that table and this reference will work [xref.unknown]",
+        "26:3: error: the box '::: {.callout-warning title=\"What to watch\"}' is never closed, so everything "
+        "after it in this field would be drawn inside it; add a line ':::' (after a blank line) where the box "
+        "ends [markdown.fence]",
+    ]:
+        assert prefix + expected in lines
+
+
 def test_the_clean_language_fixture_has_only_the_expected_note_warning():
     ws, diags = open_workspace(FIXTURES / "language")
     assert [(d.code, d.location.line) for d in diags.items] == [("note.dropped", 58)]

@@ -115,7 +115,7 @@ def test_html_links_resolve_and_constructs_are_native(language_build: Path):
 
 def test_notes_share_one_numbering_with_citations(language_build: Path):
     html = (language_build / "demo-reader.html").read_text(encoding="utf-8")
-    pattern = r'<div class="endnote" id="fn-(\d+)"[^>]*><span class="note-number">\d+\.</span> (.*?)</div>'
+    pattern = r'<div class="endnote" id="fn-(\d+)"[^>]*><span class="note-number">\d+\.</span>(.*?)</div>'
     notes = re.findall(pattern, html)
     texts = [re.sub(r"<[^>]+>", "", body) for _n, body in notes]
     assert [int(n) for n, _ in notes] == list(range(1, len(notes) + 1))

@@ -115,7 +115,8 @@ def source_map(brief: Brief) -> dict[str, dict[str, str]]:
 
 
 def word_count(doc: Document) -> int:
-    """Words a reader reads in the body (titles and block text; notes and tables excluded)."""
+    """Words a reader reads in the body (titles and block text, Markdown tables included; notes and the
+    house tables of risks and factors excluded)."""
     text = " ".join(
         [s.title for s in doc.sections]
         + [b.title + " " + blocks_text(b.content) for b in doc.blocks]

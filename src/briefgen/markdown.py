@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from briefgen import __version__
-from briefgen.diagnostics import Location
+from briefgen.diagnostics import Location, did_you_mean
 from briefgen.model import (
     CALLOUT_KINDS,
     Block,
@@ -156,6 +156,7 @@ def pandoc_ast(source: str) -> list[dict[str, Any]]:
 
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
+KEY_CHAR = r"[A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]"  # what would make a key longer
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _NOTE_CALLS = re.compile(r"\[\^[^\]\s]+\](?!:)|\^\[")  # every note call, in the order Pandoc meets them
@@ -185,12 +186,23 @@ _LEFTOVERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "'::: {{.callout-note}}' and ends with ':::' on lines of their own, after blank lines",
     ),
     (
+        re.compile(r"\+(?:-{3,}|={3,}|[\u2013\u2014]+)[-=+\u2013\u2014]*|(?:={3,}|-{3,})\+"),
+        "markdown.grid-table",
+        "'{0}' is the border of a grid table that did not come out as a table; every row must have "
+        "its '|' and '+' in exactly the columns of the border lines above and below it",
+    ),
+    (
         re.compile(r"\|\s*:?(?:-{3,}|[\u2013\u2014]-?)"),  # smart typography makes --- a dash
         "markdown.table",
         "'{0}' looks like a table row that is not part of a table; a table needs a blank line "
         "before it, a header row and a separator row such as |---|---|, and no blank line inside",
     ),
 )
+# What a leftover looked like in the source before smart typography turned '---' into a dash.
+_WRITTEN = {
+    "markdown.table": re.compile(r"\|\s*:?-{2,}"),
+    "markdown.grid-table": re.compile(r"\+[-=]{3,}[-=+]*|[-=]{3,}\+"),
+}
 _SPAN_CLASSES = {"smallcaps": SmallCaps, "underline": Underline, "ul": Underline, "mark": None}
 
 
@@ -214,6 +226,17 @@ class _Reader:
         if self.locate is None or not needle:
             return self.fallback
         return self.locate(needle, count)
+
+    def where_key(self, key: str) -> Location | None:
+        """Where the next `@key` stands, not counting longer keys it begins (@sec-risk in @sec-risks)."""
+        needle = "@" + key
+        count = self.seen.get(needle, 0)
+        self.seen[needle] = count + 1
+        if self.locate is None:
+            return self.fallback
+        starts = [m.start() for m in re.finditer(re.escape(needle), self.source)]
+        whole = [i for i, start in enumerate(starts) if not re.match(KEY_CHAR, self.source[start + len(needle) :])]
+        return self.locate(needle, whole[count] if count < len(whole) else count)
 
     def first(self, needle: str) -> Location | None:
         return self.locate(needle, 0) if (self.locate and needle) else self.fallback
@@ -477,7 +500,7 @@ class _Reader:
                     prefix=prefix.strip(),
                     suffix=suffix.strip().lstrip(",").strip(),
                     suppress_author=mode == "SuppressAuthor",
-                    location=self.where("@" + key),
+                    location=self.where_key(key),
                 )
             )
         in_text = bool(items) and items[0]["citationMode"]["t"] == "AuthorInText"
@@ -508,12 +531,20 @@ class _Reader:
             for match in pattern.finditer(text):
                 found = match.group(0).strip()
                 label = found[: found.index("]") + 1] if code == "note.undefined" else found
-                if label not in self.source and code == "markdown.table":  # typography changed '---'
-                    written = re.search(r"\|\s*:?-{2,}", self.source)
-                    label = written.group(0) if written else label
-                self.refuse(code, message.format(label, label), label)
-                if code in ("markdown.table", "markdown.fence"):
-                    break  # one report per paragraph: the rest of the row is the same mistake
+                written = _WRITTEN.get(code)
+                if label not in self.source and written:  # typography changed '---' into a dash
+                    original = written.search(self.source)
+                    label = original.group(0) if original else label
+                text_of_message = message.format(label, label)
+                if code == "note.undefined":
+                    defined = _NOTE_DEFINITION.findall(self.source)
+                    text_of_message = text_of_message.replace(
+                        "has no definition", f"has no definition{did_you_mean(label[2:-1], defined)}"
+                    )
+                subject = label[2:-1] if code == "markdown.attributes" and label.startswith("{#") else ""
+                self.problems.append(Problem("error", code, text_of_message, self.where(label), subject))
+                if code in ("markdown.table", "markdown.grid-table", "markdown.fence"):
+                    break  # one report per paragraph: the rest of the table is the same mistake
 
 
 def _raw_citation(items: list[CiteItem], in_text: bool) -> str:
@@ -542,6 +573,7 @@ def parse_markdown(
     reader = _Reader(source, uid_prefix, locate, location)
     blocks = reader.blocks(pandoc_ast(source))
     _check_note_labels(source, reader)
+    _check_fences(source, reader)
     return Markdown(source, blocks, tuple(reader.citations), location, locate, tuple(reader.problems))
 
 
@@ -566,6 +598,39 @@ def _check_note_labels(source: str, reader: _Reader) -> None:
                     reader.first(f"[^{label}]:"),
                 )
             )
+
+
+_CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DIV_OPEN = re.compile(r"^ {0,3}:{3,}\s*(\{[^}]*\}|[\w.-]+)[\s:]*$")
+_DIV_CLOSE = re.compile(r"^ {0,3}:{3,}\s*$")
+
+
+def _check_fences(source: str, reader: _Reader) -> None:
+    """A `:::` box that is never closed swallows the rest of the field: say where it opens."""
+    opened: list[str] = []
+    code_fence = ""
+    for line in source.splitlines():
+        fence = _CODE_FENCE.match(line)
+        if code_fence:
+            if fence and fence.group(1)[0] == code_fence[0] and len(fence.group(1)) >= len(code_fence):
+                code_fence = ""
+            continue
+        if fence:
+            code_fence = fence.group(1)
+        elif _DIV_OPEN.match(line):
+            opened.append(line.strip())
+        elif _DIV_CLOSE.match(line) and opened:
+            opened.pop()
+    for line in opened:
+        reader.problems.append(
+            Problem(
+                "error",
+                "markdown.fence",
+                f"the box '{line}' is never closed, so everything after it in this field would be drawn "
+                "inside it; add a line ':::' (after a blank line) where the box ends",
+                reader.first(line),
+            )
+        )
 
 
 def typeset(text: str) -> str:

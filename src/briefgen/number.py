@@ -258,8 +258,11 @@ def _missing(target: str, doc: Document, location, shown: str) -> Problem:
     )
 
 
-def unknown_targets(field: Markdown, known: set[str]) -> list[Problem]:
-    """References and #links in a field to ids that exist nowhere in the brief, with a did-you-mean."""
+def unknown_targets(field: Markdown, known: set[str], broken: frozenset[str] = frozenset()) -> list[Problem]:
+    """References and #links in a field to ids that exist nowhere in the brief, with a did-you-mean.
+
+    `broken` holds ids written on a table that did not come out as a table (reported there).
+    """
     problems = []
     for node in walk(field.blocks):
         if isinstance(node, CrossRef):
@@ -271,6 +274,17 @@ def unknown_targets(field: Markdown, known: set[str]) -> list[Problem]:
         if name in known or bare_id(name) in known or name in ("bibliography", "notes", "bottom-line", "contents"):
             continue
         kind = {"tbl-": "table", "fig-": "figure", "sec-": "section"}.get(name[:4], "block, section or table")
+        if name in broken:
+            problems.append(
+                Problem(
+                    "error",
+                    "xref.unknown",
+                    f"'{shown}' refers to a table that did not come out as a table (see the error where "
+                    f"{{#{name}}} is written); fix that table and this reference will work",
+                    node.location,
+                )
+            )
+            continue
         problems.append(
             Problem(
                 "error",

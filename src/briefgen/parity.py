@@ -26,7 +26,7 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _key(text: str) -> str:
+def comparable(text: str) -> str:
     """Text compared without spaces and hyphens: the PDF breaks long URLs and hyphenates words
     at line ends, where Word's text has neither; the words and their order still have to match."""
     return re.sub(r"[\s\-\u2010\u00ad]+", "", squash(text))
@@ -125,16 +125,16 @@ def compare(pdf: bytes, docx: bytes) -> list[str]:
         body_text = body_text.replace(f"{number}. {note}", " ")
     for line in sorted(set(word.furniture), key=len, reverse=True):
         body_text = body_text.replace(line, " ")
-    body_key = _key(body_text)
+    body_key = comparable(body_text)
     for paragraph in word.paragraphs:
         if paragraph.style in _BODY_STYLES | {"Bibliography"} and squash(paragraph.text):
-            if _key(paragraph.text) not in body_key:
+            if comparable(paragraph.text) not in body_key:
                 where = f" in block '{paragraph.block}'" if paragraph.block else ""
                 problems.append(f"paragraph{where} is in Word but not in the PDF: '{paragraph.text[:80]}'")
                 break
-    pdf_key = _key(pdf_text)
+    pdf_key = comparable(pdf_text)
     for number, note in enumerate(word.notes, start=1):
-        if _key(f"{number}. {note}") not in pdf_key:
+        if comparable(f"{number}. {note}") not in pdf_key:
             problems.append(f"note {number} differs: Word has '{note[:80]}', the PDF does not")
             break
     return problems

@@ -71,8 +71,11 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
                     )
     known = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections} | {s.id for s in brief.sections}
     known |= set(tables)
+    broken = frozenset(
+        p.subject for _id, f in fields_with_names(brief) for p in f.problems if p.code == "markdown.attributes"
+    )
     for _block_id, field in fields_with_names(brief):
-        for problem in unknown_targets(field, known):
+        for problem in unknown_targets(field, known, broken):
             diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
     for block in brief.blocks:
         ref = brief.references.get(block.id)
