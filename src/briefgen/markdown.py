@@ -523,8 +523,8 @@ class _Reader:
             if isinstance(node, CiteRef) and node.citation.in_text and isinstance(before, Text):
                 if before.text.endswith("["):
                     key = re.escape(node.citation.items[0].key)
-                    written = re.search(rf"\[[^\]\[]*@{key}[^\]\[]*\]", self.source)
-                    raw = written.group(0) if written else "[@" + node.citation.items[0].key
+                    bracketed = re.search(rf"\[[^\]\[]*@{key}[^\]\[]*\]", self.source)
+                    raw = bracketed.group(0) if bracketed else "[@" + node.citation.items[0].key
                     self.refuse("cite.syntax", _LEFTOVERS[1][2].format(raw), raw)
         text = "".join(n.text for n in inlines if isinstance(n, Text))
         for pattern, code, message in _LEFTOVERS:
