@@ -20,7 +20,7 @@ from briefgen.diagnostics import Location
 from briefgen.markdown import READER, parse_markdown
 from briefgen.model import Callout, CiteRef, NoteRef, Table
 from briefgen.render.pandoc_ast import AstWriter
-from briefgen.richtext import walk
+from briefgen.richtext import blocks_text, walk
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "markdown-corpus.yaml").read_text(encoding="utf-8"))
 
@@ -163,3 +163,54 @@ def test_a_citation_inside_a_note_inside_a_table_cell_is_found():
     note = next(n for n in walk(table.body) if isinstance(n, NoteRef))
     assert [i.key for c in field.citations for i in c.items] == ["smith", "jones", "smith"]
     assert [n.citation.items[0].key for n in walk(note.blocks) if isinstance(n, CiteRef)] == ["smith"]
+
+
+def problems(source: str) -> list[tuple[str, str]]:
+    """(code, what the message quotes) of each problem the reader finds in one field."""
+    return [(p.code, p.message.split("'")[1] if "'" in p.message else "") for p in parse_markdown(source, "t").problems]
+
+
+def test_text_pandoc_could_take_for_metadata_stays_text():
+    field = parse_markdown("Para one.\n\n% of exports rose\n\n---\nStatus: contested\n---\n", "t")
+    from briefgen.richtext import blocks_text
+
+    text = blocks_text(field.blocks)
+    assert "% of exports rose" in text and "Status: contested" in text
+    assert field.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("### Heading calls [^nodef] here", [("note.undefined", "[^nodef]")]),
+        ("Term with [^nodef2]\n:   The definition.", [("note.undefined", "[^nodef2]")]),
+        ("| a |\n|---|\n| b |\n\n: Caption [^nodef3]", [("note.undefined", "[^nodef3]")]),
+        ('::: {.callout-note title="Title [^nodef5]"}\nx\n:::', [("note.undefined", "[^nodef5]")]),
+        ('| a |\n|---|\n| b |\n\n: Odd id {#tbl-a"b}', [("markdown.attributes", "{#tbl-a\u201db}")]),
+        ("A note.^[Before.", [("note.unclosed", "^[")]),
+        ("^[Outer starts ^[inner] and ends]", [("note.nested", "")]),
+        (
+            "See [MOFA][1].\n\n[1]: https://www.mofa.go.jp/\n\n[2]: https://example.org/",
+            [("markdown.unused-link", "[2]: ...")],
+        ),
+    ],
+)
+def test_literal_syntax_anywhere_is_a_problem_never_printed(source: str, expected: list[tuple[str, str]]):
+    assert problems(source) == expected
+
+
+def test_note_positions_skip_note_syntax_inside_code():
+    located = parse_markdown(
+        "Note a.^[Inline `^[` in code.] Note b.^[Two.] c[^c]\n\n[^c]: C\n", "t", locate=lambda n, count: (n, count)
+    )
+    notes = [n.location for n in walk(located.blocks) if isinstance(n, NoteRef)]
+    assert notes == [("^[", 0), ("^[", 2), ("[^c]", 0)]
+
+
+def test_a_damaged_cached_reading_is_read_again(tmp_path: Path):
+    from briefgen import markdown
+
+    source = "A *fresh* field for the cache test."
+    markdown._CACHE[source] = [{"t": "Para", "c": [{"t": "Emph"}]}]  # no content: damaged
+    field = parse_markdown(source, "t")
+    assert "fresh" in blocks_text(field.blocks)

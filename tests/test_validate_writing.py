@@ -94,3 +94,60 @@ def test_the_clean_language_fixture_has_only_the_expected_note_warning():
     ws, diags = open_workspace(FIXTURES / "language")
     assert [(d.code, d.location.line) for d in diags.items] == [("note.dropped", 58)]
     assert "the public audience has 'notes: none'" in diags.items[0].message
+
+
+def write_block(ws: Path, name: str, body: str, extra: str = "") -> None:
+    text = f"section: context\ntitle: {name}\nstatus: approved\n{extra}body: |\n"
+    text += "".join(f"  {line}\n" if line else "\n" for line in body.splitlines())
+    (ws / "briefs/demo/blocks" / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+
+def codes(ws: Path) -> list[tuple[str, str, int]]:
+    _ws, diags = open_workspace(ws)
+    return [
+        (d.code, d.location.path.name if d.location else "", d.location.line if d.location else 0) for d in diags.items
+    ]
+
+
+TABLE = "| a |\n|---|\n| b |\n\n: Caption {#tbl-x}\n"
+
+
+def test_table_ids_are_checked_where_readers_could_meet_both(minimal: Path):
+    write_block(minimal, "twice", TABLE + "\n" + TABLE.replace("Caption", "Other"))  # twice in one field
+    write_block(
+        minimal,
+        "alternatives",
+        TABLE.replace("tbl-x", "tbl-y"),
+        "summary: |\n  " + TABLE.replace("tbl-x", "tbl-y").replace("\n", "\n  ") + "\n",
+    )
+    write_block(minimal, "tbl-data", "A block named like a table.")
+    write_block(
+        minimal,
+        "noted",
+        "Text.[^n]\n\n[^n]: A note with a table:\n\n    | a |\n    |---|\n    | b |\n\n    : In a note {#tbl-in-note}",
+    )
+    found = codes(minimal)
+    assert ("xref.duplicate", "twice.yaml", 15) in found
+    assert not [c for c in found if c[1] == "alternatives.yaml"]  # summary and body are never read together
+    assert ("xref.clash", "tbl-data.yaml", 1) in found
+    assert ("xref.table-in-note", "noted.yaml", 13) in found
+
+
+def test_citations_and_cross_references_in_one_bracket_are_one_clear_error(minimal: Path):
+    write_block(minimal, "mixed", "As shown [see @fpri, p. 3; @sec-risks].")
+    _ws, diags = open_workspace(minimal)
+    assert [d.format(minimal) for d in diags.errors] == [
+        "briefs/demo/blocks/mixed.yaml:5:17: error: '[see @fpri, p. 3; @sec-risks]' mixes citations and "
+        "cross-references in one pair of brackets; write them apart, for example [see @source, p. 3] and "
+        "@sec-background [xref.mixed]"
+    ]
+
+
+def test_notes_an_audience_drops_are_named_in_mitigations_too(minimal: Path):
+    risk = minimal / "briefs/demo/blocks/risk-high.yaml"
+    risk.write_text(
+        risk.read_text().replace("mitigation: Act on it.", "mitigation: Act^[A note in a mitigation.] on it.")
+    )
+    profiles = minimal / "audiences.yaml"
+    profiles.write_text(profiles.read_text().replace("sections: [context, recs]", "sections: [context, risks, recs]"))
+    assert ("note.dropped", "risk-high.yaml") in [c[:2] for c in codes(minimal)]

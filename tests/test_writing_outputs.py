@@ -156,3 +156,11 @@ def test_markdown_export_reads_back_in_pandoc_with_the_same_structure(language_b
     assert [c[0][1] for c in found["Div"]] == [["callout-important"]]
     assert len(found["DefinitionList"]) == 1
     assert {"Subscript", "Superscript", "Strikeout", "SmallCaps", "Underline"} <= set(found)
+
+
+def test_a_table_inside_a_table_is_numbered_where_the_reader_meets_it(minimal: Path, tmp_path: Path):
+    (minimal / "briefs/demo/blocks/nested.yaml").write_text((FIXTURES / "nested-tables.yaml").read_text())
+    build(minimal, BuildOptions(audiences=("reader",), formats=("html",), out_dir=tmp_path))
+    html = re.sub(r"<[^>]+>", "", (tmp_path / "demo/demo-reader.html").read_text(encoding="utf-8"))
+    assert "Table 1: Outer" in html and "Table 2: Inner" in html and "Table 3: Last" in html
+    assert "See Table 1, Table 2 and Table 3." in html

@@ -12,30 +12,21 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
+from briefgen.markdown import read_formatted, read_formatted_inlines
 from briefgen.model import (
     Block,
     Citation,
     CiteRef,
-    Code,
     Document,
-    Emph,
     Inline,
-    LineBreak,
-    Link,
     Note,
     NoteRef,
     Para,
     Reference,
     RenderedCitation,
-    SmallCaps,
-    Strikeout,
-    Strong,
-    Subscript,
-    Superscript,
     Text,
-    Underline,
 )
 from briefgen.number import map_texts
 from briefgen.pandoc import run_pandoc
@@ -135,13 +126,6 @@ def citations_in_order(doc: Document) -> list[tuple[str, Citation]]:
     return out
 
 
-def blocks_from_pandoc(blocks: list[dict[str, Any]]) -> tuple[Block, ...]:
-    """Blocks citeproc has formatted (citations already words) as briefgen's nodes."""
-    from briefgen.markdown import read_formatted
-
-    return read_formatted(blocks)
-
-
 def _note_number(value: Any, number: int) -> Any:
     """Every citation in `value` marked as standing in note `number`: each event is one note, in
     reading order, which is what "Ibid." and short forms are decided by (the numbers Pandoc gave
@@ -197,7 +181,7 @@ def cite(doc: Document, references: dict[str, Reference], style: Path) -> Docume
             number = len(notes) + 1
             numbers[event.note.uid] = number
             formatted = para[0]["c"] if clusters and para and para[0]["t"] == "Note" else None
-            blocks = blocks_from_pandoc(formatted) if formatted is not None else event.note.blocks
+            blocks = read_formatted(formatted, doc.language) if formatted is not None else event.note.blocks
             notes.append(Note(number, blocks, event.block_id))
             continue
         assert event.citation is not None
@@ -207,14 +191,14 @@ def cite(doc: Document, references: dict[str, Reference], style: Path) -> Docume
             rendered[event.citation.uid] = RenderedCitation()
         elif content and content[0]["t"] == "Note":
             number = len(notes) + 1
-            note_inlines = _inlines(content[0]["c"][0]["c"]) if content[0]["c"] else ()
+            note_inlines = _inlines(content[0]["c"][0]["c"], doc.language) if content[0]["c"] else ()
             notes.append(Note(number, (Para(note_inlines),), event.block_id))
             rendered[event.citation.uid] = RenderedCitation(note=number)
         else:
-            rendered[event.citation.uid] = RenderedCitation(inline=_inlines(content))
+            rendered[event.citation.uid] = RenderedCitation(inline=_inlines(content, doc.language))
     bibliography: tuple[tuple[Inline, ...], ...] = ()
     if doc.audience.bibliography and clusters:
-        bibliography = tuple(_bibliography(pandoc_doc["blocks"]))
+        bibliography = tuple(_bibliography(pandoc_doc["blocks"], doc.language))
     doc = _place_calls(doc, {uid for uid, r in rendered.items() if not r.inline})
     return replace(
         doc,
@@ -288,7 +272,7 @@ def _run_citeproc(
     return json.loads(out)
 
 
-def _bibliography(blocks: list[dict[str, Any]]) -> Iterator[tuple[Inline, ...]]:
+def _bibliography(blocks: list[dict[str, Any]], lang: str) -> Iterator[tuple[Inline, ...]]:
     for block in blocks:
         if block["t"] == "Div":
             (ident, _classes, _attrs), children = block["c"]
@@ -297,45 +281,9 @@ def _bibliography(blocks: list[dict[str, Any]]) -> Iterator[tuple[Inline, ...]]:
                     if entry["t"] == "Div":
                         for para in entry["c"][1]:
                             if para["t"] in ("Para", "Plain"):
-                                yield _inlines(para["c"])
+                                yield _inlines(para["c"], lang)
 
 
-_SIMPLE: dict[str, Any] = {
-    "SmallCaps": SmallCaps,
-    "Superscript": Superscript,
-    "Subscript": Subscript,
-    "Underline": Underline,
-    "Strikeout": Strikeout,
-}
-_QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
-
-
-def _inlines(nodes: list[dict[str, Any]]) -> tuple[Inline, ...]:
-    """Pandoc's JSON inlines to briefgen's rich text, keeping italics, small caps and links."""
-    out: list[Inline] = []
-    for node in nodes:
-        kind, content = node["t"], cast(Any, node.get("c"))
-        if kind == "Str":
-            out.append(Text(content))
-        elif kind in ("Space", "SoftBreak"):
-            out.append(Text(" "))
-        elif kind == "LineBreak":
-            out.append(LineBreak())
-        elif kind == "Emph":
-            out.append(Emph(_inlines(content)))
-        elif kind == "Strong":
-            out.append(Strong(_inlines(content)))
-        elif kind in _SIMPLE:
-            out.append(_SIMPLE[kind](_inlines(content)))
-        elif kind == "Code":
-            out.append(Code(content[1]))
-        elif kind == "Link":
-            out.append(Link(content[2][0], _inlines(content[1])))
-        elif kind == "Quoted":
-            left, right = _QUOTES.get(content[0]["t"], ("\u201c", "\u201d"))
-            out.extend([Text(left), *_inlines(content[1]), Text(right)])
-        elif kind == "Span":
-            out.extend(_inlines(content[1]))
-        elif kind == "Cite":
-            out.extend(_inlines(content[1]))
-    return merge_text(out)
+def _inlines(nodes: list[dict[str, Any]], lang: str) -> tuple[Inline, ...]:
+    """Pandoc's JSON inlines (citeproc's output) as briefgen's rich text, quotation marks set for `lang`."""
+    return read_formatted_inlines(nodes, lang)

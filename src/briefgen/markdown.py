@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
@@ -53,11 +54,13 @@ from briefgen.model import (
     Text,
     Underline,
 )
+from briefgen.number import quote_marks
 from briefgen.pandoc import run_pandoc
 from briefgen.richtext import blocks_text, merge_text, plain_text  # noqa: F401  (re-exported)
 
 # Pandoc's Markdown with bare URLs made links; headings get no automatic ids (blocks have theirs).
-READER = "markdown+autolink_bare_uris-auto_identifiers"
+READER = "markdown+autolink_bare_uris-auto_identifiers-yaml_metadata_block-pandoc_title_block"
+# (a '---' block or a '% line' inside a field is text, never document metadata that would vanish)
 Locator = Callable[[str, int], Location]
 
 _CACHE: dict[str, list[dict[str, Any]]] = {}
@@ -92,14 +95,18 @@ def _digest(source: str) -> str:
 
 
 def _cache_key() -> str:
-    """What the readings depend on besides the text: the reader and the Pandoc that read it."""
-    from importlib.metadata import PackageNotFoundError, version
+    """What the readings depend on besides the text: the reader, its Lua part and the Pandoc binary."""
+    from briefgen.pandoc import pandoc_path
 
+    lua = Path(_reader_path())
     try:
-        pandoc = version("pypandoc-binary")
-    except PackageNotFoundError:
+        binary = Path(pandoc_path())
+        stat = binary.stat()
+        pandoc = f"{binary} {stat.st_size} {stat.st_mtime_ns}"
+    except (OSError, RuntimeError):
         pandoc = "unknown"
-    return f"{READER} pandoc-binary {pandoc} briefgen {__version__}"
+    lua_hash = hashlib.sha256(lua.read_bytes()).hexdigest()[:16] if lua.is_file() else "-"
+    return f"{READER} {lua_hash} {pandoc} briefgen {__version__}"
 
 
 def _load_cache(path: Path) -> dict[str, Any]:
@@ -109,9 +116,9 @@ def _load_cache(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict) or data.get("key") != _cache_key() or not isinstance(data.get("entries"), dict):
         return {}
-    if data.get("api"):
+    if isinstance(data.get("api"), list):
         _API[:] = [data["api"]]
-    return data["entries"]
+    return {k: v for k, v in data["entries"].items() if isinstance(v, list)}
 
 
 def _save_cache(path: Path, stored: dict[str, Any], wanted: list[str]) -> None:
@@ -121,8 +128,9 @@ def _save_cache(path: Path, stored: dict[str, Any], wanted: list[str]) -> None:
         entries = {**stored, **entries}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"key": _cache_key(), "api": _API[0] if _API else None, "entries": entries}))
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"key": _cache_key(), "api": _API[0] if _API else None, "entries": entries}, out)
         os.replace(temporary, path)
     except OSError:
         pass
@@ -136,7 +144,10 @@ def _parse(todo: list[str]) -> None:
     )
     _API[:] = [output["pandoc-api-version"]]
     for source, div in zip(todo, output["blocks"], strict=True):
-        _CACHE[source] = div["c"][1]
+        (_id, classes, _attrs), blocks = div["c"]
+        if "briefgen-unreadable" in classes:
+            blocks = [{"t": "Unreadable", "c": blocks[0]["c"][0]["c"]}]
+        _CACHE[source] = blocks
 
 
 def pandoc_api_version() -> list[int]:
@@ -166,6 +177,11 @@ _LEFTOVERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "note.undefined",
         "note '{0}' has no definition; add '{1}: the note text' on a line of its own (after a blank "
         "line) in the same field, or write the note inline as ^[the note text]",
+    ),
+    (
+        re.compile(r"\^\["),
+        "note.unclosed",
+        "the inline note '{0}' is not closed; end the note's text with ']'",
     ),
     (
         re.compile(r"\[[^\]\[]*(?<![\w.])-?@[A-Za-z0-9_][^\]\[]*\]"),
@@ -203,6 +219,8 @@ _WRITTEN = {
     "markdown.table": re.compile(r"\|\s*:?-{2,}"),
     "markdown.grid-table": re.compile(r"\+[-=]{3,}[-=+]*|[-=]{3,}\+"),
 }
+_TABLE_START = re.compile(r"(?:\A|\n[ \t]*\n)( {0,3}(?:\||\+[-=])[^\n]*)")
+_CITE_SYNTAX = next(message for _p, code, message in _LEFTOVERS if code == "cite.syntax")
 _SPAN_CLASSES = {"smallcaps": SmallCaps, "underline": Underline, "ul": Underline, "mark": None}
 
 
@@ -218,7 +236,10 @@ class _Reader:
         self.problems: list[Problem] = []
         self.notes = 0
         self.seen: dict[str, int] = {}
-        self.formatted = False  # citations already formatted by citeproc: keep their words
+        self.formatted = ""  # the language of text citeproc has formatted: citations are words
+        self.in_note = 0
+        self.tables = 0
+        self.masked = mask_code(source)
 
     def where(self, needle: str) -> Location | None:
         count = self.seen.get(needle, 0)
@@ -259,7 +280,9 @@ class _Reader:
             self.leftovers(inlines)
             return [Para(inlines)] if inlines else []
         if kind == "Header":
-            return [SubHeading(self.inlines(content[2]))]
+            inlines = self.inlines(content[2])
+            self.leftovers(inlines)
+            return [SubHeading(inlines)]
         if kind == "BulletList":
             return [ListBlock(False, tuple(self.blocks(item) for item in content))]
         if kind == "OrderedList":
@@ -272,14 +295,12 @@ class _Reader:
         if kind == "HorizontalRule":
             return [Rule()]
         if kind == "DefinitionList":
-            return [
-                DefinitionList(
-                    tuple(
-                        (self.inlines(term), tuple(self.blocks(d) for d in definitions))
-                        for term, definitions in content
-                    )
-                )
-            ]
+            items = []
+            for term, definitions in content:
+                inlines = self.inlines(term)
+                self.leftovers(inlines)
+                items.append((inlines, tuple(self.blocks(d) for d in definitions)))
+            return [DefinitionList(tuple(items))]
         if kind == "Table":
             return [self.table(content)]
         if kind == "Div":
@@ -288,6 +309,13 @@ class _Reader:
             return self.figure(content)
         if kind == "RawBlock":
             self.raw(content[0], content[1])
+            return []
+        if kind == "Unreadable":
+            self.refuse(
+                "markdown.unreadable",
+                f"Pandoc could not read this text ({content.splitlines()[0][:120]}); simplify it",
+                "",
+            )
             return []
         if kind == "LineBlock":
             first_line = plain_text(self.inlines(content[0])) if content else ""
@@ -321,6 +349,7 @@ class _Reader:
             attr_title = dict(attrs).get("title")
             if attr_title is not None:
                 title = (Text(typeset(attr_title)),)  # Quarto reads a title attribute as plain text
+            self.leftovers(title)
             return [Callout(kind, title, self.blocks(children))]
         shown = ("." + classes[0]) if classes else ("#" + ident if ident else ":::")
         self.refuse(
@@ -356,13 +385,14 @@ class _Reader:
         for block in caption:
             if block["t"] in ("Plain", "Para"):
                 caption_inlines += self.inlines(block["c"])
+        self.leftovers(caption_inlines)
         head_rows = self.rows(head[1])
         body_rows: list[tuple[TableCell, ...]] = []
         for _attr, _row_heads, intermediate, rows in bodies:
             body_rows.extend(self.rows(intermediate))
             body_rows.extend(self.rows(rows))
         body_rows.extend(self.rows(foot[1]))
-        needle = ("{#" + ident) if ident else ""
+        self.tables += 1
         return Table(
             caption=merge_text(list(caption_inlines)),
             aligns=aligns,
@@ -370,8 +400,16 @@ class _Reader:
             head=tuple(head_rows),
             body=tuple(body_rows),
             id=ident,
-            location=self.first(needle) if needle else self.first("|") or self.fallback,
+            location=self.where("{#" + ident + "}") if ident else self.table_start(self.tables),
         )
+
+    def table_start(self, number: int) -> Location | None:
+        """Where the `number`-th table of the field begins (its first '|' or '+-' line after a blank line)."""
+        starts = list(_TABLE_START.finditer(self.masked))
+        if self.locate is None or number > len(starts):
+            return self.fallback
+        line = starts[number - 1].group(1).strip()[:30]
+        return self.locate(line, self.source.count(line, 0, starts[number - 1].start(1)))
 
     def rows(self, rows: list[Any]) -> list[tuple[TableCell, ...]]:
         return [
@@ -426,6 +464,9 @@ class _Reader:
         if kind in simple:
             return [simple[kind](self.inlines(content))]
         if kind == "Quoted":
+            if self.formatted:  # citeproc's quotation marks, set now: numbering has already run
+                marks = quote_marks(self.formatted, content[0]["t"] == "DoubleQuote")
+                return [Text(marks[0]), *self.inlines(content[1]), Text(marks[1])]
             return [Quoted(content[0]["t"] == "DoubleQuote", self.inlines(content[1]))]
         if kind == "Code":
             return [Code(content[1])]
@@ -438,9 +479,20 @@ class _Reader:
             return [CiteRef(self.citation(content[0]))]
         if kind == "Note":
             self.notes += 1
-            calls = _NOTE_CALLS.findall(self.source)
-            needle = calls[self.notes - 1] if self.notes <= len(calls) else ""
-            return [NoteRef(f"{self.uid_prefix}^{self.notes}", self.blocks(content), self.where(needle))]
+            calls = [(m.group(0), m.start()) for m in _NOTE_CALLS.finditer(self.masked)]
+            where = self.fallback
+            if self.notes <= len(calls) and self.locate is not None:
+                needle, offset = calls[self.notes - 1]
+                where = self.locate(needle, self.source.count(needle, 0, offset))
+            if self.in_note:
+                message = "a note inside a note cannot be printed; put its text in the outer note (in brackets)"
+                self.problems.append(Problem("error", "note.nested", message, where))
+            self.in_note += 1
+            try:
+                blocks = self.blocks(content)
+            finally:
+                self.in_note -= 1
+            return [NoteRef(f"{self.uid_prefix}^{self.notes}", blocks, where)]
         if kind == "Span":
             return self.span(content)
         if kind == "Image":
@@ -468,6 +520,9 @@ class _Reader:
     def span(self, content: list[Any]) -> list[Inline]:
         (ident, classes, attrs), children = content
         inner = self.inlines(children)
+        if self.formatted:  # CSL's spans (csl-left-margin, nocase...) only group words
+            known = [c for c in classes if _SPAN_CLASSES.get(c) is not None]
+            return [_SPAN_CLASSES[known[0]](inner)] if known else list(inner)  # type: ignore[misc]
         if not classes and not attrs:
             return list(inner)
         known = [c for c in classes if c in _SPAN_CLASSES and _SPAN_CLASSES[c] is not None]
@@ -525,7 +580,7 @@ class _Reader:
                     key = re.escape(node.citation.items[0].key)
                     bracketed = re.search(rf"\[[^\]\[]*@{key}[^\]\[]*\]", self.source)
                     raw = bracketed.group(0) if bracketed else "[@" + node.citation.items[0].key
-                    self.refuse("cite.syntax", _LEFTOVERS[1][2].format(raw), raw)
+                    self.refuse("cite.syntax", _CITE_SYNTAX.format(raw), raw)
         text = "".join(n.text for n in inlines if isinstance(n, Text))
         for pattern, code, message in _LEFTOVERS:
             for match in pattern.finditer(text):
@@ -559,8 +614,10 @@ def _raw_citation(items: list[CiteItem], in_text: bool) -> str:
         parts.append(text)
     if in_text:
         suffix = items[0].suffix if items else ""
-        return parts[0] + (f" [{suffix}]" if suffix else "")
-    return "[" + "; ".join(parts) + "]"
+        raw = parts[0] + (f" [{suffix}]" if suffix else "")
+    else:
+        raw = "[" + "; ".join(parts) + "]"
+    return raw.replace("\u00a0", " ")  # Pandoc ties "p. 3" with a no-break space; show it as written
 
 
 def parse_markdown(
@@ -571,20 +628,68 @@ def parse_markdown(
 ) -> Markdown:
     """Parse one Markdown field; `locate(needle, n)` maps text back to positions in its file."""
     reader = _Reader(source, uid_prefix, locate, location)
-    blocks = reader.blocks(pandoc_ast(source))
+    try:
+        blocks = reader.blocks(pandoc_ast(source))
+    except (KeyError, TypeError, IndexError, ValueError, AttributeError):  # a damaged cached reading
+        _CACHE.pop(source, None)
+        _parse([source])
+        reader = _Reader(source, uid_prefix, locate, location)
+        blocks = reader.blocks(pandoc_ast(source))
     _check_note_labels(source, reader)
+    _check_link_definitions(reader)
     _check_fences(source, reader)
     return Markdown(source, blocks, tuple(reader.citations), location, locate, tuple(reader.problems))
 
 
-def read_formatted(blocks: list[dict[str, Any]]) -> tuple[Block, ...]:
-    """Pandoc blocks that citeproc has formatted, as nodes (each citation is its formatted words)."""
+def read_formatted(blocks: list[dict[str, Any]], lang: str) -> tuple[Block, ...]:
+    """Pandoc blocks that citeproc has formatted, as nodes: each citation its formatted words,
+    quotation marks those of `lang`, CSL's own spans unwrapped."""
+    return _formatted_reader(lang).blocks(blocks)
+
+
+def read_formatted_inlines(nodes: list[dict[str, Any]], lang: str) -> tuple[Inline, ...]:
+    """The inline form of `read_formatted`, for notes, in-text citations and bibliography entries."""
+    return _formatted_reader(lang).inlines(nodes)
+
+
+def _formatted_reader(lang: str) -> _Reader:
     reader = _Reader("", "formatted", None, None)
-    reader.formatted = True
-    return reader.blocks(blocks)
+    reader.formatted = lang
+    return reader
+
+
+def mask_code(source: str) -> str:
+    """The source with code (fenced blocks, `spans`) blanked out, same length: syntax inside code is text."""
+    masked = re.sub(
+        r"(?ms)^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[^\n]*$", lambda m: re.sub(r"[^\n]", " ", m.group(0)), source
+    )
+    return re.sub(r"(`+)(?!`).+?(?<!`)\1(?!`)", lambda m: " " * len(m.group(0)), masked, flags=re.S)
+
+
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\]^\n]+)\]:[ \t]*\S", re.M)
+
+
+def _check_link_definitions(reader: _Reader) -> None:
+    """A reference-link definition (`[1]: https://...`) that nothing refers to prints nothing: say so."""
+    masked = reader.masked
+    for match in _LINK_DEFINITION.finditer(masked):
+        label = match.group(1)
+        rest = masked[: match.start()] + masked[match.end() :]
+        pattern = rf"\[{re.escape(label)}\](?!:)|\]\[{re.escape(label)}\]"
+        if not re.search(pattern, rest, re.I):
+            reader.problems.append(
+                Problem(
+                    "warning",
+                    "markdown.unused-link",
+                    f"the link definition '[{label}]: ...' is used by no link, so nothing of it is printed; "
+                    f"write [your words][{label}] where the link belongs, or delete the definition",
+                    reader.first(f"[{label}]:"),
+                )
+            )
 
 
 def _check_note_labels(source: str, reader: _Reader) -> None:
+    source = reader.masked
     called = set(_NOTE_CALL.findall(source))
     for match in _NOTE_DEFINITION.finditer(source):
         label = match.group(1)

@@ -18,6 +18,7 @@ from typing import Any
 from briefgen.diagnostics import did_you_mean
 from briefgen.model import (
     Block,
+    Citation,
     CiteRef,
     CrossRef,
     Document,
@@ -59,6 +60,12 @@ QUOTES = {
 }
 
 
+def quote_marks(lang: str, double: bool) -> tuple[str, str]:
+    """Opening and closing quotation marks of a language, outer (double) or inner (single)."""
+    outer_open, outer_close, inner_open, inner_close = QUOTES.get(primary(lang), QUOTES["en"])
+    return (outer_open, outer_close) if double else (inner_open, inner_close)
+
+
 def primary(lang: str) -> str:
     """'de' for 'de-CH': the part of a BCP 47 tag that chooses words and quotation marks."""
     return lang.split("-")[0].lower()
@@ -81,8 +88,12 @@ def separate_cross_references(field: Markdown, block_ids: set[str]) -> Markdown:
         if not isinstance(node, CiteRef):
             return None
         items = node.citation.items
-        if not any(is_cross_reference(i.key, block_ids) for i in items):
+        kinds = {is_cross_reference(i.key, block_ids) for i in items}
+        if kinds == {False}:
             return None
+        if kinds == {True, False}:
+            mixed.append(node.citation)
+            return None  # stays a citation; reported below
         moved.add(node.citation.uid)
         out: list[Any] = []
         for index, item in enumerate(items):
@@ -95,10 +106,22 @@ def separate_cross_references(field: Markdown, block_ids: set[str]) -> Markdown:
                 out.append(Text(", " + item.suffix))
         return tuple(out)
 
+    mixed: list[Citation] = []
     blocks = rewrite(field.blocks, convert)
-    if not moved:
+    problems = tuple(
+        Problem(
+            "error",
+            "xref.mixed",
+            f"'{c.raw}' mixes citations and cross-references in one pair of brackets; write them apart, "
+            "for example [see @source, p. 3] and @sec-background",
+            c.location,
+        )
+        for c in mixed
+    )
+    if not moved and not problems:
         return field
-    return replace(field, blocks=blocks, citations=tuple(c for c in field.citations if c.uid not in moved))
+    citations = tuple(c for c in field.citations if c.uid not in moved)
+    return replace(field, blocks=blocks, citations=citations, problems=field.problems + problems)
 
 
 @dataclass(frozen=True)
@@ -159,13 +182,24 @@ def _number_tables(doc: Document) -> Document:
     def number(node: Any) -> tuple[Any, ...] | None:
         nonlocal count
         if isinstance(node, Table) and node.caption:
-            count += 1
-            return (replace(node, number=count),)
+            count += 1  # before the tables inside it, in the order `walk` (and so `targets_of`) meets them
+            numbered = replace(node, number=count)
+            head, body = rewrite(numbered.head, number), rewrite(numbered.body, number)
+            return (replace(numbered, head=head, body=body),)
         if isinstance(node, NoteRef):
             return (node,)  # tables in notes are not numbered (they print as lines of text)
         return None
 
     return map_texts(doc, lambda _id, blocks: rewrite(blocks, number))
+
+
+def _unresolved(node: Any, doc: Document, targets: dict[str, Target]) -> Problem | None:
+    """The problem with a cross-reference or #link this document cannot resolve, if any."""
+    if isinstance(node, CrossRef) and node.target not in targets:
+        return _missing(node.target, doc, node.location, "@" + node.target)
+    if isinstance(node, Link) and node.href.startswith("#") and _anchor(node.href[1:], targets) is None:
+        return _missing(node.href[1:], doc, node.location, node.href)
+    return None
 
 
 def reference_problems(doc: Document, labels: dict[str, str]) -> list[Problem]:
@@ -174,11 +208,7 @@ def reference_problems(doc: Document, labels: dict[str, str]) -> list[Problem]:
     problems: list[Problem] = []
 
     def look(_id: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        for node in walk(blocks):
-            if isinstance(node, CrossRef) and node.target not in targets:
-                problems.append(_missing(node.target, doc, node.location, "@" + node.target))
-            elif isinstance(node, Link) and node.href.startswith("#") and _anchor(node.href[1:], targets) is None:
-                problems.append(_missing(node.href[1:], doc, node.location, node.href))
+        problems.extend(p for node in walk(blocks) if (p := _unresolved(node, doc, targets)))
         return blocks
 
     map_texts(doc, look)
@@ -190,24 +220,21 @@ def number_document(doc: Document, labels: dict[str, str]) -> tuple[Document, li
     targets = targets_of(doc, labels)
     doc = _number_tables(doc)
     problems: list[Problem] = []
-    outer_open, outer_close, inner_open, inner_close = QUOTES.get(primary(doc.language), QUOTES["en"])
 
     def resolve(node: Any) -> tuple[Any, ...] | None:
+        problem = _unresolved(node, doc, targets)
+        if problem is not None:  # reported by `check`; the words stay, the link goes
+            problems.append(problem)
+            return (Text(node.target),) if isinstance(node, CrossRef) else tuple(node.children)
         if isinstance(node, CrossRef):
-            target = targets.get(node.target)
-            if target is None:
-                problems.append(_missing(node.target, doc, node.location, "@" + node.target))
-                return (Text(node.target),)
+            target = targets[node.target]
             text = target.number if (node.suppress_prefix and target.number) else target.label
             return (Link("#" + target.anchor, (Text(text),)),)
         if isinstance(node, Link) and node.href.startswith("#"):
-            anchor = _anchor(node.href[1:], targets)
-            if anchor is None:
-                problems.append(_missing(node.href[1:], doc, node.location, node.href))
-                return tuple(node.children)
+            anchor = _anchor(node.href[1:], targets) or node.href[1:]  # resolvable: checked above
             return None if anchor == node.href[1:] else (replace(node, href="#" + anchor),)
         if isinstance(node, Quoted):
-            opening, closing = (outer_open, outer_close) if node.double else (inner_open, inner_close)
+            opening, closing = quote_marks(doc.language, node.double)
             return (Text(opening), *rewrite(node.children, resolve), Text(closing))
         return None
 

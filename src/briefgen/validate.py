@@ -331,7 +331,7 @@ def _check_citations(brief: Brief, diags: Diagnostics) -> None:
         for citation in field.citations:
             for item in citation.items:
                 cited.add(item.key)
-                if item.key not in keys:
+                if item.key not in keys and item.key not in targets:  # a cross-reference among citations: xref.mixed
                     hint = did_you_mean(item.key, keys | targets)
                     diags.error(
                         "cite.missing",

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.fonts import describe, fallback_stack, house_font_files, missing_glyphs
 from briefgen.model import AudienceProfile, Brief, CrossRef, Link, Markdown, NoteRef, Table, Workspace
-from briefgen.number import labels_for, reference_problems, unknown_targets
+from briefgen.cite import reading_order
+from briefgen.number import XREF_PREFIXES, labels_for, reference_problems, unknown_targets
 from briefgen.richtext import walk
 from briefgen.select import SelectOptions, select
 from briefgen.style import HouseStyle
@@ -43,32 +44,48 @@ def check_writing(ws: Workspace, brief: Brief, audiences: dict[str, AudienceProf
 
 
 def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
-    """Table ids, unknown targets and ids that clash with citation keys; returns every id a reference may name."""
-    tables: dict[str, Location | None] = {}
-    for _block_id, field in fields_with_names(brief):
+    """Table ids, unknown targets and ids that clash; returns every id a reference may name.
+
+    A block's summary, body and variants are alternatives (no reader sees two of them), so the
+    same table id may stand in each; in two blocks, or twice in one field, it is a mistake.
+    """
+    tables: dict[str, tuple[str, Location | None]] = {}
+    for block_id, field in fields_with_names(brief):
+        in_field: set[str] = set()
+        in_notes = {id(t) for n in walk(field.blocks) if isinstance(n, NoteRef) for t in walk(n.blocks)}
         for node in walk(field.blocks):
-            if isinstance(node, Table) and node.id:
-                if node.id in tables and tables[node.id] != node.location:
-                    diags.error(
-                        "xref.duplicate",
-                        f"table id '{node.id}' is used twice (also at {_short(tables[node.id])}); give each table "
-                        "its own {#tbl-...} id",
-                        node.location,
-                    )
-                tables.setdefault(node.id, node.location)
-                if node.id and not node.id.startswith("tbl-"):
-                    diags.error(
-                        "xref.table-id",
-                        f"table id '{node.id}' must start with 'tbl-' to be cross-referenced; write {{#tbl-{node.id}}}",
-                        node.location,
-                    )
-                if not node.caption:
-                    diags.error(
-                        "xref.table-caption",
-                        f"table '{node.id}' has an id but no caption, so it has no number to refer to; "
-                        "write ': Caption {#" + node.id + "}' after the table",
-                        node.location,
-                    )
+            if not isinstance(node, Table) or not node.id:
+                continue
+            if id(node) in in_notes:
+                diags.error(
+                    "xref.table-in-note",
+                    f"table '{node.id}' stands in a note, where tables are not numbered, so nothing can refer to "
+                    "it; move the table out of the note or remove its id",
+                    node.location,
+                )
+            first = tables.get(node.id)
+            if node.id in in_field or (first is not None and first[0] != block_id):
+                other = _short(first[1]) if first else "this field"
+                diags.error(
+                    "xref.duplicate",
+                    f"table id '{node.id}' is used twice (also at {other}); give each table its own {{#tbl-...}} id",
+                    node.location,
+                )
+            in_field.add(node.id)
+            tables.setdefault(node.id, (block_id, node.location))
+            if not node.id.startswith("tbl-"):
+                diags.error(
+                    "xref.table-id",
+                    f"table id '{node.id}' must start with 'tbl-' to be cross-referenced; write {{#tbl-{node.id}}}",
+                    node.location,
+                )
+            if not node.caption:
+                diags.error(
+                    "xref.table-caption",
+                    f"table '{node.id}' has an id but no caption, so it has no number to refer to; "
+                    "write ': Caption {#" + node.id + "}' after the table",
+                    node.location,
+                )
     known = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections} | {s.id for s in brief.sections}
     known |= set(tables)
     broken = frozenset(
@@ -79,12 +96,20 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
             diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
     for block in brief.blocks:
         ref = brief.references.get(block.id)
+        where = block.locations.get("id", block.location)
         if ref is not None:
             diags.error(
                 "xref.clash",
                 f"block id '{block.id}' is also a bibliography key (at {_short(ref.location)}), so @{block.id} "
                 "cannot mean both; rename the block file or give it an 'id:', or change the key",
-                block.locations.get("id", block.location),
+                where,
+            )
+        if block.id.startswith(XREF_PREFIXES):
+            diags.error(
+                "xref.clash",
+                f"block id '{block.id}' starts with '{block.id[:4]}', which marks tables, figures and sections in "
+                "cross-references; rename the block file or give it an 'id:' without that prefix",
+                where,
             )
     return known
 
@@ -137,8 +162,8 @@ def _check_dropped_notes(brief: Brief, audiences: dict[str, AudienceProfile], di
         return
     for audience in quiet:
         doc = select(brief, audience, SelectOptions(drafts=True))
-        for block in doc.blocks:
-            for node in walk(block.content):
+        for _block_id, blocks in reading_order(doc):
+            for node in walk(blocks):
                 if isinstance(node, NoteRef):
                     diags.warning(
                         "note.dropped",

@@ -98,7 +98,7 @@ class HtmlWriter:
             return Markup('<a href="%s">%s</a>') % (href, self.inlines(node.children))
         if isinstance(node, CiteRef):
             return self.citation(node)
-        return Markup("")
+        raise TypeError(f"no HTML for {type(node).__name__}")  # a node type added to the model but not here
 
     def citation(self, node: CiteRef) -> Markup:
         rendered = self.doc.citations.get(node.citation.uid)
@@ -178,7 +178,7 @@ class HtmlWriter:
             )
         if isinstance(block, Table):
             return self.table(block)
-        return Markup("")
+        raise TypeError(f"no HTML for {type(block).__name__}")
 
     def table(self, table: Table) -> Markup:
         """A Markdown table in the house table style; header rows repeat on every page in print."""
@@ -246,7 +246,11 @@ def note_paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, tuple[Inline, 
                 inner = note_paragraphs(item) or [("", ())]
                 out.append((f"{number}." if block.ordered else "\u2022", inner[0][1]))
                 out.extend(inner[1:])
-        elif isinstance(block, Quote | Callout):
+        elif isinstance(block, Quote):
+            out.extend(note_paragraphs(block.blocks))
+        elif isinstance(block, Callout):
+            if block.title:
+                out.append(("", (Strong(block.title),)))
             out.extend(note_paragraphs(block.blocks))
         elif isinstance(block, CodeBlock):
             out.append(("", (Code(block.text),)))
@@ -255,6 +259,8 @@ def note_paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, tuple[Inline, 
                 out.append(("", (Strong(term),)))
                 out.extend(p for d in definitions for p in note_paragraphs(d))
         elif isinstance(block, Table):
+            if block.caption:
+                out.append(("", block.caption))
             for row in (*block.head, *block.body):
                 cells = [tuple(i for _m, inl in note_paragraphs(c.blocks) for i in inl) for c in row]
                 out.append(("", tuple(i for c in cells for i in (*c, Text(" | ")))[:-1]))
@@ -291,12 +297,17 @@ def template_context(
 ) -> dict[str, Any]:
     """What the HTML template sees: the document, rich text already turned into safe markup."""
     writer = HtmlWriter(doc, print_mode, labels_for(doc.language, style.theme.get("labels")))
-    content = {b.id: writer.blocks(b.content, b.portion) for b in doc.blocks}
-    mitigation = {b.id: writer.blocks(b.mitigation) for b in doc.blocks if b.kind == "risk"}
+    # Written in reading order (as `cite.reading_order`), so the PDF can name a table by its place.
+    bottom_line = writer.blocks(doc.bottom_line)
+    content: dict[str, Markup] = {}
+    mitigation: dict[str, Markup] = {}
+    for section in doc.sections:
+        mitigation.update({b.id: writer.blocks(b.mitigation) for b in section.blocks if b.kind == "risk"})
+        content.update({b.id: writer.blocks(b.content, b.portion) for b in section.blocks})
     return {
         "doc": doc,
         "audience": doc.audience,
-        "bottom_line": writer.blocks(doc.bottom_line),
+        "bottom_line": bottom_line,
         "content": content,
         "mitigation": mitigation,
         "notes": [(n.number, writer.note_text(n.blocks), n.block_id) for n in doc.notes],

@@ -110,7 +110,7 @@ class AstWriter:
                 "citationHash": 0,
             }
             return [{"t": "Cite", "c": [[item], []]}]
-        return []
+        raise TypeError(f"no Pandoc AST for {type(node).__name__}")
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[Json]:
         return [b for block in blocks for b in self.block(block)]
@@ -136,11 +136,18 @@ class AstWriter:
             entries = [[self.inlines(term), [self.blocks(d) for d in defs]] for term, defs in block.items]
             return [{"t": "DefinitionList", "c": entries}]
         if isinstance(block, Callout):
-            attrs = [["title", _plain(block.title)]] if block.title else []
-            return [{"t": "Div", "c": [["", [f"callout-{block.kind}"], attrs], self.blocks(block.blocks)]}]
+            body = self.blocks(block.blocks)
+            if block.title and all(isinstance(n, Text) for n in block.title):  # Quarto's title="..."
+                attrs = [["title", _plain(block.title)]]
+            else:  # a title with markup or a note: Quarto's other form, a heading first in the box
+                attrs = []
+                body = (
+                    [{"t": "Header", "c": [2, _EMPTY_ATTR, self.inlines(block.title)]}] if block.title else []
+                ) + body
+            return [{"t": "Div", "c": [["", [f"callout-{block.kind}"], attrs], body]}]
         if isinstance(block, Table):
             return [self.table(block)]
-        return []
+        raise TypeError(f"no Pandoc AST for {type(block).__name__}")
 
     def table(self, table: Table) -> Json:
         caption = self.inlines(table.caption)

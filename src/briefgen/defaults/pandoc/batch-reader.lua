@@ -6,8 +6,13 @@ function Reader(input, opts)
   local format = fields[1]
   local blocks = {}
   for i = 2, #fields do
-    local doc = pandoc.read(fields[i], format, opts)
-    blocks[#blocks + 1] = pandoc.Div(doc.blocks, pandoc.Attr("f" .. (i - 1)))
+    local ok, doc = pcall(pandoc.read, fields[i], format, opts)
+    if ok then
+      blocks[#blocks + 1] = pandoc.Div(doc.blocks, pandoc.Attr("f" .. (i - 1)))
+    else  -- one field Pandoc cannot read does not stop the others; briefgen reports it
+      local message = pandoc.Para({pandoc.Str(tostring(doc))})
+      blocks[#blocks + 1] = pandoc.Div({message}, pandoc.Attr("f" .. (i - 1), {"briefgen-unreadable"}))
+    end
   end
   return pandoc.Pandoc(blocks)
 end

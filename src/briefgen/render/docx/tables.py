@@ -136,10 +136,11 @@ def markdown_table(w: DocxWriter, table: Table) -> None:
     widths = _scaled(w, list(table.widths) if fixed else [1.0] * columns)
     word = new_table(w, len(table.head) + len(table.body), widths, CELL_PADDING, bool(table.head), fixed)
     placed = _layout(table.head, 0, columns) + _layout(table.body, len(table.head), columns)
+    rows = [row._tr for row in word.rows]  # python-docx rebuilds the row list on every index
     for r, c, height, width, cell in placed:
-        tc = word.rows[r]._tr.tc_at_grid_offset(c)
+        tc = rows[r].tc_at_grid_offset(c)
         if height > 1 or width > 1:
-            tc = tc.merge(word.rows[r + height - 1]._tr.tc_at_grid_offset(c + width - 1))
+            tc = tc.merge(rows[r + height - 1].tc_at_grid_offset(c + width - 1))
         style_id = "TableHeading" if r < len(table.head) else "TableText"
         fill(w, _Cell(tc, word), cell.blocks, style_id, sum(widths[c : c + width]), table.aligns[c])
     _house_rules(w, word, len(table.head))

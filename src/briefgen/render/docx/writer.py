@@ -120,8 +120,11 @@ class DocxWriter:
                 self.link(target, node, fmt)
             elif isinstance(node, CiteRef):
                 self.citation(target, node, fmt)
-            elif isinstance(node, NoteRef) and node.uid in self.doc.note_numbers:  # none under `notes: none`
-                self.note(target, self.doc.note_numbers[node.uid])
+            elif isinstance(node, NoteRef):
+                if node.uid in self.doc.note_numbers:  # none under `notes: none`
+                    self.note(target, self.doc.note_numbers[node.uid])
+            else:
+                raise TypeError(f"no Word form for {type(node).__name__}")  # added to the model, not here
 
     def link(self, target, node: Link, fmt: Format) -> None:
         """A hyperlink: to the web, or to a bookmark of this document for `#anchor`."""
@@ -203,6 +206,8 @@ class DocxWriter:
                 tables.markdown_table(self, block)
             elif isinstance(block, Callout):
                 tables.callout(self, block, portion)
+            else:
+                raise TypeError(f"no Word form for {type(block).__name__}")
 
     def list_block(self, block: ListBlock, level: int, portion: str = "", style_id: str = "BodyText") -> None:
         """A Word list in List Bullet/Number (2, 3 when nested), or the cell's own style numbered in a table."""
