@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from briefgen.cite import reading_order
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.fonts import describe, fallback_stack, house_font_files, missing_glyphs
 from briefgen.model import AudienceProfile, Brief, CrossRef, Link, Markdown, NoteRef, Table, Workspace
-from briefgen.cite import reading_order
 from briefgen.number import XREF_PREFIXES, labels_for, reference_problems, unknown_targets
 from briefgen.richtext import walk
 from briefgen.select import SelectOptions, select
