@@ -16,6 +16,28 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
 
 
+def libreoffice_pdf(docx_path: Path, out_dir: Path) -> Path:
+    """The Word file laid out by LibreOffice, a second reader of the DOCX, as a PDF in `out_dir`."""
+    import subprocess
+
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{out_dir}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(docx_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out_dir / docx_path.with_suffix(".pdf").name
+
+
 def pdf_text(path: Path) -> str:
     return "\n".join(pdf_pages(path))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pypandoc
 import pytest
-from readers import docx_notes, docx_paragraphs, docx_reference_count, pdf_text, squash
+from readers import docx_notes, docx_paragraphs, docx_reference_count, libreoffice_pdf, pdf_text, squash
 
 
 def styles_used(path: Path) -> set[str]:
@@ -134,22 +134,7 @@ def test_markdown_lists_and_quotes_become_word_lists(minimal_build: Path):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
 def test_libreoffice_sees_the_notes(default_build: Path, tmp_path: Path):
-    source = default_build / "japan-russia-policymaker.docx"
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    libreoffice_pdf(default_build / "japan-russia-policymaker.docx", tmp_path)
     text = squash(pdf_text(tmp_path / "japan-russia-policymaker.pdf"))
     assert (
         "\u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d Foreign Policy Research Institute." in text

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pypandoc
 import pytest
 from lxml import etree
-from readers import pdf_text, squash
+from readers import libreoffice_pdf, pdf_text, squash
 
 from briefgen.build import BuildOptions, build
 from briefgen.render.docx import bookmark_name
@@ -301,22 +300,8 @@ def test_pandoc_reads_tables_notes_and_links(outputs):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
 def test_libreoffice_lays_out_every_construct(outputs, tmp_path: Path):
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(outputs["analyst"]),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    laid_out = squash(pdf_text(tmp_path / outputs["analyst"].with_suffix(".pdf").name))
+    laid_out_pdf = libreoffice_pdf(outputs["analyst"], tmp_path)
+    laid_out = squash(pdf_text(laid_out_pdf))
     for expected in (
         "Table 1: Supplies of critical raw materials",
         "Second paragraph of the note.",
@@ -326,5 +311,5 @@ def test_libreoffice_lays_out_every_construct(outputs, tmp_path: Path):
     ):
         assert expected in laid_out
     assert "X" * 360 in laid_out.replace(" ", "")
-    lines = pdf_text(tmp_path / outputs["analyst"].with_suffix(".pdf").name).splitlines()
+    lines = pdf_text(laid_out_pdf).splitlines()
     assert max(line.count("X") for line in lines) < 360  # the long token wraps instead of running off the page
