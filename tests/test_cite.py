@@ -4,10 +4,10 @@ import json
 import shutil
 from pathlib import Path
 
-from briefgen.cite import cite, resolve_style
-from briefgen.markdown import blocks_text, plain_text
-from briefgen.select import select
-from briefgen.validate import audiences_for
+from briefgen.checks.validate import audiences_for
+from briefgen.content.markdown import blocks_text, plain_text
+from briefgen.document.cite import cite, resolve_style
+from briefgen.document.select import select
 from briefgen.workspace import open_workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -67,7 +67,7 @@ def test_notes_none_drops_calls_and_spaces():
     doc = cited(FIXTURES / "minimal", "public")
     assert doc.notes == ()
     missiles = next(b for b in doc.blocks if b.id == "missiles")
-    from briefgen.markdown import blocks_text
+    from briefgen.content.markdown import blocks_text
 
     assert blocks_text(missiles.content) == "New missile batteries arrived. They stayed. And stayed."
 
@@ -130,7 +130,7 @@ def test_audience_may_override_the_style(minimal: Path):
 def test_note_count_equals_citations_and_explanatory_notes_in_the_selected_blocks(default_build: Path):
     from readers import docx_notes, pdf_text, squash
 
-    from briefgen.cite import note_events
+    from briefgen.document.cite import note_events
 
     ws, _ = open_workspace(Path(__file__).parent.parent)
     brief = ws.briefs["japan-russia"]

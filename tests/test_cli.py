@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import cli, main
-from briefgen.schema import SCHEMAS
+from briefgen.content.schema import SCHEMAS
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from briefgen.build import BuildOptions, build
-from briefgen.markdown import typeset
+from briefgen.content.markdown import typeset
 from briefgen.workspace import open_workspace
 
 VALID = """references:

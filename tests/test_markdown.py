@@ -16,11 +16,11 @@ import pypandoc
 import pytest
 import yaml
 
+from briefgen.content.markdown import READER, parse_markdown
+from briefgen.content.richtext import blocks_text, walk
 from briefgen.diagnostics import Location
-from briefgen.markdown import READER, parse_markdown
 from briefgen.model import Callout, CiteRef, NoteRef, Table
 from briefgen.render.pandoc_ast import AstWriter
-from briefgen.richtext import blocks_text, walk
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "markdown-corpus.yaml").read_text(encoding="utf-8"))
 
@@ -151,7 +151,7 @@ def test_the_corpus_covers_every_construct():
         field = parse_markdown(source, "t")
         seen |= {type(node) for node in walk(field.blocks)}
     assert {Table, NoteRef, CiteRef, Callout} <= seen
-    from briefgen.richtext import NODE_TYPES
+    from briefgen.content.richtext import NODE_TYPES
 
     never = {t.__name__ for t in NODE_TYPES} - {t.__name__ for t in seen}
     assert never == {"CrossRef"}  # made from citations by the loader, which knows the block ids
@@ -172,7 +172,7 @@ def problems(source: str) -> list[tuple[str, str]]:
 
 def test_text_pandoc_could_take_for_metadata_stays_text():
     field = parse_markdown("Para one.\n\n% of exports rose\n\n---\nStatus: contested\n---\n", "t")
-    from briefgen.richtext import blocks_text
+    from briefgen.content.richtext import blocks_text
 
     text = blocks_text(field.blocks)
     assert "% of exports rose" in text and "Status: contested" in text
@@ -208,7 +208,7 @@ def test_note_positions_skip_note_syntax_inside_code():
 
 
 def test_a_damaged_cached_reading_is_read_again(tmp_path: Path):
-    from briefgen import markdown
+    from briefgen.content import markdown
 
     source = "A *fresh* field for the cache test."
     markdown._CACHE[source] = [{"t": "Para", "c": [{"t": "Emph"}]}]  # no content: damaged

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from briefgen.build import BuildOptions, render_all
-from briefgen.parity import check_parity, compare
+from briefgen.checks.parity import check_parity, compare
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

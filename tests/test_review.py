@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.checks.validate import validate_workspace
 from briefgen.diff import diff_since
 from briefgen.errors import UsageError
 from briefgen.stats import brief_stats
-from briefgen.validate import validate_workspace
 from briefgen.workspace import open_workspace
 
 

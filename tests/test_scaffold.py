@@ -30,7 +30,7 @@ def test_new_block_has_every_field_of_its_kind_and_passes_check(minimal: Path, k
     assert text.startswith("# yaml-language-server: $schema=../../../schemas/block.schema.json\n")
     data = yaml.safe_load(text)
     assert data["status"] == "draft" and data["section"] == "context"
-    from briefgen.schema import KIND_FIELDS
+    from briefgen.content.schema import KIND_FIELDS
 
     assert set(KIND_FIELDS[kind]) <= set(data)
     _, diags = open_workspace(minimal)

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from briefgen.markdown import blocks_text
-from briefgen.select import SelectOptions, select
-from briefgen.validate import audiences_for
+from briefgen.checks.validate import audiences_for
+from briefgen.content.markdown import blocks_text
+from briefgen.document.select import SelectOptions, select
 from briefgen.workspace import open_workspace
 
 ROOT = Path(__file__).parent.parent

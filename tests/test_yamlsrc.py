@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from briefgen.content.yamlsrc import MAX_FILE_BYTES, load_yaml, parse_yaml
 from briefgen.diagnostics import Diagnostics
-from briefgen.yamlsrc import MAX_FILE_BYTES, load_yaml, parse_yaml
 
 
 def parse(text: str) -> tuple[object, list[str]]:

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
-from briefgen.cite import cite, resolve_style
+from briefgen.checks.fonts import fingerprint as font_fingerprint
+from briefgen.content.markdown import blocks_text
 from briefgen.diagnostics import Diagnostics, Location
+from briefgen.document.cite import cite, resolve_style
+from briefgen.document.number import labels_for, number_document
+from briefgen.document.select import SelectOptions, select
 from briefgen.errors import ContentError, UsageError
-from briefgen.fonts import fingerprint as font_fingerprint
-from briefgen.markdown import blocks_text
 from briefgen.model import AudienceProfile, Brief, Document, Workspace
-from briefgen.number import labels_for, number_document
-from briefgen.select import SelectOptions, select
 from briefgen.style import HouseStyle, load_style
 from briefgen.workspace import default_brief, open_workspace, pick_audiences
 from briefgen.write import atomic_write, read_manifest, remove_stale_temporaries, sha256, write_manifest
@@ -240,7 +240,7 @@ class Fingerprints:
 
 def style_files(brief: Brief, ws) -> list[Path]:
     """The .csl files the brief and its audiences name (shipped styles change only with briefgen)."""
-    from briefgen.validate import audiences_for
+    from briefgen.checks.validate import audiences_for
 
     names = {brief.csl, *(a.csl for a in audiences_for(ws, brief).values() if a.csl)}
     return sorted(brief.folder / name for name in names if name.endswith(".csl"))

@@ -17,13 +17,13 @@ from rich.table import Table
 
 from briefgen import __version__
 from briefgen.build import FORMATS, BuildOptions, build, build_all, summary_table
+from briefgen.checks.validate import audiences_for, relative
+from briefgen.content.loader import find_workspace
+from briefgen.content.schema import write_schemas
 from briefgen.diagnostics import Diagnostics
 from briefgen.errors import ContentError
 from briefgen.listing import block_matrix, workspace_listing
-from briefgen.loader import find_workspace
 from briefgen.scaffold import init_workspace, new_block, new_brief
-from briefgen.schema import write_schemas
-from briefgen.validate import audiences_for, relative
 from briefgen.workspace import default_brief, open_workspace
 
 
@@ -71,7 +71,7 @@ def check(state: State, brief: str | None, strict: bool, parity: bool) -> None:
     ws, diags = open_workspace(state.workspace, brief)
     _report(diags, ws.root, state.quiet)
     if parity and not diags.has_errors(strict):
-        from briefgen.parity import check_parity
+        from briefgen.checks.parity import check_parity
 
         for name in [brief] if brief else list(ws.briefs):
             for problem in check_parity(ws.root, name):

@@ -10,12 +10,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.checks.validate import audiences_for
+from briefgen.content.loader import load_block
 from briefgen.diagnostics import Diagnostics
+from briefgen.document.select import SelectOptions, admits
 from briefgen.errors import ContentError, UsageError
-from briefgen.loader import load_block
 from briefgen.model import ContentBlock
-from briefgen.select import SelectOptions, admits
-from briefgen.validate import audiences_for
 from briefgen.workspace import default_brief, open_workspace
 
 SHARED = ("briefgen.yaml", "audiences.yaml", "templates/", "styles/")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefgen.checks.validate import audiences_for
+from briefgen.document.select import SelectOptions, admits
 from briefgen.model import Brief, Workspace
-from briefgen.select import SelectOptions, admits
-from briefgen.validate import audiences_for
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+from briefgen.content.schema import KIND_FIELDS, KINDS, write_schemas
 from briefgen.diagnostics import did_you_mean
 from briefgen.errors import UsageError
 from briefgen.resources import DEFAULTS
-from briefgen.schema import KIND_FIELDS, KINDS, write_schemas
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../schemas/block.schema.json"
 
@@ -108,7 +108,7 @@ def _copy_new(source: Path, target: Path) -> list[Path]:
 
 def new_brief(root: Path, name: str) -> Path:
     """A new brief folder, a copy of the example brief with its id changed."""
-    from briefgen.validate import RESERVED_NAMES, SAFE_ID
+    from briefgen.checks.validate import RESERVED_NAMES, SAFE_ID
 
     if not SAFE_ID.match(name) or name in RESERVED_NAMES:
         raise UsageError(f"'{name}' cannot be a brief id; use lower-case letters, digits, '-' and '_'")

@@ -17,10 +17,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from briefgen.build import BuildOptions, document_for, render_all
+from briefgen.checks.validate import audiences_for
 from briefgen.errors import BriefgenError, ContentError
 from briefgen.render.html import render_html
 from briefgen.style import load_style
-from briefgen.validate import audiences_for
 from briefgen.workspace import default_brief, open_workspace
 
 log = logging.getLogger(__name__)
@@ -209,8 +209,8 @@ def watch(state: PreviewState, stop: threading.Event) -> None:
     """Refresh the preview whenever a content, template or style file changes."""
     from watchfiles import watch as watch_files
 
+    from briefgen.content.loader import load_workspace
     from briefgen.diagnostics import Diagnostics
-    from briefgen.loader import load_workspace
 
     output_dir = (state.root / load_workspace(state.root, Diagnostics()).config.output_dir).resolve()
 

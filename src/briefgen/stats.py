@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.build import document_for, word_count
-from briefgen.cite import citations_in_order
+from briefgen.checks.validate import audiences_for
+from briefgen.document.cite import citations_in_order
+from briefgen.document.select import SelectOptions, select
 from briefgen.errors import ContentError
-from briefgen.select import SelectOptions, select
 from briefgen.style import load_style
-from briefgen.validate import audiences_for
 from briefgen.workspace import default_brief, open_workspace
 from briefgen.write import read_manifest
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from briefgen.checks.validate import audiences_for, validate_workspace
+from briefgen.content.loader import find_workspace, load_workspace
 from briefgen.diagnostics import Diagnostics, did_you_mean
 from briefgen.errors import UsageError
-from briefgen.loader import find_workspace, load_workspace
 from briefgen.model import AudienceProfile, Brief, Workspace
-from briefgen.validate import audiences_for, validate_workspace
 
 
 def open_workspace(root: Path | None = None, brief: str | None = None) -> tuple[Workspace, Diagnostics]:

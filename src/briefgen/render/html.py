@@ -13,7 +13,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from briefgen.fonts import fallback_stack
+from briefgen.checks.fonts import fallback_stack
+from briefgen.document.number import labels_for
 from briefgen.model import (
     Block,
     Callout,
@@ -42,7 +43,6 @@ from briefgen.model import (
     Text,
     Underline,
 )
-from briefgen.number import labels_for
 from briefgen.style import HouseStyle
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")

@@ -10,9 +10,9 @@ import json
 
 import yaml
 
-from briefgen.markdown import pandoc_api_version
+from briefgen.content.markdown import pandoc_api_version
+from briefgen.document.number import labels_for
 from briefgen.model import DocBlock, Document, Para, Table, TableCell, Text
-from briefgen.number import labels_for
 from briefgen.pandoc import run_pandoc
 from briefgen.render.html import long_date
 from briefgen.render.pandoc_ast import AstWriter, Json, header, para, text_inlines

@@ -1,6 +1,6 @@
 """briefgen's nodes as Pandoc's JSON AST: what the Markdown export hands Pandoc's own writer.
 
-The inverse of `briefgen.markdown`'s reader, so an exported brief reads back in Pandoc (and
+The inverse of `briefgen.content.markdown`'s reader, so an exported brief reads back in Pandoc (and
 Quarto) with the same structure: tables, notes, callouts, citations in Pandoc's syntax.
 """
 
@@ -184,7 +184,7 @@ class AstWriter:
 
 
 def _plain(inlines: tuple[Inline, ...]) -> str:
-    from briefgen.richtext import plain_text
+    from briefgen.content.richtext import plain_text
 
     return plain_text(inlines)
 

@@ -14,11 +14,11 @@ from urllib.parse import unquote, urlparse
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from briefgen.cite import reading_order
+from briefgen.content.richtext import walk
 from briefgen.diagnostics import Location
+from briefgen.document.cite import reading_order
 from briefgen.model import Document, Table
 from briefgen.render.html import render_html
-from briefgen.richtext import walk
 from briefgen.style import HouseStyle
 
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": False}
@@ -115,7 +115,7 @@ WORDS_PER_PAGE = 350  # measured on the house style: body text, tables and notes
 
 
 def _likely_pages(doc: Document) -> float:
-    from briefgen.markdown import blocks_text
+    from briefgen.content.markdown import blocks_text
 
     words = sum(len(blocks_text(b.content).split()) + len(blocks_text(b.mitigation).split()) for b in doc.blocks)
     return words / WORDS_PER_PAGE

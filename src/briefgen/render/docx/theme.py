@@ -14,8 +14,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
-from briefgen.fonts import fallback_stack
-from briefgen.number import primary
+from briefgen.checks.fonts import fallback_stack
+from briefgen.document.number import primary
 from briefgen.render.docx.wml import border, place, shade
 from briefgen.style import HouseStyle
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from briefgen.yamlsrc import XML_ILLEGAL
+from briefgen.content.yamlsrc import XML_ILLEGAL
 
 # Child order of the property elements this package writes (ECMA-376 Part 1, 17.3 and 17.4).
 PPR_ORDER = (

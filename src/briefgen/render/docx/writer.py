@@ -17,6 +17,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Length, Mm, Pt
 
+from briefgen.document.number import labels_for
 from briefgen.model import (
     Block,
     Callout,
@@ -45,7 +46,6 @@ from briefgen.model import (
     Text,
     Underline,
 )
-from briefgen.number import labels_for
 from briefgen.render.docx import tables
 from briefgen.render.docx.notes import ENDNOTES, FOOTNOTES, add_note, notes_part, reference_run
 from briefgen.render.docx.wml import Format, add_bookmark, bookmark_name, border, place, run_element

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from briefgen import __version__
+from briefgen.content.richtext import blocks_text, merge_text, plain_text  # noqa: F401  (re-exported)
 from briefgen.diagnostics import Location, did_you_mean
+from briefgen.document.number import quote_marks
 from briefgen.model import (
     CALLOUT_KINDS,
     Block,
@@ -54,9 +56,7 @@ from briefgen.model import (
     Text,
     Underline,
 )
-from briefgen.number import quote_marks
 from briefgen.pandoc import run_pandoc
-from briefgen.richtext import blocks_text, merge_text, plain_text  # noqa: F401  (re-exported)
 
 # Pandoc's Markdown with bare URLs made links; headings get no automatic ids (blocks have theirs).
 READER = "markdown+autolink_bare_uris-auto_identifiers-yaml_metadata_block-pandoc_title_block"

@@ -13,9 +13,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from briefgen.content.markdown import parse_markdown, read_many, typeset
+from briefgen.content.schema import (
+    AUDIENCE_FIELDS,
+    AUDIENCE_SCHEMA,
+    AUDIENCES_FILE_SCHEMA,
+    BLOCK_SCHEMA,
+    BRIEF_SCHEMA,
+    CONFIG_SCHEMA,
+    ID_KEYS,
+    KIND_FIELDS,
+    conforms,
+    validate_node,
+)
+from briefgen.content.yamlsrc import Node, load_yaml, read_text
 from briefgen.diagnostics import Diagnostics, Location
+from briefgen.document.number import separate_cross_references
 from briefgen.errors import UsageError
-from briefgen.markdown import parse_markdown, read_many, typeset
 from briefgen.model import (
     AudienceProfile,
     Author,
@@ -29,20 +43,6 @@ from briefgen.model import (
     Variant,
     Workspace,
 )
-from briefgen.number import separate_cross_references
-from briefgen.schema import (
-    AUDIENCE_FIELDS,
-    AUDIENCE_SCHEMA,
-    AUDIENCES_FILE_SCHEMA,
-    BLOCK_SCHEMA,
-    BRIEF_SCHEMA,
-    CONFIG_SCHEMA,
-    ID_KEYS,
-    KIND_FIELDS,
-    conforms,
-    validate_node,
-)
-from briefgen.yamlsrc import Node, load_yaml, read_text
 
 CONFIG_FILE = "briefgen.yaml"
 AUDIENCES_FILE = "audiences.yaml"

@@ -13,8 +13,8 @@ from typing import Any
 
 import jsonschema
 
+from briefgen.content.yamlsrc import Node
 from briefgen.diagnostics import Diagnostics, did_you_mean
-from briefgen.yamlsrc import Node
 
 _ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$", "maxLength": 64}
 _MARKDOWN = {"type": "string", "description": "Markdown text; cite with [@key] or [@key, p. 12]."}

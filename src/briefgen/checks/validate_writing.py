@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from briefgen.cite import reading_order
+from briefgen.checks.fonts import describe, fallback_stack, house_font_files, missing_glyphs
+from briefgen.content.richtext import walk
 from briefgen.diagnostics import Diagnostics, Location
-from briefgen.fonts import describe, fallback_stack, house_font_files, missing_glyphs
+from briefgen.document.cite import reading_order
+from briefgen.document.number import XREF_PREFIXES, labels_for, reference_problems, unknown_targets
+from briefgen.document.select import SelectOptions, select
 from briefgen.model import AudienceProfile, Brief, CrossRef, Link, Markdown, NoteRef, Table, Workspace
-from briefgen.number import XREF_PREFIXES, labels_for, reference_problems, unknown_targets
-from briefgen.richtext import walk
-from briefgen.select import SelectOptions, select
 from briefgen.style import HouseStyle
 
 

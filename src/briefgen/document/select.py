@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefgen.content.schema import KIND_FIELDS
 from briefgen.model import (
     RISK_LEVELS,
     AudienceProfile,
@@ -16,7 +17,6 @@ from briefgen.model import (
     MarkingLevel,
     Variant,
 )
-from briefgen.schema import KIND_FIELDS
 
 
 @dataclass(frozen=True)

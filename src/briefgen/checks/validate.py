@@ -10,12 +10,12 @@ import difflib
 import re
 from pathlib import Path
 
+from briefgen.checks.validate_writing import check_glyphs, check_writing
+from briefgen.content.loader import merge_audience
+from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
-from briefgen.loader import merge_audience
 from briefgen.model import AudienceProfile, Brief, Markdown, Workspace
-from briefgen.schema import KIND_FIELDS, KIND_REQUIRED
 from briefgen.style import ThemeError, load_style
-from briefgen.validate_writing import check_glyphs, check_writing
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -82,7 +82,7 @@ def _check_marking(value: str, ids: list[str], what: str, loc: Location | None, 
 
 def _check_review(ws: Workspace, brief: Brief, diags: Diagnostics, today: dt.date) -> None:
     """Stale blocks, sections an audience would lose to unapproved blocks, blocks held back by marking."""
-    from briefgen.select import SelectOptions, above_ceiling, admits
+    from briefgen.document.select import SelectOptions, above_ceiling, admits
 
     for block in brief.blocks:
         if block.review_by and block.review_by < today:
@@ -378,7 +378,7 @@ def _check_reference_fields(brief: Brief, diags: Diagnostics) -> None:
 
 
 def _check_style(brief: Brief, ws: Workspace, diags: Diagnostics) -> None:
-    from briefgen.cite import StyleNotFound, resolve_style
+    from briefgen.document.cite import StyleNotFound, resolve_style
 
     styles = {brief.csl: brief.csl_location or Location(brief.path)}
     for audience in audiences_for(ws, brief).values():

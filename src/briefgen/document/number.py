@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from briefgen.content.richtext import rewrite, walk
 from briefgen.diagnostics import did_you_mean
 from briefgen.model import (
     Block,
@@ -30,7 +31,6 @@ from briefgen.model import (
     Table,
     Text,
 )
-from briefgen.richtext import rewrite, walk
 
 XREF_PREFIXES = ("fig-", "tbl-", "sec-")
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from briefgen.markdown import read_formatted, read_formatted_inlines
+from briefgen.content.markdown import read_formatted, read_formatted_inlines
+from briefgen.content.richtext import merge_text, rewrite, walk
+from briefgen.document.number import map_texts
 from briefgen.model import (
     Block,
     Citation,
@@ -28,10 +30,8 @@ from briefgen.model import (
     RenderedCitation,
     Text,
 )
-from briefgen.number import map_texts
 from briefgen.pandoc import run_pandoc
 from briefgen.render.pandoc_ast import AstWriter
-from briefgen.richtext import merge_text, rewrite, walk
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
@@ -247,7 +247,7 @@ def _place_calls(doc: Document, detached: set[str]) -> Document:
 def _run_citeproc(
     paragraphs: list[dict[str, Any]], csl_items: list[dict[str, Any]], style: Path, lang: str
 ) -> dict[str, Any]:
-    from briefgen.markdown import pandoc_api_version
+    from briefgen.content.markdown import pandoc_api_version
 
     text = json.dumps({"pandoc-api-version": pandoc_api_version(), "meta": {}, "blocks": paragraphs})
     with tempfile.TemporaryDirectory(prefix="briefgen-cite-") as tmp:

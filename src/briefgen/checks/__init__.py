@@ -1,0 +1,1 @@
+"""Checks: cross-file validation, the writing language per audience, fonts, and PDF/Word parity."""

@@ -1,0 +1,1 @@
+"""From a brief to one audience's document: selection, numbering and cross-references, citations."""
