@@ -189,6 +189,7 @@ def test_text_pandoc_could_take_for_metadata_stays_text():
         ('| a |\n|---|\n| b |\n\n: Odd id {#tbl-a"b}', [("markdown.attributes", "{#tbl-a\u201db}")]),
         ("A note.^[Before.", [("note.unclosed", "^[")]),
         ("^[Outer starts ^[inner] and ends]", [("note.nested", "")]),
+        ("a. first\nb. second\n", [("markdown.list-style", "")]),  # printed as 1, 2: said, not silent
         (
             "See [MOFA][1].\n\n[1]: https://www.mofa.go.jp/\n\n[2]: https://example.org/",
             [("markdown.unused-link", "[2]: ...")],

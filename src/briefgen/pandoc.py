@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
+import os
 import subprocess
+from pathlib import Path
 
 from briefgen.errors import BriefgenError
 
@@ -17,6 +20,15 @@ class PandocError(BriefgenError):
 
 @functools.cache
 def pandoc_path() -> str:
+    """The Pandoc binary of the pypandoc-binary wheel, found without importing pypandoc (50 ms)."""
+    configured = os.environ.get("PYPANDOC_PANDOC")
+    if configured:
+        return configured
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.origin:
+        shipped = Path(spec.origin).parent / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+        if shipped.is_file():
+            return str(shipped)
     import pypandoc
 
     return pypandoc.get_pandoc_path()

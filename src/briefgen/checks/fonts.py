@@ -11,10 +11,14 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import json
+import os
 import subprocess
+import tempfile
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from briefgen.style import HouseStyle
 
@@ -41,28 +45,36 @@ def _fontconfig(args: list[str]) -> str:
 
 
 @functools.cache
-def _installed() -> tuple[tuple[str, str, int, str], ...]:
-    """(family, file, face index, character set) of every font fontconfig knows, as WeasyPrint's Pango sees them."""
+def _installed() -> tuple[tuple[str, str, int], ...]:
+    """(family, file, face index) of every font fontconfig knows, as WeasyPrint's Pango sees them."""
     fonts = []
-    for line in _fontconfig(["fc-list", "--format", "%{family}\t%{file}\t%{index}\t%{charset}\n"]).splitlines():
+    for line in _fontconfig(["fc-list", "--format", "%{family}\t%{file}\t%{index}\n"]).splitlines():
         parts = line.split("\t")
-        if len(parts) == 4:
+        if len(parts) == 3:
             for family in parts[0].split(","):
-                fonts.append((family.strip(), parts[1], int(parts[2] or 0), parts[3]))
+                fonts.append((family.strip(), parts[1], int(parts[2] or 0)))
     return tuple(sorted(set(fonts)))
 
 
 def font_files(families: Iterable[str]) -> list[tuple[str, Path, int]]:
     """Installed files of these families (regular faces first), in the order given."""
     wanted = list(families)
-    found = [(family, Path(path), index) for family, path, index, _c in _installed() if family in wanted]
+    found = [(family, Path(path), index) for family, path, index in _installed() if family in wanted]
     return sorted(found, key=lambda f: (wanted.index(f[0]), "Regular" not in f[1].name, f[1].name))
+
+
+def families_with(chars: Iterable[str]) -> set[str]:
+    """The installed families that have a glyph for every one of `chars` (fontconfig's charset query)."""
+    codes = " ".join(f"{ord(c):x}" for c in chars)
+    found = _fontconfig(["fc-list", "--format", "%{family}\n", f":charset={codes}"]).splitlines()
+    return {family.strip() for line in found for family in line.split(",")}
 
 
 class CharSet:
     """A font's character set as fontconfig prints it: hexadecimal code points and ranges."""
 
     def __init__(self, text: str):
+        self.text = text
         ranges = []
         for token in text.split():
             low, _, high = token.partition("-")
@@ -78,9 +90,6 @@ class CharSet:
 
 @functools.cache
 def _charset(path: Path, index: int, mtime: float) -> CharSet:
-    for _family, file, face, charset in _installed():
-        if Path(file) == path and face == index:
-            return CharSet(charset)
     for line in _fontconfig(["fc-scan", "--format", "%{index}\t%{charset}\n", str(path)]).splitlines():
         scanned, _, charset = line.partition("\t")
         if scanned.strip() == str(index):
@@ -109,20 +118,66 @@ def _drawable(char: str) -> bool:
     return not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"))
 
 
-def missing_glyphs(text: str, style: HouseStyle, lang: str) -> list[str]:
-    """Characters of `text` that neither the house font nor any installed fallback can draw."""
-    chars = {c for c in text if _drawable(c)}
-    for path in house_font_files(style)[:1]:
-        house = coverage(path)
-        chars = {c for c in chars if ord(c) not in house}
-    if not chars:
-        return []
-    for _family, path, index in font_files(fallback_stack(style, lang)):
-        cmap = coverage(path, index)
-        chars = {c for c in chars if ord(c) not in cmap}
-        if not chars:
-            return []
-    return sorted(chars)
+class GlyphCheck:
+    """Which characters no configured font can draw: the house font, then any fallback family.
+
+    Answers are kept in `cache_file` (beside the Markdown readings) under a key made of the
+    fonts installed, so `check` asks fontconfig again only about characters it has not seen
+    or after fonts change.
+    """
+
+    def __init__(self, style: HouseStyle, cache_file: Path | None = None):
+        self.fallbacks = set(fallback_stack(style, ""))
+        self.cache_file = cache_file
+        house = house_font_files(style)[:1]
+        stats = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in house if p.is_file()]
+        self.key = f"{fingerprint(style)} {' '.join(stats)} {sorted(self.fallbacks)}"
+        data = self._load()
+        self.house = CharSet(data["house"]) if "house" in data else (coverage(house[0]) if house else CharSet(""))
+        self.drawn = set(data.get("drawn", ""))
+        self.undrawable = set(data.get("undrawable", ""))
+        self.changed = "house" not in data
+
+    def _load(self) -> dict[str, Any]:
+        if self.cache_file is None:
+            return {}
+        try:
+            data = json.loads(self.cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) and data.get("key") == self.key else {}
+
+    def missing(self, text: str) -> list[str]:
+        """Characters of `text` that neither the house font nor any installed fallback can draw."""
+        chars = {c for c in text if _drawable(c) and ord(c) not in self.house}
+        unknown = chars - self.drawn - self.undrawable
+        if unknown:
+            self.changed = True
+            if families_with(unknown) & self.fallbacks:  # one fallback draws them all: the usual case
+                self.drawn |= unknown
+            else:
+                for char in unknown:
+                    (self.drawn if families_with(char) & self.fallbacks else self.undrawable).add(char)
+        return sorted(chars & self.undrawable)
+
+    def save(self) -> None:
+        """Keep the answers for the next run; a cache that cannot be written is no problem."""
+        if self.cache_file is None or not self.changed:
+            return
+        data = {
+            "key": self.key,
+            "house": self.house.text,
+            "drawn": "".join(sorted(self.drawn)),
+            "undrawable": "".join(sorted(self.undrawable)),
+        }
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".fonts.", suffix=".tmp", dir=self.cache_file.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False)
+            os.replace(temporary, self.cache_file)
+        except OSError:
+            pass
 
 
 def describe(chars: list[str], limit: int = 4) -> str:

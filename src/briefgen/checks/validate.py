@@ -265,7 +265,10 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
     _check_style(brief, ws, diags)
     check_writing(ws, brief, audiences_for(ws, brief), diags)
     try:
-        check_glyphs(brief, load_style(ws.root), diags)
+        cache = ws.root / ws.config.output_dir / ".briefgen-cache" / "fonts.json"
+        check_glyphs(
+            brief, load_style(ws.root), diags, cache if cache.parent.parent.resolve().is_relative_to(ws.root) else None
+        )
     except ThemeError:
         pass  # reported once, for the workspace
 

@@ -8,8 +8,9 @@ audience does not receive), by running the same numbering the build runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
-from briefgen.checks.fonts import describe, fallback_stack, house_font_files, missing_glyphs
+from briefgen.checks.fonts import GlyphCheck, describe, fallback_stack, house_font_files
 from briefgen.content.richtext import walk
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.cite import reading_order
@@ -173,16 +174,15 @@ def _check_dropped_notes(brief: Brief, audiences: dict[str, AudienceProfile], di
                     )
 
 
-def check_glyphs(brief: Brief, style: HouseStyle, diags: Diagnostics) -> None:
+def check_glyphs(brief: Brief, style: HouseStyle, diags: Diagnostics, cache_file: Path | None = None) -> None:
     """Characters that no configured font can draw would print as empty boxes: name them and where."""
-    house = house_font_files(style)
     house_name = str(style.theme.get("fonts", {}).get("body", "the body font"))
     fallbacks = fallback_stack(style, brief.lang)
     hint = (
         f"has no glyph in {house_name} or any fallback font ({', '.join(fallbacks) or 'none configured'}); "
         "install fonts-noto-cjk (or a font that has it) and list it under fonts.fallback in styles/theme.yaml"
     )
-    if not house:
+    if not house_font_files(style):
         return
     texts: list[tuple[str, Location | None, Markdown | None]] = [
         (brief.title + brief.subtitle, Location(brief.path), None)
@@ -194,13 +194,15 @@ def check_glyphs(brief: Brief, style: HouseStyle, diags: Diagnostics) -> None:
                 texts.append((value, block.location, None))
     for _block_id, markdown in fields_with_names(brief):
         texts.append((markdown.source, markdown.location, markdown))
+    glyphs = GlyphCheck(style, cache_file)
     for text, location, field in texts:
         if text.isascii():
             continue
-        missing = missing_glyphs(text, style, brief.lang)
+        missing = glyphs.missing(text)
         if missing:
             where = location
             if isinstance(field, Markdown) and field.locate is not None:
                 first = next(c for c in text if c in missing)
                 where = field.locate(first, 0)
             diags.warning("font.missing-glyph", f"{describe(missing)} {hint}", where)
+    glyphs.save()

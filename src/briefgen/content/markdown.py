@@ -219,9 +219,10 @@ _WRITTEN = {
     "markdown.table": re.compile(r"\|\s*:?-{2,}"),
     "markdown.grid-table": re.compile(r"\+[-=]{3,}[-=+]*|[-=]{3,}\+"),
 }
+_LETTERED_ITEM = re.compile(r"(?m)^[ \t]*((?:[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)] [^\n]{0,20})")
 _TABLE_START = re.compile(r"(?:\A|\n[ \t]*\n)( {0,3}(?:\||\+[-=])[^\n]*)")
 _CITE_SYNTAX = next(message for _p, code, message in _LEFTOVERS if code == "cite.syntax")
-_SPAN_CLASSES = {"smallcaps": SmallCaps, "underline": Underline, "ul": Underline, "mark": None}
+_SPAN_CLASSES: dict[str, Any] = {"smallcaps": SmallCaps, "underline": Underline, "ul": Underline}
 
 
 class _Reader:
@@ -286,7 +287,15 @@ class _Reader:
         if kind == "BulletList":
             return [ListBlock(False, tuple(self.blocks(item) for item in content))]
         if kind == "OrderedList":
-            (start, _style, _delim), items = content
+            (start, style, _delim), items = content
+            if style["t"] not in ("Decimal", "DefaultStyle", "Example"):
+                self.refuse(
+                    "markdown.list-style",
+                    "lists numbered with letters or roman numerals are printed with 1, 2, 3 in every format; "
+                    "number the items 1., 2., 3. to say so, or use a bulleted list",
+                    next((m.group(1) for m in _LETTERED_ITEM.finditer(self.masked)), ""),
+                    level="warning",
+                )
             return [ListBlock(True, tuple(self.blocks(item) for item in items), start)]
         if kind == "BlockQuote":
             return [Quote(self.blocks(content))]
@@ -521,11 +530,11 @@ class _Reader:
         (ident, classes, attrs), children = content
         inner = self.inlines(children)
         if self.formatted:  # CSL's spans (csl-left-margin, nocase...) only group words
-            known = [c for c in classes if _SPAN_CLASSES.get(c) is not None]
-            return [_SPAN_CLASSES[known[0]](inner)] if known else list(inner)  # type: ignore[misc]
+            known = [c for c in classes if c in _SPAN_CLASSES]
+            return [_SPAN_CLASSES[known[0]](inner)] if known else list(inner)
         if not classes and not attrs:
             return list(inner)
-        known = [c for c in classes if c in _SPAN_CLASSES and _SPAN_CLASSES[c] is not None]
+        known = [c for c in classes if c in _SPAN_CLASSES]
         unknown = [c for c in classes if c not in known]
         if unknown or attrs or not known:
             shown = "." + unknown[0] if unknown else ("#" + ident if ident and not attrs else "{")
@@ -538,8 +547,7 @@ class _Reader:
             return list(inner)
         node: tuple[Inline, ...] = inner
         for name in known:
-            wrapper = cast(Any, _SPAN_CLASSES[name])
-            node = (wrapper(node),)
+            node = (_SPAN_CLASSES[name](node),)
         return list(node)
 
     def citation(self, items: list[dict[str, Any]]) -> Citation:
