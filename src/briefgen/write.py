@@ -45,6 +45,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def write_cache(path: Path, data: Any) -> None:
+    """A cache file (JSON) replaced atomically; one that cannot be written is no problem, the next run reads again."""
+    try:
+        atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    except BriefgenError:
+        pass
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -14,13 +14,13 @@ import hashlib
 import json
 import os
 import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from briefgen.style import HouseStyle
+from briefgen.write import write_cache
 
 _CJK_ORDER = {"ja": "JP", "ko": "KR", "zh-tw": "TC", "zh-hk": "TC", "zh-hant": "TC", "zh": "SC"}
 
@@ -42,25 +42,6 @@ def _fontconfig(args: list[str]) -> str:
         return subprocess.run(args, capture_output=True, text=True, timeout=30, check=False).stdout
     except (OSError, subprocess.TimeoutExpired):
         return ""
-
-
-@functools.cache
-def _installed() -> tuple[tuple[str, str, int], ...]:
-    """(family, file, face index) of every font fontconfig knows, as WeasyPrint's Pango sees them."""
-    fonts = []
-    for line in _fontconfig(["fc-list", "--format", "%{family}\t%{file}\t%{index}\n"]).splitlines():
-        parts = line.split("\t")
-        if len(parts) == 3:
-            for family in parts[0].split(","):
-                fonts.append((family.strip(), parts[1], int(parts[2] or 0)))
-    return tuple(sorted(set(fonts)))
-
-
-def font_files(families: Iterable[str]) -> list[tuple[str, Path, int]]:
-    """Installed files of these families (regular faces first), in the order given."""
-    wanted = list(families)
-    found = [(family, Path(path), index) for family, path, index in _installed() if family in wanted]
-    return sorted(found, key=lambda f: (wanted.index(f[0]), "Regular" not in f[1].name, f[1].name))
 
 
 def families_with(chars: Iterable[str]) -> set[str]:
@@ -170,14 +151,7 @@ class GlyphCheck:
             "drawn": "".join(sorted(self.drawn)),
             "undrawable": "".join(sorted(self.undrawable)),
         }
-        try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".fonts.", suffix=".tmp", dir=self.cache_file.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False)
-            os.replace(temporary, self.cache_file)
-        except OSError:
-            pass
+        write_cache(self.cache_file, data)
 
 
 def describe(chars: list[str], limit: int = 4) -> str:
@@ -186,13 +160,23 @@ def describe(chars: list[str], limit: int = 4) -> str:
     return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
 
 
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+
+
 def fingerprint(style: HouseStyle) -> str:
-    """A hash of the fallback fonts installed (files, sizes, dates): a new font means new outputs."""
-    digest = hashlib.sha256()
-    for family, path, index in font_files(fallback_stack(style, "")):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{family}\0{path}\0{index}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    """A hash of the fonts installed in fontconfig's standard folders (files, sizes, dates).
+
+    A font installed or updated there means new outputs; read from the folders themselves, so a
+    no-op rebuild asks fontconfig nothing.
+    """
+    digest = hashlib.sha256(" ".join(fallback_stack(style, "")).encode())
+    for folder in FONT_FOLDERS:
+        for root, dirs, files in sorted(os.walk(os.path.expanduser(folder))):
+            dirs.sort()
+            for name in sorted(files):
+                try:
+                    stat = os.stat(os.path.join(root, name))
+                except OSError:
+                    continue
+                digest.update(f"{root}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()

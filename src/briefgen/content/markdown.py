@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
@@ -57,6 +55,7 @@ from briefgen.model import (
     Underline,
 )
 from briefgen.pandoc import run_pandoc
+from briefgen.write import write_cache
 
 # Pandoc's Markdown with bare URLs made links; headings get no automatic ids (blocks have theirs).
 READER = "markdown+autolink_bare_uris-auto_identifiers-yaml_metadata_block-pandoc_title_block"
@@ -126,14 +125,7 @@ def _save_cache(path: Path, stored: dict[str, Any], wanted: list[str]) -> None:
     entries = {_digest(s): _CACHE[s] for s in wanted if s in _CACHE}
     if len(stored) + len(entries) < 20_000:
         entries = {**stored, **entries}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"key": _cache_key(), "api": _API[0] if _API else None, "entries": entries}, out)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    write_cache(path, {"key": _cache_key(), "api": _API[0] if _API else None, "entries": entries})
 
 
 def _parse(todo: list[str]) -> None:
@@ -222,6 +214,15 @@ _WRITTEN = {
 _LETTERED_ITEM = re.compile(r"(?m)^[ \t]*((?:[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)] [^\n]{0,20})")
 _TABLE_START = re.compile(r"(?:\A|\n[ \t]*\n)( {0,3}(?:\||\+[-=])[^\n]*)")
 _CITE_SYNTAX = next(message for _p, code, message in _LEFTOVERS if code == "cite.syntax")
+_WRAPPERS: dict[str, Any] = {
+    "Emph": Emph,
+    "Strong": Strong,
+    "Underline": Underline,
+    "Strikeout": Strikeout,
+    "Superscript": Superscript,
+    "Subscript": Subscript,
+    "SmallCaps": SmallCaps,
+}
 _SPAN_CLASSES: dict[str, Any] = {"smallcaps": SmallCaps, "underline": Underline, "ul": Underline}
 
 
@@ -449,8 +450,20 @@ class _Reader:
 
     def inlines(self, nodes: list[dict[str, Any]]) -> tuple[Inline, ...]:
         out: list[Inline] = []
+        words: list[str] = []  # runs of words and spaces, the bulk of any text, joined without nodes
         for node in nodes:
-            out.extend(self.inline(node))
+            kind = node["t"]
+            if kind == "Str":
+                words.append(node["c"])
+            elif kind in ("Space", "SoftBreak"):
+                words.append(" ")
+            else:
+                if words:
+                    out.append(Text("".join(words)))
+                    words = []
+                out.extend(self.inline(node))
+        if words:
+            out.append(Text("".join(words)))
         return merge_text(out)
 
     def inline(self, node: dict[str, Any]) -> list[Inline]:
@@ -461,17 +474,8 @@ class _Reader:
             return [Text(" ")]
         if kind == "LineBreak":
             return [LineBreak()]
-        simple: dict[str, Any] = {
-            "Emph": Emph,
-            "Strong": Strong,
-            "Underline": Underline,
-            "Strikeout": Strikeout,
-            "Superscript": Superscript,
-            "Subscript": Subscript,
-            "SmallCaps": SmallCaps,
-        }
-        if kind in simple:
-            return [simple[kind](self.inlines(content))]
+        if kind in _WRAPPERS:
+            return [_WRAPPERS[kind](self.inlines(content))]
         if kind == "Quoted":
             if self.formatted:  # citeproc's quotation marks, set now: numbering has already run
                 marks = quote_marks(self.formatted, content[0]["t"] == "DoubleQuote")
