@@ -215,3 +215,20 @@ def test_a_damaged_cached_reading_is_read_again(tmp_path: Path):
     markdown._CACHE[source] = [{"t": "Para", "c": [{"t": "Emph"}]}]  # no content: damaged
     field = parse_markdown(source, "t")
     assert "fresh" in blocks_text(field.blocks)
+
+
+def test_a_table_row_wider_than_its_separator_is_named():
+    found = parse_markdown("| a | b | c |\n|:---|---:|\n| 1 | 2 | 3 |\n", "t").problems
+    assert [p.code for p in found] == ["markdown.table-cells"] * 2  # the header row and the body row
+    assert found[1].message == (
+        "this table row has 3 cells but the separator row under the header has 2, so the last cells would be "
+        "lost; give the separator row one '---' per column"
+    )
+
+
+def test_a_note_definition_without_its_blank_line_says_so():
+    assert [p.message for p in parse_markdown("Text[^src].\n[^src]: The source.\n", "t").problems] == [
+        "note '[^src]' has no definition that Pandoc can read: the line '[^src]: ...' needs a blank line before it "
+        "and must start at the beginning of its line",
+        "the note definition '[^src]:' is printed as text; it must start its own line with a blank line before it",
+    ]

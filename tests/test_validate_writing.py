@@ -44,8 +44,9 @@ def test_each_refused_construct_names_what_to_write_instead():
         "^[the note text] [note.undefined]",
         "briefs/demo/blocks/refused.yaml:16:54: error: '@tbl-nowhere' refers to no table of this brief; use a "
         "block's file name (without .yaml), 'sec-' and a section id, or a table's {#tbl-...} id [xref.unknown]",
-        "briefs/demo/blocks/refused.yaml:16:71: error: unknown citation 'rec-opne' (did you mean 'rec-open'?); add "
-        "it to the bibliography, fix the key, or write a block's id to refer to that block [cite.missing]",
+        "briefs/demo/blocks/refused.yaml:16:71: error: '@rec-opne' is neither a citation key nor a block id (did "
+        "you mean 'rec-open'?); fix the block id (a block's file name without .yaml), or add the work to the "
+        "bibliography [cite.missing]",
         "briefs/demo/blocks/refused.yaml:19:3: error: '|---' looks like a table row that is not part of a table; a "
         "table needs a blank line before it, a header row and a separator row such as |---|---|, and no blank "
         "line inside [markdown.table]",

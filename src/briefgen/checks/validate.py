@@ -336,12 +336,21 @@ def _check_citations(brief: Brief, diags: Diagnostics) -> None:
                 cited.add(item.key)
                 if item.key not in keys and item.key not in targets:  # a cross-reference among citations: xref.mixed
                     hint = did_you_mean(item.key, keys | targets)
-                    diags.error(
-                        "cite.missing",
-                        f"unknown citation '{item.key}'{hint}; add it to the bibliography, fix the key, "
-                        "or write a block's id to refer to that block",
-                        item.location,
-                    )
+                    if (
+                        hint
+                        and difflib.get_close_matches(item.key, sorted(targets), n=1)
+                        and not did_you_mean(item.key, keys)
+                    ):
+                        message = (
+                            f"'@{item.key}' is neither a citation key nor a block id{hint}; fix the block id "
+                            "(a block's file name without .yaml), or add the work to the bibliography"
+                        )
+                    else:
+                        message = (
+                            f"unknown citation '{item.key}'{hint}; add it to the bibliography, fix the key, "
+                            "or write a block's id to refer to that block"
+                        )
+                    diags.error("cite.missing", message, item.location)
     for key, ref in brief.references.items():
         if key not in cited:
             diags.warning(

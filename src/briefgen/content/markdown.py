@@ -604,10 +604,22 @@ class _Reader:
                     label = original.group(0) if original else label
                 text_of_message = message.format(label, label)
                 if code == "note.undefined":
-                    defined = _NOTE_DEFINITION.findall(self.source)
-                    text_of_message = text_of_message.replace(
-                        "has no definition", f"has no definition{did_you_mean(label[2:-1], defined)}"
-                    )
+                    after = text[match.end() : match.end() + 1]
+                    if after == ":":  # a definition Pandoc did not read as one
+                        text_of_message = (
+                            f"the note definition '{label}:' is printed as text; it must start its own line "
+                            "with a blank line before it"
+                        )
+                    elif f"{label}:" in self.source:
+                        text_of_message = (
+                            f"note '{label}' has no definition that Pandoc can read: the line '{label}: ...' "
+                            "needs a blank line before it and must start at the beginning of its line"
+                        )
+                    else:
+                        defined = _NOTE_DEFINITION.findall(self.masked)
+                        text_of_message = text_of_message.replace(
+                            "has no definition", f"has no definition{did_you_mean(label[2:-1], defined)}"
+                        )
                 subject = label[2:-1] if code == "markdown.attributes" and label.startswith("{#") else ""
                 self.problems.append(Problem("error", code, text_of_message, self.where(label), subject))
                 if code in ("markdown.table", "markdown.grid-table", "markdown.fence"):
@@ -649,6 +661,7 @@ def parse_markdown(
         blocks = reader.blocks(pandoc_ast(source))
     _check_note_labels(source, reader)
     _check_link_definitions(reader)
+    _check_pipe_rows(reader)
     _check_fences(source, reader)
     return Markdown(source, blocks, tuple(reader.citations), location, locate, tuple(reader.problems))
 
@@ -715,6 +728,40 @@ def _check_note_labels(source: str, reader: _Reader) -> None:
                     reader.first(f"[^{label}]:"),
                 )
             )
+
+
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
+
+
+def _cells(line: str) -> int:
+    """How many cells a pipe-table line has (escaped pipes are text)."""
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return len(re.split(r"(?<!\\)\|", inner))
+
+
+def _check_pipe_rows(reader: _Reader) -> None:
+    """A pipe-table row with more cells than its separator row loses the extra cells: say which row."""
+    lines = reader.masked.splitlines()
+    for index, line in enumerate(lines):
+        if index == 0 or not _PIPE_SEPARATOR.match(line) or "|" not in lines[index - 1]:
+            continue
+        columns = _cells(line)
+        row_index = index - 1
+        while row_index < len(lines) and lines[row_index].strip() and "|" in lines[row_index]:
+            row = lines[row_index]
+            if row_index != index and _cells(row) > columns:
+                reader.problems.append(
+                    Problem(
+                        "error",
+                        "markdown.table-cells",
+                        f"this table row has {_cells(row)} cells but the separator row under the header has "
+                        f"{columns}, so the last cells would be lost; give the separator row one '---' per column",
+                        reader.first(row.strip()[:40]),
+                    )
+                )
+            row_index += 1
 
 
 _CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

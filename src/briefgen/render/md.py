@@ -122,7 +122,9 @@ class MarkdownWriter:
         ast = {"pandoc-api-version": pandoc_api_version(), "meta": {}, "blocks": self.body()}
         body = run_pandoc(
             json.dumps(ast),
-            ["-f", "json", "-t", "markdown", "--columns=100"],
+            # -smart: quotation marks and dashes are written as the characters they are, so a German
+            # „…“ reads back as „…“ (with smart, Pandoc would write "…" and read it back as English quotes)
+            ["-f", "json", "-t", "markdown-smart", "--columns=100"],
             what="writing Markdown",
         )
         return "\n".join(["---", head.rstrip(), "---", "", body])

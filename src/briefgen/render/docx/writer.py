@@ -357,8 +357,8 @@ class DocxWriter:
             p.paragraph_format.keep_with_next = True
             self.run(p._p, f"As of {long_date(block.as_of)}", Format(italic=True))
         if block.kind == "recommendation":
-            if block.fields.get("action"):
-                self.paragraph("RecommendationAction", block.fields["action"])
+            if block.fields.get("action"):  # kept with the text that follows, as in the PDF
+                self.paragraph("RecommendationAction", block.fields["action"]).paragraph_format.keep_with_next = True
             if self.doc.audience.detail != "summary":  # summary audiences have it in the table
                 meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
                 meta += [
@@ -366,7 +366,7 @@ class DocxWriter:
                     for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
                     if block.fields.get(key)
                 ]
-                self.paragraph("RecommendationMeta", " · ".join(meta))
+                self.paragraph("RecommendationMeta", " · ".join(meta)).paragraph_format.keep_with_next = True
         self.blocks(block.content, portion=block.portion)
         if block.kind == "recommendation" and self.doc.audience.decision:
             self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
