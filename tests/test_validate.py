@@ -16,12 +16,17 @@ def report(name: str) -> str:
     return "\n".join(d.format(ws.root) for d in diags.sorted()) + "\n"
 
 
-def test_broken_workspace_report_matches_golden_file():
-    actual = report("broken")
-    golden = FIXTURES / "broken.expected"
+def assert_matches_golden(name: str) -> None:
+    """`check`'s report on tests/fixtures/<name>/ equals <name>.expected (BRIEFGEN_REGEN=1 rewrites it)."""
+    actual = report(name)
+    golden = FIXTURES / f"{name}.expected"
     if os.environ.get("BRIEFGEN_REGEN"):
         golden.write_text(actual, encoding="utf-8")
     assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_broken_workspace_report_matches_golden_file():
+    assert_matches_golden("broken")
 
 
 def test_every_listed_kind_of_mistake_is_reported():

@@ -4,10 +4,9 @@ tests/fixtures/refused/ holds one of each mistake; tests/fixtures/refused.expect
 report (regenerate with BRIEFGEN_REGEN=1 and review the diff).
 """
 
-import os
 from pathlib import Path
 
-from test_validate import report
+from test_validate import assert_matches_golden, report
 
 from briefgen.workspace import open_workspace
 
@@ -15,11 +14,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_refused_constructs_report_matches_golden_file():
-    actual = report("refused")
-    golden = FIXTURES / "refused.expected"
-    if os.environ.get("BRIEFGEN_REGEN"):
-        golden.write_text(actual, encoding="utf-8")
-    assert actual == golden.read_text(encoding="utf-8")
+    assert_matches_golden("refused")
 
 
 def test_each_refused_construct_names_what_to_write_instead():
