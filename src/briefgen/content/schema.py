@@ -28,6 +28,13 @@ STATUSES = ("draft", "review", "approved")
 KINDS = ("prose", "recommendation", "risk", "leverage")
 FORMATS = ("pdf", "docx", "html", "md")
 
+_LANG = {
+    "type": "string",
+    "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    "description": "Language as a BCP 47 tag (en-US, de-DE, ja-JP): quotation marks, hyphenation, "
+    "citation terms, cross-reference words.",
+}
+
 AUDIENCE_FIELDS: dict[str, Any] = {
     "label": {"type": "string", "description": "Shown on the masthead: 'Prepared for: <label>'."},
     "description": {"type": "string"},
@@ -47,12 +54,7 @@ AUDIENCE_FIELDS: dict[str, Any] = {
     "max_marking": {"type": "string", "description": "Highest handling level this audience may receive."},
     "portion_marks": {"type": "boolean", "description": "Print the portion mark before each paragraph."},
     "show_as_of": {"type": "boolean", "description": "Print 'as of' dates beside blocks that carry them."},
-    "lang": {
-        "type": "string",
-        "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-        "description": "Language as a BCP 47 tag (en-US, de-DE, ja-JP): quotation marks, hyphenation, "
-        "citation terms, cross-reference words.",
-    },
+    "lang": _LANG,
 }
 
 AUDIENCE_SCHEMA: dict[str, Any] = {
@@ -122,12 +124,7 @@ BRIEF_SCHEMA: dict[str, Any] = {
             "description": "Path(s) relative to the brief: .yaml (CSL YAML), .json (CSL JSON), .bib.",
         },
         "csl": {"type": "string", "description": "CSL style id or a path to a .csl file."},
-        "lang": {
-            "type": "string",
-            "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-            "description": "Language as a BCP 47 tag (en-US, de-DE, ja-JP): quotation marks, hyphenation, "
-            "citation terms, cross-reference words.",
-        },
+        "lang": _LANG,
         "bottom_line": {**_MARKDOWN, "description": "At most four lines, shown to decision audiences."},
         "sections": {
             "type": "array",
