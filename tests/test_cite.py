@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 from briefgen.checks.validate import audiences_for
-from briefgen.content.markdown import blocks_text, plain_text
+from briefgen.content.richtext import blocks_text, plain_text
 from briefgen.document.cite import cite, resolve_style
 from briefgen.document.select import select
 from briefgen.workspace import open_workspace
@@ -67,7 +67,7 @@ def test_notes_none_drops_calls_and_spaces():
     doc = cited(FIXTURES / "minimal", "public")
     assert doc.notes == ()
     missiles = next(b for b in doc.blocks if b.id == "missiles")
-    from briefgen.content.markdown import blocks_text
+    from briefgen.content.richtext import blocks_text
 
     assert blocks_text(missiles.content) == "New missile batteries arrived. They stayed. And stayed."
 

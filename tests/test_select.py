@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from briefgen.checks.validate import audiences_for
-from briefgen.content.markdown import blocks_text
+from briefgen.content.richtext import blocks_text
 from briefgen.document.select import SelectOptions, select
 from briefgen.workspace import open_workspace
 

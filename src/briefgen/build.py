@@ -17,7 +17,7 @@ from typing import Any
 
 from briefgen import __version__
 from briefgen.checks.fonts import fingerprint as font_fingerprint
-from briefgen.content.markdown import blocks_text
+from briefgen.content.richtext import blocks_text
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.cite import cite, resolve_style
 from briefgen.document.number import labels_for, number_document

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from briefgen.checks.validate_writing import check_glyphs, check_writing
-from briefgen.content.loader import merge_audience
+from briefgen.content.loader import cache_file, merge_audience
 from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.model import AudienceProfile, Brief, Markdown, Workspace
@@ -265,10 +265,7 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
     _check_style(brief, ws, diags)
     check_writing(ws, brief, audiences_for(ws, brief), diags)
     try:
-        cache = ws.root / ws.config.output_dir / ".briefgen-cache" / "fonts.json"
-        check_glyphs(
-            brief, load_style(ws.root), diags, cache if cache.parent.parent.resolve().is_relative_to(ws.root) else None
-        )
+        check_glyphs(brief, load_style(ws.root), diags, cache_file(ws.root, ws.config, "fonts.json"))
     except ThemeError:
         pass  # reported once, for the workspace
 

@@ -81,8 +81,8 @@ def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None
             )
             continue
         inside_folders.append(folder)
-    cache = root / config.output_dir / ".briefgen-cache" / "markdown.json"
-    files = _read_files(inside_folders, diags, root, cache if inside(cache.parent.parent, root) else None)
+    cache = cache_file(root, config, "markdown.json")
+    files = _read_files(inside_folders, diags, root, cache)
     for folder in inside_folders:
         brief = load_brief(folder, diags, root, files)
         if brief is not None:
@@ -175,6 +175,12 @@ def _markdown(node: Node | None, uid: str) -> Markdown | None:
     if node is None or not isinstance(node.value, str):
         return None
     return parse_markdown(node.value, uid, node.loc, node.locate_text)
+
+
+def cache_file(root: Path, config: Config, name: str) -> Path | None:
+    """Where a cache of this workspace lives: `<output_dir>/.briefgen-cache/`, if that is inside it."""
+    output = root / config.output_dir
+    return output / ".briefgen-cache" / name if inside(output, root) else None
 
 
 def inside(path: Path, root: Path) -> bool:

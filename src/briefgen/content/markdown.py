@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from briefgen import __version__
-from briefgen.content.richtext import blocks_text, merge_text, plain_text  # noqa: F401  (re-exported)
+from briefgen.content.richtext import merge_text, plain_text
 from briefgen.diagnostics import Location, did_you_mean
 from briefgen.document.number import quote_marks
 from briefgen.model import (

@@ -191,11 +191,11 @@ def cite(doc: Document, references: dict[str, Reference], style: Path) -> Docume
             rendered[event.citation.uid] = RenderedCitation()
         elif content and content[0]["t"] == "Note":
             number = len(notes) + 1
-            note_inlines = _inlines(content[0]["c"][0]["c"], doc.language) if content[0]["c"] else ()
+            note_inlines = read_formatted_inlines(content[0]["c"][0]["c"], doc.language) if content[0]["c"] else ()
             notes.append(Note(number, (Para(note_inlines),), event.block_id))
             rendered[event.citation.uid] = RenderedCitation(note=number)
         else:
-            rendered[event.citation.uid] = RenderedCitation(inline=_inlines(content, doc.language))
+            rendered[event.citation.uid] = RenderedCitation(inline=read_formatted_inlines(content, doc.language))
     bibliography: tuple[tuple[Inline, ...], ...] = ()
     if doc.audience.bibliography and clusters:
         bibliography = tuple(_bibliography(pandoc_doc["blocks"], doc.language))
@@ -281,9 +281,4 @@ def _bibliography(blocks: list[dict[str, Any]], lang: str) -> Iterator[tuple[Inl
                     if entry["t"] == "Div":
                         for para in entry["c"][1]:
                             if para["t"] in ("Para", "Plain"):
-                                yield _inlines(para["c"], lang)
-
-
-def _inlines(nodes: list[dict[str, Any]], lang: str) -> tuple[Inline, ...]:
-    """Pandoc's JSON inlines (citeproc's output) as briefgen's rich text, quotation marks set for `lang`."""
-    return read_formatted_inlines(nodes, lang)
+                                yield read_formatted_inlines(para["c"], lang)

@@ -16,7 +16,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Mm
 
-from briefgen.render.ooxml import field_end, field_start
+from briefgen.render.docx.wml import field_end, field_start
 from briefgen.resources import DEFAULTS
 
 # (name, type, based on): styles briefgen adds to Word's built-in ones.

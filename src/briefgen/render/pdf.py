@@ -115,7 +115,7 @@ WORDS_PER_PAGE = 350  # measured on the house style: body text, tables and notes
 
 
 def _likely_pages(doc: Document) -> float:
-    from briefgen.content.markdown import blocks_text
+    from briefgen.content.richtext import blocks_text
 
     words = sum(len(blocks_text(b.content).split()) + len(blocks_text(b.mitigation).split()) for b in doc.blocks)
     return words / WORDS_PER_PAGE

@@ -1,4 +1,4 @@
-"""WordprocessingML pieces python-docx has no API for: runs, bookmarks, borders, shading.
+"""WordprocessingML pieces python-docx has no API for: runs, fields, bookmarks, borders, shading.
 
 Word rejects a document whose property elements stand out of the schema's order, so every
 property added here goes through `place`, which puts it where ECMA-376 says it belongs.
@@ -94,6 +94,19 @@ def _edges(tag: str, edges: dict[str, tuple[int, str] | None], space: int = 0) -
 def border(ppr, side: str, size: int, space: int, color: str) -> None:
     """A rule on one side of a paragraph or paragraph style (size in eighths of a point, space in points)."""
     place(ppr, parse_xml(_edges("pBdr", {side: (size, color)}, space)))
+
+
+def field_start(paragraph_element, instruction: str) -> None:
+    """Open a Word field (PAGE, NUMPAGES, TOC); the runs that follow are its cached result."""
+    paragraph_element.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
+    paragraph_element.append(
+        parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>')
+    )
+    paragraph_element.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+
+
+def field_end(paragraph_element) -> None:
+    paragraph_element.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
 def table_borders(tbl_pr, edges: dict[str, tuple[int, str] | None]) -> None:

@@ -48,9 +48,17 @@ from briefgen.model import (
 )
 from briefgen.render.docx import tables
 from briefgen.render.docx.notes import ENDNOTES, FOOTNOTES, add_note, notes_part, reference_run
-from briefgen.render.docx.wml import Format, add_bookmark, bookmark_name, border, place, run_element
+from briefgen.render.docx.wml import (
+    Format,
+    add_bookmark,
+    bookmark_name,
+    border,
+    field_end,
+    field_start,
+    place,
+    run_element,
+)
 from briefgen.render.html import long_date, note_paragraphs, safe_href
-from briefgen.render.ooxml import field_end, field_start
 from briefgen.style import HouseStyle
 
 PLAIN = Format()
