@@ -19,7 +19,7 @@ import yaml
 from briefgen.content.markdown import READER, parse_markdown
 from briefgen.content.richtext import blocks_text, walk
 from briefgen.diagnostics import Location
-from briefgen.model import Callout, CiteRef, NoteRef, Table
+from briefgen.model import Callout, CiteRef, Figure, NoteRef, Table
 from briefgen.render.pandoc_ast import AstWriter
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "markdown-corpus.yaml").read_text(encoding="utf-8"))
@@ -62,6 +62,10 @@ def _text(nodes: list[dict[str, Any]], exact: bool = True) -> list[Any]:
             item = ["Link", content[2][0], _text(content[1], exact)]
         elif kind == "Note":
             item = ["Note", canonical(content, exact)]
+        elif kind == "Image":
+            (_ident, _classes, attrs), _alt, (target, _title) = content
+            shown = {"width": "100%", **{k: v for k, v in attrs if k in ("width", "fig-alt")}}  # 100%: the default
+            item = ["Image", target, sorted(shown.items())]
         elif kind == "Cite":
             item = [
                 "Cite",
@@ -90,6 +94,12 @@ def _flat(items: list[Any]) -> list[str]:
 
 def _block(block: dict[str, Any], exact: bool) -> list[Any]:
     kind, content = block["t"], block.get("c")
+    if kind in ("Para", "Plain") and [n["t"] for n in content] == ["Image"]:  # a figure without a caption
+        return [["Figure", content[0]["c"][0][0], [], _text(content, exact)]]
+    if kind == "Figure":
+        (ident, _classes, _attrs), (_short, caption), body = content
+        image = [n for b in body for n in b["c"] if n["t"] == "Image"]
+        return [["Figure", ident or image[0]["c"][0][0], canonical(caption, exact), _text(image, exact)]]
     if kind in ("Para", "Plain"):
         return [["Para", _text(content, exact)]]
     if kind == "Header":
@@ -150,7 +160,7 @@ def test_the_corpus_covers_every_construct():
     for source in CORPUS.values():
         field = parse_markdown(source, "t")
         seen |= {type(node) for node in walk(field.blocks)}
-    assert {Table, NoteRef, CiteRef, Callout} <= seen
+    assert {Table, NoteRef, CiteRef, Callout, Figure} <= seen
     from briefgen.content.richtext import NODE_TYPES
 
     never = {t.__name__ for t in NODE_TYPES} - {t.__name__ for t in seen}

@@ -17,10 +17,11 @@ from typing import Any
 
 from briefgen import __version__
 from briefgen.checks.fonts import fingerprint as font_fingerprint
+from briefgen.content.figures import figure_inputs
 from briefgen.content.richtext import blocks_text
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.cite import cite, resolve_style
-from briefgen.document.number import labels_for, number_document
+from briefgen.document.number import figures_of, labels_for, number_document
 from briefgen.document.select import SelectOptions, select
 from briefgen.errors import ContentError, UsageError
 from briefgen.model import AudienceProfile, Brief, Document, Workspace
@@ -152,7 +153,7 @@ def render_audience(
     # Renderers load WeasyPrint and python-docx; import them only when something is rendered.
     from briefgen.render.docx import render_docx
     from briefgen.render.html import render_html
-    from briefgen.render.md import render_md
+    from briefgen.render.md import render_md_with_figures
     from briefgen.render.pdf import render_pdf
 
     pdf = render_pdf(doc, style)
@@ -180,7 +181,10 @@ def render_audience(
         elif fmt == "docx":
             data, pages = render_docx(doc, style, pdf.heading_pages if pdf.pages > 4 else None), None
         elif fmt == "md":
-            data, pages = render_md(doc).encode("utf-8"), None
+            text, pictures = render_md_with_figures(doc)
+            data, pages = text.encode("utf-8"), None
+            for name, picture in pictures.items():  # the pictures travel with the Markdown, as Pandoc reads them
+                sidecars[out_dir / name] = picture.read_bytes()
             if doc.style_file and doc.references:  # the CSL style travels with the Markdown
                 sidecars[out_dir / doc.style_file.name] = doc.style_file.read_bytes()
         else:
@@ -207,10 +211,15 @@ class Fingerprints:
 
     def __init__(self, ws, brief: Brief, style: HouseStyle, drafts: bool):
         self.digests: dict[Path, str] = {}
+        self.ws, self.brief, self.drafts = ws, brief, drafts
+        # A figure's files count only for the outputs that show it (see `of`).
+        self.figure_files = {p for files in figure_inputs(brief).values() for p in files}
         # Of briefgen.yaml only the markings shape an output; formats or a comment must not rebuild all.
         files: list[tuple[str, Path]] = [("ws/audiences.yaml", ws.root / "audiences.yaml")]
         files += [
-            (f"brief/{p.relative_to(brief.folder).as_posix()}", p) for p in brief.folder.rglob("*") if p.is_file()
+            (f"brief/{p.relative_to(brief.folder).as_posix()}", p)
+            for p in brief.folder.rglob("*")
+            if p.is_file() and p.resolve() not in self.figure_files
         ]
         # Bibliographies and CSL files may live elsewhere in the workspace.
         files += [(f"bib/{p.name}", p) for p in brief.bibliography_files]
@@ -234,8 +243,17 @@ class Fingerprints:
             self.digests[path] = sha256(path.read_bytes()) if path.is_file() else "-"
         return self.digests[path]
 
-    def of(self, audience: str, fmt: str) -> str:
-        return sha256(f"{self.common} {audience} {fmt}".encode())
+    def of(self, audience: AudienceProfile, fmt: str) -> str:
+        shown = self.shown(audience)
+        return sha256(f"{self.common} {audience.id} {fmt} {shown}".encode())
+
+    def shown(self, audience: AudienceProfile) -> str:
+        """The files of the figures this audience's document shows, with their hashes."""
+        if not self.figure_files:
+            return ""
+        doc = select(self.brief, audience, SelectOptions(drafts=self.drafts, markings=self.ws.config.markings))
+        files = sorted({p for f in figures_of(doc) if f.picture is not None for p in f.picture.inputs})
+        return " ".join(f"{p.as_posix()}={self._file(p)}" for p in files)
 
 
 def style_files(brief: Brief, ws) -> list[Path]:
@@ -317,7 +335,7 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
     jobs: list[tuple[str, tuple[str, ...], dict[str, str]]] = []
     up_to_date: list[dict] = []
     for audience in audiences:
-        prints = {fmt: fingerprints.of(audience.id, fmt) for fmt in formats}
+        prints = {fmt: fingerprints.of(audience, fmt) for fmt in formats}
         current = [
             f for f in formats if not options.force and _is_current(previous.get((audience.id, f)), prints[f], out_dir)
         ]

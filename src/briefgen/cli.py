@@ -242,14 +242,14 @@ def serve(state: State, brief: str | None, audience: str | None, host: str, port
 @click.option("--fresh", is_flag=True, help="Render to count pages instead of reading the last build's manifest.")
 @pass_state
 def stats(state: State, brief: str | None, fresh: bool) -> None:
-    """Per audience: words, reading time, pages, citations and blocks by status."""
+    """Per audience: words, reading time, pages, citations, figures and blocks by status."""
     from briefgen.stats import brief_stats
 
     name, rows = brief_stats(state.workspace, brief, fresh)
     console = Console(highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
     table = Table(title=f"{name}", header_style="bold")
-    for column in ("audience", "words", "reading", "pages", "citations", "blocks by status"):
-        table.add_column(column, justify="right" if column in ("words", "citations") else "left")
+    for column in ("audience", "words", "reading", "pages", "citations", "figures", "blocks by status"):
+        table.add_column(column, justify="right" if column in ("words", "citations", "figures") else "left")
     for row in rows:
         pages = f"{row.pages}" + (f" / {row.max_pages}" if row.max_pages else "")
         if row.over_budget:
@@ -261,6 +261,7 @@ def stats(state: State, brief: str | None, fresh: bool) -> None:
             f"{row.minutes:g} min",
             f"{pages} ({row.pages_from})",
             str(row.citations),
+            str(row.figures),
             statuses,
         )
     console.print(table)
@@ -275,12 +276,16 @@ def diff(state: State, revision: str, brief: str | None) -> None:
     from briefgen.diff import diff_since
 
     report = diff_since(state.workspace, revision, brief)
-    if not report.blocks and not report.shared:
+    if not report.blocks and not report.shared and not report.figures:
         click.echo(f"{report.brief}: nothing changed since {revision}")
         return
     for change in report.blocks:
         who = ", ".join(change.audiences) or "no audience"
         click.echo(f"{change.change:9} {change.block:32} {change.path}  ->  {who}")
+    for figure in report.figures:
+        shown = "figure in " + ", ".join(figure.blocks)
+        who = ", ".join(figure.audiences) or "no audience"
+        click.echo(f"{figure.change:9} {shown:32} {figure.path}  ->  {who}")
     for path in report.shared:
         click.echo(f"{'changed':9} {'(shared)':32} {path}  ->  every audience")
     click.echo(f"re-read: {', '.join(report.audiences) or 'nothing'}")

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.checks.validate import audiences_for
+from briefgen.content.figures import figure_inputs
 from briefgen.content.loader import load_block
 from briefgen.diagnostics import Diagnostics
-from briefgen.document.select import SelectOptions, admits
+from briefgen.document.number import figures_of
+from briefgen.document.select import SelectOptions, admits, select
 from briefgen.errors import ContentError, UsageError
 from briefgen.model import ContentBlock
 from briefgen.workspace import default_brief, open_workspace
@@ -30,12 +32,23 @@ class BlockChange:
 
 
 @dataclass(frozen=True)
+class FigureChange:
+    """A changed picture, chart specification or chart data file, and who sees the figure."""
+
+    path: str
+    change: str  # added | modified | deleted
+    blocks: tuple[str, ...]
+    audiences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DiffReport:
     brief: str
     revision: str
     blocks: list[BlockChange]
     shared: list[str]  # changed files that affect every audience
     audiences: tuple[str, ...]  # every audience whose brief changed
+    figures: list[FigureChange] = field(default_factory=list)
 
 
 def _git(root: Path, *args: str) -> str:
@@ -78,6 +91,8 @@ def diff_since(root: Path | None, revision: str, brief_name: str | None = None) 
     brief_dir = f"briefs/{brief.id}/"
     changes: list[BlockChange] = []
     shared: list[str] = []
+    figures: list[FigureChange] = []
+    shown_by = _figure_readers(ws, brief, profiles)
     for line in lines:
         status, _, name = line.partition("\t")
         rel = name[len(prefix) :] if name.startswith(prefix) else name
@@ -88,10 +103,29 @@ def diff_since(root: Path | None, revision: str, brief_name: str | None = None) 
                 block = _old_block(ws.root, revision, name)
             receivers = _receivers(block, profiles, ws.config.markings) if block else tuple(profiles)
             changes.append(BlockChange(block.id if block else Path(rel).stem, kind, rel, receivers))
+        elif (ws.root / rel).resolve() in shown_by:
+            blocks, readers = shown_by[(ws.root / rel).resolve()]
+            kind = {"A": "added", "D": "deleted"}.get(status[:1], "modified")
+            figures.append(FigureChange(rel, kind, blocks, readers))
         elif rel.startswith(brief_dir) or rel.startswith(SHARED):
             shared.append(rel)
-    affected = set(profiles) if shared else {a for c in changes for a in c.audiences}
-    return DiffReport(brief.id, revision, changes, shared, tuple(a for a in profiles if a in affected))
+    reached = [c.audiences for c in changes] + [f.audiences for f in figures]
+    affected = set(profiles) if shared else {a for names in reached for a in names}
+    return DiffReport(brief.id, revision, changes, shared, tuple(a for a in profiles if a in affected), figures)
+
+
+def _figure_readers(ws, brief, profiles) -> dict[Path, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each file a figure is made from -> the blocks that show the figure and the audiences that see it."""
+    blocks: dict[Path, list[str]] = {}
+    for block_id, files in sorted(figure_inputs(brief).items()):
+        for path in files:
+            blocks.setdefault(path, []).append(block_id or "bottom line")
+    readers: dict[Path, list[str]] = {path: [] for path in blocks}
+    for name, profile in profiles.items():
+        doc = select(brief, profile, SelectOptions(markings=ws.config.markings))
+        for path in {p for f in figures_of(doc) if f.picture is not None for p in f.picture.inputs}:
+            readers[path].append(name)
+    return {path: (tuple(blocks[path]), tuple(readers[path])) for path in blocks}
 
 
 def _old_block(root: Path, revision: str, name: str) -> ContentBlock | None:

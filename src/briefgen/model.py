@@ -224,7 +224,48 @@ class Callout:
     blocks: tuple[Block, ...]
 
 
-Block = Union[Para, ListBlock, Quote, CodeBlock, SubHeading, DefinitionList, Rule, Table, Callout]
+@dataclass(frozen=True)
+class Picture:
+    """The checked file a figure shows, resolved inside the workspace (see content/figures.py).
+
+    `path` is what every format shows: a PNG, a JPEG, or an SVG cleaned of external references
+    (a rendered chart is an SVG). `fallback` is the 300 dpi PNG that Word readers without SVG
+    support see. `width` and `height` are the intrinsic size in CSS pixels, for the aspect ratio.
+    """
+
+    path: Path
+    format: str  # png | jpeg | svg
+    width: float
+    height: float
+    digest: str  # of what is shown: a changed picture changes the outputs that show it
+    fallback: Path | None = None
+    inputs: tuple[Path, ...] = ()  # the workspace files it was made from (image; chart spec and data)
+
+    @property
+    def media_type(self) -> str:
+        return {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}[self.format]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image alone in its paragraph: numbered "Figure N" per audience document, caption below.
+
+    Quarto's syntax: `![caption](figures/map.svg){#fig-map width=70% fig-alt="..." source="..."}`.
+    `width` is a fraction of the text width; `picture` is filled in once the file is checked.
+    """
+
+    src: str
+    caption: tuple[Inline, ...]
+    id: str = ""
+    alt: str = ""
+    width: float = 1.0
+    source: str = ""
+    number: int | None = None
+    location: Location | None = None
+    picture: Picture | None = None
+
+
+Block = Union[Para, ListBlock, Quote, CodeBlock, SubHeading, DefinitionList, Rule, Table, Callout, Figure]
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,12 @@ summary: >
   One or two sentences for audiences that read summaries.
 body: |
   The full text: paragraphs, *emphasis*, **bold**, lists and quotes.
+# A figure is an image alone in its paragraph (PNG, JPEG, SVG, or a Vega-Lite chart
+# such as figures/trade.vl.yaml), its path taken from the brief's folder. Refer to it
+# elsewhere with @fig-map ("Figure 1").
+#
+#   ![What the figure shows](figures/map.png){{#fig-map width=70% fig-alt="What it shows, for
+#   readers who cannot see it" source="Who made it"}}
 # variants:
 #   press:
 #     body: Different words for one audience.

@@ -25,7 +25,10 @@ from briefgen.workspace import default_brief, open_workspace
 
 log = logging.getLogger(__name__)
 
-WATCHED_SUFFIXES = {".yaml", ".yml", ".json", ".bib", ".csl", ".j2", ".css", ".docx", ".ttf", ".otf"}
+WATCHED_SUFFIXES = {
+    *(".yaml", ".yml", ".json", ".bib", ".csl", ".j2", ".css", ".docx", ".ttf", ".otf"),
+    *(".png", ".jpg", ".jpeg", ".svg", ".csv", ".tsv"),  # figures, chart specifications and their data
+}
 
 _RELOAD_SCRIPT = """<script>
 (function () {

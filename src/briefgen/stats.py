@@ -9,6 +9,7 @@ from pathlib import Path
 from briefgen.build import document_for, word_count
 from briefgen.checks.validate import audiences_for
 from briefgen.document.cite import citations_in_order
+from briefgen.document.number import figures_of
 from briefgen.document.select import SelectOptions, select
 from briefgen.errors import ContentError
 from briefgen.style import load_style
@@ -26,6 +27,7 @@ class AudienceStats:
     pages: int | None
     pages_from: str
     citations: int
+    figures: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     max_pages: int | None = None
 
@@ -64,6 +66,7 @@ def brief_stats(
                 pages=pages,
                 pages_from=source,
                 citations=len(citations_in_order(doc)),
+                figures=len(figures_of(doc)),
                 statuses=dict(Counter(b.status for b in with_drafts.blocks)),
                 max_pages=audience.max_pages,
             )

@@ -1,4 +1,4 @@
-"""PDF and Word side by side: the same headings, paragraphs, notes and bibliography in both.
+"""PDF and Word side by side: the same headings, paragraphs, figures, notes and bibliography in both.
 
 Reads the real outputs (pypdf for the PDF, the .docx package for Word) and reports the first
 difference of each kind with the block where it starts, so an editor knows where to look.
@@ -15,7 +15,17 @@ from lxml import etree
 from pypdf import PdfReader
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_BODY_STYLES = {"BodyText", "ListBullet", "ListNumber", "ListContinue", "Quote", "BottomLine", "RecommendationAction"}
+_BODY_STYLES = {
+    "BodyText",
+    "ListBullet",
+    "ListNumber",
+    "ListContinue",
+    "Quote",
+    "BottomLine",
+    "RecommendationAction",
+    "Caption",
+}
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _SKIP_HEADINGS = {"Bottom line", "Notes", "Contents"}
 
 
@@ -44,6 +54,7 @@ class WordContent:
     paragraphs: list[WordParagraph]
     notes: list[str]
     furniture: list[str]  # header and footer lines, repeated on every page
+    figures: list[str]  # the alternative text of each picture, in reading order
 
     def headings(self) -> list[str]:
         return [p.text for p in self.paragraphs if p.style in ("Heading1", "Heading2")]
@@ -87,7 +98,8 @@ def read_docx(data: bytes) -> WordContent:
             notes.append(squash("".join(t.text or "" for t in note.iter(f"{W}t"))))
             text += str(len(notes))  # the reader sees the note's number here, as in the PDF
         paragraphs.append(WordParagraph(style, text, block))
-    return WordContent(paragraphs, notes, furniture)
+    figures = [squash(d.get("descr", "")) for d in body.iter(f"{WP}docPr")]
+    return WordContent(paragraphs, notes, furniture, figures)
 
 
 def read_pdf(data: bytes) -> tuple[str, list[str]]:
@@ -102,6 +114,28 @@ def read_pdf(data: bytes) -> tuple[str, list[str]]:
         return titles
 
     return text, walk(reader.outline)
+
+
+def pdf_figures(data: bytes) -> list[str]:
+    """The alternative text of each Figure in the PDF's structure tree (PDF/UA), in reading order."""
+    reader = PdfReader(io.BytesIO(data))
+    tree = reader.root_object.get("/StructTreeRoot")
+    found: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                found.append(squash(str(node.get("/Alt", ""))))
+            if "/K" in node:
+                walk(node["/K"])
+
+    if tree is not None:
+        walk(tree)
+    return found
 
 
 def compare(pdf: bytes, docx: bytes) -> list[str]:
@@ -132,6 +166,12 @@ def compare(pdf: bytes, docx: bytes) -> list[str]:
                 where = f" in block '{paragraph.block}'" if paragraph.block else ""
                 problems.append(f"paragraph{where} is in Word but not in the PDF: '{paragraph.text[:80]}'")
                 break
+    pdf_alts = pdf_figures(pdf)
+    if pdf_alts != word.figures:
+        problems.append(
+            f"figures differ: the PDF has {len(pdf_alts)} ({'; '.join(a[:40] for a in pdf_alts)}), "
+            f"Word has {len(word.figures)} ({'; '.join(a[:40] for a in word.figures)})"
+        )
     pdf_key = comparable(pdf_text)
     for number, note in enumerate(word.notes, start=1):
         if comparable(f"{number}. {note}") not in pdf_key:

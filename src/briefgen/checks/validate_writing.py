@@ -16,7 +16,7 @@ from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.cite import reading_order
 from briefgen.document.number import XREF_PREFIXES, labels_for, reference_problems, unknown_targets
 from briefgen.document.select import SelectOptions, select
-from briefgen.model import AudienceProfile, Brief, CrossRef, Link, Markdown, NoteRef, Table, Workspace
+from briefgen.model import AudienceProfile, Brief, CrossRef, Figure, Link, Markdown, NoteRef, Table, Workspace
 from briefgen.style import HouseStyle
 
 
@@ -50,37 +50,40 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
     A block's summary, body and variants are alternatives (no reader sees two of them), so the
     same table id may stand in each; in two blocks, or twice in one field, it is a mistake.
     """
-    tables: dict[str, tuple[str, Location | None]] = {}
+    numbered: dict[str, tuple[str, Location | None]] = {}
     for block_id, field in fields_with_names(brief):
         in_field: set[str] = set()
         in_notes = {id(t) for n in walk(field.blocks) if isinstance(n, NoteRef) for t in walk(n.blocks)}
         for node in walk(field.blocks):
-            if not isinstance(node, Table) or not node.id:
+            if not isinstance(node, Table | Figure) or not node.id:
                 continue
-            if id(node) in in_notes:
+            kind, prefix = ("figure", "fig-") if isinstance(node, Figure) else ("table", "tbl-")
+            if id(node) in in_notes and kind == "table":  # a figure in a note is refused where it stands
                 diags.error(
                     "xref.table-in-note",
                     f"table '{node.id}' stands in a note, where tables are not numbered, so nothing can refer to "
                     "it; move the table out of the note or remove its id",
                     node.location,
                 )
-            first = tables.get(node.id)
+            first = numbered.get(node.id)
             if node.id in in_field or (first is not None and first[0] != block_id):
                 other = _short(first[1]) if first else "this field"
                 diags.error(
                     "xref.duplicate",
-                    f"table id '{node.id}' is used twice (also at {other}); give each table its own {{#tbl-...}} id",
+                    f"{kind} id '{node.id}' is used twice (also at {other}); give each {kind} its own "
+                    f"{{#{prefix}...}} id",
                     node.location,
                 )
             in_field.add(node.id)
-            tables.setdefault(node.id, (block_id, node.location))
-            if not node.id.startswith("tbl-"):
+            numbered.setdefault(node.id, (block_id, node.location))
+            if not node.id.startswith(prefix):
                 diags.error(
-                    "xref.table-id",
-                    f"table id '{node.id}' must start with 'tbl-' to be cross-referenced; write {{#tbl-{node.id}}}",
+                    f"xref.{kind}-id",
+                    f"{kind} id '{node.id}' must start with '{prefix}' to be cross-referenced; "
+                    f"write {{#{prefix}{node.id}}}",
                     node.location,
                 )
-            if not node.caption:
+            if isinstance(node, Table) and not node.caption:
                 diags.error(
                     "xref.table-caption",
                     f"table '{node.id}' has an id but no caption, so it has no number to refer to; "
@@ -88,7 +91,7 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
                     node.location,
                 )
     known = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections} | {s.id for s in brief.sections}
-    known |= set(tables)
+    known |= set(numbered)
     broken = frozenset(
         p.subject for _id, f in fields_with_names(brief) for p in f.problems if p.code == "markdown.attributes"
     )

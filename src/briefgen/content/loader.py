@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from briefgen.content.figures import resolve_figures
 from briefgen.content.markdown import parse_markdown, read_many, typeset
 from briefgen.content.schema import (
     AUDIENCE_FIELDS,
@@ -43,6 +44,7 @@ from briefgen.model import (
     Variant,
     Workspace,
 )
+from briefgen.style import load_style
 
 CONFIG_FILE = "briefgen.yaml"
 AUDIENCES_FILE = "audiences.yaml"
@@ -83,10 +85,11 @@ def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None
         inside_folders.append(folder)
     cache = cache_file(root, config, "markdown.json")
     files = _read_files(inside_folders, diags, root, cache)
+    figures = cache_file(root, config, "figures")
     for folder in inside_folders:
         brief = load_brief(folder, diags, root, files)
         if brief is not None:
-            briefs[brief.id] = brief
+            briefs[brief.id] = resolve_figures(brief, root, diags, figures, lambda: load_style(root))
     return Workspace(root, config, audiences, briefs, frozenset(declared) | set(audiences))
 
 

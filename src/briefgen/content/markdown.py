@@ -32,6 +32,7 @@ from briefgen.model import (
     CodeBlock,
     DefinitionList,
     Emph,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -223,6 +224,8 @@ _WRAPPERS: dict[str, Any] = {
     "Subscript": Subscript,
     "SmallCaps": SmallCaps,
 }
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
+_FIGURE_ATTRIBUTES = ("width", "fig-alt", "source")
 _SPAN_CLASSES: dict[str, Any] = {"smallcaps": SmallCaps, "underline": Underline, "ul": Underline}
 
 
@@ -240,6 +243,7 @@ class _Reader:
         self.seen: dict[str, int] = {}
         self.formatted = ""  # the language of text citeproc has formatted: citations are words
         self.in_note = 0
+        self.in_cell = 0
         self.tables = 0
         self.masked = mask_code(source)
 
@@ -278,6 +282,17 @@ class _Reader:
     def block(self, node: dict[str, Any]) -> list[Block]:
         kind, content = node["t"], cast(Any, node.get("c"))
         if kind in ("Para", "Plain"):
+            lone = [n for n in content if n["t"] not in ("Space", "SoftBreak")]
+            if len(lone) == 1 and lone[0]["t"] == "Image":  # no caption, so Pandoc made no Figure
+                return [self.image_figure(lone[0]["c"], ())]
+            if len(lone) >= 2 and lone[0]["t"] == "Image" and lone[1]["t"] == "Str" and lone[1]["c"][:1] == "{":
+                self.refuse(
+                    "figure.attributes",
+                    f"the attributes '{lone[1]['c']}...' are apart from the image; write them right after its "
+                    "closing ')', without a space: ![caption](file.png){#fig-id width=70%}",
+                    lone[1]["c"],
+                )
+                return [self.image_figure(lone[0]["c"], self.inlines(lone[0]["c"][1]))]
             inlines = self.inlines(content)
             self.leftovers(inlines)
             return [Para(inlines)] if inlines else []
@@ -371,18 +386,98 @@ class _Reader:
         return list(self.blocks(children))
 
     def figure(self, content: list[Any]) -> list[Block]:
-        _attr, (_short, caption), children = content
+        """Pandoc's implicit figure: an image with a caption, alone in its paragraph."""
+        (ident, _classes, _attrs), (_short, caption), children = content
         images = [i for b in children if b["t"] in ("Plain", "Para") for i in b["c"] if i["t"] == "Image"]
-        self.refuse(
-            "link.image",
-            "images are not supported yet; the image's description is printed instead",
-            "![",
-            level="warning",
+        caption_inlines: tuple[Inline, ...] = ()
+        for block in caption:
+            if block["t"] in ("Plain", "Para"):
+                caption_inlines += self.inlines(block["c"])
+        self.leftovers(caption_inlines)
+        if len(images) != 1:  # Pandoc makes figures of one image; anything else is read as text
+            return [Para(caption_inlines)] if caption_inlines else []
+        return [self.image_figure(images[0]["c"], merge_text(list(caption_inlines)), ident)]
+
+    def image_figure(self, image: list[Any], caption: tuple[Inline, ...], ident: str = "") -> Figure:
+        """A Figure from an Image node's attributes: `{#fig-x width=70% fig-alt="..." source="..."}`."""
+        (image_id, classes, attrs), _alt, (src, _title) = image
+        ident = ident or image_id
+        where = self.where("![")
+        if self.in_note or self.in_cell:
+            place = "a note" if self.in_note else "a table cell"
+            self.problems.append(
+                Problem(
+                    "error",
+                    "figure.placement",
+                    f"a figure cannot stand in {place}; move it to a paragraph of the text",
+                    where,
+                )
+            )
+        values = dict(attrs)
+        width = 1.0
+        if "width" in values:
+            match = _PERCENT.match(values["width"].strip())
+            if match is None:
+                self.problems.append(
+                    Problem(
+                        "error",
+                        "figure.width",
+                        f"width={values['width']} is not a percentage; write the width as a share of the text "
+                        "width, for example width=70%",
+                        where,
+                    )
+                )
+            elif float(match.group(1)) > 100 or float(match.group(1)) <= 0:
+                self.problems.append(
+                    Problem(
+                        "warning",
+                        "figure.width",
+                        f"width={values['width']}: a figure is never wider than the text, nor narrower than nothing; "
+                        "it is printed at 100%; write a width between 1% and 100%",
+                        where,
+                    )
+                )
+            else:
+                width = float(match.group(1)) / 100
+        unused = [f"'{name}'" for name, _ in attrs if name not in _FIGURE_ATTRIBUTES] + [f"'.{c}'" for c in classes]
+        if unused:
+            self.problems.append(
+                Problem(
+                    "warning",
+                    "figure.attribute",
+                    f"the figure attribute {', '.join(unused)} is not used (a figure keeps its proportions); "
+                    "briefgen reads #fig-id, width=, fig-alt= and source=; remove the others",
+                    where,
+                )
+            )
+        if not " ".join(values.get("fig-alt", "").split()):
+            self.problems.append(
+                Problem(
+                    "warning",
+                    "figure.alt",
+                    "the figure has no fig-alt, so readers who cannot see it learn nothing from it; describe "
+                    'what it shows in fig-alt="..." inside its {...}',
+                    where,
+                )
+            )
+        if not caption:
+            self.problems.append(
+                Problem(
+                    "warning",
+                    "figure.caption",
+                    "the figure has no caption; write one between its square brackets: ![What it shows](file.png)",
+                    where,
+                )
+            )
+        return Figure(
+            src=src,
+            caption=caption,
+            id=ident,
+            alt=" ".join(values.get("fig-alt", "").split()),
+            width=width,
+            source=typeset(" ".join(values.get("source", "").split())),
+            location=where,
         )
-        text = self.blocks(caption) if caption else ()
-        if not text and images:
-            text = (Para(self.inlines(images[0]["c"][1])),)
-        return list(text)
 
     def table(self, content: list[Any]) -> Table:
         (ident, _classes, _attrs), (_short, caption), colspecs, head, bodies, foot = content
@@ -422,10 +517,17 @@ class _Reader:
         return self.locate(line, self.source.count(line, 0, starts[number - 1].start(1)))
 
     def rows(self, rows: list[Any]) -> list[tuple[TableCell, ...]]:
-        return [
-            tuple(TableCell(self.blocks(blocks), rowspan, colspan) for _attr, _align, rowspan, colspan, blocks in cells)
-            for _attr, cells in rows
-        ]
+        self.in_cell += 1
+        try:
+            return [
+                tuple(
+                    TableCell(self.blocks(blocks), rowspan, colspan)
+                    for _attr, _align, rowspan, colspan, blocks in cells
+                )
+                for _attr, cells in rows
+            ]
+        finally:
+            self.in_cell -= 1
 
     def raw(self, fmt: str, text: str) -> None:
         shown = text.strip().splitlines()[0][:60] if text.strip() else text
@@ -510,10 +612,10 @@ class _Reader:
             return self.span(content)
         if kind == "Image":
             self.refuse(
-                "link.image",
-                "images are not supported yet; the image's description is printed instead",
+                "figure.inline",
+                "an image inside a sentence cannot be printed; put it in a paragraph of its own (a blank line "
+                "before and after) to make it a figure",
                 "![",
-                level="warning",
             )
             return list(self.inlines(content[1]))
         if kind == "Math":

@@ -35,6 +35,7 @@ NODE_TYPES: tuple[type, ...] = (
     m.Table,
     m.TableCell,
     m.Callout,
+    m.Figure,
 )
 _CONTAINER_FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -165,6 +166,9 @@ def blocks_text(blocks: tuple[m.Block, ...]) -> str:
         elif isinstance(block, m.Callout):
             lines.append(plain_text(block.title))
             lines.append(blocks_text(block.blocks))
+        elif isinstance(block, m.Figure):
+            lines.append(plain_text(block.caption))
+            lines.append(block.source)
         elif isinstance(block, m.Table):
             lines.append(plain_text(block.caption))
             for row in (*block.head, *block.body):

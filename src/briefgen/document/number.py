@@ -1,8 +1,8 @@
 """Numbering and cross-references, per audience document (Quarto's two passes).
 
-`@tbl-x`, `@sec-x` and `@block-id` are read as citations by Pandoc; the loader separates them
+`@fig-x`, `@tbl-x`, `@sec-x` and `@block-id` are read as citations by Pandoc; the loader separates them
 (`separate_cross_references`). Once an audience's document is chosen, `number_document`
-numbers its captioned tables in reading order, collects every target the reader receives,
+numbers its figures and captioned tables in reading order, collects every target the reader receives,
 and turns each reference into a link whose text is the target's label for that reader
 ("Table 2", "Recommendation 1", a section's or block's title). Quotation marks are set for
 the document's language in the same pass. A reference to something this audience does not
@@ -23,6 +23,7 @@ from briefgen.model import (
     CiteRef,
     CrossRef,
     Document,
+    Figure,
     Link,
     Markdown,
     NoteRef,
@@ -35,15 +36,15 @@ from briefgen.model import (
 XREF_PREFIXES = ("fig-", "tbl-", "sec-")
 
 DEFAULT_LABELS = {
-    "en": {"figure": "Figure", "table": "Table", "recommendation": "Recommendation"},
-    "de": {"figure": "Abbildung", "table": "Tabelle", "recommendation": "Empfehlung"},
-    "fr": {"figure": "Figure", "table": "Tableau", "recommendation": "Recommandation"},
-    "es": {"figure": "Figura", "table": "Tabla", "recommendation": "Recomendación"},
-    "it": {"figure": "Figura", "table": "Tabella", "recommendation": "Raccomandazione"},
-    "ja": {"figure": "図", "table": "表", "recommendation": "提言"},
-    "zh": {"figure": "图", "table": "表", "recommendation": "建议"},
-    "ko": {"figure": "그림", "table": "표", "recommendation": "권고"},
-    "ru": {"figure": "Рисунок", "table": "Таблица", "recommendation": "Рекомендация"},
+    "en": {"figure": "Figure", "table": "Table", "recommendation": "Recommendation", "source": "Source"},
+    "de": {"figure": "Abbildung", "table": "Tabelle", "recommendation": "Empfehlung", "source": "Quelle"},
+    "fr": {"figure": "Figure", "table": "Tableau", "recommendation": "Recommandation", "source": "Source"},
+    "es": {"figure": "Figura", "table": "Tabla", "recommendation": "Recomendación", "source": "Fuente"},
+    "it": {"figure": "Figura", "table": "Tabella", "recommendation": "Raccomandazione", "source": "Fonte"},
+    "ja": {"figure": "図", "table": "表", "recommendation": "提言", "source": "出典"},
+    "zh": {"figure": "图", "table": "表", "recommendation": "建议", "source": "来源"},
+    "ko": {"figure": "그림", "table": "표", "recommendation": "권고", "source": "출처"},
+    "ru": {"figure": "Рисунок", "table": "Таблица", "recommendation": "Рекомендация", "source": "Источник"},
 }
 
 # Outer and inner quotation marks by language (CLDR's delimiters).
@@ -156,36 +157,46 @@ def targets_of(doc: Document, labels: dict[str, str]) -> dict[str, Target]:
                 targets[block.id] = Target(f"block-{block.id}", label, str(block.number))
             else:
                 targets[block.id] = Target(f"block-{block.id}", block.title)
-    count = 0
-    for table in _tables(doc):
-        count += 1
-        if table.id:
-            targets[table.id] = Target(table.id, f"{labels['table']} {count}", str(count))
+    counts = {"table": 0, "figure": 0}
+    for node in _numbered(doc):
+        kind = "figure" if isinstance(node, Figure) else "table"
+        counts[kind] += 1
+        if node.id:
+            targets[node.id] = Target(node.id, f"{labels[kind]} {counts[kind]}", str(counts[kind]))
     return targets
 
 
-def _tables(doc: Document) -> list[Table]:
-    """The captioned Markdown tables of a document in reading order: the ones that get a number."""
-    tables: list[Table] = []
+def _numbered(doc: Document) -> list[Table | Figure]:
+    """The captioned Markdown tables and the figures of a document in reading order: what gets a number."""
+    nodes: list[Table | Figure] = []
 
     def collect(_id: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        tables.extend(n for n in walk(blocks, into_notes=False) if isinstance(n, Table) and n.caption)
+        nodes.extend(n for n in walk(blocks, into_notes=False) if _is_numbered(n))
         return blocks
 
     map_texts(doc, collect)
-    return tables
+    return nodes
 
 
-def _number_tables(doc: Document) -> Document:
-    count = 0
+def figures_of(doc: Document) -> list[Figure]:
+    """The figures a document shows, in reading order."""
+    return [node for node in _numbered(doc) if isinstance(node, Figure)]
+
+
+def _is_numbered(node: Any) -> bool:
+    return isinstance(node, Figure) or (isinstance(node, Table) and bool(node.caption))
+
+
+def _number_tables_and_figures(doc: Document) -> Document:
+    counts = {Table: 0, Figure: 0}
 
     def number(node: Any) -> tuple[Any, ...] | None:
-        nonlocal count
-        if isinstance(node, Table) and node.caption:
-            count += 1  # before the tables inside it, in the order `walk` (and so `targets_of`) meets them
-            numbered = replace(node, number=count)
-            head, body = rewrite(numbered.head, number), rewrite(numbered.body, number)
-            return (replace(numbered, head=head, body=body),)
+        if _is_numbered(node):
+            counts[type(node)] += 1  # before the tables inside it, in the order `walk` (and `targets_of`) meets them
+            numbered = replace(node, number=counts[type(node)])
+            if isinstance(numbered, Table):
+                numbered = replace(numbered, head=rewrite(numbered.head, number), body=rewrite(numbered.body, number))
+            return (numbered,)
         if isinstance(node, NoteRef):
             return (node,)  # tables in notes are not numbered (they print as lines of text)
         return None
@@ -218,7 +229,7 @@ def reference_problems(doc: Document, labels: dict[str, str]) -> list[Problem]:
 def number_document(doc: Document, labels: dict[str, str]) -> tuple[Document, list[Problem]]:
     """Tables numbered, cross-references and internal links resolved, quotation marks set."""
     targets = targets_of(doc, labels)
-    doc = _number_tables(doc)
+    doc = _number_tables_and_figures(doc)
     problems: list[Problem] = []
 
     def resolve(node: Any) -> tuple[Any, ...] | None:
@@ -300,7 +311,7 @@ def unknown_targets(field: Markdown, known: set[str], broken: frozenset[str] = f
             continue
         if name in known or bare_id(name) in known or name in ("bibliography", "notes", "bottom-line", "contents"):
             continue
-        kind = {"tbl-": "table", "fig-": "figure", "sec-": "section"}.get(name[:4], "block, section or table")
+        kind = {"tbl-": "table", "fig-": "figure", "sec-": "section"}.get(name[:4], "block, section, table or figure")
         if name in broken:
             problems.append(
                 Problem(
@@ -317,7 +328,8 @@ def unknown_targets(field: Markdown, known: set[str], broken: frozenset[str] = f
                 "error",
                 "xref.unknown",
                 f"'{shown}' refers to no {kind} of this brief{did_you_mean(name, known)}; "
-                "use a block's file name (without .yaml), 'sec-' and a section id, or a table's {#tbl-...} id",
+                "use a block's file name (without .yaml), 'sec-' and a section id, or the {#tbl-...} or "
+                "{#fig-...} id of a table or figure",
                 node.location,
             )
         )

@@ -6,6 +6,7 @@ handed to Jinja as markup, and Jinja autoescapes every other value.
 
 from __future__ import annotations
 
+import base64
 import functools
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,14 @@ from briefgen.model import (
     DocBlock,
     Document,
     Emph,
+    Figure,
     Inline,
     LineBreak,
     Link,
     ListBlock,
     NoteRef,
     Para,
+    Picture,
     Quote,
     Rule,
     SmallCaps,
@@ -52,6 +55,13 @@ SHORT_PARAGRAPH = 900  # characters of markup: about five lines, kept whole when
 def safe_href(href: str) -> str | None:
     """Links only to the web, e-mail or this document; anything else is dropped to plain text."""
     return href if href.lower().startswith(SAFE_SCHEMES) else None
+
+
+def picture_src(picture: Picture, print_mode: bool) -> str:
+    """Where the HTML finds a picture: its checked file for WeasyPrint, embedded data in a standalone page."""
+    if print_mode:
+        return picture.path.as_uri()
+    return f"data:{picture.media_type};base64," + base64.b64encode(picture.path.read_bytes()).decode("ascii")
 
 
 class HtmlWriter:
@@ -178,6 +188,8 @@ class HtmlWriter:
             )
         if isinstance(block, Table):
             return self.table(block)
+        if isinstance(block, Figure):
+            return self.figure(block)
         raise TypeError(f"no HTML for {type(block).__name__}")
 
     def table(self, table: Table) -> Markup:
@@ -225,6 +237,35 @@ class HtmlWriter:
             cols,
             head,
             body,
+        )
+
+    def figure(self, figure: Figure) -> Markup:
+        """A figure at its share of the text width, the numbered caption and the source line below."""
+        if figure.picture is None:
+            raise ValueError(f"figure '{figure.src}' was not checked; its problem is reported by 'briefgen check'")
+        label = (
+            Markup('<span class="figure-label">%s %d:</span> ') % (self.labels.get("figure", "Figure"), figure.number)
+            if figure.number
+            else ""
+        )
+        caption = (
+            Markup("<figcaption>%s%s</figcaption>") % (label, self.inlines(figure.caption))
+            if (label or figure.caption)
+            else ""
+        )
+        source = (
+            Markup('<p class="figure-source">%s: %s</p>') % (self.labels.get("source", "Source"), figure.source)
+            if figure.source
+            else ""
+        )
+        ident = Markup(' id="%s"') % figure.id if figure.id else ""
+        return Markup('<figure class="figure"%s style="width: %.1f%%"><img src="%s" alt="%s">%s%s</figure>') % (
+            ident,
+            figure.width * 100,
+            picture_src(figure.picture, self.print_mode),
+            figure.alt,
+            caption,
+            source,
         )
 
     def cell(self, blocks: tuple[Block, ...]) -> Markup:

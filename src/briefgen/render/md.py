@@ -7,6 +7,7 @@ citations are written back in Pandoc's own syntax, so Pandoc formats them in the
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import yaml
 
@@ -38,7 +39,7 @@ class MarkdownWriter:
 
     def __init__(self, doc: Document, labels: dict[str, str]):
         self.doc = doc
-        self.ast = AstWriter(doc, labels["table"])
+        self.ast = AstWriter(doc, labels)
 
     def block(self, block: DocBlock) -> list[Json]:
         title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
@@ -136,4 +137,11 @@ def _marked(block: DocBlock) -> str:
 
 def render_md(doc: Document, labels: dict[str, str] | None = None) -> str:
     """The document as Pandoc Markdown with a YAML metadata header and CSL references."""
-    return MarkdownWriter(doc, labels or labels_for(doc.language)).document()
+    return render_md_with_figures(doc, labels)[0]
+
+
+def render_md_with_figures(doc: Document, labels: dict[str, str] | None = None) -> tuple[str, dict[str, Path]]:
+    """The Markdown and the pictures it shows: relative file name -> the checked picture to copy there."""
+    writer = MarkdownWriter(doc, labels or labels_for(doc.language))
+    text = writer.document()
+    return text, writer.ast.figure_files

@@ -7,6 +7,7 @@ Quarto) with the same structure: tables, notes, callouts, citations in Pandoc's 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from briefgen.model import (
@@ -19,6 +20,7 @@ from briefgen.model import (
     DefinitionList,
     Document,
     Emph,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -67,9 +69,10 @@ def text_inlines(text: str) -> list[Json]:
 class AstWriter:
     """Nodes to Pandoc JSON for one document (notes and citations as that document shows them)."""
 
-    def __init__(self, doc: Document | None = None, table_label: str = "Table"):
+    def __init__(self, doc: Document | None = None, labels: dict[str, str] | None = None):
         self.doc = doc
-        self.table_label = table_label
+        self.labels = labels or {}
+        self.figure_files: dict[str, Path] = {}  # file name written in the Markdown -> the picture to copy there
 
     def inlines(self, nodes: tuple[Inline, ...]) -> list[Json]:
         out: list[Json] = []
@@ -147,12 +150,14 @@ class AstWriter:
             return [{"t": "Div", "c": [["", [f"callout-{block.kind}"], attrs], body]}]
         if isinstance(block, Table):
             return [self.table(block)]
+        if isinstance(block, Figure):
+            return self.figure(block)
         raise TypeError(f"no Pandoc AST for {type(block).__name__}")
 
     def table(self, table: Table) -> Json:
         caption = self.inlines(table.caption)
         if table.number and caption:
-            caption = [*text_inlines(f"{self.table_label} {table.number}:"), {"t": "Space"}, *caption]
+            caption = [*text_inlines(f"{self.labels.get('table', 'Table')} {table.number}:"), {"t": "Space"}, *caption]
         colspecs = [
             [
                 {"t": _ALIGN.get(align, "AlignDefault")},
@@ -181,6 +186,45 @@ class AstWriter:
                 [_EMPTY_ATTR, []],
             ],
         }
+
+    def figure(self, figure: Figure) -> list[Json]:
+        """Pandoc's Figure with the picture beside the Markdown (`figure_files`), then the source line."""
+        caption = self.inlines(figure.caption)
+        if figure.number:
+            label = f"{self.labels.get('figure', 'Figure')} {figure.number}" + (":" if caption else "")
+            caption = [*text_inlines(label), *([{"t": "Space"}] if caption else []), *caption]
+        target = self.figure_file(figure)
+        attrs = [["width", f"{figure.width * 100:g}%"]] + ([["fig-alt", figure.alt]] if figure.alt else [])
+        image = {"t": "Image", "c": [["", [], attrs], caption, [target, ""]]}
+        out: list[Json] = [
+            {
+                "t": "Figure",
+                "c": [
+                    [figure.id, [], []],
+                    [None, [{"t": "Plain", "c": caption}] if caption else []],
+                    [{"t": "Plain", "c": [image]}],
+                ],
+            }
+        ]
+        if figure.source:
+            source = text_inlines(f"{self.labels.get('source', 'Source')}: {figure.source}")
+            out.append({"t": "Para", "c": [{"t": "Emph", "c": source}]})
+        return out
+
+    def figure_file(self, figure: Figure) -> str:
+        """`figures/<name>`: where the Markdown finds a picture, one file per distinct picture."""
+        picture = figure.picture
+        if picture is None:  # not checked (a reading of the text alone): the path as written
+            return figure.src
+        stem = Path(figure.src).name
+        for suffix in (".vl.yaml", ".vl.yml", ".vl.json"):
+            stem = stem.removesuffix(suffix)
+        stem = Path(stem).stem or "figure"
+        name = f"figures/{stem}.{'jpg' if picture.format == 'jpeg' else picture.format}"
+        if self.figure_files.get(name, picture.path) != picture.path:
+            name = f"figures/{stem}-{picture.digest[:8]}.{picture.format}"
+        self.figure_files[name] = picture.path
+        return name
 
 
 def _plain(inlines: tuple[Inline, ...]) -> str:

@@ -17,6 +17,7 @@ from weasyprint.urls import URLFetcher
 from briefgen.content.richtext import walk
 from briefgen.diagnostics import Location
 from briefgen.document.cite import reading_order
+from briefgen.document.number import figures_of
 from briefgen.model import Document, Table
 from briefgen.render.html import render_html
 from briefgen.style import HouseStyle
@@ -27,9 +28,10 @@ PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": False}
 class SandboxFetcher(URLFetcher):
     """Serves only local files below the allowed folders; refuses the network and everything else."""
 
-    def __init__(self, roots: tuple[Path, ...]):
+    def __init__(self, roots: tuple[Path, ...], files: frozenset[Path] = frozenset()):
         super().__init__(allowed_protocols={"file"})
         self.roots = roots
+        self.files = files  # the document's checked pictures, and nothing else of the workspace
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
@@ -38,7 +40,7 @@ class SandboxFetcher(URLFetcher):
             self.refused.append(url)
             raise ValueError(f"briefgen builds offline; '{url}' is not fetched")
         path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
+        if path not in self.files and not any(path.is_relative_to(root) for root in self.roots):
             self.refused.append(url)
             raise ValueError(f"'{path}' is outside the workspace's templates and styles")
         return super().fetch(url, headers)
@@ -82,7 +84,8 @@ def layout(
         for n in squeeze
     )
     html = render_html(doc, style, print_mode=True, toc=toc, extra_css=extra)
-    fetcher = SandboxFetcher(style.allowed_roots())
+    pictures = frozenset(f.picture.path.resolve() for f in figures_of(doc) if f.picture is not None)
+    fetcher = SandboxFetcher(style.allowed_roots(), pictures)
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)

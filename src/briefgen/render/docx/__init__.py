@@ -14,6 +14,7 @@ import zipfile
 from docxtpl import DocxTemplate
 
 from briefgen.model import Document
+from briefgen.render.docx.figures import svg_default
 from briefgen.render.docx.theme import apply_theme
 from briefgen.render.docx.wml import bookmark_name, xml_safe
 from briefgen.render.docx.writer import DocxWriter
@@ -67,7 +68,10 @@ def render_docx(doc: Document, style: HouseStyle, heading_pages: dict[str, int] 
 
 
 def normalize_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """The same package with fixed entry times and modes, so equal inputs give equal bytes."""
+    """The same package with fixed entry times and modes, so equal inputs give equal bytes.
+
+    SVG pictures are typed by a Default in `[Content_Types].xml`, as Word writes them.
+    """
     when = min(max(stamp, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31)).timetuple()[:6]  # zip's range
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -76,5 +80,8 @@ def normalize_zip(data: bytes, stamp: dt.datetime) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=when)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                content = svg_default(content)
+            target.writestr(entry, content)
     return out.getvalue()

@@ -28,6 +28,7 @@ from briefgen.model import (
     DocBlock,
     Document,
     Emph,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -46,7 +47,7 @@ from briefgen.model import (
     Text,
     Underline,
 )
-from briefgen.render.docx import tables
+from briefgen.render.docx import figures, tables
 from briefgen.render.docx.notes import ENDNOTES, FOOTNOTES, add_note, notes_part, reference_run
 from briefgen.render.docx.wml import (
     Format,
@@ -214,6 +215,8 @@ class DocxWriter:
                 tables.markdown_table(self, block)
             elif isinstance(block, Callout):
                 tables.callout(self, block, portion)
+            elif isinstance(block, Figure):
+                figures.figure(self, block)
             else:
                 raise TypeError(f"no Word form for {type(block).__name__}")
 

@@ -1,0 +1,466 @@
+"""Figures: every picture a brief shows, found, confined, checked and made ready for every format.
+
+Runs when a workspace is loaded, so `check` finds a missing, hostile or broken picture at the
+figure's file:line:col without laying anything out, and renderers receive a `Picture` they can
+use as it is. The rules:
+
+- a path is relative to the brief's folder; `assets/...` may also name the workspace's shared
+  `assets/` folder. Absolute paths, URLs (`http:`, `file:`, `data:`) and anything that leads
+  outside those two folders, symbolic links included, are errors. Nothing is ever fetched.
+- PNG, JPEG and SVG, recognised by their content; at most 50 megapixels (a decompression bomb
+  is refused before it is decoded); a truncated or unreadable file is an error.
+- an SVG is cleaned of everything that refers outside it (external images, style sheets, fonts,
+  scripts, entities); each removal is a warning at its line in the SVG, and the cleaned copy is
+  what every format shows. Word also gets a 300 dpi PNG of it (rasterised by resvg, no browser).
+- a `.vl.yaml` or `.vl.json` file is a Vega-Lite chart, drawn by `content/charts.py`.
+
+Checked pictures, cleaned SVGs and rasters are cached by content hash under
+`<output_dir>/.briefgen-cache/figures/`, with their warnings, so an unchanged picture costs a hash.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from briefgen.content.richtext import rewrite
+from briefgen.diagnostics import Diagnostics, Location, did_you_mean
+from briefgen.model import Brief, ContentBlock, Figure, Markdown, Picture
+from briefgen.style import HouseStyle
+
+MAX_PIXELS = 50_000_000
+MAX_BYTES = 100_000_000
+RASTER_WIDTH = 2100  # pixels: 300 dpi across a 7-inch text block, wider than A4's or Letter's
+CHART_SUFFIXES = (".vl.yaml", ".vl.yml", ".vl.json")
+ASSETS = "assets"
+CACHE_VERSION = "1"
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK = "{http://www.w3.org/1999/xlink}href"
+_EXTERNAL_URL = re.compile(r"url\(\s*(?!['\"]?#)([^)]*)\)", re.IGNORECASE)
+_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px|pt|pc|mm|cm|in)?\s*$")
+_UNIT_PX = {"px": 1.0, None: 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
+_EMBEDDED_IMAGE = re.compile(r"^data:image/(png|jpeg);base64,", re.IGNORECASE)
+
+
+class FigureProblem(Exception):
+    """A picture that cannot be shown: the message says why and what to do."""
+
+
+def resolve_figures(
+    brief: Brief, root: Path, diags: Diagnostics, cache_dir: Path | None, style: Callable[[], HouseStyle]
+) -> Brief:
+    """The brief with a checked `Picture` on every figure; problems go to `diags` at the figure.
+
+    `style` gives the house style (fonts and colours of charts and SVG text), asked for only
+    when a picture is drawn, so briefs without figures never read the theme here.
+    """
+    fields = [brief.bottom_line, *(f for b in brief.blocks for f in _fields(b))]
+    if not any(f is not None and "![" in f.source for f in fields):
+        return brief
+    resolver = _Resolver(brief, root, diags, cache_dir or _scratch_dir(), style)
+
+    def fix(field: Any) -> Any:
+        if field is None or "![" not in field.source:
+            return field
+        return replace(field, blocks=rewrite(field.blocks, resolver.node))
+
+    blocks = tuple(
+        replace(
+            block,
+            body=fix(block.body),
+            summary=fix(block.summary),
+            mitigation=fix(block.mitigation),
+            variants={n: replace(v, summary=fix(v.summary), body=fix(v.body)) for n, v in block.variants.items()},
+        )
+        for block in brief.blocks
+    )
+    return replace(brief, blocks=blocks, bottom_line=fix(brief.bottom_line))
+
+
+def figure_inputs(brief: Brief) -> dict[str, set[Path]]:
+    """Block id ('' for brief.yaml) -> the workspace files its figures were made from."""
+    from briefgen.content.richtext import walk
+
+    found: dict[str, set[Path]] = {}
+    for block_id, field in [("", brief.bottom_line), *((b.id, f) for b in brief.blocks for f in _fields(b))]:
+        if field is None:
+            continue
+        for node in walk(field.blocks):
+            if isinstance(node, Figure) and node.picture is not None:
+                found.setdefault(block_id, set()).update(node.picture.inputs)
+    return found
+
+
+def _fields(block: ContentBlock) -> list[Markdown | None]:
+    return [
+        block.body,
+        block.summary,
+        block.mitigation,
+        *(f for v in block.variants.values() for f in (v.summary, v.body)),
+    ]
+
+
+class _Resolver:
+    def __init__(self, brief: Brief, root: Path, diags: Diagnostics, cache_dir: Path, style: Callable[[], HouseStyle]):
+        self.folder = brief.folder.resolve()
+        self.root = root.resolve()
+        self.assets = self.root / ASSETS
+        self.diags = diags
+        self.cache_dir = cache_dir
+        self.style = style
+        self.done: dict[Path, Picture | None] = {}
+        self.reported: set[tuple[Path, Location | None]] = set()
+
+    def node(self, node: Any) -> tuple[Any, ...] | None:
+        if not isinstance(node, Figure):
+            return None
+        try:
+            path = self.locate(node.src)
+        except FigureProblem as problem:
+            self.diags.error("figure.path", str(problem), node.location)
+            return None
+        if path not in self.done:
+            self.done[path] = self.picture(path, node.location)
+        elif self.done[path] is None and (path, node.location) not in self.reported:
+            self.diags.error("figure.unusable", f"'{node.src}' cannot be shown (see the error above)", node.location)
+        self.reported.add((path, node.location))
+        picture = self.done[path]
+        return (replace(node, picture=picture),) if picture is not None else None
+
+    # ------------------------------------------------------------ where the file is
+
+    def locate(self, src: str) -> Path:
+        """The file `src` names, inside the brief's folder or assets/, or a FigureProblem saying why not."""
+        shown = src if len(src) <= 80 else src[:77] + "..."
+        if not src.strip():
+            raise FigureProblem("the figure names no file; write its path between the brackets: ![caption](file.png)")
+        if _DRIVE.match(src) or src.startswith(("/", "\\", "~")):
+            raise FigureProblem(
+                f"'{shown}' is an absolute path; write the path from the brief's folder, for example figures/map.png"
+            )
+        if _SCHEME.match(src):
+            scheme = src.split(":", 1)[0].lower()
+            what = "a picture written into the text" if scheme == "data" else "a web address or URL"
+            raise FigureProblem(
+                f"'{shown}' is {what}; builds never fetch anything: save the picture in the brief's figures/ "
+                "folder and write its path, for example figures/map.png"
+            )
+        relative = unquote(src)
+        candidates = [self.folder / relative]
+        if relative.replace("\\", "/").startswith(ASSETS + "/"):
+            candidates.append(self.root / relative)
+        roots = (self.folder, self.assets)
+        for candidate in candidates:
+            lexical = Path(os.path.normpath(candidate))
+            if not any(lexical.is_relative_to(r) for r in roots):
+                raise FigureProblem(
+                    f"'{shown}' leads outside the brief's folder; figures live in the brief's folder (for example "
+                    "figures/) or in the workspace's assets/ folder"
+                )
+            if lexical.is_file() or lexical.is_symlink():
+                resolved = lexical.resolve()
+                if not any(resolved.is_relative_to(r.resolve()) for r in roots):
+                    raise FigureProblem(
+                        f"'{shown}' is a link to a file outside the brief's folder and assets/; copy the picture "
+                        "into the brief's figures/ folder instead"
+                    )
+                if not resolved.is_file():
+                    break
+                return resolved
+        folder = Path(os.path.normpath(candidates[0])).parent
+        nearby = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        hint = did_you_mean(Path(relative).name, nearby)
+        raise FigureProblem(
+            f"there is no file '{shown}' in the brief's folder{' or the workspace' if len(candidates) > 1 else ''}"
+            f"{hint}; check the name, or save the picture there"
+        )
+
+    # ------------------------------------------------------------ what the file holds
+
+    def picture(self, path: Path, where: Location | None) -> Picture | None:
+        name = self.display(path)
+        try:
+            if path.name.lower().endswith(CHART_SUFFIXES):
+                from briefgen.content.charts import draw_chart
+
+                drawn = draw_chart(path, self.folder, self.diags, self.style(), self.cache_dir)
+                if drawn is None:
+                    return None
+                svg, inputs = drawn
+                return self.svg_picture(svg.encode("utf-8"), path, inputs, where, clean=False)
+            data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+            if data is None:
+                raise FigureProblem(f"'{name}' is larger than 100 MB; save a smaller copy of it")
+            kind = sniff(data)
+            if kind == "svg":
+                return self.svg_picture(data, path, (path,), where, clean=True)
+            if kind in ("png", "jpeg"):
+                return self.raster_picture(data, path, kind)
+            raise FigureProblem(
+                f"'{name}' is {kind}; briefs show PNG, JPEG and SVG pictures: save it in one of those formats"
+            )
+        except FigureProblem as problem:
+            self.diags.error("figure.file", str(problem), where)
+            return None
+        except OSError as exc:
+            self.diags.error("figure.file", f"'{name}' cannot be read ({exc.strerror or exc}); check the file", where)
+            return None
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.name
+
+    def raster_picture(self, data: bytes, path: Path, kind: str) -> Picture:
+        digest = hashlib.sha256(data).hexdigest()
+        record = self.cached(digest)
+        if record is None:
+            width, height = check_raster(data, self.display(path))
+            record = {"width": width, "height": height}
+            self.store(digest, record)
+        return Picture(path, kind, float(record["width"]), float(record["height"]), digest, None, (path,))
+
+    def svg_picture(
+        self, data: bytes, path: Path, inputs: tuple[Path, ...], where: Location | None, clean: bool
+    ) -> Picture:
+        digest = hashlib.sha256(data).hexdigest()
+        shown = self.cache_dir / f"{digest}.svg"
+        fallback = self.cache_dir / f"{digest}.png"
+        record = self.cached(digest)
+        if record is None or not shown.is_file() or not fallback.is_file():
+            cleaned, removed, (width, height) = (
+                clean_svg(data, self.display(path)) if clean else (data, [], svg_size(data))
+            )
+            raster = rasterise(cleaned, font_dirs(self.style()))
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            _write(shown, cleaned)
+            _write(fallback, raster)
+            record = {"width": width, "height": height, "removed": removed}
+            self.store(digest, record)
+        for line, message in record.get("removed", []):
+            self.diags.warning("figure.svg-external", message, Location(path, line, 1) if line else where)
+        return Picture(shown, "svg", float(record["width"]), float(record["height"]), digest, fallback, inputs)
+
+    def cached(self, digest: str) -> dict[str, Any] | None:
+        try:
+            record = json.loads((self.cache_dir / f"{digest}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) and record.get("version") == CACHE_VERSION else None
+
+    def store(self, digest: str, record: dict[str, Any]) -> None:
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            _write(self.cache_dir / f"{digest}.json", json.dumps({**record, "version": CACHE_VERSION}).encode())
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a cache file so a reader never sees half of it (another build may read it at once)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, path)
+
+
+_scratch: list[Path] = []
+
+
+def _scratch_dir() -> Path:
+    """A private folder for cleaned pictures when the workspace has no cache folder of its own."""
+    if not _scratch:
+        _scratch.append(Path(tempfile.mkdtemp(prefix="briefgen-figures-")))
+        atexit.register(shutil.rmtree, _scratch[0], True)
+    return _scratch[0]
+
+
+# ---------------------------------------------------------------- formats
+
+
+def sniff(data: bytes) -> str:
+    """'png', 'jpeg' or 'svg' by content (not by name), or a description of what else it is."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in data[:65536].lower():
+        return "svg"
+    for magic, name in (
+        (b"GIF8", "a GIF image"),
+        (b"RIFF", "a WebP or other RIFF file"),
+        (b"BM", "a BMP image"),
+        (b"%PDF", "a PDF file"),
+        (b"II*\x00", "a TIFF image"),
+        (b"MM\x00*", "a TIFF image"),
+    ):
+        if data.startswith(magic):
+            return name
+    return "not a picture briefgen recognises" if data else "an empty file"
+
+
+def check_raster(data: bytes, name: str) -> tuple[int, int]:
+    """The pixel size of a PNG or JPEG that decodes completely and is not a decompression bomb."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise FigureProblem(
+                    f"'{name}' is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); the limit is 50 "
+                    "megapixels, far more than a page shows at 300 dpi: save a smaller copy"
+                )
+            image.load()  # decodes every pixel: a truncated or damaged file fails here
+    except FigureProblem:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        reason = str(exc).rstrip(".") or type(exc).__name__
+        raise FigureProblem(
+            f"'{name}' cannot be read as a picture ({reason}); save it again from the program that made it"
+        ) from None
+    if not width or not height:
+        raise FigureProblem(f"'{name}' has no pixels; save it again from the program that made it")
+    return width, height
+
+
+def _svg_parser():
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tuple[float, float]]:
+    """The SVG without anything that refers outside it, what was removed (line, message), and its size."""
+    from lxml import etree
+
+    try:
+        tree = etree.parse(io.BytesIO(data), _svg_parser())
+    except etree.XMLSyntaxError as exc:
+        raise FigureProblem(
+            f"'{name}' is not well-formed SVG ({exc.msg}, line {exc.lineno}); fix or re-export it"
+        ) from None
+    root = tree.getroot()
+    if root.tag != f"{{{_SVG_NS}}}svg":
+        raise FigureProblem(f"'{name}' is XML but not an SVG picture; export it from the drawing program as SVG")
+    if tree.docinfo.internalDTD is not None or b"<!ENTITY" in data:
+        raise FigureProblem(
+            f"'{name}' declares entities in a <!DOCTYPE>, which can read files or grow without end; "
+            "export it again without the DOCTYPE"
+        )
+    removed: list[tuple[int, str]] = []
+
+    def drop(element: Any, why: str) -> None:
+        removed.append((element.sourceline or 0, f"{why} in '{name}' was removed and nothing was fetched; {_ADVICE}"))
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        local = etree.QName(element).localname
+        if local in ("script", "foreignObject", "iframe", "object", "embed", "audio", "video"):
+            drop(element, f"the <{local}> element (line {element.sourceline})")
+            continue
+        if local == "style" and _external_css(element.text or ""):
+            drop(element, f"a style sheet that loads files (line {element.sourceline})")
+            continue
+        for attribute in list(element.attrib):
+            value = element.attrib[attribute]
+            if attribute in ("href", _XLINK):
+                if value.startswith("#") or (local == "image" and _EMBEDDED_IMAGE.match(value)):
+                    continue
+                if local in ("image", "use", "feImage"):
+                    drop(element, f"the <{local}> of '{value[:60]}' (line {element.sourceline})")
+                    break
+                del element.attrib[attribute]
+                removed.append(
+                    (element.sourceline or 0, f"the link to '{value[:60]}' in '{name}' was removed; {_ADVICE}")
+                )
+            elif _external_css(value):
+                del element.attrib[attribute]
+                removed.append(
+                    (
+                        element.sourceline or 0,
+                        f"the {attribute} '{value[:60]}' in '{name}' refers outside the picture and was removed; "
+                        + _ADVICE,
+                    )
+                )
+    size = _svg_size(root, name)
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8"), removed, size
+
+
+_ADVICE = "draw it into the SVG or embed it, and save the SVG again"
+
+
+def _external_css(text: str) -> bool:
+    lowered = text.lower()
+    return "@import" in lowered or "@font-face" in lowered or bool(_EXTERNAL_URL.search(text))
+
+
+def svg_size(data: bytes) -> tuple[float, float]:
+    """The intrinsic size of an SVG briefgen drew itself (a chart)."""
+    from lxml import etree
+
+    return _svg_size(etree.parse(io.BytesIO(data), _svg_parser()).getroot(), "chart")
+
+
+def _svg_size(root: Any, name: str) -> tuple[float, float]:
+    view_box = (root.get("viewBox") or "").replace(",", " ").split()
+    width, height = _length(root.get("width")), _length(root.get("height"))
+    if len(view_box) == 4:
+        try:
+            box_width, box_height = float(view_box[2]), float(view_box[3])
+        except ValueError:
+            box_width = box_height = 0.0
+        if box_width > 0 and box_height > 0:
+            if width and height:
+                return width, height
+            return (width or box_width), (width or box_width) * box_height / box_width
+    if width and height:
+        return width, height
+    raise FigureProblem(
+        f"'{name}' has neither a viewBox nor a width and height, so its proportions are unknown; "
+        'add viewBox="0 0 W H" to its <svg> element'
+    )
+
+
+def _length(value: str | None) -> float | None:
+    match = _LENGTH.match(value or "")
+    return float(match.group(1)) * _UNIT_PX[match.group(2)] if match else None
+
+
+def font_dirs(style: HouseStyle) -> list[str]:
+    """The house style's font folders (the workspace's, then briefgen's), for text in SVGs and charts."""
+    return [str(d / "fonts") for d in style.style_dirs if (d / "fonts").is_dir()]
+
+
+def rasterise(svg: bytes, fonts: list[str]) -> bytes:
+    """A PNG of a cleaned SVG, RASTER_WIDTH pixels wide: what Word shows where it cannot show SVG."""
+    import resvg_py
+
+    return bytes(
+        resvg_py.svg_to_bytes(
+            svg_string=svg.decode("utf-8"),
+            width=RASTER_WIDTH,
+            background="white",
+            font_dirs=fonts,
+        )
+    )
