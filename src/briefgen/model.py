@@ -240,6 +240,7 @@ class Picture:
     digest: str  # of what is shown: a changed picture changes the outputs that show it
     fallback: Path | None = None
     inputs: tuple[Path, ...] = ()  # the workspace files it was made from (image; chart spec and data)
+    chart: bool = False  # drawn from a Vega-Lite specification: printed at its own size unless width= says
 
     @property
     def media_type(self) -> str:
@@ -251,14 +252,15 @@ class Figure:
     """An image alone in its paragraph: numbered "Figure N" per audience document, caption below.
 
     Quarto's syntax: `![caption](figures/map.svg){#fig-map width=70% fig-alt="..." source="..."}`.
-    `width` is a fraction of the text width; `picture` is filled in once the file is checked.
+    `width` is a fraction of the text width (None: not given, see render.figure_fraction);
+    `picture` is filled in once the file is checked.
     """
 
     src: str
     caption: tuple[Inline, ...]
     id: str = ""
     alt: str = ""
-    width: float = 1.0
+    width: float | None = None
     source: str = ""
     number: int | None = None
     location: Location | None = None

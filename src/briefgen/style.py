@@ -53,9 +53,31 @@ class HouseStyle:
     def pt(self, dotted: str) -> float:
         return float(self.token(dotted))
 
+    def text_block(self) -> tuple[float, float]:
+        """Width and height (points) of the text block: the page less its margins, as both renderers set it."""
+        page = self.theme.get("page", {})
+        width, height = PAGE_POINTS.get(str(page.get("size", "A4")).upper(), PAGE_POINTS["A4"])
+        return (
+            width - points(page.get("margin_left", "20mm")) - points(page.get("margin_right", "20mm")),
+            height - points(page.get("margin_top", "20mm")) - points(page.get("margin_bottom", "20mm")),
+        )
+
     def allowed_roots(self) -> tuple[Path, ...]:
         """Folders the PDF engine may read from: templates and styles, nothing else."""
         return tuple(p.resolve() for p in (*self.template_dirs, *self.style_dirs) if p.is_dir())
+
+
+PAGE_POINTS = {"A4": (595.28, 841.89), "LETTER": (612.0, 792.0)}
+_POINTS_PER = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}
+
+
+def points(value: str | float) -> float:
+    """A theme length ('20mm', '0.75in', '12pt', or a bare number of points) in points."""
+    text = str(value).strip()
+    for unit, factor in _POINTS_PER.items():
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    return float(text)
 
 
 class ThemeError(BriefgenError):

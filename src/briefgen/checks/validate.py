@@ -12,9 +12,10 @@ from pathlib import Path
 
 from briefgen.checks.validate_writing import check_glyphs, check_writing
 from briefgen.content.loader import cache_file, merge_audience
+from briefgen.content.richtext import walk
 from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
-from briefgen.model import AudienceProfile, Brief, Markdown, Workspace
+from briefgen.model import AudienceProfile, Brief, Figure, Markdown, Workspace
 from briefgen.style import ThemeError, load_style
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -307,9 +308,11 @@ SAFE_LINK_SCHEMES = {"http", "https", "mailto"}
 def _check_links(brief: Brief, diags: Diagnostics) -> None:
     """Links go to the web, e-mail or this document."""
     for field in markdown_fields(brief):
+        pictures = tuple(n.src for n in walk(field.blocks) if isinstance(n, Figure))  # reported as figures
         for match in _LINK.finditer(field.source):
             scheme = match.group(1).lower()
-            if scheme not in SAFE_LINK_SCHEMES:
+            target = field.source[match.end() - len(scheme) - 1 :].lstrip("<")
+            if scheme not in SAFE_LINK_SCHEMES and not (pictures and target.startswith(pictures)):
                 diags.error(
                     "link.scheme",
                     f"links to '{scheme}:' addresses are not allowed; link only to http(s), mailto or "

@@ -219,7 +219,7 @@ def _check(node: Node, spec: _Spec, columns: set[str] | None) -> Any:
         _check_mark(mark, spec)
     encoding = node.get("encoding")
     if encoding is not None:
-        _check_encoding(encoding, spec, None if columns is None else columns | derived)
+        _check_encoding(encoding, spec, columns, derived)
     for key in SUB_SPECS:
         children = node.get(key)
         if children is not None and children.is_list:
@@ -247,7 +247,7 @@ def _check_mark(mark: Node, spec: _Spec) -> None:
         )
 
 
-def _check_encoding(encoding: Node, spec: _Spec, columns: set[str] | None) -> None:
+def _check_encoding(encoding: Node, spec: _Spec, columns: set[str] | None, derived: set[str]) -> None:
     if not encoding.is_map:
         spec.error("encoding is a mapping of channels, for example x: {field: year, type: temporal}", encoding.loc)
         return
@@ -265,7 +265,8 @@ def _check_encoding(encoding: Node, spec: _Spec, columns: set[str] | None) -> No
             if field is None or columns is None or not isinstance(field.value, str):
                 continue
             name = field.value
-            if name not in columns and name.split(".")[0] not in columns and name.replace("\\", "") not in columns:
+            known_fields = columns | derived
+            if not {name, name.split(".")[0], name.replace("\\", "")} & known_fields:
                 known = sorted(columns)
                 spec.error(
                     f"field '{name}' is not in the chart's data{did_you_mean(name, known)}; "

@@ -44,7 +44,7 @@ MAX_BYTES = 100_000_000
 RASTER_WIDTH = 2100  # pixels: 300 dpi across a 7-inch text block, wider than A4's or Letter's
 CHART_SUFFIXES = (".vl.yaml", ".vl.yml", ".vl.json")
 ASSETS = "assets"
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -201,7 +201,7 @@ class _Resolver:
                 if drawn is None:
                     return None
                 svg, inputs = drawn
-                return self.svg_picture(svg.encode("utf-8"), path, inputs, where, clean=False)
+                return replace(self.svg_picture(svg.encode("utf-8"), path, inputs, where, clean=False), chart=True)
             data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
             if data is None:
                 raise FigureProblem(f"'{name}' is larger than 100 MB; save a smaller copy of it")
@@ -317,8 +317,10 @@ def sniff(data: bytes) -> str:
 
 def check_raster(data: bytes, name: str) -> tuple[int, int]:
     """The pixel size of a PNG or JPEG that decodes completely and is not a decompression bomb."""
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint sets it on import; a check must not be lenient
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
@@ -335,6 +337,8 @@ def check_raster(data: bytes, name: str) -> tuple[int, int]:
         raise FigureProblem(
             f"'{name}' cannot be read as a picture ({reason}); save it again from the program that made it"
         ) from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     if not width or not height:
         raise FigureProblem(f"'{name}' has no pixels; save it again from the program that made it")
     return width, height
@@ -354,7 +358,7 @@ def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tup
         tree = etree.parse(io.BytesIO(data), _svg_parser())
     except etree.XMLSyntaxError as exc:
         raise FigureProblem(
-            f"'{name}' is not well-formed SVG ({exc.msg}, line {exc.lineno}); fix or re-export it"
+            f"'{name}' is not well-formed SVG ({exc.msg}); fix or re-export it"
         ) from None
     root = tree.getroot()
     if root.tag != f"{{{_SVG_NS}}}svg":
@@ -366,8 +370,8 @@ def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tup
         )
     removed: list[tuple[int, str]] = []
 
-    def drop(element: Any, why: str) -> None:
-        removed.append((element.sourceline or 0, f"{why} in '{name}' was removed and nothing was fetched; {_ADVICE}"))
+    def drop(element: Any, why: str, what: str = "fetched") -> None:
+        removed.append((element.sourceline or 0, f"{why} was removed and nothing was {what}; {_ADVICE}"))
         parent = element.getparent()
         if parent is not None:
             parent.remove(element)
@@ -377,10 +381,10 @@ def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tup
             continue  # comments and processing instructions
         local = etree.QName(element).localname
         if local in ("script", "foreignObject", "iframe", "object", "embed", "audio", "video"):
-            drop(element, f"the <{local}> element (line {element.sourceline})")
+            drop(element, f"the <{local}> element", "run" if local == "script" else "fetched")
             continue
         if local == "style" and _external_css(element.text or ""):
-            drop(element, f"a style sheet that loads files (line {element.sourceline})")
+            drop(element, "a style sheet that loads files")
             continue
         for attribute in list(element.attrib):
             value = element.attrib[attribute]
@@ -388,26 +392,29 @@ def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tup
                 if value.startswith("#") or (local == "image" and _EMBEDDED_IMAGE.match(value)):
                     continue
                 if local in ("image", "use", "feImage"):
-                    drop(element, f"the <{local}> of '{value[:60]}' (line {element.sourceline})")
+                    drop(element, f"the <{local}> of '{value[:60]}'")
                     break
                 del element.attrib[attribute]
                 removed.append(
-                    (element.sourceline or 0, f"the link to '{value[:60]}' in '{name}' was removed; {_ADVICE}")
+                    (
+                        element.sourceline or 0,
+                        f"the link to '{value[:60]}' was removed: links inside pictures do not reach Word; "
+                        "put the address in the caption or the text",
+                    )
                 )
             elif _external_css(value):
                 del element.attrib[attribute]
                 removed.append(
                     (
                         element.sourceline or 0,
-                        f"the {attribute} '{value[:60]}' in '{name}' refers outside the picture and was removed; "
-                        + _ADVICE,
+                        f"the {attribute} '{value[:60]}' refers outside the picture and was removed; " + _ADVICE,
                     )
                 )
     size = _svg_size(root, name)
     return etree.tostring(tree, xml_declaration=True, encoding="utf-8"), removed, size
 
 
-_ADVICE = "draw it into the SVG or embed it, and save the SVG again"
+_ADVICE = "draw it into the SVG or embed it, then save the SVG again"
 
 
 def _external_css(text: str) -> bool:

@@ -414,7 +414,7 @@ class _Reader:
                 )
             )
         values = dict(attrs)
-        width = 1.0
+        width: float | None = None
         if "width" in values:
             match = _PERCENT.match(values["width"].strip())
             if match is None:

@@ -46,6 +46,7 @@ from briefgen.model import (
     Text,
     Underline,
 )
+from briefgen.render import figure_fraction
 from briefgen.style import HouseStyle
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
@@ -67,8 +68,15 @@ def picture_src(picture: Picture, print_mode: bool) -> str:
 class HtmlWriter:
     """Rich text to HTML for one document, numbering notes as the reader meets them."""
 
-    def __init__(self, doc: Document, print_mode: bool, labels: dict[str, str] | None = None):
+    def __init__(
+        self,
+        doc: Document,
+        print_mode: bool,
+        labels: dict[str, str] | None = None,
+        text_block: tuple[float, float] = (481.9, 728.5),  # A4 less 20 mm margins, in points
+    ):
         self.doc = doc
+        self.text_block = text_block
         self.print_mode = print_mode
         self.labels = labels or {}
         self.tables = 0  # Markdown tables written so far, so the PDF can name one that is too wide
@@ -261,7 +269,7 @@ class HtmlWriter:
         ident = Markup(' id="%s"') % figure.id if figure.id else ""
         return Markup('<figure class="figure"%s style="width: %.1f%%"><img src="%s" alt="%s">%s%s</figure>') % (
             ident,
-            figure.width * 100,
+            figure_fraction(figure, *self.text_block) * 100,
             picture_src(figure.picture, self.print_mode),
             figure.alt,
             caption,
@@ -337,7 +345,7 @@ def template_context(
     doc: Document, style: HouseStyle, print_mode: bool, toc: bool = False, extra_css: str = ""
 ) -> dict[str, Any]:
     """What the HTML template sees: the document, rich text already turned into safe markup."""
-    writer = HtmlWriter(doc, print_mode, labels_for(doc.language, style.theme.get("labels")))
+    writer = HtmlWriter(doc, print_mode, labels_for(doc.language, style.theme.get("labels")), style.text_block())
     # Written in reading order (as `cite.reading_order`), so the PDF can name a table by its place.
     bottom_line = writer.blocks(doc.bottom_line)
     content: dict[str, Markup] = {}

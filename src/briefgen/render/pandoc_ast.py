@@ -194,7 +194,8 @@ class AstWriter:
             label = f"{self.labels.get('figure', 'Figure')} {figure.number}" + (":" if caption else "")
             caption = [*text_inlines(label), *([{"t": "Space"}] if caption else []), *caption]
         target = self.figure_file(figure)
-        attrs = [["width", f"{figure.width * 100:g}%"]] + ([["fig-alt", figure.alt]] if figure.alt else [])
+        width = [["width", f"{figure.width * 100:g}%"]] if figure.width is not None else []
+        attrs = width + ([["fig-alt", figure.alt]] if figure.alt else [])
         image = {"t": "Image", "c": [["", [], attrs], caption, [target, ""]]}
         out: list[Json] = [
             {

@@ -26,6 +26,7 @@ from lxml import etree
 
 from briefgen.errors import BriefgenError
 from briefgen.model import Figure, Picture
+from briefgen.render import figure_fraction
 from briefgen.render.docx.wml import Format, place, xml_safe
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _DOC_PR_IDS = etree.XPath("//wp:docPr/@id", namespaces={"wp": WP_NS})
-MAX_HEIGHT = 0.8  # of the page's text height: a tall picture shrinks to leave room for its caption
 
 # Every prefix is declared on the elements that use it, as Word writes them: docxtpl pastes the
 # body's XML into the template's document.xml, whose root declares w, r and wp but not a or pic.
@@ -85,7 +85,8 @@ def figure(w: DocxWriter, block: Figure) -> None:
     fmt.keep_together = True
     fmt.line_spacing = 1.0  # the body's exact leading would cut the picture to one line's height
     fmt.space_before, fmt.space_after = Pt(6), Pt(0)
-    cx, cy = extent(w, picture, block.width)
+    text_width, text_height = w.style.text_block()
+    cx, cy = extent(w, picture, figure_fraction(block, text_width, text_height))
     p._p.append(inline(w, picture, cx, cy, name, block.alt))
     paragraphs = [p]
     if block.number or block.caption:
@@ -128,18 +129,13 @@ def source_line(w: DocxWriter, source: str):
 def extent(w: DocxWriter, picture: Picture, fraction: float) -> tuple[int, int]:
     """Width and height (EMU): `fraction` of the text width at the picture's aspect ratio.
 
-    The width is capped at the text width (less any indent where the writer stands), and a
-    picture taller than MAX_HEIGHT of the page's text height is scaled down to it.
+    The width is capped at the text width (less any indent where the writer stands); the
+    fraction comes from `render.figure_fraction`, the rule every format follows.
     """
     available = int(w.width) - int(w.indent)
     cx = int(available * min(max(fraction, 0.0), 1.0)) or available
     ratio = picture.height / picture.width if picture.width > 0 and picture.height > 0 else 0.75
-    cy = int(cx * ratio)
-    section = w.main.sections[0]
-    tallest = int((section.page_height - section.top_margin - section.bottom_margin) * MAX_HEIGHT)
-    if tallest > 0 and cy > tallest:
-        cx, cy = int(cx * tallest / cy), tallest
-    return cx, cy
+    return cx, int(cx * ratio)
 
 
 def inline(w: DocxWriter, picture: Picture, cx: int, cy: int, name: str, alt: str):
