@@ -38,7 +38,8 @@ def test_each_refused_construct_names_what_to_write_instead():
         "text' on a line of its own (after a blank line) in the same field, or write the note inline as "
         "^[the note text] [note.undefined]",
         "briefs/demo/blocks/refused.yaml:16:54: error: '@tbl-nowhere' refers to no table of this brief; use a "
-        "block's file name (without .yaml), 'sec-' and a section id, or the {#tbl-...} or {#fig-...} id of a table or figure [xref.unknown]",
+        "block's file name (without .yaml), 'sec-' and a section id, or the {#tbl-...} or "
+        "{#fig-...} id of a table or figure [xref.unknown]",
         "briefs/demo/blocks/refused.yaml:16:71: error: '@rec-opne' is neither a citation key nor a block id (did "
         "you mean 'rec-open'?); fix the block id (a block's file name without .yaml), or add the work to the "
         "bibliography [cite.missing]",
@@ -74,7 +75,8 @@ def test_a_newcomers_mistakes_are_each_named_where_they_stand():
         "[note.undefined]",
         # the second, misspelt reference on the line, not the valid one before it
         "7:72: error: '@sec-risk' refers to no section of this brief (did you mean 'sec-risks'?); use a block's "
-        "file name (without .yaml), 'sec-' and a section id, or the {#tbl-...} or {#fig-...} id of a table or figure [xref.unknown]",
+        "file name (without .yaml), 'sec-' and a section id, or the {#tbl-...} or "
+        "{#fig-...} id of a table or figure [xref.unknown]",
         "13:4: error: '=======+' is the border of a grid table that did not come out as a table; every row must "
         "have its '|' and '+' in exactly the columns of the border lines above and below it [markdown.grid-table]",
         "24:6: error: '@tbl-shares' refers to a table that did not come out as a table (see the error where "

@@ -357,9 +357,7 @@ def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tup
     try:
         tree = etree.parse(io.BytesIO(data), _svg_parser())
     except etree.XMLSyntaxError as exc:
-        raise FigureProblem(
-            f"'{name}' is not well-formed SVG ({exc.msg}); fix or re-export it"
-        ) from None
+        raise FigureProblem(f"'{name}' is not well-formed SVG ({exc.msg}); fix or re-export it") from None
     root = tree.getroot()
     if root.tag != f"{{{_SVG_NS}}}svg":
         raise FigureProblem(f"'{name}' is XML but not an SVG picture; export it from the drawing program as SVG")
