@@ -332,7 +332,7 @@ print(statistics.median(samples))
         )
     )
     carlito = fonts_cairo_finds("Carlito")
-    found = "Carlito, installed system-wide here" if carlito == "Carlito" else f"{carlito}, not Carlito"
+    found = "Carlito (installed system-wide on this machine)" if carlito == "Carlito" else f"{carlito}, not Carlito"
     notes.append(
         "8. Fidelity, judged by eye on both PNGs of both pictures: neither drops anything; shapes, colours and "
         "every label (the ō of Hokkaidō included) match, and the two differ only in how text is set. resvg "

@@ -8,7 +8,9 @@ hostile cases copy the fixture and put one bad figure in it each.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -349,3 +351,18 @@ def test_a_changed_picture_rebuilds_only_the_outputs_that_show_it(tmp_path: Path
     assert [o.audience for o in second.outputs] == ["reader"]
     assert [e["audience"] for e in second.up_to_date] == ["boss"]
     assert "Beta" in pdf_text(out / "demo/demo-reader.pdf")
+
+
+def test_the_manifest_records_each_figure_file_and_the_blocks_that_show_it(figures_build: Path):
+    figures = json.loads((figures_build / "manifest.json").read_text())["figures"]
+    assert sorted(figures) == [
+        "../../assets/logo.jpg",
+        "figures/bars.png",
+        "figures/shapes.svg",
+        "figures/trend.csv",
+        "figures/trend.vl.yaml",
+    ]
+    assert figures["figures/bars.png"]["blocks"] == ["bars"]
+    assert figures["figures/trend.csv"]["blocks"] == ["bars"]
+    bars = FIXTURES / "figures/briefs/demo/figures/bars.png"
+    assert figures["figures/bars.png"]["sha256"] == hashlib.sha256(bars.read_bytes()).hexdigest()

@@ -115,6 +115,25 @@ def source_map(brief: Brief) -> dict[str, dict[str, str]]:
     }
 
 
+def figure_map(brief: Brief) -> dict[str, dict[str, Any]]:
+    """Each file a figure is made from (relative to the brief) -> its hash and the blocks that show it."""
+    files: dict[Path, list[str]] = {}
+    for block_id, paths in sorted(figure_inputs(brief).items()):
+        for path in paths:
+            files.setdefault(path, []).append(block_id or "bottom_line")
+    return {
+        _relative(path, brief.folder): {"sha256": sha256(path.read_bytes()), "blocks": blocks}
+        for path, blocks in sorted(files.items())
+    }
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder.resolve()).as_posix()
+    except ValueError:  # a shared picture in the workspace's assets/
+        return "../../" + path.relative_to(folder.resolve().parent.parent).as_posix()
+
+
 def word_count(doc: Document) -> int:
     """Words a reader reads in the body (titles and block text, Markdown tables included; notes and the
     house tables of risks and factors excluded)."""
@@ -393,7 +412,12 @@ def build(root: Path | None, options: BuildOptions, on_output: Callable[[Output]
             rendered.out_dir / "manifest.json",
             rendered.brief.id,
             [o.manifest_entry(rendered.out_dir) for o in rendered.outputs],
-            {"briefgen_version": __version__, "drafts": options.drafts, "sources": source_map(rendered.brief)},
+            {
+                "briefgen_version": __version__,
+                "drafts": options.drafts,
+                "sources": source_map(rendered.brief),
+                "figures": figure_map(rendered.brief),
+            },
             rendered.every_audience,
         )
     else:  # nothing changed: the manifest is left untouched too
