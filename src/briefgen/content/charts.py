@@ -14,6 +14,7 @@ data, config and converter version.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -110,11 +111,21 @@ def draw_chart(
     return record["svg"], tuple(spec.inputs)
 
 
+@functools.cache
 def converter_version() -> str:
-    """vl-convert's version: a new converter draws charts anew."""
-    from importlib.metadata import version
+    """Which vl-convert is installed (its files' names, sizes and dates): a new converter draws charts anew.
 
-    return version("vl-convert-python")
+    Read from the package folder without importing it or importlib.metadata, which would cost
+    a no-op rebuild more than the rest of the chart handling.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("vl_convert")
+    if spec is None or spec.origin is None:
+        return "missing"
+    folder = Path(spec.origin).parent
+    files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
+    return json.dumps(files)
 
 
 def _font_dirs(style: HouseStyle) -> list[str]:
