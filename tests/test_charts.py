@@ -62,6 +62,27 @@ def test_an_unknown_channel_and_a_missing_field_are_named_at_their_lines(ws: Pat
     ]
 
 
+def test_a_misspelt_property_or_field_type_is_named_at_its_line(ws: Path):
+    spec = "data:\n  url: trend.csv\nmark: line\nencodng:\n  x: {field: year, type: quantitive}\n"
+    code, lines = _check(ws, spec)
+    assert code == 1
+    assert lines == [
+        f"{SPEC}:4:1: error: 'encodng' is not a property of a Vega-Lite chart (did you mean 'encoding'?); common ones "
+        "are data, mark, encoding, width, height, title, transform and layer [chart.spec]"
+    ]
+    code, lines = _check(ws, spec.replace("encodng", "encoding"))
+    assert lines == [
+        f"{SPEC}:5:26: error: 'quantitive' is not a field type (did you mean 'quantitative'?); use quantitative "
+        "(numbers), temporal (dates), ordinal (ordered categories) or nominal (names) [chart.spec]"
+    ]
+
+
+def test_a_csv_with_a_header_and_no_rows_is_named(ws: Path):
+    code, lines = _check(ws, "data:\n  url: trend.csv\nmark: line\n", "year,value\n")
+    assert code == 1
+    assert lines == [f"{SPEC}:2:8: error: 'trend.csv' has no rows of data below its header; add the data [chart.spec]"]
+
+
 def test_a_csv_row_that_does_not_match_its_header_is_named_at_its_line(ws: Path):
     code, lines = _check(
         ws,

@@ -41,8 +41,10 @@ ALTS = [
 
 @pytest.fixture(scope="module")
 def figures_build(tmp_path_factory) -> Path:
+    ws = tmp_path_factory.mktemp("figws") / "ws"
+    shutil.copytree(FIXTURES / "figures", ws, ignore=shutil.ignore_patterns("dist"))  # its caches start empty
     out = tmp_path_factory.mktemp("figdist")
-    build(FIXTURES / "figures", BuildOptions(all_audiences=True, formats=("pdf", "docx", "html", "md"), out_dir=out))
+    build(ws, BuildOptions(all_audiences=True, formats=("pdf", "docx", "html", "md"), out_dir=out))
     return out / "demo"
 
 
@@ -143,7 +145,7 @@ def test_libreoffice_shows_the_same_figures(figures_build: Path, tmp_path: Path)
 
 def test_html_has_figures_with_alt_and_embedded_pictures(figures_build: Path):
     html = (figures_build / "demo-reader.html").read_text(encoding="utf-8")
-    figures = re.findall(r'<figure class="figure"[^>]*><img src="([^"]+)" alt="([^"]*)">(.*?)</figure>', html)
+    figures = re.findall(r'<figure class="figure"[^>]*><img src="([^"]+)" alt="([^"]*)"[^>]*>(.*?)</figure>', html)
     assert [alt for _src, alt, _rest in figures] == ALTS
     assert all(
         src.startswith(("data:image/svg+xml;base64,", "data:image/png;base64,", "data:image/jpeg;base64,"))
@@ -156,8 +158,8 @@ def test_html_has_figures_with_alt_and_embedded_pictures(figures_build: Path):
 def test_markdown_export_carries_its_pictures(figures_build: Path):
     text = (figures_build / "demo-reader.md").read_text(encoding="utf-8")
     assert "](figures/bars.png){#fig-bars" in text and "](figures/trend.svg){#fig-trend" in text
-    for name in ("bars.png", "logo.jpg", "shapes.svg", "trend.svg"):
-        assert (figures_build / "figures" / name).is_file(), name
+    for name in ("figures/bars.png", "assets/logo.jpg", "figures/shapes.svg", "figures/trend.svg"):
+        assert (figures_build / name).is_file(), name
     assert (figures_build / "figures" / "bars.png").read_bytes() == (
         FIXTURES / "figures/briefs/demo/figures/bars.png"
     ).read_bytes()
@@ -218,6 +220,7 @@ def _check_with(ws: Path, *figures: str) -> tuple[int, list[str]]:
 
 
 PLACE = "briefs/demo/blocks/hostile.yaml:6:3: "
+COLUMN = {"[![A](figures/bars.png){fig-alt=x}](https://example.org)": 4, "> ![A](figures/bars.png){fig-alt=x}": 5}
 HOSTILE = {
     "![A](/etc/passwd){fig-alt=x}": "error: '/etc/passwd' is an absolute path; write the path from the brief's "
     "folder, for example figures/map.png [figure.path]",
@@ -256,14 +259,27 @@ HOSTILE = {
     "share of the text width, for example width=70% [figure.width]",
     "![](figures/bars.png){fig-alt=x}": "warning: the figure has no caption; write one between its square "
     "brackets: ![What it shows](file.png) [figure.caption]",
+    "![A](figures/bars.png){width=0% fig-alt=x}": "warning: width=0% is outside 1% to 100% of the text width, so "
+    "the figure is printed at 100%; write a width between 1% and 100% [figure.width]",
+    "![A](figures/bars.png){widht=30% fig-alt=x}": "warning: the figure attribute 'widht' is not used (did you mean "
+    "'width'?); briefgen reads #fig-id, width=, fig-alt= and source= [figure.attribute]",
+    '![A](figures/bars.png){fig-alt=x source="After [@smith]"}': 'error: source="After [@smith]" is printed as '
+    "written, so a citation there would show as '[@...]'; cite in the caption instead: ![What it shows "
+    "[@key]](file.png) [figure.source]",
+    "![A](figures){fig-alt=x}": "error: 'figures' is a folder; name the picture file inside it, for example "
+    "figures/map.png [figure.path]",
+    "[![A](figures/bars.png){fig-alt=x}](https://example.org)": "error: an image inside a link cannot be printed; "
+    "put the picture in a paragraph of its own and the link in its caption or the text [figure.inline]",
+    "> ![A](figures/bars.png){fig-alt=x}": "error: a figure cannot stand in a quote; move it to a paragraph of its "
+    "own [figure.placement]",
 }
 
 
 @pytest.mark.parametrize("figure", sorted(HOSTILE))
 def test_each_bad_figure_is_reported_where_it_stands(hostile: Path, figure: str):
     code, lines = _check_with(hostile, figure)
-    assert PLACE + HOSTILE[figure] in lines, "\n".join(lines)
-    assert [line for line in lines if line.startswith("briefs/demo/blocks/hostile.yaml")] == [PLACE + HOSTILE[figure]]
+    place = PLACE.replace(":3:", f":{COLUMN.get(figure, 3)}:")
+    assert [line for line in lines if line.startswith("briefs/demo/blocks/hostile.yaml")] == [place + HOSTILE[figure]]
     assert code == (1 if "error:" in HOSTILE[figure] else 0)
 
 
@@ -289,6 +305,36 @@ def test_an_image_inside_a_sentence_or_with_detached_attributes_is_an_error(host
     ) in lines
 
 
+def test_detached_attributes_are_one_error_and_references_to_the_figure_say_why(hostile: Path):
+    code, lines = _check_with(hostile, "See @fig-apart.", '![A](figures/bars.png) {#fig-apart fig-alt="x"}')
+    assert code == 1
+    assert [line for line in lines if line.startswith("briefs/demo/blocks/hostile.yaml")] == [
+        "briefs/demo/blocks/hostile.yaml:6:7: error: '@fig-apart' refers to a figure whose attributes stand apart "
+        "from its image (see the error where {#fig-apart} is written); fix that figure and this reference will work "
+        "[xref.unknown]",
+        "briefs/demo/blocks/hostile.yaml:8:26: error: the attributes '{#fig-apart...' are apart from the image; write "
+        "them right after its closing ')', without a space: ![caption](file.png){#fig-id width=70%} "
+        "[figure.attributes]",
+    ]
+
+
+def test_a_cmyk_jpeg_is_shown_as_rgb_everywhere_with_a_warning(hostile: Path, tmp_path: Path):
+    from PIL import Image
+
+    Image.new("CMYK", (80, 40), (0, 100, 100, 0)).save(hostile / "briefs/demo/figures/print.jpg")
+    code, lines = _check_with(hostile, "![Print](figures/print.jpg){fig-alt=x}")
+    assert code == 0
+    assert (
+        PLACE + "warning: 'briefs/demo/figures/print.jpg' is a CMYK JPEG; it is shown converted to RGB, whose colours "
+        "may differ a little: export it as RGB to control them [figure.converted]"
+    ) in lines
+    out = tmp_path / "out"
+    build(hostile, BuildOptions(audiences=("reader",), formats=("docx", "pdf"), out_dir=out))
+    with zipfile.ZipFile(out / "demo/demo-reader.docx") as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    assert "x" in [d.get("descr") for d in body.iter(f"{WP}docPr")]
+
+
 def test_an_svg_is_cleaned_of_everything_that_refers_outside_it(hostile: Path):
     (hostile / "briefs/demo/figures/outward.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 100 50">\n'
@@ -306,12 +352,12 @@ def test_an_svg_is_cleaned_of_everything_that_refers_outside_it(hostile: Path):
     at = "briefs/demo/figures/outward.svg:"
     gone = "was removed and nothing was"
     assert [line for line in lines if line.startswith(at)] == [
-        f"{at}2:1: warning: a style sheet that loads files {gone} fetched; {advice}",
+        f"{at}2:1: warning: a style sheet that loads files or uses escapes {gone} fetched; {advice}",
         f"{at}3:1: warning: the <image> of 'http://example.org/track.png' {gone} fetched; {advice}",
         f"{at}4:1: warning: the <image> of 'file:///etc/passwd' {gone} fetched; {advice}",
         f"{at}5:1: warning: the fill 'url(http://example.org/p#g)' refers outside the picture and was removed; "
         + advice,
-        f"{at}6:1: warning: the <script> element {gone} run; {advice}",
+        f"{at}6:1: warning: the <script> element {gone} run; pictures in a brief cannot run code [figure.svg-external]",
     ]
     out = hostile / "out"
     build(hostile, BuildOptions(audiences=("reader",), formats=("docx",), out_dir=out))
@@ -366,3 +412,96 @@ def test_the_manifest_records_each_figure_file_and_the_blocks_that_show_it(figur
     assert figures["figures/trend.csv"]["blocks"] == ["bars"]
     bars = FIXTURES / "figures/briefs/demo/figures/bars.png"
     assert figures["figures/bars.png"]["sha256"] == hashlib.sha256(bars.read_bytes()).hexdigest()
+
+
+def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (width, height)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_svgs_that_would_exhaust_the_rasteriser_are_refused(hostile: Path):
+    import base64
+
+    figures = hostile / "briefs/demo/figures"
+    (figures / "needle.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 100000"/>')
+    bomb = base64.b64encode(_png(8000, 8000)).decode()
+    (figures / "inner-bomb.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n'
+        f'<image href="data:image/png;base64,{bomb}" width="10" height="10"/></svg>'
+    )
+    code, lines = _check_with(hostile, "![A](figures/needle.svg){fig-alt=x}", "![B](figures/inner-bomb.svg){fig-alt=x}")
+    assert code == 1
+    assert [line for line in lines if line.startswith("briefs/demo/blocks/hostile.yaml")] == [
+        PLACE + "error: 'briefs/demo/figures/needle.svg' is 1 x 100000: proportions no page can hold; crop it or "
+        "set its viewBox [figure.file]",
+        "briefs/demo/blocks/hostile.yaml:8:3: error: 'the picture embedded at line 2 of 'briefs/demo/figures/"
+        "inner-bomb.svg'' is 8000 x 8000 pixels (64 megapixels); the limit is 50 megapixels, far more than a page "
+        "shows at 300 dpi: save a smaller copy [figure.file]",
+    ]
+
+
+def test_svg_references_hidden_in_instructions_escapes_and_animations_are_removed(hostile: Path):
+    (hostile / "briefs/demo/figures/hidden.svg").write_text(
+        '<?xml version="1.0"?>\n<?xml-stylesheet href="http://example.org/a.css"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n'
+        "<style>a{}<!-- -->@\\69mport u\\72l(http://example.org/b.css);</style>\n"
+        '<a><set attributeName="href" to="http://example.org/c"/></a>\n'
+        '<rect width="5" height="5"/></svg>\n'
+    )
+    code, lines = _check_with(hostile, "![Hidden](figures/hidden.svg){fig-alt=x}")
+    assert code == 0
+    at = "briefs/demo/figures/hidden.svg:"
+    assert [
+        line.split(" warning: ")[0] + " " + line.split(" warning: ")[1][:30] for line in lines if line.startswith(at)
+    ] == [
+        f"{at}2:1: the processing instruction <?x",
+        f"{at}4:1: a style sheet that loads files",
+        f"{at}5:1: the <set> that changes a link ",
+    ]
+
+
+def test_a_linked_assets_folder_opens_nothing(hostile: Path, tmp_path: Path):
+    os.symlink(tmp_path / "outside", hostile / "assets-link")
+    shutil.rmtree(hostile / "assets")
+    os.rename(hostile / "assets-link", hostile / "assets")
+    code, lines = _check_with(hostile, "![A](assets/secret.png){fig-alt=x}")
+    assert code == 1
+    assert (
+        PLACE
+        + (
+            "error: 'assets/secret.png': the workspace's assets/ folder is a link to a place outside the workspace, so "
+            "nothing is read from it; make assets/ a real folder inside the workspace [figure.path]"
+        )
+        in lines
+    )
+
+
+def test_a_chart_in_assets_reads_the_data_beside_it(hostile: Path):
+    figures = hostile / "briefs/demo/figures"
+    shutil.copy(figures / "trend.vl.yaml", hostile / "assets/trend.vl.yaml")
+    shutil.copy(figures / "trend.csv", hostile / "assets/trend.csv")
+    code, lines = _check_with(hostile, "![Shared chart](assets/trend.vl.yaml){fig-alt=x}")
+    assert code == 0, lines
+
+
+def test_a_picture_the_pdf_engine_cannot_draw_is_an_error_at_the_figure(hostile: Path, tmp_path: Path, monkeypatch):
+    from briefgen.content import figures
+
+    (hostile / "briefs/demo/figures/odd.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a png" * 20)
+    monkeypatch.setattr(figures, "raster_size", lambda data, name: (10, 10))
+    monkeypatch.setattr(figures, "check_raster", lambda data, name: (10, 10, "RGB"))
+    _check_with(hostile, "![Odd](figures/odd.png){fig-alt=x}")
+    with pytest.raises(Exception) as failure:
+        build(hostile, BuildOptions(audiences=("reader",), formats=("pdf",), out_dir=tmp_path / "o", jobs=1))
+    messages = [d.format(hostile) for d in failure.value.diagnostics.items if d.severity == "error"]
+    assert any(m.startswith(PLACE + "error: the PDF cannot show the figure 'figures/odd.png'") for m in messages)
+
+
+def test_a_link_check_is_not_skipped_beside_a_figure(hostile: Path):
+    (hostile / "briefs/demo/figures/javascript").write_bytes((hostile / "briefs/demo/figures/bars.png").read_bytes())
+    code, lines = _check_with(hostile, "![A](figures/bars.png){fig-alt=x} and [x](javascript:alert(1))")
+    assert code == 1
+    assert any("links to 'javascript:' addresses are not allowed" in line for line in lines)

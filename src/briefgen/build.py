@@ -17,7 +17,7 @@ from typing import Any
 
 from briefgen import __version__
 from briefgen.checks.fonts import fingerprint as font_fingerprint
-from briefgen.content.figures import figure_inputs
+from briefgen.content.figures import figure_blocks, figure_inputs
 from briefgen.content.richtext import blocks_text
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.cite import cite, resolve_style
@@ -116,22 +116,14 @@ def source_map(brief: Brief) -> dict[str, dict[str, str]]:
 
 
 def figure_map(brief: Brief) -> dict[str, dict[str, Any]]:
-    """Each file a figure is made from (relative to the brief) -> its hash and the blocks that show it."""
-    files: dict[Path, list[str]] = {}
-    for block_id, paths in sorted(figure_inputs(brief).items()):
-        for path in paths:
-            files.setdefault(path, []).append(block_id or "bottom_line")
+    """Each file a figure is made from (relative to the brief's folder) -> its hash and the blocks that show it."""
     return {
-        _relative(path, brief.folder): {"sha256": sha256(path.read_bytes()), "blocks": blocks}
-        for path, blocks in sorted(files.items())
+        Path(os.path.relpath(path, brief.folder.resolve())).as_posix(): {
+            "sha256": sha256(path.read_bytes()),
+            "blocks": blocks,
+        }
+        for path, blocks in sorted(figure_blocks(brief).items())
     }
-
-
-def _relative(path: Path, folder: Path) -> str:
-    try:
-        return path.relative_to(folder.resolve()).as_posix()
-    except ValueError:  # a shared picture in the workspace's assets/
-        return "../../" + path.relative_to(folder.resolve().parent.parent).as_posix()
 
 
 def word_count(doc: Document) -> int:
@@ -182,6 +174,8 @@ def render_audience(
     for message in pdf.warnings:
         diags.warning("render.pdf", message, Location(brief.path))
         warnings.append(message)
+    for message, where in pdf.failed:
+        diags.error("render.figure", message, where or Location(brief.path))
     for message, where in pdf.located:
         diags.warning("render.table-width", message, where or Location(brief.path))
         warnings.append(message)
@@ -271,8 +265,10 @@ class Fingerprints:
         if not self.figure_files:
             return ""
         doc = select(self.brief, audience, SelectOptions(drafts=self.drafts, markings=self.ws.config.markings))
-        files = sorted({p for f in figures_of(doc) if f.picture is not None for p in f.picture.inputs})
-        return " ".join(f"{p.as_posix()}={self._file(p)}" for p in files)
+        pictures = [f.picture for f in figures_of(doc) if f.picture is not None]
+        files = sorted({p for picture in pictures for p in picture.inputs})
+        shown = sorted(picture.digest for picture in pictures)  # a chart drawn anew (new converter) rebuilds too
+        return " ".join([*(f"{p.as_posix()}={self._file(p)}" for p in files), *shown])
 
 
 def style_files(brief: Brief, ws) -> list[Path]:

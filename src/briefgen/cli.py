@@ -86,7 +86,8 @@ def check(state: State, brief: str | None, strict: bool, parity: bool) -> None:
         blocks = sum(len(b.blocks) for b in ws.briefs.values())
         click.echo(
             f"ok: {len(ws.briefs)} brief{'s' * (len(ws.briefs) != 1)}, {len(ws.audiences)} audiences, "
-            f"{blocks} blocks checked; {warnings} warning{'s' * (warnings != 1)}"
+            f"{blocks} blocks checked{'; PDF and Word match' if parity else ''}; "
+            f"{warnings} warning{'s' * (warnings != 1)}"
         )
 
 

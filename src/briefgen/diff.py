@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.checks.validate import audiences_for
-from briefgen.content.figures import figure_inputs
+from briefgen.content.figures import figure_blocks
 from briefgen.content.loader import load_block
 from briefgen.diagnostics import Diagnostics
 from briefgen.document.number import figures_of
@@ -116,10 +116,7 @@ def diff_since(root: Path | None, revision: str, brief_name: str | None = None) 
 
 def _figure_readers(ws, brief, profiles) -> dict[Path, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Each file a figure is made from -> the blocks that show the figure and the audiences that see it."""
-    blocks: dict[Path, list[str]] = {}
-    for block_id, files in sorted(figure_inputs(brief).items()):
-        for path in files:
-            blocks.setdefault(path, []).append(block_id or "bottom line")
+    blocks = figure_blocks(brief)
     readers: dict[Path, list[str]] = {path: [] for path in blocks}
     for name, profile in profiles.items():
         doc = select(brief, profile, SelectOptions(markings=ws.config.markings))

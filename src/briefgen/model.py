@@ -7,6 +7,7 @@ receive only a `Document` and its rich-text nodes, never YAML.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -406,6 +407,19 @@ class Brief:
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+    def markdown_fields(self) -> Iterator[tuple[str, Markdown]]:
+        """Every Markdown field of the brief with the block it belongs to ('' for brief.yaml's bottom line)."""
+        if self.bottom_line:
+            yield "", self.bottom_line
+        for block in self.blocks:
+            for text in (block.body, block.summary, block.mitigation):
+                if text:
+                    yield block.id, text
+            for variant in block.variants.values():
+                for text in (variant.summary, variant.body):
+                    if text:
+                        yield block.id, text
 
 
 @dataclass(frozen=True)

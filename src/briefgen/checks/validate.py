@@ -291,34 +291,32 @@ def _check_kind(kind, fields, mitigation, loc, diags: Diagnostics) -> None:
                 )
 
 
-def markdown_fields(brief: Brief) -> list[Markdown]:
-    """Every Markdown field of the brief that can carry citations."""
-    fields: list[Markdown] = [brief.bottom_line] if brief.bottom_line else []
-    for block in brief.blocks:
-        fields.extend(m for m in (block.body, block.summary, block.mitigation) if m)
-        for variant in block.variants.values():
-            fields.extend(m for m in (variant.summary, variant.body) if m)
-    return fields
-
-
 _LINK = re.compile(r"\]\(\s*<?([a-zA-Z][a-zA-Z0-9+.-]*):")
 SAFE_LINK_SCHEMES = {"http", "https", "mailto"}
 
 
 def _check_links(brief: Brief, diags: Diagnostics) -> None:
     """Links go to the web, e-mail or this document."""
-    for field in markdown_fields(brief):
-        pictures = tuple(n.src for n in walk(field.blocks) if isinstance(n, Figure))  # reported as figures
+    for _block_id, field in brief.markdown_fields():
+        pictures = {n.src for n in walk(field.blocks) if isinstance(n, Figure)}  # reported as figures
         for match in _LINK.finditer(field.source):
             scheme = match.group(1).lower()
-            target = field.source[match.end() - len(scheme) - 1 :].lstrip("<")
-            if scheme not in SAFE_LINK_SCHEMES and not (pictures and target.startswith(pictures)):
+            if scheme not in SAFE_LINK_SCHEMES and not _is_picture(field.source, match.start(), pictures):
                 diags.error(
                     "link.scheme",
                     f"links to '{scheme}:' addresses are not allowed; link only to http(s), mailto or "
                     "#anchors in this brief",
                     _locate(field, match.group(0)),
                 )
+
+
+def _is_picture(source: str, at: int, pictures: set[str]) -> bool:
+    """Whether the `](` at `at` closes an image `![...]` whose target is a figure (reported by the figure)."""
+    opening = source.rfind("![", 0, at)
+    if opening < 0 or "](" in source[opening:at] or "\n\n" in source[opening:at]:
+        return False
+    target = source[at + 2 :].lstrip("<")
+    return any(target.startswith(src) for src in pictures)
 
 
 def _locate(field: Markdown, needle: str) -> Location | None:
@@ -330,7 +328,7 @@ def _check_citations(brief: Brief, diags: Diagnostics) -> None:
     keys = set(brief.references)
     targets = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections}
     cited: set[str] = set()
-    for field in markdown_fields(brief):
+    for _block_id, field in brief.markdown_fields():
         for citation in field.citations:
             for item in citation.items:
                 cited.add(item.key)

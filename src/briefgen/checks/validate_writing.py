@@ -7,7 +7,6 @@ audience does not receive), by running the same numbering the build runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from briefgen.checks.fonts import GlyphCheck, describe, fallback_stack, house_font_files
@@ -20,23 +19,9 @@ from briefgen.model import AudienceProfile, Brief, CrossRef, Figure, Link, Markd
 from briefgen.style import HouseStyle
 
 
-def fields_with_names(brief: Brief) -> Iterator[tuple[str, Markdown]]:
-    """Every Markdown field of the brief, with the block it belongs to ('' for brief.yaml)."""
-    if brief.bottom_line:
-        yield "", brief.bottom_line
-    for block in brief.blocks:
-        for field in (block.body, block.summary, block.mitigation):
-            if field:
-                yield block.id, field
-        for variant in block.variants.values():
-            for field in (variant.summary, variant.body):
-                if field:
-                    yield block.id, field
-
-
 def check_writing(ws: Workspace, brief: Brief, audiences: dict[str, AudienceProfile], diags: Diagnostics) -> None:
     """Every problem the reader found, ids and cross-references, notes an audience drops, glyphs."""
-    for _block_id, field in fields_with_names(brief):
+    for _block_id, field in brief.markdown_fields():
         for problem in field.problems:
             diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
     known = _check_ids(brief, diags)
@@ -51,7 +36,7 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
     same table id may stand in each; in two blocks, or twice in one field, it is a mistake.
     """
     numbered: dict[str, tuple[str, Location | None]] = {}
-    for block_id, field in fields_with_names(brief):
+    for block_id, field in brief.markdown_fields():
         in_field: set[str] = set()
         in_notes = {id(t) for n in walk(field.blocks) if isinstance(n, NoteRef) for t in walk(n.blocks)}
         for node in walk(field.blocks):
@@ -93,9 +78,12 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
     known = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections} | {s.id for s in brief.sections}
     known |= set(numbered)
     broken = frozenset(
-        p.subject for _id, f in fields_with_names(brief) for p in f.problems if p.code == "markdown.attributes"
+        p.subject
+        for _id, f in brief.markdown_fields()
+        for p in f.problems
+        if p.code in ("markdown.attributes", "figure.attributes")
     )
-    for _block_id, field in fields_with_names(brief):
+    for _block_id, field in brief.markdown_fields():
         for problem in unknown_targets(field, known, broken):
             diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
     for block in brief.blocks:
@@ -137,7 +125,7 @@ def _check_audience_references(
         overrides = None
     if not any(
         isinstance(n, CrossRef) or (isinstance(n, Link) and n.href.startswith("#"))
-        for _id, field in fields_with_names(brief)
+        for _id, field in brief.markdown_fields()
         for n in walk(field.blocks)
     ):
         return  # nothing refers to anything
@@ -195,7 +183,7 @@ def check_glyphs(brief: Brief, style: HouseStyle, diags: Diagnostics, cache_file
         for value in block.fields.values():
             if isinstance(value, str):
                 texts.append((value, block.location, None))
-    for _block_id, markdown in fields_with_names(brief):
+    for _block_id, markdown in brief.markdown_fields():
         texts.append((markdown.source, markdown.location, markdown))
     glyphs = GlyphCheck(style, cache_file)
     for text, location, field in texts:

@@ -14,16 +14,19 @@ data, config and converter version.
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import io
 import json
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+from briefgen.content.confine import is_absolute, url_scheme
+from briefgen.content.figures import font_dirs, package_identity, write_cache_file
 from briefgen.content.yamlsrc import Node, load_yaml
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.style import HouseStyle
@@ -35,12 +38,19 @@ CHANNELS = (
     "shape key text description detail order tooltip facet row column"
 ).split()
 SUB_SPECS = ("layer", "hconcat", "vconcat", "concat")
+TOP_LEVEL = (
+    "$schema data mark encoding width height title description name transform params layer hconcat vconcat concat "
+    "facet spec repeat resolve config autosize background padding projection view align bounds center spacing "
+    "columns usermeta datasets"
+).split()
+FIELD_TYPES = ("quantitative", "temporal", "ordinal", "nominal", "geojson")
 DATA_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json"}
 MAX_DATA_BYTES = 20_000_000
 _CACHE_VERSION = "1"
 _WARNING = re.compile(r"^\s*(?:\[?WARN\]?|WARN:?)\s*(.+)$")
 _QUOTED = re.compile(r"[\"'`]([^\"'`]+)[\"'`]|^(\w+)-encoding")
 _registered: set[str] = set()
+_STDERR = threading.Lock()
 
 
 class _Spec:
@@ -74,7 +84,7 @@ def draw_chart(
         return None
     config = chart_config(style)
     key = hashlib.sha256(
-        json.dumps([plain, config, converter_version(), _CACHE_VERSION], sort_keys=True).encode()
+        json.dumps([plain, config, package_identity("vl_convert"), _CACHE_VERSION], sort_keys=True).encode()
     ).hexdigest()
     cached = cache_dir / f"chart-{key}.json"
     try:
@@ -84,7 +94,7 @@ def draw_chart(
     if not isinstance(record, dict) or "svg" not in record:
         import vl_convert
 
-        for folder_name in _font_dirs(style):
+        for folder_name in font_dirs(style):
             if folder_name not in _registered:
                 vl_convert.register_font_directory(folder_name)
                 _registered.add(folder_name)
@@ -103,33 +113,12 @@ def draw_chart(
         record = {"svg": svg, "warnings": warnings}
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(record), "utf-8")
+            write_cache_file(cached, json.dumps(record).encode("utf-8"))
         except OSError:
-            pass
+            pass  # a cache that cannot be written only costs time
     for warning in record["warnings"]:
         diags.warning("chart.vega-lite", f"Vega-Lite: {warning}", _warning_location(warning, root))
     return record["svg"], tuple(spec.inputs)
-
-
-@functools.cache
-def converter_version() -> str:
-    """Which vl-convert is installed (its files' names, sizes and dates): a new converter draws charts anew.
-
-    Read from the package folder without importing it or importlib.metadata, which would cost
-    a no-op rebuild more than the rest of the chart handling.
-    """
-    import importlib.util
-
-    spec = importlib.util.find_spec("vl_convert")
-    if spec is None or spec.origin is None:
-        return "missing"
-    folder = Path(spec.origin).parent
-    files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
-    return json.dumps(files)
-
-
-def _font_dirs(style: HouseStyle) -> list[str]:
-    return [str((d / "fonts").resolve()) for d in style.style_dirs if (d / "fonts").is_dir()]
 
 
 def chart_config(style: HouseStyle) -> dict[str, Any]:
@@ -176,7 +165,7 @@ def _convert(spec: dict[str, Any], config: dict[str, Any]) -> tuple[str, list[st
     """vl-convert's SVG, with the warnings Vega-Lite printed while compiling it."""
     import vl_convert
 
-    with tempfile.TemporaryFile() as captured:
+    with _STDERR, tempfile.TemporaryFile() as captured:  # one capture at a time: fd 2 belongs to the process
         saved = os.dup(2)
         os.dup2(captured.fileno(), 2)
         try:
@@ -218,6 +207,13 @@ def _first_key(root: Node, key: str) -> Location:
 def _check(node: Node, spec: _Spec, columns: set[str] | None) -> Any:
     """The specification as plain data with its data files inlined; problems recorded in `spec`."""
     plain = {k: v.plain() for k, v in node.value.items()}
+    for key, value in node.value.items():
+        if key not in TOP_LEVEL:
+            spec.error(
+                f"'{key}' is not a property of a Vega-Lite chart{did_you_mean(key, TOP_LEVEL)}; "
+                "common ones are data, mark, encoding, width, height, title, transform and layer",
+                value.key_loc or value.loc,
+            )
     data = node.get("data")
     if data is not None:
         columns, plain["data"] = _data(data, spec)
@@ -272,6 +268,13 @@ def _check_encoding(encoding: Node, spec: _Spec, columns: set[str] | None, deriv
             )
             continue
         for item in definition.value if definition.is_list else [definition]:
+            kind = item.get("type") if item.is_map else None
+            if kind is not None and kind.value not in FIELD_TYPES:
+                spec.error(
+                    f"'{kind.value}' is not a field type{did_you_mean(str(kind.value), FIELD_TYPES)}; use "
+                    "quantitative (numbers), temporal (dates), ordinal (ordered categories) or nominal (names)",
+                    kind.loc,
+                )
             field = item.get("field") if item.is_map else None
             if field is None or columns is None or not isinstance(field.value, str):
                 continue
@@ -350,20 +353,23 @@ def _data(data: Node, spec: _Spec) -> tuple[set[str] | None, Any]:
         spec.error(f"'{url.value}' cannot be read ({reason}); save it as UTF-8 CSV", url.loc)
         return None, plain
     spec.inputs.append(path)
-    rows = _rows(text, kind, path, spec)
-    if rows is None:
+    read = _rows(text, kind, path, spec)
+    if read is None:
         return None, plain
+    names, rows = read
+    if not rows:
+        spec.error(f"'{url.value}' has no rows of data below its header; add the data", url.loc)
     inlined = {k: v for k, v in plain.items() if k not in ("url", "format")}
     inlined["values"] = rows
     parse = (plain.get("format") or {}).get("parse")
     if parse:
         inlined["format"] = {"parse": parse}
-    return {k for row in rows for k in row}, inlined
+    return names, inlined
 
 
 def _data_file(url: Node, spec: _Spec) -> Path | None:
-    value = str(url.value)
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith(("/", "\\", "~")):
+    value = unquote(str(url.value))
+    if url_scheme(value) or is_absolute(value):
         spec.error(
             f"the data url '{value[:80]}' is not a file next to the specification; charts never fetch data: save "
             "it as CSV in the brief's folder and write its name, for example trade.csv",
@@ -388,8 +394,8 @@ def _data_file(url: Node, spec: _Spec) -> Path | None:
     return candidate.resolve()
 
 
-def _rows(text: str, kind: str, path: Path, spec: _Spec) -> list[dict[str, Any]] | None:
-    """The data as records; a CSV row that does not match its header is an error at that row.
+def _rows(text: str, kind: str, path: Path, spec: _Spec) -> tuple[set[str], list[dict[str, Any]]] | None:
+    """The column names and the data as records; a CSV row that does not match its header is an error there.
 
     Columns whose every value is a number become numbers, as Vega's own CSV reading does.
     """
@@ -402,7 +408,7 @@ def _rows(text: str, kind: str, path: Path, spec: _Spec) -> list[dict[str, Any]]
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             spec.error("the JSON data must be a list of records ([{...}, {...}])", Location(path, 1, 1))
             return None
-        return rows
+        return {k for row in rows for k in row}, rows
     reader = csv.reader(io.StringIO(text), delimiter="\t" if kind == "tsv" else ",", strict=True)
     records: list[list[str]] = []
     try:
@@ -424,7 +430,7 @@ def _rows(text: str, kind: str, path: Path, spec: _Spec) -> list[dict[str, Any]]
         return None
     names = [h.strip() for h in header]
     numeric = [all(_number(r[i]) is not None or not r[i].strip() for r in records) for i in range(len(names))]
-    return [
+    return set(names), [
         {
             name: (_number(value) if numeric[i] and value.strip() else value)
             for i, (name, value) in enumerate(zip(names, row, strict=True))

@@ -21,6 +21,7 @@ Checked pictures, cleaned SVGs and rasters are cached by content hash under
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import io
 import json
@@ -34,20 +35,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from briefgen.content.confine import inside, is_absolute, url_scheme
 from briefgen.content.richtext import rewrite
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
-from briefgen.model import Brief, ContentBlock, Figure, Markdown, Picture
+from briefgen.model import Brief, Figure, Picture
 from briefgen.style import HouseStyle
 
 MAX_PIXELS = 50_000_000
 MAX_BYTES = 100_000_000
 RASTER_WIDTH = 2100  # pixels: 300 dpi across a 7-inch text block, wider than A4's or Letter's
+MAX_RASTER_PIXELS = 12_000_000  # a tall picture is rasterised narrower rather than larger
+MAX_ASPECT = 20  # a picture 20 times taller than wide (or wider than tall) fits no page
 CHART_SUFFIXES = (".vl.yaml", ".vl.yml", ".vl.json")
 ASSETS = "assets"
-CACHE_VERSION = "2"
+CACHE_VERSION = "5"
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK = "{http://www.w3.org/1999/xlink}href"
 _EXTERNAL_URL = re.compile(r"url\(\s*(?!['\"]?#)([^)]*)\)", re.IGNORECASE)
@@ -68,8 +70,7 @@ def resolve_figures(
     `style` gives the house style (fonts and colours of charts and SVG text), asked for only
     when a picture is drawn, so briefs without figures never read the theme here.
     """
-    fields = [brief.bottom_line, *(f for b in brief.blocks for f in _fields(b))]
-    if not any(f is not None and "![" in f.source for f in fields):
+    if not any("![" in f.source for _id, f in brief.markdown_fields()):
         return brief
     resolver = _Resolver(brief, root, diags, cache_dir or _scratch_dir(), style)
 
@@ -91,27 +92,25 @@ def resolve_figures(
     return replace(brief, blocks=blocks, bottom_line=fix(brief.bottom_line))
 
 
+def figure_blocks(brief: Brief) -> dict[Path, list[str]]:
+    """Each file a figure is made from -> the blocks that show it ('bottom_line' for brief.yaml's)."""
+    blocks: dict[Path, list[str]] = {}
+    for block_id, paths in sorted(figure_inputs(brief).items()):
+        for path in paths:
+            blocks.setdefault(path, []).append(block_id or "bottom_line")
+    return blocks
+
+
 def figure_inputs(brief: Brief) -> dict[str, set[Path]]:
     """Block id ('' for brief.yaml) -> the workspace files its figures were made from."""
     from briefgen.content.richtext import walk
 
     found: dict[str, set[Path]] = {}
-    for block_id, field in [("", brief.bottom_line), *((b.id, f) for b in brief.blocks for f in _fields(b))]:
-        if field is None:
-            continue
+    for block_id, field in brief.markdown_fields():
         for node in walk(field.blocks):
             if isinstance(node, Figure) and node.picture is not None:
                 found.setdefault(block_id, set()).update(node.picture.inputs)
     return found
-
-
-def _fields(block: ContentBlock) -> list[Markdown | None]:
-    return [
-        block.body,
-        block.summary,
-        block.mitigation,
-        *(f for v in block.variants.values() for f in (v.summary, v.body)),
-    ]
 
 
 class _Resolver:
@@ -119,6 +118,7 @@ class _Resolver:
         self.folder = brief.folder.resolve()
         self.root = root.resolve()
         self.assets = self.root / ASSETS
+        self.assets_inside = inside(self.assets, self.root)  # a link from assets/ to elsewhere opens nothing
         self.diags = diags
         self.cache_dir = cache_dir
         self.style = style
@@ -148,12 +148,12 @@ class _Resolver:
         shown = src if len(src) <= 80 else src[:77] + "..."
         if not src.strip():
             raise FigureProblem("the figure names no file; write its path between the brackets: ![caption](file.png)")
-        if _DRIVE.match(src) or src.startswith(("/", "\\", "~")):
+        if is_absolute(src):
             raise FigureProblem(
                 f"'{shown}' is an absolute path; write the path from the brief's folder, for example figures/map.png"
             )
-        if _SCHEME.match(src):
-            scheme = src.split(":", 1)[0].lower()
+        scheme = url_scheme(src)
+        if scheme:
             what = "a picture written into the text" if scheme == "data" else "a web address or URL"
             raise FigureProblem(
                 f"'{shown}' is {what}; builds never fetch anything: save the picture in the brief's figures/ "
@@ -162,8 +162,13 @@ class _Resolver:
         relative = unquote(src)
         candidates = [self.folder / relative]
         if relative.replace("\\", "/").startswith(ASSETS + "/"):
+            if not self.assets_inside:
+                raise FigureProblem(
+                    f"'{shown}': the workspace's assets/ folder is a link to a place outside the workspace, so "
+                    "nothing is read from it; make assets/ a real folder inside the workspace"
+                )
             candidates.append(self.root / relative)
-        roots = (self.folder, self.assets)
+        roots = (self.folder, self.assets) if self.assets_inside else (self.folder,)
         for candidate in candidates:
             lexical = Path(os.path.normpath(candidate))
             if not any(lexical.is_relative_to(r) for r in roots):
@@ -181,9 +186,13 @@ class _Resolver:
                 if not resolved.is_file():
                     break
                 return resolved
+        if Path(os.path.normpath(candidates[0])).is_dir():
+            raise FigureProblem(f"'{shown}' is a folder; name the picture file inside it, for example {shown}/map.png")
         folder = Path(os.path.normpath(candidates[0])).parent
         nearby = [p.name for p in folder.iterdir()] if folder.is_dir() else []
         hint = did_you_mean(Path(relative).name, nearby)
+        if "\\" in relative:
+            hint += " (write paths with forward slashes: figures/map.png)"
         raise FigureProblem(
             f"there is no file '{shown}' in the brief's folder{' or the workspace' if len(candidates) > 1 else ''}"
             f"{hint}; check the name, or save the picture there"
@@ -197,19 +206,20 @@ class _Resolver:
             if path.name.lower().endswith(CHART_SUFFIXES):
                 from briefgen.content.charts import draw_chart
 
-                drawn = draw_chart(path, self.folder, self.diags, self.style(), self.cache_dir)
+                home = self.folder if path.is_relative_to(self.folder) else self.assets.resolve()
+                drawn = draw_chart(path, home, self.diags, self.style(), self.cache_dir)
                 if drawn is None:
                     return None
                 svg, inputs = drawn
-                return replace(self.svg_picture(svg.encode("utf-8"), path, inputs, where, clean=False), chart=True)
+                return replace(self.svg_picture(svg.encode("utf-8"), path, inputs, where), chart=True)
             data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
             if data is None:
                 raise FigureProblem(f"'{name}' is larger than 100 MB; save a smaller copy of it")
             kind = sniff(data)
             if kind == "svg":
-                return self.svg_picture(data, path, (path,), where, clean=True)
+                return self.svg_picture(data, path, (path,), where)
             if kind in ("png", "jpeg"):
-                return self.raster_picture(data, path, kind)
+                return self.raster_picture(data, path, kind, where)
             raise FigureProblem(
                 f"'{name}' is {kind}; briefs show PNG, JPEG and SVG pictures: save it in one of those formats"
             )
@@ -226,35 +236,48 @@ class _Resolver:
         except ValueError:
             return path.name
 
-    def raster_picture(self, data: bytes, path: Path, kind: str) -> Picture:
+    def raster_picture(self, data: bytes, path: Path, kind: str, where: Location | None) -> Picture:
         digest = hashlib.sha256(data).hexdigest()
         record = self.cached(digest)
-        if record is None:
-            width, height = check_raster(data, self.display(path))
-            record = {"width": width, "height": height}
+        shown = self.cache_dir / f"{digest}.jpg"
+        if record is not None:
+            raster_size(data, self.display(path))  # the size limit holds whatever a cache record says
+        if record is None or (record.get("converted") and not shown.is_file()):
+            width, height, mode = check_raster(data, self.display(path))
+            record = {"width": width, "height": height, "mode": mode}
+            if kind == "jpeg" and (mode not in ("RGB", "L") or data[2:4] not in (b"\xff\xe0", b"\xff\xe1")):
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                write_cache_file(shown, rgb_jpeg(data))  # Word takes only JFIF or Exif JPEGs, and shows CMYK poorly
+                record["converted"] = True
             self.store(digest, record)
-        return Picture(path, kind, float(record["width"]), float(record["height"]), digest, None, (path,))
+        if record.get("converted"):
+            if record.get("mode") not in ("RGB", "L"):
+                self.diags.warning(
+                    "figure.converted",
+                    f"'{self.display(path)}' is a {record.get('mode')} JPEG; it is shown converted to RGB, whose "
+                    "colours may differ a little: export it as RGB to control them",
+                    where,
+                )
+            path_shown = shown
+        else:
+            path_shown = path
+        return Picture(path_shown, kind, float(record["width"]), float(record["height"]), digest, None, (path,))
 
-    def svg_picture(
-        self, data: bytes, path: Path, inputs: tuple[Path, ...], where: Location | None, clean: bool
-    ) -> Picture:
-        digest = hashlib.sha256(data).hexdigest()
-        shown = self.cache_dir / f"{digest}.svg"
-        fallback = self.cache_dir / f"{digest}.png"
-        record = self.cached(digest)
-        if record is None or not shown.is_file() or not fallback.is_file():
-            cleaned, removed, (width, height) = (
-                clean_svg(data, self.display(path)) if clean else (data, [], svg_size(data))
-            )
-            raster = rasterise(cleaned, font_dirs(self.style()))
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            _write(shown, cleaned)
-            _write(fallback, raster)
-            record = {"width": width, "height": height, "removed": removed}
-            self.store(digest, record)
-        for line, message in record.get("removed", []):
+    def svg_picture(self, data: bytes, path: Path, inputs: tuple[Path, ...], where: Location | None) -> Picture:
+        """An SVG (a chart's too) cleaned on every load, which is cheap; its PNG for Word cached by content."""
+        cleaned, removed, (width, height) = clean_svg(data, self.display(path))
+        for line, message in removed:
             self.diags.warning("figure.svg-external", message, Location(path, line, 1) if line else where)
-        return Picture(shown, "svg", float(record["width"]), float(record["height"]), digest, fallback, inputs)
+        fonts = font_dirs(self.style())
+        digest = hashlib.sha256(cleaned).hexdigest()
+        shown = self.cache_dir / f"{digest}.svg"
+        fallback = self.cache_dir / f"raster-{_raster_key(cleaned, fonts)}.png"
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        if not shown.is_file() or shown.read_bytes() != cleaned:
+            write_cache_file(shown, cleaned)
+        if not fallback.is_file():
+            write_cache_file(fallback, rasterise(cleaned, fonts, width, height, self.display(path)))
+        return Picture(shown, "svg", width, height, digest, fallback, inputs)
 
     def cached(self, digest: str) -> dict[str, Any] | None:
         try:
@@ -266,12 +289,14 @@ class _Resolver:
     def store(self, digest: str, record: dict[str, Any]) -> None:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            _write(self.cache_dir / f"{digest}.json", json.dumps({**record, "version": CACHE_VERSION}).encode())
+            write_cache_file(
+                self.cache_dir / f"{digest}.json", json.dumps({**record, "version": CACHE_VERSION}).encode()
+            )
         except OSError:
             pass  # a cache that cannot be written only costs time
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_cache_file(path: Path, data: bytes) -> None:
     """Write a cache file so a reader never sees half of it (another build may read it at once)."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(handle, "wb") as out:
@@ -315,20 +340,34 @@ def sniff(data: bytes) -> str:
     return "not a picture briefgen recognises" if data else "an empty file"
 
 
-def check_raster(data: bytes, name: str) -> tuple[int, int]:
-    """The pixel size of a PNG or JPEG that decodes completely and is not a decompression bomb."""
+def raster_size(data: bytes, name: str) -> tuple[int, int]:
+    """A PNG's or JPEG's size from its header alone, refused over MAX_PIXELS (before any pixel is decoded)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise FigureProblem(f"'{name}' cannot be read as a picture ({exc}); save it again") from None
+    if width * height > MAX_PIXELS:
+        raise FigureProblem(
+            f"'{name}' is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); the limit is 50 "
+            "megapixels, far more than a page shows at 300 dpi: save a smaller copy"
+        )
+    return width, height
+
+
+def check_raster(data: bytes, name: str) -> tuple[int, int, str]:
+    """The pixel size and colour mode of a PNG or JPEG that decodes completely and is not a decompression bomb."""
     from PIL import Image, ImageFile
 
     lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint sets it on import; a check must not be lenient
     ImageFile.LOAD_TRUNCATED_IMAGES = False
+    raster_size(data, name)
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise FigureProblem(
-                    f"'{name}' is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); the limit is 50 "
-                    "megapixels, far more than a page shows at 300 dpi: save a smaller copy"
-                )
+            mode = image.mode
             image.load()  # decodes every pixel: a truncated or damaged file fails here
     except FigureProblem:
         raise
@@ -341,7 +380,17 @@ def check_raster(data: bytes, name: str) -> tuple[int, int]:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     if not width or not height:
         raise FigureProblem(f"'{name}' has no pixels; save it again from the program that made it")
-    return width, height
+    return width, height, mode
+
+
+def rgb_jpeg(data: bytes) -> bytes:
+    """A JPEG as an RGB JFIF file: what every reader of PDF, Word and HTML shows the same way."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "JPEG", quality=95)
+        return out.getvalue()
 
 
 def _svg_parser():
@@ -368,26 +417,54 @@ def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tup
         )
     removed: list[tuple[int, str]] = []
 
-    def drop(element: Any, why: str, what: str = "fetched") -> None:
-        removed.append((element.sourceline or 0, f"{why} was removed and nothing was {what}; {_ADVICE}"))
+    def drop(element: Any, why: str) -> None:
+        removed.append((element.sourceline or 0, f"{why} was removed and nothing was fetched; {_ADVICE}"))
         parent = element.getparent()
         if parent is not None:
             parent.remove(element)
 
+    instructions = [*root.itersiblings(tag=etree.ProcessingInstruction, preceding=True)]
+    instructions += [*root.iter(tag=etree.ProcessingInstruction)]
+    for instruction in instructions:
+        removed.append(
+            (
+                instruction.sourceline or 0,
+                f"the processing instruction <?{instruction.target} ...?> was removed and nothing was fetched; "
+                + _ADVICE,
+            )
+        )
+        parent = instruction.getparent()
+        if parent is not None:
+            parent.remove(instruction)
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
-            continue  # comments and processing instructions
+            continue  # comments
         local = etree.QName(element).localname
         if local in ("script", "foreignObject", "iframe", "object", "embed", "audio", "video"):
-            drop(element, f"the <{local}> element", "run" if local == "script" else "fetched")
+            if local == "script":
+                removed.append(
+                    (
+                        element.sourceline or 0,
+                        "the <script> element was removed and nothing was run; pictures in a brief cannot run code",
+                    )
+                )
+                element.getparent().remove(element)
+                continue
+            drop(element, f"the <{local}> element")
             continue
-        if local == "style" and _external_css(element.text or ""):
-            drop(element, "a style sheet that loads files")
+        if local == "style" and _external_css("".join(element.itertext())):
+            drop(element, "a style sheet that loads files or uses escapes")
+            continue
+        if local in _ANIMATIONS and element.get("attributeName", "").endswith("href"):
+            drop(element, f"the <{local}> that changes a link")
             continue
         for attribute in list(element.attrib):
             value = element.attrib[attribute]
             if attribute in ("href", _XLINK):
-                if value.startswith("#") or (local == "image" and _EMBEDDED_IMAGE.match(value)):
+                if value.startswith("#"):
+                    continue
+                if local == "image" and _EMBEDDED_IMAGE.match(value):
+                    _check_embedded(value, f"the picture embedded at line {element.sourceline} of '{name}'")
                     continue
                 if local in ("image", "use", "feImage"):
                     drop(element, f"the <{local}> of '{value[:60]}'")
@@ -409,22 +486,32 @@ def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tup
                     )
                 )
     size = _svg_size(root, name)
-    return etree.tostring(tree, xml_declaration=True, encoding="utf-8"), removed, size
+    # The root element alone: what stood before it (DOCTYPE, processing instructions) stays behind.
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8"), removed, size
 
 
 _ADVICE = "draw it into the SVG or embed it, then save the SVG again"
+_ANIMATIONS = ("set", "animate", "animateMotion", "animateTransform", "animateColor")
 
 
 def _external_css(text: str) -> bool:
+    """CSS that may load something: an import, a font, a url() to anything but #id, or escapes that could hide one."""
     lowered = text.lower()
-    return "@import" in lowered or "@font-face" in lowered or bool(_EXTERNAL_URL.search(text))
+    return "@import" in lowered or "@font-face" in lowered or "\\" in text or bool(_EXTERNAL_URL.search(text))
 
 
-def svg_size(data: bytes) -> tuple[float, float]:
-    """The intrinsic size of an SVG briefgen drew itself (a chart)."""
-    from lxml import etree
+def _check_embedded(value: str, name: str) -> None:
+    """A data: picture inside an SVG is held to the rules of a picture file: PNG or JPEG, whole, not a bomb."""
+    import base64
+    import binascii
 
-    return _svg_size(etree.parse(io.BytesIO(data), _svg_parser()).getroot(), "chart")
+    try:
+        data = base64.b64decode(value.split(",", 1)[1], validate=False)
+    except (binascii.Error, ValueError):
+        raise FigureProblem(f"{name} is not valid base64; export the SVG again") from None
+    if sniff(data) not in ("png", "jpeg"):
+        raise FigureProblem(f"{name} is not a PNG or JPEG; embed only PNG or JPEG pictures")
+    check_raster(data, name)
 
 
 def _svg_size(root: Any, name: str) -> tuple[float, float]:
@@ -457,15 +544,43 @@ def font_dirs(style: HouseStyle) -> list[str]:
     return [str(d / "fonts") for d in style.style_dirs if (d / "fonts").is_dir()]
 
 
-def rasterise(svg: bytes, fonts: list[str]) -> bytes:
-    """A PNG of a cleaned SVG, RASTER_WIDTH pixels wide: what Word shows where it cannot show SVG."""
+def rasterise(svg: bytes, fonts: list[str], width: float, height: float, name: str) -> bytes:
+    """A PNG of a cleaned SVG, at most RASTER_WIDTH pixels wide: what Word shows where it cannot show SVG."""
     import resvg_py
 
-    return bytes(
-        resvg_py.svg_to_bytes(
-            svg_string=svg.decode("utf-8"),
-            width=RASTER_WIDTH,
-            background="white",
-            font_dirs=fonts,
+    if width <= 0 or height <= 0 or not 1 / MAX_ASPECT <= height / width <= MAX_ASPECT:
+        raise FigureProblem(
+            f"'{name}' is {width:g} x {height:g}: proportions no page can hold; crop it or set its viewBox"
         )
-    )
+    pixels_wide = min(RASTER_WIDTH, int((MAX_RASTER_PIXELS * width / height) ** 0.5))
+    try:
+        return bytes(
+            resvg_py.svg_to_bytes(
+                svg_string=svg.decode("utf-8"), width=pixels_wide, background="white", font_dirs=fonts
+            )
+        )
+    except Exception as exc:  # resvg's own limits (nodes, sizes) come back as plain exceptions
+        raise FigureProblem(f"'{name}' cannot be drawn ({exc}); simplify it or export it again") from None
+
+
+def _raster_key(svg: bytes, fonts: list[str]) -> str:
+    """What a rasterised SVG depends on: the SVG, the fonts it may use, resvg's version and the size rule."""
+    identity = [package_identity("resvg_py"), RASTER_WIDTH, MAX_RASTER_PIXELS]
+    for folder in fonts:
+        identity += sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in Path(folder).iterdir())
+    return hashlib.sha256(svg + json.dumps(identity).encode()).hexdigest()
+
+
+@functools.cache
+def package_identity(name: str) -> str:
+    """Which version of an installed package is here (its files' names, sizes and dates), read without importing it.
+
+    Part of cache keys: a new converter or rasteriser draws anew.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return "missing"
+    folder = Path(spec.origin).parent
+    return json.dumps(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))

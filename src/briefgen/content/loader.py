@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from briefgen.content.confine import inside
 from briefgen.content.figures import resolve_figures
 from briefgen.content.markdown import parse_markdown, read_many, typeset
 from briefgen.content.schema import (
@@ -184,14 +185,6 @@ def cache_file(root: Path, config: Config, name: str) -> Path | None:
     """Where a cache of this workspace lives: `<output_dir>/.briefgen-cache/`, if that is inside it."""
     output = root / config.output_dir
     return output / ".briefgen-cache" / name if inside(output, root) else None
-
-
-def inside(path: Path, root: Path) -> bool:
-    """Whether `path`, with every link followed, stays inside `root`."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except OSError:
-        return False
 
 
 _MARKDOWN_KEYS = ("body", "summary", "mitigation", "bottom_line")

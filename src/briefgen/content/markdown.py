@@ -9,10 +9,11 @@ blocks, unknown classes) becomes a `Problem` at the field's file:line:column, ne
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -226,6 +227,7 @@ _WRAPPERS: dict[str, Any] = {
 }
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 _FIGURE_ATTRIBUTES = ("width", "fig-alt", "source")
+_CITATION_IN_TEXT = re.compile(r"\[[^\]]*@[\w-]|(?:^|\s)@[\w-]")
 _SPAN_CLASSES: dict[str, Any] = {"smallcaps": SmallCaps, "underline": Underline, "ul": Underline}
 
 
@@ -243,9 +245,25 @@ class _Reader:
         self.seen: dict[str, int] = {}
         self.formatted = ""  # the language of text citeproc has formatted: citations are words
         self.in_note = 0
-        self.in_cell = 0
+        self.containers = {
+            "a note": 0,
+            "a table cell": 0,
+            "a list": 0,
+            "a quote": 0,
+            "a definition list": 0,
+            "a link": 0,
+        }
         self.tables = 0
         self.masked = mask_code(source)
+
+    @contextlib.contextmanager
+    def inside(self, container: str) -> Iterator[None]:
+        """While reading what stands in a note, cell, list, quote or link (where figures cannot)."""
+        self.containers[container] += 1
+        try:
+            yield
+        finally:
+            self.containers[container] -= 1
 
     def where(self, needle: str) -> Location | None:
         count = self.seen.get(needle, 0)
@@ -283,16 +301,22 @@ class _Reader:
         kind, content = node["t"], cast(Any, node.get("c"))
         if kind in ("Para", "Plain"):
             lone = [n for n in content if n["t"] not in ("Space", "SoftBreak")]
-            if len(lone) == 1 and lone[0]["t"] == "Image":  # no caption, so Pandoc made no Figure
-                return [self.image_figure(lone[0]["c"], ())]
-            if len(lone) >= 2 and lone[0]["t"] == "Image" and lone[1]["t"] == "Str" and lone[1]["c"][:1] == "{":
-                self.refuse(
-                    "figure.attributes",
-                    f"the attributes '{lone[1]['c']}...' are apart from the image; write them right after its "
-                    "closing ')', without a space: ![caption](file.png){#fig-id width=70%}",
-                    lone[1]["c"],
-                )
+            if len(lone) == 1 and lone[0]["t"] == "Image":  # no caption, or in a cell: Pandoc made no Figure
                 return [self.image_figure(lone[0]["c"], self.inlines(lone[0]["c"][1]))]
+            if len(lone) >= 2 and lone[0]["t"] == "Image" and lone[1]["t"] == "Str" and lone[1]["c"][:1] == "{":
+                shown = lone[1]["c"]
+                named = re.match(r"\{#([\w:.-]+)", shown)
+                self.problems.append(
+                    Problem(
+                        "error",
+                        "figure.attributes",
+                        f"the attributes '{shown}...' are apart from the image; write them right after its closing "
+                        "')', without a space: ![caption](file.png){#fig-id width=70%}",
+                        self.where(shown),
+                        subject=named.group(1) if named else "",
+                    )
+                )
+                return [self.image_figure(lone[0]["c"], self.inlines(lone[0]["c"][1]), detached=True)]
             inlines = self.inlines(content)
             self.leftovers(inlines)
             return [Para(inlines)] if inlines else []
@@ -301,7 +325,8 @@ class _Reader:
             self.leftovers(inlines)
             return [SubHeading(inlines)]
         if kind == "BulletList":
-            return [ListBlock(False, tuple(self.blocks(item) for item in content))]
+            with self.inside("a list"):
+                return [ListBlock(False, tuple(self.blocks(item) for item in content))]
         if kind == "OrderedList":
             (start, style, _delim), items = content
             if style["t"] not in ("Decimal", "DefaultStyle", "Example"):
@@ -312,9 +337,11 @@ class _Reader:
                     next((m.group(1) for m in _LETTERED_ITEM.finditer(self.masked)), ""),
                     level="warning",
                 )
-            return [ListBlock(True, tuple(self.blocks(item) for item in items), start)]
+            with self.inside("a list"):
+                return [ListBlock(True, tuple(self.blocks(item) for item in items), start)]
         if kind == "BlockQuote":
-            return [Quote(self.blocks(content))]
+            with self.inside("a quote"):
+                return [Quote(self.blocks(content))]
         if kind == "CodeBlock":
             return [CodeBlock(content[1])]
         if kind == "HorizontalRule":
@@ -324,7 +351,8 @@ class _Reader:
             for term, definitions in content:
                 inlines = self.inlines(term)
                 self.leftovers(inlines)
-                items.append((inlines, tuple(self.blocks(d) for d in definitions)))
+                with self.inside("a definition list"):
+                    items.append((inlines, tuple(self.blocks(d) for d in definitions)))
             return [DefinitionList(tuple(items))]
         if kind == "Table":
             return [self.table(content)]
@@ -398,86 +426,81 @@ class _Reader:
             return [Para(caption_inlines)] if caption_inlines else []
         return [self.image_figure(images[0]["c"], merge_text(list(caption_inlines)), ident)]
 
-    def image_figure(self, image: list[Any], caption: tuple[Inline, ...], ident: str = "") -> Figure:
-        """A Figure from an Image node's attributes: `{#fig-x width=70% fig-alt="..." source="..."}`."""
+    def image_figure(
+        self, image: list[Any], caption: tuple[Inline, ...], ident: str = "", detached: bool = False
+    ) -> Figure:
+        """A Figure from an Image node's attributes: `{#fig-x width=70% fig-alt="..." source="..."}`.
+
+        `detached`: the attributes stood apart from the image (reported), so none were read.
+        """
         (image_id, classes, attrs), _alt, (src, _title) = image
         ident = ident or image_id
         where = self.where("![")
-        if self.in_note or self.in_cell:
-            place = "a note" if self.in_note else "a table cell"
-            self.problems.append(
-                Problem(
-                    "error",
-                    "figure.placement",
-                    f"a figure cannot stand in {place}; move it to a paragraph of the text",
-                    where,
-                )
-            )
+
+        def problem(level: str, code: str, message: str) -> None:
+            self.problems.append(Problem(level, code, message, where))
+
+        place = next((name for name, depth in self.containers.items() if depth), "")
+        if place:
+            problem("error", "figure.placement", f"a figure cannot stand in {place}; move it to a paragraph of its own")
         values = dict(attrs)
         width: float | None = None
         if "width" in values:
             match = _PERCENT.match(values["width"].strip())
             if match is None:
-                self.problems.append(
-                    Problem(
-                        "error",
-                        "figure.width",
-                        f"width={values['width']} is not a percentage; write the width as a share of the text "
-                        "width, for example width=70%",
-                        where,
-                    )
+                problem(
+                    "error",
+                    "figure.width",
+                    f"width={values['width']} is not a percentage; write the width as a share of the text width, "
+                    "for example width=70%",
                 )
-            elif float(match.group(1)) > 100 or float(match.group(1)) <= 0:
-                self.problems.append(
-                    Problem(
-                        "warning",
-                        "figure.width",
-                        f"width={values['width']}: a figure is never wider than the text, nor narrower than nothing; "
-                        "it is printed at 100%; write a width between 1% and 100%",
-                        where,
-                    )
+            elif not 0 < float(match.group(1)) <= 100:
+                problem(
+                    "warning",
+                    "figure.width",
+                    f"width={values['width']} is outside 1% to 100% of the text width, so the figure is printed at "
+                    "100%; write a width between 1% and 100%",
                 )
             else:
                 width = float(match.group(1)) / 100
-        unused = [f"'{name}'" for name, _ in attrs if name not in _FIGURE_ATTRIBUTES] + [f"'.{c}'" for c in classes]
-        if unused:
-            self.problems.append(
-                Problem(
-                    "warning",
-                    "figure.attribute",
-                    f"the figure attribute {', '.join(unused)} is not used (a figure keeps its proportions); "
-                    "briefgen reads #fig-id, width=, fig-alt= and source=; remove the others",
-                    where,
-                )
+        unused = [name for name, _ in attrs if name not in _FIGURE_ATTRIBUTES] + ["." + c for c in classes]
+        for name in unused:
+            hint = (
+                " (write fig-alt= for the text screen readers get)"
+                if name in ("alt", "description", "descr")
+                else " (the caption goes between the square brackets)"
+                if name in ("caption", "fig-cap", "title")
+                else did_you_mean(name, _FIGURE_ATTRIBUTES)
             )
-        if not " ".join(values.get("fig-alt", "").split()):
-            self.problems.append(
-                Problem(
-                    "warning",
-                    "figure.alt",
-                    "the figure has no fig-alt, so readers who cannot see it learn nothing from it; describe "
-                    'what it shows in fig-alt="..." inside its {...}',
-                    where,
-                )
+            problem(
+                "warning",
+                "figure.attribute",
+                f"the figure attribute '{name}' is not used{hint}; briefgen reads #fig-id, width=, fig-alt= and "
+                "source=",
             )
-        if not caption:
-            self.problems.append(
-                Problem(
-                    "warning",
-                    "figure.caption",
-                    "the figure has no caption; write one between its square brackets: ![What it shows](file.png)",
-                    where,
-                )
+        source = " ".join(values.get("source", "").split())
+        if _CITATION_IN_TEXT.search(source):
+            problem(
+                "error",
+                "figure.source",
+                f"source=\"{source[:60]}\" is printed as written, so a citation there would show as '[@...]'; "
+                "cite in the caption instead: ![What it shows [@key]](file.png)",
             )
-        return Figure(
-            src=src,
-            caption=caption,
-            id=ident,
-            alt=" ".join(values.get("fig-alt", "").split()),
-            width=width,
-            source=typeset(" ".join(values.get("source", "").split())),
-            location=where,
-        )
+        alt = " ".join(values.get("fig-alt", "").split())
+        if not alt and not detached and "alt" not in values:
+            problem(
+                "warning",
+                "figure.alt",
+                "the figure has no fig-alt, so readers who cannot see it learn nothing from it; describe what it "
+                'shows in fig-alt="..." inside its {...}',
+            )
+        if not caption and not detached:
+            problem(
+                "warning",
+                "figure.caption",
+                "the figure has no caption; write one between its square brackets: ![What it shows](file.png)",
+            )
+        return Figure(src=src, caption=caption, id=ident, alt=alt, width=width, source=typeset(source), location=where)
 
     def table(self, content: list[Any]) -> Table:
         (ident, _classes, _attrs), (_short, caption), colspecs, head, bodies, foot = content
@@ -517,8 +540,7 @@ class _Reader:
         return self.locate(line, self.source.count(line, 0, starts[number - 1].start(1)))
 
     def rows(self, rows: list[Any]) -> list[tuple[TableCell, ...]]:
-        self.in_cell += 1
-        try:
+        with self.inside("a table cell"):
             return [
                 tuple(
                     TableCell(self.blocks(blocks), rowspan, colspan)
@@ -526,8 +548,6 @@ class _Reader:
                 )
                 for _attr, cells in rows
             ]
-        finally:
-            self.in_cell -= 1
 
     def raw(self, fmt: str, text: str) -> None:
         shown = text.strip().splitlines()[0][:60] if text.strip() else text
@@ -587,7 +607,9 @@ class _Reader:
             return [Code(content[1])]
         if kind == "Link":
             _attr, children, (href, _title) = content
-            return [Link(href, self.inlines(children), self.where("(" + href) if href.startswith("#") else None)]
+            with self.inside("a link"):
+                words = self.inlines(children)
+            return [Link(href, words, self.where("(" + href) if href.startswith("#") else None)]
         if kind == "Cite":
             if self.formatted:
                 return list(self.inlines(content[1]))
@@ -604,7 +626,8 @@ class _Reader:
                 self.problems.append(Problem("error", "note.nested", message, where))
             self.in_note += 1
             try:
-                blocks = self.blocks(content)
+                with self.inside("a note"):
+                    blocks = self.blocks(content)
             finally:
                 self.in_note -= 1
             return [NoteRef(f"{self.uid_prefix}^{self.notes}", blocks, where)]
@@ -613,7 +636,10 @@ class _Reader:
         if kind == "Image":
             self.refuse(
                 "figure.inline",
-                "an image inside a sentence cannot be printed; put it in a paragraph of its own (a blank line "
+                "an image inside a link cannot be printed; put the picture in a paragraph of its own and the link "
+                "in its caption or the text"
+                if self.containers["a link"]
+                else "an image inside a sentence cannot be printed; put it in a paragraph of its own (a blank line "
                 "before and after) to make it a figure",
                 "![",
             )

@@ -286,10 +286,17 @@ def describe_target(target: str) -> str:
 
 def _missing(target: str, doc: Document, location, shown: str) -> Problem:
     audience = doc.audience.id
+    kind = "figure" if target.startswith("fig-") else "table"
+    where = (
+        f"which is not in the text the {audience} audience reads (its block goes to other audiences, or "
+        f"{audience} reads that block's summary and the {kind} stands in its body)"
+        if target.startswith(("fig-", "tbl-"))
+        else f"which the {audience} audience does not receive"
+    )
     return Problem(
         "error",
         "xref.not-received",
-        f"'{shown}' refers to {describe_target(target)}, which the {audience} audience does not receive; "
+        f"'{shown}' refers to {describe_target(target)}, {where}; "
         f"give this block a variant for {audience} without the reference, or let {audience} receive it",
         location,
         subject=bare_id(target),
@@ -317,7 +324,10 @@ def unknown_targets(field: Markdown, known: set[str], broken: frozenset[str] = f
                 Problem(
                     "error",
                     "xref.unknown",
-                    f"'{shown}' refers to a table that did not come out as a table (see the error where "
+                    f"'{shown}' refers to a figure whose attributes stand apart from its image (see the error "
+                    f"where {{#{name}}} is written); fix that figure and this reference will work"
+                    if name.startswith("fig-")
+                    else f"'{shown}' refers to a table that did not come out as a table (see the error where "
                     f"{{#{name}}} is written); fix that table and this reference will work",
                     node.location,
                 )

@@ -72,8 +72,8 @@ class HtmlWriter:
         self,
         doc: Document,
         print_mode: bool,
-        labels: dict[str, str] | None = None,
-        text_block: tuple[float, float] = (481.9, 728.5),  # A4 less 20 mm margins, in points
+        labels: dict[str, str],
+        text_block: tuple[float, float],  # points: what a figure's width is a share of
     ):
         self.doc = doc
         self.text_block = text_block
@@ -248,11 +248,13 @@ class HtmlWriter:
         )
 
     def figure(self, figure: Figure) -> Markup:
-        """A figure at its share of the text width, the numbered caption and the source line below."""
+        """A figure at its share of the text width; the numbered caption and source line below, as wide as the text."""
         if figure.picture is None:
             raise ValueError(f"figure '{figure.src}' was not checked; its problem is reported by 'briefgen check'")
+        word = self.labels.get("figure", "Figure")
         label = (
-            Markup('<span class="figure-label">%s %d:</span> ') % (self.labels.get("figure", "Figure"), figure.number)
+            Markup('<span class="figure-label">%s %d%s</span>%s')
+            % (word, figure.number, ":" if figure.caption else "", " " if figure.caption else "")
             if figure.number
             else ""
         )
@@ -267,11 +269,11 @@ class HtmlWriter:
             else ""
         )
         ident = Markup(' id="%s"') % figure.id if figure.id else ""
-        return Markup('<figure class="figure"%s style="width: %.1f%%"><img src="%s" alt="%s">%s%s</figure>') % (
+        return Markup('<figure class="figure"%s><img src="%s" alt="%s" style="width: %.1f%%">%s%s</figure>') % (
             ident,
-            figure_fraction(figure, *self.text_block) * 100,
             picture_src(figure.picture, self.print_mode),
             figure.alt,
+            figure_fraction(figure, *self.text_block) * 100,
             caption,
             source,
         )

@@ -7,9 +7,12 @@ Quarto) with the same structure: tables, notes, callouts, citations in Pandoc's 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 
+from briefgen.content.figures import CHART_SUFFIXES
 from briefgen.model import (
     Block,
     Callout,
@@ -213,17 +216,23 @@ class AstWriter:
         return out
 
     def figure_file(self, figure: Figure) -> str:
-        """`figures/<name>`: where the Markdown finds a picture, one file per distinct picture."""
+        """Where the Markdown finds a picture: its path as written (a chart's drawn as .svg beside it).
+
+        Named after its source, the same picture has the same name in every audience's Markdown,
+        and two pictures never share one.
+        """
         picture = figure.picture
         if picture is None:  # not checked (a reading of the text alone): the path as written
             return figure.src
-        stem = Path(figure.src).name
-        for suffix in (".vl.yaml", ".vl.yml", ".vl.json"):
-            stem = stem.removesuffix(suffix)
-        stem = Path(stem).stem or "figure"
-        name = f"figures/{stem}.{'jpg' if picture.format == 'jpeg' else picture.format}"
-        if self.figure_files.get(name, picture.path) != picture.path:
-            name = f"figures/{stem}-{picture.digest[:8]}.{picture.format}"
+        name = os.path.normpath(unquote(figure.src)).replace("\\", "/")
+        if name.startswith(("..", "/")):
+            name = f"figures/{picture.digest[:16]}"
+        for suffix in CHART_SUFFIXES:
+            name = name.removesuffix(suffix)
+        extension = "." + ("jpg" if picture.format == "jpeg" else picture.format)
+        name = str(PurePosixPath(name).with_suffix(extension))
+        if self.figure_files.get(name, picture.path) != picture.path:  # a chart drawn over a picture's name
+            name = f"figures/{picture.digest[:16]}{extension}"
         self.figure_files[name] = picture.path
         return name
 

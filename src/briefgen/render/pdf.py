@@ -54,6 +54,7 @@ class PdfResult:
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # resources the sandbox would not fetch: errors
     located: list[tuple[str, Location | None]] = field(default_factory=list)  # warnings about one place
+    failed: list[tuple[str, Location | None]] = field(default_factory=list)  # figures it could not draw: errors
 
 
 class _Capture(logging.Handler):
@@ -211,5 +212,17 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
             "use fewer or narrower columns, shorter cell text, or split the table"
         )
         located.append((message, tables[number - 1].location if number <= len(tables) else None))
+    failed = []  # a picture WeasyPrint could not draw would be missing from the PDF only: an error at the figure
+    for figure in figures_of(doc):
+        uri = figure.picture.path.as_uri() if figure.picture else ""
+        for message in [m for m in warnings if uri and uri in m and "image" in m.lower()]:
+            warnings.remove(message)
+            failed.append(
+                (
+                    f"the PDF cannot show the figure '{figure.src}' ({message.split(': ', 1)[-1][:160]}); "
+                    "export the picture again",
+                    figure.location,
+                )
+            )
     data = rendered.write_pdf(**PDF_OPTIONS)
-    return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings, refused, located)
+    return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings, refused, located, failed)
