@@ -505,3 +505,12 @@ def test_a_link_check_is_not_skipped_beside_a_figure(hostile: Path):
     code, lines = _check_with(hostile, "![A](figures/bars.png){fig-alt=x} and [x](javascript:alert(1))")
     assert code == 1
     assert any("links to 'javascript:' addresses are not allowed" in line for line in lines)
+
+
+def test_a_bracket_right_after_a_figure_reference_is_explained_once(hostile: Path):
+    code, lines = _check_with(hostile, "See @fig-shapes\n  [@smith].")
+    assert code == 1
+    assert [line for line in lines if line.startswith("briefs/demo/blocks/hostile.yaml")] == [
+        "briefs/demo/blocks/hostile.yaml:6:7: error: '@fig-shapes' and the brackets right after it are read as one "
+        "citation; put a word or punctuation between them, for example '@fig-shapes shows it [@source]' [xref.mixed]"
+    ]

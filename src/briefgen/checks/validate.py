@@ -15,6 +15,7 @@ from briefgen.content.loader import cache_file, merge_audience
 from briefgen.content.richtext import walk
 from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
+from briefgen.document.number import is_cross_reference
 from briefgen.model import AudienceProfile, Brief, Figure, Markdown, Workspace
 from briefgen.style import ThemeError, load_style
 
@@ -332,7 +333,7 @@ def _check_citations(brief: Brief, diags: Diagnostics) -> None:
         for citation in field.citations:
             for item in citation.items:
                 cited.add(item.key)
-                if item.key not in keys and item.key not in targets:  # a cross-reference among citations: xref.mixed
+                if item.key not in keys and not is_cross_reference(item.key, targets):  # else: xref.mixed
                     hint = did_you_mean(item.key, keys | targets)
                     if (
                         hint

@@ -113,7 +113,10 @@ def separate_cross_references(field: Markdown, block_ids: set[str]) -> Markdown:
         Problem(
             "error",
             "xref.mixed",
-            f"'{c.raw}' mixes citations and cross-references in one pair of brackets; write them apart, "
+            f"'@{c.items[0].key}' and the brackets right after it are read as one citation; put a word or "
+            f"punctuation between them, for example '@{c.items[0].key} shows it [@source]'"
+            if c.in_text
+            else f"'{c.raw}' mixes citations and cross-references in one pair of brackets; write them apart, "
             "for example [see @source, p. 3] and @sec-background",
             c.location,
         )
