@@ -32,7 +32,22 @@ ALPHABETS = st.sampled_from(
         "Hokkaid\u014d Shinz\u014d",
     ]
 )
-TEXT = st.lists(ALPHABETS, min_size=1, max_size=4).map(" ".join) | st.text(max_size=40)
+# The writing language's constructs, whole and broken, so the fuzzing reaches them too.
+CONSTRUCTS = st.sampled_from(
+    [
+        "\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n: Caption {#tbl-x}\n\n",
+        "\n\n| a | b |\n|---|\n| 1 | 2 | 3 |\n\n",
+        "text[^n]\n\n[^n]: A note.\n\n",
+        "text^[an inline note]",
+        '\n\n::: {.callout-important title="Key"}\nInside.\n:::\n\n',
+        "\n\n::: {.callout-nope}\nnever closed\n\n",
+        '\n\n![A figure](figures/missing.png){#fig-x width=50% fig-alt="alt"}\n\n',
+        "see @fig-x and @tbl-x",
+        "\n\n- a\n  - b\n    - c\n      - d\n        - e\n          - f\n            - g\n\n",
+        "Term\n:   Definition\n",
+    ]
+)
+TEXT = st.lists(ALPHABETS | CONSTRUCTS, min_size=1, max_size=4).map(" ".join) | st.text(max_size=40)
 VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),

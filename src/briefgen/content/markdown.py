@@ -228,6 +228,29 @@ _WRAPPERS: dict[str, Any] = {
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 _FIGURE_ATTRIBUTES = ("width", "fig-alt", "source")
 _CITATION_IN_TEXT = re.compile(r"\[[^\]]*@[\w-]|(?:^|\s)@[\w-]")
+NESTING_LIMIT = 6
+_NESTING = ("a list", "a quote", "a definition list", "a box")
+
+
+def _first_words(content: Any) -> str:
+    """The first words of the first paragraph in Pandoc JSON: how a block too deep is found again in its field."""
+    if isinstance(content, dict):
+        if content.get("t") in ("Plain", "Para"):
+            words = []
+            for node in content["c"]:
+                if node["t"] == "Str":
+                    words.append(node["c"])
+                elif node["t"] in ("Space", "SoftBreak"):
+                    words.append(" ")
+                else:
+                    break
+            return "".join(words[:5]).strip()
+        return _first_words(content.get("c"))
+    if isinstance(content, list):
+        return next((found for child in content if (found := _first_words(child))), "")
+    return ""
+
+
 _SPAN_CLASSES: dict[str, Any] = {"smallcaps": SmallCaps, "underline": Underline, "ul": Underline}
 
 
@@ -252,14 +275,33 @@ class _Reader:
             "a quote": 0,
             "a definition list": 0,
             "a link": 0,
+            "a box": 0,
         }
+        self.too_deep = False
         self.tables = 0
         self.masked = mask_code(source)
 
     @contextlib.contextmanager
-    def inside(self, container: str) -> Iterator[None]:
-        """While reading what stands in a note, cell, list, quote or link (where figures cannot)."""
+    def inside(self, container: str, content: Any = None) -> Iterator[None]:
+        """While reading what stands in a note, cell, list, quote, box or link (where figures cannot).
+
+        Lists, quotes and boxes nest only NESTING_LIMIT deep: deeper, the page has no width left
+        for the words, so the first block past the limit is an error where it stands.
+        """
         self.containers[container] += 1
+        depth = sum(self.containers[c] for c in _NESTING)
+        if container in _NESTING and depth > NESTING_LIMIT and not self.too_deep:
+            self.too_deep = True
+            words = _first_words(content)
+            self.problems.append(
+                Problem(
+                    "error",
+                    "markdown.nesting",
+                    f"lists, quotes and boxes are nested more than {NESTING_LIMIT} levels deep here, more than a "
+                    "page can print; flatten the structure (fewer levels of indentation or '>')",
+                    self.first(words) if words else self.fallback,
+                )
+            )
         try:
             yield
         finally:
@@ -325,7 +367,7 @@ class _Reader:
             self.leftovers(inlines)
             return [SubHeading(inlines)]
         if kind == "BulletList":
-            with self.inside("a list"):
+            with self.inside("a list", content):
                 return [ListBlock(False, tuple(self.blocks(item) for item in content))]
         if kind == "OrderedList":
             (start, style, _delim), items = content
@@ -337,10 +379,10 @@ class _Reader:
                     next((m.group(1) for m in _LETTERED_ITEM.finditer(self.masked)), ""),
                     level="warning",
                 )
-            with self.inside("a list"):
+            with self.inside("a list", items):
                 return [ListBlock(True, tuple(self.blocks(item) for item in items), start)]
         if kind == "BlockQuote":
-            with self.inside("a quote"):
+            with self.inside("a quote", content):
                 return [Quote(self.blocks(content))]
         if kind == "CodeBlock":
             return [CodeBlock(content[1])]
@@ -351,7 +393,7 @@ class _Reader:
             for term, definitions in content:
                 inlines = self.inlines(term)
                 self.leftovers(inlines)
-                with self.inside("a definition list"):
+                with self.inside("a definition list", definitions):
                     items.append((inlines, tuple(self.blocks(d) for d in definitions)))
             return [DefinitionList(tuple(items))]
         if kind == "Table":
@@ -403,7 +445,8 @@ class _Reader:
             if attr_title is not None:
                 title = (Text(typeset(attr_title)),)  # Quarto reads a title attribute as plain text
             self.leftovers(title)
-            return [Callout(kind, title, self.blocks(children))]
+            with self.inside("a box", children):
+                return [Callout(kind, title, self.blocks(children))]
         shown = ("." + classes[0]) if classes else ("#" + ident if ident else ":::")
         self.refuse(
             "markdown.div",
@@ -440,7 +483,7 @@ class _Reader:
         def problem(level: str, code: str, message: str) -> None:
             self.problems.append(Problem(level, code, message, where))
 
-        place = next((name for name, depth in self.containers.items() if depth), "")
+        place = next((name for name, depth in self.containers.items() if depth and name != "a box"), "")
         if place:
             problem("error", "figure.placement", f"a figure cannot stand in {place}; move it to a paragraph of its own")
         values = dict(attrs)
