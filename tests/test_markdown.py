@@ -242,3 +242,23 @@ def test_a_note_definition_without_its_blank_line_says_so():
         "and must start at the beginning of its line",
         "the note definition '[^src]:' is printed as text; it must start its own line with a blank line before it",
     ]
+
+
+def test_nesting_past_six_levels_is_an_error_at_the_first_block_too_deep():
+    source = "".join("  " * i + f"- level{i}\n" for i in range(12)) + "\nAfter.\n"
+    seen: list[tuple[str, int]] = []
+
+    def locate(needle: str, occurrence: int) -> Location:
+        seen.append((needle, occurrence))
+        return Location(Path("deep.yaml"), 8, 15)
+
+    field = parse_markdown(source, "t", Location(Path("deep.yaml")), locate)
+    problems = [p for p in field.problems if p.code == "markdown.nesting"]
+    assert [(p.message, p.location) for p in problems] == [
+        (
+            "lists, quotes and boxes are nested more than 6 levels deep here, more than a page can print; flatten "
+            "the structure (fewer levels of indentation or '>')",
+            Location(Path("deep.yaml"), 8, 15),
+        )
+    ]
+    assert ("level6", 0) in seen  # the seventh level, where the limit is passed
