@@ -100,8 +100,10 @@ def _check_review(ws: Workspace, brief: Brief, diags: Diagnostics, today: dt.dat
             if section.id not in audience.sections:
                 continue
             blocks = [b for b in brief.blocks if b.section == section.id]
-            approved = [b for b in blocks if admits(b, audience, SelectOptions(False, markings))]
-            pending = [b.id for b in blocks if admits(b, audience, SelectOptions(True, markings)) and b not in approved]
+            approved = {b.id for b in blocks if admits(b, audience, SelectOptions(False, markings))}
+            pending = [
+                b.id for b in blocks if b.id not in approved and admits(b, audience, SelectOptions(True, markings))
+            ]
             if pending and not approved:
                 diags.warning(
                     "review.lost-section",
