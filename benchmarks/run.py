@@ -244,6 +244,16 @@ def main() -> None:
     big_check = generated_workspace(work / "check", 1000)
     check = alternate({"check": [BRIEFGEN, "-w", str(big_check), "check"]})["check"]
     rows.append(("4c. scale: check on 1,000 blocks", f"{check:.2f} s", "-", "< 1.5 s"))
+    bigger_check = generated_workspace(work / "check5000", 5000)
+    check5000 = alternate({"check": [BRIEFGEN, "-w", str(bigger_check), "check"]})["check"]
+    rows.append(
+        (
+            "4d. scale: check on 5,000 blocks / on 1,000 (linear)",
+            f"{check5000:.2f} s / {check:.2f} s",
+            f"{check5000 / check:.2f}",
+            "< 5",
+        )
+    )
 
     # 5. No-op rebuild.
     noop_out = work / "noop"
