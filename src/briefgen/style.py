@@ -7,14 +7,15 @@ override key by key, so a workspace changes one colour without copying the rest.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from briefgen.diagnostics import Location
+from briefgen.content.confine import refusal
+from briefgen.content.yamlsrc import load_yaml, shorten
+from briefgen.diagnostics import Diagnostics, Location
 from briefgen.errors import BriefgenError
 from briefgen.resources import DEFAULTS, find_file
 
@@ -90,15 +91,14 @@ class ThemeError(BriefgenError):
 
 
 @functools.cache
-def _read_theme(path: Path, mtime: float) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        raise ThemeError(f"YAML syntax error in the theme: {exc.problem}", where) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ThemeError(f"cannot read the theme: {exc}", Location(path)) from None
+def _read_theme(path: Path, mtime: float, root: Path | None = None) -> dict[str, Any]:
+    """theme.yaml read as every workspace YAML file is (size, nesting, tags, links out of `root`)."""
+    diags = Diagnostics()
+    node = load_yaml(path, diags, root)
+    if diags.errors:
+        first = diags.errors[0]
+        raise ThemeError(first.message, first.location or Location(path))
+    data = node.plain() if node is not None else {}
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise ThemeError(
             "the theme must be groups of tokens, such as 'colors:' with 'accent: \"1B3A5C\"'", Location(path)
@@ -115,14 +115,18 @@ def _checked(theme: dict[str, Any], files: list[Path]) -> dict[str, Any]:
     colors = {k: str(v).lstrip("#") for k, v in theme.get("colors", {}).items()}
     for name, value in colors.items():
         if not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
-            problems.append(f"colors.{name} is '{value}'; write six hex digits such as \"1B3A5C\"")
+            problems.append(f"colors.{shorten(name)} is '{shorten(value)}'; write six hex digits such as \"1B3A5C\"")
     for group in ("sizes", "spacing"):
         for name, value in theme.get(group, {}).items():
             if isinstance(value, bool) or not isinstance(value, int | float):
-                problems.append(f"{group}.{name} is '{value}'; write a number of points such as 10.5")
+                problems.append(
+                    f"{group}.{shorten(name)} is '{shorten(str(value))}'; write a number of points such as 10.5"
+                )
     for name, value in theme.get("page", {}).items():
         if name.startswith("margin") and not _LENGTH.match(str(value)):
-            problems.append(f"page.{name} is '{value}'; write a length such as 20mm, 2cm, 0.8in or 54pt")
+            problems.append(
+                f"page.{shorten(name)} is '{shorten(str(value))}'; write a length such as 20mm, 2cm, 0.8in or 54pt"
+            )
     if str(theme.get("page", {}).get("size", "A4")).upper() not in ("A4", "LETTER"):
         problems.append("page.size must be A4 or Letter")
     if problems:
@@ -138,10 +142,29 @@ def load_style(workspace_root: Path | None) -> HouseStyle:
     template_dirs = [DEFAULTS / "templates"]
     style_dirs = [DEFAULTS / "styles"]
     if workspace_root is not None:
+        _confine(workspace_root)
         override = workspace_root / "styles" / "theme.yaml"
         if override.is_file():
-            theme = _deep_merge(theme, _read_theme(override, override.stat().st_mtime))
+            theme = _deep_merge(theme, _read_theme(override, override.stat().st_mtime, workspace_root))
             files.append(override)
         template_dirs.insert(0, workspace_root / "templates")
         style_dirs.insert(0, workspace_root / "styles")
     return HouseStyle(_checked(theme, files), tuple(template_dirs), tuple(style_dirs), tuple(files))
+
+
+def _confine(root: Path) -> None:
+    """The workspace's templates/ and styles/ (read by Jinja, the PDF engine and Word) stay inside it.
+
+    A link out of the workspace, the folder itself or any file or folder in it, is an error at
+    that link, before anything there is read.
+    """
+    for folder in (root / "templates", root / "styles"):
+        if not os.path.lexists(folder):
+            continue
+        if problem := refusal(folder, root):
+            raise ThemeError(problem, Location(folder))
+        for parent, dirs, names in os.walk(folder):
+            for name in sorted(dirs + names):
+                path = Path(parent) / name
+                if path.is_symlink() and (problem := refusal(path, root)):
+                    raise ThemeError(problem, Location(path))

@@ -4,6 +4,10 @@ A character no configured font can draw would print as an empty box in PDF and W
 `check` finds such characters from the fonts' character sets (fontconfig's, which WeasyPrint's
 Pango uses too) and names the block and the characters. The fonts found also enter the build
 fingerprint, so installing a font rebuilds the outputs it changes.
+
+Before a PDF is laid out, the house style's own font files are registered with the PDF engine
+(not looked up on the system) and its body and heading fonts must then resolve: a machine whose
+fontconfig knows no font at all gets a message, not a crash inside Pango.
 """
 
 from __future__ import annotations
@@ -17,10 +21,14 @@ import subprocess
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from briefgen.errors import BriefgenError
 from briefgen.style import HouseStyle
 from briefgen.write import write_cache
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 _CJK_ORDER = {"ja": "JP", "ko": "KR", "zh-tw": "TC", "zh-hk": "TC", "zh-hant": "TC", "zh": "SC"}
 
@@ -161,15 +169,19 @@ def describe(chars: list[str], limit: int = 4) -> str:
 
 
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+FONTCONFIG_SETTINGS = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT")
 
 
 def fingerprint(style: HouseStyle) -> str:
-    """A hash of the fonts installed in fontconfig's standard folders (files, sizes, dates).
+    """A hash of the fonts installed in fontconfig's standard folders (files, sizes, dates) and of its settings.
 
     A font installed or updated there means new outputs; read from the folders themselves, so a
     no-op rebuild asks fontconfig nothing.
     """
     digest = hashlib.sha256(" ".join(fallback_stack(style, "")).encode())
+    for name in FONTCONFIG_SETTINGS:  # another configuration finds other fonts in the same folders
+        if value := os.environ.get(name):
+            digest.update(f"{name}={value}\n".encode())
     for folder in FONT_FOLDERS:
         for root, dirs, files in sorted(os.walk(os.path.expanduser(folder))):
             dirs.sort()
@@ -180,3 +192,93 @@ def fingerprint(style: HouseStyle) -> str:
                     continue
                 digest.update(f"{root}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- the PDF engine's fonts
+
+FONT_SUFFIXES = (".ttf", ".otf")
+GENERIC_FAMILIES = ("serif", "sans-serif", "sans", "monospace", "mono", "cursive", "fantasy", "system-ui")
+
+
+class FontError(BriefgenError):
+    """The PDF cannot be laid out: a house font resolves to no font file."""
+
+
+def style_font_files(style: HouseStyle) -> list[Path]:
+    """Every font file of the house style's fonts/ folders (the workspace's first, then briefgen's own)."""
+    return [
+        p
+        for d in style.style_dirs
+        if (d / "fonts").is_dir()
+        for p in sorted((d / "fonts").iterdir())
+        if p.suffix.lower() in FONT_SUFFIXES and p.is_file()
+    ]
+
+
+def house_families(style: HouseStyle) -> dict[str, list[str]]:
+    """The families the PDF must have, each with the theme tokens that name it: {'Carlito': ['fonts.body', ...]}."""
+    fonts = style.theme.get("fonts", {})
+    families: dict[str, list[str]] = {}
+    for key in ("body", "heading"):
+        family = str(fonts.get(key) or "").strip()
+        if family:
+            families.setdefault(family, []).append(f"fonts.{key}")
+    return families
+
+
+def pdf_font_config(style: HouseStyle) -> FontConfiguration:
+    """WeasyPrint's font configuration with the house style's font files registered, checked before layout.
+
+    The files in styles/fonts/ are added to fontconfig as application fonts, so they are found
+    even when fontconfig knows no font of the system (FONTCONFIG_FILE naming an empty
+    configuration), where Pango would otherwise be handed no font and crash. The body and
+    heading families must then resolve to a font of that name, or FontError says which and why.
+    """
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    fc_config = config._config  # kept alive by the font map, which holds a reference
+    for path in style_font_files(style):
+        fontconfig.FcConfigAppFontAddFile(fc_config, os.fsencode(path))
+    pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
+    missing = {family: keys for family, keys in house_families(style).items() if not _resolves(fc_config, family)}
+    if missing:
+        theme = style.files[-1]
+        where = theme.relative_to(theme.parent.parent).as_posix()  # styles/theme.yaml
+        raise FontError(
+            "\n".join(
+                f"{where}: the house font '{family}' ({' and '.join(keys)}) is neither in the house style's "
+                "styles/fonts/ folder nor installed on this system, so the PDF cannot be laid out; copy the font's "
+                ".ttf files into the workspace's styles/fonts/, install the font, or name an installed font there"
+                for family, keys in missing.items()
+            )
+        )
+    return config
+
+
+def _resolves(fc_config: Any, family: str) -> bool:
+    """Whether fontconfig's best match for `family` is a font of that family (not a substitute, not nothing)."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    pattern = ffi.gc(fontconfig.FcPatternCreate(), fontconfig.FcPatternDestroy)
+    fontconfig.FcPatternAddString(pattern, b"family", family.encode())
+    fontconfig.FcConfigSubstitute(fc_config, pattern, fontconfig.FcMatchPattern)
+    fontconfig.FcDefaultSubstitute(pattern)
+    result = ffi.new("FcResult *")
+    match = fontconfig.FcFontMatch(fc_config, pattern, result)
+    if match == ffi.NULL:  # no font at all
+        return False
+    if family.casefold() in GENERIC_FAMILIES:  # any font will do
+        fontconfig.FcPatternDestroy(match)
+        return True
+    try:
+        name = ffi.new("FcChar8 **")
+        index = 0
+        while fontconfig.FcPatternGetString(match, b"family", index, name) == fontconfig.FcResultMatch:
+            if ffi.string(name[0]).decode("utf-8", "replace").casefold() == family.casefold():
+                return True
+            index += 1
+        return False
+    finally:
+        fontconfig.FcPatternDestroy(match)

@@ -21,6 +21,22 @@ def inside(path: Path, root: Path) -> bool:
         return False
 
 
+def refusal(path: Path, root: Path) -> str | None:
+    """Why the workspace file `path` may not be read (a link out of `root`), or None when it may.
+
+    Every file briefgen reads by a fixed name (briefgen.yaml, audiences.yaml, brief.yaml, the
+    house style's files) asks here first, so a link to /etc/passwd is refused before it is opened.
+    """
+    if inside(path, root):
+        return None
+    kind = "folder" if path.is_dir() else "file"
+    if not path.is_symlink():  # a folder above it is the link
+        what, kind = f"{path.name} lies in a folder that is a link to a place outside the workspace", "folder"
+    else:
+        what = f"{path.name} is a link to a {kind} outside the workspace"
+    return f"{what}; briefgen reads only files inside the workspace, so replace the link with a copy of the {kind}"
+
+
 def is_absolute(name: str) -> bool:
     """'/etc/x', '~/x', 'C:\\x', '\\\\server\\x': a name that does not start from the workspace."""
     return bool(_DRIVE.match(name)) or name.startswith(("/", "\\", "~"))

@@ -28,7 +28,7 @@ from briefgen.content.schema import (
     conforms,
     validate_node,
 )
-from briefgen.content.yamlsrc import Node, load_yaml, read_text
+from briefgen.content.yamlsrc import QUOTE_LIMIT, Node, load_yaml, read_text, shorten
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.number import separate_cross_references
 from briefgen.errors import UsageError
@@ -45,7 +45,7 @@ from briefgen.model import (
     Variant,
     Workspace,
 )
-from briefgen.style import load_style
+from briefgen.style import HouseStyle, ThemeError, load_style
 
 CONFIG_FILE = "briefgen.yaml"
 AUDIENCES_FILE = "audiences.yaml"
@@ -90,13 +90,21 @@ def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None
     for folder in inside_folders:
         brief = load_brief(folder, diags, root, files)
         if brief is not None:
-            briefs[brief.id] = resolve_figures(brief, root, diags, figures, lambda: load_style(root))
+            briefs[brief.id] = resolve_figures(brief, root, diags, figures, lambda: _style(root))
     return Workspace(root, config, audiences, briefs, frozenset(declared) | set(audiences))
 
 
+def _style(root: Path) -> HouseStyle:
+    """The house style pictures are drawn with; a broken theme is reported by validation, not here."""
+    try:
+        return load_style(root)
+    except ThemeError:
+        return load_style(None)
+
+
 def _load_config(root: Path, diags: Diagnostics) -> Config:
-    node = load_yaml(root / CONFIG_FILE, diags)
-    if node is None or not validate_node(node, CONFIG_SCHEMA, diags):
+    node = load_yaml(root / CONFIG_FILE, diags, root)
+    if node is None or not _validate(node, CONFIG_SCHEMA, diags):
         return Config()
     data = node.plain()
     return Config(
@@ -118,10 +126,10 @@ def _load_audiences(root: Path, diags: Diagnostics) -> tuple[dict[str, AudienceP
             Location(path),
         )
         return {}, set()
-    node = load_yaml(path, diags)
+    node = load_yaml(path, diags, root)
     if node is None:
         return {}, set()
-    validate_node(node, AUDIENCES_FILE_SCHEMA, diags)
+    _validate(node, AUDIENCES_FILE_SCHEMA, diags)
     if not node.is_map or not node.value:
         diags.error("audiences.empty", f"{AUDIENCES_FILE} defines no audience; add at least one profile", node.loc)
         return {}, set()
@@ -131,6 +139,40 @@ def _load_audiences(root: Path, diags: Diagnostics) -> tuple[dict[str, AudienceP
         if entry.is_map and conforms(entry.plain(), AUDIENCE_SCHEMA) and conforms({name: {}}, ID_KEYS)
     }
     return profiles, set(node.value)
+
+
+def _validate(node: Node, schema: dict[str, Any], diags: Diagnostics) -> bool:
+    """`validate_node`, with the values its messages quote cut to one short line.
+
+    A pasted paragraph where a list belongs, or a file that is not what its name says, is
+    quoted by its first line, shortened, never whole.
+    """
+    found = Diagnostics()
+    valid = validate_node(node, schema, found)
+    long_texts = sorted({t for t in _texts(node) if len(t) > QUOTE_LIMIT or "\n" in t.strip()}, key=len, reverse=True)
+    for problem in found.items:
+        message = problem.message
+        for text in long_texts:
+            if text in message:
+                message = message.replace(text, shorten(text))
+        diags.add(problem.severity.value, problem.code, message, problem.location)
+    return valid
+
+
+def _texts(node: Node) -> list[str]:
+    """Every text value and key of a node, however deep."""
+    texts: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current.value, dict):
+            texts.extend(current.value)
+            stack.extend(current.value.values())
+        elif isinstance(current.value, list):
+            stack.extend(current.value)
+        elif isinstance(current.value, str):
+            texts.append(current.value)
+    return texts
 
 
 def audience_from(name: str, data: dict[str, Any], loc: Location | None) -> AudienceProfile:
@@ -212,10 +254,10 @@ def _read_files(
     """Every brief.yaml and block file of these briefs, read once; their Markdown read by Pandoc in one run."""
     files: dict[Path, Node | None] = {}
     for folder in folders:
-        files[folder / "brief.yaml"] = load_yaml(folder / "brief.yaml", diags)
+        files[folder / "brief.yaml"] = load_yaml(folder / "brief.yaml", diags, root)
         for path in _block_paths(folder / "blocks"):
             if inside(path, root):
-                files[path] = load_yaml(path, diags)
+                files[path] = load_yaml(path, diags, root)
     read_many((text for node in files.values() for text in _markdown_sources(node)), cache)
     return files
 
@@ -227,7 +269,7 @@ def load_brief(
     files = files if files is not None else _read_files([folder], diags, root or folder)
     path = folder / "brief.yaml"
     node = files.get(path)
-    if node is None or not validate_node(node, BRIEF_SCHEMA, diags):
+    if node is None or not _validate(node, BRIEF_SCHEMA, diags):
         load_blocks(folder / "blocks", diags, root or folder, files)  # their own mistakes are reported too
         return None
     data = node.value
@@ -329,7 +371,7 @@ def load_block(path: Path, diags: Diagnostics, node: Node | None | bool = True) 
     if not node.is_map:
         diags.error("block.shape", "a block file must be a mapping of keys such as section:, title:, body:", node.loc)
         return None
-    if not validate_node(node, BLOCK_SCHEMA, diags):
+    if not _validate(node, BLOCK_SCHEMA, diags):
         return None
     data = node.value
     block_id = data["id"].value if "id" in data else path.stem

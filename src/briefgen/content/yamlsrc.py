@@ -2,7 +2,9 @@
 
 PyYAML's safe loader is used to compose a node tree (never to build objects from tags);
 nodes are turned into `Node` values that carry a `Location`. Duplicate keys, unknown
-tags, alias bombs, deep nesting and oversized files are refused with positions.
+tags, alias bombs, deep nesting, control characters and oversized files are refused with
+positions; a file that is a link out of the workspace is refused before it is opened.
+Messages quote at most one line of a value, shortened (`shorten`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.reader import Reader, ReaderError
 
+from briefgen.content.confine import refusal
 from briefgen.diagnostics import Diagnostics, Location
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -22,6 +26,8 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_NODES = 50_000
 MAX_DEPTH = 40
+QUOTE_LIMIT = 80  # characters of a value a message quotes
+MAX_REPORTED = 10  # control characters reported one by one, per file
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -90,6 +96,60 @@ class Node:
         return self.source.location_of(index)
 
 
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """At most `limit` characters of the first line of `text`, '...' marking anything left out.
+
+    Messages quote values with this, so a pasted paragraph (or a file that is not what it should
+    be) is never printed whole.
+    """
+    lines = text.strip().splitlines() or [""]
+    first = lines[0].strip()
+    if len(first) > limit:
+        return first[: limit - 3].rstrip() + "..."
+    return first + ("..." if len(lines) > 1 else "")
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def shorten_quotes(message: str, limit: int = QUOTE_LIMIT) -> str:
+    """One line of a message from PyYAML or Python, each passage it quotes cut to `limit` characters."""
+
+    def cut(match: re.Match[str]) -> str:
+        quoted = match.group(0)
+        return quoted if len(quoted) <= limit + 2 else quoted[0] + shorten(quoted[1:-1], limit) + quoted[0]
+
+    return _QUOTED.sub(cut, shorten(message, 4 * limit))
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark):
+        super().__init__("too deep")
+        self.mark = mark
+
+
+class _SafeComposer(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing deep nesting while it composes.
+
+    PyYAML's composer calls itself once per level, so 5,000 nested brackets would exhaust
+    Python's stack; here the level that passes MAX_DEPTH stops composing, at its position.
+    """
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            # The root is level 0; keys and scalars cannot nest further, `_Converter` checks their level.
+            if self.depth > MAX_DEPTH + 1 and self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        finally:
+            self.depth -= 1
+
+
 class _Converter:
     def __init__(self, source: Source, diags: Diagnostics):
         self.source = source
@@ -147,7 +207,7 @@ class _Converter:
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
-            self.diags.error("yaml.value", f"cannot read this value: {exc}", loc)
+            self.diags.error("yaml.value", f"cannot read this value: {shorten_quotes(str(exc))}", loc)
             value = None
         if isinstance(value, dt.datetime):
             value = value.date()
@@ -170,8 +230,14 @@ class _TooLarge(Exception):
         self.message = message
 
 
-def read_text(path: Path, diags: Diagnostics) -> str | None:
-    """The file as UTF-8 text, or None with a diagnostic saying why it could not be read."""
+def read_text(path: Path, diags: Diagnostics, root: Path | None = None) -> str | None:
+    """The file as UTF-8 text, or None with a diagnostic saying why it could not be read.
+
+    With `root`, a file that (links followed) lies outside that workspace is refused unread.
+    """
+    if root is not None and (problem := refusal(path, root)):
+        diags.error("path.outside", problem, Location(path))
+        return None
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -198,9 +264,12 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     return text.removeprefix("\ufeff")
 
 
-def load_yaml(path: Path, diags: Diagnostics) -> Node | None:
-    """Parse one YAML file into located nodes; problems go to `diags`, None if unusable."""
-    text = read_text(path, diags)
+def load_yaml(path: Path, diags: Diagnostics, root: Path | None = None) -> Node | None:
+    """Parse one YAML file into located nodes; problems go to `diags`, None if unusable.
+
+    With `root`, a file that (links followed) lies outside that workspace is refused unread.
+    """
+    text = read_text(path, diags, root)
     if text is None:
         return None
     return parse_yaml(text, path, diags)
@@ -209,13 +278,20 @@ def load_yaml(path: Path, diags: Diagnostics) -> Node | None:
 def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
     """Parse YAML text (already read) into located nodes."""
     source = Source(path, text)
+    too_deep = f"values are nested more than {MAX_DEPTH} levels deep; flatten the structure"
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_SafeComposer)
+    except ReaderError:
+        _control_characters(source, diags)
+        return None
+    except _TooDeep as exc:
+        diags.error("yaml.too-large", too_deep, Location(path, exc.mark.line + 1, exc.mark.column + 1))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        problem = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
+        problem = shorten_quotes(exc.problem or "invalid YAML")
+        context = f" {shorten_quotes(exc.context)}" if exc.context else ""
         diags.error(
             "yaml.syntax",
             f"YAML syntax error: {problem}{context}; check indentation, colons and quotes on this line",
@@ -223,7 +299,10 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
         )
         return None
     except yaml.YAMLError as exc:
-        diags.error("yaml.syntax", f"YAML syntax error: {exc}", Location(path))
+        diags.error("yaml.syntax", f"YAML syntax error: {shorten_quotes(str(exc))}", Location(path))
+        return None
+    except RecursionError:  # not expected past _SafeComposer; still an error at the file, never a crash
+        diags.error("yaml.too-large", too_deep, Location(path))
         return None
     if root is None:
         return Node({}, Location(path, 1, 1), None, source, (0, 0))
@@ -233,5 +312,27 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
         diags.error("yaml.too-large", exc.message, exc.loc)
         return None
     except RecursionError:
-        diags.error("yaml.too-large", "values are nested too deeply; flatten the structure", Location(path))
+        diags.error("yaml.too-large", too_deep, Location(path))
         return None
+
+
+def _control_characters(source: Source, diags: Diagnostics) -> None:
+    """Each character YAML refuses (U+0000, U+000B, ...), at its line and column with the fix."""
+    found = list(Reader.NON_PRINTABLE.finditer(source.text))
+    for match in found[:MAX_REPORTED]:
+        diags.error(
+            "yaml.control-character",
+            f"the invisible character U+{ord(match.group()):04X} cannot be used in a YAML file; delete it "
+            "(if your editor does not show it, retype the text around this place); such characters usually "
+            "come from pasted text",
+            source.location_of(match.start()),
+        )
+    if len(found) > MAX_REPORTED:
+        diags.error(
+            "yaml.control-character",
+            f"{len(found) - MAX_REPORTED} more invisible characters that YAML does not allow follow; delete them too",
+            source.location_of(found[MAX_REPORTED].start()),
+        )
+    if not found:  # PyYAML refused something the pattern does not show: say where it said
+        message = "the file contains a character YAML does not allow; save it again as plain UTF-8 text"
+        diags.error("yaml.control-character", message, Location(source.path))

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from briefgen.checks.fonts import pdf_font_config
 from briefgen.content.richtext import walk
 from briefgen.diagnostics import Location
 from briefgen.document.cite import reading_order
@@ -72,12 +73,15 @@ def layout(
     toc: bool = False,
     keep_whole: tuple[int, ...] = (),
     squeeze: tuple[int, ...] = (),
+    font_config=None,
 ):
     """Lay the document out (without writing it), capturing WeasyPrint's warnings.
 
     `keep_whole` lists notes whose calling paragraph must not break across pages; `squeeze`
     lists Markdown tables too wide for the page, whose words may then break anywhere.
+    `font_config` holds the house fonts (`pdf_font_config`, which checks them before any layout).
     """
+    font_config = font_config or pdf_font_config(style)
     extra = "".join(f'p[data-notes~="{n}"] {{ break-inside: avoid; }}' for n in keep_whole)
     extra += "".join(
         f'table[data-table="{n}"] td, table[data-table="{n}"] th, table[data-table="{n}"] p '
@@ -92,7 +96,7 @@ def layout(
     logger.addHandler(capture)
     try:
         base = style.template_dirs[-1].resolve().as_uri() + "/"
-        rendered = HTML(string=html, base_url=base, url_fetcher=fetcher).render(**PDF_OPTIONS)
+        rendered = HTML(string=html, base_url=base, url_fetcher=fetcher).render(font_config=font_config, **PDF_OPTIONS)
     finally:
         logger.removeHandler(capture)
     refused = [
@@ -183,8 +187,9 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
     toc_settled = False
     missing: list[int] = []
     squeeze: dict[int, str] = {}
+    font_config = pdf_font_config(style)  # before any layout: the house fonts, or a clear error
     for _attempt in range(7):
-        rendered, warnings, refused = layout(doc, style, toc, keep_whole, tuple(squeeze))
+        rendered, warnings, refused = layout(doc, style, toc, keep_whole, tuple(squeeze), font_config)
         if not toc_settled and toc != (len(rendered.pages) > toc_over_pages):
             toc, toc_settled = not toc, True
             continue
