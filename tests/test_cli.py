@@ -126,7 +126,6 @@ def test_build_failure_leaves_previous_outputs(minimal: Path, monkeypatch, capsy
     assert code == 1 and "missiles.yaml:2:1: error: YAML syntax error" in err and "nothing was written" in err
     assert (minimal / "dist/demo/demo-boss.pdf").read_bytes() == before
     assert sorted(p.name for p in (minimal / "dist/demo").iterdir() if not p.name.endswith(".tmp")) == [
-        ".manifest.lock",
         "demo-boss.pdf",
         "manifest.json",
     ]

@@ -1,7 +1,9 @@
 """The build pipeline, read top to bottom: load, validate, select, cite, render, check budgets, write.
 
-Everything is rendered before anything is written, so a failing build leaves the previous
-outputs untouched.
+Everything is rendered before anything is written, and the inputs are hashed once, right after
+loading, so a failing build (or a file deleted meanwhile) leaves the previous outputs untouched.
+Writing is one step of `write.publish`: every output and the manifest, or none of them.
+Worker processes end with the build, even when it is killed outright.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import selectors
+import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,11 +28,11 @@ from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.cite import cite, resolve_style
 from briefgen.document.number import figures_of, labels_for, number_document
 from briefgen.document.select import SelectOptions, select
-from briefgen.errors import ContentError, UsageError
+from briefgen.errors import BriefgenError, ContentError, UsageError
 from briefgen.model import AudienceProfile, Brief, Document, Workspace
 from briefgen.style import HouseStyle, load_style
 from briefgen.workspace import default_brief, open_workspace, pick_audiences
-from briefgen.write import atomic_write, read_manifest, remove_stale_temporaries, sha256, write_manifest
+from briefgen.write import publish, read_manifest, sha256
 
 log = logging.getLogger(__name__)
 
@@ -107,23 +112,47 @@ def build_timestamp(brief: Brief) -> dt.datetime:
     return dt.datetime.combine(brief.date, dt.time(), dt.UTC)
 
 
-def source_map(brief: Brief) -> dict[str, dict[str, str]]:
-    """Block id -> its file (relative to the brief) and content hash, so any paragraph traces back."""
+def source_map(brief: Brief, digests: dict[Path, str] | None = None) -> dict[str, dict[str, str]]:
+    """Block id -> its file (relative to the brief) and content hash, so any paragraph traces back.
+
+    `digests` holds the hashes already taken (each file is read once per build, see `input_digest`).
+    """
+    digests = {} if digests is None else digests
     return {
-        block.id: {"path": block.path.relative_to(brief.folder).as_posix(), "sha256": sha256(block.path.read_bytes())}
+        block.id: {"path": block.path.relative_to(brief.folder).as_posix(), "sha256": input_digest(block.path, digests)}
         for block in sorted(brief.blocks, key=lambda b: b.id)
     }
 
 
-def figure_map(brief: Brief) -> dict[str, dict[str, Any]]:
+def figure_map(brief: Brief, digests: dict[Path, str] | None = None) -> dict[str, dict[str, Any]]:
     """Each file a figure is made from (relative to the brief's folder) -> its hash and the blocks that show it."""
+    digests = {} if digests is None else digests
     return {
         Path(os.path.relpath(path, brief.folder.resolve())).as_posix(): {
-            "sha256": sha256(path.read_bytes()),
+            "sha256": input_digest(path, digests),
             "blocks": blocks,
         }
         for path, blocks in sorted(figure_blocks(brief).items())
     }
+
+
+def input_digest(path: Path, digests: dict[Path, str]) -> str:
+    """The hash of an input the build uses, read once and remembered in `digests`.
+
+    A file that is gone (deleted or renamed after the workspace was loaded) cannot be vouched
+    for: the build stops before writing anything.
+    """
+    if path not in digests:
+        try:
+            digests[path] = sha256(path.read_bytes())
+        except OSError:
+            digests[path] = "-"
+    if digests[path] == "-":
+        raise BriefgenError(
+            f"{path} was deleted or renamed while briefgen was reading the brief; nothing was written. "
+            "Put the file back (or finish moving it) and build again"
+        )
+    return digests[path]
 
 
 def word_count(doc: Document) -> int:
@@ -217,6 +246,8 @@ class Rendered:
     sidecars: dict[Path, bytes] = field(default_factory=dict)
     up_to_date: list[dict] = field(default_factory=list)  # manifest entries left as they were
     every_audience: set[str] | None = None  # set when the build covered all of the brief's audiences
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)  # source_map, hashed as read
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)  # figure_map, hashed as read
 
 
 class Fingerprints:
@@ -253,7 +284,10 @@ class Fingerprints:
 
     def _file(self, path: Path) -> str:
         if path not in self.digests:
-            self.digests[path] = sha256(path.read_bytes()) if path.is_file() else "-"
+            try:
+                self.digests[path] = sha256(path.read_bytes()) if path.is_file() else "-"
+            except OSError:  # deleted a moment ago
+                self.digests[path] = "-"
         return self.digests[path]
 
     def of(self, audience: AudienceProfile, fmt: str) -> str:
@@ -332,6 +366,23 @@ def _out_dir(ws, brief: Brief, options: BuildOptions) -> Path:
     return ((options.out_dir or ws.root / ws.config.output_dir) / brief.id).resolve()
 
 
+def _check_out_dir(ws, brief: Brief, options: BuildOptions, out_dir: Path) -> None:
+    """A brief's folder in the workspace's output folder must be a real folder there, not a link elsewhere.
+
+    Links are followed only when the user chose the folder with -o.
+    """
+    if options.out_dir is not None:
+        return
+    base = (ws.root / ws.config.output_dir).resolve()
+    if out_dir != base / brief.id:
+        shown = f"{Path(ws.config.output_dir).as_posix().rstrip('/')}/{brief.id}"
+        raise BriefgenError(
+            f"{shown} is a link to {out_dir}, not a folder inside the output folder; briefgen does not write "
+            f"through links there. Remove the link ({shown}) so briefgen can create the folder, or pass "
+            "-o DIR to build into a folder of your choice"
+        )
+
+
 def render_all(root: Path | None, options: BuildOptions) -> Rendered:
     """Load, validate, select, cite and render every output that needs it, writing nothing."""
     ws, diags = open_workspace(root, options.brief)
@@ -342,7 +393,10 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
     audiences = pick_audiences(ws, brief, options.audiences, options.all_audiences)
     formats = tuple(dict.fromkeys(options.formats or ws.config.formats))
     out_dir = _out_dir(ws, brief, options)
+    _check_out_dir(ws, brief, options, out_dir)
     fingerprints = Fingerprints(ws, brief, load_style(ws.root), options.drafts)
+    # Hashed now, from what is read now: a file deleted during rendering is not read again.
+    sources, figures = source_map(brief, fingerprints.digests), figure_map(brief, fingerprints.digests)
     previous = {
         (e.get("audience"), e.get("format")): e for e in read_manifest(out_dir / "manifest.json").get("outputs", [])
     }
@@ -376,10 +430,11 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
     if diags.has_errors(options.strict):
         raise ContentError(diags, ws.root)
     every = {a.id for a in audiences} if (options.all_audiences or not options.audiences) else None
-    return Rendered(brief, out_dir, outputs, diags, sidecars, up_to_date, every)
+    return Rendered(brief, out_dir, outputs, diags, sidecars, up_to_date, every, sources, figures)
 
 
 def _run_jobs(ws, options: BuildOptions, jobs: list[tuple[str, tuple[str, ...], dict[str, str]]]) -> list:
+    """Render the jobs, in worker processes when there are several; no worker outlives the build."""
     workers = min(len(jobs), options.jobs or os.cpu_count() or 1)
     if workers <= 1:
         return [_render_job(ws.root, options, *job, ws=ws) for job in jobs]
@@ -388,36 +443,102 @@ def _run_jobs(ws, options: BuildOptions, jobs: list[tuple[str, tuple[str, ...], 
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    try:
         futures = [pool.submit(_render_job, root, options, *job) for job in jobs]
-        return [future.result() for future in futures]
+        results = [future.result() for future in futures]
+    except BaseException:  # an error, Ctrl+C or SIGTERM: the other jobs are not waited for
+        processes = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _start_worker(main: int) -> None:
+    """A worker's start: watch the build's main process, then import the renderers."""
+    _watch_main_process(main)
+    _warm_worker()
+
+
+def _watch_main_process(main: int) -> None:
+    """End this worker, and what it started, as soon as the build's main process is gone.
+
+    A build killed outright (kill -9, an out-of-memory kill) cannot stop its workers itself, and
+    their parent is the pool's fork server, not the build. Without this they would render on and
+    keep the build's output open, so `briefgen build | cat` or a CI step would never finish.
+    """
+    try:
+        handle: int | None = os.pidfd_open(main)  # readable once the process has ended (Linux)
+    except ProcessLookupError:
+        os._exit(1)  # gone already
+    except (AttributeError, OSError):
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            with selectors.DefaultSelector() as selector:
+                selector.register(handle, selectors.EVENT_READ)
+                while not selector.select():
+                    pass
+        else:
+            while _alive(main):
+                time.sleep(0.2)
+        _end_children()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="briefgen-watch-build", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # Windows has no signal 0; spawned workers there end with their pipes
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        pass
+    return True
+
+
+def _end_children() -> None:
+    """Kill the processes this worker started (Pandoc, say), found in /proc where there is one."""
+    me = os.getpid()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == me:
+                os.kill(int(stat.parent.name), signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            continue
 
 
 def build(root: Path | None, options: BuildOptions, on_output: Callable[[Output], None] | None = None) -> BuildResult:
-    """Build one brief for the chosen audiences and formats; raise ContentError on content problems."""
+    """Build one brief for the chosen audiences and formats; raise ContentError on content problems.
+
+    The outputs, the files they need and the manifest are published together (see `write.publish`).
+    """
     rendered = render_all(root, options)
-    remove_stale_temporaries(rendered.out_dir)
-    for path, data in rendered.sidecars.items():
-        atomic_write(path, data)
-    for output in rendered.outputs:
-        atomic_write(output.path, output.data)
-        if on_output:
+    files = {**rendered.sidecars, **{output.path: output.data for output in rendered.outputs}}
+    manifest = publish(
+        rendered.out_dir,
+        rendered.brief.id,
+        files,
+        [o.manifest_entry(rendered.out_dir) for o in rendered.outputs],
+        {
+            "briefgen_version": __version__,
+            "drafts": options.drafts,
+            "sources": rendered.sources,
+            "figures": rendered.figures,
+        },
+        rendered.every_audience,
+    )
+    if on_output:
+        for output in rendered.outputs:
             on_output(output)
-    if rendered.outputs or not (rendered.out_dir / "manifest.json").is_file():
-        manifest = write_manifest(
-            rendered.out_dir / "manifest.json",
-            rendered.brief.id,
-            [o.manifest_entry(rendered.out_dir) for o in rendered.outputs],
-            {
-                "briefgen_version": __version__,
-                "drafts": options.drafts,
-                "sources": source_map(rendered.brief),
-                "figures": figure_map(rendered.brief),
-            },
-            rendered.every_audience,
-        )
-    else:  # nothing changed: the manifest is left untouched too
-        manifest = read_manifest(rendered.out_dir / "manifest.json")
     return BuildResult(
         rendered.brief.id, rendered.out_dir, rendered.outputs, rendered.diagnostics, manifest, rendered.up_to_date
     )
