@@ -1,15 +1,25 @@
 """Live preview for editors: every audience's brief in the browser, reloaded when a file is saved.
 
 The preview is the same HTML the PDF is made from, drawn as pages. A save that breaks the
-content shows the error list instead, until it is fixed. Nothing is written to the workspace.
+content, a template or a style shows the error list instead, until it is fixed. Nothing is
+written to the workspace.
+
+Pages are rendered once per state of the workspace's files (their fingerprint) and shared by
+every browser asking for them meanwhile; the server's listen backlog holds a team's browsers
+opening every audience at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
+import os
 import threading
 import time
+import traceback
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +39,9 @@ WATCHED_SUFFIXES = {
     *(".yaml", ".yml", ".json", ".bib", ".csl", ".j2", ".css", ".docx", ".ttf", ".otf"),
     *(".png", ".jpg", ".jpeg", ".svg", ".csv", ".tsv"),  # figures, chart specifications and their data
 }
+STYLE_FOLDERS = ("templates", "styles")  # every file there counts, whatever its suffix (a template includes any)
+LISTEN_BACKLOG = 128  # connections waiting to be accepted: a team's browsers, each opening several pages
+CACHED_PAGES = 64  # rendered pages kept (index and audiences, for the latest state of the files)
 
 _RELOAD_SCRIPT = """<script>
 (function () {
@@ -54,18 +67,62 @@ body.screen { background: white; box-shadow: 0 1px 6px rgba(0,0,0,.25); margin: 
 
 @dataclass
 class PreviewState:
-    """The workspace as last seen: a version number that changes on every save, and any errors."""
+    """The workspace as last seen: a version number that changes on every save, any errors, rendered pages."""
 
     root: Path
     brief: str | None
     version: int = 0
     errors: list[str] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
+    skip: frozenset[Path] = frozenset()  # folders whose files never shape a page (the output folder, per refresh)
+    pages: OrderedDict[tuple[str, ...], tuple[str, str]] = field(default_factory=OrderedDict)
+    page_locks: dict[tuple[str, ...], threading.Lock] = field(default_factory=dict)
+    pages_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fingerprint(self) -> str:
+        """Every workspace file's name, size and modification time: a page is current while this is unchanged.
+
+        Hidden folders (.git, .venv, the cache) and the output folder are left out: they never shape a page.
+        """
+        digest = hashlib.sha256(f"{self.brief}".encode())
+        for parent, dirs, names in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(parent, d) not in self.skip)
+            for name in sorted(names):
+                try:
+                    stat = os.stat(os.path.join(parent, name))
+                    facts = f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+                except OSError:  # a dangling link: its absence counts too
+                    facts = "-"
+                digest.update(f"{parent}/{name} {facts}\n".encode())
+        return digest.hexdigest()
+
+    def cached(self, key: tuple[str, ...], make: Callable[[], str]) -> str:
+        """The page `make` renders for the files as they are now, rendered once however many ask at a time."""
+        fingerprint = self.fingerprint()
+        with self.pages_lock:
+            lock = self.page_locks.setdefault(key, threading.Lock())
+        with lock:
+            with self.pages_lock:
+                hit = self.pages.get(key)
+            if hit is not None and hit[0] == fingerprint:
+                with self.pages_lock:
+                    self.pages.move_to_end(key)
+                return hit[1]
+            page = make()
+            with self.pages_lock:
+                self.pages[key] = (fingerprint, page)
+                self.pages.move_to_end(key)
+                while len(self.pages) > CACHED_PAGES:
+                    old, _ = self.pages.popitem(last=False)
+                    if not self.page_locks[old].locked():
+                        del self.page_locks[old]
+            return page
 
     def refresh(self) -> None:
         """Re-validate after a change and wake every browser waiting for news."""
         ws, diags = open_workspace(self.root, self.brief)
-        self.errors = [d.format(ws.root) for d in diags.sorted() if d.severity.value == "error"]
+        self.errors = _errors(diags, ws.root)
+        self.skip = frozenset({ws.root / ws.config.output_dir})
         with self.changed:
             self.version += 1
             self.changed.notify_all()
@@ -85,17 +142,21 @@ class PreviewState:
         return [(name, p.label) for name, p in audiences_for(ws, brief).items()]
 
     def page(self, audience: str) -> str:
-        """The screen preview of one audience's brief (or the error list)."""
-        if self.errors:
-            return self.error_page()
+        """The screen preview of one audience's brief (or the error list), rendered once per state of the files."""
+        return self.cached(("audience", audience), lambda: self._page(audience))
+
+    def _page(self, audience: str) -> str:
         ws, diags = open_workspace(self.root, self.brief)
-        if diags.has_errors():
-            return self.error_page()
+        if diags.has_errors():  # as the files are now, not as the watcher last saw them
+            return self.error_page(_errors(diags, ws.root))
         brief = default_brief(ws, self.brief)
         profiles = audiences_for(ws, brief)
         if audience not in profiles:
             return _wrap("Unknown audience", f"<p>No audience named {html.escape(audience)}.</p>")
-        page = render_html(document_for(ws, brief, profiles[audience], drafts=True), load_style(ws.root))
+        try:
+            page = render_html(document_for(ws, brief, profiles[audience], drafts=True), load_style(ws.root))
+        except ContentError as exc:  # a template or style that only rendering finds wrong, at its line
+            return self.error_page(_errors(exc.diagnostics, exc.root))
         bar = (
             f'<nav class="preview-bar"><a href="/">All audiences</a>'
             f'<a href="/pdf/{html.escape(audience)}">PDF</a>'
@@ -104,8 +165,8 @@ class PreviewState:
         )
         return page.replace("</head>", _PAGE_CSS + "</head>", 1).replace("</body>", bar + _RELOAD_SCRIPT + "</body>", 1)
 
-    def error_page(self) -> str:
-        items = "\n".join(html.escape(line) for line in self.errors)
+    def error_page(self, errors: list[str] | None = None) -> str:
+        items = "\n".join(html.escape(line) for line in (self.errors if errors is None else errors))
         return _wrap(
             "Content errors",
             f"<h1>The brief has errors</h1><p>Fix them and save; this page "
@@ -120,6 +181,10 @@ class PreviewState:
         return rendered.outputs[0].data
 
 
+def _errors(diags, root: Path | None) -> list[str]:
+    return [d.format(root) for d in diags.sorted() if d.severity.value == "error"]
+
+
 def _wrap(title: str, body: str) -> str:
     return (
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
@@ -128,9 +193,16 @@ def _wrap(title: str, body: str) -> str:
 
 
 def index_page(state: PreviewState) -> str:
-    if state.errors:
-        return state.error_page()
-    audiences = state.audiences()
+    """Links to every audience's preview and PDF (or the error list), rendered once per state of the files."""
+    return state.cached(("index",), lambda: _index(state))
+
+
+def _index(state: PreviewState) -> str:
+    ws, diags = open_workspace(state.root, state.brief)
+    if diags.has_errors():
+        return state.error_page(_errors(diags, ws.root))
+    brief = default_brief(ws, state.brief)
+    audiences = [(name, p.label) for name, p in audiences_for(ws, brief).items()]
     links = "".join(
         f'<li><a href="/audience/{name}">{html.escape(label)}</a> ({name}) · <a href="/pdf/{name}">PDF</a></li>'
         for name, label in audiences
@@ -188,6 +260,21 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             except (ContentError, BriefgenError) as exc:  # this request's problem, not the workspace's
                 page = _wrap("Error", f'<pre class="preview-errors">{html.escape(exc.message)}</pre>')
                 self.send(page.encode(), "text/html; charset=utf-8", HTTPStatus.BAD_REQUEST)
+            except (BrokenPipeError, ConnectionResetError):  # the browser went away
+                return
+            except Exception as exc:  # a bug in briefgen: an answer, not an empty reply; the details in the log
+                log.exception("could not answer %s", self.path)
+                problem = "".join(traceback.format_exception_only(exc)).strip()
+                page = _wrap(
+                    "Internal error",
+                    "<h1>briefgen hit an internal error</h1><p>This is a bug in briefgen; please report it with "
+                    f'the traceback printed in the terminal.</p><pre class="preview-errors">{html.escape(problem)}'
+                    "</pre>",
+                )
+                try:
+                    self.send(page.encode(), "text/html; charset=utf-8", HTTPStatus.INTERNAL_SERVER_ERROR)
+                except OSError:
+                    return
 
         def events(self) -> None:
             self.send_response(HTTPStatus.OK)
@@ -216,10 +303,13 @@ def watch(state: PreviewState, stop: threading.Event) -> None:
     from briefgen.diagnostics import Diagnostics
 
     output_dir = (state.root / load_workspace(state.root, Diagnostics()).config.output_dir).resolve()
+    style_folders = [state.root / name for name in STYLE_FOLDERS]
 
     def relevant(_change, path: str) -> bool:
         p = Path(path)
-        return p.suffix in WATCHED_SUFFIXES and output_dir not in p.resolve().parents and ".venv" not in p.parts
+        if output_dir in p.resolve().parents or ".venv" in p.parts:
+            return False
+        return p.suffix in WATCHED_SUFFIXES or any(p.is_relative_to(folder) for folder in style_folders)
 
     for _changes in watch_files(state.root, watch_filter=relevant, stop_event=stop, debounce=150, step=50):
         try:
@@ -228,14 +318,20 @@ def watch(state: PreviewState, stop: threading.Event) -> None:
             log.exception("could not reload")
 
 
+class PreviewHTTPServer(ThreadingHTTPServer):
+    """One thread per request, and a listen backlog that holds a team's browsers (the default is 5)."""
+
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+
 class PreviewServer:
     """The HTTP server and the file watcher, started together and stopped together."""
 
     def __init__(self, root: Path, brief: str | None = None, host: str = "127.0.0.1", port: int = 8000):
         self.state = PreviewState(root.resolve(), brief)
         self.state.refresh()
-        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.state))
-        self.httpd.daemon_threads = True
+        self.httpd = PreviewHTTPServer((host, port), make_handler(self.state))
         self.stop_event = threading.Event()
         self.threads = [
             threading.Thread(target=self.httpd.serve_forever, daemon=True),

@@ -10,10 +10,12 @@ import difflib
 import re
 from pathlib import Path
 
+from briefgen.checks.templates import check_templates
 from briefgen.checks.validate_writing import check_glyphs, check_writing
 from briefgen.content.loader import cache_file, merge_audience
 from briefgen.content.richtext import walk
 from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
+from briefgen.content.yamlsrc import load_yaml
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.document.number import is_cross_reference
 from briefgen.model import AudienceProfile, Brief, Figure, Markdown, Workspace
@@ -60,6 +62,7 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
         load_style(ws.root)
     except ThemeError as exc:
         diags.error("style.theme", exc.problem, exc.location)
+    check_templates(ws.root, diags)
     for brief in ws.briefs.values():
         validate_brief(ws, brief, diags)
         _check_review(ws, brief, diags, today or dt.date.today())
@@ -131,16 +134,16 @@ def _check_id(name: str, what: str, loc: Location | None, diags: Diagnostics) ->
 
 
 def _workspace_section_ids(root: Path) -> set[str]:
-    """Section ids of every brief in the workspace (read lightly, even when checking one brief)."""
-    import yaml
+    """Section ids of every brief in the workspace (read lightly, even when checking one brief).
 
+    Read with the same confinement and limits as every other file; their problems are reported
+    when those briefs are checked themselves.
+    """
     ids: set[str] = set()
     for path in (root / "briefs").glob("*/brief.yaml"):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            ids |= {str(s.get("id")) for s in data.get("sections", []) if isinstance(s, dict)}
-        except (OSError, ValueError, yaml.YAMLError, AttributeError):
-            continue
+        node = load_yaml(path, Diagnostics(), root)
+        sections = node.plain().get("sections", []) if node is not None and node.is_map else []
+        ids |= {str(s.get("id")) for s in sections if isinstance(sections, list) and isinstance(s, dict)}
     return ids
 
 

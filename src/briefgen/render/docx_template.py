@@ -1,22 +1,32 @@
-"""Regenerates templates/brief.docx: the Word template's structure, not its look.
+"""The Word template: regenerating templates/brief.docx, and filling one in Jinja's sandbox.
 
 The template holds the masthead, headers and footers (marking, running title, "Page X of Y")
 and the place the body goes, with the named styles Word users expect. Fonts, sizes, colours
 and spacing are applied from theme.yaml at build time, so the tokens stay the one source.
 Run: python -m briefgen.render.docx_template [OUT.docx]
+
+docxtpl fills a template's text with Jinja. A workspace's `templates/brief.docx` is less
+trusted than the built-in one, so `render_sandboxed` fills every template in a sandbox that
+shows the context's values and nothing else (no Python objects, no files, no includes), and
+reports a workspace template's problem as a content error at the Word file.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+import traceback
 from pathlib import Path
+from typing import Any
 
+import jinja2
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Mm
 
-from briefgen.render.docx.wml import field_end, field_start
+from briefgen.diagnostics import Diagnostics, Location
+from briefgen.render.html import HouseSandbox, TemplateError, TemplateRefused, template_problem
 from briefgen.resources import DEFAULTS
 
 # (name, type, based on): styles briefgen adds to Word's built-in ones.
@@ -53,6 +63,9 @@ STYLE_IDS = {
 
 def _field(paragraph, instruction: str, cached: str) -> None:
     """A Word field (PAGE, NUMPAGES) with a cached value; Word and LibreOffice update it on display."""
+    # Imported here: briefgen.render.docx renders with this module's sandbox, so it imports this one.
+    from briefgen.render.docx.wml import field_end, field_start
+
     field_start(paragraph._p, instruction)
     paragraph.add_run(cached)
     field_end(paragraph._p)
@@ -110,6 +123,76 @@ def build_template(out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out
+
+
+class _NoIncludes(jinja2.BaseLoader):
+    """A Word template is one file: it includes, imports and extends nothing."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        raise TemplateRefused(
+            template, f"the Word template cannot include '{template}'; put the text in the Word template itself"
+        )
+
+
+class DocxSandbox(HouseSandbox):
+    """The sandbox for Word templates: their context is text and the body, so no object opens at all."""
+
+    safe_modules = frozenset({"builtins", "markupsafe"})
+
+
+def docx_jinja_env() -> jinja2.Environment:
+    """A new sandboxed environment for one docxtpl render (docxtpl sets its autoescape as it renders)."""
+    return DocxSandbox(loader=_NoIncludes(), autoescape=True)  # an unknown name prints nothing, as in docxtpl
+
+
+def docx_sources(path: Path) -> list[str]:
+    """The Jinja text of a Word template, part by part, as docxtpl renders it (body, headers, footers)."""
+    from docxtpl import DocxTemplate
+
+    template = DocxTemplate(str(path))
+    template.init_docx()
+    sources = [template.patch_xml(template.get_xml())]
+    for uri in (template.HEADER_URI, template.FOOTER_URI):
+        sources += [template.patch_xml(template.get_part_xml(part)) for _rel, part in template.get_headers_footers(uri)]
+    props = template.docx.core_properties
+    sources += [text for text in (props.title, props.author, props.subject, props.comments) if text]
+    return sources
+
+
+def render_sandboxed(template: Any, context: dict[str, Any], source: Path) -> None:
+    """Fill the docxtpl `template` (read from `source`) with `context` in the sandbox, autoescaped.
+
+    A workspace template's problem (syntax, a refused name, an unknown include) is a TemplateError
+    at the Word file; a failure of the built-in template is briefgen's own and is raised as it is.
+    """
+    try:
+        template.render(context, jinja_env=docx_jinja_env(), autoescape=True)
+    except Exception as exc:
+        if source.resolve().is_relative_to(DEFAULTS.resolve()) or not (
+            isinstance(exc, jinja2.TemplateError)
+            or any(f.filename == "<template>" for f in traceback.extract_tb(exc.__traceback__))
+        ):
+            raise
+        raise word_template_error(exc, source) from None
+
+
+def word_template_error(exc: Exception, source: Path, text: str = "") -> TemplateError:
+    """A Word template's problem as a diagnostic at the file, with the text around it (`text`, or docxtpl's)."""
+    lines = text.splitlines() if text else list(getattr(exc, "docx_context", ()))
+    near = " ".join(" ".join(re.sub(r"<[^>]+>", "", line).split()) for line in lines).strip()
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        message = (
+            f"template syntax error in the Word template: {(exc.message or '').rstrip('.')}"
+            + (f" (near '{near[:120]}')" if near else "")
+            + "; check its {% %} and {{ }} tags (every {% if %} needs an {% endif %}, every {% for %} an "
+            "{% endfor %}), or delete the file to use the built-in one"
+        )
+        code = "template.syntax"
+    else:
+        code, message = template_problem(exc, "templates/")
+    diags = Diagnostics()
+    diags.error(code, message, Location(source))
+    return TemplateError(diags, source.parent.parent)
 
 
 if __name__ == "__main__":

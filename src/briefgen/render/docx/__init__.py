@@ -18,6 +18,7 @@ from briefgen.render.docx.figures import svg_default
 from briefgen.render.docx.theme import apply_theme
 from briefgen.render.docx.wml import bookmark_name, xml_safe
 from briefgen.render.docx.writer import DocxWriter
+from briefgen.render.docx_template import render_sandboxed
 from briefgen.render.html import long_date
 from briefgen.style import HouseStyle
 
@@ -53,7 +54,7 @@ def render_docx(doc: Document, style: HouseStyle, heading_pages: dict[str, int] 
         "disclaimer": xml_safe(doc.disclaimer),
         "body": sub,
     }
-    template.render(context, autoescape=True)
+    render_sandboxed(template, context, style.template("brief.docx"))
     props = template.docx.core_properties
     props.title = xml_safe(doc.title)
     props.author = xml_safe(authors or doc.organization)
