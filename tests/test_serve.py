@@ -63,7 +63,10 @@ def test_browser_reloads_on_save_and_shows_errors(server: PreviewServer, minimal
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
         driver.get(server.url + "audience/reader")
-        wait = WebDriverWait(driver, 20, poll_frequency=0.2)
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        # The page reloads itself on every save: an element found just before a reload goes stale.
+        wait = WebDriverWait(driver, 20, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,))
         wait.until(lambda d: "Long history" in d.find_element("tag name", "body").text)
         time.sleep(0.5)  # the page has subscribed to change events
         block = minimal / "briefs/demo/blocks/history.yaml"
