@@ -40,18 +40,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BriefgenError(
-            f"cannot write to {path.parent}: {exc.strerror or exc}; choose another --out folder or fix its permissions"
-        ) from exc
+        raise _unwritable(path.parent, exc) from exc
     tmp = _write_temporary(path, data)
-    try:
+    with _removed_on_failure(tmp, path):
         os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BriefgenError(f"cannot write {path}: {exc.strerror or exc}; the previous file is unchanged") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _write_temporary(path: Path, data: bytes) -> Path:
@@ -60,22 +52,32 @@ def _write_temporary(path: Path, data: bytes) -> Path:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; published files are readable like any other
     except OSError as exc:
-        raise BriefgenError(
-            f"cannot write to {path.parent}: {exc.strerror or exc}; choose another --out folder or fix its permissions"
-        ) from exc
+        raise _unwritable(path.parent, exc) from exc
     tmp = Path(name)
+    with _removed_on_failure(tmp, path), os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return tmp
+
+
+def _unwritable(folder: Path, exc: OSError) -> BriefgenError:
+    return BriefgenError(
+        f"cannot write to {folder}: {exc.strerror or exc}; choose another --out folder or fix its permissions"
+    )
+
+
+@contextlib.contextmanager
+def _removed_on_failure(tmp: Path, path: Path) -> Iterator[None]:
+    """The temporary `tmp` is removed if what is done with it fails; an OSError says the old file stands."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise BriefgenError(f"cannot write {path}: {exc.strerror or exc}; the previous file is unchanged") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return tmp
 
 
 def write_cache(path: Path, data: Any) -> None:

@@ -26,10 +26,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from briefgen.content.confine import is_absolute, url_scheme
-from briefgen.content.figures import font_dirs, package_identity, write_cache_file
+from briefgen.content.figures import font_dirs, package_identity
 from briefgen.content.yamlsrc import Node, load_yaml
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
+from briefgen.errors import BriefgenError
 from briefgen.style import HouseStyle
+from briefgen.write import atomic_write
 
 MARKS = ("arc area bar boxplot circle errorband errorbar geoshape line point rect rule square text tick trail").split()
 CHANNELS = (
@@ -113,8 +115,8 @@ def draw_chart(
         record = {"svg": svg, "warnings": warnings}
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            write_cache_file(cached, json.dumps(record).encode("utf-8"))
-        except OSError:
+            atomic_write(cached, json.dumps(record).encode("utf-8"))
+        except (OSError, BriefgenError):
             pass  # a cache that cannot be written only costs time
     for warning in record["warnings"]:
         diags.warning("chart.vega-lite", f"Vega-Lite: {warning}", _warning_location(warning, root))

@@ -38,8 +38,10 @@ from urllib.parse import unquote
 from briefgen.content.confine import inside, is_absolute, url_scheme
 from briefgen.content.richtext import rewrite
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
+from briefgen.errors import BriefgenError
 from briefgen.model import Brief, Figure, Picture
 from briefgen.style import HouseStyle
+from briefgen.write import atomic_write
 
 MAX_PIXELS = 50_000_000
 MAX_BYTES = 100_000_000
@@ -247,7 +249,7 @@ class _Resolver:
             record = {"width": width, "height": height, "mode": mode}
             if kind == "jpeg" and (mode not in ("RGB", "L") or data[2:4] not in (b"\xff\xe0", b"\xff\xe1")):
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
-                write_cache_file(shown, rgb_jpeg(data))  # Word takes only JFIF or Exif JPEGs, and shows CMYK poorly
+                atomic_write(shown, rgb_jpeg(data))  # Word takes only JFIF or Exif JPEGs, and shows CMYK poorly
                 record["converted"] = True
             self.store(digest, record)
         if record.get("converted"):
@@ -274,9 +276,9 @@ class _Resolver:
         fallback = self.cache_dir / f"raster-{_raster_key(cleaned, fonts)}.png"
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         if not shown.is_file() or shown.read_bytes() != cleaned:
-            write_cache_file(shown, cleaned)
+            atomic_write(shown, cleaned)
         if not fallback.is_file():
-            write_cache_file(fallback, rasterise(cleaned, fonts, width, height, self.display(path)))
+            atomic_write(fallback, rasterise(cleaned, fonts, width, height, self.display(path)))
         return Picture(shown, "svg", width, height, digest, fallback, inputs)
 
     def cached(self, digest: str) -> dict[str, Any] | None:
@@ -289,19 +291,9 @@ class _Resolver:
     def store(self, digest: str, record: dict[str, Any]) -> None:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            write_cache_file(
-                self.cache_dir / f"{digest}.json", json.dumps({**record, "version": CACHE_VERSION}).encode()
-            )
-        except OSError:
+            atomic_write(self.cache_dir / f"{digest}.json", json.dumps({**record, "version": CACHE_VERSION}).encode())
+        except (OSError, BriefgenError):
             pass  # a cache that cannot be written only costs time
-
-
-def write_cache_file(path: Path, data: bytes) -> None:
-    """Write a cache file so a reader never sees half of it (another build may read it at once)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, path)
 
 
 _scratch: list[Path] = []
