@@ -146,3 +146,13 @@ def test_every_block_traces_back_to_its_file(default_build: Path):
         assert f'w:name="block-{block_id}' in document_xml
         source = manifest["sources"][block_id]
         assert source["path"] == f"blocks/{block_id}.yaml" and len(source["sha256"]) == 64
+
+
+def test_a_document_too_long_for_a_reader_is_a_warning_before_layout(minimal: Path, tmp_path: Path, monkeypatch):
+    from briefgen.build import BuildOptions, build
+    from briefgen.render import pdf
+
+    monkeypatch.setattr(pdf, "LARGE_DOCUMENT_PAGES", 0)  # the minimal brief stands in for a 700-page one
+    result = build(minimal, BuildOptions(audiences=("reader",), formats=("pdf",), out_dir=tmp_path, jobs=1))
+    messages = [d.message for d in result.diagnostics.items if d.code == "render.pdf"]
+    assert any(m.startswith("this document runs to about ") and "split the brief" in m for m in messages), messages

@@ -23,6 +23,7 @@ from briefgen.model import Document, Table
 from briefgen.render.html import render_html
 from briefgen.style import HouseStyle
 
+LARGE_DOCUMENT_PAGES = 150  # WeasyPrint keeps a whole layout in memory: past this, warn before laying out
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": False}
 
 
@@ -122,7 +123,8 @@ def _heading_pages(rendered) -> dict[str, int]:
 WORDS_PER_PAGE = 350  # measured on the house style: body text, tables and notes together
 
 
-def _likely_pages(doc: Document) -> float:
+def likely_pages(doc: Document) -> float:
+    """About how many pages the document fills, from its words: a guess made before any layout."""
     from briefgen.content.richtext import blocks_text
 
     words = sum(len(blocks_text(b.content).split()) + len(blocks_text(b.mitigation).split()) for b in doc.blocks)
@@ -181,15 +183,22 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
     ones are kept whole and the layout is redone, and any still missing are reported.
     """
     # A long brief gets a contents list; guess from its length to spare a layout, then verify.
-    toc = _likely_pages(doc) > toc_over_pages + 0.5
+    toc = likely_pages(doc) > toc_over_pages + 0.5
     keep_whole: tuple[int, ...] = ()
     expected = {n.number for n in doc.notes} if doc.notes_mode == "footnotes" else set()
     toc_settled = False
     missing: list[int] = []
     squeeze: dict[int, str] = {}
     font_config = pdf_font_config(style)  # before any layout: the house fonts, or a clear error
+    if likely_pages(doc) > LARGE_DOCUMENT_PAGES:
+        warnings = [
+            f"this document runs to about {likely_pages(doc):.0f} pages, more than a brief's reader takes; laying it "
+            "out holds every page in memory, about 3 MB each; split the brief or narrow this audience's sections"
+        ]
+    else:
+        warnings = []
     for _attempt in range(7):
-        rendered, warnings, refused = layout(doc, style, toc, keep_whole, tuple(squeeze), font_config)
+        rendered, layout_warnings, refused = layout(doc, style, toc, keep_whole, tuple(squeeze), font_config)
         if not toc_settled and toc != (len(rendered.pages) > toc_over_pages):
             toc, toc_settled = not toc, True
             continue
@@ -202,6 +211,7 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
         if not missing:
             break
         keep_whole = tuple(sorted(set(keep_whole) | set(missing)))
+    warnings = [*warnings, *layout_warnings]
     if missing:
         warnings = [
             *warnings,
