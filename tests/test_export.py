@@ -382,3 +382,21 @@ def test_only_files_our_manifest_lists_with_their_hashes_are_deleted(minimal: Pa
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     build(minimal, options)
     assert not precious.exists()
+
+
+def test_a_planted_cache_cannot_change_what_a_brief_says(tmp_path: Path):
+    """A markdown.json written by someone else (no seal from this account's key) is read again from the sources."""
+    ws = tmp_path / "ws"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", ws)
+    options = BuildOptions(audiences=("reader",), formats=("html",), jobs=1, force=True)
+    build(ws, options)
+    cache = ws / "dist" / ".briefgen-cache" / "markdown.json"
+    seal, _, payload = cache.read_bytes().partition(b"\n")
+    data = json.loads(payload)
+    forged = [{"t": "Para", "c": [{"t": "Str", "c": "FORGED_BY_CACHE"}]}]
+    data["entries"] = {key: forged for key in data["entries"]}
+    cache.write_bytes(seal + b"\n" + json.dumps(data).encode())  # a seal that no longer matches
+    build(ws, options)
+    html = next((ws / "dist" / "demo").glob("*.html")).read_text(encoding="utf-8")
+    assert "FORGED_BY_CACHE" not in html
+    assert "Hokkaid" in html  # the real text, read again by Pandoc

@@ -115,9 +115,9 @@ HIDDEN = {
         HIDDEN_PAYLOAD,
         "access to attribute '__init__' of 'type' object is unsafe",
     ),
-    "a file read through a path in the document": (
-        "{{ doc.sections[0].blocks[0].source.joinpath('/etc/passwd').read_text() }}",
-        "access to attribute 'joinpath' of 'PosixPath' object is unsafe",
+    "a path in the document used as more than a name": (
+        "{{ doc.sections[0].blocks[0].source.encode('utf-8') }}",
+        "access to attribute 'encode' of 'FileName' object is unsafe",
     ),
 }
 
@@ -131,6 +131,20 @@ def test_the_sandbox_stops_what_check_cannot_see(name: str, minimal: Path, monke
     assert code == 1, err
     assert f"templates/brief.html.j2:{line}:1: error: templates may not do this ({problem}): {UNSAFE}" in err
     assert_nothing_leaked(minimal, out, err)
+
+
+def test_a_template_learns_a_files_name_never_where_it_lies(minimal: Path, monkeypatch, capsys, tmp_path: Path):
+    html_override(
+        minimal,
+        "<p id='leak'>{{ doc.sections[0].blocks[0].source }} | {{ '%s'|format(doc.sections[0].blocks[0].source) }}"
+        " | {{ doc.sections[0].blocks[0].source.stem }}</p>",
+    )
+    code, out, err = build(minimal, monkeypatch, capsys, "html")
+    assert code == 0, err
+    html = next((minimal / "dist/demo").glob("*.html")).read_text(encoding="utf-8")
+    leak = html.split("<p id='leak'>")[1].split("</p>")[0]
+    name = leak.split(" | ")[0]
+    assert name.endswith(".yaml") and "/" not in leak and str(minimal) not in html, leak
 
 
 def test_an_include_of_a_link_out_of_templates_is_refused(minimal: Path, monkeypatch, capsys):

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -81,11 +83,63 @@ def _removed_on_failure(tmp: Path, path: Path) -> Iterator[None]:
 
 
 def write_cache(path: Path, data: Any) -> None:
-    """A cache file (JSON) replaced atomically; one that cannot be written is no problem, the next run reads again."""
+    """A cache file (JSON) sealed and replaced atomically; one that cannot be written is no problem.
+
+    The caches live in the workspace's output folder, which anyone with the workspace can fill:
+    each is sealed with a key kept in the user's own cache folder (`cache_secret`), and
+    `read_cache` ignores a file whose seal does not match, so a planted cache is read again
+    from the sources instead of changing what a brief says.
+    """
+    payload = json.dumps(data, ensure_ascii=False).encode("utf-8")
     try:
-        atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        atomic_write(path, _seal(payload) + b"\n" + payload)
     except BriefgenError:
         pass
+
+
+def read_cache(path: Path) -> Any:
+    """A cache file written by `write_cache` on this account, or None (missing, damaged, or not ours)."""
+    try:
+        seal, _, payload = path.read_bytes().partition(b"\n")
+        if not hmac.compare_digest(seal, _seal(payload)):
+            return None
+        return json.loads(payload)
+    except (OSError, ValueError):
+        return None
+
+
+def _seal(payload: bytes) -> bytes:
+    return hmac.new(cache_secret(), payload, hashlib.sha256).hexdigest().encode("ascii")
+
+
+@functools.cache
+def cache_secret() -> bytes:
+    """This account's key for sealing caches: `$XDG_CACHE_HOME/briefgen/cache.key` (~/.cache), made on first use.
+
+    Where no such folder can be written, a key for this process alone (caches then last one run).
+    """
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen"
+    path = folder / "cache.key"
+    for _attempt in range(2):
+        try:
+            key = path.read_bytes()
+            if len(key) >= 32:
+                return key
+            path.unlink()  # a damaged key: make a new one
+        except FileNotFoundError:
+            pass
+        except OSError:
+            break
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(32))
+        except FileExistsError:
+            continue  # another process made it first: read theirs
+        except OSError:
+            break
+    return secrets.token_bytes(32)
 
 
 def sha256(data: bytes) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
-import json
 import os
 import subprocess
 import unicodedata
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import BriefgenError
 from briefgen.style import HouseStyle
-from briefgen.write import write_cache
+from briefgen.write import read_cache, write_cache
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
@@ -130,10 +129,7 @@ class GlyphCheck:
     def _load(self) -> dict[str, Any]:
         if self.cache_file is None:
             return {}
-        try:
-            data = json.loads(self.cache_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        data = read_cache(self.cache_file)
         return data if isinstance(data, dict) and data.get("key") == self.key else {}
 
     def missing(self, text: str) -> list[str]:

@@ -29,9 +29,8 @@ from briefgen.content.confine import is_absolute, url_scheme
 from briefgen.content.figures import font_dirs, package_identity
 from briefgen.content.yamlsrc import Node, load_yaml
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
-from briefgen.errors import BriefgenError
 from briefgen.style import HouseStyle
-from briefgen.write import atomic_write
+from briefgen.write import read_cache, write_cache
 
 MARKS = ("arc area bar boxplot circle errorband errorbar geoshape line point rect rule square text tick trail").split()
 CHANNELS = (
@@ -89,10 +88,7 @@ def draw_chart(
         json.dumps([plain, config, package_identity("vl_convert"), _CACHE_VERSION], sort_keys=True).encode()
     ).hexdigest()
     cached = cache_dir / f"chart-{key}.json"
-    try:
-        record = json.loads(cached.read_text("utf-8"))
-    except (OSError, ValueError):
-        record = None
+    record = read_cache(cached)
     if not isinstance(record, dict) or "svg" not in record:
         import vl_convert
 
@@ -113,11 +109,7 @@ def draw_chart(
             )
             return None
         record = {"svg": svg, "warnings": warnings}
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(cached, json.dumps(record).encode("utf-8"))
-        except (OSError, BriefgenError):
-            pass  # a cache that cannot be written only costs time
+        write_cache(cached, record)
     for warning in record["warnings"]:
         diags.warning("chart.vega-lite", f"Vega-Lite: {warning}", _warning_location(warning, root))
     return record["svg"], tuple(spec.inputs)

@@ -38,10 +38,9 @@ from urllib.parse import unquote
 from briefgen.content.confine import inside, is_absolute, url_scheme
 from briefgen.content.richtext import rewrite
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
-from briefgen.errors import BriefgenError
 from briefgen.model import Brief, Figure, Picture
 from briefgen.style import HouseStyle
-from briefgen.write import atomic_write
+from briefgen.write import atomic_write, read_cache, write_cache
 
 MAX_PIXELS = 50_000_000
 MAX_BYTES = 100_000_000
@@ -282,18 +281,11 @@ class _Resolver:
         return Picture(shown, "svg", width, height, digest, fallback, inputs)
 
     def cached(self, digest: str) -> dict[str, Any] | None:
-        try:
-            record = json.loads((self.cache_dir / f"{digest}.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
+        record = read_cache(self.cache_dir / f"{digest}.json")
         return record if isinstance(record, dict) and record.get("version") == CACHE_VERSION else None
 
     def store(self, digest: str, record: dict[str, Any]) -> None:
-        try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.cache_dir / f"{digest}.json", json.dumps({**record, "version": CACHE_VERSION}).encode())
-        except (OSError, BriefgenError):
-            pass  # a cache that cannot be written only costs time
+        write_cache(self.cache_dir / f"{digest}.json", {**record, "version": CACHE_VERSION})
 
 
 _scratch: list[Path] = []

@@ -57,7 +57,7 @@ from briefgen.model import (
     Underline,
 )
 from briefgen.pandoc import run_pandoc
-from briefgen.write import write_cache
+from briefgen.write import read_cache, write_cache
 
 # Pandoc's Markdown with bare URLs made links; headings get no automatic ids (blocks have theirs).
 READER = "markdown+autolink_bare_uris-auto_identifiers-yaml_metadata_block-pandoc_title_block"
@@ -111,10 +111,7 @@ def _cache_key() -> str:
 
 
 def _load_cache(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    data = read_cache(path)
     if not isinstance(data, dict) or data.get("key") != _cache_key() or not isinstance(data.get("entries"), dict):
         return {}
     if isinstance(data.get("api"), list):

@@ -439,6 +439,26 @@ def folder_link_message(folder: Path) -> str:
     )
 
 
+class FileName(str):
+    """A path as a template sees it: its name, printed and formatted as the name alone."""
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    @property
+    def stem(self) -> str:
+        return PurePath(self).stem
+
+    @property
+    def suffix(self) -> str:
+        return PurePath(self).suffix
+
+
+def _file_name(value: Any) -> Any:
+    return FileName(value.name) if isinstance(value, PurePath) else value
+
+
 class HouseSandbox(ImmutableSandboxedEnvironment):
     """Jinja's sandbox, narrowed: templates read the document's values and Jinja's helpers, nothing else.
 
@@ -452,11 +472,19 @@ class HouseSandbox(ImmutableSandboxedEnvironment):
         """Refused at once (Jinja's sandbox would hand back an undefined value that fails later, or never)."""
         raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe.")
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return _file_name(super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return _file_name(super().getitem(obj, argument))
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value) or isinstance(obj, ModuleType):
             return False
-        if isinstance(obj, PurePath):
+        if isinstance(obj, PurePath | FileName):
             return attr in PATH_ATTRIBUTES
+        if isinstance(value, Location):  # where files lie on this machine is not for the page
+            return False
         module = type(obj).__module__
         return module in self.safe_modules or module.startswith(SAFE_TYPE_PACKAGES)
 
