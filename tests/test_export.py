@@ -384,18 +384,21 @@ def test_only_files_our_manifest_lists_with_their_hashes_are_deleted(minimal: Pa
     assert not precious.exists()
 
 
-def test_a_planted_cache_cannot_change_what_a_brief_says(tmp_path: Path):
+def test_a_planted_cache_cannot_change_what_a_brief_says(tmp_path: Path, monkeypatch):
     """A markdown.json written by someone else (no seal from this account's key) is read again from the sources."""
+    from briefgen.content import markdown
+
     ws = tmp_path / "ws"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", ws)
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", ws, ignore=shutil.ignore_patterns("dist"))
     options = BuildOptions(audiences=("reader",), formats=("html",), jobs=1, force=True)
     build(ws, options)
-    cache = ws / "dist" / ".briefgen-cache" / "markdown.json"
-    seal, _, payload = cache.read_bytes().partition(b"\n")
-    data = json.loads(payload)
+    sources = list(markdown._CACHE)  # every field this process has read, the fixture's among them
     forged = [{"t": "Para", "c": [{"t": "Str", "c": "FORGED_BY_CACHE"}]}]
-    data["entries"] = {key: forged for key in data["entries"]}
-    cache.write_bytes(seal + b"\n" + json.dumps(data).encode())  # a seal that no longer matches
+    data = {"key": markdown._cache_key(), "api": None, "entries": {markdown._digest(s): forged for s in sources}}
+    payload = json.dumps(data).encode()
+    cache = ws / "dist" / ".briefgen-cache" / "markdown.json"
+    cache.write_bytes(hashlib.sha256(b"another account's key" + payload).hexdigest().encode() + b"\n" + payload)
+    monkeypatch.setattr(markdown, "_CACHE", {})  # so the next build must read the cache file
     build(ws, options)
     html = next((ws / "dist" / "demo").glob("*.html")).read_text(encoding="utf-8")
     assert "FORGED_BY_CACHE" not in html
