@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from briefgen.content.confine import inside, is_absolute, url_scheme
-from briefgen.content.richtext import rewrite
+from briefgen.content.richtext import rewrite, walk
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.model import Brief, Figure, Picture
 from briefgen.style import HouseStyle
@@ -104,8 +104,6 @@ def figure_blocks(brief: Brief) -> dict[Path, list[str]]:
 
 def figure_inputs(brief: Brief) -> dict[str, set[Path]]:
     """Block id ('' for brief.yaml) -> the workspace files its figures were made from."""
-    from briefgen.content.richtext import walk
-
     found: dict[str, set[Path]] = {}
     for block_id, field in brief.markdown_fields():
         for node in walk(field.blocks):
