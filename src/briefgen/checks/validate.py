@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from pathlib import Path
 
-from briefgen.checks.templates import check_templates
 from briefgen.checks.validate_writing import check_glyphs, check_writing
 from briefgen.content.loader import cache_file, merge_audience
 from briefgen.content.richtext import walk
@@ -62,7 +62,14 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
         load_style(ws.root)
     except ThemeError as exc:
         diags.error("style.theme", exc.problem, exc.location)
-    check_templates(ws.root, diags)
+    if any(
+        os.path.islink(folder) or any(p.name != "README.md" for p in folder.iterdir())
+        for folder in (ws.root / "templates", ws.root / "styles")
+        if os.path.lexists(folder) and (folder.is_dir() or os.path.islink(folder))
+    ):
+        from briefgen.checks.templates import check_templates  # Jinja and the renderers: only for overrides
+
+        check_templates(ws.root, diags)
     for brief in ws.briefs.values():
         validate_brief(ws, brief, diags)
         _check_review(ws, brief, diags, today or dt.date.today())
