@@ -221,7 +221,8 @@ def render_audience(
         if fmt == "pdf":
             data, pages = pdf.data, pdf.pages
         elif fmt == "docx":
-            data, pages = render_docx(doc, style, pdf.heading_pages if pdf.pages > 4 else None), None
+            pages_of_headings = pdf.heading_pages if pdf.pages > 4 else None
+            data, pages = render_docx(doc, style, pages_of_headings, source_map(brief)), None
         elif fmt == "md":
             text, pictures = render_md_with_figures(doc)
             data, pages = text.encode("utf-8"), None

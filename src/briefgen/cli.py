@@ -292,6 +292,18 @@ def diff(state: State, revision: str, brief: str | None) -> None:
     click.echo(f"re-read: {', '.join(report.audiences) or 'nothing'}")
 
 
+@cli.command()
+@click.argument("docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the comments and changes as JSON.")
+@pass_state
+def review(state: State, docx: Path, as_json: bool) -> None:
+    """Comments and tracked changes of a reviewed DOCX, each at its block's file:line:column."""
+    from briefgen.review import format_json, format_text, review_docx
+
+    result = review_docx(docx, state.workspace)
+    click.echo(format_json(result) if as_json else format_text(result))
+
+
 @cli.group()
 def new() -> None:
     """Create a new block or brief from a commented starting point."""

@@ -469,6 +469,10 @@ class DocBlock:
     number: int | None = None
     portion: str = ""
     as_of: dt.date | None = None
+    # Which of the block's fields `content` and `title` show ("body", "summary", "variants.press.body",
+    # "title", "variants.press.title"), so a reviewer's Word comment can be traced to its YAML field.
+    content_field: str = "body"
+    title_field: str = "title"
 
 
 @dataclass(frozen=True)

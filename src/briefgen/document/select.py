@@ -61,12 +61,22 @@ def _sort_key(block: ContentBlock) -> tuple:
 
 def _text(block: ContentBlock, audience: AudienceProfile) -> tuple[str, Markdown]:
     """The title and text this audience reads; a field a variant leaves out falls back."""
+    title, text, _title_field, _text_field = _chosen(block, audience)
+    return title, text
+
+
+def _chosen(block: ContentBlock, audience: AudienceProfile) -> tuple[str, Markdown, str, str]:
+    """The title and text this audience reads, with the names of the fields they came from."""
     variant = block.variants.get(audience.id) or Variant()
+    prefix = f"variants.{audience.id}."
     if audience.detail == "summary":
-        text = variant.summary or block.summary or variant.body or block.body
+        options = [(variant.summary, prefix + "summary"), (block.summary, "summary"), (variant.body, prefix + "body")]
     else:
-        text = variant.body or block.body
-    return variant.title or block.title, text
+        options = [(variant.body, prefix + "body")]
+    text, text_field = next(((t, f) for t, f in options if t), (block.body, "body"))
+    if variant.title:
+        return variant.title, text, prefix + "title", text_field
+    return block.title, text, "title", text_field
 
 
 def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | None = None) -> Document:
@@ -86,7 +96,7 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
         )
         doc_blocks = []
         for block in chosen:
-            title, text = _text(block, audience)
+            title, text, title_field, text_field = _chosen(block, audience)
             if block.kind == "recommendation":
                 number += 1
             level = _rank(options.markings, block.marking)
@@ -105,6 +115,8 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
                     number=number if block.kind == "recommendation" else None,
                     portion=portion,
                     as_of=block.as_of if audience.show_as_of else None,
+                    content_field=text_field,
+                    title_field=title_field,
                 )
             )
         if doc_blocks:

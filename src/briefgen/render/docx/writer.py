@@ -83,6 +83,7 @@ class DocxWriter:
         self.link_part: Any = None  # the package part hyperlinks are related to while writing a note
         self.bookmark_names: set[str] = set()
         self.internal_links: list[Any] = []
+        self.anchors: dict[str, tuple[str, str]] = {}  # hidden bookmark _bgN -> (block id, field), for review
 
     # ------------------------------------------------------------ paragraphs and runs
 
@@ -332,6 +333,7 @@ class DocxWriter:
             self.bookmark(self.paragraph("Heading1", section.title), f"section-{section.id}")
             risks = [b for b in section.blocks if b.kind == "risk"]
             if risks:
+                before = self.written()
                 tables.house_table(
                     self,
                     ["Risk", "Likelihood", "Impact", "Mitigation"],
@@ -341,6 +343,7 @@ class DocxWriter:
                     ],
                     [45, 20, 18, 87],
                 )
+                self.anchor_mitigations(risks, self.written(before))
             factors = [b for b in section.blocks if b.kind == "leverage"]
             if factors:
                 tables.house_table(
@@ -363,13 +366,16 @@ class DocxWriter:
         title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
         heading = self.paragraph("Heading2", title)
         self.bookmark(heading, f"block-{block.id}")
+        self.anchor([heading._p], block.id, block.title_field)
         if block.as_of:
             p = self.paragraph("RecommendationMeta")
             p.paragraph_format.keep_with_next = True
             self.run(p._p, f"As of {long_date(block.as_of)}", Format(italic=True))
         if block.kind == "recommendation":
             if block.fields.get("action"):  # kept with the text that follows, as in the PDF
-                self.paragraph("RecommendationAction", block.fields["action"]).paragraph_format.keep_with_next = True
+                action = self.paragraph("RecommendationAction", block.fields["action"])
+                action.paragraph_format.keep_with_next = True
+                self.anchor([action._p], block.id, "action")
             if self.doc.audience.detail != "summary":  # summary audiences have it in the table
                 meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
                 meta += [
@@ -378,7 +384,9 @@ class DocxWriter:
                     if block.fields.get(key)
                 ]
                 self.paragraph("RecommendationMeta", " · ".join(meta)).paragraph_format.keep_with_next = True
+        before = self.written()
         self.blocks(block.content, portion=block.portion)
+        self.anchor(self.written(before), block.id, block.content_field)
         if block.kind == "recommendation" and self.doc.audience.decision:
             self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
 
@@ -388,6 +396,50 @@ class DocxWriter:
         if name not in self.bookmark_names:
             self.bookmark_names.add(name)
             add_bookmark(paragraph._p, len(self.bookmark_names), name)
+
+    # ------------------------------------------------------------ review anchors
+
+    def written(self, before: list[Any] | None = None) -> list[Any]:
+        """The paragraphs and tables where the writer stands; with `before`, only those added since."""
+        children = list(self.container._element)
+        if before is None:
+            return children
+        seen = {id(el) for el in before}
+        return [el for el in children if id(el) not in seen]
+
+    def anchor(self, elements: list[Any], block_id: str, field_name: str) -> None:
+        """A hidden bookmark `_bgN` from the start of the first paragraph of `elements` to the end of the last.
+
+        The build record (custom document properties) maps N to the block and field, so `briefgen review`
+        can trace a Word comment or tracked change back to the YAML it came from. The leading underscore
+        makes Word treat the bookmark as hidden; LibreOffice keeps it when it saves.
+        """
+        paragraphs = [p for el in elements for p in el.iter(qn("w:p"))]
+        if not paragraphs:
+            return
+        name = f"_bg{len(self.anchors) + 1}"
+        self.anchors[name] = (block_id, field_name)
+        self.bookmark_names.add(name)
+        number = len(self.bookmark_names)
+        start = parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{name}"/>')
+        first = paragraphs[0]
+        ppr = first.find(qn("w:pPr"))
+        if ppr is None:
+            first.insert(0, start)
+        else:
+            ppr.addnext(start)
+        paragraphs[-1].append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{number}"/>'))
+
+    def anchor_mitigations(self, risks: list[DocBlock], added: list[Any]) -> None:
+        """Anchors on the Mitigation cell of each risk's row in the risk register just written."""
+        table = next((el for el in added if el.tag == qn("w:tbl")), None)
+        if table is None:
+            return
+        rows = table.findall(qn("w:tr"))[1:]
+        for block, row in zip(risks, rows, strict=False):
+            cells = row.findall(qn("w:tc"))
+            if block.mitigation and len(cells) >= 4:
+                self.anchor([cells[3]], block.id, "mitigation")
 
     def unlink_missing_anchors(self) -> None:
         """Internal links to an anchor this document has no bookmark for (#notes in Word) become plain text."""

@@ -1,0 +1,167 @@
+"""Placing text a reviewer saw in Word back in a block's YAML: field sources, alignment, positions.
+
+The DOCX shows a field's Markdown rendered (markup gone, citations turned into note numbers,
+quotes curled, portion marks added), so text is found by aligning the field as the DOCX shows it
+with the field's Markdown source, character by character, and mapping an offset through the
+matching stretches. A position in the Markdown source becomes a file position through the
+loader's locator (`Markdown.locate`), one word at a time so folded and literal YAML scalars,
+whose line breaks and indentation differ from the value, are found all the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from briefgen.diagnostics import Location
+from briefgen.model import ContentBlock, Markdown
+
+MIN_MATCH = 3  # shorter common stretches are chance, not text
+CONTEXT = 20  # characters each side of an item that count towards its confidence
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_SPACE = re.compile(r"\s")
+
+Locator = Callable[[str, int], Location]
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """One field of a block as its file holds it now: the text, and how to find a point of it in the file."""
+
+    block_id: str
+    field: str
+    path: Path
+    text: str
+    locate: Locator | None
+    fallback: Location
+
+    def location(self, offset: int) -> Location:
+        """The file position of `offset` in the field's text."""
+        text = self.text
+        offset = max(0, min(offset, len(text)))
+        start = offset
+        if offset < len(text) and not text[offset].isspace():
+            start = offset
+        elif offset > 0 and not text[offset - 1].isspace():
+            start = offset - 1
+        else:
+            while start < len(text) and text[start].isspace():
+                start += 1
+            if start >= len(text):
+                return self.fallback
+            offset = start
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        end = start
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        word = text[start:end]
+        if not word or self.locate is None:
+            return self.fallback
+        occurrence, index = 0, text.find(word)
+        while 0 <= index < start:
+            occurrence += 1
+            index = text.find(word, index + 1)
+        found = self.locate(word, occurrence)
+        return Location(found.path, found.line, found.column + (offset - start))
+
+
+def _file_locator(path: Path, text: str, start: int, end: int) -> Locator:
+    """Find the n-th occurrence of a word in `text[start:end]` (a plain YAML scalar's line)."""
+
+    def locate(needle: str, occurrence: int) -> Location:
+        index = start - 1
+        for _ in range(occurrence + 1):
+            index = text.find(needle, index + 1, end)
+            if index < 0:
+                return _position(path, text, start)
+        return _position(path, text, index)
+
+    return locate
+
+
+def _position(path: Path, text: str, index: int) -> Location:
+    line = text.count("\n", 0, index) + 1
+    return Location(path, line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def field_source(block: ContentBlock, field: str) -> FieldSource | None:
+    """The current text of `field` (body, summary, mitigation, title, action, variants.X.title|summary|body)."""
+    parts = field.split(".")
+    markdown: Markdown | None = None
+    if parts[0] == "variants" and len(parts) == 3:
+        variant = block.variants.get(parts[1])
+        if variant is None:
+            return None
+        if parts[2] in ("summary", "body"):
+            markdown = getattr(variant, parts[2])
+        elif parts[2] == "title" and variant.title is not None:
+            return _plain_source(block, field, block.locations.get(f"variants.{parts[1]}"), "title")
+        else:
+            return None
+    elif field in ("body", "summary", "mitigation"):
+        markdown = getattr(block, field)
+    elif field in ("title", "action"):
+        return _plain_source(block, field, block.locations.get(f"{field}.value"), None)
+    if markdown is None:
+        return None
+    fallback = markdown.location or block.locations.get(field) or Location(block.path)
+    return FieldSource(block.id, field, block.path, markdown.source, markdown.locate, fallback)
+
+
+def _plain_source(block: ContentBlock, field: str, where: Location | None, key: str | None) -> FieldSource | None:
+    """A one-line YAML scalar (a title, an action): its text as the file writes it."""
+    try:
+        text = block.path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if where is None or not where.line:
+        return None
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: where.line - 1]) + max(where.column - 1, 0)
+    if key:  # a variant's title: find its key after the variant's own
+        match = re.compile(rf"^\s*{key}:[ \t]*", re.M).search(text, start)
+        if match is None:
+            return None
+        start = match.end()
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    value = text[start:end]
+    return FieldSource(block.id, field, block.path, value, _file_locator(block.path, text, start, end), where)
+
+
+def _fold(text: str) -> str:
+    """Text compared case- and typography-blind, one character for one, so offsets carry over."""
+    return _SPACE.sub(" ", text.translate(_FOLD)).lower()
+
+
+class Alignment:
+    """The field as the DOCX showed it, aligned with the field's Markdown source."""
+
+    def __init__(self, shown: str, source: str):
+        matcher = SequenceMatcher(None, _fold(shown), _fold(source), autojunk=False)
+        self.blocks = [m for m in matcher.get_matching_blocks() if m.size >= MIN_MATCH]
+        self.length = len(shown)
+
+    def map(self, offset: int) -> int | None:
+        """The source offset of a shown offset: inside a matched stretch exactly, else after the one before."""
+        before = None
+        for a, b, size in self.blocks:
+            if a <= offset <= a + size:
+                return b + offset - a
+            if a + size < offset:
+                before = b + size
+            elif before is None:
+                return b  # before the first stretch: where that stretch starts
+        return before
+
+    def confidence(self, start: int, end: int) -> float:
+        """The share of the item and the text around it that matched the source."""
+        low, high = max(0, start - CONTEXT), min(self.length, end + CONTEXT)
+        if high <= low:
+            return 0.0
+        matched = sum(max(0, min(a + size, high) - max(a, low)) for a, _, size in self.blocks)
+        return round(matched / (high - low), 2)

@@ -1,0 +1,310 @@
+"""`briefgen review FILE.docx`: every comment and tracked change, placed in the YAML, as text or JSON.
+
+Lines are in gcc style, grouped by file, each field with tracked changes followed by its proposed
+Markdown as a word diff (`[-old-]{+new+}`); items no block owns are listed under the nearest
+heading; a closing line counts comments, changes and unplaced items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import UsageError
+from briefgen.review.place import Alignment, FieldSource, field_source
+from briefgen.review.record import BuildRecord, read_record
+from briefgen.review.wordml import Mark, WordParagraph, WordReview, read_review
+from briefgen.workspace import open_workspace
+
+CHANGED = "the block changed since this DOCX was built; placed by best match, confidence {:.2f}"
+
+
+@dataclass
+class ReviewItem:
+    """One comment or tracked change, and where it belongs in the YAML (path None: unplaced)."""
+
+    kind: str  # comment | change
+    action: str  # comment | inserted | deleted | moved-from | moved-to
+    author: str
+    date: str
+    text: str
+    anchor: str = ""  # a comment's anchored words
+    reply_to: str = ""  # the author of the comment this one answers
+    resolved: bool = False
+    block: str = ""
+    field: str = ""
+    path: str | None = None
+    line: int = 0
+    column: int = 0
+    confidence: float = 1.0
+    block_changed: bool = False
+    heading: str = ""  # the nearest heading before it in the DOCX
+    order: tuple[int, int] = (0, 0)  # paragraph and offset in the DOCX
+
+    @property
+    def placed(self) -> bool:
+        return self.path is not None
+
+
+@dataclass
+class Proposal:
+    """A field's Markdown with a reviewer's tracked changes applied, as a word diff of the source."""
+
+    path: str
+    block: str
+    field: str
+    text: str
+    diff: str
+
+
+@dataclass
+class Review:
+    docx: str
+    brief: str
+    audience: str
+    items: list[ReviewItem] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "comments": sum(i.kind == "comment" for i in self.items),
+            "changes": sum(i.kind == "change" for i in self.items),
+            "unplaced": sum(not i.placed for i in self.items),
+        }
+
+
+@dataclass
+class _Field:
+    """One anchored field of the DOCX: its paragraphs' original text joined, and each paragraph's start."""
+
+    block: str
+    name: str
+    shown: str = ""
+    starts: dict[int, int] = field(default_factory=dict)
+    source: FieldSource | None = None
+    alignment: Alignment | None = None
+    display: str = ""
+    changed: bool = False
+
+
+def _fields(review: WordReview, record: BuildRecord) -> dict[str, _Field]:
+    fields: dict[str, _Field] = {}
+    for p in review.paragraphs:
+        if p.anchor is None or p.anchor not in record.anchors:
+            continue
+        block, name = record.anchors[p.anchor]
+        f = fields.setdefault(p.anchor, _Field(block, name))
+        if p.added and not p.original.strip():  # a paragraph the reviewer added: it goes after the one before
+            f.starts[p.index] = len(f.shown)
+            continue
+        if f.starts:
+            f.shown += "\n"
+        f.starts[p.index] = len(f.shown)
+        f.shown += p.original
+    return fields
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "-"
+
+
+def review_docx(docx: Path, root: Path | None = None) -> Review:
+    """Read a reviewed DOCX built by briefgen and place its comments and tracked changes in the workspace."""
+    try:
+        package = zipfile.ZipFile(docx)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise UsageError(f"{docx} is not a readable DOCX ({error})") from None
+    with package:
+        record = read_record(package, str(docx))
+        try:
+            word = read_review(package)
+        except ValueError:
+            raise UsageError(f"{docx} has no main document part (word/document.xml)") from None
+    ws, _diags = open_workspace(root, record.brief)
+    brief = ws.briefs.get(record.brief)
+    blocks = {b.id: b for b in brief.blocks} if brief else {}
+    fields = _fields(word, record)
+    for f in fields.values():
+        block = blocks.get(f.block)
+        if block is None:
+            continue
+        f.source = field_source(block, f.name)
+        recorded_path, recorded_hash = record.blocks.get(f.block, ("", ""))
+        f.display = recorded_path if (ws.root / recorded_path).resolve() == block.path.resolve() else ""
+        if not f.display:
+            try:
+                f.display = block.path.resolve().relative_to(ws.root.resolve()).as_posix()
+            except ValueError:
+                f.display = block.path.as_posix()
+        f.changed = _digest(block.path) != recorded_hash
+        if f.source is not None:
+            f.alignment = Alignment(f.shown, f.source.text)
+
+    result = Review(str(docx), record.brief, record.audience)
+    authors = {c.id: c.author for c in word.comments}
+    for comment in word.comments:
+        item = ReviewItem(
+            "comment",
+            "comment",
+            comment.author,
+            comment.date,
+            comment.text,
+            anchor=word.anchored_text(comment),
+            reply_to=authors.get(comment.parent or "", ""),
+            resolved=comment.done,
+        )
+        last = comment.end
+        length = len(item.anchor) if last and comment.start and last.paragraph == comment.start.paragraph else 0
+        _place(item, comment.start, length, word, fields)
+        result.items.append(item)
+    edits: dict[str, list[tuple[int, int, str]]] = {}
+    for change in word.changes:
+        item = ReviewItem("change", change.kind, change.author, change.date, change.text)
+        removed = change.kind in ("deleted", "moved-from")
+        span = _place(item, change.at, len(change.text) if removed else 0, word, fields)
+        if span is not None:
+            anchor, first, after = span
+            paragraph = word.paragraphs[change.at.paragraph]
+            new = "" if removed else (("\n\n" if _added(paragraph) else "") + change.text)
+            edits.setdefault(anchor, []).append((first, after, new))
+        result.items.append(item)
+    result.items.sort(key=lambda i: i.order)
+    for anchor, changes in edits.items():
+        f = fields[anchor]
+        assert f.source is not None
+        proposed = f.source.text
+        for start, end, new in sorted(changes, key=lambda c: (c[0], c[1]), reverse=True):
+            proposed = proposed[:start] + new + proposed[end:]
+        result.proposals.append(Proposal(f.display, f.block, f.name, proposed, word_diff(f.source.text, proposed)))
+    return result
+
+
+def _added(paragraph: WordParagraph) -> bool:
+    return paragraph.added and not paragraph.original.strip()
+
+
+def _place(
+    item: ReviewItem, at: Mark | None, length: int, word: WordReview, fields: dict[str, _Field]
+) -> tuple[str, int, int] | None:
+    """Fill in the item's block, field and position; the source span it covers, or None if unplaced."""
+    if at is None:
+        item.heading = ""
+        item.order = (len(word.paragraphs), 0)
+        return None
+    index = min(at.paragraph, len(word.paragraphs) - 1)
+    paragraph = word.paragraphs[index]
+    offset = len(paragraph.original) if at.offset < 0 else at.offset
+    item.order = (index, offset)
+    item.heading = word.heading_before(index)
+    f = fields.get(paragraph.anchor or "")
+    if f is None or f.source is None or f.alignment is None or not f.alignment.blocks:
+        return None
+    item.block, item.field = f.block, f.name
+    shown = f.starts.get(index, 0) + (0 if _added(paragraph) else offset)
+    start = f.alignment.map(shown)
+    end = f.alignment.map(shown + length) if length else start
+    if start is None or end is None:
+        return None
+    item.confidence = f.alignment.confidence(shown, shown + length)
+    item.block_changed = f.changed
+    where = f.source.location(start)
+    item.path, item.line, item.column = f.display, where.line, where.column
+    return (next(k for k, v in fields.items() if v is f), start, max(start, end))
+
+
+def word_diff(old: str, new: str) -> str:
+    """`new` against `old` word by word: removed words as [-...-], added ones as {+...+}."""
+    a, b = re.findall(r"\s+|\w+|[^\w\s]", old), re.findall(r"\s+|\w+|[^\w\s]", new)
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append("".join(a[i1:i2]))
+            continue
+        if i2 > i1:
+            out.append("[-" + "".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + "".join(b[j1:j2]) + "+}")
+    return "".join(out)
+
+
+def _quote(text: str) -> str:
+    return '"' + re.sub(r"\s+", " ", text).strip() + '"'
+
+
+def describe(item: ReviewItem) -> str:
+    """The message of an item's line, after its position."""
+    if item.kind == "comment":
+        text = f"comment: {item.author}: {_quote(item.text)}"
+        if item.anchor.strip():
+            text += f" on {_quote(item.anchor)}"
+        if item.reply_to:
+            text += f" (reply to {item.reply_to})"
+        if item.resolved:
+            text += " (resolved)"
+    else:
+        text = f"change: {item.action} {_quote(item.text)}"
+    if item.placed and item.block_changed:
+        text += f" [{CHANGED.format(item.confidence)}]"
+    return text
+
+
+def format_text(review: Review) -> str:
+    """gcc-style lines grouped by file, each file's proposed fields as word diffs, unplaced items, a summary."""
+    lines: list[str] = []
+    files: dict[str, list[ReviewItem]] = {}
+    for item in review.items:
+        if item.placed:
+            files.setdefault(item.path or "", []).append(item)
+    for path, items in files.items():
+        for item in sorted(items, key=lambda i: (i.line, i.column, i.order)):
+            lines.append(f"{path}:{item.line}:{item.column}: {describe(item)}")
+        for proposal in review.proposals:
+            if proposal.path != path:
+                continue
+            lines.append(f"{path}: proposed {proposal.field} of {proposal.block}:")
+            for chunk in proposal.diff.split("\n\n"):
+                if any(marker in chunk for marker in ("[-", "-]", "{+", "+}")):
+                    lines.extend("    " + line for line in chunk.strip("\n").split("\n"))
+    unplaced = [i for i in review.items if not i.placed]
+    for item in unplaced:
+        under = f'under "{item.heading}"' if item.heading else "before the first heading"
+        lines.append(f"{review.docx}: {under}: {describe(item)} [in text no block owns]")
+    counts = review.counts
+    lines.append(
+        f"{review.docx}: {_plural(counts['comments'], 'comment')}, {_plural(counts['changes'], 'change')}, "
+        f"{counts['unplaced']} unplaced"
+    )
+    return "\n".join(lines)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def format_json(review: Review) -> str:
+    """The same items as JSON: placed or not, with the proposals and the counts."""
+    data: dict[str, Any] = {
+        "docx": review.docx,
+        "brief": review.brief,
+        "audience": review.audience,
+        "items": [],
+        "proposals": [asdict(p) for p in review.proposals],
+        "summary": review.counts,
+    }
+    for item in review.items:
+        entry = asdict(item)
+        entry.pop("order")
+        entry["placed"] = item.placed
+        entry["message"] = describe(item)
+        data["items"].append(entry)
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -1,0 +1,304 @@
+"""Reading what a reviewer did to a DOCX: paragraphs with their tracked changes, and comments.
+
+Works on the XML as Word or LibreOffice saved it: runs split or merged, rsids, bookmarks moved
+to another place in the paragraph, comment replies with or without commentsExtended.xml. Text
+is read per paragraph in two versions, as built (`original`: unchanged, deleted and moved-away
+text) and as proposed (unchanged, inserted and moved-here text); every position is an offset
+into a paragraph's original text.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+ANCHOR = re.compile(r"_bg\d+$")
+HEADING_STYLE = re.compile(r"(?i)heading|title")
+CHANGE_TAGS = {"ins": "inserted", "del": "deleted", "moveFrom": "moved-from", "moveTo": "moved-to"}
+ORIGINAL = {"", "deleted", "moved-from"}  # kinds of text the DOCX had as built
+PROPOSED = {"", "inserted", "moved-to"}
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@dataclass
+class Segment:
+    """A piece of a paragraph's text: unchanged (kind ''), or one kind of tracked change."""
+
+    kind: str
+    text: str
+    offset: int  # where it stands in the paragraph's original text
+    author: str = ""
+    date: str = ""
+
+
+@dataclass
+class WordParagraph:
+    index: int
+    style: str
+    anchor: str | None  # the _bgN bookmark it stands in, if any
+    segments: list[Segment] = field(default_factory=list)
+    added: bool = False  # its paragraph mark is a tracked insertion: a paragraph the reviewer added
+
+    @property
+    def original(self) -> str:
+        return "".join(s.text for s in self.segments if s.kind in ORIGINAL)
+
+    @property
+    def proposed(self) -> str:
+        return "".join(s.text for s in self.segments if s.kind in PROPOSED)
+
+    @property
+    def is_heading(self) -> bool:
+        return bool(HEADING_STYLE.search(self.style)) and bool(self.original.strip())
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A point in the document: a paragraph and an offset in its original text (-1: its end)."""
+
+    paragraph: int
+    offset: int
+
+
+@dataclass
+class WordChange:
+    kind: str  # inserted | deleted | moved-from | moved-to
+    text: str
+    author: str
+    date: str
+    at: Mark  # where it starts (an insertion: where it goes)
+
+
+@dataclass
+class WordComment:
+    id: str
+    author: str
+    date: str
+    text: str
+    start: Mark | None = None
+    end: Mark | None = None
+    para_id: str = ""
+    parent: str | None = None  # id of the comment this replies to
+    done: bool = False
+
+
+@dataclass
+class WordReview:
+    paragraphs: list[WordParagraph]
+    changes: list[WordChange]
+    comments: list[WordComment]
+
+    def anchored_text(self, comment: WordComment) -> str:
+        """The original text a comment's range covers ('' for a comment on a point)."""
+        if comment.start is None or comment.end is None:
+            return ""
+        parts = []
+        for index in range(comment.start.paragraph, min(comment.end.paragraph, len(self.paragraphs) - 1) + 1):
+            text = self.paragraphs[index].original
+            begin = comment.start.offset if index == comment.start.paragraph else 0
+            end = comment.end.offset if index == comment.end.paragraph and comment.end.offset >= 0 else len(text)
+            parts.append(text[max(begin, 0) : max(end, 0)])
+        return "\n".join(parts)
+
+    def heading_before(self, paragraph: int) -> str:
+        """The text of the nearest heading at or before a paragraph ('' when there is none)."""
+        for p in reversed(self.paragraphs[: paragraph + 1]):
+            if p.is_heading:
+                return p.original.strip()
+        return ""
+
+
+def _part_targets(package: zipfile.ZipFile) -> dict[str, str]:
+    """Relationship type (its last word) -> part name, for the main document's related parts."""
+    try:
+        rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+    except (KeyError, etree.XMLSyntaxError):
+        return {}
+    targets = {}
+    for rel in rels.iter(f"{{{RELS}}}Relationship"):
+        target = rel.get("Target", "")
+        targets[rel.get("Type", "").rsplit("/", 1)[-1]] = (
+            target.lstrip("/") if target.startswith("/") else f"word/{target}"
+        )
+    return targets
+
+
+def _xml(package: zipfile.ZipFile, name: str | None):
+    if not name:
+        return None
+    try:
+        return etree.fromstring(package.read(name))
+    except (KeyError, etree.XMLSyntaxError):
+        return None
+
+
+def read_review(package: zipfile.ZipFile) -> WordReview:
+    """Paragraphs, tracked changes and comments of the main document."""
+    targets = _part_targets(package)
+    document = _xml(package, "word/document.xml")
+    if document is None:
+        raise ValueError("no word/document.xml")
+    walker = _Walker()
+    walker.walk(document.find(w("body")))
+    walker.assign_anchors()
+    comments = _comments(_xml(package, targets.get("comments")), _xml(package, targets.get("commentsExtended")))
+    for comment in comments:
+        comment.start, comment.end = walker.ranges.get(comment.id, (None, None))
+    return WordReview(walker.paragraphs, walker.changes(), comments)
+
+
+class _Walker:
+    """One pass over the body in document order, keeping open bookmarks, changes and comment ranges."""
+
+    def __init__(self) -> None:
+        self.paragraphs: list[WordParagraph] = []
+        self.current: list[WordParagraph] = []  # paragraphs being read (a text box may nest one)
+        self.events = 0  # elements seen, in document order
+        self.anchor_ids: dict[str, str] = {}  # bookmark id -> _bgN name
+        self.spans: dict[str, list[int]] = {}  # _bgN -> [first start, last end] in document order
+        self.extent: dict[int, tuple[int, int]] = {}  # paragraph index -> its [start, end] in document order
+        self.context: list[tuple[str, str, str]] = []  # (kind, author, date) of enclosing changes
+        self.ranges: dict[str, tuple[Mark | None, Mark | None]] = {}
+        self.skip = 0  # inside property-change records, whose text is not the document's
+
+    def mark(self) -> Mark:
+        if self.current:
+            p = self.current[-1]
+            return Mark(p.index, len(p.original))
+        return Mark(len(self.paragraphs), 0)  # between paragraphs: the start of the next one
+
+    def text(self, value: str) -> None:
+        if not self.current or self.skip or not value:
+            return
+        p = self.current[-1]
+        kind, author, date = self.context[-1] if self.context else ("", "", "")
+        last = p.segments[-1] if p.segments else None
+        if last and last.kind == kind and last.author == author:
+            last.text += value
+        else:
+            p.segments.append(Segment(kind, value, len(p.original), author, date))
+
+    def walk(self, body) -> None:
+        if body is None:
+            return
+        for event, el in etree.iterwalk(body, events=("start", "end")):
+            tag = el.tag if isinstance(el.tag, str) else ""
+            name = tag.rsplit("}", 1)[-1]
+            if not tag.startswith(f"{{{W}}}"):
+                continue
+            self.events += 1
+            if event == "start":
+                self.start(name, el)
+            else:
+                self.end(name, el)
+
+    def start(self, name: str, el) -> None:
+        if name in ("pPrChange", "rPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange"):
+            self.skip += 1
+        elif name == "p":
+            style = el.find(f"{w('pPr')}/{w('pStyle')}")
+            added = el.find(f"{w('pPr')}/{w('rPr')}/{w('ins')}") is not None
+            paragraph = WordParagraph(len(self.paragraphs), style.get(w("val"), "") if style is not None else "", None)
+            paragraph.added = added
+            self.paragraphs.append(paragraph)
+            self.current.append(paragraph)
+            self.extent[paragraph.index] = (self.events, self.events)
+        elif name in CHANGE_TAGS and el.getparent() is not None and el.getparent().tag != w("rPr"):
+            self.context.append((CHANGE_TAGS[name], el.get(w("author"), ""), el.get(w("date"), "")))
+        elif name == "bookmarkStart" and ANCHOR.match(el.get(w("name"), "")):
+            anchor = el.get(w("name"), "")
+            self.anchor_ids[el.get(w("id"), "")] = anchor
+            self.spans.setdefault(anchor, [self.events, self.events])
+        elif name == "bookmarkEnd" and el.get(w("id"), "") in self.anchor_ids:
+            span = self.spans[self.anchor_ids[el.get(w("id"), "")]]
+            span[1] = max(span[1], self.events)
+        elif name in ("t", "delText"):
+            self.text(el.text or "")
+        elif name in ("tab", "br", "cr") and el.getparent() is not None and el.getparent().tag == w("r"):
+            self.text(" ")
+        elif name == "noBreakHyphen":
+            self.text("-")
+        elif name == "commentRangeStart":
+            cid = el.get(w("id"), "")
+            self.ranges[cid] = (self.mark(), self.ranges.get(cid, (None, None))[1])
+        elif name == "commentRangeEnd":
+            cid = el.get(w("id"), "")
+            start = self.ranges.get(cid, (None, None))[0]
+            end = self.mark() if self.current else Mark(len(self.paragraphs) - 1, -1)
+            self.ranges[cid] = (start, end)
+        elif name == "commentReference":
+            cid = el.get(w("id"), "")
+            if self.ranges.get(cid, (None, None))[0] is None:  # a comment on a point
+                here = self.mark()
+                self.ranges[cid] = (here, here)
+
+    def end(self, name: str, el) -> None:
+        if name in ("pPrChange", "rPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange"):
+            self.skip -= 1
+        elif name == "p" and self.current:
+            paragraph = self.current.pop()
+            self.extent[paragraph.index] = (self.extent[paragraph.index][0], self.events)
+        elif name in CHANGE_TAGS and el.getparent() is not None and el.getparent().tag != w("rPr"):
+            if self.context:
+                self.context.pop()
+
+    def assign_anchors(self) -> None:
+        """Each paragraph's field: the bookmark whose first start and last end enclose some of it.
+
+        LibreOffice may split a bookmark that crosses a table into several of the same name, some
+        empty and one never closed, so a field spans from its name's first start to its last end.
+        """
+        spans = sorted(((first, last, name) for name, (first, last) in self.spans.items()), reverse=True)
+        for p in self.paragraphs:
+            begin, end = self.extent.get(p.index, (0, 0))
+            p.anchor = next((name for first, last, name in spans if first <= end and last >= begin), None)
+
+    def changes(self) -> list[WordChange]:
+        """Each run of changed text, adjacent pieces of one kind and author joined (Word splits them)."""
+        found = []
+        for p in self.paragraphs:
+            for segment in p.segments:
+                if segment.kind:
+                    found.append(
+                        WordChange(
+                            segment.kind, segment.text, segment.author, segment.date, Mark(p.index, segment.offset)
+                        )
+                    )
+        return found
+
+
+def _comments(part, extended) -> list[WordComment]:
+    if part is None:
+        return []
+    comments = []
+    by_para: dict[str, WordComment] = {}
+    for el in part.iter(w("comment")):
+        paragraphs = el.findall(f".//{w('p')}")
+        text = "\n".join("".join(t.text or "" for t in p.iter(w("t"))) for p in paragraphs).strip()
+        para_id = paragraphs[-1].get(f"{{{W14}}}paraId", "") if paragraphs else ""
+        comment = WordComment(
+            el.get(w("id"), ""), el.get(w("author"), ""), el.get(w("date"), ""), text, para_id=para_id
+        )
+        comments.append(comment)
+        if para_id:
+            by_para[para_id] = comment
+    if extended is not None:
+        for ex in extended.iter(f"{{{W15}}}commentEx"):
+            found = by_para.get(ex.get(f"{{{W15}}}paraId", ""))
+            if found is None:
+                continue
+            found.done = ex.get(f"{{{W15}}}done") in ("1", "true")
+            parent = by_para.get(ex.get(f"{{{W15}}}paraIdParent", ""))
+            if parent is not None:
+                found.parent = parent.id
+    return comments

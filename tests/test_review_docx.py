@@ -1,0 +1,407 @@
+"""`briefgen review`: a DOCX built by briefgen, commented and changed as Word stores it, traced back to YAML.
+
+The edits are made in the XML the way Word writes them (comments part, commentRangeStart/End,
+w:ins and w:del runs, split runs), then LibreOffice re-saves the file as a second editor. Expected
+positions are computed from the YAML text here, never by briefgen's own code.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+from lxml import etree
+
+from briefgen.build import BuildOptions, build
+from briefgen.checks.parity import compare
+from briefgen.cli import cli
+from briefgen.review import format_text, review_docx
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+NS = {"w": W}
+DATE = "2024-05-02T10:00:00Z"
+SCREWS = "briefs/japan-russia/blocks/turn-the-screws.yaml"
+TALKS = "briefs/japan-russia/blocks/talks-suspended-2022.yaml"
+
+
+def q(tag: str) -> str:
+    prefix, name = tag.split(":")
+    return f"{{{ {'w': W, 'w14': W14, 'w15': W15}[prefix] }}}{name}"
+
+
+def position(workspace: Path, path: str, line_text: str, words: str) -> str:
+    """`path:line:col` of `words` on the first line of the file that contains `line_text`."""
+    for number, line in enumerate((workspace / path).read_text(encoding="utf-8").split("\n"), start=1):
+        if line_text in line:
+            return f"{path}:{number}:{line.index(words) + 1}"
+    raise AssertionError(f"{line_text!r} not in {path}")
+
+
+# ---------------------------------------------------------------- a workspace and its build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    """A copy of the default workspace and its analyst DOCX, built once."""
+    workspace = tmp_path_factory.mktemp("ws") / "ws"
+    workspace.mkdir()
+    for name in ("briefgen.yaml", "audiences.yaml"):
+        shutil.copy(ROOT / name, workspace / name)
+    for name in ("briefs", "styles", "templates", "assets"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, workspace / name)
+    out = workspace / "out"
+    build(workspace, BuildOptions(audiences=("analyst",), formats=("docx",), out_dir=out))
+    return workspace, out / "japan-russia" / "japan-russia-analyst.docx"
+
+
+@pytest.fixture
+def workspace(built, tmp_path: Path) -> Path:
+    """A private copy of the built workspace a test may change."""
+    target = tmp_path / "ws"
+    shutil.copytree(built[0], target)
+    return target
+
+
+# ---------------------------------------------------------------- editing as Word stores edits
+
+
+class WordEditor:
+    """Edits a DOCX's XML as Word saves a reviewer's work."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        with zipfile.ZipFile(path) as z:
+            self.parts = {name: z.read(name) for name in z.namelist()}
+        self.doc = etree.fromstring(self.parts["word/document.xml"])
+        self.comments: list[etree._Element] = []
+        self.extended: list[etree._Element] = []
+        self.next_id = 9000
+
+    def run_with(self, text: str) -> etree._Element:
+        """The (only) run whose text contains `text`."""
+        found = [t.getparent() for t in self.doc.iter(q("w:t")) if text in (t.text or "")]
+        assert len(found) == 1, (text, len(found))
+        return found[0]
+
+    def split(self, text: str, at: str) -> tuple[etree._Element, etree._Element]:
+        """Split the run holding `text` before `at`, as Word does when it adds an rsid: two runs, same format."""
+        run = self.run_with(text)
+        t = run.find("w:t", NS)
+        whole = t.text or ""
+        cut = whole.index(at)
+        second = copy.deepcopy(run)
+        t.text = whole[:cut]
+        second.find("w:t", NS).text = whole[cut:]
+        run.set(q("w:rsidR"), "00A1B2C3")
+        second.set(q("w:rsidR"), "00D4E5F6")
+        run.addnext(second)
+        return run, second
+
+    def isolate(self, text: str, words: str) -> etree._Element:
+        """A run holding exactly `words`, split out of the run that has `text`."""
+        run = self.run_with(text)
+        if not run.find("w:t", NS).text.startswith(words):
+            _, run = self.split(text, words)
+        rest = run.find("w:t", NS).text[len(words) :]
+        if rest:
+            run, _ = self.split(run.find("w:t", NS).text, rest)
+        assert run.find("w:t", NS).text == words
+        return run
+
+    def delete(self, text: str, words: str, author: str) -> None:
+        run = self.isolate(text, words)
+        t = run.find("w:t", NS)
+        t.tag = q("w:delText")
+        wrapper = etree.Element(q("w:del"), {q("w:id"): self.id(), q("w:author"): author, q("w:date"): DATE})
+        run.addprevious(wrapper)
+        wrapper.append(run)
+
+    def insert_after(self, text: str, after: str, words: str, author: str) -> None:
+        """A tracked insertion of `words` right after `after` in the run holding `text`."""
+        run = self.run_with(text)
+        t = run.find("w:t", NS)
+        if not (t.text or "").endswith(after):
+            run, _ = self.split(text, t.text[t.text.index(after) + len(after) :])
+        new = copy.deepcopy(run)
+        for el in list(new):
+            if el.tag != q("w:rPr"):
+                new.remove(el)
+        nt = etree.SubElement(new, q("w:t"))
+        nt.text = words
+        nt.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        wrapper = etree.Element(q("w:ins"), {q("w:id"): self.id(), q("w:author"): author, q("w:date"): DATE})
+        wrapper.append(new)
+        run.addnext(wrapper)
+
+    def add_paragraph_after(self, text: str, words: str, author: str) -> None:
+        """A new paragraph typed with track changes on, after the paragraph holding `text`."""
+        paragraph = self.run_with(text).getparent()
+        mark = {q("w:id"): self.id(), q("w:author"): author, q("w:date"): DATE}
+        new = etree.fromstring(
+            f'<w:p xmlns:w="{W}"><w:pPr><w:pStyle w:val="BodyText"/><w:rPr><w:ins w:id="{mark[q("w:id")]}" '
+            f'w:author="{author}" w:date="{DATE}"/></w:rPr></w:pPr><w:ins w:id="{self.id()}" w:author="{author}" '
+            f'w:date="{DATE}"><w:r><w:t xml:space="preserve">{words}</w:t></w:r></w:ins></w:p>'
+        )
+        paragraph.addnext(new)
+
+    def comment(self, text: str, words: str, author: str, says: str, parent: str | None = None) -> str:
+        """A comment on `words` (isolated into their own run), with its reference run, as Word writes it."""
+        run = self.isolate(text, words)
+        cid = self.id()
+        run.addprevious(etree.Element(q("w:commentRangeStart"), {q("w:id"): cid}))
+        end = etree.Element(q("w:commentRangeEnd"), {q("w:id"): cid})
+        run.addnext(end)
+        reference = etree.fromstring(
+            f'<w:r xmlns:w="{W}"><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+            f'<w:commentReference w:id="{cid}"/></w:r>'
+        )
+        end.addnext(reference)
+        self.add_comment(cid, author, says, parent)
+        return cid
+
+    def reply(self, to: str, author: str, says: str) -> None:
+        """A reply: Word anchors it on the parent's range and links it in commentsExtended.xml."""
+        cid = self.id()
+        start = self.doc.find(f".//w:commentRangeStart[@w:id='{to}']", NS)
+        end = self.doc.find(f".//w:commentRangeEnd[@w:id='{to}']", NS)
+        start.addnext(etree.Element(q("w:commentRangeStart"), {q("w:id"): cid}))
+        reply_end = etree.Element(q("w:commentRangeEnd"), {q("w:id"): cid})
+        end.addnext(reply_end)
+        reply_end.addnext(
+            etree.fromstring(
+                f'<w:r xmlns:w="{W}"><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+                f'<w:commentReference w:id="{cid}"/></w:r>'
+            )
+        )
+        self.add_comment(cid, author, says, to)
+
+    def add_comment(self, cid: str, author: str, says: str, parent: str | None) -> None:
+        para_id = f"{int(cid):08X}"
+        self.comments.append(
+            etree.fromstring(
+                f'<w:comment xmlns:w="{W}" xmlns:w14="{W14}" w:id="{cid}" w:author="{author}" w:date="{DATE}" '
+                f'w:initials="{author[:2]}"><w:p w14:paraId="{para_id}"><w:r><w:t>{says}</w:t></w:r></w:p></w:comment>'
+            )
+        )
+        attrs = {q("w15:paraId"): para_id, q("w15:done"): "0"}
+        if parent is not None:
+            attrs[q("w15:paraIdParent")] = f"{int(parent):08X}"
+        self.extended.append(etree.Element(q("w15:commentEx"), attrs))
+
+    def id(self) -> str:
+        self.next_id += 1
+        return str(self.next_id)
+
+    def save(self, path: Path) -> Path:
+        parts = dict(self.parts)
+        parts["word/document.xml"] = etree.tostring(self.doc, xml_declaration=True, encoding="UTF-8", standalone=True)
+        if self.comments:
+            root = etree.Element(q("w:comments"), nsmap={"w": W, "w14": W14})
+            root.extend(self.comments)
+            parts["word/comments.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            ext = etree.Element(q("w15:commentsEx"), nsmap={"w15": W15})
+            ext.extend(self.extended)
+            parts["word/commentsExtended.xml"] = etree.tostring(
+                ext, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
+            rels = parts["word/_rels/document.xml.rels"].decode()
+            rels = rels.replace(
+                "</Relationships>",
+                '<Relationship Id="rIdRv1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                'comments" Target="comments.xml"/><Relationship Id="rIdRv2" Type="http://schemas.microsoft.com/'
+                'office/2011/relationships/commentsExtended" Target="commentsExtended.xml"/></Relationships>',
+            )
+            parts["word/_rels/document.xml.rels"] = rels.encode()
+            kinds = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+            overrides = (
+                f'<Override PartName="/word/comments.xml" ContentType="{kinds}.comments+xml"/>'
+                f'<Override PartName="/word/commentsExtended.xml" ContentType="{kinds}.commentsExtended+xml"/>'
+            )
+            types = parts["[Content_Types].xml"].decode().replace("</Types>", overrides + "</Types>")
+            parts["[Content_Types].xml"] = types.encode()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+        path.write_bytes(buffer.getvalue())
+        return path
+
+
+def reviewed(docx: Path, out: Path) -> Path:
+    """The analyst DOCX with a reviewer's comments and tracked changes in two blocks, and a split run."""
+    editor = WordEditor(docx)
+    parent = editor.comment(
+        "future bargaining power depends", "bargaining power", "Ann Reviewer", "Which kind of power?"
+    )
+    editor.reply(parent, "Bob Editor", "Negotiating leverage.")
+    editor.delete("the freeze need not be permanent", "over time, ", "Ann Reviewer")
+    editor.split("This line should be pursued privately.", "Openly tying")
+    editor.insert_after("This line should be pursued privately.", "pursued privately", " and patiently", "Bob Editor")
+    editor.add_paragraph_after("Openly tying", "A reviewer's new paragraph.", "Ann Reviewer")
+    return editor.save(out / "reviewed.docx")
+
+
+def expected_lines(ws: Path) -> list[str]:
+    comment = position(ws, SCREWS, "Japan's future bargaining power", "bargaining power")
+    deleted = position(ws, TALKS, "that triggered Moscow's walk-out may, over time", "over time")
+    path, line, column = position(ws, SCREWS, "This line should be pursued privately.", "privately").split(":")
+    inserted = f"{path}:{line}:{int(column) + len('privately')}"
+    return [
+        f'{deleted}: change: deleted "over time,"',
+        f'{comment}: comment: Ann Reviewer: "Which kind of power?" on "bargaining power"',
+        f'{comment}: comment: Bob Editor: "Negotiating leverage." on "bargaining power" (reply to Ann Reviewer)',
+        f'{inserted}: change: inserted "and patiently"',
+    ]
+
+
+def check_review(ws: Path, docx: Path, replies: bool = True) -> str:
+    """The exact review output; `replies=False` for LibreOffice, which drops the link from a reply to its comment."""
+    result = CliRunner().invoke(cli, ["-w", str(ws), "review", str(docx)])
+    assert result.exit_code == 0, result.output
+    talks, screws = expected_lines(ws)[:1], expected_lines(ws)[1:]
+    if not replies:
+        screws = [line.replace(" (reply to Ann Reviewer)", "") for line in screws]
+    assert result.output.splitlines() == [
+        *talks,
+        f"{TALKS}: proposed body of talks-suspended-2022:",
+        "    This brief argues that the freeze need not be permanent. The same sanctions",
+        "    that triggered Moscow's walk-out may, [-over time, -]hand Tokyo more bargaining",
+        "    power than it ever had during the Abe years [@fpri-japan-russia].",
+        *screws,
+        f"{SCREWS}: proposed body of turn-the-screws:",
+        "    This line should be pursued privately{+ and patiently+}. Openly tying Japan's support for",
+        "    sanctions to its territorial aims would invite the very wedge-driving that",
+        "    Moscow may attempt [@fpri-japan-russia].",
+        f'{docx}: under "1. Turn the screws": change: inserted "A reviewer\'s new paragraph." [in text no block owns]',
+        f"{docx}: 2 comments, 3 changes, 1 unplaced",
+    ]
+    return result.output
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def test_review_places_word_comments_and_changes_at_yaml_positions(built, tmp_path: Path):
+    ws, docx = built
+    edited = reviewed(docx, tmp_path)
+    output = check_review(ws, edited)
+    assert "block changed" not in output
+    data = json.loads(CliRunner().invoke(cli, ["-w", str(ws), "review", "--json", str(edited)]).output)
+    assert data["summary"] == {"comments": 2, "changes": 3, "unplaced": 1}
+    assert (data["brief"], data["audience"]) == ("japan-russia", "analyst")
+    placed = {f"{i['path']}:{i['line']}:{i['column']}: {i['message']}" for i in data["items"] if i["placed"]}
+    assert placed == set(expected_lines(ws))
+    first = next(i for i in data["items"] if i["kind"] == "comment")
+    assert (first["block"], first["field"], first["anchor"], first["author"]) == (
+        "turn-the-screws",
+        "body",
+        "bargaining power",
+        "Ann Reviewer",
+    )
+    proposals = {p["block"]: p for p in data["proposals"]}
+    assert "walk-out may, hand Tokyo" in proposals["talks-suspended-2022"]["text"]
+    assert "pursued privately and patiently. Openly" in proposals["turn-the-screws"]["text"]
+
+
+def test_the_build_record_and_hidden_bookmarks(built):
+    _, docx = built
+    with zipfile.ZipFile(docx) as z:
+        custom = etree.fromstring(z.read("docProps/custom.xml"))
+        document = etree.fromstring(z.read("word/document.xml"))
+        assert "docProps/custom.xml" in z.read("_rels/.rels").decode()
+    props = {p.get("name"): "".join(p.itertext()) for p in custom}
+    assert props["briefgen.brief"] == "japan-russia" and props["briefgen.audience"] == "analyst"
+    maps = sorted((k for k in props if k.startswith("briefgen.map.")), key=lambda k: int(k.rsplit(".", 1)[1]))
+    assert all(len(props[k]) <= 250 for k in maps)
+    record = json.loads("".join(props[k] for k in maps))
+    assert record["blocks"]["turn-the-screws"][0] == SCREWS
+    assert ["turn-the-screws", "body"] in record["anchors"].values()
+    assert ["turn-the-screws", "title"] in record["anchors"].values()
+    assert ["turn-the-screws", "action"] in record["anchors"].values()
+    for start in document.iter(q("w:bookmarkStart")):
+        name = start.get(q("w:name"))
+        if name.startswith("_bg"):
+            assert len(name) <= 40 and name in record["anchors"]
+            p = start.getparent()
+            assert p.tag == q("w:p") and p[0].tag in (q("w:pPr"), q("w:bookmarkStart"))  # w:pPr stays first
+    ends = {e.get(q("w:id")) for e in document.iter(q("w:bookmarkEnd"))}
+    starts = [s.get(q("w:id")) for s in document.iter(q("w:bookmarkStart"))]
+    assert len(starts) == len(set(starts)) and set(starts) == ends
+
+
+def soffice_resave(docx: Path, out: Path) -> Path:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{out}/lo",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out / docx.name
+
+
+def test_review_survives_a_libreoffice_resave(built, tmp_path: Path):
+    ws, docx = built
+    edited = reviewed(docx, tmp_path)
+    resaved = soffice_resave(edited, tmp_path / "lo")
+    with zipfile.ZipFile(resaved) as z:
+        assert z.read("word/document.xml") != zipfile.ZipFile(edited).read("word/document.xml")
+    check_review(ws, resaved, replies=False)
+
+
+def test_a_block_changed_since_the_build_is_placed_by_best_match(workspace: Path, built, tmp_path: Path):
+    edited = reviewed(built[1], tmp_path)
+    screws = workspace / SCREWS
+    screws.write_text(
+        screws.read_text(encoding="utf-8").replace(
+            "body: |\n", "body: |\n  A sentence written after the build went out to reviewers.\n\n"
+        ),
+        encoding="utf-8",
+    )
+    result = review_docx(edited, workspace)
+    comments = [i for i in result.items if i.kind == "comment"]
+    expected = position(workspace, SCREWS, "Japan's future bargaining power", "bargaining power")
+    for item in comments:
+        assert f"{item.path}:{item.line}:{item.column}" == expected
+        assert item.block_changed and 0.5 <= item.confidence <= 1.0
+    text = format_text(result)
+    assert (
+        f'{expected}: comment: Ann Reviewer: "Which kind of power?" on "bargaining power" '
+        f"[the block changed since this DOCX was built; placed by best match, confidence "
+        f"{comments[0].confidence:.2f}]"
+    ) in text.splitlines()
+    talks = [i for i in result.items if i.block == "talks-suspended-2022"]
+    assert talks and not any(i.block_changed for i in talks)
+
+
+def test_the_built_docx_still_reads_the_same(built, tmp_path: Path):
+    """The anchors and the record change nothing a reader sees: parity with the PDF holds, LibreOffice reads it."""
+    ws, docx = built
+    out = tmp_path / "both"
+    build(ws, BuildOptions(audiences=("analyst",), formats=("pdf", "docx"), out_dir=out))
+    pdf, word = out / "japan-russia" / "japan-russia-analyst.pdf", out / "japan-russia" / "japan-russia-analyst.docx"
+    assert compare(pdf.read_bytes(), word.read_bytes()) == []
+    resaved = soffice_resave(word, tmp_path / "lo")
+    assert resaved.stat().st_size > 10_000
