@@ -68,7 +68,7 @@ def test_a_workspace_file_linked_outside_is_refused_unread(name: str, ws: Path, 
     code, out, err = run_main(["-w", str(ws), "check"], monkeypatch, capsys)
     assert code == 1, err
     assert (
-        f"{link}: error: {name} is a link to a file outside the workspace; briefgen reads only files "
+        f"{relative}: error: {name} is a link to a file outside the workspace; briefgen reads only files "
         "inside the workspace, so replace the link with a copy of the file"
     ) in err
     assert SECRET not in out + err
@@ -82,7 +82,7 @@ def test_a_style_folder_linked_outside_is_refused(ws: Path, monkeypatch, capsys)
     os.symlink(outside, ws / "styles")
     code, out, err = run_main(["-w", str(ws), "check"], monkeypatch, capsys)
     assert code == 1, err
-    assert f"{ws / 'styles'}: error: styles is a link to a folder outside the workspace; " in err
+    assert "styles: error: styles is a link to a folder outside the workspace; " in err
     assert SECRET not in out + err
 
 
@@ -225,3 +225,25 @@ def test_no_usable_font_at_all_is_a_clear_error_not_a_crash(ws: Path, tmp_path: 
     ) in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert not (ws / "out/demo/demo-reader.pdf").exists()
+
+
+def test_a_link_loop_and_a_named_pipe_are_errors_not_crashes_or_hangs(ws: Path, monkeypatch, capsys):
+    os.symlink("loop.yaml", ws / "briefs/demo/blocks/loop.yaml")
+    os.mkfifo(ws / "briefs/demo/blocks/pipe.yaml")
+    code, out, err = run_main(["-w", str(ws), "check"], monkeypatch, capsys)
+    assert code == 1, err
+    assert "Traceback" not in out + err
+    assert (
+        "briefs/demo/blocks/pipe.yaml: error: this is not a plain file (a pipe, device or socket); replace it with "
+        "a YAML file [file.unreadable]"
+    ) in err
+    assert "loop.yaml" in err
+
+
+def test_a_cache_folder_that_links_out_is_not_used(ws: Path, tmp_path: Path, monkeypatch, capsys):
+    shutil.rmtree(ws / "dist", ignore_errors=True)  # a local run's caches, which a clean clone has not
+    (ws / "dist").mkdir()
+    os.symlink(tmp_path / "outside", ws / "dist/.briefgen-cache")
+    code, out, err = run_main(["-w", str(ws), "check"], monkeypatch, capsys)
+    assert code == 0, err
+    assert list((tmp_path / "outside").iterdir()) == []  # nothing cached, locked or drawn out there

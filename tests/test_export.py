@@ -403,3 +403,37 @@ def test_a_planted_cache_cannot_change_what_a_brief_says(tmp_path: Path, monkeyp
     html = next((ws / "dist" / "demo").glob("*.html")).read_text(encoding="utf-8")
     assert "FORGED_BY_CACHE" not in html
     assert "Hokkaid" in html  # the real text, read again by Pandoc
+
+
+def test_an_export_never_writes_through_a_link_inside_its_folder(tmp_path: Path, monkeypatch, capsys):
+    ws = tmp_path / "ws"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "figures", ws, ignore=shutil.ignore_patterns("dist"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (ws / "dist/demo").mkdir(parents=True)
+    os.symlink(elsewhere, ws / "dist/demo/figures")
+    monkeypatch.setattr("sys.argv", ["briefgen", "-w", str(ws), "build", "-a", "reader", "-f", "md", "-j", "1"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 1, err
+    assert "figures is a link; remove it, the export makes it itself" in err
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_file_system_without_locks_is_a_clear_error(tmp_path: Path, monkeypatch, capsys):
+    import fcntl
+
+    ws = tmp_path / "ws"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", ws, ignore=shutil.ignore_patterns("dist"))
+
+    def no_locks(handle, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    monkeypatch.setattr("sys.argv", ["briefgen", "-w", str(ws), "build", "-a", "reader", "-f", "html", "-j", "1"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 1, err
+    assert "No locks available; this file system does not support locks, so build to a local disk (-o DIR)" in err

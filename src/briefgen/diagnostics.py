@@ -21,16 +21,28 @@ class Location:
     def display(self, root: Path | None = None) -> str:
         path = self.path
         if root is not None:
-            try:
-                path = path.resolve().relative_to(root.resolve())
-            except ValueError:
-                pass
+            path = relative_to(path, root)
         text = path.as_posix()
         if self.line:
             text += f":{self.line}"
             if self.column:
                 text += f":{self.column}"
         return text
+
+
+def relative_to(path: Path, root: Path) -> Path:
+    """`path` from `root` as written (a link shows its own name), else with links followed, else as it is."""
+    for candidate, base in ((path, root), (_resolved(path), _resolved(root))):
+        if candidate is not None and base is not None and candidate.is_relative_to(base):
+            return candidate.relative_to(base)
+    return path
+
+
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return None
 
 
 class Severity(StrEnum):

@@ -123,6 +123,8 @@ class PreviewState:
         ws, diags = open_workspace(self.root, self.brief)
         self.errors = _errors(diags, ws.root)
         self.skip = frozenset({ws.root / ws.config.output_dir})
+        with self.pages_lock:  # a save within the file system's clock tick keeps the old stamps
+            self.pages.clear()
         with self.changed:
             self.version += 1
             self.changed.notify_all()

@@ -10,6 +10,7 @@ file back and removes the temporaries. `atomic_write` replaces a single file (th
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import functools
 import hashlib
@@ -118,7 +119,12 @@ def cache_secret() -> bytes:
 
     Where no such folder can be written, a key for this process alone (caches then last one run).
     """
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # a relative one is ignored, as XDG says
+    except RuntimeError:  # no home folder (a user with no passwd entry)
+        return secrets.token_bytes(32)
+    folder = base / "briefgen"
     path = folder / "cache.key"
     for _attempt in range(2):
         try:
@@ -165,15 +171,24 @@ def folder_lock(folder: Path) -> Iterator[None]:
     """Hold the lock of a published folder: one build at a time writes it (others wait here)."""
     path = lock_path(folder)
     try:
+        if path.parent.is_symlink() or path.parent.parent.is_symlink():
+            raise OSError(errno.ELOOP, "the lock folder is a link")
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a")  # noqa: SIM115 (closed below, after the lock is released)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)  # never through a planted link
+        handle = os.fdopen(fd, "r+")
     except OSError as exc:
         raise BriefgenError(
             f"cannot create the lock file {path}: {exc.strerror or exc}; "
             "choose another --out folder or fix the permissions of this one"
         ) from exc
     with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError as exc:  # NFS without a lock daemon, some network and FUSE file systems
+            raise BriefgenError(
+                f"cannot lock {path}: {exc.strerror or exc}; this file system does not support locks, so build "
+                "to a local disk (-o DIR)"
+            ) from exc
         try:
             yield
         finally:
@@ -327,7 +342,16 @@ def _replace_all(folder: Path, files: list[tuple[Path, bytes]]) -> None:
 
 
 def _make_folders(folder: Path, parent: Path, created: list[Path]) -> None:
-    """Create `parent` (inside `folder`) and the folders above it, noting each one in `created`."""
+    """Create `parent` (inside `folder`) and the folders above it, noting each one in `created`.
+
+    A folder inside the published one that is a link (`figures/` pointing elsewhere) is refused:
+    an export never writes through a link.
+    """
+    step = parent
+    while step != folder and folder in step.parents:
+        if step.is_symlink():
+            raise OSError(errno.ELOOP, f"{step.relative_to(folder)} is a link; remove it, the export makes it itself")
+        step = step.parent
     missing = []
     while parent != folder and not parent.exists() and folder in parent.parents:
         missing.append(parent)

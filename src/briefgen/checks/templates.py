@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
+from briefgen.content.confine import resolved
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.render.html import (
     UNSAFE_HINT,
@@ -131,7 +132,8 @@ def _check_word_template(path: Path, diags: Diagnostics) -> None:
     from briefgen.render.docx_template import docx_jinja_env, docx_sources, word_template_error
 
     allowed, _ = _allowed_root(path.parent)
-    if not path.resolve().is_relative_to(allowed):
+    real = resolved(path)
+    if real is None or not real.is_relative_to(allowed):
         diags.error(
             "template.refused",
             f"'{path.name}' is a link to a file outside {path.parent.name}/; templates may read only files inside "

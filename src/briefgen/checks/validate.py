@@ -16,7 +16,7 @@ from briefgen.content.loader import cache_file, merge_audience
 from briefgen.content.richtext import walk
 from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
 from briefgen.content.yamlsrc import load_yaml
-from briefgen.diagnostics import Diagnostics, Location, did_you_mean
+from briefgen.diagnostics import Diagnostics, Location, did_you_mean, relative_to
 from briefgen.document.number import is_cross_reference
 from briefgen.model import AudienceProfile, Brief, Figure, Markdown, Workspace
 from briefgen.style import ThemeError, load_style
@@ -415,7 +415,4 @@ def _check_style(brief: Brief, ws: Workspace, diags: Diagnostics) -> None:
 
 
 def relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return relative_to(path, root).as_posix()

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from briefgen.content.confine import is_absolute, url_scheme
+from briefgen.content.confine import is_absolute, resolved, url_scheme
 from briefgen.content.figures import font_dirs, package_identity
 from briefgen.content.yamlsrc import Node, load_yaml
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
@@ -372,7 +372,8 @@ def _data_file(url: Node, spec: _Spec) -> Path | None:
         return None
     candidate = Path(os.path.normpath(spec.path.parent / value))
     folder = spec.folder.resolve()
-    if not candidate.is_relative_to(folder) or (candidate.exists() and not candidate.resolve().is_relative_to(folder)):
+    real = resolved(candidate)
+    if not candidate.is_relative_to(folder) or real is None or not real.is_relative_to(folder):
         spec.error(
             f"the data url '{value[:80]}' leads outside the brief's folder; keep the data beside the specification",
             url.loc,
@@ -385,7 +386,7 @@ def _data_file(url: Node, spec: _Spec) -> Path | None:
             url.loc,
         )
         return None
-    return candidate.resolve()
+    return real
 
 
 def _rows(text: str, kind: str, path: Path, spec: _Spec) -> tuple[set[str], list[dict[str, Any]]] | None:

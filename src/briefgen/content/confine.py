@@ -14,11 +14,17 @@ _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
 def inside(path: Path, root: Path) -> bool:
-    """Whether `path`, with every link followed, stays inside `root`."""
+    """Whether `path`, with every link followed, stays inside `root` (a link loop does not)."""
+    real = resolved(path)
+    return real is not None and real.is_relative_to(resolved(root) or root)
+
+
+def resolved(path: Path) -> Path | None:
+    """`path` with every link followed, or None when the links loop or cannot be read."""
     try:
-        return path.resolve().is_relative_to(root.resolve())
-    except OSError:
-        return False
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11, 3.12)
+        return None
 
 
 def refusal(path: Path, root: Path) -> str | None:

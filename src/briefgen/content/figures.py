@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from briefgen.content.confine import inside, is_absolute, url_scheme
+from briefgen.content.confine import inside, is_absolute, resolved, url_scheme
 from briefgen.content.richtext import rewrite, walk
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.model import Brief, Figure, Picture
@@ -73,7 +73,7 @@ def resolve_figures(
     """
     if not any("![" in f.source for _id, f in brief.markdown_fields()):
         return brief
-    resolver = _Resolver(brief, root, diags, cache_dir or _scratch_dir(), style)
+    resolver = _Resolver(brief, root, diags, _writable(cache_dir) or _scratch_dir(), style)
 
     def fix(field: Any) -> Any:
         if field is None or "![" not in field.source:
@@ -176,15 +176,15 @@ class _Resolver:
                     "figures/) or in the workspace's assets/ folder"
                 )
             if lexical.is_file() or lexical.is_symlink():
-                resolved = lexical.resolve()
-                if not any(resolved.is_relative_to(r.resolve()) for r in roots):
+                real = resolved(lexical)
+                if real is None or not any(real.is_relative_to(r.resolve()) for r in roots):
                     raise FigureProblem(
                         f"'{shown}' is a link to a file outside the brief's folder and assets/; copy the picture "
                         "into the brief's figures/ folder instead"
                     )
-                if not resolved.is_file():
+                if not real.is_file():
                     break
-                return resolved
+                return real
         if Path(os.path.normpath(candidates[0])).is_dir():
             raise FigureProblem(f"'{shown}' is a folder; name the picture file inside it, for example {shown}/map.png")
         folder = Path(os.path.normpath(candidates[0])).parent
@@ -284,6 +284,17 @@ class _Resolver:
 
     def store(self, digest: str, record: dict[str, Any]) -> None:
         write_cache(self.cache_dir / f"{digest}.json", {**record, "version": CACHE_VERSION})
+
+
+def _writable(folder: Path | None) -> Path | None:
+    """The cache folder when pictures can be kept there; a read-only output folder is no picture's fault."""
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
 
 
 _scratch: list[Path] = []

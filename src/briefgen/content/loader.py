@@ -226,7 +226,10 @@ def _markdown(node: Node | None, uid: str) -> Markdown | None:
 def cache_file(root: Path, config: Config, name: str) -> Path | None:
     """Where a cache of this workspace lives: `<output_dir>/.briefgen-cache/`, if that is inside it."""
     output = root / config.output_dir
-    return output / ".briefgen-cache" / name if inside(output, root) else None
+    cache = output / ".briefgen-cache"
+    if not inside(output, root) or cache.is_symlink() or (cache.exists() and not inside(cache, output)):
+        return None  # a cache that is, or lies in, a link out of the workspace is not used
+    return cache / name
 
 
 _MARKDOWN_KEYS = ("body", "summary", "mitigation", "bottom_line")

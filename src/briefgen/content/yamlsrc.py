@@ -10,7 +10,9 @@ Messages quote at most one line of a value, shortened (`shorten`).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,15 +241,26 @@ def read_text(path: Path, diags: Diagnostics, root: Path | None = None) -> str |
         diags.error("path.outside", problem, Location(path))
         return None
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diags.error(
-                "file.too-large",
-                f"the file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit; split it",
-                Location(path),
-            )
-            return None
-        data = path.read_bytes()
+        # Opened without waiting (a named pipe would block for ever), then checked to be a plain file;
+        # the size is read from what was opened, so it cannot change between the check and the read.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                diags.error(
+                    "file.unreadable",
+                    "this is not a plain file (a pipe, device or socket); replace it with a YAML file",
+                    Location(path),
+                )
+                return None
+            if info.st_size > MAX_FILE_BYTES:
+                diags.error(
+                    "file.too-large",
+                    f"the file is {info.st_size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit; split it",
+                    Location(path),
+                )
+                return None
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         diags.error("file.unreadable", f"cannot read the file: {exc.strerror or exc}", Location(path))
         return None

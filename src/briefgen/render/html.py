@@ -23,7 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from briefgen.checks.fonts import fallback_stack
-from briefgen.content.confine import is_absolute
+from briefgen.content.confine import is_absolute, resolved
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.number import labels_for
 from briefgen.errors import ContentError
@@ -366,8 +366,8 @@ class ConfinedLoader(jinja2.BaseLoader):
             allowed, folder_is_out = _allowed_root(folder)
             if folder_is_out:
                 raise TemplateRefused(name, folder_link_message(folder))
-            real = candidate.resolve()
-            if not real.is_relative_to(allowed):
+            real = resolved(candidate)
+            if real is None or not real.is_relative_to(allowed):
                 raise TemplateRefused(
                     name,
                     f"'{name}' is a link to a file outside {folder.name}/; templates may read only files inside "
@@ -425,9 +425,9 @@ class ConfinedLoader(jinja2.BaseLoader):
 
 def _allowed_root(folder: Path) -> tuple[Path, bool]:
     """Where files found through `folder` must lie, and whether the folder is a link out of its parent."""
-    parent = folder.parent.resolve()
-    real = folder.resolve()
-    if real.is_relative_to(parent):
+    parent = resolved(folder.parent) or folder.parent
+    real = resolved(folder)
+    if real is not None and real.is_relative_to(parent):
         return real, False
     return parent / folder.name, True
 
