@@ -18,6 +18,11 @@ def pdf_pages(path: Path) -> list[str]:
 
 def libreoffice_pdf(docx_path: Path, out_dir: Path) -> Path:
     """The Word file laid out by LibreOffice, a second reader of the DOCX, as a PDF in `out_dir`."""
+    return libreoffice_convert(docx_path, out_dir, "pdf", ".pdf")
+
+
+def libreoffice_convert(docx_path: Path, out_dir: Path, target: str, suffix: str) -> Path:
+    """`docx_path` opened and saved again by LibreOffice as `target` (a filter such as pdf) into `out_dir`."""
     import subprocess
 
     subprocess.run(
@@ -26,7 +31,7 @@ def libreoffice_pdf(docx_path: Path, out_dir: Path) -> Path:
             "--headless",
             f"-env:UserInstallation=file://{out_dir}/lo",
             "--convert-to",
-            "pdf",
+            target,
             "--outdir",
             str(out_dir),
             str(docx_path),
@@ -35,7 +40,7 @@ def libreoffice_pdf(docx_path: Path, out_dir: Path) -> Path:
         capture_output=True,
         timeout=180,
     )
-    return out_dir / docx_path.with_suffix(".pdf").name
+    return out_dir / docx_path.with_suffix(suffix).name
 
 
 def pdf_text(path: Path) -> str:

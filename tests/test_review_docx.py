@@ -11,7 +11,6 @@ import copy
 import io
 import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 from lxml import etree
+from readers import libreoffice_convert
 
 from briefgen.build import BuildOptions, build
 from briefgen.checks.parity import compare
@@ -344,22 +344,7 @@ def soffice_resave(docx: Path, out: Path) -> Path:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     out.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{out}/lo",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(out),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out / docx.name
+    return libreoffice_convert(docx, out, "docx:MS Word 2007 XML", ".docx")
 
 
 def test_review_survives_a_libreoffice_resave(built, tmp_path: Path):
