@@ -234,7 +234,7 @@ def test_the_word_sandbox_refuses_python_and_renders_the_house_template_as_befor
     from docxtpl import DocxTemplate
 
     from briefgen.render.docx_template import render_sandboxed
-    from briefgen.render.html import TemplateError
+    from briefgen.render.sandbox import TemplateError
 
     context = {name: f"<{name}> & co" for name in ("organization", "title", "subtitle", "audience_label")}
     context |= {name: name for name in ("meta_line", "header_line", "marking", "running_title", "disclaimer")}

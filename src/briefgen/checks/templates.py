@@ -19,7 +19,7 @@ from jinja2 import nodes
 
 from briefgen.content.confine import resolved
 from briefgen.diagnostics import Diagnostics, Location
-from briefgen.render.html import (
+from briefgen.render.sandbox import (
     UNSAFE_HINT,
     ConfinedLoader,
     TemplateRefused,

@@ -26,7 +26,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Mm
 
 from briefgen.diagnostics import Diagnostics, Location
-from briefgen.render.html import HouseSandbox, TemplateError, TemplateRefused, template_problem
+from briefgen.render.sandbox import HouseSandbox, TemplateError, TemplateRefused, template_problem
 from briefgen.resources import DEFAULTS
 
 # (name, type, based on): styles briefgen adds to Word's built-in ones.
