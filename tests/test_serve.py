@@ -92,3 +92,24 @@ def test_a_bad_address_does_not_break_the_preview(server: PreviewServer):
         fetch(server.url + "pdf/nobody")
     assert failure.value.code == 400
     assert "Long history of the" in fetch(server.url + "audience/reader")
+
+
+def test_a_port_in_use_is_a_usage_error_naming_another_port(minimal: Path, monkeypatch, capsys):
+    import socket
+
+    from test_cli import run_main
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        code, out, err = run_main(["-w", str(minimal), "serve", "--port", str(port)], monkeypatch, capsys)
+    finally:
+        taken.close()
+    assert code == 2, err
+    assert (
+        f"port {port} on 127.0.0.1 is already in use (another preview, or another program); stop it or choose "
+        f"another port, for example --port {port + 1}"
+    ) in err
+    assert "Traceback" not in out + err

@@ -11,6 +11,7 @@ opening every audience at once.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import logging
@@ -28,7 +29,7 @@ from urllib.parse import parse_qs, urlparse
 
 from briefgen.build import BuildOptions, document_for, render_all
 from briefgen.checks.validate import audiences_for
-from briefgen.errors import BriefgenError, ContentError
+from briefgen.errors import BriefgenError, ContentError, UsageError
 from briefgen.render.html import render_html
 from briefgen.style import load_style
 from briefgen.workspace import default_brief, open_workspace
@@ -333,7 +334,19 @@ class PreviewServer:
     def __init__(self, root: Path, brief: str | None = None, host: str = "127.0.0.1", port: int = 8000):
         self.state = PreviewState(root.resolve(), brief)
         self.state.refresh()
-        self.httpd = PreviewHTTPServer((host, port), make_handler(self.state))
+        try:
+            self.httpd = PreviewHTTPServer((host, port), make_handler(self.state))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"port {port} on {host} is already in use (another preview, or another program); "
+                    f"stop it or choose another port, for example --port {port + 1}"
+                ) from None
+            if exc.errno in (errno.EADDRNOTAVAIL, errno.EACCES):
+                raise UsageError(
+                    f"cannot listen on {host}:{port} ({exc.strerror}); choose another --host or a --port above 1024"
+                ) from None
+            raise
         self.stop_event = threading.Event()
         self.threads = [
             threading.Thread(target=self.httpd.serve_forever, daemon=True),
