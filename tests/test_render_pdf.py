@@ -156,3 +156,10 @@ def test_a_document_too_long_for_a_reader_is_a_warning_before_layout(minimal: Pa
     result = build(minimal, BuildOptions(audiences=("reader",), formats=("pdf",), out_dir=tmp_path, jobs=1))
     messages = [d.message for d in result.diagnostics.items if d.code == "render.pdf"]
     assert any(m.startswith("this document runs to about ") and "split the brief" in m for m in messages), messages
+
+
+def test_a_brief_with_a_contents_list_opens_with_its_bookmarks_shown(default_build: Path):
+    long = PdfReader(str(default_build / "japan-russia-analyst.pdf"))
+    short = PdfReader(str(default_build / "japan-russia-policymaker.pdf"))
+    assert long.trailer["/Root"].get("/PageMode") == "/UseOutlines"
+    assert short.trailer["/Root"].get("/PageMode") is None  # two pages, no contents list

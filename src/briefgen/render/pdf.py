@@ -175,6 +175,11 @@ def too_wide_tables(rendered) -> dict[int, str]:
     return found
 
 
+def _open_with_outline(_document, pdf) -> None:
+    """A brief long enough for a contents list opens with its bookmarks panel shown, as Word shows headings."""
+    pdf.catalog["PageMode"] = "/UseOutlines"
+
+
 def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> PdfResult:
     """The brief as PDF bytes; a contents list is added when it runs past `toc_over_pages`.
 
@@ -239,5 +244,5 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
                     figure.location,
                 )
             )
-    data = rendered.write_pdf(**PDF_OPTIONS)
+    data = rendered.write_pdf(finisher=_open_with_outline if toc else None, **PDF_OPTIONS)
     return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings, refused, located, failed)
