@@ -69,3 +69,32 @@ def test_text_inside_a_block_scalar_is_located():
     node, _ = parse("body: |\n  First line.\n  Cites [@key] here.\n")
     where = node.get("body").locate_text("@key")
     assert (where.line, where.column) == (3, 10)
+
+
+def test_unclosed_quote_is_reported_where_the_quoted_text_starts():
+    lines = [f"key{n}: value {n}" for n in range(1, 21)]
+    lines[7] = 'action: "Agree to keep the pressure'
+    _, problems = parse("\n".join(lines) + "\n")
+    assert problems == [
+        'x.yaml:8:9: error: this quoted text is never closed: add the closing " at the end of the text '
+        "that starts here [yaml.syntax]"
+    ]
+
+
+def test_unclosed_single_quote_names_the_single_quote():
+    _, problems = parse("a: 1\nb: 'abc\nc: 2\n")
+    assert problems == [
+        "x.yaml:2:4: error: this quoted text is never closed: add the closing ' at the end of the text "
+        "that starts here [yaml.syntax]"
+    ]
+
+
+def test_tab_indentation_is_reported_at_the_tab():
+    _, problems = parse("a:\n  - x\n\t- y\n")
+    assert problems == [
+        "x.yaml:3:1: error: YAML indents with spaces; replace the tab at column 1 with spaces [yaml.syntax]"
+    ]
+    _, problems = parse("a: 1\n  \tb: 2\n")
+    assert problems == [
+        "x.yaml:2:3: error: YAML indents with spaces; replace the tab at column 3 with spaces [yaml.syntax]"
+    ]

@@ -301,6 +301,9 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
         diags.error("yaml.too-large", too_deep, Location(path, exc.mark.line + 1, exc.mark.column + 1))
         return None
     except yaml.MarkedYAMLError as exc:
+        if (known := _known_syntax_error(exc, source)) is not None:
+            diags.error("yaml.syntax", known[0], known[1])
+            return None
         mark = exc.problem_mark or exc.context_mark
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = shorten_quotes(exc.problem or "invalid YAML")
@@ -327,6 +330,22 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
     except RecursionError:
         diags.error("yaml.too-large", too_deep, Location(path))
         return None
+
+
+def _known_syntax_error(exc: yaml.MarkedYAMLError, source: Source) -> tuple[str, Location] | None:
+    """A plainer message, at the place to fix, for PyYAML errors staff often meet; None for the rest."""
+    context, problem = exc.context or "", exc.problem or ""
+    start, failed = exc.context_mark, exc.problem_mark
+    if context == "while scanning a quoted scalar" and problem == "found unexpected end of stream" and start:
+        # PyYAML fails at the end of the file; the fix belongs where the quoted text opens.
+        quote = source.text[start.index] if source.text[start.index : start.index + 1] in ("'", '"') else '"'
+        message = f"this quoted text is never closed: add the closing {quote} at the end of the text that starts here"
+        return message, Location(source.path, start.line + 1, start.column + 1)
+    if problem == "found character '\\t' that cannot start any token" and failed:
+        column = failed.column + 1
+        message = f"YAML indents with spaces; replace the tab at column {column} with spaces"
+        return message, Location(source.path, failed.line + 1, column)
+    return None
 
 
 def _control_characters(source: Source, diags: Diagnostics) -> None:

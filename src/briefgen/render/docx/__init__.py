@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from briefgen import __version__
 from briefgen.model import Document
@@ -36,6 +37,29 @@ _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+APP_PROPS = "docProps/app.xml"
+_APP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+# docProps/app.xml children in the order Word (and python-docx's template) writes them
+_APP_ORDER = (
+    "Template TotalTime Pages Words Characters Application DocSecurity Lines Paragraphs ScaleCrop "
+    "HeadingPairs TitlesOfParts Manager Company LinksUpToDate CharactersWithSpaces SharedDoc HyperlinkBase "
+    "HLinks HyperlinksChanged DigSig AppVersion"
+).split()
+_LAYOUT_COUNTS = ("Pages", "Lines")  # only Word's own layout knows these; better absent than wrong
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WORD_URI = "http://schemas.microsoft.com/office/word"
+COMPATIBILITY_MODE = "15"  # Word 2013 and later: anything lower opens in "[Compatibility Mode]"
+# w:settings children that come after w:compat (ECMA-376 CT_Settings), for a w:compat that is missing
+_AFTER_COMPAT = {
+    f"{_W}{name}"
+    for name in (
+        "docVars rsids attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats "
+        "doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType shapeDefaults "
+        "doNotEmbedSmartTags decimalSymbol listSeparator"
+    ).split()
+}
+_PARAGRAPH_PARTS = re.compile(r"word/(document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def render_docx(
@@ -151,14 +175,128 @@ def _with_custom_type(types: bytes) -> bytes:
     return text.replace("</Types>", override + "</Types>").encode("utf-8")
 
 
+def _parse(content: bytes):
+    return etree.fromstring(content, _PARSER)
+
+
+def _serialize(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def app_version(version: str = __version__) -> str:
+    """briefgen's version in Word's AppVersion form `NN.NNNN`: 0.1.0 -> 00.0100, 1.12.3 -> 01.1203."""
+    numbers = [int(n) for n in re.findall(r"\d+", version)[:3]] + [0, 0, 0]
+    major, minor, patch = (min(n, 99) for n in numbers[:3])
+    return f"{major:02d}.{minor:02d}{patch:02d}"
+
+
+def _paragraph_text(paragraph) -> str:
+    """The text a reader sees in one w:p: its runs' w:t, with tabs and breaks as white space.
+
+    Text of paragraphs nested inside it (text boxes) is theirs, and a w:t under mc:Fallback
+    repeats what its mc:Choice already says, so neither is counted here.
+    """
+    parts = []
+    for el in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        owner = next(el.iterancestors(f"{_W}p", "{*}Fallback"), None)
+        if owner is not paragraph:
+            continue
+        parts.append((el.text or "") if el.tag == f"{_W}t" else ("\t" if el.tag == f"{_W}tab" else "\n"))
+    return "".join(parts)
+
+
+def document_statistics(document_xml: bytes) -> dict[str, int]:
+    """Words, Characters (no spaces), CharactersWithSpaces and Paragraphs (with text) of word/document.xml."""
+    paragraphs = _parse(document_xml).iter(f"{_W}p")
+    texts = [_paragraph_text(p) for p in paragraphs if next(p.iterancestors("{*}Fallback"), None) is None]
+    texts = [t for t in texts if t.strip()]
+    return {
+        "Words": sum(len(t.split()) for t in texts),
+        "Characters": sum(len(re.sub(r"\s", "", t)) for t in texts),
+        "CharactersWithSpaces": sum(len(t.replace("\n", "")) for t in texts),
+        "Paragraphs": len(texts),
+    }
+
+
+def _set_app_child(root, name: str, value: str) -> None:
+    element = root.find(f"{_APP_NS}{name}")
+    if element is None:
+        element = etree.Element(f"{_APP_NS}{name}")
+        later = set(_APP_ORDER[_APP_ORDER.index(name) + 1 :])
+        successor = next((c for c in root if etree.QName(c).localname in later), None)
+        if successor is None:
+            root.append(element)
+        else:
+            successor.addprevious(element)
+    element.text = value
+
+
+def app_properties(app_xml: bytes, document_xml: bytes | None) -> bytes:
+    """docProps/app.xml naming briefgen as the application, with the body's real counts.
+
+    python-docx's template says "Microsoft Macintosh Word" 14 with one page and no words; Pages
+    and Lines depend on Word's own layout, so they are left out rather than guessed.
+    """
+    root = _parse(app_xml)
+    for name in _LAYOUT_COUNTS:
+        for element in root.findall(f"{_APP_NS}{name}"):
+            root.remove(element)
+    _set_app_child(root, "Application", "briefgen")
+    _set_app_child(root, "AppVersion", app_version())
+    if document_xml is not None:
+        for name, count in document_statistics(document_xml).items():
+            _set_app_child(root, name, str(count))
+    return _serialize(root)
+
+
+def compatibility_settings(settings_xml: bytes) -> bytes:
+    """word/settings.xml with w:compatSetting compatibilityMode 15, so Word opens it in its current mode."""
+    root = _parse(settings_xml)
+    compat = root.find(f"{_W}compat")
+    if compat is None:
+        compat = etree.Element(f"{_W}compat")
+        successor = next(
+            (c for c in root if isinstance(c.tag, str) and (c.tag in _AFTER_COMPAT or not c.tag.startswith(_W))),
+            None,
+        )
+        if successor is None:
+            root.append(compat)
+        else:
+            successor.addprevious(compat)
+    setting = next((s for s in compat.findall(f"{_W}compatSetting") if s.get(f"{_W}name") == "compatibilityMode"), None)
+    if setting is None:
+        setting = etree.SubElement(compat, f"{_W}compatSetting")  # compatSetting is last in CT_Compat
+        setting.set(f"{_W}name", "compatibilityMode")
+    if setting.get(f"{_W}uri") is None:
+        setting.set(f"{_W}uri", _WORD_URI)
+    setting.set(f"{_W}val", COMPATIBILITY_MODE)
+    return _serialize(root)
+
+
+def properties_first(part_xml: bytes) -> bytes:
+    """The part with each paragraph's w:pPr as its first child, as ECMA-376 orders w:p (unchanged if so)."""
+    root = _parse(part_xml)
+    moved = False
+    for paragraph in root.iter(f"{_W}p"):
+        properties = paragraph.find(f"{_W}pPr")
+        if properties is not None and paragraph.index(properties) != 0:
+            paragraph.insert(0, properties)
+            moved = True
+    return _serialize(root) if moved else part_xml
+
+
 def normalize_zip(data: bytes, stamp: dt.datetime, custom: dict[str, str] | None = None) -> bytes:
     """The same package with fixed entry times and modes, so equal inputs give equal bytes.
 
     SVG pictures are typed by a Default in `[Content_Types].xml`, as Word writes them. `custom`,
     when given, becomes the package's custom document properties (docProps/custom.xml).
+    docProps/app.xml names briefgen and counts the body's words; word/settings.xml asks for
+    Word's current compatibility mode; every paragraph's w:pPr comes first in its w:p.
     """
     when = min(max(stamp, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31)).timetuple()[:6]  # zip's range
     source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    document_xml = source.read("word/document.xml") if "word/document.xml" in names else None
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -174,6 +312,12 @@ def normalize_zip(data: bytes, stamp: dt.datetime, custom: dict[str, str] | None
                 content = _with_custom_relationship(content)
             if custom and info.filename == CUSTOM_PROPS:
                 continue
+            if info.filename == APP_PROPS:
+                content = app_properties(content, document_xml)
+            elif info.filename == "word/settings.xml":
+                content = compatibility_settings(content)
+            elif _PARAGRAPH_PARTS.fullmatch(info.filename):
+                content = properties_first(content)
             target.writestr(entry, content)
         if custom:
             entry = zipfile.ZipInfo(CUSTOM_PROPS, date_time=when)
