@@ -25,6 +25,7 @@ from briefgen.render.sandbox import (
     TemplateRefused,
     _allowed_root,
     _template_env,
+    file_link_message,
     folder_link_message,
     missing_message,
     template_problem,
@@ -134,12 +135,7 @@ def _check_word_template(path: Path, diags: Diagnostics) -> None:
     allowed, _ = _allowed_root(path.parent)
     real = resolved(path)
     if real is None or not real.is_relative_to(allowed):
-        diags.error(
-            "template.refused",
-            f"'{path.name}' is a link to a file outside {path.parent.name}/; templates may read only files inside "
-            f"{path.parent.name}/: copy the file there instead of linking to it",
-            Location(path),
-        )
+        diags.error("template.refused", file_link_message(path.name, path.parent), Location(path))
         return
     try:
         sources = docx_sources(path)

@@ -60,11 +60,7 @@ class ConfinedLoader(jinja2.BaseLoader):
                 raise TemplateRefused(name, folder_link_message(folder))
             real = resolved(candidate)
             if real is None or not real.is_relative_to(allowed):
-                raise TemplateRefused(
-                    name,
-                    f"'{name}' is a link to a file outside {folder.name}/; templates may read only files inside "
-                    f"{folder.name}/: copy the file there instead of linking to it",
-                )
+                raise TemplateRefused(name, file_link_message(name, folder))
             if not real.exists() or real.is_dir():
                 continue
             if not real.is_file():
@@ -122,6 +118,14 @@ def _allowed_root(folder: Path) -> tuple[Path, bool]:
     if real is not None and real.is_relative_to(parent):
         return real, False
     return parent / folder.name, True
+
+
+def file_link_message(name: str, folder: Path) -> str:
+    """Why a template file that links out of its folder is not read."""
+    return (
+        f"'{name}' is a link to a file outside {folder.name}/; templates may read only files inside "
+        f"{folder.name}/: copy the file there instead of linking to it"
+    )
 
 
 def folder_link_message(folder: Path) -> str:
