@@ -188,8 +188,12 @@ def render_audience(
     out_dir: Path,
     diags: Diagnostics,
     sidecars: dict[Path, bytes],
+    sources: dict[str, dict[str, str]] | None = None,
 ) -> list[Output]:
-    """Every requested format for one audience's document; files they need go in `sidecars`."""
+    """Every requested format for one audience's document; files they need go in `sidecars`.
+
+    `sources` (the build's source map) goes into the Word file's build record for `briefgen review`.
+    """
     # Renderers load WeasyPrint and python-docx; import them only when something is rendered.
     from briefgen.render.docx import render_docx
     from briefgen.render.html import render_html
@@ -222,7 +226,7 @@ def render_audience(
             data, pages = pdf.data, pdf.pages
         elif fmt == "docx":
             pages_of_headings = pdf.heading_pages if pdf.pages > 4 else None
-            data, pages = render_docx(doc, style, pages_of_headings, source_map(brief)), None
+            data, pages = render_docx(doc, style, pages_of_headings, sources or source_map(brief)), None
         elif fmt == "md":
             text, pictures = render_md_with_figures(doc)
             data, pages = text.encode("utf-8"), None
@@ -325,9 +329,18 @@ def _is_current(entry: dict | None, inputs: str, out_dir: Path) -> bool:
 
 
 def _render_job(
-    root: Path, options: BuildOptions, audience: str, formats: tuple[str, ...], fingerprints: dict[str, str], ws=None
+    root: Path,
+    options: BuildOptions,
+    audience: str,
+    formats: tuple[str, ...],
+    fingerprints: dict[str, str],
+    sources: dict[str, dict[str, str]],
+    ws=None,
 ) -> tuple[list[Output], list, dict[Path, bytes]]:
-    """Render one audience's formats; runs in the main process (reusing `ws`) or in a worker."""
+    """Render one audience's formats; runs in the main process (reusing `ws`) or in a worker.
+
+    `sources` is the main process's source map: every output records the hashes read once, up front.
+    """
     if ws is None:
         ws, _ = open_workspace(root, options.brief)
     brief = default_brief(ws, options.brief)
@@ -339,7 +352,7 @@ def _render_job(
     warm.join()
     diags = Diagnostics()
     sidecars: dict[Path, bytes] = {}
-    outputs = render_audience(doc, brief, load_style(ws.root), formats, out_dir, diags, sidecars)
+    outputs = render_audience(doc, brief, load_style(ws.root), formats, out_dir, diags, sidecars, sources)
     for output in outputs:
         output.inputs = fingerprints[output.format]
     return outputs, diags.items, sidecars
@@ -402,7 +415,7 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
         (e.get("audience"), e.get("format")): e for e in read_manifest(out_dir / "manifest.json").get("outputs", [])
     }
 
-    jobs: list[tuple[str, tuple[str, ...], dict[str, str]]] = []
+    jobs: list[tuple[str, tuple[str, ...], dict[str, str], Any]] = []
     up_to_date: list[dict] = []
     for audience in audiences:
         prints = {fmt: fingerprints.of(audience, fmt) for fmt in formats}
@@ -419,7 +432,7 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
                 )
         stale = tuple(f for f in formats if f not in current)
         if stale:
-            jobs.append((audience.id, stale, prints))
+            jobs.append((audience.id, stale, prints, sources))
 
     results = _run_jobs(ws, options, jobs)
     outputs: list[Output] = []
@@ -434,7 +447,7 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
     return Rendered(brief, out_dir, outputs, diags, sidecars, up_to_date, every, sources, figures)
 
 
-def _run_jobs(ws, options: BuildOptions, jobs: list[tuple[str, tuple[str, ...], dict[str, str]]]) -> list:
+def _run_jobs(ws, options: BuildOptions, jobs: list[tuple[str, tuple[str, ...], dict[str, str], Any]]) -> list:
     """Render the jobs, in worker processes when there are several; no worker outlives the build."""
     workers = min(len(jobs), options.jobs or os.cpu_count() or 1)
     if workers <= 1:
