@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages briefgen needs, when they are missing.
 # WeasyPrint needs Pango and HarfBuzz; fonts-noto-cjk draws Chinese, Japanese and Korean text. With --test, also what the tests use: poppler-utils to
-# read PDFs, LibreOffice Writer to convert Word files, Chromium and its driver for the preview test.
+# read PDFs, LibreOffice Writer (and its Python bridge, python3-uno) to convert and edit Word files, Chromium and its driver for the preview test.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-crosextra-carlito fonts-liberation2 fonts-noto-cjk fontconfig python3-venv)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(poppler-utils libreoffice-writer-nogui chromium chromium-driver git)
+  packages+=(poppler-utils libreoffice-writer-nogui hyphen-en-us python3-uno chromium chromium-driver git)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -85,6 +85,7 @@ def test_all_briefs_json_and_summary(minimal: Path, tmp_path: Path):
         "kind": "prose",
         "status": "approved",
         "audiences": ["boss", "reader", "public"],
+        "excluded_by": {},
     }
     assert os.environ.get("SOURCE_DATE_EPOCH") is None
 
@@ -167,3 +168,129 @@ def test_far_future_dates_still_make_a_word_file(minimal: Path):
     brief.write_text(brief.read_text().replace("date: 2022-05-02", "date: 2202-05-02"))
     result = build(minimal, BuildOptions(audiences=("boss",), formats=("docx",), jobs=1))
     assert result.outputs[0].data.startswith(b"PK")
+
+
+# ---------------------------------------------------------------- Word, HTML and Markdown without a PDF layout
+
+
+def _repo_workspace(dest: Path) -> Path:
+    """A private copy of the repository's workspace: its caches (layouts, citations) start empty."""
+    import shutil
+
+    dest.mkdir()
+    for name in ("briefgen.yaml", "audiences.yaml"):
+        shutil.copy2(ROOT / name, dest / name)
+    for name in ("briefs", "styles", "templates", "assets"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name)
+    return dest
+
+
+def _contents(docx_bytes: bytes) -> list[str]:
+    """The entries of a Word file's contents list, as Word shows them before any field update."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(docx_bytes))
+    return [p.text for p in document.paragraphs if p.style.style_id == "TOC1"]
+
+
+def test_word_alone_takes_page_numbers_and_the_budget_from_the_last_layout(tmp_path: Path, monkeypatch):
+    import re
+    from dataclasses import replace
+
+    from weasyprint import HTML
+
+    ws = _repo_workspace(tmp_path / "ws")
+    audiences = ws / "audiences.yaml"
+    audiences.write_text(audiences.read_text().replace("  max_pages: 8\n", "  max_pages: 6\n"))
+    layouts: list[str] = []
+    real_render = HTML.render
+
+    def counted(self, *args, **kwargs):
+        layouts.append("laid out")
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "render", counted)
+    options = BuildOptions(audiences=("analyst",), formats=("docx",), jobs=1)
+    first = build(ws, options)
+    assert layouts  # nothing cached yet: the PDF is laid out (not written) for Word's page numbers
+    word = first.outputs[0].data
+    contents = _contents(word)
+    assert contents[0] == "Background\t1" and len(contents) >= 5
+    assert all(re.fullmatch(r"[^\t]+\t\d+", entry) for entry in contents), contents
+    budget = "the analyst brief runs to 7 pages, over its budget of 6"
+    assert [d.message[: len(budget)] for d in first.diagnostics.warnings] == [budget]
+
+    def refused(self, *args, **kwargs):
+        raise AssertionError("a Word build laid the PDF out although the same inputs were laid out before")
+
+    monkeypatch.setattr(HTML, "render", refused)
+    again = build(ws, replace(options, force=True))
+    assert again.outputs[0].data == word  # the same page numbers, from the cached layout
+    assert [d.message[: len(budget)] for d in again.diagnostics.warnings] == [budget]
+    assert again.outputs[0].warnings[0].startswith(budget)  # in the manifest too
+    html = build(ws, BuildOptions(audiences=("analyst",), formats=("html", "md"), jobs=1))
+    assert [o.format for o in html.outputs] == ["html", "md"]
+    assert html.outputs[1].warnings[0].startswith(budget)  # the budget holds for every format
+
+    monkeypatch.setattr(HTML, "render", real_render)
+    both = build(ws, BuildOptions(audiences=("analyst",), formats=("pdf", "docx"), jobs=1, force=True))
+    assert [o.format for o in both.outputs] == ["pdf", "docx"]
+    assert both.outputs[1].data == word and both.outputs[0].pages == 7
+
+
+def test_html_alone_without_a_budget_is_never_laid_out(minimal: Path, monkeypatch):
+    from weasyprint import HTML
+
+    def refused(self, *args, **kwargs):
+        raise AssertionError("an HTML build laid the PDF out")
+
+    monkeypatch.setattr(HTML, "render", refused)
+    result = build(minimal, BuildOptions(audiences=("reader",), formats=("html", "md"), jobs=1))
+    assert [o.format for o in result.outputs] == ["html", "md"]
+    assert "Long history of the" in result.outputs[0].data.decode()
+
+
+def test_citations_are_formatted_once_for_the_same_question(minimal: Path, monkeypatch):
+    import pytest
+
+    import briefgen.pandoc
+
+    options = BuildOptions(audiences=("reader",), formats=("html",), jobs=1)
+    first = build(minimal, options).outputs[0].data
+
+    class NoPandoc(Exception):
+        pass
+
+    def refused(*args, **kwargs):
+        raise NoPandoc("Pandoc's citeproc was asked again")
+
+    monkeypatch.setattr(briefgen.pandoc.PandocRun, "__init__", refused)
+    forced = BuildOptions(audiences=("reader",), formats=("html",), jobs=1, force=True)
+    assert build(minimal, forced).outputs[0].data == first  # Pandoc's earlier answer, from the cache
+    block = minimal / "briefs/demo/blocks/missiles.yaml"
+    block.write_text(
+        block.read_text().replace("They stayed [@dominguez2016, p. 4]", "They stayed [@dominguez2016, p. 5]")
+    )
+    with pytest.raises(NoPandoc):  # another citation: another question for Pandoc
+        build(minimal, options)
+
+
+def test_a_word_build_loads_no_pdf_engine_once_a_layout_is_cached(minimal: Path):
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.rmtree(minimal / "dist", ignore_errors=True)  # no cache copied with the fixture
+    code = (
+        "import sys\nfrom briefgen.cli import main\n"
+        f"sys.argv = ['briefgen', '-w', {str(minimal)!r}, 'build', '-a', 'boss', '-f', 'docx', '--force', '-q']\n"
+        "try:\n    main()\nexcept SystemExit as end:\n    assert not end.code, end.code\n"
+        "print(sorted(m for m in ('weasyprint', 'docx', 'pypandoc') if m in sys.modules))\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert first.stdout.splitlines()[-1] == "['docx', 'weasyprint']"  # nothing cached: laid out once
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert again.stdout.splitlines()[-1] == "['docx']"

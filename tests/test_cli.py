@@ -91,7 +91,7 @@ def test_build_writes_outputs_and_manifest(minimal: Path):
         "demo-boss.pdf",
         "manifest.json",
     ]
-    assert "wrote dist/demo/demo-boss.pdf" in result.output
+    assert "built dist/demo/demo-boss.pdf: boss, PDF, " in result.output  # a line per output, as rendered
     assert result.output.strip().endswith("demo: built 2 files in dist/demo; 0 warnings")
     manifest = json.loads((out / "manifest.json").read_text())
     pdf = next(o for o in manifest["outputs"] if o["format"] == "pdf")
@@ -168,7 +168,7 @@ def test_stats_and_diff_commands(minimal: Path):
         ["git", "-C", str(minimal), "-c", "user.email=t@e.org", "-c", "user.name=t", "commit", "-qm", "x"], check=True
     )
     block = minimal / "briefs/demo/blocks/missiles.yaml"
-    block.write_text(block.read_text() + "\n")
+    block.write_text(block.read_text().replace("title: Missiles", "title: New missiles"))
     result = run("-w", str(minimal), "diff", "HEAD")
     assert result.exit_code == 0
     assert "modified  missiles" in result.stdout and result.stdout.strip().endswith("re-read: boss, reader, public")

@@ -56,7 +56,9 @@ def body_words(path: Path) -> tuple[int, int]:
     words = paragraphs = 0
     for p in part(path, "word/document.xml").iter(f"{W}p"):
         assert p.find(f".//{W}p") is None  # no text boxes in these briefs
-        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        text = "".join(
+            t.text or "" if t.tag == f"{W}t" else " " for t in p.iter(f"{W}t", f"{W}tab")
+        )  # a tab parts words
         words += len(text.split())
         paragraphs += bool(text.strip())
     return words, paragraphs

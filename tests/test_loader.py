@@ -66,3 +66,49 @@ def test_title_typography():
     assert typeset("\"'Special operation' or war?\"") == "\u201c\u2018Special operation\u2019 or war?\u201d"
     assert typeset('"Kuril"/"Northern Territories"') == "\u201cKuril\u201d/\u201cNorthern Territories\u201d"
     assert typeset("'90s: Japan's turn") == "\u201990s: Japan\u2019s turn"
+
+
+MISINDENTED_BODY = """\
+section: context
+title: History
+order: 10
+status: approved
+summary: Short history [@fpri].
+variants:
+  public:
+    title: History for everyone
+  body: |
+    Long history of the dispute, told over several lines, which the message
+    used to quote as the name of an audience.
+"""
+
+
+def test_a_body_indented_under_variants_is_named_as_such(minimal: Path):
+    (minimal / "briefs/demo/blocks/history.yaml").write_text(MISINDENTED_BODY, encoding="utf-8")
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.errors] == [
+        "briefs/demo/blocks/history.yaml:9:3: error: 'body' is read as an audience name under 'variants:', because "
+        "it is indented under it; if it is the block's body, indent 'body:' like 'variants:' (column 1) "
+        "[schema.indentation]"
+    ]
+
+
+def test_the_column_named_is_where_variants_starts(minimal: Path):
+    indented = "".join(f"  {line}\n" for line in MISINDENTED_BODY.splitlines())  # the whole file two spaces in
+    (minimal / "briefs/demo/blocks/history.yaml").write_text(indented, encoding="utf-8")
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.errors] == [
+        "briefs/demo/blocks/history.yaml:9:5: error: 'body' is read as an audience name under 'variants:', because "
+        "it is indented under it; if it is the block's body, indent 'body:' like 'variants:' (column 3) "
+        "[schema.indentation]"
+    ]
+
+
+def test_a_text_variant_for_a_real_audience_keeps_the_plain_message(minimal: Path):
+    block = minimal / "briefs/demo/blocks/history.yaml"
+    block.write_text(block.read_text().replace("  public:\n    title: History for everyone", "  public: A text"))
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.errors] == [
+        "briefs/demo/blocks/history.yaml:14:11: error: variants.public must be a mapping of keys, "
+        "not the text 'A text' [schema.type]"
+    ]

@@ -1,9 +1,21 @@
 """Parity: PDF and Word of the same document carry the same headings, paragraphs and notes."""
 
+import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
-from briefgen.build import BuildOptions, render_all
+import pytest
+from conftest import copy_fixture
+from lxml import etree
+from readers import W, libreoffice_pdf
+
+from briefgen.build import BuildOptions, build, render_all
 from briefgen.checks.parity import check_parity, compare
+
+VML = "{urn:schemas-microsoft-com:vml}"
+OFFICE = "{urn:schemas-microsoft-com:office:office}"
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -38,3 +50,117 @@ def test_a_paragraph_missing_from_the_pdf_is_named_with_its_block():
     other = render_all(FIXTURES / "minimal", BuildOptions(audiences=("reader",), formats=("pdf",), force=True))
     problems = compare(other.outputs[0].data, data["docx"])
     assert any(p.startswith("paragraph in block 'writing' is in Word but not in the PDF") for p in problems), problems
+
+
+# ---------------------------------------------------------------- page furniture: footer and DRAFT watermark
+
+LONG_TITLE = (
+    "Japan, Russia and the Northern Territories after the invasion of Ukraine: sanctions, leverage, "
+    "fisheries and the China factor in a changed region"
+)
+MARKING = "FOR OFFICIAL USE ONLY"
+
+
+def _build_boss(tmp_path_factory, name: str, drafts: bool) -> dict[str, Path]:
+    """The minimal brief for its decision audience, retitled at length and marked FOUO, in PDF and Word."""
+    root = copy_fixture("minimal", tmp_path_factory.mktemp(name))
+    brief = root / "briefs/demo/brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("title: Demo brief", f'title: "{LONG_TITLE}"'))
+    audiences = root / "audiences.yaml"
+    audiences.write_text(audiences.read_text(encoding="utf-8").replace("marking: INTERNAL USE", f"marking: {MARKING}"))
+    options = BuildOptions(audiences=("boss",), formats=("pdf", "docx"), drafts=drafts, out_dir=root / "out", jobs=1)
+    return {o.format: o.path for o in build(root, options).outputs}
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory) -> dict[str, Path]:
+    return _build_boss(tmp_path_factory, "draft", drafts=True)
+
+
+@pytest.fixture(scope="module")
+def final(tmp_path_factory) -> dict[str, Path]:
+    return _build_boss(tmp_path_factory, "final", drafts=False)
+
+
+def footer_lines(pdf: Path) -> list[str]:
+    """The line of each page that holds "Page N of M", as laid out (pdftotext -layout)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [line.strip() for line in text.splitlines() if re.search(r"Page \d+ of \d+", line)]
+
+
+def word_footer(path: Path):
+    with zipfile.ZipFile(path) as archive:
+        name = next(n for n in archive.namelist() if re.fullmatch(r"word/footer\d*\.xml", n))
+        return etree.fromstring(archive.read(name))
+
+
+def test_a_long_title_is_shortened_in_the_footer_and_the_marking_stays_whole(draft):
+    lines = footer_lines(draft["pdf"])
+    assert len(lines) == 2 and all(MARKING in line for line in lines), lines  # not "FOR OFFICIAL" / "USE ONLY"
+    title, marking, page = re.split(r"\s{2,}", lines[0])
+    assert marking == MARKING and page == "Page 1 of 2"  # one line: nothing wrapped
+    assert title.endswith("\u2026") and LONG_TITLE.startswith(title[:-1].rstrip(",:; "))
+    assert all(line.startswith(title) and MARKING in line for line in lines)
+    # Word: one row of three cells that never wrap, at fixed widths filling the text block,
+    # the title cut after the same word as in the PDF.
+    footer = word_footer(draft["docx"])
+    (table,) = footer.findall(f"{W}tbl")
+    assert table.find(f"{W}tblPr/{W}tblLayout").get(f"{W}type") == "fixed"
+    cells = table.findall(f"{W}tr/{W}tc")
+    assert [("".join(c.itertext())) for c in cells[:2]] == [title, MARKING]
+    assert all(c.find(f"{W}tcPr/{W}noWrap") is not None for c in cells)
+    widths = [int(c.find(f"{W}tcPr/{W}tcW").get(f"{W}w")) for c in cells]
+    grid = [int(g.get(f"{W}w")) for g in table.find(f"{W}tblGrid")]
+    assert widths == grid and abs(sum(widths) - 170 / 25.4 * 1440) < 5  # A4 less 20 mm margins, in twips
+    assert widths[0] == widths[2] and widths[1] > 0
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
+def test_libreoffice_lays_the_word_footer_out_on_one_line(draft, tmp_path):
+    title = re.split(r"\s{2,}", footer_lines(draft["pdf"])[0])[0]
+    lines = footer_lines(libreoffice_pdf(draft["docx"], tmp_path))
+    assert lines and all(re.fullmatch(rf"{re.escape(title)}\s+{MARKING}\s+Page \d of \d", line) for line in lines)
+
+
+def watermark_shapes(path: Path) -> list:
+    """The VML watermark shapes in the Word file's headers, each in a w:pict of a header run."""
+    shapes = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if re.fullmatch(r"word/header\d*\.xml", name):
+                header = etree.fromstring(archive.read(name))
+                shapes += header.findall(f"{W}p/{W}r/{W}pict/{VML}shape")
+    return shapes
+
+
+def reddish_pixels(pdf: Path, tmp_path: Path) -> int:
+    """Pixels of page 1, drawn at 40 dpi, in the faint marking red of the DRAFT stamp."""
+    from PIL import Image
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    data = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB").tobytes()
+    # The marking colour at the stamp's 12% on white is about (244, 227, 228); red text has few such edges.
+    return sum(
+        1 for r, g, b in zip(data[0::3], data[1::3], data[2::3], strict=True) if 238 <= r <= 250 and 215 <= g <= r - 8
+    )
+
+
+def test_drafts_carry_a_real_watermark_in_word_as_in_the_pdf(draft, final, tmp_path):
+    (shape,) = watermark_shapes(draft["docx"])
+    assert shape.get("id").startswith("PowerPlusWaterMarkObject")  # the shape Word's Watermark menu inserts
+    assert shape.get("type") == "#_x0000_t136" and shape.get(f"{OFFICE}spid")
+    assert shape.find(f"{VML}textpath").get("string") == "DRAFT"
+    assert "rotation:325" in shape.get("style") and "z-index:-" in shape.get("style")  # -35 degrees, behind the text
+    header_text = "".join(
+        t.text or "" for t in etree.fromstring(zipfile.ZipFile(draft["docx"]).read("word/header1.xml")).iter(f"{W}t")
+    )
+    assert header_text == MARKING  # the word DRAFT is the watermark, not header text, as in the PDF
+    assert watermark_shapes(final["docx"]) == []
+    assert reddish_pixels(draft["pdf"], tmp_path / "a") > 1000 > 100 > reddish_pixels(final["pdf"], tmp_path / "b")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
+def test_libreoffice_draws_the_word_watermark(draft, final, tmp_path):
+    shown = reddish_pixels(libreoffice_pdf(draft["docx"], tmp_path / "a"), tmp_path / "a")
+    assert shown > 1000 > 100 > reddish_pixels(libreoffice_pdf(final["docx"], tmp_path / "b"), tmp_path / "b")

@@ -12,7 +12,8 @@ from pathlib import Path
 import docx
 import pypandoc
 import pytest
-from readers import docx_notes, docx_paragraphs, docx_reference_count, libreoffice_pdf, pdf_text, squash
+from lxml import etree
+from readers import W, docx_notes, docx_paragraphs, docx_reference_count, libreoffice_pdf, pdf_text, squash
 
 
 def styles_used(path: Path) -> set[str]:
@@ -42,7 +43,7 @@ def test_masthead_marking_and_page_numbers(default_build: Path):
     texts = [p.text for p in document.paragraphs[:6]]
     assert "Prepared for: Senior policymaker" in texts
     header = " ".join(p.text for p in document.sections[0].header.paragraphs)
-    footer = " ".join(p.text for p in document.sections[0].footer.paragraphs)
+    footer = " ".join(p.text for p in document.sections[0].footer.tables[0].rows[0].cells)  # title, marking, page
     assert "FOR OFFICIAL USE ONLY" in header and "FOR OFFICIAL USE ONLY" in footer
     footer_xml = document.sections[0].footer._element.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
@@ -83,11 +84,35 @@ def test_real_footnotes_one_per_citation(default_build: Path):
     assert 'w:styleId="FootnoteText"' in styles_xml
 
 
-def test_press_gets_real_endnotes(default_build: Path):
+def test_press_notes_stand_under_a_notes_heading_before_the_bibliography_as_in_the_pdf(default_build: Path):
     path = default_build / "japan-russia-press.docx"
-    assert docx_notes(path, "footnotes") == []
-    endnotes = docx_notes(path, "endnotes")
-    assert len(endnotes) == docx_reference_count(path, "endnoteReference") > 3
+    assert docx_notes(path, "footnotes") == [] and docx_notes(path, "endnotes") == []
+    paragraphs = docx_paragraphs(path)
+    styles = [style for style, _ in paragraphs]
+    notes_at = paragraphs.index(("Heading 1", "Notes"))
+    bibliography_at = paragraphs.index(("Heading 1", "Bibliography"))
+    listed = [text for style, text in paragraphs if style == "endnote text"]
+    assert notes_at < styles.index("endnote text") < bibliography_at < styles.index("Disclaimer")
+    assert all(styles[i] == "endnote text" for i in range(notes_at + 1, bibliography_at))
+    pdf = squash(pdf_text(default_build / "japan-russia-press.pdf"))
+    assert pdf.index("Notes 1. ") < pdf.rindex("Bibliography") < pdf.index("This brief summarises")  # not the contents
+    assert len(listed) > 3 and listed[0].startswith("1.\t\u201cJapan-Russia Relations")
+    numbers = [text.split(".\t")[0] for text in listed]
+    assert numbers == [str(n) for n in range(1, len(listed) + 1)]
+    with zipfile.ZipFile(path) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    calls = [h for h in body.iter(f"{W}hyperlink") if (h.get(f"{W}anchor") or "").startswith("fn-")]
+    marks = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
+    assert len(calls) == len(listed) and {h.get(f"{W}anchor") for h in calls} <= marks
+    assert all(h.find(f"{W}r/{W}rPr/{W}rStyle").get(f"{W}val") == "EndnoteReference" for h in calls)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
+def test_libreoffice_shows_the_notes_before_the_bibliography(default_build: Path, tmp_path: Path):
+    text = squash(pdf_text(libreoffice_pdf(default_build / "japan-russia-press.docx", tmp_path)))
+    first_note = "1. \u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d"
+    assert text.index("Notes 1.") < text.index(first_note) < text.rindex("Bibliography")  # not the contents
+    assert text.rindex("Bibliography") < text.index("This brief summarises") and first_note not in text[-400:]
 
 
 def test_core_properties(default_build: Path):
@@ -169,13 +194,76 @@ def test_note_links_and_settings_are_where_word_expects_them(tmp_path: Path):
     assert names.index("characterSpacingControl") < names.index("footnotePr")
 
 
-def test_word_endnotes_are_numbered_like_the_pdf(default_build: Path):
-    with zipfile.ZipFile(default_build / "japan-russia-press.docx") as archive:
+def test_word_footnotes_are_numbered_like_the_pdf(default_build: Path):
+    with zipfile.ZipFile(default_build / "japan-russia-analyst.docx") as archive:
         settings = archive.read("word/settings.xml").decode()
-    assert '<w:endnotePr><w:numFmt w:val="decimal"/>' in settings
-    with zipfile.ZipFile(default_build / "japan-russia-press.docx") as archive:
         body = archive.read("word/document.xml").decode()
-    assert '<w:endnotePr><w:numFmt w:val="decimal"/></w:endnotePr><w:pgSz' in body  # what LibreOffice reads
+    assert '<w:footnotePr><w:numFmt w:val="decimal"/>' in settings
+    assert '<w:footnotePr><w:numFmt w:val="decimal"/></w:footnotePr><w:pgSz' in body  # what LibreOffice reads
+
+
+def test_the_recommendations_table_stands_clear_of_the_bottom_line_box(default_build: Path):
+    """The PDF sets the box off by its 8pt margin; in Word the table sat right against the shading."""
+    with zipfile.ZipFile(default_build / "japan-russia-policymaker.docx") as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
+    children = list(body)
+    last = max(i for i, el in enumerate(children) if el.find(f"{W}pPr/{W}pStyle[@{W}val='BottomLine']") is not None)
+    gap, table = children[last + 1], children[last + 2]
+    assert gap.tag == f"{W}p" and table.tag == f"{W}tbl"
+    assert "".join(gap.itertext()) == "" and gap.find(f"{W}pPr/{W}shd") is None and gap.find(f"{W}pPr/{W}pBdr") is None
+    spacing = gap.find(f"{W}pPr/{W}spacing")
+    assert spacing.get(f"{W}lineRule") == "exact" and int(spacing.get(f"{W}line")) == 8 * 20  # .bottom-line margin
+    assert (spacing.get(f"{W}before"), spacing.get(f"{W}after")) == ("0", "0")
+    assert [
+        c.text for c in docx.Document(str(default_build / "japan-russia-policymaker.docx")).tables[0].rows[0].cells
+    ][:2] == ["#", "Recommended action"]
+
+
+def keeps(paragraph) -> tuple[bool, bool]:
+    """(kept with the next paragraph, lines kept together), as set on the paragraph itself."""
+
+    def on(tag: str) -> bool:
+        flag = paragraph.find(f"{W}pPr/{W}{tag}")
+        return flag is not None and flag.get(f"{W}val") not in ("0", "false")
+
+    return on("keepNext"), on("keepLines")
+
+
+def test_word_keeps_together_what_the_pdf_keeps_together(default_build: Path):
+    """The CSS's break rules, in Word's terms: widows and orphans, short tables and recommendations whole."""
+    path = default_build / "japan-russia-analyst.docx"
+    with zipfile.ZipFile(path) as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
+        styles = etree.fromstring(archive.read("word/styles.xml"))
+    assert styles.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr/{W}widowControl") is not None  # orphans: 2; widows: 2
+    disclaimer = styles.find(f"{W}style[@{W}styleId='Disclaimer']/{W}pPr")
+    assert disclaimer.find(f"{W}keepLines") is not None
+    for style_id in ("Heading1", "Heading2", "Heading3", "Caption"):  # break-after: avoid
+        assert styles.find(f"{W}style[@{W}styleId='{style_id}']/{W}pPr/{W}keepNext") is not None, style_id
+    for table in body.iter(f"{W}tbl"):
+        assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in table.findall(f"{W}tr"))
+    registers = [t for t in body.findall(f"{W}tbl") if "".join(t.find(f"{W}tr").itertext()).startswith("Risk")]
+    assert registers, "no risk register"
+    for table in registers:  # .risk-register.short { break-inside: avoid }
+        rows = table.findall(f"{W}tr")
+        assert all(keeps(p)[0] for row in rows[:-1] for p in row.iter(f"{W}p"))
+    # Each recommendation is one unbroken box, as .kind-recommendation { break-inside: avoid }.
+    children = list(body)
+    starts = [
+        i
+        for i, el in enumerate(children)
+        if any((b.get(f"{W}name") or "").startswith("block-") for b in el.findall(f"{W}bookmarkStart"))
+    ]
+    recommendations = [i for i in starts if "".join(children[i].itertext()).startswith(("1. ", "2. ", "3. "))]
+    assert len(recommendations) == 3
+    for start in recommendations:
+        end = next((i for i in starts if i > start), None) or next(
+            i for i, el in enumerate(children) if i > start and "".join(el.itertext()) == "Bibliography"
+        )
+        paragraphs = [p for el in children[start:end] for p in ([el] if el.tag == f"{W}p" else el.iter(f"{W}p"))]
+        paragraphs = [p for p in paragraphs if "".join(p.itertext()).strip()]
+        assert all(keeps(p) == (True, True) for p in paragraphs[:-1]), "".join(children[start].itertext())
+        assert keeps(paragraphs[-1])[1]
 
 
 def test_numbered_lists_keep_their_start_in_every_format(minimal: Path):

@@ -191,7 +191,7 @@ def test_grid_table_spans_lists_and_widths(outputs):
 
 
 def test_multi_paragraph_note_becomes_several_paragraphs(outputs):
-    for audience, name in (("analyst", "footnotes"), ("press", "endnotes")):
+    for audience, name in (("analyst", "footnotes"),):
         notes = part(outputs[audience], name)
         note = next(n for n in notes if text(n).strip().startswith("First paragraph"))
         paragraphs = note.findall(f"{W}p")
@@ -205,6 +205,19 @@ def test_multi_paragraph_note_becomes_several_paragraphs(outputs):
         assert all(p.find(f".//{W}{name[:-1]}Ref") is None for p in paragraphs[1:])
         style = f"{name[:-1].capitalize()}Text"
         assert {attr(p.find(f"{W}pPr/{W}pStyle"), "val") for p in paragraphs} == {style}
+    # Endnotes are the PDF's Notes list: the number, a tab, the first paragraph; then the others.
+    body = part(outputs["press"], "document").find(f"{W}body")
+    listed = [p for p in body.findall(f"{W}p") if attr(p.find(f"{W}pPr/{W}pStyle"), "val") == "EndnoteText"]
+    first = next(i for i, p in enumerate(listed) if "First paragraph" in text(p))
+    number = text(listed[first]).split(".")[0]
+    assert [text(p) for p in listed[first : first + 4]] == [
+        f"{number}.First paragraph of the note.",
+        "Second paragraph of the note.",
+        "\u2022\u00a0item one",
+        "\u2022\u00a0item two",
+    ]
+    assert listed[first].find(f"{W}r/{W}tab") is not None
+    assert [attr(b, "name") for b in listed[first].iter(f"{W}bookmarkStart")] == [f"fn-{number}"]
 
 
 def test_no_notes_audience_calls_no_notes(outputs):

@@ -27,7 +27,8 @@ def repo(minimal: Path) -> Path:
 
 def test_diff_names_changed_blocks_and_their_audiences(repo: Path):
     blocks = repo / "briefs/demo/blocks"
-    (blocks / "rec-quiet.yaml").write_text((blocks / "rec-quiet.yaml").read_text() + "\n", encoding="utf-8")
+    rec = blocks / "rec-quiet.yaml"
+    rec.write_text(rec.read_text().replace("title: Press quietly", "title: Press very quietly"), encoding="utf-8")
     (blocks / "missiles.yaml").unlink()
     (blocks / "extra.yaml").write_text(
         "section: recs\ntitle: Extra\nstatus: approved\nsummary: s\nbody: b\naudiences: [reader]\n", encoding="utf-8"

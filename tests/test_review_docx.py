@@ -94,12 +94,12 @@ class WordEditor:
         assert len(found) == 1, (text, len(found))
         return found[0]
 
-    def split(self, text: str, at: str) -> tuple[etree._Element, etree._Element]:
-        """Split the run holding `text` before `at`, as Word does when it adds an rsid: two runs, same format."""
+    def split(self, text: str, at: str, cut: int | None = None) -> tuple[etree._Element, etree._Element]:
+        """Split the run holding `text` before `at` (or at offset `cut`), as Word does when it adds an rsid."""
         run = self.run_with(text)
         t = run.find("w:t", NS)
         whole = t.text or ""
-        cut = whole.index(at)
+        cut = whole.index(at) if cut is None else cut
         second = copy.deepcopy(run)
         t.text = whole[:cut]
         second.find("w:t", NS).text = whole[cut:]
@@ -132,7 +132,7 @@ class WordEditor:
         run = self.run_with(text)
         t = run.find("w:t", NS)
         if not (t.text or "").endswith(after):
-            run, _ = self.split(text, t.text[t.text.index(after) + len(after) :])
+            run, _ = self.split(text, "", t.text.index(after) + len(after))
         new = copy.deepcopy(run)
         for el in list(new):
             if el.tag != q("w:rPr"):

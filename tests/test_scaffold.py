@@ -19,8 +19,40 @@ ROOT = Path(__file__).parent.parent
 
 def test_slugify():
     assert slugify("Turn the screws!") == "turn-the-screws"
-    assert slugify("Hokkaidō's islands") == "hokkaido-s-islands"
+    assert slugify("Hokkaidō's islands") == "hokkaidos-islands"
     assert slugify("???") == "block"
+
+
+@pytest.mark.parametrize("title", ["China's leverage", "China\u2019s leverage", "China\u02bcs leverage"])
+def test_apostrophes_are_dropped_not_turned_into_dashes(minimal: Path, title: str):
+    path = new_block(minimal, "demo", "context", "prose", title)
+    assert path.name == "chinas-leverage.yaml"
+
+
+def test_init_writes_a_gitignore_so_the_first_commit_leaves_outputs_out(tmp_path: Path):
+    root = tmp_path / "ws"
+    written = init_workspace(root)
+    assert root / ".gitignore" in written
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / "dist/example").mkdir(parents=True)
+    (root / "dist/example/example-analyst.pdf").write_bytes(b"%PDF")
+    (root / ".venv/bin").mkdir(parents=True)
+    (root / ".venv/bin/python").write_bytes(b"")
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    staged = subprocess.run(
+        ["git", "-C", str(root), "diff", "--cached", "--name-only"], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    assert ".gitignore" in staged and "briefgen.yaml" in staged
+    assert not [name for name in staged if name.startswith(("dist/", ".venv/"))]
+
+
+def test_init_keeps_an_existing_gitignore(tmp_path: Path):
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / ".gitignore").write_text("secrets/\n", encoding="utf-8")
+    written = init_workspace(root)
+    assert root / ".gitignore" not in written
+    assert (root / ".gitignore").read_text(encoding="utf-8") == "secrets/\n"
 
 
 @pytest.mark.parametrize("kind", ["prose", "recommendation", "risk", "leverage"])

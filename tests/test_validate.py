@@ -115,3 +115,73 @@ def test_a_section_no_brief_defines_is_a_warning_but_another_briefs_section_a_no
     assert [(d.severity.value, d.code) for d in diags.items if d.code == "audience.unknown-section"] == [
         ("warning", "audience.unknown-section")
     ]
+
+
+TAG_TYPO = (
+    "warning: tag 'interal' here and tag 'internal' in audience 'public' differ by a letter or two; one of them is "
+    "probably misspelt, and a misspelt tag can leak a block to an audience that should not get it [block.tag-typo]"
+)
+
+
+def test_a_files_warnings_come_with_its_schema_errors(minimal: Path):
+    (minimal / "briefs/demo/blocks/missiles.yaml").write_text(
+        "section: context\ntitle: Missiles\norder: second\nstatus: approved\ntags: [interal]\n"
+        "summary: New batteries [@dominguez2016].\nbody: New missile batteries arrived.\nowner: Defence\n",
+        encoding="utf-8",
+    )
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.sorted() if d.location.path.name == "missiles.yaml"] == [
+        "briefs/demo/blocks/missiles.yaml:3:8: error: order must be a number, not the text 'second' [schema.type]",
+        f"briefs/demo/blocks/missiles.yaml:5:7: {TAG_TYPO}",
+        "briefs/demo/blocks/missiles.yaml:8:1: error: 'owner' only applies to recommendation blocks, but this "
+        "block's kind is prose; set 'kind: recommendation' or remove the field [block.field-kind]",
+    ]
+
+
+def test_an_unknown_key_and_everything_else_wrong_in_the_file_in_one_run(minimal: Path):
+    (minimal / "briefs/demo/blocks/missiles.yaml").write_text(
+        "section: contxt\ntitle: Missiles\nstatus: approved\ntags: [interal]\n"
+        "summary: New batteries [@dominguez2016].\nbody: New missile batteries arrived.\nsource: Jane's\n",
+        encoding="utf-8",
+    )
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.sorted() if d.location.path.name == "missiles.yaml"] == [
+        "briefs/demo/blocks/missiles.yaml:1:10: error: section 'contxt' is not defined in brief.yaml (did you mean "
+        "'context'?); use one of: context, risks, recs [block.unknown-section]",
+        f"briefs/demo/blocks/missiles.yaml:4:7: {TAG_TYPO}",
+        "briefs/demo/blocks/missiles.yaml:7:1: error: unknown key 'source'; allowed keys here: action, as_of, "
+        "audiences, body, exclude_audiences, holder, horizon, id, impact, kind, likelihood, marking, mitigation, "
+        "order, owner, priority, review_by, section, status, summary, tags, title, trend, variants "
+        "[schema.unknown-key]",
+    ]
+    # what the file cites still counts as cited: no stray 'never cited' warning for its reference
+    assert not [d for d in diags.items if d.code == "cite.unused" and "dominguez2016" in d.message]
+
+
+def test_a_misindented_body_comes_with_the_files_other_warnings(minimal: Path):
+    (minimal / "briefs/demo/blocks/history.yaml").write_text(
+        "section: context\ntitle: History\nstatus: approved\ntags: [interal]\nsummary: Short [@fpri].\n"
+        "variants:\n  body: Long history.\n",
+        encoding="utf-8",
+    )
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.sorted() if d.location.path.name == "history.yaml"] == [
+        f"briefs/demo/blocks/history.yaml:4:7: {TAG_TYPO}",
+        "briefs/demo/blocks/history.yaml:7:3: error: 'body' is read as an audience name under 'variants:', because "
+        "it is indented under it; if it is the block's body, indent 'body:' like 'variants:' (column 1) "
+        "[schema.indentation]",
+    ]
+
+
+def test_a_file_too_broken_to_read_adds_nothing_but_its_errors(minimal: Path):
+    # without a readable kind the other fields cannot be judged, so nothing more is said about them
+    (minimal / "briefs/demo/blocks/missiles.yaml").write_text(
+        "section: context\ntitle: Missiles\nstatus: approved\nkind: rsik\ntags: [interal]\nlikelihood: high\n"
+        "body: Text.\n",
+        encoding="utf-8",
+    )
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.sorted() if d.location.path.name == "missiles.yaml"] == [
+        "briefs/demo/blocks/missiles.yaml:4:7: error: 'rsik' is not allowed for kind (did you mean 'risk'?); use "
+        "one of: prose, recommendation, risk, leverage [schema.enum]"
+    ]

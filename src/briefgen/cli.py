@@ -15,15 +15,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from briefgen import __version__
 from briefgen.build import FORMATS, BuildOptions, build, build_all, summary_table
 from briefgen.checks.validate import audiences_for, relative
+from briefgen.completion import complete_audience, complete_brief
 from briefgen.content.loader import find_workspace
 from briefgen.content.schema import write_schemas
-from briefgen.diagnostics import Diagnostics
-from briefgen.errors import ContentError
-from briefgen.listing import block_matrix, workspace_listing
+from briefgen.diagnostics import Diagnostics, github_annotation, report_json
+from briefgen.errors import ContentError, UsageError
+from briefgen.listing import block_matrix, why_lines, workspace_listing
 from briefgen.scaffold import init_workspace, new_block, new_brief
+from briefgen.shards import describe_plan, shard_plan
 from briefgen.workspace import default_brief, open_workspace
 
 
@@ -37,8 +38,31 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="briefgen")
+def _print_versions(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from briefgen.versions import version_text
+
+    click.echo(version_text())
+    ctx.exit()
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="""\b
+Examples:
+  briefgen check                       every problem of the workspace, file:line:column
+  briefgen build -a policymaker        the default brief for one audience, PDF and Word
+""",
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_versions,
+    help="Show the versions of briefgen, WeasyPrint, Pandoc and python-docx, then exit.",
+)
 @click.option(
     "--workspace",
     "-w",
@@ -61,22 +85,49 @@ def _report(diags: Diagnostics, root: Path, quiet: bool, notes: bool = True) -> 
         click.echo(d.format(root), err=True)
 
 
-@cli.command()
-@click.argument("brief", required=False)
+@cli.command(
+    epilog="""\b
+Examples:
+  briefgen check --strict              fail on warnings too, as the scheduled export does
+  briefgen check --format github       problems as annotations on a pull request's lines
+"""
+)
+@click.argument("brief", required=False, shell_complete=complete_brief)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--parity", is_flag=True, help="Also build PDF and Word for every audience and compare them.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text: file:line:column lines; github: GitHub Actions annotations; json: one JSON object.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json: the verdict and every problem.")
 @pass_state
-def check(state: State, brief: str | None, strict: bool, parity: bool) -> None:
+def check(state: State, brief: str | None, strict: bool, parity: bool, output_format: str, as_json: bool) -> None:
     """Validate the workspace (or one BRIEF) and report every problem with file:line:column."""
+    output_format = "json" if as_json else output_format
     ws, diags = open_workspace(state.workspace, brief)
-    _report(diags, ws.root, state.quiet)
+    if output_format == "text":
+        _report(diags, ws.root, state.quiet)
     if parity and not diags.has_errors(strict):
         from briefgen.checks.parity import check_parity
 
         for name in [brief] if brief else list(ws.briefs):
             for problem in check_parity(ws.root, name):
                 diags.error("parity", f"{name}: PDF and Word differ: {problem}")
-                click.echo(f"error: {name}: PDF and Word differ: {problem} [parity]", err=True)
+                if output_format == "text":
+                    click.echo(f"error: {name}: PDF and Word differ: {problem} [parity]", err=True)
+    if output_format == "json":
+        click.echo(json.dumps(report_json(diags, ws.root, strict), indent=2, ensure_ascii=False))
+        if diags.has_errors(strict):
+            raise click.exceptions.Exit(1)
+        return
+    if output_format == "github":
+        for d in diags.sorted():
+            if not state.quiet or d.severity.value == "error":
+                click.echo(github_annotation(d, ws.root))
     errors, warnings = len(diags.errors), len(diags.warnings)
     if diags.has_errors(strict):
         verdict = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
@@ -94,12 +145,34 @@ def check(state: State, brief: str | None, strict: bool, parity: bool) -> None:
 @cli.command("list")
 @click.argument("brief", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print briefs, audiences and blocks as JSON (for CI).")
+@click.option("--why", is_flag=True, help="Say which rule leaves each block out of an audience's brief.")
+@click.option(
+    "--shards",
+    type=int,
+    metavar="N",
+    help="Plan the export as at most N groups of briefs of about equal build cost (one CI job each).",
+)
 @pass_state
-def list_command(state: State, brief: str | None, as_json: bool) -> None:
-    """Show briefs, audiences, and which blocks each audience receives (with status)."""
+def list_command(state: State, brief: str | None, as_json: bool, why: bool, shards: int | None) -> None:
+    """Show briefs, audiences, and which blocks each audience receives (with status).
+
+    \b
+    Examples:
+      briefgen list --why                  who does not get which block, and by which rule
+      briefgen list --json --shards 20     the export split into 20 CI jobs of about equal work
+    """
+    if shards is not None and shards < 1:
+        raise UsageError(
+            f"--shards N splits the export into at most N CI jobs; give 1 or more, not {shards} "
+            "(for example --shards 20)"
+        )
     ws, diags = open_workspace(state.workspace, brief)
     if diags.has_errors():
         raise ContentError(diags, ws.root)
+    if shards is not None:
+        plan = shard_plan(ws, shards, brief)
+        click.echo(json.dumps(plan, indent=2, ensure_ascii=False) if as_json else "\n".join(describe_plan(plan)))
+        return
     if as_json:
         click.echo(json.dumps(workspace_listing(ws, brief), indent=2, ensure_ascii=False))
         return
@@ -111,10 +184,13 @@ def list_command(state: State, brief: str | None, as_json: bool) -> None:
         table.add_column("block", no_wrap=True)
         for column in ("section", "kind", "status", *audiences):
             table.add_column(column)
-        for row in block_matrix(ws, b):
+        rows = block_matrix(ws, b)
+        for row in rows:
             marks = ["✓" if row.receives[a] == "yes" else ("draft" if row.receives[a] else "·") for a in audiences]
             table.add_row(row.id, row.section, row.kind, row.status, *marks)
         console.print(table)
+        if why:
+            click.echo("\n".join(why_lines(ws, rows)) or "every audience receives every block")
     aud = Table(title="Audiences", header_style="bold")
     for column in ("audience", "label", "detail", "notes", "pages", "marking"):
         aud.add_column(column)
@@ -124,7 +200,13 @@ def list_command(state: State, brief: str | None, as_json: bool) -> None:
     console.print(aud)
 
 
-@cli.command()
+@cli.command(
+    epilog="""\b
+Examples:
+  briefgen schema                      refresh schemas/ after upgrading briefgen
+  briefgen schema --out /tmp/schemas   write them elsewhere
+"""
+)
 @click.option(
     "--out",
     "out_dir",
@@ -187,19 +269,15 @@ def build_command(
         brief, tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict, force, jobs
     )
     console = Console(highlight=False, stderr=as_json)
-
-    def progress(output) -> None:
-        if not state.quiet:
-            pages = f", {output.pages} page{'s' * (output.pages != 1)}" if output.pages else ""
-            console.print(f"  wrote {relative(output.path, Path.cwd())} ({len(output.data) // 1024} KiB{pages})")
-
     if all_briefs and brief:
         raise click.UsageError("name a BRIEF or use --all, not both")
-    results = (
-        build_all(state.workspace, options, progress)
-        if all_briefs
-        else [build(state.workspace, options, on_output=progress)]
-    )
+    from briefgen.progress import build_progress
+
+    # A line per output as it is rendered; a bar when many audiences (or briefs) are built.
+    with build_progress(console, state.quiet, bar=all_briefs or all_audiences or not audiences) as progress:
+        results = (
+            build_all(state.workspace, options, progress) if all_briefs else [build(state.workspace, options, progress)]
+        )
     for result in results:
         _report(result.diagnostics, Path.cwd(), state.quiet, notes=False)
         if not state.quiet:
@@ -208,7 +286,8 @@ def build_command(
             console.print(
                 f"{result.brief}: built {built} file{'s' * (built != 1)}"
                 + (f", {kept} up to date" if kept else "")
-                + f" in {relative(result.out_dir, Path.cwd())}; {warnings} warning{'s' * (warnings != 1)}"
+                + f" in {relative(result.out_dir, Path.cwd())}; {warnings} warning{'s' * (warnings != 1)}",
+                soft_wrap=True,
             )
     if summary_md:
         with summary_md.open("a", encoding="utf-8") as handle:
@@ -218,35 +297,55 @@ def build_command(
         click.echo(json.dumps(manifests if all_briefs else manifests[0], indent=2, ensure_ascii=False))
 
 
-@cli.command()
-@click.argument("brief", required=False)
-@click.option("--audience", "-a", help="Open this audience's preview first.")
+@cli.command(
+    epilog="""\b
+Examples:
+  briefgen serve --open                preview every audience, in a new browser tab
+  briefgen serve -a analyst --port 0   one audience's page, on any free port
+"""
+)
+@click.argument("brief", required=False, shell_complete=complete_brief)
+@click.option("--audience", "-a", help="Open this audience's preview first.", shell_complete=complete_audience)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser once it is listening.")
 @pass_state
-def serve(state: State, brief: str | None, audience: str | None, host: str, port: int) -> None:
+def serve(state: State, brief: str | None, audience: str | None, host: str, port: int, open_browser: bool) -> None:
     """Live HTML preview of BRIEF for every audience; reloads in the browser when a file is saved."""
-    from briefgen.serve import PreviewServer
+    from briefgen.serve import PreviewServer, open_in_browser
 
     logging.getLogger("briefgen").setLevel(logging.INFO)
     server = PreviewServer(state.workspace or find_workspace(), brief, host, port).start()
-    click.echo(f"previewing at {server.url}{'audience/' + audience if audience else ''} (Ctrl+C to stop)")
+    page = f"{server.url}{'audience/' + audience if audience else ''}"
+    click.echo(f"previewing at {page} (Ctrl+C to stop)")
     try:
+        if open_browser and not open_in_browser(page):
+            click.echo(f"could not open a web browser here; open {page} yourself", err=True)
         while True:
             time.sleep(3600)
     finally:
         server.stop()
 
 
-@cli.command()
-@click.argument("brief", required=False)
+@cli.command(
+    epilog="""\b
+Examples:
+  briefgen stats                       length of each audience's brief against its page budget
+  briefgen stats --fresh --json        pages counted by rendering now, as JSON
+"""
+)
+@click.argument("brief", required=False, shell_complete=complete_brief)
 @click.option("--fresh", is_flag=True, help="Render to count pages instead of reading the last build's manifest.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures of every audience as JSON.")
 @pass_state
-def stats(state: State, brief: str | None, fresh: bool) -> None:
+def stats(state: State, brief: str | None, fresh: bool, as_json: bool) -> None:
     """Per audience: words, reading time, pages, citations, figures and blocks by status."""
-    from briefgen.stats import brief_stats
+    from briefgen.stats import brief_stats, stats_json
 
     name, rows = brief_stats(state.workspace, brief, fresh)
+    if as_json:
+        click.echo(json.dumps(stats_json(name, rows), indent=2, ensure_ascii=False))
+        return
     console = Console(highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
     table = Table(title=f"{name}", header_style="bold")
     for column in ("audience", "words", "reading", "pages", "citations", "figures", "blocks by status"):
@@ -268,15 +367,25 @@ def stats(state: State, brief: str | None, fresh: bool) -> None:
     console.print(table)
 
 
-@cli.command()
+@cli.command(
+    epilog="""\b
+Examples:
+  briefgen diff main                   before review: which audiences' briefs changed
+  briefgen diff HEAD~3 --json          the same, for a script
+"""
+)
 @click.argument("revision")
-@click.argument("brief", required=False)
+@click.argument("brief", required=False, shell_complete=complete_brief)
+@click.option("--json", "as_json", is_flag=True, help="Print the changed blocks, files and audiences as JSON.")
 @pass_state
-def diff(state: State, revision: str, brief: str | None) -> None:
+def diff(state: State, revision: str, brief: str | None, as_json: bool) -> None:
     """Blocks changed since git REVISION and the audiences whose briefs they affect."""
     from briefgen.diff import diff_since
 
     report = diff_since(state.workspace, revision, brief)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        return
     if not report.blocks and not report.shared and not report.figures:
         click.echo(f"{report.brief}: nothing changed since {revision}")
         return
@@ -295,13 +404,29 @@ def diff(state: State, revision: str, brief: str | None) -> None:
 @cli.command()
 @click.argument("docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the comments and changes as JSON.")
+@click.option("--apply", "apply_changes", is_flag=True, help="Write the tracked changes into the YAML blocks.")
+@click.option("--dry-run", is_flag=True, help="With --apply: print the YAML diff instead of writing it.")
 @pass_state
-def review(state: State, docx: Path, as_json: bool) -> None:
-    """Comments and tracked changes of a reviewed DOCX, each at its block's file:line:column."""
-    from briefgen.review import format_json, format_text, review_docx
+def review(state: State, docx: Path, as_json: bool, apply_changes: bool, dry_run: bool) -> None:
+    """Comments and tracked changes of a reviewed DOCX, each at its block's file:line:column.
 
+    With --apply, tracked changes inside the plain text of one field are written into the YAML
+    (as if accepted in Word); the rest are listed with the reason, and the command exits 1.
+    """
+    from briefgen.review import apply_review, format_application, format_json, format_text, review_docx
+
+    if dry_run and not apply_changes:
+        raise click.UsageError("--dry-run shows what --apply would write; use both: --apply --dry-run")
+    if as_json and apply_changes:
+        raise click.UsageError("--json lists the review; run --apply without --json")
     result = review_docx(docx, state.workspace)
-    click.echo(format_json(result) if as_json else format_text(result))
+    if not apply_changes:
+        click.echo(format_json(result) if as_json else format_text(result))
+        return
+    application = apply_review(result, dry_run=dry_run)
+    click.echo(format_application(result, application, dry_run))
+    if application.refused:
+        raise click.exceptions.Exit(1)
 
 
 @cli.group()
@@ -330,7 +455,13 @@ def new_brief_command(state: State, name: str) -> None:
     click.echo(f"wrote {relative(path, Path.cwd())}/ (brief.yaml, references.yaml, blocks/)")
 
 
-@cli.command()
+@cli.command(
+    epilog="""\b
+Examples:
+  briefgen init policy-briefs          a new workspace in ./policy-briefs
+  cd policy-briefs && briefgen build   its example brief, built at once
+"""
+)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY with settings, audiences and an example brief that builds."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +117,76 @@ class Diagnostics:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+def diagnostic_json(d: Diagnostic, root: Path | None = None) -> dict[str, Any]:
+    """One diagnostic for scripts: the same keys always, `null` where a value is unknown."""
+    loc = d.location
+    return {
+        "severity": d.severity.value,
+        "code": d.code or None,
+        "message": d.message,
+        "path": _shown_path(loc.path, root) if loc else None,
+        "line": (loc.line or None) if loc else None,
+        "column": (loc.column or None) if loc else None,
+    }
+
+
+def _shown_path(path: Path, root: Path | None) -> str:
+    return (relative_to(path, root) if root is not None else path).as_posix()
+
+
+# GitHub's annotation levels for briefgen's severities (a note is GitHub's "notice").
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+
+
+def github_annotation(d: Diagnostic, root: Path | None = None) -> str:
+    """The diagnostic as a GitHub Actions workflow command, so it shows on the pull request's line.
+
+    File paths are taken from `$GITHUB_WORKSPACE` (the checkout) when the file lies inside it,
+    else from `root`: GitHub places an annotation by the path within the repository.
+    """
+    properties = []
+    loc = d.location
+    if loc is not None:
+        properties.append(f"file={_escape_property(_shown_path(loc.path, _checkout_of(loc.path) or root))}")
+        if loc.line:
+            properties.append(f"line={loc.line}")
+            if loc.column:
+                properties.append(f"col={loc.column}")
+    message = f"{d.message} [{d.code}]" if d.code else d.message
+    head = _GITHUB_LEVEL[d.severity] + (" " + ",".join(properties) if properties else "")
+    return f"::{head}::{_escape_data(message)}"
+
+
+def _checkout_of(path: Path) -> Path | None:
+    """The GitHub Actions checkout (`$GITHUB_WORKSPACE`) when `path` lies inside it."""
+    checkout = os.environ.get("GITHUB_WORKSPACE")
+    if checkout and relative_to(path, Path(checkout)) != path:
+        return Path(checkout)
+    return None
+
+
+def report_json(diags: Diagnostics, root: Path | None = None, strict: bool = False) -> dict[str, Any]:
+    """A run's verdict and every diagnostic, as `check --json` prints them."""
+    items = diags.sorted()
+    return {
+        "ok": not diags.has_errors(strict),
+        "strict": strict,
+        "errors": sum(d.severity is Severity.ERROR for d in items),
+        "warnings": sum(d.severity is Severity.WARNING for d in items),
+        "diagnostics": [diagnostic_json(d, root) for d in items],
+    }
+
+
+def _escape_data(text: str) -> str:
+    """GitHub's escaping of a workflow command's message (as its actions/toolkit `escapeData`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """GitHub's escaping of a workflow command's property value (`escapeProperty`): also ':' and ','."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:

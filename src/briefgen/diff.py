@@ -1,14 +1,17 @@
 """Which blocks changed since a git revision, and which audiences' briefs they touch.
 
-A reviewer runs `briefgen diff main` and knows which exports to re-read.
+A reviewer runs `briefgen diff main` and knows which exports to re-read. A modified block
+touches only the audiences whose text changes: a summary audience reads the summary, not the
+body, so an edit of the body alone is not news to it (see `_reading`).
 """
 
 from __future__ import annotations
 
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from briefgen.checks.validate import audiences_for
 from briefgen.content.figures import figure_blocks
@@ -17,7 +20,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.document.number import figures_of
 from briefgen.document.select import SelectOptions, admits, select
 from briefgen.errors import ContentError, UsageError
-from briefgen.model import ContentBlock
+from briefgen.model import AudienceProfile, Brief, ContentBlock, MarkingLevel
 from briefgen.workspace import default_brief, open_workspace
 
 SHARED = ("briefgen.yaml", "audiences.yaml", "templates/", "styles/")
@@ -49,6 +52,23 @@ class DiffReport:
     shared: list[str]  # changed files that affect every audience
     audiences: tuple[str, ...]  # every audience whose brief changed
     figures: list[FigureChange] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """What `diff --json` prints: the same facts as the text, under stable keys."""
+        return {
+            "brief": self.brief,
+            "revision": self.revision,
+            "blocks": [
+                {"block": c.block, "change": c.change, "path": c.path, "audiences": list(c.audiences)}
+                for c in self.blocks
+            ],
+            "figures": [
+                {"path": f.path, "change": f.change, "blocks": list(f.blocks), "audiences": list(f.audiences)}
+                for f in self.figures
+            ],
+            "shared": list(self.shared),
+            "audiences": list(self.audiences),
+        }
 
 
 def _git(root: Path, *args: str) -> str:
@@ -102,6 +122,10 @@ def diff_since(root: Path | None, revision: str, brief_name: str | None = None) 
             if block is None and kind == "deleted":
                 block = _old_block(ws.root, revision, name)
             receivers = _receivers(block, profiles, ws.config.markings) if block else tuple(profiles)
+            if block is not None and kind == "modified":
+                before = _old_block(ws.root, revision, name)
+                if before is not None:
+                    receivers = _readers_of_change(brief, before, block, profiles, ws.config.markings)
             changes.append(BlockChange(block.id if block else Path(rel).stem, kind, rel, receivers))
         elif (ws.root / rel).resolve() in shown_by:
             blocks, readers = shown_by[(ws.root / rel).resolve()]
@@ -112,6 +136,65 @@ def diff_since(root: Path | None, revision: str, brief_name: str | None = None) 
     reached = [c.audiences for c in changes] + [f.audiences for f in figures]
     affected = set(profiles) if shared else {a for names in reached for a in names}
     return DiffReport(brief.id, revision, changes, shared, tuple(a for a in profiles if a in affected), figures)
+
+
+def _readers_of_change(
+    brief: Brief,
+    before: ContentBlock,
+    after: ContentBlock,
+    profiles: dict[str, AudienceProfile],
+    markings: tuple[MarkingLevel, ...],
+) -> tuple[str, ...]:
+    """The audiences whose brief reads differently with `after` in place of `before`."""
+    others = tuple(b for b in brief.blocks if b is not after)
+    return tuple(
+        name
+        for name, profile in profiles.items()
+        if _reading(brief, others, before, profile, markings) != _reading(brief, others, after, profile, markings)
+    )
+
+
+def _reading(
+    brief: Brief,
+    others: tuple[ContentBlock, ...],
+    block: ContentBlock,
+    profile: AudienceProfile,
+    markings: tuple[MarkingLevel, ...],
+) -> tuple | None:
+    """What one audience's brief shows of `block` among the `others`; None when it does not receive it.
+
+    The selection itself says what counts: the title and text this audience reads (a summary
+    audience the summary or its variant's, a full audience the body or its variant's), the
+    fields of the block's kind, the mitigation, the handling level and page banner, `as_of`
+    where the audience shows it, and where the block stands among the blocks the audience
+    receives (which also numbers recommendations). A YAML comment, a reflowed file or a field
+    this audience does not read changes none of these.
+    """
+    doc = select(replace(brief, blocks=(*others, block)), profile, SelectOptions(markings=markings))
+    shown = next((b for b in doc.blocks if b.source == block.path), None)
+    if shown is None:
+        return None
+    return (
+        tuple(b.id for b in doc.blocks),
+        shown.kind,
+        shown.title,
+        _source(block, shown.content_field),
+        shown.fields,
+        block.mitigation.source if block.mitigation else None,
+        shown.portion,
+        shown.as_of,
+        doc.banner,
+    )
+
+
+def _source(block: ContentBlock, field_name: str) -> str | None:
+    """The Markdown source of a field named as `DocBlock.content_field` names it ('variants.press.body')."""
+    if field_name.startswith("variants."):
+        audience, _, key = field_name.removeprefix("variants.").rpartition(".")
+        text = getattr(block.variants.get(audience), key, None)
+    else:
+        text = getattr(block, field_name, None)
+    return text.source if text is not None else None
 
 
 def _figure_readers(ws, brief, profiles) -> dict[Path, tuple[tuple[str, ...], tuple[str, ...]]]:

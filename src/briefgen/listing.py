@@ -1,42 +1,117 @@
-"""What `briefgen list` shows: briefs, audiences and which blocks each audience receives."""
+"""What `briefgen list` shows: briefs, audiences, which blocks each audience receives, and why not."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from briefgen.checks.validate import audiences_for
-from briefgen.document.select import SelectOptions, admits
-from briefgen.model import Brief, Workspace
+from briefgen.diagnostics import Location
+from briefgen.document.select import SelectOptions, refusals
+from briefgen.model import AudienceProfile, Brief, ContentBlock, Workspace
+
+# The rules that leave a block out, in the order `list --why` names them: the audience's sections
+# (select() walks them), then `refusals` of document/select.py.
+RULES = ("sections", "max_marking", "audiences", "exclude_audiences", "include_tags", "exclude_tags", "status")
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """One rule that keeps a block from an audience: the field that decides, in words, and where to change it."""
+
+    rule: str  # one of RULES: the field that decides
+    reason: str
+    location: Location | None
 
 
 @dataclass(frozen=True)
 class BlockRow:
-    """One block and, per audience, whether it is in that audience's brief."""
+    """One block and, per audience, whether it is in that audience's brief and, if not, why."""
 
     id: str
     section: str
     kind: str
     status: str
-    receives: dict[str, str]  # audience -> "yes" | "draft" (only with --drafts) | ""
+    receives: dict[str, str]  # audience -> "yes" | "if drafts" | ""
+    excluded_by: dict[str, tuple[Exclusion, ...]]  # audiences that do not receive it (without --drafts)
 
 
 def block_matrix(ws: Workspace, brief: Brief) -> list[BlockRow]:
-    """Which blocks each audience receives, in the brief's section order."""
+    """Which blocks each audience receives, in the brief's section order, with the rules that leave blocks out."""
     audiences = audiences_for(ws, brief)
     order = {s.id: i for i, s in enumerate(brief.sections)}
     rows = []
     for block in sorted(brief.blocks, key=lambda b: (order.get(b.section, 99), b.order, b.path.name)):
-        receives = {}
+        receives, excluded_by = {}, {}
         for name, profile in audiences.items():
-            in_sections = block.section in profile.sections
-            if in_sections and admits(block, profile, SelectOptions(False, ws.config.markings)):
+            exclusions = _exclusions(block, profile, ws)
+            if not exclusions:
                 receives[name] = "yes"
-            elif in_sections and admits(block, profile, SelectOptions(True, ws.config.markings)):
-                receives[name] = "if drafts"
             else:
-                receives[name] = ""
-        rows.append(BlockRow(block.id, block.section, block.kind, block.status, receives))
+                excluded_by[name] = exclusions
+                receives[name] = "if drafts" if [e.rule for e in exclusions] == ["status"] else ""
+        rows.append(BlockRow(block.id, block.section, block.kind, block.status, receives, excluded_by))
     return rows
+
+
+def _exclusions(block: ContentBlock, audience: AudienceProfile, ws: Workspace) -> tuple[Exclusion, ...]:
+    """The rules selection applies that leave `block` out of `audience`'s brief, explained.
+
+    The section rule is select()'s walk over the audience's sections; the others are `refusals`.
+    """
+    rules = [] if block.section in audience.sections else ["sections"]
+    rules += refusals(block, audience, SelectOptions(False, ws.config.markings))
+    return tuple(_explain(rule, block, audience) for rule in rules)
+
+
+def _explain(rule: str, block: ContentBlock, audience: AudienceProfile) -> Exclusion:
+    """The words for one rule, at the block's field a writer would look at or change."""
+
+    def at(field: str) -> Location | None:
+        return block.locations.get(f"{field}.value") or block.location
+
+    tags = ", ".join(block.tags)
+    if rule == "sections":
+        sections = ", ".join(audience.sections)
+        return Exclusion(
+            rule, f"its section '{block.section}' is not among the audience's sections ({sections})", at("section")
+        )
+    if rule == "max_marking":
+        reason = f"its marking '{block.marking}' is above the audience's max_marking '{audience.max_marking}'"
+        return Exclusion(rule, reason, at("marking"))
+    if rule == "audiences":
+        return Exclusion(rule, f"its audiences list names only {', '.join(block.audiences or ())}", at("audiences"))
+    if rule == "exclude_audiences":
+        return Exclusion(rule, "its exclude_audiences names the audience", at("exclude_audiences"))
+    if rule == "include_tags":
+        wanted = ", ".join(audience.include_tags)
+        has = f"this block is tagged {tags}" if tags else "this block has no tags"
+        return Exclusion(rule, f"the audience takes only blocks tagged {wanted} (include_tags) and {has}", at("tags"))
+    if rule == "exclude_tags":
+        matched = ", ".join(f"'{t}'" for t in block.tags if t in audience.exclude_tags)
+        return Exclusion(rule, f"tagged {matched}, which the audience's exclude_tags leaves out", at("tags"))
+    if rule == "status":
+        reason = (
+            f"its status is {block.status}; builds take approved blocks only (--drafts adds draft and review blocks)"
+        )
+        return Exclusion(rule, reason, at("status"))
+    raise ValueError(f"no explanation for the selection rule {rule!r}")
+
+
+def why_lines(ws: Workspace, rows: list[BlockRow]) -> list[str]:
+    """`list --why`: one line per block and reason, naming every audience it applies to, at the block's field.
+
+    briefs/demo/blocks/rec-quiet.yaml:6:7: rec-quiet is left out for public: tagged 'internal', which ... [exclude_tags]
+    """
+    lines = []
+    for row in rows:
+        grouped: dict[tuple[str, str, str], list[str]] = {}
+        for audience, exclusions in row.excluded_by.items():
+            for e in exclusions:
+                where = e.location.display(ws.root) if e.location else row.id
+                grouped.setdefault((where, e.reason, e.rule), []).append(audience)
+        for (where, reason, rule), audiences in sorted(grouped.items(), key=lambda item: RULES.index(item[0][2])):
+            lines.append(f"{where}: {row.id} is left out for {', '.join(audiences)}: {reason} [{rule}]")
+    return lines
 
 
 def workspace_listing(ws: Workspace, only: str | None = None) -> dict:
@@ -58,6 +133,17 @@ def workspace_listing(ws: Workspace, only: str | None = None) -> dict:
                         "kind": r.kind,
                         "status": r.status,
                         "audiences": [a for a, v in r.receives.items() if v == "yes"],
+                        "excluded_by": {
+                            audience: [
+                                {
+                                    "rule": e.rule,
+                                    "reason": e.reason,
+                                    "at": e.location.display(ws.root) if e.location else None,
+                                }
+                                for e in exclusions
+                            ]
+                            for audience, exclusions in r.excluded_by.items()
+                        },
                     }
                     for r in block_matrix(ws, brief)
                 ],

@@ -32,9 +32,13 @@ trend: steady                        # rising | falling | steady
 }
 
 
+# Apostrophes join a word ("China's", "don't"): dropped, so the word stays whole in the slug.
+_APOSTROPHES = dict.fromkeys(map(ord, "'\u2019\u2018\u02bc\u0060\u00b4"))
+
+
 def slugify(text: str) -> str:
-    """A file-name-safe id from a title: 'Turn the screws!' -> 'turn-the-screws'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """A file-name-safe id from a title: 'Turn the screws!' -> 'turn-the-screws', "China's" -> 'chinas'."""
+    ascii_text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:60].strip("-") or "block"
 
@@ -124,8 +128,24 @@ def new_brief(root: Path, name: str) -> Path:
     return target
 
 
+# What a workspace's first `git add -A` must leave out: built outputs (with their caches) and the venv.
+GITIGNORE = """\
+# Written by briefgen init: outputs are built, not committed.
+/dist/
+.briefgen-cache/
+.venv/
+"""
+
+
 def init_workspace(target: Path) -> list[Path]:
-    """A new workspace: settings, audiences, schemas and one example brief that builds at once."""
+    """A new workspace: settings, audiences, schemas and one example brief that builds at once.
+
+    A `.gitignore` is written too, unless the folder has one (then it is left as it is).
+    """
     written = _copy_new(DEFAULTS / "workspace", target)
     written += write_schemas(target / "schemas")
+    ignore = target / ".gitignore"
+    if not ignore.exists() and not ignore.is_symlink():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
+        written.append(ignore)
     return written

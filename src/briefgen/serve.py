@@ -321,6 +321,19 @@ def watch(state: PreviewState, stop: threading.Event) -> None:
             log.exception("could not reload")
 
 
+def open_in_browser(url: str) -> bool:
+    """Open `url` in the user's web browser (`serve --open`); False when this machine has none.
+
+    Called once the server is listening, so the browser's first request is answered.
+    """
+    import webbrowser
+
+    try:
+        return webbrowser.open(url, new=2)
+    except webbrowser.Error:
+        return False
+
+
 class PreviewHTTPServer(ThreadingHTTPServer):
     """One thread per request, and a listen backlog that holds a team's browsers (the default is 5)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefgen.build import document_for, word_count
 from briefgen.checks.validate import audiences_for
@@ -72,3 +73,25 @@ def brief_stats(
             )
         )
     return brief.id, rows
+
+
+def stats_json(brief: str, rows: list[AudienceStats]) -> dict[str, Any]:
+    """What `stats --json` prints: the same figures as the table, under stable keys."""
+    return {
+        "brief": brief,
+        "audiences": [
+            {
+                "audience": row.audience,
+                "words": row.words,
+                "reading_minutes": row.minutes,
+                "pages": row.pages,
+                "pages_from": row.pages_from,
+                "max_pages": row.max_pages,
+                "over_budget": row.over_budget,
+                "citations": row.citations,
+                "figures": row.figures,
+                "blocks_by_status": dict(sorted(row.statuses.items())),
+            }
+            for row in rows
+        ],
+    }

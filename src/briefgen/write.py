@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import functools
 import hashlib
 import hmac
@@ -25,6 +24,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import filelock
 
 from briefgen.errors import BriefgenError
 
@@ -53,7 +54,8 @@ def _write_temporary(path: Path, data: bytes) -> Path:
     """`data` in a new temporary file beside `path` (named `.<name>.<random>.tmp`), on disk."""
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; published files are readable like any other
+        if hasattr(os, "fchmod"):  # POSIX (Windows has it from Python 3.13, and no such modes)
+            os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; published files are readable like any other
     except OSError as exc:
         raise _unwritable(path.parent, exc) from exc
     tmp = Path(name)
@@ -138,7 +140,7 @@ def cache_secret() -> bytes:
             break
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
             with os.fdopen(fd, "wb") as out:
                 out.write(secrets.token_bytes(32))
         except FileExistsError:
@@ -168,31 +170,51 @@ def lock_path(folder: Path) -> Path:
 
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
-    """Hold the lock of a published folder: one build at a time writes it (others wait here)."""
+    """Hold the lock of a published folder: one build at a time writes it (others wait here).
+
+    The lock is the operating system's own on `lock_path(folder)` (flock on POSIX, a byte-range
+    lock on Windows, through `filelock`), so a killed build holds nothing. The file is never
+    opened through a link someone planted in the output folder: a link is refused here, and
+    filelock (3.20.4 and later) opens the file without following one, which closes the gap
+    between the two.
+    """
     path = lock_path(folder)
     try:
         if path.parent.is_symlink() or path.parent.parent.is_symlink():
             raise OSError(errno.ELOOP, "the lock folder is a link")
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)  # never through a planted link
-        handle = os.fdopen(fd, "r+")
+        if path.is_symlink():
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP))
+        if path.exists() and not path.is_file():
+            raise OSError(errno.EINVAL, "it is not a plain file; remove it")
     except OSError as exc:
+        raise _lock_file_error(path, exc) from exc
+    lock = filelock.FileLock(path, mode=0o600)
+    try:
+        lock.acquire()
+    except (OSError, NotImplementedError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in _NO_LOCKS:
+            raise _lock_file_error(path, exc) from exc  # a folder we may not write, a link planted meanwhile
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BriefgenError(
-            f"cannot create the lock file {path}: {exc.strerror or exc}; "
-            "choose another --out folder or fix the permissions of this one"
+            f"cannot lock {path}: {reason}; this file system does not support locks, so build to a local disk (-o DIR)"
         ) from exc
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        except OSError as exc:  # NFS without a lock daemon, some network and FUSE file systems
-            raise BriefgenError(
-                f"cannot lock {path}: {exc.strerror or exc}; this file system does not support locks, so build "
-                "to a local disk (-o DIR)"
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# What flock says on NFS without a lock daemon and on some network and FUSE file systems
+# (filelock itself raises NotImplementedError for ENOSYS, or falls back to a lock file of its own).
+_NO_LOCKS = {errno.ENOLCK, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL}
+
+
+def _lock_file_error(path: Path, exc: OSError) -> BriefgenError:
+    return BriefgenError(
+        f"cannot create the lock file {path}: {exc.strerror or exc}; "
+        "choose another --out folder or fix the permissions of this one"
+    )
 
 
 def remove_temporaries(folder: Path) -> None:

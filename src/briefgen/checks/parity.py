@@ -57,7 +57,7 @@ class WordContent:
     figures: list[str]  # the alternative text of each picture, in reading order
 
     def headings(self) -> list[str]:
-        return [p.text for p in self.paragraphs if p.style in ("Heading1", "Heading2")]
+        return [p.text for p in self.paragraphs if p.style in ("Heading1", "Heading2") and p.text not in _SKIP_HEADINGS]
 
 
 def read_docx(data: bytes) -> WordContent:
@@ -97,6 +97,12 @@ def read_docx(data: bytes) -> WordContent:
             note = note_parts[kind].find(f"{W}{kind}[@{W}id='{node.get(f'{W}id')}']")
             notes.append(squash("".join(t.text or "" for t in note.iter(f"{W}t"))))
             text += str(len(notes))  # the reader sees the note's number here, as in the PDF
+        if style == "EndnoteText":  # an endnotes audience's Notes list: "N.<tab>text", a note's first paragraph
+            starts = any(m.get(f"{W}name", "").startswith("fn-") for m in p.iter(f"{W}bookmarkStart"))
+            if starts or not notes:
+                notes.append(squash(text.partition(" ")[2]))
+            else:
+                notes[-1] = squash(f"{notes[-1]} {text}")
         paragraphs.append(WordParagraph(style, text, block))
     figures = [squash(d.get("descr", "")) for d in body.iter(f"{WP}docPr")]
     return WordContent(paragraphs, notes, furniture, figures)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from briefgen.checks.validate_writing import check_glyphs, check_writing
-from briefgen.content.loader import cache_file, merge_audience
+from briefgen.content.loader import cache_file, merge_audience, with_unloaded_blocks
 from briefgen.content.richtext import walk
 from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
 from briefgen.content.yamlsrc import load_yaml
@@ -71,6 +71,9 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
 
         check_templates(ws.root, diags)
     for brief in ws.briefs.values():
+        # Block files that break the schema are checked too, as far as they can be read, so their
+        # warnings come with their errors rather than after the errors are fixed.
+        brief = with_unloaded_blocks(brief, ws.root, ws.config, diags)
         validate_brief(ws, brief, diags)
         _check_review(ws, brief, diags, today or dt.date.today())
 

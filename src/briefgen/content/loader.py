@@ -361,6 +361,59 @@ def load_blocks(
     return blocks
 
 
+def with_unloaded_blocks(brief: Brief, root: Path, config: Config, diags: Diagnostics) -> Brief:
+    """The brief as `check` sees it: with what can still be read of block files that break the schema.
+
+    Such a file is left out of builds, but its other problems (a misspelt tag, an unknown
+    section, a figure) are reported in the same run as its schema error, not after it is fixed.
+    Its figures are checked here; everything else by the checks of loaded blocks.
+    """
+    loaded = {block.path for block in brief.blocks}
+    salvaged = []
+    for path in _block_paths(brief.folder / "blocks"):
+        if path in loaded or not inside(path, root):
+            continue
+        node = load_yaml(path, Diagnostics(), root)  # its reading problems were reported when it was loaded
+        block = salvage_block(path, node) if node is not None else None
+        if block is not None:
+            salvaged.append(block)
+    if not salvaged:
+        return brief
+    from dataclasses import replace
+
+    figures = resolve_figures(
+        replace(brief, blocks=tuple(salvaged)), root, diags, cache_file(root, config, "figures"), lambda: _style(root)
+    )
+    blocks = (*brief.blocks, *figures.blocks)
+    block_ids = {b.id for b in blocks}
+    return replace(brief, blocks=tuple(_separate_cross_references(b, block_ids) for b in blocks))
+
+
+def salvage_block(path: Path, node: Node) -> ContentBlock | None:
+    """A block file that breaks the schema, read from its fields that keep to it; None if too little does.
+
+    For checks only, never for a build. Section, title and status must be readable (the checks
+    of a block start from them), and so must the kind, which says what the other fields mean.
+    A missing or misplaced body reads as empty.
+    """
+    from dataclasses import replace
+
+    if not node.is_map:
+        return None
+    fields = BLOCK_SCHEMA["properties"]
+    kept: dict[str, Node] = {}
+    for key, child in node.value.items():
+        if key == "variants" and child.is_map:
+            variant = fields["variants"]["additionalProperties"]
+            kept[key] = replace(child, value={n: v for n, v in child.value.items() if conforms(v.plain(), variant)})
+        elif key in fields and conforms(child.plain(), fields[key]):
+            kept[key] = child
+    if ("kind" in node.value and "kind" not in kept) or not {"section", "title", "status"} <= set(kept):
+        return None
+    kept.setdefault("body", Node("", node.loc))
+    return load_block(path, Diagnostics(), replace(node, value=kept))
+
+
 def load_block(path: Path, diags: Diagnostics, node: Node | None | bool = True) -> ContentBlock | None:
     """One block file to a ContentBlock, or None when its shape is wrong (reported).
 

@@ -243,7 +243,8 @@ def read_text(path: Path, diags: Diagnostics, root: Path | None = None) -> str |
     try:
         # Opened without waiting (a named pipe would block for ever), then checked to be a plain file;
         # the size is read from what was opened, so it cannot change between the check and the read.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        # (Windows has no named pipes in the file system and no O_NONBLOCK, but needs O_BINARY.)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):

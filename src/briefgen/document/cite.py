@@ -8,8 +8,7 @@ text the renderers understand. Only works cited in that audience's document are 
 from __future__ import annotations
 
 import json
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ from briefgen.model import (
     RenderedCitation,
     Text,
 )
-from briefgen.pandoc import run_pandoc
 from briefgen.render.pandoc_ast import AstWriter
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
@@ -146,11 +144,24 @@ def _cite_json(citation: Citation) -> dict[str, Any]:
     return {"t": "Cite", "c": [json.loads(citation.pandoc), []]}
 
 
-def cite(doc: Document, references: dict[str, Reference], style: Path) -> Document:
+def cite(doc: Document, references: dict[str, Reference], style: Path, cache: Path | None = None) -> Document:
     """The document with every note numbered and citation rendered, and the bibliography made.
 
     Citations and explanatory notes share one numbering in reading order; citations inside an
     explanatory note are formatted in the note, in their place, so "Ibid." counts them.
+    `cache` is a folder for Pandoc's answers, kept by the hash of what it was asked.
+    """
+    return start_cite(doc, references, style, cache)()
+
+
+def start_cite(
+    doc: Document, references: dict[str, Reference], style: Path, cache: Path | None = None
+) -> Callable[[], Document]:
+    """Start formatting `doc`'s citations and return the call that finishes it (see `cite`).
+
+    Pandoc's citation run starts at once and works while the caller does something else (other
+    audiences' citations, the renderers' start-up); an answer kept in `cache` for the same
+    question (citations, works, style, language, Pandoc) spares the run altogether.
     """
     events = note_events(doc)
     mode = doc.audience.notes
@@ -158,12 +169,9 @@ def cite(doc: Document, references: dict[str, Reference], style: Path) -> Docume
         events = [e for e in events if e.citation is not None]  # explanatory notes are not printed
     clusters = [c for e in events for c in ([e.citation] if e.citation else e.inner_citations())]
     if not events:
-        return replace(doc, style_file=style)
+        return lambda: replace(doc, style_file=style)
     used = {item.key for c in clusters for item in c.items if item.key in references}
-    rendered: dict[str, RenderedCitation] = {}
-    notes: list[Note] = []
-    numbers: dict[str, int] = {}
-    pandoc_doc: dict[str, Any] = {"blocks": []}
+    answer: Callable[[], dict[str, Any]] = lambda: {"blocks": []}  # noqa: E731
     if clusters:
         paragraphs = []
         for number, event in enumerate(events, start=1):
@@ -173,14 +181,30 @@ def cite(doc: Document, references: dict[str, Reference], style: Path) -> Docume
                 assert event.note is not None
                 paragraph = {"t": "Para", "c": [{"t": "Note", "c": AstWriter().blocks(event.note.blocks)}]}
             paragraphs.append(_note_number(paragraph, number))
-        pandoc_doc = _run_citeproc(paragraphs, [references[k].csl for k in sorted(used)], style, doc.language)
+        answer = _start_citeproc(paragraphs, [references[k].csl for k in sorted(used)], style, doc.language, cache)
+    return lambda: _finish_cite(doc, events, bool(clusters), answer(), references, used, style)
+
+
+def _finish_cite(
+    doc: Document,
+    events: list[_Event],
+    clustered: bool,
+    pandoc_doc: dict[str, Any],
+    references: dict[str, Reference],
+    used: set[str],
+    style: Path,
+) -> Document:
+    mode = doc.audience.notes
+    rendered: dict[str, RenderedCitation] = {}
+    notes: list[Note] = []
+    numbers: dict[str, int] = {}
     paras = [b for b in pandoc_doc["blocks"] if b["t"] == "Para"]
     for index, event in enumerate(events):
         para = paras[index]["c"] if index < len(paras) else []
         if event.note is not None:
             number = len(notes) + 1
             numbers[event.note.uid] = number
-            formatted = para[0]["c"] if clusters and para and para[0]["t"] == "Note" else None
+            formatted = para[0]["c"] if clustered and para and para[0]["t"] == "Note" else None
             blocks = read_formatted(formatted, doc.language) if formatted is not None else event.note.blocks
             notes.append(Note(number, blocks, event.block_id))
             continue
@@ -197,7 +221,7 @@ def cite(doc: Document, references: dict[str, Reference], style: Path) -> Docume
         else:
             rendered[event.citation.uid] = RenderedCitation(inline=read_formatted_inlines(content, doc.language))
     bibliography: tuple[tuple[Inline, ...], ...] = ()
-    if doc.audience.bibliography and clusters:
+    if doc.audience.bibliography and clustered:
         bibliography = tuple(_bibliography(pandoc_doc["blocks"], doc.language))
     doc = _place_calls(doc, {uid for uid, r in rendered.items() if not r.inline})
     return replace(
@@ -244,32 +268,56 @@ def _place_calls(doc: Document, detached: set[str]) -> Document:
     return map_texts(doc, lambda _id, blocks: rewrite(blocks, lambda _node: None, fix_inlines))
 
 
-def _run_citeproc(
-    paragraphs: list[dict[str, Any]], csl_items: list[dict[str, Any]], style: Path, lang: str
-) -> dict[str, Any]:
+CACHE_ENTRIES = 200  # answers kept in the citation cache; the oldest go first
+
+
+def _start_citeproc(
+    paragraphs: list[dict[str, Any]],
+    csl_items: list[dict[str, Any]],
+    style: Path,
+    lang: str,
+    cache: Path | None = None,
+) -> Callable[[], dict[str, Any]]:
+    """Ask Pandoc's citeproc to format `paragraphs` (a run started now), or take its earlier answer from `cache`."""
     from briefgen.content.markdown import pandoc_api_version
+    from briefgen.pandoc import PandocRun, pandoc_identity
+    from briefgen.write import read_cache, sha256
 
     text = json.dumps({"pandoc-api-version": pandoc_api_version(), "meta": {}, "blocks": paragraphs})
-    with tempfile.TemporaryDirectory(prefix="briefgen-cite-") as tmp:
-        refs = Path(tmp) / "references.json"
-        refs.write_text(json.dumps(csl_items, ensure_ascii=False), encoding="utf-8")
-        out = run_pandoc(
-            text,
-            [
-                "-f",
-                "json",
-                "-t",
-                "json",
-                "--citeproc",
-                f"--csl={style}",
-                f"--bibliography={refs}",
-                "-M",
-                "link-citations=false",
-                "-M",
-                f"lang={lang}",
-            ],
-        )
-    return json.loads(out)
+    refs = json.dumps(csl_items, ensure_ascii=False).encode("utf-8")
+    args = ["-f", "json", "-t", "json", "--citeproc", f"--csl={style}", "--bibliography=references.json"]
+    args += ["-M", "link-citations=false", "-M", f"lang={lang}"]
+    try:
+        style_digest = sha256(style.read_bytes())
+    except OSError:
+        style_digest = "-"  # Pandoc will say what is wrong with it
+    key = sha256("\n".join([pandoc_identity(), style_digest, " ".join(args), sha256(refs), text]).encode())
+    path = cache / f"{key}.json" if cache is not None else None
+    kept = read_cache(path) if path is not None else None
+    if isinstance(kept, dict) and isinstance(kept.get("blocks"), list):
+        return lambda: kept
+    run = PandocRun(text, args, files={"references.json": refs})
+
+    def answer() -> dict[str, Any]:
+        result = json.loads(run.result())
+        if path is not None:
+            _keep(path, result)
+        return result
+
+    return answer
+
+
+def _keep(path: Path, answer: dict[str, Any]) -> None:
+    """Put Pandoc's answer in the cache, dropping the oldest answers beyond CACHE_ENTRIES."""
+    from briefgen.write import write_cache
+
+    write_cache(path, answer)
+    try:
+        kept = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[: max(0, len(kept) - CACHE_ENTRIES)]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # another build pruned it first
 
 
 def _bibliography(blocks: list[dict[str, Any]], lang: str) -> Iterator[tuple[Inline, ...]]:

@@ -39,17 +39,28 @@ def above_ceiling(block: ContentBlock, audience: AudienceProfile, markings: tupl
 
 def admits(block: ContentBlock, audience: AudienceProfile, options: SelectOptions) -> bool:
     """Whether this audience receives this block: handling level, lists, tags, then review status."""
+    return not refusals(block, audience, options)
+
+
+def refusals(block: ContentBlock, audience: AudienceProfile, options: SelectOptions) -> list[str]:
+    """Every rule that keeps this block from this audience, by its field name (none: admitted).
+
+    `admits` is this list being empty, so `briefgen list --why` names the rules selection applies.
+    """
+    refused = []
     if above_ceiling(block, audience, options.markings):
-        return False
+        refused.append("max_marking")
     if block.audiences is not None and audience.id not in block.audiences:
-        return False
+        refused.append("audiences")
     if audience.id in block.exclude_audiences:
-        return False
+        refused.append("exclude_audiences")
     if audience.include_tags and not set(block.tags) & set(audience.include_tags):
-        return False
+        refused.append("include_tags")
     if set(block.tags) & set(audience.exclude_tags):
-        return False
-    return block.status == "approved" or options.drafts
+        refused.append("exclude_tags")
+    if not (block.status == "approved" or options.drafts):
+        refused.append("status")
+    return refused
 
 
 def _sort_key(block: ContentBlock) -> tuple:

@@ -22,8 +22,7 @@ from typing import Any
 import jinja2
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.render.sandbox import HouseSandbox, TemplateError, TemplateRefused, template_problem
@@ -71,6 +70,46 @@ def _field(paragraph, instruction: str, cached: str) -> None:
     field_end(paragraph._p)
 
 
+def _footer_line(footer, styles) -> None:
+    """The footer as the PDF's: one line of three cells, running title, marking, "Page X of Y".
+
+    A borderless fixed-layout table whose cells never wrap; the build sets the column widths
+    (`render.footer`), so the marking keeps its whole width and the title is cut to its cell.
+    """
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from briefgen.render.docx.wml import place, table_borders
+
+    table = footer.add_table(1, 3, Mm(170))
+    table.autofit = False  # a fixed layout: the widths set at build time hold, whatever the text
+    tbl_pr = table._tbl.tblPr
+    table_borders(tbl_pr, dict.fromkeys(("top", "left", "bottom", "right", "insideH", "insideV")))
+    margins = "".join(f'<w:{side} w:w="0" w:type="dxa"/>' for side in ("top", "left", "bottom", "right"))
+    place(tbl_pr, parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>"))
+    title, marking, page = table.rows[0].cells
+    for cell in (title, marking, page):
+        place(cell._tc.get_or_add_tcPr(), parse_xml(f"<w:noWrap {nsdecls('w')}/>"))
+    title.paragraphs[0].style = styles["Footer"]
+    title.paragraphs[0].add_run("{{ running_title }}")
+    marking.paragraphs[0].style = styles["Marking"]
+    marking.paragraphs[0].add_run("{{ marking }}")
+    line = page.paragraphs[0]
+    line.style = styles["Footer"]
+    line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    line.add_run("Page ")
+    _field(line, "PAGE", "1")
+    line.add_run(" of ")
+    _field(line, "NUMPAGES", "1")
+    # The paragraph a footer ends with, after the table: one point high, so it adds no line.
+    end = footer.paragraphs[-1]._p
+    end.getparent().remove(end)
+    end = footer.add_paragraph(style=styles["Footer"])
+    end.paragraph_format.line_spacing = Pt(1)
+    end.paragraph_format.space_after = Pt(0)
+
+
 def build_template(out: Path) -> Path:
     """Write the structural Word template to `out`."""
     doc = Document()
@@ -94,16 +133,7 @@ def build_template(out: Path) -> Path:
     header.style = styles["Marking"]
     header.add_run("{{ header_line }}")
 
-    footer = section.footer
-    marking = footer.paragraphs[0]
-    marking.style = styles["Marking"]
-    marking.add_run("{{ marking }}")
-    line = footer.add_paragraph(style=styles["Footer"])
-    line.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
-    line.add_run("{{ running_title }}\tPage ")
-    _field(line, "PAGE", "1")
-    line.add_run(" of ")
-    _field(line, "NUMPAGES", "1")
+    _footer_line(section.footer, styles)
 
     body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     body.style = styles["Organization"]

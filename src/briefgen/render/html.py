@@ -10,6 +10,9 @@ a content error at its line, never a crash.
 from __future__ import annotations
 
 import base64
+import functools
+import io
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -322,16 +325,46 @@ def note_paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, tuple[Inline, 
 # ---------------------------------------------------------------- templates: sandboxed, confined, reported
 
 
-def _css(style: HouseStyle, doc: Document) -> str:
-    fonts = {
-        p.stem: p.resolve().as_uri()
+def _css(style: HouseStyle, doc: Document, print_mode: bool) -> str:
+    files = {
+        p.stem: p.resolve()
         for d in reversed(style.style_dirs)
         if (d / "fonts").is_dir()
         for p in (d / "fonts").glob("*.ttf")
     }
+    fonts = {name: path.as_uri() if print_mode else embedded_font(path) for name, path in sorted(files.items())}
     fallback = "".join(f', "{family}"' for family in fallback_stack(style, doc.language))
     context = {"t": style.theme, "fonts": fonts, "decision": doc.audience.decision, "fallback_fonts": fallback}
     return render_template(style.style_dirs, "brief.css.j2", False, context)
+
+
+def embedded_font(path: Path) -> str:
+    """A font as a data: URL, so an HTML file that is mailed or published keeps the house fonts.
+
+    The font is WOFF-compressed and otherwise unchanged (every table byte for byte): not a subset,
+    because Carlito's licence (the OFL) reserves its name for unmodified fonts, and the OFL's
+    own guidance on webfonts counts WOFF compression that leaves the font data as it was as no
+    modification. A file fontTools cannot read is left out, as WeasyPrint leaves it out of the PDF.
+    """
+    stat = path.stat()
+    return _woff_data_url(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _woff_data_url(path: Path, mtime_ns: int, size: int) -> str:
+    # Cached by file state: serve re-renders the preview on every save.
+    from fontTools.ttLib import TTFont  # a WeasyPrint dependency; imported here as only HTML output needs it
+
+    # Lazy, without recalculated timestamps or boxes: tables nobody touches are copied as they are,
+    # so the output is reproducible and the font data unmodified.
+    try:
+        font = TTFont(path, lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+        font.flavor = "woff"
+        buffer = io.BytesIO()
+        font.save(buffer, reorderTables=False)
+    except Exception:  # any damage fontTools finds: nothing embedded, and the browser falls back, as WeasyPrint does
+        return "data:font/ttf;base64,"
+    return "data:font/woff;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def template_context(
@@ -354,7 +387,7 @@ def template_context(
         "mitigation": mitigation,
         "notes": [(n.number, writer.note_text(n.blocks), n.block_id) for n in doc.notes],
         "bibliography": [writer.inlines(entry) for entry in doc.bibliography],
-        "css": Markup(_css(style, doc) + extra_css),
+        "css": Markup(_css(style, doc, print_mode) + extra_css),
         "print_mode": print_mode,
         "toc": toc,
         "authors": ", ".join(a.name for a in doc.authors),

@@ -16,7 +16,7 @@ from briefgen.document.number import labels_for
 from briefgen.model import DocBlock, Document, Para, Table, TableCell, Text
 from briefgen.pandoc import run_pandoc
 from briefgen.render.html import long_date
-from briefgen.render.pandoc_ast import AstWriter, Json, header, para, text_inlines
+from briefgen.render.pandoc_ast import AstWriter, Json, escaped_for_markdown, header, para, text_inlines
 
 
 def _cell(text: str) -> TableCell:
@@ -43,19 +43,19 @@ class MarkdownWriter:
 
     def block(self, block: DocBlock) -> list[Json]:
         title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
-        out = [header(2, f"block-{block.id}", text_inlines(title))]
+        out = [header(2, f"block-{block.id}", text_inlines(title.strip()))]
         if block.as_of:
             out.append(para([{"t": "Emph", "c": text_inlines(f"As of {long_date(block.as_of)}")}]))
         if block.kind == "recommendation":
             if block.fields.get("action"):
-                out.append(para([{"t": "Strong", "c": text_inlines(block.fields["action"])}]))
+                out.append(para([{"t": "Strong", "c": text_inlines(str(block.fields["action"]).strip())}]))
             meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
             meta += [
                 f"{label}: {block.fields[key]}"
                 for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
                 if block.fields.get(key)
             ]
-            out.append(para(text_inlines(" · ".join(meta))))
+            out.append(para(text_inlines(" · ".join(m.strip() for m in meta))))
         out += self.ast.blocks(block.content)
         if block.kind == "recommendation" and self.doc.audience.decision:
             out.append(para(text_inlines("Approve ________ Disapprove ________")))
@@ -72,7 +72,7 @@ class MarkdownWriter:
             inner = [para([{"t": "Strong", "c": text_inlines("Bottom line")}]), *self.ast.blocks(doc.bottom_line)]
             out.append({"t": "Div", "c": [["", ["bottom-line"], []], inner]})
         for section in doc.sections:
-            out.append(header(1, f"section-{section.id}", text_inlines(section.title)))
+            out.append(header(1, f"section-{section.id}", text_inlines(section.title.strip())))
             risks = [b for b in section.blocks if b.kind == "risk"]
             if risks:
                 rows = [
@@ -99,7 +99,7 @@ class MarkdownWriter:
             out.append({"t": "Div", "c": [["refs", [], []], []]})
         if doc.disclaimer:
             out.append({"t": "HorizontalRule"})
-            out.append(para([{"t": "Emph", "c": text_inlines(doc.disclaimer)}]))
+            out.append(para([{"t": "Emph", "c": text_inlines(doc.disclaimer.strip())}]))
         return out
 
     def document(self) -> str:
@@ -120,12 +120,16 @@ class MarkdownWriter:
         head = yaml.safe_dump(
             {k: v for k, v in meta.items() if v is not None}, allow_unicode=True, sort_keys=False, width=100
         )
-        ast = {"pandoc-api-version": pandoc_api_version(), "meta": {}, "blocks": self.body()}
+        ast = {"pandoc-api-version": pandoc_api_version(), "meta": {}, "blocks": escaped_for_markdown(self.body())}
         body = run_pandoc(
             json.dumps(ast),
             # -smart: quotation marks and dashes are written as the characters they are, so a German
             # „…“ reads back as „…“ (with smart, Pandoc would write "…" and read it back as English quotes)
-            ["-f", "json", "-t", "markdown-smart", "--columns=100"],
+            # -simple_tables-multiline_tables: pipe or grid tables, which start at the margin; Pandoc
+            # indents a simple table, and after a list it reads back as part of the last item.
+            # --columns=72, Pandoc's default: its reader takes a grid table's column widths as shares of
+            # that many columns, so a table keeps its widths when Pandoc or Quarto read the file back
+            ["-f", "json", "-t", "markdown-smart-simple_tables-multiline_tables", "--columns=72"],
             what="writing Markdown",
         )
         return "\n".join(["---", head.rstrip(), "---", "", body])

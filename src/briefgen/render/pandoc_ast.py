@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -58,10 +59,18 @@ _WRAPPERS = {
 _ALIGN = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
 
 
+_BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not the no-break space, which stays inside its word
+
+
 def text_inlines(text: str) -> list[Json]:
-    """Plain text as Pandoc's Str and Space nodes."""
+    """Plain text as Pandoc's Str and Space nodes.
+
+    Every run of spaces, tabs and line breaks is one Space: a Str never holds a line break, which
+    Pandoc's writer would copy into the Markdown, where a title's second line or a disclaimer's
+    "1) ..." paragraph would be read back as a list, a heading or a new paragraph.
+    """
     out: list[Json] = []
-    for index, word in enumerate(text.split(" ")):
+    for index, word in enumerate(_BREAKING_SPACE.split(text)):
         if index:
             out.append({"t": "Space"})
         if word:
@@ -249,3 +258,39 @@ def header(level: int, ident: str, inlines: list[Json]) -> Json:
 
 def para(inlines: list[Json]) -> Json:
     return {"t": "Para", "c": inlines}
+
+
+def _attributes(attr: list[Any]) -> str:
+    """Pandoc's attributes as its Markdown writes them: {#id .class key="value"}."""
+    ident, classes, pairs = attr
+    parts = ([f"#{ident}"] if ident else []) + [f".{c}" for c in classes]
+    parts += [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in pairs]  # quotes escaped
+    return "{" + " ".join(parts) + "}"
+
+
+# What Pandoc's Markdown writer leaves as it is in a Str when it writes `markdown-smart`, and its
+# reader (with `smart`, as Pandoc and Quarto read Markdown by default) then reads as something
+# else: straight quotes become curly, -- and --- dashes, ... an ellipsis, a '@' a citation, a
+# ':::' at the start of a rewrapped line a fenced div.
+_MISREAD = re.compile(r"[\"']|(?<!\w)@|--|\.\.\.|:::")  # an '@' inside a word (an address) cites nothing
+_ASCII_PUNCTUATION = re.compile(r"([!-+\--/:<-@\[-`{-~])")  # all but ',' and ';', which start nothing
+
+
+def escaped_for_markdown(value: Any) -> Any:
+    """Pandoc JSON that Pandoc's Markdown writer turns into Markdown its reader reads back the same.
+
+    A Str the reader would misread becomes raw Markdown with its ASCII punctuation characters
+    escaped, which the reader always takes as the literal characters; an empty div (the #refs
+    placeholder of the bibliography) is written out, as the writer would leave it out.
+    """
+    if isinstance(value, list):
+        return [escaped_for_markdown(item) for item in value]
+    if isinstance(value, dict):
+        if value.get("t") == "Str" and _MISREAD.search(value["c"]):
+            return {"t": "RawInline", "c": ["markdown", _ASCII_PUNCTUATION.sub(r"\\\1", value["c"])]}
+        if value.get("t") == "Div" and not value["c"][1]:  # Pandoc's writer drops an empty div, such as #refs
+            return {"t": "RawBlock", "c": ["markdown", f"::: {_attributes(value['c'][0])}\n:::"]}
+        if value.get("t") in ("Code", "CodeBlock", "RawInline", "RawBlock"):
+            return value  # verbatim already
+        return {key: escaped_for_markdown(item) for key, item in value.items()}
+    return value

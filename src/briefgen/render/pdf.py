@@ -20,6 +20,7 @@ from briefgen.diagnostics import Location
 from briefgen.document.cite import reading_order
 from briefgen.document.number import figures_of
 from briefgen.model import Document, Table
+from briefgen.render.footer import footer_layout
 from briefgen.render.html import render_html
 from briefgen.style import HouseStyle
 
@@ -83,7 +84,8 @@ def layout(
     `font_config` holds the house fonts (`pdf_font_config`, which checks them before any layout).
     """
     font_config = font_config or pdf_font_config(style)
-    extra = "".join(f'p[data-notes~="{n}"] {{ break-inside: avoid; }}' for n in keep_whole)
+    extra = footer_css(doc, style)
+    extra += "".join(f'p[data-notes~="{n}"] {{ break-inside: avoid; }}' for n in keep_whole)
     extra += "".join(
         f'table[data-table="{n}"] td, table[data-table="{n}"] th, table[data-table="{n}"] p '
         "{ overflow-wrap: anywhere; }"
@@ -106,6 +108,26 @@ def layout(
         for url in fetcher.refused
     ]
     return rendered, [m for m in capture.messages if not any(u in m for u in fetcher.refused)], refused
+
+
+def _css_string(text: str) -> str:
+    escaped = "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
+def footer_css(doc: Document, style: HouseStyle) -> str:
+    """The bottom margin boxes sized as `footer_layout` says: the marking on one line, the title cut to fit.
+
+    The running title is the document's title shortened where it would reach the marking, the same
+    text Word's footer shows; no box wraps.
+    """
+    boxes = footer_layout(doc.title, doc.banner or "", style)
+    return (
+        f"@page {{ @bottom-left {{ content: {_css_string(boxes.title)}; width: {boxes.left:.2f}pt; "
+        "white-space: nowrap; } "
+        f"@bottom-center {{ width: {boxes.centre:.2f}pt; white-space: nowrap; }} "
+        f"@bottom-right {{ width: {boxes.right:.2f}pt; white-space: nowrap; }} }}"
+    )
 
 
 def _heading_pages(rendered) -> dict[str, int]:

@@ -2,9 +2,20 @@
 
 `record` reads what the build stored in the DOCX (hidden `_bgN` bookmarks and custom document
 properties), `wordml` reads the reviewer's comments and tracked changes, `place` maps each to a
-block, a field and a `file:line:column`, and `report` prints them (gcc style or JSON).
+block, a field and a `file:line:column`, `report` prints them (gcc style or JSON), and `apply`
+writes accepted tracked changes back into the YAML.
 """
 
+from briefgen.review.apply import Application, apply_review, format_application
 from briefgen.review.report import Review, ReviewItem, format_json, format_text, review_docx
 
-__all__ = ["Review", "ReviewItem", "format_json", "format_text", "review_docx"]
+__all__ = [
+    "Application",
+    "Review",
+    "ReviewItem",
+    "apply_review",
+    "format_application",
+    "format_json",
+    "format_text",
+    "review_docx",
+]

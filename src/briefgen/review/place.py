@@ -145,6 +145,7 @@ class Alignment:
         matcher = SequenceMatcher(None, _fold(shown), _fold(source), autojunk=False)
         self.blocks = [m for m in matcher.get_matching_blocks() if m.size >= MIN_MATCH]
         self.length = len(shown)
+        self.source_length = len(source)
 
     def map(self, offset: int) -> int | None:
         """The source offset of a shown offset: inside a matched stretch exactly, else after the one before."""
@@ -157,6 +158,32 @@ class Alignment:
             elif before is None:
                 return b  # before the first stretch: where that stretch starts
         return before
+
+    def exact(self, start: int, end: int) -> tuple[int, int] | str:
+        """The source span of shown text `[start, end)` when it is certain, else why it is not.
+
+        Certain means the span lies inside one matched stretch, so every character of it is the
+        source's own: no citation, note, emphasis or link markup sits inside it. An insertion
+        (`start == end`) at the edge of a stretch is certain only when the source carries on
+        without markup there (the shown text may still have generated text, such as a note
+        number, at that point).
+        """
+        for index, (a, b, size) in enumerate(self.blocks):
+            if not (a <= start and end <= a + size):
+                continue
+            if start == end and start in (a, a + size) and size:
+                prev_end = self.blocks[index - 1][1] + self.blocks[index - 1][2] if index else 0
+                next_start = self.blocks[index + 1][1] if index + 1 < len(self.blocks) else self.source_length
+                if start == a and b != prev_end:
+                    continue  # markup (or generated text) just before: try the stretch before
+                if start == a + size and next_start != b + size:
+                    continue
+            return b + start - a, b + end - a
+        if start == end:
+            return "it is next to a citation, note, emphasis or link"
+        if not any(a < end and start < a + size for a, _, size in self.blocks):
+            return "it is in text briefgen generates, such as a number or a heading, not in the block's text"
+        return "it crosses a citation, note, emphasis or link"
 
     def confidence(self, start: int, end: int) -> float:
         """The share of the item and the text around it that matched the source."""

@@ -46,10 +46,25 @@ class ReviewItem:
     block_changed: bool = False
     heading: str = ""  # the nearest heading before it in the DOCX
     order: tuple[int, int] = (0, 0)  # paragraph and offset in the DOCX
+    edit: Edit | None = None  # a change `--apply` can write with certainty
+    refusal: str = ""  # why `--apply` leaves a change to a person
 
     @property
     def placed(self) -> bool:
         return self.path is not None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A tracked change as an edit of one field's source text: replace `[start, end)` with `new`."""
+
+    path: Path  # the block file
+    block: str
+    field: str
+    source: str  # the field's text as the file held it when the review was read
+    start: int
+    end: int
+    new: str
 
 
 @dataclass
@@ -92,15 +107,34 @@ class _Field:
     alignment: Alignment | None = None
     display: str = ""
     changed: bool = False
+    note: Mark | None = None  # a note's field: where the note's number stands in the text
+
+    @property
+    def generated(self) -> bool:
+        """A note whose text briefgen made (a citation from the references), not one the block wrote."""
+        if self.note is None or self.alignment is None:
+            return False
+        matched = sum(size for _, _, size in self.alignment.blocks)
+        return matched < 0.6 * len(self.shown.strip())
 
 
 def _fields(review: WordReview, record: BuildRecord) -> dict[str, _Field]:
+    """The anchored fields, and each note as a field of its own (keyed "footnote:ID") of the field it is in."""
     fields: dict[str, _Field] = {}
     for p in review.paragraphs:
-        if p.anchor is None or p.anchor not in record.anchors:
+        if p.note:
+            at = review.notes.get(p.note)
+            owner = review.paragraphs[at.paragraph].anchor if at and at.paragraph < len(review.paragraphs) else None
+            if owner not in record.anchors:
+                continue
+            p.anchor = p.note
+            block, name = record.anchors[owner]
+            f = fields.setdefault(p.note, _Field(block, name, note=at))
+        elif p.anchor is None or p.anchor not in record.anchors:
             continue
-        block, name = record.anchors[p.anchor]
-        f = fields.setdefault(p.anchor, _Field(block, name))
+        else:
+            block, name = record.anchors[p.anchor]
+            f = fields.setdefault(p.anchor, _Field(block, name))
         if p.added and not p.original.strip():  # a paragraph the reviewer added: it goes after the one before
             f.starts[p.index] = len(f.shown)
             continue
@@ -172,12 +206,16 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
         item = ReviewItem("change", change.kind, change.author, change.date, change.text)
         removed = change.kind in ("deleted", "moved-from")
         span = _place(item, change.at, len(change.text) if removed else 0, word, fields)
-        if span is not None:
+        if span is None:
+            item.refusal = item.refusal or "it is in text no block owns"
+        else:
             anchor, first, after = span
             paragraph = word.paragraphs[change.at.paragraph]
             new = "" if removed else (("\n\n" if _added(paragraph) else "") + change.text)
             edits.setdefault(anchor, []).append((first, after, new))
+            _certain(item, fields[anchor], change.at, len(change.text) if removed else 0, new, word)
         result.items.append(item)
+    _pair_moves(result.items)
     result.items.sort(key=lambda i: i.order)
     for anchor, changes in edits.items():
         f = fields[anchor]
@@ -187,6 +225,40 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
             proposed = proposed[:start] + new + proposed[end:]
         result.proposals.append(Proposal(f.display, f.block, f.name, proposed, word_diff(f.source.text, proposed)))
     return result
+
+
+def _certain(item: ReviewItem, f: _Field, at: Mark, length: int, new: str, word: WordReview) -> None:
+    """Give the item the edit `--apply` would make, or the reason it must be left to a person."""
+    paragraph = word.paragraphs[at.paragraph]
+    if f.changed:
+        item.refusal = "the block changed since this DOCX was built"
+    elif _added(paragraph):
+        item.refusal = "it is a new paragraph"
+    elif f.source is None or f.alignment is None:
+        item.refusal = "its field could not be read"
+    else:
+        shown = f.starts.get(at.paragraph, 0) + (len(paragraph.original) if at.offset < 0 else at.offset)
+        span = f.alignment.exact(shown, shown + length)
+        if isinstance(span, str):
+            item.refusal = span
+        else:
+            item.refusal = ""
+            item.edit = Edit(f.source.path, f.block, f.name, f.source.text, span[0], span[1], new)
+
+
+def _pair_moves(items: list[ReviewItem]) -> None:
+    """A move is applied whole or not at all: each end is refused when the other end is."""
+    ends: dict[tuple[str, str], list[ReviewItem]] = {}
+    for item in items:
+        if item.action in ("moved-from", "moved-to"):
+            ends.setdefault((item.author, item.text.strip()), []).append(item)
+    for pair in ends.values():
+        refused = [i for i in pair if i.refusal]
+        if refused or len(pair) != 2:
+            for item in pair:
+                if not item.refusal:
+                    item.edit = None
+                    item.refusal = "the other end of this move cannot be applied"
 
 
 def _added(paragraph: WordParagraph) -> bool:
@@ -207,6 +279,10 @@ def _place(
     item.order = (index, offset)
     item.heading = word.heading_before(index)
     f = fields.get(paragraph.anchor or "")
+    if f is not None and f.generated and f.note is not None:
+        _place(item, f.note, 0, word, fields)  # at the citation the note was made from
+        item.refusal = "it is in a note briefgen makes from the references file; change the reference instead"
+        return None
     if f is None or f.source is None or f.alignment is None or not f.alignment.blocks:
         return None
     item.block, item.field = f.block, f.name
@@ -241,8 +317,8 @@ def _quote(text: str) -> str:
     return '"' + re.sub(r"\s+", " ", text).strip() + '"'
 
 
-def describe(item: ReviewItem) -> str:
-    """The message of an item's line, after its position."""
+def describe(item: ReviewItem, changed_note: bool = True) -> str:
+    """The message of an item's line, after its position (`changed_note`: say when its block changed)."""
     if item.kind == "comment":
         text = f"comment: {item.author}: {_quote(item.text)}"
         if item.anchor.strip():
@@ -253,9 +329,16 @@ def describe(item: ReviewItem) -> str:
             text += " (resolved)"
     else:
         text = f"change: {item.action} {_quote(item.text)}"
-    if item.placed and item.block_changed:
+    if changed_note and item.placed and item.block_changed:
         text += f" [{CHANGED.format(item.confidence)}]"
     return text
+
+
+def where(review: Review, item: ReviewItem) -> str:
+    """An item's position: `file:line:column`, or the DOCX and the heading it stands under."""
+    if item.placed:
+        return f"{item.path}:{item.line}:{item.column}"
+    return f'{review.docx}: under "{item.heading}"' if item.heading else f"{review.docx}: before the first heading"
 
 
 def format_text(review: Review) -> str:
@@ -277,17 +360,16 @@ def format_text(review: Review) -> str:
                     lines.extend("    " + line for line in chunk.strip("\n").split("\n"))
     unplaced = [i for i in review.items if not i.placed]
     for item in unplaced:
-        under = f'under "{item.heading}"' if item.heading else "before the first heading"
-        lines.append(f"{review.docx}: {under}: {describe(item)} [in text no block owns]")
+        lines.append(f"{where(review, item)}: {describe(item)} [in text no block owns]")
     counts = review.counts
     lines.append(
-        f"{review.docx}: {_plural(counts['comments'], 'comment')}, {_plural(counts['changes'], 'change')}, "
+        f"{review.docx}: {plural(counts['comments'], 'comment')}, {plural(counts['changes'], 'change')}, "
         f"{counts['unplaced']} unplaced"
     )
     return "\n".join(lines)
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -304,6 +386,11 @@ def format_json(review: Review) -> str:
     for item in review.items:
         entry = asdict(item)
         entry.pop("order")
+        entry.pop("edit")
+        if item.kind == "comment":
+            entry.pop("refusal")
+        else:
+            entry["applicable"] = item.edit is not None
         entry["placed"] = item.placed
         entry["message"] = describe(item)
         data["items"].append(entry)

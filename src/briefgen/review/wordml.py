@@ -20,6 +20,7 @@ W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 ANCHOR = re.compile(r"_bg\d+$")
+NOTE_LIST = re.compile(r"fn-\d+$")  # an endnote written as a list paragraph (bookmark) and its call (link)
 HEADING_STYLE = re.compile(r"(?i)heading|title")
 CHANGE_TAGS = {"ins": "inserted", "del": "deleted", "moveFrom": "moved-from", "moveTo": "moved-to"}
 ORIGINAL = {"", "deleted", "moved-from"}  # kinds of text the DOCX had as built
@@ -48,6 +49,7 @@ class WordParagraph:
     anchor: str | None  # the _bgN bookmark it stands in, if any
     segments: list[Segment] = field(default_factory=list)
     added: bool = False  # its paragraph mark is a tracked insertion: a paragraph the reviewer added
+    note: str = ""  # in a note: "footnote:ID", "endnote:ID" or "list:fn-N" (its call is in WordReview.notes)
 
     @property
     def original(self) -> str:
@@ -97,6 +99,7 @@ class WordReview:
     paragraphs: list[WordParagraph]
     changes: list[WordChange]
     comments: list[WordComment]
+    notes: dict[str, Mark] = field(default_factory=dict)  # "footnote:ID" -> where its number stands
 
     def anchored_text(self, comment: WordComment) -> str:
         """The original text a comment's range covers ('' for a comment on a point)."""
@@ -111,7 +114,13 @@ class WordReview:
         return "\n".join(parts)
 
     def heading_before(self, paragraph: int) -> str:
-        """The text of the nearest heading at or before a paragraph ('' when there is none)."""
+        """The text of the nearest heading at or before a paragraph ('' when there is none).
+
+        For a paragraph of a note, the heading before the note's number in the text.
+        """
+        note = self.notes.get(self.paragraphs[paragraph].note) if 0 <= paragraph < len(self.paragraphs) else None
+        if note is not None:
+            paragraph = note.paragraph
         for p in reversed(self.paragraphs[: paragraph + 1]):
             if p.is_heading:
                 return p.original.strip()
@@ -150,11 +159,18 @@ def read_review(package: zipfile.ZipFile) -> WordReview:
         raise ValueError("no word/document.xml")
     walker = _Walker()
     walker.walk(document.find(w("body")))
+    for kind in ("footnote", "endnote"):  # notes after the body: ids are read per file, never assumed
+        part = _xml(package, targets.get(f"{kind}s"))
+        for note in part.iter(w(kind)) if part is not None else ():
+            if note.get(w("type")) in (None, "normal"):
+                walker.note = f"{kind}:{note.get(w('id'), '')}"
+                walker.walk(note)
+        walker.note = ""
     walker.assign_anchors()
     comments = _comments(_xml(package, targets.get("comments")), _xml(package, targets.get("commentsExtended")))
     for comment in comments:
         comment.start, comment.end = walker.ranges.get(comment.id, (None, None))
-    return WordReview(walker.paragraphs, walker.changes(), comments)
+    return WordReview(walker.paragraphs, walker.changes(), comments, walker.notes)
 
 
 class _Walker:
@@ -170,6 +186,9 @@ class _Walker:
         self.context: list[tuple[str, str, str]] = []  # (kind, author, date) of enclosing changes
         self.ranges: dict[str, tuple[Mark | None, Mark | None]] = {}
         self.skip = 0  # inside property-change records, whose text is not the document's
+        self.note = ""  # the note being read ("footnote:ID"), '' in the body
+        self.notes: dict[str, Mark] = {}  # note -> where its reference stands in the body
+        self.list_note = ""  # the last note of a notes list (endnotes written as paragraphs)
 
     def mark(self) -> Mark:
         if self.current:
@@ -210,11 +229,16 @@ class _Walker:
             added = el.find(f"{w('pPr')}/{w('rPr')}/{w('ins')}") is not None
             paragraph = WordParagraph(len(self.paragraphs), style.get(w("val"), "") if style is not None else "", None)
             paragraph.added = added
+            paragraph.note = self.note
             self.paragraphs.append(paragraph)
             self.current.append(paragraph)
             self.extent[paragraph.index] = (self.events, self.events)
         elif name in CHANGE_TAGS and el.getparent() is not None and el.getparent().tag != w("rPr"):
             self.context.append((CHANGE_TAGS[name], el.get(w("author"), ""), el.get(w("date"), "")))
+        elif name == "bookmarkStart" and NOTE_LIST.match(el.get(w("name"), "")) and self.current:
+            self.current[-1].note = self.list_note = f"list:{el.get(w('name'))}"
+        elif name == "hyperlink" and NOTE_LIST.match(el.get(w("anchor"), "")) and not self.note:
+            self.notes[f"list:{el.get(w('anchor'))}"] = self.mark()
         elif name == "bookmarkStart" and ANCHOR.match(el.get(w("name"), "")):
             anchor = el.get(w("name"), "")
             self.anchor_ids[el.get(w("id"), "")] = anchor
@@ -228,6 +252,8 @@ class _Walker:
             self.text(" ")
         elif name == "noBreakHyphen":
             self.text("-")
+        elif name in ("footnoteReference", "endnoteReference") and not self.note:
+            self.notes[f"{name[:-9]}:{el.get(w('id'), '')}"] = self.mark()
         elif name == "commentRangeStart":
             cid = el.get(w("id"), "")
             self.ranges[cid] = (self.mark(), self.ranges.get(cid, (None, None))[1])
@@ -247,6 +273,8 @@ class _Walker:
             self.skip -= 1
         elif name == "p" and self.current:
             paragraph = self.current.pop()
+            if not paragraph.note and self.list_note and "ndnote" in paragraph.style.lower():
+                paragraph.note = self.list_note  # a note's second paragraph has no bookmark of its own
             self.extent[paragraph.index] = (self.extent[paragraph.index][0], self.events)
         elif name in CHANGE_TAGS and el.getparent() is not None and el.getparent().tag != w("rPr"):
             if self.context:
@@ -260,6 +288,8 @@ class _Walker:
         """
         spans = sorted(((first, last, name) for name, (first, last) in self.spans.items()), reverse=True)
         for p in self.paragraphs:
+            if p.note:
+                continue  # a note belongs to the field its number stands in (see WordReview.notes)
             begin, end = self.extent.get(p.index, (0, 0))
             p.anchor = next((name for first, last, name in spans if first <= end and last >= begin), None)
 

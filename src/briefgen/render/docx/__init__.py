@@ -1,8 +1,9 @@
 """Word output: the house template filled by docxtpl, with real styles, tables, notes and bookmarks.
 
 `theme` sets the template's named styles and language from theme.yaml, `writer` writes the body
-(`tables` its tables and callout boxes, `notes` its footnotes or endnotes), and a contents list
-carries its page numbers so it reads correctly on opening.
+(`tables` its tables and callout boxes, `notes` its footnotes), `furniture` sizes the footer as
+the PDF's and adds the DRAFT watermark, and a contents list carries its page numbers so it reads
+correctly on opening.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from lxml import etree
 from briefgen import __version__
 from briefgen.model import Document
 from briefgen.render.docx.figures import svg_default
+from briefgen.render.docx.furniture import add_watermark, set_footer_widths
 from briefgen.render.docx.theme import apply_theme
 from briefgen.render.docx.wml import bookmark_name, xml_safe
 from briefgen.render.docx.writer import DocxWriter
 from briefgen.render.docx_template import render_sandboxed
+from briefgen.render.footer import footer_layout
 from briefgen.render.html import long_date
 from briefgen.style import HouseStyle
 
@@ -88,16 +91,19 @@ def render_docx(
     if authors:
         meta.append(authors)
     marking = doc.banner or ""
-    header = " · ".join(x for x in ("DRAFT" if doc.draft else "", marking) if x)
+    boxes = footer_layout(doc.title, marking, style)
+    set_footer_widths(main, boxes)
+    if doc.draft:  # the PDF's diagonal stamp; the header keeps only the marking, as the PDF's
+        add_watermark(main, "DRAFT", style)
     context = {
         "organization": xml_safe(doc.organization),
         "title": xml_safe(doc.title),
         "subtitle": xml_safe(doc.subtitle),
         "audience_label": xml_safe(doc.audience.label),
         "meta_line": xml_safe(" · ".join(meta) + (" · DRAFT" if doc.draft else "")),
-        "header_line": xml_safe(header),
+        "header_line": xml_safe(marking),
         "marking": xml_safe(marking),
-        "running_title": xml_safe(doc.title),
+        "running_title": xml_safe(boxes.title),
         "disclaimer": xml_safe(doc.disclaimer),
         "body": sub,
     }

@@ -23,6 +23,8 @@ from briefgen.render.docx.wml import Format, cell_borders, place, shade, table_b
 if TYPE_CHECKING:
     from briefgen.render.docx.writer import DocxWriter
 
+BOX_MARGIN = 8.0  # points: the CSS margin-bottom of tables, callouts and the bottom line
+
 CELL_PADDING = {"top": Pt(3), "left": Pt(5), "bottom": Pt(3), "right": Pt(5)}  # td { padding: 3pt 5pt }
 CALLOUT_PADDING = {"top": Pt(4), "left": Pt(8), "bottom": Pt(2), "right": Pt(8)}  # .callout { padding }
 ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
@@ -85,8 +87,13 @@ def fill(w: DocxWriter, cell, blocks: tuple[Block, ...], style_id: str, width: i
             p.alignment = ALIGNMENTS[align]
 
 
-def house_table(w: DocxWriter, header: list[str], rows: list[list], widths_mm: list[float]) -> None:
-    """A register table (recommendations, risks, leverage): text or rich blocks per cell."""
+def house_table(
+    w: DocxWriter, header: list[str], rows: list[list], widths_mm: list[float], keep_whole: bool = False
+) -> None:
+    """A register table (recommendations, risks, leverage): text or rich blocks per cell.
+
+    `keep_whole` keeps a short table on one page, as the PDF's `table.short { break-inside: avoid }`.
+    """
     colors = w.style.theme["colors"]
     widths = _scaled(w, widths_mm)
     table = new_table(w, 1 + len(rows), widths, CELL_PADDING, header=True)
@@ -104,7 +111,11 @@ def house_table(w: DocxWriter, header: list[str], rows: list[list], widths_mm: l
             else:
                 w.run(p, str(value), Format())
     _house_rules(w, table, 1)
-    w.paragraph("TableText")  # Word needs a paragraph between adjacent tables
+    if keep_whole:
+        for row in table.rows[:-1]:
+            for p in row._tr.iter(qn("w:p")):
+                p.get_or_add_pPr().get_or_add_keepNext()
+    w.spacer(BOX_MARGIN)  # table { margin-bottom }
 
 
 def _layout(rows: tuple[tuple[TableCell, ...], ...], first_row: int, columns: int):
@@ -144,7 +155,7 @@ def markdown_table(w: DocxWriter, table: Table) -> None:
         style_id = "TableHeading" if r < len(table.head) else "TableText"
         fill(w, _Cell(tc, word), cell.blocks, style_id, sum(widths[c : c + width]), table.aligns[c])
     _house_rules(w, word, len(table.head))
-    w.paragraph("TableText")  # Word needs a paragraph between adjacent tables
+    w.spacer(BOX_MARGIN)  # table { margin-bottom }
 
 
 def caption(w: DocxWriter, table: Table) -> None:
@@ -173,4 +184,4 @@ def callout(w: DocxWriter, block: Callout, portion: str) -> None:
             title.paragraph_format.keep_with_next = True
             w.inlines(title._p, block.title, Format(bold=True, color=color))
         w.blocks(block.blocks, portion=portion)
-    w.paragraph("TableText")
+    w.spacer(BOX_MARGIN)  # .callout { margin-bottom }

@@ -33,6 +33,8 @@ def length(value: str | float) -> Any:
     return Pt(float(text))
 
 
+FOOTNOTE_LINE_HEIGHT = 1.2  # the CSS's .footnote line-height
+
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "LETTER": (Mm(215.9), Mm(279.4))}
 
 
@@ -75,11 +77,24 @@ def set_language(doc, language: str, east_asian: str | None) -> None:
     lang.set(qn("w:eastAsia"), east_asian_tag)
     lang.set(qn("w:bidi"), "ar-SA")
     place(rpr, lang)
+    _widow_control(doc)
     if east_asian:
         fonts = _child(rpr, "w:rFonts")
         fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
         fonts.set(qn("w:eastAsia"), east_asian)
     _hyphenate(doc)
+
+
+def _widow_control(doc) -> None:
+    """No single line of a paragraph alone at a page's foot or head: CSS's orphans and widows of 2.
+
+    Set once in the paragraph defaults, as the CSS default applies to every block; python-docx's
+    template sets it nowhere, which leaves it off in Word and LibreOffice.
+    """
+    defaults = _child(doc.styles.element, "w:docDefaults")
+    if defaults.find(qn("w:pPrDefault")) is None:
+        defaults.append(OxmlElement("w:pPrDefault"))  # after rPrDefault, as CT_DocDefaults orders them
+    place(_child(defaults.find(qn("w:pPrDefault")), "w:pPr"), OxmlElement("w:widowControl"))
 
 
 def _hyphenate(doc) -> None:
@@ -109,7 +124,7 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
         section.bottom_margin = length(t["page"]["margin_bottom"])
         section.left_margin = length(t["page"]["margin_left"])
         section.right_margin = length(t["page"]["margin_right"])
-        for paragraph in section.footer.paragraphs:
+        for paragraph in section.footer.paragraphs:  # a workspace template's footer line with a right tab
             for stop in paragraph.paragraph_format.tab_stops:
                 stop._element.set(qn("w:pos"), str(int((width - section.left_margin - section.right_margin) / 635)))
 
@@ -244,8 +259,9 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
     configure("Recommendation Action", bold=True, after=1)
     configure("Recommendation Meta", size=sizes["small"], color=colors["muted"], after=3)
     configure("Decision Line", size=sizes["small"], after=4)
+    # Leading as the CSS's: the line height times the font size, exact, so a line is as high in both.
     configure("Table Text", size=sizes["table"], after=0)
-    _style(doc, "Table Text").paragraph_format.line_spacing = 1.0
+    _style(doc, "Table Text").paragraph_format.line_spacing = Pt(sizes["table"] * spacing["line_height"])
     configure("Table Heading", font=heading, size=sizes["table"], color=colors["accent"], bold=True, after=0)
     caption = configure(
         "Caption",
@@ -257,14 +273,21 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
         after=3,
         keep_next=True,
     )
-    caption.paragraph_format.line_spacing = 1.0
+    caption.paragraph_format.line_spacing = Pt(sizes["table"] * spacing["line_height"])
     bib = configure("Bibliography", size=sizes["small"], after=3)
     bib.paragraph_format.left_indent = Pt(24)
     bib.paragraph_format.first_line_indent = Pt(-24)
-    configure("Disclaimer", size=sizes["small"], color=colors["muted"], before=8)
-    configure("footnote text", size=sizes["note"], after=1)
-    _style(doc, "footnote text").paragraph_format.line_spacing = 1.0
-    configure("endnote text", size=sizes["small"], after=2)
+    disclaimer = configure("Disclaimer", size=sizes["small"], color=colors["muted"], before=8)
+    disclaimer.paragraph_format.keep_together = True  # .disclaimer { break-inside: avoid }
+    border(_style(doc, "Disclaimer").element.get_or_add_pPr(), "top", 4, 4, colors["rule"])  # as the PDF's
+    configure("footnote text", size=sizes["note"], after=0)
+    _style(doc, "footnote text").paragraph_format.line_spacing = Pt(sizes["note"] * FOOTNOTE_LINE_HEIGHT)
+    # The Notes list of endnotes audiences, as the PDF's .endnote: the number hangs in 1.8em.
+    endnote = configure("endnote text", size=sizes["small"], after=2)
+    hang = Pt(sizes["small"] * 1.8)
+    endnote.paragraph_format.left_indent = hang
+    endnote.paragraph_format.first_line_indent = -hang
+    endnote.paragraph_format.tab_stops.add_tab_stop(hang)
     for ref in ("footnote reference", "endnote reference"):
         s = _style(doc, ref)
         s.font.superscript = True

@@ -131,6 +131,7 @@ class Format:
     underline: bool = False
     valign: str = ""  # superscript or subscript
     color: str | None = None
+    size: float | None = None  # points; None keeps the paragraph style's size
 
 
 def run_element(text: str, fmt: Format):
@@ -147,6 +148,10 @@ def run_element(text: str, fmt: Format):
             rpr.append(OxmlElement(tag))
     if fmt.color:
         rpr.append(OxmlElement("w:color", {qn("w:val"): fmt.color}))
+    if fmt.size:
+        half_points = str(round(fmt.size * 2))
+        rpr.append(OxmlElement("w:sz", {qn("w:val"): half_points}))
+        rpr.append(OxmlElement("w:szCs", {qn("w:val"): half_points}))
     if fmt.underline:
         rpr.append(OxmlElement("w:u", {qn("w:val"): "single"}))
     if fmt.valign:

@@ -1,8 +1,9 @@
 """The brief's body in Word: paragraphs and runs in the template's named styles, real notes, bookmarks.
 
 Markdown becomes paragraphs in Heading 1/2, Body Text, List Bullet/Number, Quote, Table Text...;
-citations and explanatory notes become native footnotes or endnotes; every internal link points
-at a bookmark of the same document. Tables and callout boxes are written by `tables`.
+citations and explanatory notes become native footnotes, or for endnotes audiences a numbered
+Notes list before the bibliography, as in the PDF; every internal link points at a bookmark of the
+same document. Tables and callout boxes are written by `tables`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -84,6 +86,7 @@ class DocxWriter:
         self.bookmark_names: set[str] = set()
         self.internal_links: list[Any] = []
         self.anchors: dict[str, tuple[str, str]] = {}  # hidden bookmark _bgN -> (block id, field), for review
+        self.spacers: list[tuple[Any, float]] = []  # (paragraph, the CSS margin in points it stands for)
 
     # ------------------------------------------------------------ paragraphs and runs
 
@@ -96,6 +99,29 @@ class DocxWriter:
         if text:
             self.run(p._p, text, PLAIN)
         return p
+
+    def spacer(self, points: float):
+        """An empty paragraph standing for a CSS margin of `points` below a box (table, callout, bottom line).
+
+        Word adds a paragraph's space before to what stands above it, where CSS collapses the two
+        margins into the larger; `collapse_spacers` lowers the spacer by the next paragraph's space
+        before once the body is written. It also keeps adjacent tables apart, as Word needs.
+        """
+        p = self.paragraph("TableText")
+        fmt = p.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing = Pt(points)  # an exact height: the paragraph holds no text
+        self.spacers.append((p, points))
+        return p
+
+    def collapse_spacers(self) -> None:
+        """Each spacer as high as CSS's collapsed margin: its margin less the next paragraph's space before."""
+        for spacer, points in self.spacers:
+            following = spacer._p.getnext()
+            if following is None or following.tag != qn("w:p"):
+                continue  # a table, or the end of a cell: the margin stands whole
+            before = _space_before(self.main, following)
+            spacer.paragraph_format.line_spacing = Pt(max(points - before, 1))
 
     def run(self, target, text: str, fmt: Format):
         """Append a run to `target`, a <w:p> or <w:hyperlink>."""
@@ -165,10 +191,21 @@ class DocxWriter:
             self.note(target, rendered.note)
 
     def note(self, target, number: int) -> None:
-        """Call note `number` here: a real footnote or endnote holding the note's paragraphs."""
-        kind = FOOTNOTES if self.doc.notes_mode == "footnotes" else ENDNOTES
+        """Call note `number` here: a real footnote, or for endnotes the number linked to the Notes list.
+
+        Endnotes are a list under a "Notes" heading before the bibliography, as in the PDF: Word
+        would print real endnotes after the disclaimer, and LibreOffice on a page of their own.
+        """
+        if self.doc.notes_mode != "footnotes":
+            hyperlink = OxmlElement("w:hyperlink", {qn("w:anchor"): bookmark_name(f"fn-{number}")})
+            self.internal_links.append(hyperlink)
+            call = run_element(str(number), Format(color=self.style.theme["colors"]["accent"]))  # a link, as in the PDF
+            place(call.get_or_add_rPr(), OxmlElement("w:rStyle", {qn("w:val"): ENDNOTES.reference_style}))
+            hyperlink.append(call)
+            target.append(hyperlink)
+            return
         paragraphs = []
-        self.link_part = notes_part(self.main, kind)
+        self.link_part = notes_part(self.main, FOOTNOTES)
         try:
             for marker, inlines in note_paragraphs(self.doc.notes[number - 1].blocks):
                 p = OxmlElement("w:p")
@@ -178,15 +215,36 @@ class DocxWriter:
                 paragraphs.append(p)
         finally:
             self.link_part = None
-        note_id = add_note(self.main, kind, paragraphs or [OxmlElement("w:p")])
-        target.append(reference_run(kind, note_id))
+        note_id = add_note(self.main, FOOTNOTES, paragraphs or [OxmlElement("w:p")])
+        target.append(reference_run(FOOTNOTES, note_id))
+
+    def endnotes(self) -> None:
+        """The "Notes" section of an endnotes audience: each note numbered, bookmarked for its calls."""
+        if self.doc.notes_mode != "endnotes" or not self.doc.notes:
+            return
+        self.bookmark(self.paragraph("Heading1", "Notes"), "notes")
+        for note in self.doc.notes:
+            for index, (marker, inlines) in enumerate(note_paragraphs(note.blocks) or [("", ())]):
+                p = self.paragraph(ENDNOTES.text_style)
+                if index == 0:
+                    self.run(p._p, f"{note.number}.", PLAIN)
+                    p._p.append(_tab())
+                    self.bookmark(p, f"fn-{note.number}")
+                else:  # later paragraphs of a note start at its text, as the PDF's .fn-para
+                    p.paragraph_format.first_line_indent = Emu(0)
+                if marker:
+                    self.run(p._p, f"{marker}\u00a0", PLAIN)
+                self.inlines(p._p, inlines)
 
     # ------------------------------------------------------------ blocks
 
     def portion_mark(self, p, portion: str) -> None:
-        """The portion mark, such as "(FOUO) ", before a paragraph for audiences that show them."""
+        """The portion mark, such as "(FOUO) ", before a paragraph: bold, small and muted, as the PDF's .portion."""
         if portion:
-            self.run(p._p, f"({portion}) ", Format(bold=True))
+            theme = self.style.theme
+            size = float(theme["sizes"]["body"]) * 0.85  # .portion { font-size: 0.85em }
+            self.run(p._p, f"({portion})", Format(bold=True, color=theme["colors"]["muted"], size=size))
+            self.run(p._p, " ", PLAIN)
 
     def blocks(self, blocks: tuple[Block, ...], style_id: str = "BodyText", level: int = 0, portion: str = "") -> None:
         """Markdown blocks as paragraphs in `style_id`, lists, tables and boxes."""
@@ -310,23 +368,29 @@ class DocxWriter:
             self.run(label._p, "Bottom line", Format(bold=True))
             label.paragraph_format.keep_with_next = True
             self.bookmark(label, "bottom-line")
+            before = self.written()
             self.blocks(doc.bottom_line, "BottomLine")
+            keep_together([label._p, *self.written(before)])  # .bottom-line { break-inside: avoid }
+            self.spacer(tables.BOX_MARGIN)  # .bottom-line's margin: the table below does not touch the box
         if audience.detail == "summary" and doc.recommendations:
+            before = self.written()
             tables.house_table(
                 self,
                 ["#", "Recommended action", "Priority", "Owner", "Horizon"],
                 [
                     [
                         str(r.number),
-                        r.fields.get("action", ""),
-                        str(r.fields.get("priority", "")).capitalize(),
-                        r.fields.get("owner", ""),
-                        r.fields.get("horizon", ""),
+                        r.fields.get("action") or "",
+                        str(r.fields.get("priority") or "").capitalize(),
+                        r.fields.get("owner") or "",
+                        r.fields.get("horizon") or "",
                     ]
                     for r in doc.recommendations
                 ],
                 [8, 70, 18, 48, 26],
+                keep_whole=len(doc.recommendations) <= 6,  # as the PDF's rec-table.short
             )
+            self.anchor_cells(doc.recommendations, self.written(before), 1, "action")
         if self.heading_pages:
             self.contents()
         for section in doc.sections:
@@ -341,9 +405,10 @@ class DocxWriter:
                         [_marked(b), b.fields["likelihood"].capitalize(), b.fields["impact"].capitalize(), b.mitigation]
                         for b in risks
                     ],
-                    [45, 20, 18, 87],
+                    [34, 21, 16, 99],  # the same shares as the PDF's (brief.css.j2)
+                    keep_whole=len(risks) <= 5,  # as the PDF's risk-register.short
                 )
-                self.anchor_mitigations(risks, self.written(before))
+                self.anchor_cells(risks, self.written(before), 3, "mitigation")
             factors = [b for b in section.blocks if b.kind == "leverage"]
             if factors:
                 tables.house_table(
@@ -351,19 +416,23 @@ class DocxWriter:
                     ["Factor", "Favours", "Trend"],
                     [[_marked(b), b.fields["holder"], b.fields["trend"].capitalize()] for b in factors],
                     [110, 35, 25],
+                    keep_whole=len(factors) <= 6,  # as the PDF's leverage-table.short
                 )
             for block in section.blocks:
                 self.block(block)
+        self.endnotes()
         if doc.bibliography:
             self.bookmark(self.paragraph("Heading1", "Bibliography"), "bibliography")
             for entry in doc.bibliography:
                 p = self.paragraph("Bibliography")
                 self.inlines(p._p, entry)
         self.unlink_missing_anchors()
+        self.collapse_spacers()
 
     def block(self, block: DocBlock) -> None:
         """One content block: its bookmarked heading, recommendation details and text."""
         title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
+        start = self.written()
         heading = self.paragraph("Heading2", title)
         self.bookmark(heading, f"block-{block.id}")
         self.anchor([heading._p], block.id, block.title_field)
@@ -389,6 +458,8 @@ class DocxWriter:
         self.anchor(self.written(before), block.id, block.content_field)
         if block.kind == "recommendation" and self.doc.audience.decision:
             self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
+        if block.kind == "recommendation":  # .kind-recommendation { break-inside: avoid }
+            keep_together(self.written(start))
 
     def bookmark(self, paragraph, anchor: str) -> None:
         """A Word bookmark for an HTML anchor (`block-<id>` traces a paragraph to its block file)."""
@@ -430,19 +501,19 @@ class DocxWriter:
             ppr.addnext(start)
         paragraphs[-1].append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{number}"/>'))
 
-    def anchor_mitigations(self, risks: list[DocBlock], added: list[Any]) -> None:
-        """Anchors on the Mitigation cell of each risk's row in the risk register just written."""
+    def anchor_cells(self, blocks: list[DocBlock], added: list[Any], column: int, field_name: str) -> None:
+        """Anchors on one column of a register table just written: row N's cell traces to block N's field."""
         table = next((el for el in added if el.tag == qn("w:tbl")), None)
         if table is None:
             return
         rows = table.findall(qn("w:tr"))[1:]
-        for block, row in zip(risks, rows, strict=False):
+        for block, row in zip(blocks, rows, strict=False):
             cells = row.findall(qn("w:tc"))
-            if block.mitigation and len(cells) >= 4:
-                self.anchor([cells[3]], block.id, "mitigation")
+            if len(cells) > column:
+                self.anchor([cells[column]], block.id, field_name)
 
     def unlink_missing_anchors(self) -> None:
-        """Internal links to an anchor this document has no bookmark for (#notes in Word) become plain text."""
+        """Internal links to an anchor this document has no bookmark for become plain text."""
         for hyperlink in self.internal_links:
             if hyperlink.get(qn("w:anchor")) in self.bookmark_names:
                 continue
@@ -456,7 +527,9 @@ class DocxWriter:
     def contents(self) -> None:
         """A TOC field whose cached entries already carry page numbers (from the PDF layout)."""
         self.bookmark(self.paragraph("TOCHeading", "Contents"), "contents")
-        entries = [s.title for s in self.doc.sections] + (["Bibliography"] if self.doc.bibliography else [])
+        entries = [s.title for s in self.doc.sections]
+        entries += ["Notes"] if self.doc.notes_mode == "endnotes" and self.doc.notes else []
+        entries += ["Bibliography"] if self.doc.bibliography else []
         for index, title in enumerate(entries):
             p = self.paragraph("TOC1")
             if index == 0:
@@ -466,8 +539,41 @@ class DocxWriter:
                 field_end(p._p)
 
 
+def keep_together(elements: list[Any]) -> None:
+    """Keep these paragraphs and tables on one page, as CSS `break-inside: avoid` keeps their box.
+
+    Word's way: every line of each paragraph together, each paragraph with the next, the last
+    one free. A run of them longer than a page breaks anyway, in Word as in the PDF.
+    """
+    paragraphs = [p for el in elements for p in ([el] if el.tag == qn("w:p") else el.iter(qn("w:p")))]
+    for index, p in enumerate(paragraphs):
+        ppr = p.get_or_add_pPr()
+        place(ppr, OxmlElement("w:keepLines"))
+        if index < len(paragraphs) - 1:
+            place(ppr, OxmlElement("w:keepNext"))
+
+
+def _space_before(document, paragraph) -> float:
+    """A paragraph's space before in points: its own setting, else its style's (and the styles it is based on)."""
+    spacing = paragraph.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+    if spacing is not None and spacing.get(qn("w:before")) is not None:
+        return int(spacing.get(qn("w:before"))) / 20
+    style_el = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    style_id = style_el.get(qn("w:val")) if style_el is not None else None
+    style = document.styles.get_by_id(style_id, WD_STYLE_TYPE.PARAGRAPH)
+    while style is not None:
+        if style.paragraph_format.space_before is not None:
+            return style.paragraph_format.space_before.pt
+        style = style.base_style
+    return 0.0
+
+
 def _line_break():
     return parse_xml(f"<w:r {nsdecls('w')}><w:br/></w:r>")
+
+
+def _tab():
+    return parse_xml(f"<w:r {nsdecls('w')}><w:tab/></w:r>")
 
 
 def _marked(block: DocBlock) -> str:

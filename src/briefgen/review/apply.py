@@ -1,0 +1,252 @@
+"""`briefgen review --apply`: accepted tracked changes written back into the YAML blocks.
+
+Only edits `report` found certain are written (inside the plain text of one field, in a block
+unchanged since the build). Each field's value is mapped character by character onto the file's
+bytes, whatever the scalar's style (plain, `|` literal, `>` folded), so the edit touches only the
+characters it changes: comments, key order, quoting and the line wrapping of every other field
+stay byte for byte. The result is read back with the same YAML reader the build uses; a field
+whose new text would read differently (a `: ` in a plain title, a quote in a quoted one) is
+refused as a whole and left to a person. Files are written atomically, or shown as a diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefgen.content.yamlsrc import Node, parse_yaml
+from briefgen.diagnostics import Diagnostics
+from briefgen.review.report import CHANGED, Edit, Review, ReviewItem, describe, plural, where
+from briefgen.write import atomic_write
+
+MARKDOWN_FIELDS = {"body", "summary", "mitigation"}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}#@^~$|])")
+UNREADABLE = "YAML would read the new text differently: it has a ': ', a ' #' or a quote"
+UNMAPPED = "the field is written with escapes or quotes briefgen does not edit"
+
+
+@dataclass
+class FileChange:
+    """One block file: its text before and after the accepted changes, and the items written into it."""
+
+    path: Path
+    display: str
+    before: str
+    after: str
+    applied: list[ReviewItem] = field(default_factory=list)
+
+    def diff(self) -> str:
+        """The exact change to the file as a unified diff (what `--dry-run` prints)."""
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True),
+                self.after.splitlines(keepends=True),
+                f"a/{self.display}",
+                f"b/{self.display}",
+            )
+        )
+
+
+@dataclass
+class Application:
+    """What `--apply` did (or, with `--dry-run`, would do)."""
+
+    files: list[FileChange] = field(default_factory=list)
+    refused: list[ReviewItem] = field(default_factory=list)
+
+    @property
+    def applied(self) -> int:
+        return sum(len(f.applied) for f in self.files)
+
+
+def apply_review(review: Review, dry_run: bool = False) -> Application:
+    """Write every certain tracked change of `review` into its block file; refuse the rest with a reason."""
+    result = Application()
+    by_file: dict[Path, list[ReviewItem]] = {}
+    for item in review.items:
+        if item.kind != "change":
+            continue
+        if item.edit is None:
+            result.refused.append(item)
+        else:
+            by_file.setdefault(item.edit.path, []).append(item)
+    for path, items in by_file.items():
+        change = _apply_file(path, items, result.refused)
+        if change is not None and change.applied:
+            change.display = items[0].path or path.as_posix()
+            result.files.append(change)
+    if not dry_run:
+        for change in result.files:
+            atomic_write(change.path, change.after.encode("utf-8"))
+    return result
+
+
+def _apply_file(path: Path, items: list[ReviewItem], refused: list[ReviewItem]) -> FileChange | None:
+    try:
+        before = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        for item in items:
+            item.refusal = f"the file could not be read ({error})"
+            refused.append(item)
+        return None
+    change = FileChange(path, "", before, before)
+    fields: dict[str, list[ReviewItem]] = {}
+    for item in items:
+        assert item.edit is not None
+        fields.setdefault(item.edit.field, []).append(item)
+    for name, group in fields.items():
+        try:
+            change.after = edit_field(change.after, path, name, [i.edit for i in group if i.edit is not None])
+            change.applied.extend(group)
+        except Refused as refusal:
+            for item in group:
+                item.refusal, item.edit = str(refusal), None
+                refused.append(item)
+    return change
+
+
+class Refused(Exception):
+    """The reason a field's edits cannot be written with certainty."""
+
+
+def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
+    """A block file's text with edits of one field's value made in place; Refused when not certain.
+
+    `name` is the field's key path (`body`, `variants.press.summary`). Only the changed characters
+    move; the result is read back and must give the edited value with everything else unchanged.
+    """
+    root = parse_yaml(text, path, Diagnostics())
+    node = _field_node(root, name)
+    edits = sorted(edits, key=lambda e: (e.start, e.end))
+    if root is None or node is None or not isinstance(node.value, str):
+        raise Refused("the field is not where the build found it; review the DOCX again")
+    if node.value != edits[0].source:
+        raise Refused(UNMAPPED)
+    offsets = value_offsets(text, node)
+    if offsets is None:
+        raise Refused(UNMAPPED)
+    for earlier, later in zip(edits, edits[1:], strict=False):
+        if later.start < earlier.end:
+            raise Refused("two changes overlap in this field")
+    value, new_text = node.value, text
+    for edit in reversed(edits):
+        insert = _escaped(edit, name)
+        value = value[: edit.start] + insert + value[edit.end :]
+        if "\n" in insert:
+            if text[node.span[0]] not in "|>":
+                raise Refused(UNMAPPED)
+            margin = " " * _indent(text, node)
+            insert = "\n".join(line and margin + line for line in insert.split("\n"))[len(margin) :]
+        new_text = new_text[: offsets[edit.start]] + insert + new_text[offsets[edit.end] :]
+    diags = Diagnostics()
+    reread = parse_yaml(new_text, path, diags)
+    if reread is None or diags.errors or _plain_except(reread, name) != _plain_except(root, name):
+        raise Refused(UNREADABLE)
+    got = _field_node(reread, name)
+    if got is None or got.value != value:
+        raise Refused(UNREADABLE)
+    return new_text
+
+
+def _escaped(edit: Edit, name: str) -> str:
+    """Inserted words as literal text: Markdown's special characters escaped in Markdown fields."""
+    markdown = name.split(".")[-1] in MARKDOWN_FIELDS
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", edit.new) if markdown else edit.new
+
+
+def _field_node(root: Node | None, name: str) -> Node | None:
+    node = root
+    for key in name.split("."):
+        node = node.get(key) if node is not None else None
+    return node
+
+
+def _plain_except(root: Node, name: str) -> Any:
+    """The file's data with the field left out, to prove an edit changed nothing else."""
+    data = root.plain()
+    keys = name.split(".")
+    target = data
+    for key in keys[:-1]:
+        target = target.get(key) if isinstance(target, dict) else None
+    if isinstance(target, dict):
+        target.pop(keys[-1], None)
+    return data
+
+
+def _indent(text: str, node: Node) -> int:
+    """The indentation of a block scalar's content lines."""
+    first = text.index("\n", node.span[0]) + 1
+    for line in text[first : node.span[1]].split("\n"):
+        if line.strip():
+            return len(line) - len(line.lstrip(" "))
+    return 2
+
+
+def value_offsets(text: str, node: Node) -> list[int] | None:
+    """For each offset of the scalar's value (and its end), the offset in the file it came from.
+
+    Walks value and file together: equal characters match, a line break in the file may stand for
+    a space or a newline of the value (folding) or for nothing (a break before blank lines), and
+    indentation, a block scalar's header and a plain scalar's continuation spaces are skipped.
+    None when the value has characters the file writes differently (escapes, doubled quotes).
+    """
+    value: str = node.value
+    start, end = node.span
+    block = text[start] in "|>"
+    if block:
+        header_end = text.find("\n", start)
+        if header_end < 0 or re.search(r"\d", text[start:header_end]):
+            return None
+        j, indent, line_start = header_end + 1, _indent(text, node), True
+    else:
+        quote = text[start] if text[start] in "'\"" else ""
+        j, indent, line_start = start + len(quote), 0, False
+    offsets: list[int] = []
+    i = 0
+    while i < len(value):
+        if line_start:
+            skip = 0
+            while j < end and text[j] == " " and (not block or skip < indent):
+                j, skip = j + 1, skip + 1
+            line_start = False
+            continue
+        if j >= end:
+            return None
+        c, f = value[i], text[j]
+        if f == "\r":
+            j += 1
+        elif c == f or (c in " \n" and f == "\n"):
+            offsets.append(j)
+            i, j, line_start = i + 1, j + 1, f == "\n"
+        elif f == "\n":
+            j, line_start = j + 1, True
+        elif f in " \t" and not block:  # trailing spaces a folded plain line drops
+            j += 1
+        else:
+            return None
+    offsets.append(j)
+    return offsets
+
+
+def format_application(review: Review, application: Application, dry_run: bool) -> str:
+    """Comments still to answer, each change applied or refused (with why), the diffs of a dry run, a summary."""
+    lines = [f"{where(review, i)}: {describe(i)}" for i in review.items if i.kind == "comment"]
+    verb = "would apply" if dry_run else "applied"
+    for change in application.files:
+        for item in change.applied:
+            lines.append(f"{where(review, item)}: {verb}: {describe(item).removeprefix('change: ')}")
+    for item in sorted(application.refused, key=lambda i: (not i.placed, i.path or "", i.line, i.column, i.order)):
+        reason = CHANGED.format(item.confidence) if item.placed and item.block_changed else item.refusal
+        message = describe(item, changed_note=False).removeprefix("change: ")
+        lines.append(f"{where(review, item)}: refused: {message} [{reason}; apply it by hand]")
+    if dry_run:
+        lines.extend(change.diff().rstrip("\n") for change in application.files)
+    files = len(application.files)
+    lines.append(
+        f"{review.docx}: {verb} {plural(application.applied, 'change')} to {plural(files, 'file')}, "
+        f"{len(application.refused)} refused, {plural(review.counts['comments'], 'comment')} to answer"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,325 @@
+"""`briefgen review --apply`: accepted tracked changes land in the YAML, byte for byte where they belong.
+
+The DOCX is edited as Word stores a reviewer's work (see test_review_docx.WordEditor); the expected
+YAML is written here with plain string replacement on the original file, never by briefgen's code.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+from docx import Document
+from lxml import etree
+from test_review_docx import SCREWS, TALKS, WordEditor, built, position, q, reviewed, soffice_resave  # noqa: F401
+
+from briefgen.build import BuildOptions, build
+from briefgen.cli import cli
+from briefgen.content.yamlsrc import parse_yaml
+from briefgen.diagnostics import Diagnostics
+from briefgen.review.apply import Refused, edit_field
+from briefgen.review.report import Edit
+
+KURILS = "briefs/japan-russia/blocks/kuril-militarisation.yaml"
+ISLANDS = "briefs/japan-russia/blocks/peace-treaty-and-islands.yaml"
+ALLIES = "briefs/japan-russia/blocks/early-engagement-strains-allies.yaml"
+NEW_PARAGRAPH = (
+    'reviewed.docx: under "1. Turn the screws": refused: inserted "A reviewer\'s new paragraph." '
+    "[it is in text no block owns; apply it by hand]"
+)
+
+
+@pytest.fixture
+def workspace(built, tmp_path: Path) -> Path:  # noqa: F811
+    target = tmp_path / "ws"
+    shutil.copytree(built[0], target)
+    return target
+
+
+def run(ws: Path, *args: str):
+    return CliRunner().invoke(cli, ["-w", str(ws), "review", *args])
+
+
+def snapshot(ws: Path) -> dict[str, bytes]:
+    return {p.relative_to(ws).as_posix(): p.read_bytes() for p in sorted((ws / "briefs").rglob("*.yaml"))}
+
+
+def accepted(ws: Path) -> dict[str, str]:
+    """The two block files as a person accepting the tracked changes in Word would leave them."""
+    talks = (ws / TALKS).read_text(encoding="utf-8")
+    screws = (ws / SCREWS).read_text(encoding="utf-8")
+    assert talks.count("may, over time, hand") == 1 and screws.count("pursued privately.") == 1
+    return {
+        TALKS: talks.replace("may, over time, hand", "may, hand"),
+        SCREWS: screws.replace("pursued privately.", "pursued privately and patiently."),
+    }
+
+
+def test_apply_writes_the_accepted_changes_and_nothing_else(workspace: Path, built, tmp_path: Path):  # noqa: F811
+    edited = reviewed(built[1], tmp_path)
+    before, expected = snapshot(workspace), accepted(workspace)
+    deleted = position(workspace, TALKS, "that triggered Moscow's walk-out may, over time", "over time")
+    path, line, column = position(workspace, SCREWS, "This line should be pursued privately.", "privately").split(":")
+    comment = position(workspace, SCREWS, "Japan's future bargaining power", "bargaining power")
+
+    result = run(workspace, "--apply", str(edited))
+
+    assert result.exit_code == 1, result.output  # one change is left for a person
+    assert result.output.replace(str(edited), "reviewed.docx").splitlines() == [
+        f'{comment}: comment: Ann Reviewer: "Which kind of power?" on "bargaining power"',
+        f'{comment}: comment: Bob Editor: "Negotiating leverage." on "bargaining power" (reply to Ann Reviewer)',
+        f'{deleted}: applied: deleted "over time,"',
+        f'{path}:{line}:{int(column) + len("privately")}: applied: inserted "and patiently"',
+        NEW_PARAGRAPH,
+        "reviewed.docx: applied 2 changes to 2 files, 1 refused, 2 comments to answer",
+    ]
+    after = snapshot(workspace)
+    assert {name for name in after if after[name] != before[name]} == {TALKS, SCREWS}
+    for name, text in expected.items():
+        assert after[name].decode("utf-8") == text
+
+    check = CliRunner().invoke(cli, ["-w", str(workspace), "check"])
+    assert check.exit_code == 0, check.output
+    out = workspace / "rebuilt"
+    build(workspace, BuildOptions(audiences=("analyst",), formats=("docx",), out_dir=out))
+    text = "\n".join(p.text for p in Document(str(out / "japan-russia" / "japan-russia-analyst.docx")).paragraphs)
+    assert "pursued privately and patiently. Openly" in text
+    assert "walk-out may, hand Tokyo" in text and "may, over time" not in text
+
+    again = run(workspace, "--apply", str(edited))  # the blocks changed since the build: nothing more is written
+    assert again.exit_code == 1
+    assert "applied 0 changes to 0 files, 3 refused" in again.output
+    assert f"{TALKS}:{deleted.split(':')[1]}:" in again.output  # placed by best match in the changed file
+    assert re.search(
+        r'refused: deleted "over time," \[the block changed since this DOCX was built; placed by best match, '
+        r"confidence 0\.\d\d; apply it by hand\]",
+        again.output,
+    )
+    assert snapshot(workspace) == after
+
+
+def test_dry_run_prints_the_exact_yaml_diff_and_writes_nothing(workspace: Path, built, tmp_path: Path):  # noqa: F811
+    edited = reviewed(built[1], tmp_path)
+    before = snapshot(workspace)
+    result = run(workspace, "--apply", "--dry-run", str(edited))
+    assert result.exit_code == 1
+    assert snapshot(workspace) == before
+    lines = result.output.splitlines()
+    assert f"--- a/{TALKS}" in lines and f"+++ b/{SCREWS}" in lines
+    assert "-  that triggered Moscow's walk-out may, over time, hand Tokyo more bargaining" in lines
+    assert "+  that triggered Moscow's walk-out may, hand Tokyo more bargaining" in lines
+    assert "+  This line should be pursued privately and patiently. Openly tying Japan's support for" in lines
+    assert lines[-1].endswith("would apply 2 changes to 2 files, 1 refused, 2 comments to answer")
+    usage = run(workspace, "--dry-run", str(edited))
+    assert usage.exit_code == 2 and "use both: --apply --dry-run" in usage.output
+
+
+def test_what_cannot_be_mapped_with_certainty_is_refused_with_its_reason(workspace: Path, built, tmp_path: Path):  # noqa: F811
+    editor = WordEditor(built[1])
+    # next to a citation: Word shows its note number where the source has [@fpri-japan-russia]
+    editor.insert_after("can eventually offer", "eventually offer", " in return", "Ann Reviewer")
+    editor.delete("Southern Kurils", "Kurils", "Legal Adviser")  # across emphasis: **Southern Kurils**; Japan
+    editor.delete("; Japan counts them", "; Japan", "Legal Adviser")
+    editor.delete("Turn the screws", "1. ", "Ann Reviewer")  # generated: the recommendation's number
+    editor.insert_after("Turn the screws", "Turn the screws", ": now", "Bob Editor")  # YAML would read it otherwise
+    edited = editor.save(tmp_path / "refused.docx")
+    before = snapshot(workspace)
+    offer = position(workspace, SCREWS, "can eventually offer [@", "offer")
+    kurils = position(workspace, ISLANDS, "calls them the **Southern Kurils**", "Kurils")
+    _, line, column = position(workspace, SCREWS, "title: Turn the screws", "Turn the screws").split(":")
+
+    result = run(workspace, "--apply", str(edited))
+
+    assert result.exit_code == 1
+    assert result.output.replace(str(edited), "refused.docx").splitlines() == [
+        f'{kurils}: refused: deleted "Kurils; Japan" [it crosses a citation, note, emphasis or link; apply it by hand]',
+        f'{SCREWS}:{line}:{column}: refused: deleted "1." [it is in text briefgen generates, such as a number or '
+        "a heading, not in the block's text; apply it by hand]",
+        f'{SCREWS}:{line}:{int(column) + len("Turn the screws")}: refused: inserted ": now" [YAML would read the new '
+        "text differently: it has a ': ', a ' #' or a quote; apply it by hand]",
+        f'{offer[: offer.rindex(":")]}:{int(offer.rsplit(":", 1)[1]) + len("offer")}: refused: inserted "in return" '
+        "[it is next to a citation, note, emphasis or link; apply it by hand]",
+        "refused.docx: applied 0 changes to 0 files, 4 refused, 0 comments to answer",
+    ]
+    assert snapshot(workspace) == before
+
+
+def test_a_libreoffice_resave_and_libreoffice_own_edits_apply_the_same(workspace: Path, built, tmp_path: Path):  # noqa: F811
+    """LibreOffice as a second editor: its re-save of Word's edits, and tracked changes made through its own UNO API."""
+    expected = accepted(workspace)
+    resaved = soffice_resave(reviewed(built[1], tmp_path), tmp_path / "lo")
+    first = run(workspace, "--apply", str(resaved))
+    assert first.exit_code == 1 and "applied 2 changes to 2 files, 1 refused" in first.output, first.output
+    for name, text in expected.items():
+        assert (workspace / name).read_text(encoding="utf-8") == text
+
+    system_python = shutil.which("python3", path="/usr/bin:/usr/local/bin")
+    probe = subprocess.run([system_python or "python3", "-c", "import uno"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("LibreOffice's Python bridge (python3-uno) is not installed")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(built[0], fresh)
+    edited = tmp_path / "libreoffice-review.docx"
+    subprocess.run(
+        [
+            system_python,
+            str(ROOT / "tests" / "libreoffice_reviewer.py"),
+            str(built[1]),
+            str(edited),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    result = run(fresh, "--apply", str(edited))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].endswith("applied 2 changes to 2 files, 0 refused, 0 comments to answer")
+    for name, text in accepted(built[0]).items():
+        assert (fresh / name).read_text(encoding="utf-8") == text
+
+
+def test_changes_in_notes_and_table_cells_apply_to_their_fields(workspace: Path, built, tmp_path: Path):  # noqa: F811
+    editor = WordEditor(built[1])
+    editor.delete("Washington in advance, presenting", "in advance, ", "Legal Adviser")  # risk register cell
+    notes = etree.fromstring(editor.parts["word/footnotes.xml"])
+    body, editor.doc = editor.doc, notes
+    editor.delete("as the southern end of", "southern ", "Ann Reviewer")  # a note the block wrote
+    editor.insert_after("Says Report.”", "Disputed", " Northern", "Bob Editor")  # a note made from a citation
+    editor.comment("Says Report.", "Says Report", "Bob Editor", "Check the title.")
+    editor.parts["word/footnotes.xml"] = etree.tostring(notes, xml_declaration=True, encoding="UTF-8")
+    editor.doc = body
+    edited = editor.save(tmp_path / "notes.docx")
+    kurils = (workspace / KURILS).read_text(encoding="utf-8")
+    allies = (workspace / ALLIES).read_text(encoding="utf-8")
+    citation = position(workspace, KURILS, "missile batteries [@", " [@")  # note 25, after [^kurils]
+    cell = position(workspace, ALLIES, "Washington in advance", "in advance")
+    note = position(workspace, KURILS, "as the southern end", "southern")
+    result = run(workspace, "--apply", str(edited))
+    assert result.exit_code == 1, result.output
+    lines = result.output.replace(str(edited), "notes.docx").splitlines()
+    assert lines == [
+        f'{citation}: comment: Bob Editor: "Check the title." on "Says Report"',
+        f'{cell}: applied: deleted "in advance,"',
+        f'{note}: applied: deleted "southern"',
+        f'{citation}: refused: inserted "Northern" [it is in a note briefgen makes from the references file; '
+        "change the reference instead; apply it by hand]",
+        "notes.docx: applied 2 changes to 2 files, 1 refused, 1 comment to answer",
+    ]
+    assert (workspace / KURILS).read_text(encoding="utf-8") == kurils.replace("as the southern end", "as the end")
+    assert (workspace / ALLIES).read_text(encoding="utf-8") == allies.replace(
+        "Washington in advance, presenting", "Washington presenting"
+    )
+
+
+# ---------------------------------------------------------------- edit_field, the property
+
+
+WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def plain_spans(value: str) -> list[tuple[int, int]]:
+    """Words of a Markdown value outside any markup: no brackets, braces, stars or @ nearby."""
+    spans = []
+    for match in WORD.finditer(value):
+        start, end = match.span()
+        around = value[max(0, start - 25) : end + 25]
+        if not re.search(r"[\[\]{}*_`@^<>|\\#!]", around):
+            spans.append((start, end))
+    return spans
+
+
+FIELDS = ["body", "summary", "mitigation"]
+
+
+def test_random_acceptable_edits_are_read_back_exactly_and_touch_no_other_line():
+    files = sorted((ROOT / "briefs").rglob("blocks/*.yaml"))
+    assert len(files) >= 10
+    tried = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        root = parse_yaml(text, path, Diagnostics())
+        assert root is not None
+        names = FIELDS + [
+            f"variants.{audience}.{key}"
+            for audience, variant in (root.get("variants").value.items() if root.get("variants") else [])
+            for key in ("summary", "body")
+            if variant.get(key) is not None
+        ]
+        for name in names:
+            node = root
+            for key in name.split("."):
+                node = node.get(key) if node is not None else None
+            if node is None or not isinstance(node.value, str):
+                continue
+            value = node.value
+            spans = plain_spans(value)
+            for seed in range(8):
+                rng = random.Random(f"{path.name}:{name}:{seed}")
+                picked = sorted(rng.sample(spans, min(len(spans), rng.randint(1, 3))))
+                edits, expected = [], value
+                for start, end in reversed(picked):
+                    kind = rng.choice(["delete", "insert", "replace"])
+                    if kind == "delete":  # a word and the space after it, as a reviewer selects it
+                        edit = Edit(path, "b", name, value, start, end + (value[end : end + 1] == " "), "")
+                    elif kind == "insert":
+                        edit = Edit(path, "b", name, value, end, end, " very")
+                    else:
+                        edit = Edit(path, "b", name, value, start, end, "changed words")
+                    edits.append(edit)
+                    expected = expected[: edit.start] + edit.new + expected[edit.end :]
+                new_text = edit_field(text, path, name, edits)
+                reread = parse_yaml(new_text, path, Diagnostics())
+                got = reread
+                for key in name.split("."):
+                    got = got.get(key) if got is not None else None
+                assert got is not None and got.value == expected, (path.name, name, seed)
+                old_lines, new_lines = text.split("\n"), new_text.split("\n")
+                first, last = node.loc.line - 1, text.count("\n", 0, node.span[1])
+                assert old_lines[:first] == new_lines[:first]  # every line before the field, comments included
+                assert old_lines[last + 1 :] == new_lines[len(new_lines) - (len(old_lines) - last - 1) :]
+                top = name.split(".")[0]
+                assert {k: v.plain() for k, v in reread.value.items() if k != top} == {
+                    k: v.plain() for k, v in root.value.items() if k != top
+                }
+                tried += 1
+    assert tried > 100
+
+
+def test_edits_yaml_would_read_differently_are_refused(tmp_path: Path):
+    path = tmp_path / "block.yaml"
+    text = 'title: A plain title\nquoted: "Say \\"no\\""\nbody: |\n  One line.\n'
+    root = parse_yaml(text, path, Diagnostics())
+    assert root is not None
+    with pytest.raises(Refused, match="YAML would read the new text differently"):
+        edit_field(text, path, "title", [Edit(path, "b", "title", "A plain title", 7, 7, " # not a comment")])
+    with pytest.raises(Refused, match="escapes or quotes briefgen does not edit"):
+        edit_field(text, path, "quoted", [Edit(path, "b", "quoted", 'Say "no"', 4, 5, "")])
+    markdown = edit_field(text, path, "body", [Edit(path, "b", "body", "One line.\n", 4, 4, "*odd* [link] @x ")])
+    assert markdown == 'title: A plain title\nquoted: "Say \\"no\\""\nbody: |\n  One \\*odd\\* \\[link\\] \\@x line.\n'
+
+
+def test_endnotes_written_as_a_notes_list_belong_to_their_call(workspace: Path, tmp_path: Path):
+    """The press brief's notes are a list at the end (as in its PDF): a change there lands in the note's block."""
+    build(workspace, BuildOptions(audiences=("press",), formats=("docx",), out_dir=tmp_path / "out"))
+    editor = WordEditor(tmp_path / "out" / "japan-russia" / "japan-russia-press.docx")
+    editor.delete("as the southern end of", "southern ", "Ann Reviewer")
+    editor.comment("Ibid.; Gabriel Dominguez", "Gabriel Dominguez", "Bob Editor", "First mention: full name.")
+    edited = editor.save(tmp_path / "press.docx")
+    kurils = (workspace / KURILS).read_text(encoding="utf-8")
+    note = position(workspace, KURILS, "as the southern end", "southern")
+    caption = position(workspace, TALKS, "![From engagement to suspension", " [@fpri-japan-russia; @dominguez2016]")
+    result = run(workspace, "--apply", str(edited))
+    assert result.exit_code == 0, result.output
+    assert result.output.replace(str(edited), "press.docx").splitlines() == [
+        f'{caption}: comment: Bob Editor: "First mention: full name." on "Gabriel Dominguez"',
+        f'{note}: applied: deleted "southern"',
+        "press.docx: applied 1 change to 1 file, 0 refused, 1 comment to answer",
+    ]
+    assert (workspace / KURILS).read_text(encoding="utf-8") == kurils.replace("as the southern end", "as the end")
