@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from conftest import ROOT
+
 from briefgen.content.yamlsrc import MAX_FILE_BYTES, load_yaml, parse_yaml
 from briefgen.diagnostics import Diagnostics
 
@@ -98,3 +100,31 @@ def test_tab_indentation_is_reported_at_the_tab():
     assert problems == [
         "x.yaml:2:3: error: YAML indents with spaces; replace the tab at column 3 with spaces [yaml.syntax]"
     ]
+
+
+def test_libyaml_gives_the_positions_pure_python_pyyaml_gives():
+    """Files that parse go through LibYAML; every node must stand where PyYAML's own parser puts it."""
+    import yaml
+
+    from briefgen.content.yamlsrc import _FastComposer
+
+    def nodes(node, out):
+        out.append((node.tag, node.start_mark.index, node.end_mark.index, node.start_mark.line, node.end_mark.column))
+        if isinstance(node, yaml.ScalarNode):
+            out.append(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                nodes(key, out), nodes(value, out)
+        elif isinstance(node, yaml.SequenceNode):
+            for value in node.value:
+                nodes(value, out)
+        return out
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("briefs/**/*.yaml"))]
+    texts.append("a: 'Hokkaidō ✓ 北方領土'\nb: |\n  Hokkaidō\n\n  x: y\n")
+    texts.append('c: "q\\u00e9 \\""\nd: [1, {e: 2}]\nf: >-\n  one\n  two\n')
+    assert len(texts) > 15
+    for text in texts:
+        assert nodes(yaml.compose(text, Loader=_FastComposer), []) == nodes(
+            yaml.compose(text, Loader=yaml.SafeLoader), []
+        )

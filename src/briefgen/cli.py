@@ -10,21 +10,16 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from briefgen.build import FORMATS, BuildOptions, build, build_all, summary_table
 from briefgen.checks.validate import audiences_for, relative
 from briefgen.completion import complete_audience, complete_brief
 from briefgen.content.loader import find_workspace
-from briefgen.content.schema import write_schemas
 from briefgen.diagnostics import Diagnostics, github_annotation, report_json
 from briefgen.errors import ContentError, UsageError
-from briefgen.listing import block_matrix, why_lines, workspace_listing
-from briefgen.scaffold import init_workspace, new_block, new_brief
-from briefgen.shards import describe_plan, shard_plan
 from briefgen.workspace import default_brief, open_workspace
 
 
@@ -36,6 +31,19 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def _console(**options: Any) -> Any:
+    """A rich console, imported when a command prints with it (a no-op build must start fast)."""
+    from rich.console import Console
+
+    return Console(highlight=False, **options)
+
+
+def _table(**options: Any) -> Any:
+    from rich.table import Table
+
+    return Table(**options)
 
 
 def _print_versions(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -166,32 +174,36 @@ def list_command(state: State, brief: str | None, as_json: bool, why: bool, shar
             f"--shards N splits the export into at most N CI jobs; give 1 or more, not {shards} "
             "(for example --shards 20)"
         )
+    from briefgen import listing
+
     ws, diags = open_workspace(state.workspace, brief)
     if diags.has_errors():
         raise ContentError(diags, ws.root)
     if shards is not None:
+        from briefgen.shards import describe_plan, shard_plan
+
         plan = shard_plan(ws, shards, brief)
         click.echo(json.dumps(plan, indent=2, ensure_ascii=False) if as_json else "\n".join(describe_plan(plan)))
         return
     if as_json:
-        click.echo(json.dumps(workspace_listing(ws, brief), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(listing.workspace_listing(ws, brief), indent=2, ensure_ascii=False))
         return
-    console = Console(highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
+    console = _console(width=shutil.get_terminal_size((160, 24)).columns)
     for b in [default_brief(ws, brief)] if brief else ws.briefs.values():
         audiences = audiences_for(ws, b)
         console.print(f"[bold]{b.id}[/bold]: {b.title} ({len(b.blocks)} blocks, {relative(b.path, ws.root)})")
-        table = Table(show_lines=False, header_style="bold")
+        table = _table(show_lines=False, header_style="bold")
         table.add_column("block", no_wrap=True)
         for column in ("section", "kind", "status", *audiences):
             table.add_column(column)
-        rows = block_matrix(ws, b)
+        rows = listing.block_matrix(ws, b)
         for row in rows:
             marks = ["✓" if row.receives[a] == "yes" else ("draft" if row.receives[a] else "·") for a in audiences]
             table.add_row(row.id, row.section, row.kind, row.status, *marks)
         console.print(table)
         if why:
-            click.echo("\n".join(why_lines(ws, rows)) or "every audience receives every block")
-    aud = Table(title="Audiences", header_style="bold")
+            click.echo("\n".join(listing.why_lines(ws, rows)) or "every audience receives every block")
+    aud = _table(title="Audiences", header_style="bold")
     for column in ("audience", "label", "detail", "notes", "pages", "marking"):
         aud.add_column(column)
     for name, p in ws.audiences.items():
@@ -217,6 +229,8 @@ Examples:
 )
 def schema(out_dir: Path) -> None:
     """Write JSON Schemas for block, brief, audience and workspace files (editor autocomplete)."""
+    from briefgen.content.schema import write_schemas
+
     for path in write_schemas(out_dir):
         click.echo(f"wrote {path}")
 
@@ -268,7 +282,7 @@ def build_command(
     options = BuildOptions(
         brief, tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict, force, jobs
     )
-    console = Console(highlight=False, stderr=as_json)
+    console = None if state.quiet else _console(stderr=as_json)  # rich costs 20 ms: not for -q
     if all_briefs and brief:
         raise click.UsageError("name a BRIEF or use --all, not both")
     from briefgen.progress import build_progress
@@ -280,7 +294,7 @@ def build_command(
         )
     for result in results:
         _report(result.diagnostics, Path.cwd(), state.quiet, notes=False)
-        if not state.quiet:
+        if console is not None:
             built, kept = len(result.outputs), len(result.up_to_date)
             warnings = len(result.diagnostics.warnings)
             console.print(
@@ -346,8 +360,8 @@ def stats(state: State, brief: str | None, fresh: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(stats_json(name, rows), indent=2, ensure_ascii=False))
         return
-    console = Console(highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
-    table = Table(title=f"{name}", header_style="bold")
+    console = _console(width=shutil.get_terminal_size((160, 24)).columns)
+    table = _table(title=f"{name}", header_style="bold")
     for column in ("audience", "words", "reading", "pages", "citations", "figures", "blocks by status"):
         table.add_column(column, justify="right" if column in ("words", "citations", "figures") else "left")
     for row in rows:
@@ -442,6 +456,8 @@ def new() -> None:
 @pass_state
 def new_block_command(state: State, brief: str, section: str, kind: str, title: str | None) -> None:
     """Write briefs/BRIEF/blocks/<title>.yaml with every field of its kind, status draft."""
+    from briefgen.scaffold import new_block
+
     path = new_block(state.workspace or find_workspace(), brief, section, kind, title)
     click.echo(f"wrote {relative(path, Path.cwd())}")
 
@@ -451,6 +467,8 @@ def new_block_command(state: State, brief: str, section: str, kind: str, title: 
 @pass_state
 def new_brief_command(state: State, name: str) -> None:
     """Start a new brief, briefs/NAME/, from the example brief."""
+    from briefgen.scaffold import new_brief
+
     path = new_brief(state.workspace or find_workspace(), name)
     click.echo(f"wrote {relative(path, Path.cwd())}/ (brief.yaml, references.yaml, blocks/)")
 
@@ -465,6 +483,8 @@ Examples:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY with settings, audiences and an example brief that builds."""
+    from briefgen.scaffold import init_workspace
+
     written = init_workspace(directory)
     click.echo(f"created a workspace with {len(written)} files in {directory}; next: cd {directory} && briefgen build")
 

@@ -85,10 +85,10 @@ class TerminalProgress(Progress):
 
 
 @contextlib.contextmanager
-def build_progress(console: Console, quiet: bool, bar: bool, cwd: Path | None = None) -> Iterator[Progress]:
+def build_progress(console: Console | None, quiet: bool, bar: bool, cwd: Path | None = None) -> Iterator[Progress]:
     """The display for one `briefgen build`: silent when quiet, rich on a terminal, plain lines otherwise."""
     cwd = cwd or Path.cwd()
-    if quiet:
+    if quiet or console is None:
         yield Progress()
     elif console.is_terminal:
         shown = TerminalProgress(console, cwd, bar)

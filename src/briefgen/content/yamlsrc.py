@@ -130,26 +130,59 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _SafeComposer(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing deep nesting while it composes.
+class _DepthLimit:
+    """Refuses deep nesting while composing.
 
     PyYAML's composer calls itself once per level, so 5,000 nested brackets would exhaust
     Python's stack; here the level that passes MAX_DEPTH stops composing, at its position.
     """
 
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self.depth = 0
+    depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         self.depth += 1
         try:
             # The root is level 0; keys and scalars cannot nest further, `_Converter` checks their level.
-            if self.depth > MAX_DEPTH + 1 and self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
-                raise _TooDeep(self.peek_event().start_mark)
-            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+            if self.depth > MAX_DEPTH + 1 and self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):  # type: ignore[attr-defined]
+                raise _TooDeep(self.peek_event().start_mark)  # type: ignore[attr-defined]
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self.depth -= 1
+
+
+class _SafeComposer(_DepthLimit, yaml.SafeLoader):  # type: ignore[misc]
+    """PyYAML's pure-Python safe loader: its error messages are the ones staff see."""
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+    from yaml.composer import Composer
+    from yaml.resolver import Resolver
+
+    class _FastComposer(_DepthLimit, Composer, CParser, Resolver):  # type: ignore[misc]
+        """LibYAML's parser under PyYAML's composer: the same nodes and positions, ten times faster.
+
+        Used for files that parse; a file with an error is parsed again by `_SafeComposer`, whose
+        messages (and the plainer ones `_known_syntax_error` makes of them) staff are shown.
+        """
+
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without LibYAML
+    _FastComposer = _SafeComposer  # type: ignore[misc,assignment]
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of `text`: through LibYAML when it parses cleanly, else PyYAML's own errors."""
+    if not Reader.NON_PRINTABLE.search(text):
+        try:
+            return yaml.compose(text, Loader=_FastComposer)
+        except (yaml.YAMLError, _TooDeep, RecursionError):
+            pass
+    return yaml.compose(text, Loader=_SafeComposer)
 
 
 class _Converter:
@@ -294,7 +327,7 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
     source = Source(path, text)
     too_deep = f"values are nested more than {MAX_DEPTH} levels deep; flatten the structure"
     try:
-        root = yaml.compose(text, Loader=_SafeComposer)
+        root = _compose(text)
     except ReaderError:
         _control_characters(source, diags)
         return None

@@ -291,13 +291,26 @@ def properties_first(part_xml: bytes) -> bytes:
     return _serialize(root) if moved else part_xml
 
 
+STALE_STYLES = "word/stylesWithEffects.xml"  # Word 2010's copy of styles.xml, left stale by python-docx's template
+
+
+def _without_stale_styles(xml: bytes) -> bytes:
+    """The content type or relationship of stylesWithEffects.xml removed with the part itself.
+
+    Word 2013 and later neither need nor write it; a copy that disagrees with styles.xml (ours
+    always would) is what Word may report as unreadable content.
+    """
+    return re.sub(rb"<(Override|Relationship)\b[^>]*stylesWithEffects\.xml\"[^>]*/>", b"", xml)
+
+
 def normalize_zip(data: bytes, stamp: dt.datetime, custom: dict[str, str] | None = None) -> bytes:
     """The same package with fixed entry times and modes, so equal inputs give equal bytes.
 
     SVG pictures are typed by a Default in `[Content_Types].xml`, as Word writes them. `custom`,
     when given, becomes the package's custom document properties (docProps/custom.xml).
     docProps/app.xml names briefgen and counts the body's words; word/settings.xml asks for
-    Word's current compatibility mode; every paragraph's w:pPr comes first in its w:p.
+    Word's current compatibility mode; every paragraph's w:pPr comes first in its w:p; Word 2010's
+    stale stylesWithEffects.xml is left out.
     """
     when = min(max(stamp, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31)).timetuple()[:6]  # zip's range
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -309,7 +322,11 @@ def normalize_zip(data: bytes, stamp: dt.datetime, custom: dict[str, str] | None
             entry = zipfile.ZipInfo(info.filename, date_time=when)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
+            if info.filename == STALE_STYLES:
+                continue
             content = source.read(info.filename)
+            if info.filename in ("[Content_Types].xml", "word/_rels/document.xml.rels"):
+                content = _without_stale_styles(content)
             if info.filename == "[Content_Types].xml":
                 content = svg_default(content)
                 if custom:
