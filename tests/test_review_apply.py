@@ -323,3 +323,30 @@ def test_endnotes_written_as_a_notes_list_belong_to_their_call(workspace: Path, 
         "press.docx: applied 1 change to 1 file, 0 refused, 1 comment to answer",
     ]
     assert (workspace / KURILS).read_text(encoding="utf-8") == kurils.replace("as the southern end", "as the end")
+
+
+def test_the_bottom_line_and_the_recommendations_table_trace_to_their_files(workspace: Path, tmp_path: Path):
+    """A summary audience reads the bottom line (brief.yaml) and each recommendation's action in a table cell."""
+    build(workspace, BuildOptions(audiences=("policymaker",), formats=("docx",), out_dir=tmp_path / "out"))
+    editor = WordEditor(tmp_path / "out" / "japan-russia" / "japan-russia-policymaker.docx")
+    editor.delete("preserve a narrow channel for later", "narrow ", "Deputy Director")
+    body, editor.doc = editor.doc, next(editor.doc.iter(q("w:tbl")))  # the recommendations table, not the text
+    editor.insert_after("Preserve working-level ties", "working-level ties", " and back channels", "Deputy Director")
+    editor.doc = body
+    edited = editor.save(tmp_path / "policymaker.docx")
+    brief, channel = "briefs/japan-russia/brief.yaml", "briefs/japan-russia/blocks/preserve-narrow-channel.yaml"
+    before = {name: (workspace / name).read_text(encoding="utf-8") for name in (brief, channel)}
+    narrow = position(workspace, brief, "preserve a narrow", "narrow")
+    ties = position(workspace, channel, "action: Preserve working-level ties", "ties")
+    result = run(workspace, "--apply", str(edited))
+    assert result.exit_code == 0, result.output
+    assert result.output.replace(str(edited), "policymaker.docx").splitlines() == [
+        f'{narrow}: applied: deleted "narrow"',
+        f'{ties[: ties.rindex(":")]}:{int(ties.rsplit(":", 1)[1]) + len("ties")}: applied: inserted "and back channels"',
+        "policymaker.docx: applied 2 changes to 2 files, 0 refused, 0 comments to answer",
+    ]
+    # "narrow " ends a line of the folded scalar: the words after it join the line, as the value reads
+    assert (workspace / brief).read_text(encoding="utf-8") == before[brief].replace("a narrow\n  channel", "a channel")
+    assert (workspace / channel).read_text(encoding="utf-8") == before[channel].replace(
+        "Preserve working-level ties", "Preserve working-level ties and back channels"
+    )

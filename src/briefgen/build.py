@@ -38,7 +38,7 @@ from briefgen.document.cite import resolve_style, start_cite
 from briefgen.document.number import figures_of, labels_for, number_document
 from briefgen.document.select import SelectOptions, select
 from briefgen.errors import BriefgenError, ContentError, UsageError
-from briefgen.model import AudienceProfile, Brief, Document, Workspace
+from briefgen.model import BRIEF_RECORD, AudienceProfile, Brief, Document, Workspace
 from briefgen.pandoc import pandoc_identity
 from briefgen.render import RENDERERS, Layout, Rendering, RenderTask, TaskResult, run_task, start_worker
 from briefgen.style import HouseStyle, load_style
@@ -633,7 +633,12 @@ def _render_all(root: Path | None, options: BuildOptions, session: Session) -> R
     slots = options.jobs or os.cpu_count() or 1
     docs = _documents(ws, brief, plans, options.drafts, session, slots)
     collected = _Collected(session, f"{brief.id}-", out_dir, docs)
-    tasks = [task for plan, doc in docs for task in plan.tasks(doc, ws, brief, out_dir, sources)]
+    # The Word build record also names brief.yaml, whose bottom line `briefgen review` traces.
+    recorded = {
+        **sources,
+        BRIEF_RECORD: {"path": brief.path.name, "sha256": input_digest(brief.path, fingerprints.digests)},
+    }
+    tasks = [task for plan, doc in docs for task in plan.tasks(doc, ws, brief, out_dir, recorded)]
     tasks.sort(key=lambda task: not task.lay_out)  # layouts first: they take longest
     _run_jobs(session, tasks, slots, collected.rendered, collected.results.append)
     if session.problem is not None:

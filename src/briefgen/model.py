@@ -383,6 +383,9 @@ class Reference:
     location: Location | None = None
 
 
+BRIEF_RECORD = "@brief"  # how a Word build record names brief.yaml (its bottom line) beside block ids
+
+
 @dataclass(frozen=True)
 class Brief:
     id: str

@@ -22,7 +22,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.review.report import CHANGED, Edit, Review, ReviewItem, describe, plural, where
 from briefgen.write import atomic_write
 
-MARKDOWN_FIELDS = {"body", "summary", "mitigation"}
+MARKDOWN_FIELDS = {"body", "summary", "mitigation", "bottom_line"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}#@^~$|])")
 UNREADABLE = "YAML would read the new text differently: it has a ': ', a ' #' or a quote"
 UNMAPPED = "the field is written with escapes or quotes briefgen does not edit"

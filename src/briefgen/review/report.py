@@ -16,7 +16,9 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from briefgen.diagnostics import Location
 from briefgen.errors import UsageError
+from briefgen.model import BRIEF_RECORD
 from briefgen.review.place import Alignment, FieldSource, field_source
 from briefgen.review.record import BuildRecord, read_record
 from briefgen.review.wordml import Mark, WordParagraph, WordReview, read_review
@@ -170,17 +172,29 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
     fields = _fields(word, record)
     for f in fields.values():
         block = blocks.get(f.block)
-        if block is None:
+        if brief is not None and f.block == BRIEF_RECORD and f.name == "bottom_line" and brief.bottom_line:
+            f.source = FieldSource(
+                f.block,
+                f.name,
+                brief.path,
+                brief.bottom_line.source,
+                brief.bottom_line.locate,
+                brief.bottom_line.location or Location(brief.path),
+            )
+            path = brief.path
+        elif block is None:
             continue
-        f.source = field_source(block, f.name)
+        else:
+            f.source = field_source(block, f.name)
+            path = block.path
         recorded_path, recorded_hash = record.blocks.get(f.block, ("", ""))
-        f.display = recorded_path if (ws.root / recorded_path).resolve() == block.path.resolve() else ""
+        f.display = recorded_path if (ws.root / recorded_path).resolve() == path.resolve() else ""
         if not f.display:
             try:
-                f.display = block.path.resolve().relative_to(ws.root.resolve()).as_posix()
+                f.display = path.resolve().relative_to(ws.root.resolve()).as_posix()
             except ValueError:
-                f.display = block.path.as_posix()
-        f.changed = _digest(block.path) != recorded_hash
+                f.display = path.as_posix()
+        f.changed = _digest(path) != recorded_hash
         if f.source is not None:
             f.alignment = Alignment(f.shown, f.source.text)
 
@@ -354,7 +368,8 @@ def format_text(review: Review) -> str:
         for proposal in review.proposals:
             if proposal.path != path:
                 continue
-            lines.append(f"{path}: proposed {proposal.field} of {proposal.block}:")
+            owner = "the brief" if proposal.block == BRIEF_RECORD else proposal.block
+            lines.append(f"{path}: proposed {proposal.field} of {owner}:")
             for chunk in proposal.diff.split("\n\n"):
                 if any(marker in chunk for marker in ("[-", "-]", "{+", "+}")):
                     lines.extend("    " + line for line in chunk.strip("\n").split("\n"))

@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from briefgen import __version__
-from briefgen.model import Document
+from briefgen.model import BRIEF_RECORD, Document
 from briefgen.render.docx.figures import svg_default
 from briefgen.render.docx.furniture import add_watermark, set_footer_widths
 from briefgen.render.docx.theme import apply_theme
@@ -139,6 +139,10 @@ def build_record(
         else:
             relative, digest = f"{brief_folder.name}/blocks/{block.source.name}", "-"
         blocks[block.id] = [f"{brief_folder.parent.name}/{relative}", digest]
+    brief_file = (sources or {}).get(BRIEF_RECORD)
+    if brief_file and doc.bottom_line and doc.blocks:
+        briefs = doc.blocks[0].source.parent.parent.parent.name
+        blocks[BRIEF_RECORD] = [f"{briefs}/{doc.brief_id}/{brief_file['path']}", brief_file["sha256"]]
     payload = json.dumps(
         {"anchors": {name: list(target) for name, target in anchors.items()}, "blocks": blocks},
         ensure_ascii=False,

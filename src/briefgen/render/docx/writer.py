@@ -21,6 +21,7 @@ from docx.shared import Emu, Length, Mm, Pt
 
 from briefgen.document.number import labels_for
 from briefgen.model import (
+    BRIEF_RECORD,
     Block,
     Callout,
     CiteRef,
@@ -371,6 +372,7 @@ class DocxWriter:
             before = self.written()
             self.blocks(doc.bottom_line, "BottomLine")
             keep_together([label._p, *self.written(before)])  # .bottom-line { break-inside: avoid }
+            self.anchor(self.written(before), BRIEF_RECORD, "bottom_line")  # brief.yaml's bottom_line, for review
             self.spacer(tables.BOX_MARGIN)  # .bottom-line's margin: the table below does not touch the box
         if audience.detail == "summary" and doc.recommendations:
             before = self.written()
