@@ -426,6 +426,12 @@ def review(state: State, docx: Path, as_json: bool, apply_changes: bool, dry_run
 
     With --apply, tracked changes inside the plain text of one field are written into the YAML
     (as if accepted in Word); the rest are listed with the reason, and the command exits 1.
+
+    \b
+    Examples:
+      briefgen review reviewed.docx                    each comment and change at its file:line:column
+      briefgen review reviewed.docx --apply --dry-run  the YAML diff --apply would write
+      briefgen review reviewed.docx --apply            write the accepted changes into the YAML
     """
     from briefgen.review import apply_review, format_application, format_json, format_text, review_docx
 
@@ -439,7 +445,7 @@ def review(state: State, docx: Path, as_json: bool, apply_changes: bool, dry_run
         return
     application = apply_review(result, dry_run=dry_run)
     click.echo(format_application(result, application, dry_run))
-    if application.refused:
+    if application.waiting:
         raise click.exceptions.Exit(1)
 
 

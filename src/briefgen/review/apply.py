@@ -19,7 +19,7 @@ from typing import Any
 
 from briefgen.content.yamlsrc import Node, parse_yaml
 from briefgen.diagnostics import Diagnostics
-from briefgen.review.report import CHANGED, Edit, Review, ReviewItem, describe, plural, where
+from briefgen.review.report import ALREADY, CHANGED, CHANGED_REFUSAL, Edit, Review, ReviewItem, describe, plural, where
 from briefgen.write import atomic_write
 
 MARKDOWN_FIELDS = {"body", "summary", "mitigation", "bottom_line"}
@@ -60,6 +60,11 @@ class Application:
     @property
     def applied(self) -> int:
         return sum(len(f.applied) for f in self.files)
+
+    @property
+    def waiting(self) -> list[ReviewItem]:
+        """Refused changes a person must still make (not those the YAML has already)."""
+        return [item for item in self.refused if item.refusal != ALREADY]
 
 
 def apply_review(review: Review, dry_run: bool = False) -> Application:
@@ -239,14 +244,21 @@ def format_application(review: Review, application: Application, dry_run: bool) 
         for item in change.applied:
             lines.append(f"{where(review, item)}: {verb}: {describe(item).removeprefix('change: ')}")
     for item in sorted(application.refused, key=lambda i: (not i.placed, i.path or "", i.line, i.column, i.order)):
-        reason = CHANGED.format(item.confidence) if item.placed and item.block_changed else item.refusal
+        changed = item.placed and item.refusal == CHANGED_REFUSAL
+        reason = CHANGED.format(item.confidence) if changed else item.refusal
         message = describe(item, changed_note=False).removeprefix("change: ")
-        lines.append(f"{where(review, item)}: refused: {message} [{reason}; apply it by hand]")
+        if item.refusal == ALREADY:
+            lines.append(f"{where(review, item)}: already in the YAML: {message}")
+        else:
+            lines.append(f"{where(review, item)}: refused: {message} [{reason}; apply it by hand]")
     if dry_run:
         lines.extend(change.diff().rstrip("\n") for change in application.files)
     files = len(application.files)
+    already = len(application.refused) - len(application.waiting)
     lines.append(
         f"{review.docx}: {verb} {plural(application.applied, 'change')} to {plural(files, 'file')}, "
-        f"{len(application.refused)} refused, {plural(review.counts['comments'], 'comment')} to answer"
+        f"{len(application.waiting)} refused, "
+        + (f"{already} already in the YAML, " if already else "")
+        + f"{plural(review.counts['comments'], 'comment')} to answer"
     )
     return "\n".join(lines)

@@ -23,6 +23,7 @@ MIN_MATCH = 3  # shorter common stretches are chance, not text
 CONTEXT = 20  # characters each side of an item that count towards its confidence
 _FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _SPACE = re.compile(r"\s")
+_CALL_NEXT = re.compile(r"\s*\[(-?@|\^)")  # a citation or note call where the source carries on
 
 Locator = Callable[[str, int], Location]
 
@@ -133,7 +134,7 @@ def _plain_source(block: ContentBlock, field: str, where: Location | None, key: 
     return FieldSource(block.id, field, block.path, value, _file_locator(block.path, text, start, end), where)
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Text compared case- and typography-blind, one character for one, so offsets carry over."""
     return _SPACE.sub(" ", text.translate(_FOLD)).lower()
 
@@ -142,9 +143,10 @@ class Alignment:
     """The field as the DOCX showed it, aligned with the field's Markdown source."""
 
     def __init__(self, shown: str, source: str):
-        matcher = SequenceMatcher(None, _fold(shown), _fold(source), autojunk=False)
+        matcher = SequenceMatcher(None, fold(shown), fold(source), autojunk=False)
         self.blocks = [m for m in matcher.get_matching_blocks() if m.size >= MIN_MATCH]
         self.length = len(shown)
+        self.source = source
         self.source_length = len(source)
 
     def map(self, offset: int) -> int | None:
@@ -166,7 +168,9 @@ class Alignment:
         source's own: no citation, note, emphasis or link markup sits inside it. An insertion
         (`start == end`) at the edge of a stretch is certain only when the source carries on
         without markup there (the shown text may still have generated text, such as a note
-        number, at that point).
+        number, at that point), or with a citation or note call: words typed at the end of a
+        clause go before its `[@key]` or `[^note]`, which is what the reviewer saw (the note
+        number follows the clause, or its punctuation, either way).
         """
         for index, (a, b, size) in enumerate(self.blocks):
             if not (a <= start and end <= a + size):
@@ -176,7 +180,7 @@ class Alignment:
                 next_start = self.blocks[index + 1][1] if index + 1 < len(self.blocks) else self.source_length
                 if start == a and b != prev_end:
                     continue  # markup (or generated text) just before: try the stretch before
-                if start == a + size and next_start != b + size:
+                if start == a + size and next_start != b + size and not _CALL_NEXT.match(self.source, b + size):
                     continue
             return b + start - a, b + end - a
         if start == end:

@@ -19,12 +19,14 @@ from typing import Any
 from briefgen.diagnostics import Location
 from briefgen.errors import UsageError
 from briefgen.model import BRIEF_RECORD
-from briefgen.review.place import Alignment, FieldSource, field_source
+from briefgen.review.place import Alignment, FieldSource, field_source, fold
 from briefgen.review.record import BuildRecord, read_record
-from briefgen.review.wordml import Mark, WordParagraph, WordReview, read_review
+from briefgen.review.wordml import Mark, WordChange, WordParagraph, WordReview, read_review
 from briefgen.workspace import open_workspace
 
 CHANGED = "the block changed since this DOCX was built; placed by best match, confidence {:.2f}"
+CHANGED_REFUSAL = "the block changed since this DOCX was built"
+ALREADY = "the YAML reads like this already"
 
 
 @dataclass
@@ -215,7 +217,7 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
         length = len(item.anchor) if last and comment.start and last.paragraph == comment.start.paragraph else 0
         _place(item, comment.start, length, word, fields)
         result.items.append(item)
-    edits: dict[str, list[tuple[int, int, str]]] = {}
+    edits: dict[tuple[str, str], tuple[_Field, list[tuple[int, int, str]]]] = {}  # per field, notes included
     for change in word.changes:
         item = ReviewItem("change", change.kind, change.author, change.date, change.text)
         removed = change.kind in ("deleted", "moved-from")
@@ -226,13 +228,13 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
             anchor, first, after = span
             paragraph = word.paragraphs[change.at.paragraph]
             new = "" if removed else (("\n\n" if _added(paragraph) else "") + change.text)
-            edits.setdefault(anchor, []).append((first, after, new))
-            _certain(item, fields[anchor], change.at, len(change.text) if removed else 0, new, word)
+            f = fields[anchor]
+            edits.setdefault((f.block, f.name), (f, []))[1].append((first, after, new))
+            _certain(item, f, change, len(change.text) if removed else 0, new, word)
         result.items.append(item)
     _pair_moves(result.items)
     result.items.sort(key=lambda i: i.order)
-    for anchor, changes in edits.items():
-        f = fields[anchor]
+    for f, changes in edits.values():
         assert f.source is not None
         proposed = f.source.text
         for start, end, new in sorted(changes, key=lambda c: (c[0], c[1]), reverse=True):
@@ -241,23 +243,43 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
     return result
 
 
-def _certain(item: ReviewItem, f: _Field, at: Mark, length: int, new: str, word: WordReview) -> None:
+def _certain(item: ReviewItem, f: _Field, change: WordChange, length: int, new: str, word: WordReview) -> None:
     """Give the item the edit `--apply` would make, or the reason it must be left to a person."""
-    paragraph = word.paragraphs[at.paragraph]
-    if f.changed:
-        item.refusal = "the block changed since this DOCX was built"
+    paragraph = word.paragraphs[change.at.paragraph]
+    shown = f.starts.get(change.at.paragraph, 0) + (
+        len(paragraph.original) if change.at.offset < 0 else change.at.offset
+    )
+    if f.source is None or f.alignment is None:
+        item.refusal = "its field could not be read"
+    elif f.changed:
+        item.refusal = CHANGED_REFUSAL
+        if _already_there(f.alignment, shown, length, change.text):
+            item.refusal = ALREADY
     elif _added(paragraph):
         item.refusal = "it is a new paragraph"
-    elif f.source is None or f.alignment is None:
-        item.refusal = "its field could not be read"
     else:
-        shown = f.starts.get(at.paragraph, 0) + (len(paragraph.original) if at.offset < 0 else at.offset)
         span = f.alignment.exact(shown, shown + length)
         if isinstance(span, str):
             item.refusal = span
         else:
             item.refusal = ""
             item.edit = Edit(f.source.path, f.block, f.name, f.source.text, span[0], span[1], new)
+
+
+def _already_there(alignment: Alignment, shown: int, length: int, text: str) -> bool:
+    """Whether the block, changed since the build, already reads as this change would make it.
+
+    An insertion whose words stand at its place in the file now, or a deletion whose words no
+    longer match there: the usual case is a second `--apply` of the same DOCX.
+    """
+    words = fold(text).strip()
+    where = alignment.map(shown)
+    if not words or where is None:
+        return False
+    window = fold(alignment.source[max(0, where - len(words) - 40) : where + len(words) + 40])
+    if length == 0:
+        return words in window
+    return isinstance(alignment.exact(shown, shown + length), str) and words not in window
 
 
 def _pair_moves(items: list[ReviewItem]) -> None:
@@ -364,15 +386,18 @@ def format_text(review: Review) -> str:
             files.setdefault(item.path or "", []).append(item)
     for path, items in files.items():
         for item in sorted(items, key=lambda i: (i.line, i.column, i.order)):
-            lines.append(f"{path}:{item.line}:{item.column}: {describe(item)}")
+            left = f" [--apply leaves it: {item.refusal}]" if item.refusal and not item.block_changed else ""
+            lines.append(f"{path}:{item.line}:{item.column}: {describe(item)}{left}")
         for proposal in review.proposals:
             if proposal.path != path:
                 continue
             owner = "the brief" if proposal.block == BRIEF_RECORD else proposal.block
             lines.append(f"{path}: proposed {proposal.field} of {owner}:")
-            for chunk in proposal.diff.split("\n\n"):
-                if any(marker in chunk for marker in ("[-", "-]", "{+", "+}")):
-                    lines.extend("    " + line for line in chunk.strip("\n").split("\n"))
+            changed = [c for c in proposal.diff.split("\n\n") if any(m in c for m in ("[-", "-]", "{+", "+}"))]
+            for number, chunk in enumerate(changed):
+                if number:
+                    lines.append("")  # paragraphs stay apart, as in the source
+                lines.extend("    " + line for line in chunk.strip("\n").split("\n"))
     unplaced = [i for i in review.items if not i.placed]
     for item in unplaced:
         lines.append(f"{where(review, item)}: {describe(item)} [in text no block owns]")
