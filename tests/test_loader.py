@@ -88,8 +88,8 @@ def test_a_body_indented_under_variants_is_named_as_such(minimal: Path):
     ws, diags = open_workspace(minimal)
     assert [d.format(ws.root) for d in diags.errors] == [
         "briefs/demo/blocks/history.yaml:9:3: error: 'body' is read as an audience name under 'variants:', because "
-        "it is indented under it; if it is the block's body, indent 'body:' like 'variants:' (column 1) "
-        "[schema.indentation]"
+        "it is indented under it; if it is the block's body, indent 'body:' like 'variants:' (column 1); "
+        "if it is the public variant's body, indent it like 'title:' (column 5) [schema.indentation]"
     ]
 
 
@@ -99,8 +99,8 @@ def test_the_column_named_is_where_variants_starts(minimal: Path):
     ws, diags = open_workspace(minimal)
     assert [d.format(ws.root) for d in diags.errors] == [
         "briefs/demo/blocks/history.yaml:9:5: error: 'body' is read as an audience name under 'variants:', because "
-        "it is indented under it; if it is the block's body, indent 'body:' like 'variants:' (column 3) "
-        "[schema.indentation]"
+        "it is indented under it; if it is the block's body, indent 'body:' like 'variants:' (column 3); "
+        "if it is the public variant's body, indent it like 'title:' (column 7) [schema.indentation]"
     ]
 
 

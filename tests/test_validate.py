@@ -185,3 +185,24 @@ def test_a_file_too_broken_to_read_adds_nothing_but_its_errors(minimal: Path):
         "briefs/demo/blocks/missiles.yaml:4:7: error: 'rsik' is not allowed for kind (did you mean 'risk'?); use "
         "one of: prose, recommendation, risk, leverage [schema.enum]"
     ]
+
+
+def test_a_section_no_audience_reads_is_a_warning(minimal: Path):
+    """A new section whose blocks reach nobody: `check` says so at the section, with the fix."""
+    brief = minimal / "briefs" / "demo" / "brief.yaml"
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace(
+            "  - id: recs\n", "  - id: annex\n    title: Annex\n  - id: recs\n"
+        ),
+        encoding="utf-8",
+    )
+    (minimal / "briefs" / "demo" / "blocks" / "annex-note.yaml").write_text(
+        "section: annex\ntitle: Annex note\nstatus: approved\nbody: Detail nobody is sent.\n", encoding="utf-8"
+    )
+    _, diags = open_workspace(minimal, "demo")
+    line = brief.read_text(encoding="utf-8").split("\n").index("  - id: annex") + 1
+    assert [d.format(minimal) for d in diags.warnings if d.code == "brief.unread-section"] == [
+        f"briefs/demo/brief.yaml:{line}:5: warning: section 'annex' is in no audience's sections, so no output "
+        "shows its 1 block; add 'annex' to the sections of the audiences that should read it (audiences.yaml, "
+        "or audiences: in brief.yaml) [brief.unread-section]"
+    ]

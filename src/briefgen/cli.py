@@ -151,7 +151,7 @@ def check(state: State, brief: str | None, strict: bool, parity: bool, output_fo
 
 
 @cli.command("list")
-@click.argument("brief", required=False)
+@click.argument("brief", required=False, shell_complete=complete_brief)
 @click.option("--json", "as_json", is_flag=True, help="Print briefs, audiences and blocks as JSON (for CI).")
 @click.option("--why", is_flag=True, help="Say which rule leaves each block out of an audience's brief.")
 @click.option(
@@ -235,9 +235,24 @@ def schema(out_dir: Path) -> None:
         click.echo(f"wrote {path}")
 
 
-@cli.command("build")
-@click.argument("brief", required=False)
-@click.option("-a", "--audience", "audiences", multiple=True, help="Audience to build (repeatable).")
+@cli.command(
+    "build",
+    epilog="""\b
+Examples:
+  briefgen build                            every audience of the default brief, PDF and Word
+  briefgen build japan-russia -a analyst -f docx   one audience, Word only
+  briefgen build --all -j 2 --strict        every brief, as the scheduled export does
+""",
+)
+@click.argument("brief", required=False, shell_complete=complete_brief)
+@click.option(
+    "-a",
+    "--audience",
+    "audiences",
+    multiple=True,
+    help="Audience to build (repeatable; default: every audience).",
+    shell_complete=complete_audience,
+)
 @click.option("--all-audiences", is_flag=True, help="Build every audience.")
 @click.option("--all", "all_briefs", is_flag=True, help="Build every brief of the workspace.")
 @click.option(
@@ -285,6 +300,8 @@ def build_command(
     console = None if state.quiet else _console(stderr=as_json)  # rich costs 20 ms: not for -q
     if all_briefs and brief:
         raise click.UsageError("name a BRIEF or use --all, not both")
+    if all_audiences and audiences:
+        raise click.UsageError("use -a AUDIENCE for some audiences or --all-audiences for every one, not both")
     from briefgen.progress import build_progress
 
     # A line per output as it is rendered; a bar when many audiences (or briefs) are built.
@@ -454,8 +471,14 @@ def new() -> None:
     """Create a new block or brief from a commented starting point."""
 
 
-@new.command("block")
-@click.argument("brief")
+@new.command(
+    "block",
+    epilog="""\b
+Examples:
+  briefgen new block japan-russia --section risks --kind risk --title "Talks collapse"
+""",
+)
+@click.argument("brief", shell_complete=complete_brief)
 @click.option("--section", required=True, help="Section id the block belongs to.")
 @click.option("--kind", default="prose", show_default=True, help="prose, recommendation, risk or leverage.")
 @click.option("--title", help="Block title; the file name is made from it.")
@@ -468,7 +491,13 @@ def new_block_command(state: State, brief: str, section: str, kind: str, title: 
     click.echo(f"wrote {relative(path, Path.cwd())}")
 
 
-@new.command("brief")
+@new.command(
+    "brief",
+    epilog="""\b
+Examples:
+  briefgen new brief china-taiwan           briefs/china-taiwan/, ready to build
+""",
+)
 @click.argument("name")
 @pass_state
 def new_brief_command(state: State, name: str) -> None:

@@ -66,7 +66,7 @@ class TerminalProgress(Progress):
                 console=console,
                 transient=True,
             )
-            self.task = self.bar.add_task("building", total=0)
+            self.task = self.bar.add_task("loading", total=None)  # a count once the outputs are planned
             self.bar.start()
 
     def planned(self, brief: str, outputs: int) -> None:
@@ -75,9 +75,9 @@ class TerminalProgress(Progress):
             self.bar.update(self.task, total=total, description=brief)
 
     def finished(self, output: Output) -> None:
-        self.console.print(f"  {output_line(output, self.cwd)}", highlight=False, soft_wrap=True)
-        if self.bar is not None:
+        if self.bar is not None:  # counted first, so the bar redrawn under the line is up to date
             self.bar.advance(self.task)
+        self.console.print(f"  {output_line(output, self.cwd)}", highlight=False, soft_wrap=True)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -205,6 +205,19 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
             else:  # no brief defines it: a typo that silently drops a section
                 diags.warning("audience.unknown-section", message, profile.location)
 
+    profiles = audiences_for(ws, brief)
+    received = {sec for profile in profiles.values() for sec in profile.sections}
+    for section in brief.sections:
+        blocks = sum(block.section == section.id for block in brief.blocks)
+        if profiles and section.id not in received and blocks:
+            diags.warning(
+                "brief.unread-section",
+                f"section '{section.id}' is in no audience's sections, so no output shows its "
+                f"{blocks} block{'s' * (blocks != 1)}; add '{section.id}' to the sections of the audiences that "
+                "should read it (audiences.yaml, or audiences: in brief.yaml)",
+                section.location or Location(brief.path),
+            )
+
     seen_ids: dict[str, Location | None] = {}
     known_tags = {t for p in ws.audiences.values() for t in (*p.include_tags, *p.exclude_tags)}
     for block in brief.blocks:

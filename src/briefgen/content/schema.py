@@ -631,6 +631,20 @@ def _indented_under_variants(errors: list[jsonschema.ValidationError], schema: d
     }
 
 
+def _variant_before(variants: Node | None, name: str) -> tuple[str, tuple[str, int]] | None:
+    """The audience variant written just before `name` under variants:, and its first key and column."""
+    if variants is None or not variants.is_map:
+        return None
+    found = None
+    for key, value in variants.value.items():
+        if key == name:
+            return found
+        children = [(k, v.key_loc.column) for k, v in value.value.items() if v.key_loc] if value.is_map else []
+        if children:
+            found = (key, children[0])
+    return None
+
+
 def validate_node(node: Node, schema: dict[str, Any], diags: Diagnostics) -> bool:
     """Report every schema problem of `node` at its position; True when there were none."""
     validator = jsonschema.Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
@@ -645,11 +659,18 @@ def validate_node(node: Node, schema: dict[str, Any], diags: Diagnostics) -> boo
                 variants = node.get("variants")
                 field = variants.get(name) if variants is not None else None
                 column = variants.key_loc.column if variants is not None and variants.key_loc else 1
-                diags.error(
-                    "schema.indentation",
+                message = (
                     f"'{name}' is read as an audience name under 'variants:', because it is indented under it; "
-                    f"if it is the block's {name}, indent '{name}:' like 'variants:' (column {column})",
-                    (field.key_loc or field.loc) if field is not None else node.loc,
+                    f"if it is the block's {name}, indent '{name}:' like 'variants:' (column {column})"
+                )
+                audience = _variant_before(variants, name)
+                if audience is not None:  # more likely: the variant just above lost a level
+                    key, first = audience
+                    message += (
+                        f"; if it is the {key} variant's {name}, indent it like '{first[0]}:' (column {first[1]})"
+                    )
+                diags.error(
+                    "schema.indentation", message, (field.key_loc or field.loc) if field is not None else node.loc
                 )
                 continue
         if error.validator == "propertyNames" or (error.schema_path and error.schema_path[0] == "propertyNames"):

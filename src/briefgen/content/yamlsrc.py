@@ -377,7 +377,11 @@ def _known_syntax_error(exc: yaml.MarkedYAMLError, source: Source) -> tuple[str,
         return message, Location(source.path, start.line + 1, start.column + 1)
     if problem == "found character '\\t' that cannot start any token" and failed:
         column = failed.column + 1
-        message = f"YAML indents with spaces; replace the tab at column {column} with spaces"
+        line_start = source.text.rfind("\n", 0, failed.index) + 1
+        if source.text[line_start : failed.index].strip(" \t"):  # after a key or a value, not indentation
+            message = f"YAML does not allow a tab here; replace the tab at column {column} with a space"
+        else:
+            message = f"YAML indents with spaces; replace the tab at column {column} with spaces"
         return message, Location(source.path, failed.line + 1, column)
     return None
 
