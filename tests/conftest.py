@@ -20,6 +20,17 @@ def copy_fixture(name: str, dest: Path) -> Path:
     return target
 
 
+def copy_repo_workspace(dest: Path) -> Path:
+    """A private copy of the repository's own workspace (settings, briefs, styles): no output, no caches."""
+    dest.mkdir(parents=True)
+    for name in ("briefgen.yaml", "audiences.yaml"):
+        shutil.copy2(ROOT / name, dest / name)
+    for name in ("briefs", "styles", "templates", "assets"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name)
+    return dest
+
+
 @pytest.fixture
 def minimal(tmp_path: Path) -> Path:
     return copy_fixture("minimal", tmp_path)

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import copy_repo_workspace
 
 from briefgen.build import BuildOptions, build, build_all
 from briefgen.cli import cli
@@ -175,15 +176,7 @@ def test_far_future_dates_still_make_a_word_file(minimal: Path):
 
 def _repo_workspace(dest: Path) -> Path:
     """A private copy of the repository's workspace: its caches (layouts, citations) start empty."""
-    import shutil
-
-    dest.mkdir()
-    for name in ("briefgen.yaml", "audiences.yaml"):
-        shutil.copy2(ROOT / name, dest / name)
-    for name in ("briefs", "styles", "templates", "assets"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, dest / name)
-    return dest
+    return copy_repo_workspace(dest)
 
 
 def _contents(docx_bytes: bytes) -> list[str]:

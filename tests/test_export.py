@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import copy_repo_workspace
 
 import briefgen.build as build_module
 from briefgen.build import BuildOptions, build, render_all
@@ -93,13 +94,7 @@ def _ppid(pid: int) -> int:
 
 
 def _copy_repo_workspace(dest: Path) -> Path:
-    dest.mkdir()
-    for name in ("briefgen.yaml", "audiences.yaml"):
-        shutil.copy2(ROOT / name, dest / name)
-    for name in ("briefs", "styles", "templates", "assets"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, dest / name)
-    return dest
+    return copy_repo_workspace(dest)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")

@@ -42,6 +42,12 @@ def workspace(built, tmp_path: Path) -> Path:  # noqa: F811
     return target
 
 
+def after(place: str, words: str) -> str:
+    """`path:line:col` moved past `words` on the same line (where an insertion after them is placed)."""
+    path, line, column = place.rsplit(":", 2)
+    return f"{path}:{line}:{int(column) + len(words)}"
+
+
 def run(ws: Path, *args: str):
     return CliRunner().invoke(cli, ["-w", str(ws), "review", *args])
 
@@ -79,10 +85,10 @@ def test_apply_writes_the_accepted_changes_and_nothing_else(workspace: Path, bui
         NEW_PARAGRAPH,
         "reviewed.docx: applied 2 changes to 2 files, 1 refused, 2 comments to answer",
     ]
-    after = snapshot(workspace)
-    assert {name for name in after if after[name] != before[name]} == {TALKS, SCREWS}
+    written = snapshot(workspace)
+    assert {name for name in written if written[name] != before[name]} == {TALKS, SCREWS}
     for name, text in expected.items():
-        assert after[name].decode("utf-8") == text
+        assert written[name].decode("utf-8") == text
 
     check = CliRunner().invoke(cli, ["-w", str(workspace), "check"])
     assert check.exit_code == 0, check.output
@@ -100,7 +106,7 @@ def test_apply_writes_the_accepted_changes_and_nothing_else(workspace: Path, bui
         NEW_PARAGRAPH,
         "reviewed.docx: applied 0 changes to 0 files, 1 refused, 2 already in the YAML, 2 comments to answer",
     ]
-    assert snapshot(workspace) == after
+    assert snapshot(workspace) == written
 
 
 def test_dry_run_prints_the_exact_yaml_diff_and_writes_nothing(workspace: Path, built, tmp_path: Path):  # noqa: F811
@@ -140,9 +146,9 @@ def test_what_cannot_be_mapped_with_certainty_is_refused_with_its_reason(workspa
 
     assert result.exit_code == 1
     assert result.output.replace(str(edited), "refused.docx").splitlines() == [
-        f'{offer[: offer.rindex(":")]}:{int(offer.rsplit(":", 1)[1]) + len("offer")}: applied: inserted "in return"',
+        f'{after(offer, "offer")}: applied: inserted "in return"',
         f'{kurils}: refused: deleted "Kurils; Japan" [it crosses a citation, note, emphasis or link; apply it by hand]',
-        f"{territories[: territories.rindex(':')]}:{int(territories.rsplit(':', 1)[1]) + len('Ryōdo')}: "
+        f"{after(territories, 'Ryōdo')}: "
         'refused: inserted "(Japan)" [it is next to a citation, note, emphasis or link; apply it by hand]',
         f'{SCREWS}:{line}:{column}: refused: deleted "1." [it is in text briefgen generates, such as a number or '
         "a heading, not in the block's text; apply it by hand]",
@@ -150,9 +156,9 @@ def test_what_cannot_be_mapped_with_certainty_is_refused_with_its_reason(workspa
         "text differently: it has a ': ', a ' #' or a quote; apply it by hand]",
         "refused.docx: applied 1 change to 1 file, 4 refused, 0 comments to answer",
     ]
-    after = snapshot(workspace)
-    assert {name for name in after if after[name] != before[name]} == {SCREWS}
-    assert after[SCREWS].decode("utf-8") == before[SCREWS].decode("utf-8").replace(
+    written = snapshot(workspace)
+    assert {name for name in written if written[name] != before[name]} == {SCREWS}
+    assert written[SCREWS].decode("utf-8") == before[SCREWS].decode("utf-8").replace(
         "can eventually offer [@", "can eventually offer in return [@"
     )
 
@@ -349,7 +355,7 @@ def test_the_bottom_line_and_the_recommendations_table_trace_to_their_files(work
     assert result.exit_code == 0, result.output
     assert result.output.replace(str(edited), "policymaker.docx").splitlines() == [
         f'{narrow}: applied: deleted "narrow"',
-        f'{ties[: ties.rindex(":")]}:{int(ties.rsplit(":", 1)[1]) + len("ties")}: applied: inserted "and back channels"',
+        f'{after(ties, "ties")}: applied: inserted "and back channels"',
         "policymaker.docx: applied 2 changes to 2 files, 0 refused, 0 comments to answer",
     ]
     # "narrow " ends a line of the folded scalar: the words after it join the line, as the value reads

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import copy_repo_workspace
 from lxml import etree
 from readers import libreoffice_convert
 
@@ -53,13 +53,7 @@ def position(workspace: Path, path: str, line_text: str, words: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Path]:
     """A copy of the default workspace and its analyst DOCX, built once."""
-    workspace = tmp_path_factory.mktemp("ws") / "ws"
-    workspace.mkdir()
-    for name in ("briefgen.yaml", "audiences.yaml"):
-        shutil.copy(ROOT / name, workspace / name)
-    for name in ("briefs", "styles", "templates", "assets"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, workspace / name)
+    workspace = copy_repo_workspace(tmp_path_factory.mktemp("ws") / "ws")
     out = workspace / "out"
     build(workspace, BuildOptions(audiences=("analyst",), formats=("docx",), out_dir=out))
     return workspace, out / "japan-russia" / "japan-russia-analyst.docx"

@@ -182,7 +182,9 @@ def test_references_schema_reads_csl_yaml_as_pandoc_and_zotero_write_it():
     bad = {"references": [{"id": "x", "type": "magazine", "author": "Dominguez"}]}
     errors = {
         tuple(e.absolute_path)
-        for e in jsonschema.Draft202012Validator(schema("references")["anyOf"][0]).iter_errors(bad)
+        for e in jsonschema.Draft202012Validator(
+            {**schema("references")["anyOf"][0], "$defs": schema("references")["$defs"]}
+        ).iter_errors(bad)
     }
     assert errors == {("references", 0, "type"), ("references", 0, "author")}
     assert not check.is_valid({"references": [{"type": "book", "title": "No key"}]})

@@ -191,9 +191,7 @@ def test_a_section_no_audience_reads_is_a_warning(minimal: Path):
     """A new section whose blocks reach nobody: `check` says so at the section, with the fix."""
     brief = minimal / "briefs" / "demo" / "brief.yaml"
     brief.write_text(
-        brief.read_text(encoding="utf-8").replace(
-            "  - id: recs\n", "  - id: annex\n    title: Annex\n  - id: recs\n"
-        ),
+        brief.read_text(encoding="utf-8").replace("  - id: recs\n", "  - id: annex\n    title: Annex\n  - id: recs\n"),
         encoding="utf-8",
     )
     (minimal / "briefs" / "demo" / "blocks" / "annex-note.yaml").write_text(

@@ -454,8 +454,14 @@ _CSL_ENTRY = {
     "properties": {
         "id": {"type": ["string", "integer"], "description": "The key you cite with: [@id]."},
         "type": {"enum": list(CSL_TYPES), "description": "What the item is: book, article-journal, report..."},
-        **{name: {"type": "array", "items": _NAME, "description": text} for name, text in _CSL_NAMES.items()},
-        **{name: {**_DATE, "description": f"{text} {_DATE['description']}"} for name, text in _CSL_DATES.items()},
+        **{
+            name: {"type": "array", "items": {"$ref": "#/$defs/name"}, "description": text}
+            for name, text in _CSL_NAMES.items()
+        },
+        **{
+            name: {"$ref": "#/$defs/date", "description": f"{text} {_DATE['description']}"}
+            for name, text in _CSL_DATES.items()
+        },
         **{name: {"type": "string", "description": text} for name, text in _CSL_TEXT.items()},
         **{name: {"type": ["string", "integer"], "description": text} for name, text in _CSL_NUMBERS.items()},
         "categories": {"type": "array", "items": {"type": "string"}, "description": "Categories of the item."},
@@ -469,15 +475,20 @@ REFERENCES_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "briefgen references.yaml (CSL YAML)",
     "description": "A bibliography in CSL YAML, as Pandoc, Quarto and Zotero write it.",
+    "$defs": {"reference": _CSL_ENTRY, "name": _NAME, "date": _DATE},  # each written once, referred to
     "anyOf": [
         {
             "type": "object",
             "properties": {
-                "references": {"type": "array", "items": _CSL_ENTRY, "description": "The works this brief may cite."}
+                "references": {
+                    "type": "array",
+                    "items": {"$ref": "#/$defs/reference"},
+                    "description": "The works this brief may cite.",
+                }
             },
             "required": ["references"],
         },
-        {"type": "array", "items": _CSL_ENTRY},
+        {"type": "array", "items": {"$ref": "#/$defs/reference"}},
     ],
 }
 
