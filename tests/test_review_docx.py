@@ -384,3 +384,28 @@ def test_the_built_docx_still_reads_the_same(built, tmp_path: Path):
     assert compare(pdf.read_bytes(), word.read_bytes()) == []
     resaved = soffice_resave(word, tmp_path / "lo")
     assert resaved.stat().st_size > 10_000
+
+
+def test_a_docx_cannot_make_review_read_other_files(built, tmp_path: Path):
+    """An external entity in a reviewed DOCX is not resolved: its file's text never reaches the output."""
+    ws, docx = built
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-MARKER", encoding="utf-8")
+    with zipfile.ZipFile(docx) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    document = parts["word/document.xml"].decode("utf-8")
+    head = document.index("?>") + 2
+    document = (
+        document[:head]
+        + f'<!DOCTYPE w:document [<!ENTITY secret SYSTEM "file://{secret}">]>'
+        + document[head:].replace('<w:t xml:space="preserve">', '<w:t xml:space="preserve">&secret;', 1)
+    )
+    assert "&secret;" in document
+    parts["word/document.xml"] = document.encode("utf-8")
+    hostile = tmp_path / "hostile.docx"
+    with zipfile.ZipFile(hostile, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    result = CliRunner().invoke(cli, ["-w", str(ws), "review", "--json", str(hostile)])
+    assert result.exit_code == 0, result.output
+    assert "TOP-SECRET-MARKER" not in result.output

@@ -17,6 +17,13 @@ from briefgen.errors import UsageError
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+# A reviewed DOCX comes from outside: its XML may not pull in files, the network or entity bombs.
+SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def read_xml(package: zipfile.ZipFile, name: str):
+    """One XML part of the package, parsed without entities, DTDs or network (KeyError if absent)."""
+    return etree.fromstring(package.read(name), SAFE_XML)
 
 
 @dataclass(frozen=True)
@@ -32,14 +39,14 @@ def custom_properties(package: zipfile.ZipFile) -> dict[str, str]:
     """Every text custom property of the package, wherever its relationship puts the part."""
     target = "docProps/custom.xml"
     try:
-        rels = etree.fromstring(package.read("_rels/.rels"))
+        rels = read_xml(package, "_rels/.rels")
         for rel in rels.iter(f"{{{RELS_NS}}}Relationship"):
             if rel.get("Type") == CUSTOM_REL:
                 target = rel.get("Target", target).lstrip("/")
     except (KeyError, etree.XMLSyntaxError):
         pass
     try:
-        root = etree.fromstring(package.read(target))
+        root = read_xml(package, target)
     except (KeyError, etree.XMLSyntaxError):
         return {}
     return {

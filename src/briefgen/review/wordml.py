@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from briefgen.review.record import read_xml
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
@@ -130,7 +132,7 @@ class WordReview:
 def _part_targets(package: zipfile.ZipFile) -> dict[str, str]:
     """Relationship type (its last word) -> part name, for the main document's related parts."""
     try:
-        rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+        rels = read_xml(package, "word/_rels/document.xml.rels")
     except (KeyError, etree.XMLSyntaxError):
         return {}
     targets = {}
@@ -146,7 +148,7 @@ def _xml(package: zipfile.ZipFile, name: str | None):
     if not name:
         return None
     try:
-        return etree.fromstring(package.read(name))
+        return read_xml(package, name)
     except (KeyError, etree.XMLSyntaxError):
         return None
 
