@@ -247,3 +247,22 @@ def test_a_cache_folder_that_links_out_is_not_used(ws: Path, tmp_path: Path, mon
     code, out, err = run_main(["-w", str(ws), "check"], monkeypatch, capsys)
     assert code == 0, err
     assert list((tmp_path / "outside").iterdir()) == []  # nothing cached, locked or drawn out there
+
+
+@pytest.mark.parametrize("folder", ["layouts", "citations"])
+def test_a_cache_subfolder_that_links_out_is_neither_written_nor_pruned(ws: Path, tmp_path: Path, folder: str):
+    """A planted link at .briefgen-cache/layouts (or citations) cannot make a build write or delete elsewhere."""
+    from briefgen.build import BuildOptions, build
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    for number in range(205):
+        (victim / f"data{number}.json").write_text("{}", encoding="utf-8")
+        (victim / f"{number:064x}.json").write_text("{}", encoding="utf-8")
+    before = sorted(p.name for p in victim.iterdir())
+    cache = ws / "dist" / ".briefgen-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir(parents=True)
+    os.symlink(victim, cache / folder)
+    build(ws, BuildOptions(formats=("pdf",), force=True))
+    assert sorted(p.name for p in victim.iterdir()) == before

@@ -88,3 +88,23 @@ def test_a_terminal_gets_the_same_lines_and_a_bar(minimal: Path):
     for audience in ("boss", "reader", "public"):
         assert f"built dist/demo/demo-{audience}.html: {audience}, HTML, " in shown
     assert "3/3" in shown  # the bar counted every output
+
+
+def test_a_reader_that_leaves_early_does_not_cost_the_build(tmp_path: Path):
+    """`briefgen build | head -1`: the pipe closes after one line; every output is still published."""
+    ws = tmp_path / "ws"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", ws)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", "--all-audiences", "-f", "pdf", "-f", "docx", "-j", "1"],
+        cwd=ws,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert LINE.fullmatch(process.stdout.readline().rstrip("\n"))
+    process.stdout.close()  # as `head -1` does
+    process.wait(120)
+    assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+    built = sorted(p.name for p in (ws / "dist/demo").iterdir())
+    assert built.count("manifest.json") == 1 and len([n for n in built if n.endswith((".pdf", ".docx"))]) == 6

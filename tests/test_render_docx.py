@@ -283,3 +283,17 @@ def test_numbered_lists_keep_their_start_in_every_format(minimal: Path):
     docx_path = next(o.path for o in result.outputs if o.format == "docx")
     with zipfile.ZipFile(docx_path) as archive:
         assert '<w:startOverride w:val="3"/>' in archive.read("word/numbering.xml").decode()
+
+
+def test_the_watermark_takes_any_font_name_the_theme_gives(minimal: Path):
+    """A theme font named with XML's own characters still gives a draft watermark, not an internal error."""
+    from briefgen.build import BuildOptions, build
+
+    (minimal / "styles").mkdir(exist_ok=True)
+    (minimal / "styles" / "theme.yaml").write_text('fonts:\n  heading_word: "AT&T <Sans>"\n', encoding="utf-8")
+    build(minimal, BuildOptions(audiences=("boss",), formats=("docx",), drafts=True))
+    with zipfile.ZipFile(minimal / "dist" / "demo" / "demo-boss.docx") as z:
+        headers = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/header")]
+    paths = [etree.fromstring(h.encode("utf-8")).xpath("//*[local-name()='textpath']") for h in headers]
+    styles = [p.get("style") for found in paths for p in found if p.get("style")]
+    assert styles and all('font-family:"AT&T <Sans>"' in s for s in styles), styles

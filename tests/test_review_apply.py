@@ -23,8 +23,8 @@ from briefgen.build import BuildOptions, build
 from briefgen.cli import cli
 from briefgen.content.yamlsrc import parse_yaml
 from briefgen.diagnostics import Diagnostics
-from briefgen.review.apply import Refused, edit_field
-from briefgen.review.report import Edit
+from briefgen.review.apply import Refused, apply_review, edit_field
+from briefgen.review.report import Edit, Review, ReviewItem
 
 KURILS = "briefs/japan-russia/blocks/kuril-militarisation.yaml"
 ISLANDS = "briefs/japan-russia/blocks/peace-treaty-and-islands.yaml"
@@ -153,7 +153,7 @@ def test_what_cannot_be_mapped_with_certainty_is_refused_with_its_reason(workspa
         f'{SCREWS}:{line}:{column}: refused: deleted "1." [it is in text briefgen generates, such as a number or '
         "a heading, not in the block's text; apply it by hand]",
         f'{SCREWS}:{line}:{int(column) + len("Turn the screws")}: refused: inserted ": now" [YAML would read the new '
-        "text differently: it has a ': ', a ' #' or a quote; apply it by hand]",
+        "text differently: it has a ': ', a ' #', a quote or a backslash; apply it by hand]",
         "refused.docx: applied 1 change to 1 file, 4 refused, 0 comments to answer",
     ]
     written = snapshot(workspace)
@@ -363,3 +363,46 @@ def test_the_bottom_line_and_the_recommendations_table_trace_to_their_files(work
     assert (workspace / channel).read_text(encoding="utf-8") == before[channel].replace(
         "Preserve working-level ties", "Preserve working-level ties and back channels"
     )
+
+
+def _change(path: Path, field: str, source: str, start: int, end: int, new: str, action: str) -> ReviewItem:
+    item = ReviewItem("change", action, "Ann Reviewer", "", new or source[start:end], path=path.name, line=1)
+    item.edit = Edit(path, "b", field, source, start, end, new)
+    return item
+
+
+def test_line_endings_and_a_byte_order_mark_are_kept(tmp_path: Path):
+    """A file saved by Windows Notepad (BOM, CRLF) keeps both; only the changed words move."""
+    path = tmp_path / "block.yaml"
+    path.write_bytes("\ufeff# note\r\ntitle: Title\r\nbody: |\r\n  One two three.\r\n  Four.\r\n".encode())
+    value = "One two three.\nFour.\n"
+    review = Review("r.docx", "b", "a", [_change(path, "body", value, 4, 8, "", "deleted")])
+    application = apply_review(review)
+    assert application.applied == 1 and not application.refused
+    assert path.read_bytes() == "\ufeff# note\r\ntitle: Title\r\nbody: |\r\n  One three.\r\n  Four.\r\n".encode()
+
+
+def test_a_move_is_applied_whole_or_not_at_all(tmp_path: Path):
+    """The text moved into a title cannot be written there (a ': '), so it is not taken out of the body either."""
+    source, target = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    source.write_text("title: A\nbody: |\n  Keep this: moved words here.\n", encoding="utf-8")
+    target.write_text("title: Plain title\n", encoding="utf-8")
+    body = "Keep this: moved words here.\n"
+    start = body.index("this: moved")
+    review = Review(
+        "r.docx",
+        "b",
+        "a",
+        [
+            _change(source, "body", body, start, start + len("this: moved"), "", "moved-from"),
+            _change(target, "title", "Plain title", 5, 5, "this: moved", "moved-to"),
+        ],
+    )
+    before = source.read_text(encoding="utf-8"), target.read_text(encoding="utf-8")
+    application = apply_review(review)
+    assert application.applied == 0
+    assert [i.refusal for i in application.refused] == [
+        "the other end of this move cannot be applied",
+        "YAML would read the new text differently: it has a ': ', a ' #', a quote or a backslash",
+    ]
+    assert (source.read_text(encoding="utf-8"), target.read_text(encoding="utf-8")) == before

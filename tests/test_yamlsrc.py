@@ -128,3 +128,15 @@ def test_libyaml_gives_the_positions_pure_python_pyyaml_gives():
         assert nodes(yaml.compose(text, Loader=_FastComposer), []) == nodes(
             yaml.compose(text, Loader=yaml.SafeLoader), []
         )
+
+
+def test_a_tab_after_a_key_is_named_as_such(tmp_path: Path):
+    """Whatever PyYAML was built with, a tab after `key:` is the same error, named for what it is."""
+    path = tmp_path / "block.yaml"
+    path.write_text("section: a\nlikelihood:\tlow\n", encoding="utf-8")
+    diags = Diagnostics()
+    assert load_yaml(path, diags) is None
+    assert [d.format(tmp_path) for d in diags.errors] == [
+        "block.yaml:2:12: error: YAML does not allow a tab here; replace the tab at column 12 with a space "
+        "[yaml.syntax]"
+    ]

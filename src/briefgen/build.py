@@ -43,7 +43,7 @@ from briefgen.pandoc import pandoc_identity
 from briefgen.render import RENDERERS, Layout, Rendering, RenderTask, TaskResult, run_task, start_worker
 from briefgen.style import HouseStyle, load_style
 from briefgen.workspace import default_brief, open_workspace, pick_audiences
-from briefgen.write import publish, read_cache, read_manifest, sha256, write_cache
+from briefgen.write import prune_cache, publish, read_cache, read_manifest, sha256, write_cache
 
 log = logging.getLogger(__name__)
 
@@ -211,12 +211,7 @@ def keep_layout(folder: Path | None, key: str, layout: Layout, root: Path) -> No
     if folder is None or layout.failed:
         return
     write_cache(folder / f"{key}.json", layout.to_json(root))
-    try:
-        kept = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-        for old in kept[: max(0, len(kept) - LAYOUT_CACHE_ENTRIES)]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass  # another build pruned it first
+    prune_cache(folder, LAYOUT_CACHE_ENTRIES)
 
 
 # ---------------------------------------------------------------- the engines that shape each format
@@ -546,6 +541,8 @@ class Session:
         with self.lock:
             try:
                 self.progress.finished(output)
+            except BrokenPipeError:  # `briefgen build | head -1`: the reader left; the build goes on, quietly
+                self.progress = Progress()
             except BaseException as exc:  # on the pool's thread nobody would see it: the build raises it
                 if threading.current_thread() is threading.main_thread():
                     raise

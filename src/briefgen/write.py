@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -93,6 +94,8 @@ def write_cache(path: Path, data: Any) -> None:
     `read_cache` ignores a file whose seal does not match, so a planted cache is read again
     from the sources instead of changing what a brief says.
     """
+    if _not_a_folder(path.parent):
+        return  # a cache folder that is a link (planted to write elsewhere) is not used
     payload = json.dumps(data, ensure_ascii=False).encode("utf-8")
     try:
         atomic_write(path, _seal(payload) + b"\n" + payload)
@@ -100,8 +103,33 @@ def write_cache(path: Path, data: Any) -> None:
         pass
 
 
+def prune_cache(folder: Path, keep: int) -> None:
+    """Delete the oldest cache records of `folder` beyond `keep`: only files named as `write_cache` names them."""
+    if _not_a_folder(folder):
+        return
+    try:
+        kept = sorted(
+            (p for p in folder.glob("*.json") if _CACHE_NAME.fullmatch(p.name) and not p.is_symlink()),
+            key=lambda p: p.stat().st_mtime_ns,
+        )
+        for old in kept[: max(0, len(kept) - keep)]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # another build pruned it first
+
+
+_CACHE_NAME = re.compile(r"[0-9a-f]{64}\.json")  # records keyed by a SHA-256
+
+
+def _not_a_folder(folder: Path) -> bool:
+    """A cache folder that is a link, or something other than a folder: never read, written or pruned."""
+    return folder.is_symlink() or (folder.exists() and not folder.is_dir())
+
+
 def read_cache(path: Path) -> Any:
     """A cache file written by `write_cache` on this account, or None (missing, damaged, or not ours)."""
+    if _not_a_folder(path.parent):
+        return None
     try:
         seal, _, payload = path.read_bytes().partition(b"\n")
         if not hmac.compare_digest(seal, _seal(payload)):

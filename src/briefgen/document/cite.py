@@ -309,15 +309,10 @@ def _start_citeproc(
 
 def _keep(path: Path, answer: dict[str, Any]) -> None:
     """Put Pandoc's answer in the cache, dropping the oldest answers beyond CACHE_ENTRIES."""
-    from briefgen.write import write_cache
+    from briefgen.write import prune_cache, write_cache
 
     write_cache(path, answer)
-    try:
-        kept = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-        for old in kept[: max(0, len(kept) - CACHE_ENTRIES)]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass  # another build pruned it first
+    prune_cache(path.parent, CACHE_ENTRIES)
 
 
 def _bibliography(blocks: list[dict[str, Any]], lang: str) -> Iterator[tuple[Inline, ...]]:

@@ -19,12 +19,24 @@ from typing import Any
 
 from briefgen.content.yamlsrc import Node, parse_yaml
 from briefgen.diagnostics import Diagnostics
-from briefgen.review.report import ALREADY, CHANGED, CHANGED_REFUSAL, Edit, Review, ReviewItem, describe, plural, where
+from briefgen.errors import BriefgenError
+from briefgen.review.report import (
+    ALREADY,
+    CHANGED,
+    CHANGED_REFUSAL,
+    Edit,
+    Review,
+    ReviewItem,
+    describe,
+    pair_moves,
+    plural,
+    where,
+)
 from briefgen.write import atomic_write
 
 MARKDOWN_FIELDS = {"body", "summary", "mitigation", "bottom_line"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}#@^~$|])")
-UNREADABLE = "YAML would read the new text differently: it has a ': ', a ' #' or a quote"
+UNREADABLE = "YAML would read the new text differently: it has a ': ', a ' #', a quote or a backslash"
 UNMAPPED = "the field is written with escapes or quotes briefgen does not edit"
 
 
@@ -68,49 +80,67 @@ class Application:
 
 
 def apply_review(review: Review, dry_run: bool = False) -> Application:
-    """Write every certain tracked change of `review` into its block file; refuse the rest with a reason."""
-    result = Application()
-    by_file: dict[Path, list[ReviewItem]] = {}
-    for item in review.items:
-        if item.kind != "change":
-            continue
-        if item.edit is None:
-            result.refused.append(item)
-        else:
-            by_file.setdefault(item.edit.path, []).append(item)
-    for path, items in by_file.items():
-        change = _apply_file(path, items, result.refused)
-        if change is not None and change.applied:
-            change.display = items[0].path or path.as_posix()
-            result.files.append(change)
+    """Write every certain tracked change of `review` into its block file; refuse the rest with a reason.
+
+    A move is applied whole or not at all: when one end turns out to be refused while its file is
+    edited, its other end is refused too and the files are worked out again without it.
+    """
+    changes = [item for item in review.items if item.kind == "change"]
+    while True:
+        result = Application()
+        by_file: dict[Path, list[ReviewItem]] = {}
+        for item in changes:
+            if item.edit is None:
+                result.refused.append(item)
+            else:
+                by_file.setdefault(item.edit.path, []).append(item)
+        for path, items in by_file.items():
+            change = _apply_file(path, items, result.refused)
+            if change is not None and change.applied:
+                change.display = items[0].path or path.as_posix()
+                result.files.append(change)
+        if not pair_moves(changes):
+            break
     if not dry_run:
-        for change in result.files:
-            atomic_write(change.path, change.after.encode("utf-8"))
+        for change in list(result.files):
+            try:
+                atomic_write(change.path, change.after.encode("utf-8"))
+            except BriefgenError as error:  # the others are written; say which were not, and why
+                for item in change.applied:
+                    item.refusal, item.edit = f"the file could not be written: {error.message}", None
+                    result.refused.append(item)
+                result.files.remove(change)
     return result
 
 
+BOM = "\ufeff"
+
+
 def _apply_file(path: Path, items: list[ReviewItem], refused: list[ReviewItem]) -> FileChange | None:
+    """The file's text with its fields edited; its line endings and byte-order mark kept as they were."""
     try:
-        before = path.read_text(encoding="utf-8")
+        before = path.read_bytes().decode("utf-8")  # no newline translation: CRLF files stay CRLF
     except (OSError, UnicodeDecodeError) as error:
         for item in items:
             item.refusal = f"the file could not be read ({error})"
             refused.append(item)
         return None
-    change = FileChange(path, "", before, before)
+    bom = BOM if before.startswith(BOM) else ""
+    text = before[len(bom) :]  # the build reads it without the mark, and so do the positions
     fields: dict[str, list[ReviewItem]] = {}
     for item in items:
         assert item.edit is not None
         fields.setdefault(item.edit.field, []).append(item)
+    applied: list[ReviewItem] = []
     for name, group in fields.items():
         try:
-            change.after = edit_field(change.after, path, name, [i.edit for i in group if i.edit is not None])
-            change.applied.extend(group)
+            text = edit_field(text, path, name, [i.edit for i in group if i.edit is not None])
+            applied.extend(group)
         except Refused as refusal:
             for item in group:
                 item.refusal, item.edit = str(refusal), None
                 refused.append(item)
-    return change
+    return FileChange(path, "", before, bom + text, applied)
 
 
 class Refused(Exception):
@@ -129,7 +159,7 @@ def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
     if root is None or node is None or not isinstance(node.value, str):
         raise Refused("the field is not where the build found it; review the DOCX again")
     if node.value != edits[0].source:
-        raise Refused(UNMAPPED)
+        raise Refused("the field changed after the DOCX was read; run review again")
     offsets = value_offsets(text, node)
     if offsets is None:
         raise Refused(UNMAPPED)
@@ -144,7 +174,8 @@ def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
             if text[node.span[0]] not in "|>":
                 raise Refused(UNMAPPED)
             margin = " " * _indent(text, node)
-            insert = "\n".join(line and margin + line for line in insert.split("\n"))[len(margin) :]
+            newline = "\r\n" if "\r\n" in text else "\n"
+            insert = newline.join(line and margin + line for line in insert.split("\n"))[len(margin) :]
         new_text = new_text[: offsets[edit.start]] + insert + new_text[offsets[edit.end] :]
     diags = Diagnostics()
     reread = parse_yaml(new_text, path, diags)

@@ -21,8 +21,13 @@ CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+MAX_PART_BYTES = 200 * 1024 * 1024  # far beyond any brief's document.xml; a zip bomb stops here
+
+
 def read_xml(package: zipfile.ZipFile, name: str):
     """One XML part of the package, parsed without entities, DTDs or network (KeyError if absent)."""
+    if package.getinfo(name).file_size > MAX_PART_BYTES:
+        raise UsageError(f"{name} in this DOCX unpacks to more than 200 MB; it is not a reviewed brief")
     return etree.fromstring(package.read(name), SAFE_XML)
 
 

@@ -232,7 +232,7 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
             edits.setdefault((f.block, f.name), (f, []))[1].append((first, after, new))
             _certain(item, f, change, len(change.text) if removed else 0, new, word)
         result.items.append(item)
-    _pair_moves(result.items)
+    pair_moves(result.items)
     result.items.sort(key=lambda i: i.order)
     for f, changes in edits.values():
         assert f.source is not None
@@ -282,19 +282,22 @@ def _already_there(alignment: Alignment, shown: int, length: int, text: str) -> 
     return isinstance(alignment.exact(shown, shown + length), str) and words not in window
 
 
-def _pair_moves(items: list[ReviewItem]) -> None:
-    """A move is applied whole or not at all: each end is refused when the other end is."""
+def pair_moves(items: list[ReviewItem]) -> bool:
+    """A move is applied whole or not at all: each end is refused when the other end is (or is missing).
+
+    True when that took an edit away (`apply` then works the files out again).
+    """
     ends: dict[tuple[str, str], list[ReviewItem]] = {}
     for item in items:
         if item.action in ("moved-from", "moved-to"):
             ends.setdefault((item.author, item.text.strip()), []).append(item)
+    dropped = False
     for pair in ends.values():
-        refused = [i for i in pair if i.refusal]
-        if refused or len(pair) != 2:
+        if any(i.edit is None for i in pair) or len(pair) != 2:
             for item in pair:
-                if not item.refusal:
-                    item.edit = None
-                    item.refusal = "the other end of this move cannot be applied"
+                if item.edit is not None:
+                    item.edit, item.refusal, dropped = None, "the other end of this move cannot be applied", True
+    return dropped
 
 
 def _added(paragraph: WordParagraph) -> bool:

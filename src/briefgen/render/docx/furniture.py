@@ -8,6 +8,8 @@ behind the text, which Word and LibreOffice both draw on every page.
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
@@ -55,7 +57,8 @@ def watermark_run(text: str, style: HouseStyle) -> str:
     # its advance width by the capitals' height (Word sizes it the same way).
     width = text_width(text, font_file, WATERMARK_SIZE)
     height = WATERMARK_SIZE * 0.66
-    family = t["fonts"]["heading_word"]
+    family = escape(t["fonts"]["heading_word"].replace('"', ""), {"'": "&apos;"})  # a theme value, in XML
+    text = escape(text, {'"': "&quot;"})
     shape_style = (
         f"position:absolute;margin-left:0;margin-top:0;width:{width:.1f}pt;height:{height:.1f}pt;"
         f"rotation:{360 - WATERMARK_ANGLE};z-index:-251657216;mso-position-horizontal:center;"
