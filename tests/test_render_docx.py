@@ -297,3 +297,24 @@ def test_the_watermark_takes_any_font_name_the_theme_gives(minimal: Path):
     paths = [etree.fromstring(h.encode("utf-8")).xpath("//*[local-name()='textpath']") for h in headers]
     styles = [p.get("style") for found in paths for p in found if p.get("style")]
     assert styles and all('font-family:"AT&T <Sans>"' in s for s in styles), styles
+
+
+def test_the_watermark_reaches_a_template_first_page_and_even_page_headers():
+    """A workspace Word template may give page 1 (or even pages) a header of its own: DRAFT shows there too."""
+    from conftest import ROOT
+
+    from briefgen.render.docx.furniture import add_watermark
+    from briefgen.style import load_style
+
+    document = docx.Document()
+    document.add_section()
+    first = document.sections[0]
+    first.different_first_page_header_footer = True
+    document.settings.odd_and_even_pages_header_footer = True
+    add_watermark(document, "DRAFT", load_style(ROOT))
+
+    def marks(header) -> int:
+        return len(header.part.element.xpath(".//*[local-name()='shape'][@id='PowerPlusWaterMarkObject1']"))
+
+    assert [marks(first.header), marks(first.first_page_header), marks(first.even_page_header)] == [1, 1, 1]
+    assert marks(document.sections[1].header) == 1  # linked to the first section's: the same header, marked once

@@ -77,8 +77,19 @@ def watermark_run(text: str, style: HouseStyle) -> str:
 
 
 def add_watermark(document, text: str, style: HouseStyle) -> None:
-    """The diagonal watermark in the first paragraph of every section's header, behind the text."""
-    for section in document.sections:
-        header = section.header
-        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
-        paragraph._p.append(parse_xml(watermark_run(text, style)))
+    """The diagonal watermark in the first paragraph of every header a page can show, behind the text.
+
+    That is each section's own header (a header linked to the previous section's shows that one's)
+    and, where a template has them, its first-page and even-page headers.
+    """
+    for number, section in enumerate(document.sections):
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if document.settings.odd_and_even_pages_header_footer:
+            headers.append(section.even_page_header)
+        for header in headers:
+            if header.is_linked_to_previous and number:
+                continue  # it shows the previous section's header, which has the mark already
+            paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            paragraph._p.append(parse_xml(watermark_run(text, style)))
