@@ -50,16 +50,16 @@ def test_each_output_is_reported_as_it_is_rendered_before_anything_is_written(mi
     assert all(e["seconds"] >= 0 for e in result.manifest["outputs"])
 
 
-def test_a_pipe_reads_each_line_while_the_build_still_runs(tmp_path: Path):
+def piped_build(tmp_path: Path) -> tuple[Path, subprocess.Popen[str]]:
+    """A copy of the minimal workspace, and `briefgen build` of all its audiences writing into a pipe."""
     ws = tmp_path / "ws"
     shutil.copytree(ROOT / "tests/fixtures/minimal", ws)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "build", "--all-audiences", "-f", "pdf", "-f", "docx", "-j", "1"],
-        cwd=ws,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    command = [sys.executable, "-m", "briefgen", "build", "--all-audiences", "-f", "pdf", "-f", "docx", "-j", "1"]
+    return ws, subprocess.Popen(command, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_pipe_reads_each_line_while_the_build_still_runs(tmp_path: Path):
+    ws, process = piped_build(tmp_path)
     assert process.stdout is not None
     try:
         first = process.stdout.readline()
@@ -92,15 +92,7 @@ def test_a_terminal_gets_the_same_lines_and_a_bar(minimal: Path):
 
 def test_a_reader_that_leaves_early_does_not_cost_the_build(tmp_path: Path):
     """`briefgen build | head -1`: the pipe closes after one line; every output is still published."""
-    ws = tmp_path / "ws"
-    shutil.copytree(ROOT / "tests/fixtures/minimal", ws)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "build", "--all-audiences", "-f", "pdf", "-f", "docx", "-j", "1"],
-        cwd=ws,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    ws, process = piped_build(tmp_path)
     assert process.stdout is not None
     assert LINE.fullmatch(process.stdout.readline().rstrip("\n"))
     process.stdout.close()  # as `head -1` does
