@@ -14,7 +14,7 @@ brief: $(STAMP)
 
 test: $(STAMP)
 	@scripts/system-deps.sh --test
-	$(BIN)/python -m pytest
+	@scripts/run-tests.sh $(BIN)/python
 
 export: $(STAMP)
 	BRIEFGEN=$(BIN)/briefgen scripts/export.sh

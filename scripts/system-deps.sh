@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages briefgen needs, when they are missing.
-# WeasyPrint needs Pango and HarfBuzz; fonts-noto-cjk draws Chinese, Japanese and Korean text. With --test, also what the tests use: poppler-utils to
+# WeasyPrint needs Pango and HarfBuzz; fonts-noto-cjk draws Chinese, Japanese and Korean text, fonts-dejavu-core
+# (DejaVu Sans) Arabic and Hebrew. With --test, also what the tests use: poppler-utils to
 # read PDFs, LibreOffice Writer (and its Python bridge, python3-uno) to convert and edit Word files, Chromium and its driver for the preview test.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-crosextra-carlito fonts-liberation2 fonts-noto-cjk fontconfig python3-venv)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-crosextra-carlito fonts-liberation2 fonts-noto-cjk fonts-dejavu-core fontconfig python3-venv)
 if [ "${1:-}" = "--test" ]; then
   packages+=(poppler-utils libreoffice-writer-nogui hyphen-en-us python3-uno chromium chromium-driver git)
 fi

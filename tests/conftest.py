@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from briefgen.build import BuildOptions, build
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHECKOUT = Path(__file__).resolve().parent.parent
+_COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "dist", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"
+)
+
+
+def _private_checkout() -> Path:
+    """A copy of the checkout (workspace, fixtures, docs, scripts) that tests read and build from.
+
+    Builds and checks write caches beside the workspace they read (`dist/.briefgen-cache/`), so
+    tests work on this copy, made once per test process, and never write into the checkout.
+    """
+    copy = Path(tempfile.mkdtemp(prefix="briefgen-tests-")) / "checkout"
+    shutil.copytree(CHECKOUT, copy, ignore=_COPY_IGNORE, symlinks=True)
+    atexit.register(shutil.rmtree, copy.parent, True)
+    return copy
+
+
+ROOT = _private_checkout()
+settings.register_profile("briefgen", database=None)  # no .hypothesis/ folder in the checkout
+settings.load_profile("briefgen")
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def copy_fixture(name: str, dest: Path) -> Path:
@@ -58,3 +81,74 @@ def default_build_md(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("mddist")
     build(ROOT, BuildOptions(all_audiences=True, formats=("md", "docx"), out_dir=out))
     return out / "japan-russia"
+
+
+# ---------------------------------------------------------------- the checkout stays as it was
+
+_NOT_WATCHED = {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache"}
+
+
+def _snapshot() -> dict[str, tuple[int, int]]:
+    """Every file of the checkout (its size and modification time), build tools' own folders aside."""
+    found = {}
+    for path in CHECKOUT.rglob("*"):
+        parts = path.relative_to(CHECKOUT).parts
+        if _NOT_WATCHED & set(parts) or any(p.endswith(".egg-info") for p in parts) or not path.is_file():
+            continue
+        stat = path.stat()
+        found[path.relative_to(CHECKOUT).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def pytest_sessionstart(session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller (or a run without xdist)
+        session.config._checkout_before = _snapshot()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Fail the run when a test wrote, changed or removed a file of the checkout."""
+    before = getattr(session.config, "_checkout_before", None)
+    if before is None:
+        return
+    after = _snapshot()
+    touched = sorted(
+        {p for p in after.keys() - before.keys()}
+        | {p for p in before.keys() - after.keys()}
+        | {p for p in before.keys() & after.keys() if before[p] != after[p]}
+    )
+    if touched:
+        listing = "\n  ".join(touched[:20])
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"ERROR: the tests wrote into the checkout; write under tmp_path instead:\n  {listing}")
+        session.exitstatus = 1
+
+
+# ---------------------------------------------------------------- no silent skips in CI
+
+# The only skips a CI run accepts, each with the reason it is acceptable. Everywhere else (CI=true
+# on Linux, where every system package is installed by scripts/system-deps.sh) a skip fails the run.
+CI_SKIPS_ALLOWED = {
+    "needs Linux /proc": "the Windows job runs the tests that render nothing; Linux jobs run this one",
+    "needs root and a mountable tmpfs": "GitHub's Linux runners are not root; .ci/run is",
+}
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """In CI, list every skip and fail the run for one whose reason is not on the allow-list."""
+    import os
+    import sys
+
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped or os.environ.get("CI", "").lower() not in ("true", "1"):
+        return
+    reasons = [(r.nodeid, str(r.longrepr[2]) if isinstance(r.longrepr, tuple) else str(r.longrepr)) for r in skipped]
+    allowed_here = CI_SKIPS_ALLOWED if (sys.platform != "linux" or os.geteuid() != 0) else {}
+    refused = [(n, why) for n, why in reasons if not any(key in why for key in allowed_here)]
+    terminalreporter.section("skips")
+    for nodeid, why in reasons:
+        terminalreporter.write_line(f"{nodeid}: {why}")
+    if refused:
+        terminalreporter.write_line(
+            f"{len(refused)} test(s) skipped in CI without an allowed reason (CI_SKIPS_ALLOWED)"
+        )
+        terminalreporter._session.exitstatus = 1

@@ -5,12 +5,10 @@ import os
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import copy_repo_workspace
+from conftest import ROOT, copy_repo_workspace
 
 from briefgen.build import BuildOptions, build, build_all
 from briefgen.cli import cli
-
-ROOT = Path(__file__).parent.parent
 
 
 def files(folder: Path) -> dict[str, bytes]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import vl_convert
+from conftest import FIXTURES
 from test_cli import run
 
 from briefgen.content.loader import load_workspace
@@ -19,7 +20,6 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.document.number import figures_of
 from briefgen.document.select import select
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SPEC = "briefs/demo/figures/trend.vl.yaml"
 
 

@@ -4,13 +4,14 @@ import json
 import shutil
 from pathlib import Path
 
+from conftest import FIXTURES, ROOT
+
 from briefgen.checks.validate import audiences_for
 from briefgen.content.richtext import blocks_text, plain_text
 from briefgen.document.cite import cite, resolve_style
 from briefgen.document.select import select
 from briefgen.workspace import open_workspace
 
-FIXTURES = Path(__file__).parent / "fixtures"
 DOMINGUEZ_FULL = (
     "Gabriel Dominguez, \u201cJapan Dismayed at Russia\u2019s Missile Deployment to Disputed Islands, "
     "Says Report,\u201d Jane\u2019s Defence Weekly, November 25, 2016"
@@ -132,7 +133,7 @@ def test_note_count_equals_citations_and_explanatory_notes_in_the_selected_block
 
     from briefgen.document.cite import note_events
 
-    ws, _ = open_workspace(Path(__file__).parent.parent)
+    ws, _ = open_workspace(ROOT)
     brief = ws.briefs["japan-russia"]
     for audience in ("policymaker", "analyst"):
         doc = select(brief, audiences_for(ws, brief)[audience])

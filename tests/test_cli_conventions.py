@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, copy_fixture
+from conftest import FIXTURES, ROOT, copy_fixture
 
 from briefgen.cli import cli, main
 from briefgen.diagnostics import Diagnostic, Location, Severity, github_annotation
-
-ROOT = Path(__file__).parent.parent
 
 
 def run(*args: str, env: dict[str, str] | None = None):

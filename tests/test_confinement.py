@@ -16,13 +16,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from pypdf import PdfReader
 from test_cli import run_main
 
 from briefgen.content.yamlsrc import parse_yaml
 from briefgen.diagnostics import Diagnostics
 
-FIXTURES = Path(__file__).parent / "fixtures"
 DEFAULT_CSS = Path(__file__).parent.parent / "src/briefgen/defaults/styles/brief.css.j2"
 SECRET = "SECRET-TOKEN-42"
 

@@ -15,13 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_repo_workspace
+from conftest import FIXTURES, copy_repo_workspace
 
 import briefgen.build as build_module
 from briefgen.build import BuildOptions, build, render_all
 from briefgen.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_main(args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
@@ -93,6 +91,15 @@ def _ppid(pid: int) -> int:
         return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (utime + stime of /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _copy_repo_workspace(dest: Path) -> Path:
     return copy_repo_workspace(dest)
 
@@ -123,12 +130,16 @@ def test_a_killed_build_leaves_no_worker_and_closes_its_output(tmp_path: Path):
     try:
         deadline = time.monotonic() + 60
         workers: list[int] = []
-        while time.monotonic() < deadline and not workers:
+        busy: list[int] = []
+        # Until a worker (a child of the fork server) is busy rendering: it has used CPU time of its
+        # own (a fresh fork starts at 0, and waiting for a task costs none; 50 ms is well past its start-up).
+        while time.monotonic() < deadline and not busy and process.poll() is None:
             members = _session_members(session)
             workers = [p for p in members if "forkserver" in _cmdline(p) and _ppid(p) not in (session, 0, os.getpid())]
+            busy = [p for p in workers if _cpu_seconds(p) >= 0.05]
             time.sleep(0.05)
         assert workers, "the build started no worker processes"
-        time.sleep(0.5)  # workers are busy rendering
+        assert busy, f"no worker started rendering (the build {'ended' if process.poll() is not None else 'runs on'})"
         process.send_signal(signal.SIGKILL)
         process.wait()
         killed = time.monotonic()
@@ -384,7 +395,7 @@ def test_a_planted_cache_cannot_change_what_a_brief_says(tmp_path: Path, monkeyp
     from briefgen.content import markdown
 
     ws = tmp_path / "ws"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", ws, ignore=shutil.ignore_patterns("dist"))
+    shutil.copytree(FIXTURES / "minimal", ws, ignore=shutil.ignore_patterns("dist"))
     options = BuildOptions(audiences=("reader",), formats=("html",), jobs=1, force=True)
     build(ws, options)
     sources = list(markdown._CACHE)  # every field this process has read, the fixture's among them
@@ -402,7 +413,7 @@ def test_a_planted_cache_cannot_change_what_a_brief_says(tmp_path: Path, monkeyp
 
 def test_an_export_never_writes_through_a_link_inside_its_folder(tmp_path: Path, monkeypatch, capsys):
     ws = tmp_path / "ws"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "figures", ws, ignore=shutil.ignore_patterns("dist"))
+    shutil.copytree(FIXTURES / "figures", ws, ignore=shutil.ignore_patterns("dist"))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (ws / "dist/demo").mkdir(parents=True)
@@ -420,7 +431,7 @@ def test_a_file_system_without_locks_is_a_clear_error(tmp_path: Path, monkeypatc
     import fcntl
 
     ws = tmp_path / "ws"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", ws, ignore=shutil.ignore_patterns("dist"))
+    shutil.copytree(FIXTURES / "minimal", ws, ignore=shutil.ignore_patterns("dist"))
 
     def no_locks(handle, operation):
         raise OSError(errno.ENOLCK, "No locks available")

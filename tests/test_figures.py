@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from lxml import etree
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -28,7 +29,6 @@ from test_cli import run
 from briefgen.build import BuildOptions, build
 from briefgen.checks.parity import compare, pdf_figures, read_docx
 
-FIXTURES = Path(__file__).parent / "fixtures"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 ALTS = [

@@ -10,6 +10,7 @@ import pytest
 
 import briefgen.build
 from briefgen.build import BuildOptions, build, engine_identity, installed_versions, layout_libraries
+from briefgen.versions import code_identity, tree_digest
 
 OPTIONS = BuildOptions(audiences=("reader",), formats=("pdf", "docx", "html"), jobs=1)
 
@@ -76,3 +77,32 @@ def test_a_new_pandoc_rebuilds_everything(minimal: Path, monkeypatch):
     monkeypatch.setattr(briefgen.build, "pandoc_identity", lambda: "pandoc 123456 1")
     engine_identity.cache_clear()
     assert rebuilt(minimal) == ["pdf", "docx", "html"]
+
+
+# ---------------------------------------------------------------- briefgen's own code is part of every key
+
+
+def test_the_code_identity_changes_with_any_file_of_the_package(tmp_path: Path):
+    package = tmp_path / "briefgen"
+    (package / "render").mkdir(parents=True)
+    (package / "render" / "html.py").write_text("A = 1\n")
+    (package / "__pycache__").mkdir()
+    before = tree_digest(package)
+    (package / "__pycache__" / "x.pyc").write_bytes(b"bytecode")
+    assert tree_digest(package) == before  # bytecode is not code
+    (package / "render" / "html.py").write_text("A = 2\n")
+    assert tree_digest(package) != before
+    assert code_identity().startswith(briefgen.__version__ + "+")
+
+
+def test_a_changed_briefgen_reuses_no_output_layout_reading_or_citation(minimal: Path, monkeypatch):
+    from briefgen.content import markdown
+    from briefgen.document import cite
+
+    rebuilt(minimal)
+    assert rebuilt(minimal) == []
+    old_reader = markdown._cache_key()
+    for module in (briefgen.build, markdown, cite):
+        monkeypatch.setattr(module, "code_identity", lambda: "0.1.0+edited")
+    assert sorted(rebuilt(minimal)) == ["docx", "html", "pdf"]
+    assert markdown._cache_key() != old_reader  # Pandoc's readings are asked again

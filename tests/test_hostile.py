@@ -11,10 +11,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import FIXTURES
 from readers import pdf_text, squash
 from test_cli import run_main
 
-FIXTURES = Path(__file__).parent / "fixtures"
 DEFAULT_CSS = Path(__file__).parent.parent / "src/briefgen/defaults/styles/brief.css.j2"
 
 

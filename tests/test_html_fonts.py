@@ -6,9 +6,9 @@ import base64
 import io
 import re
 import shutil
-from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from fontTools.ttLib import TTFont
 
 from briefgen.build import BuildOptions, build
@@ -23,9 +23,7 @@ DATA_URL = re.compile(r"data:(?P<type>[\w/+.-]+);base64,(?P<data>[A-Za-z0-9+/=]+
 @pytest.fixture(scope="module")
 def built_html(tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("html")
-    build(
-        Path(__file__).parent / "fixtures" / "minimal", BuildOptions(all_audiences=True, formats=("html",), out_dir=out)
-    )
+    build(FIXTURES / "minimal", BuildOptions(all_audiences=True, formats=("html",), out_dir=out))
     return (out / "demo" / "demo-reader.html").read_text(encoding="utf-8")
 
 
@@ -75,7 +73,7 @@ def test_every_font_face_is_the_shipped_font_inside_the_file(built_html):
 
 def test_a_workspace_font_is_embedded_too(tmp_path):
     workspace = tmp_path / "minimal"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", workspace)
+    shutil.copytree(FIXTURES / "minimal", workspace)
     (workspace / "styles" / "fonts").mkdir(parents=True)
     shutil.copy(
         DEFAULTS / "styles" / "fonts" / "Carlito-Regular.ttf", workspace / "styles" / "fonts" / "House-Regular.ttf"
@@ -89,7 +87,7 @@ def test_a_workspace_font_is_embedded_too(tmp_path):
 
 def test_a_damaged_workspace_font_is_left_out_and_the_html_still_builds(tmp_path):
     workspace = tmp_path / "minimal"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", workspace)
+    shutil.copytree(FIXTURES / "minimal", workspace)
     (workspace / "styles" / "fonts").mkdir(parents=True)
     (workspace / "styles" / "fonts" / "Broken-Regular.ttf").write_bytes(b"not a font at all")
     build(workspace, BuildOptions(audiences=("reader",), formats=("html",), out_dir=tmp_path / "out"))

@@ -151,3 +151,13 @@ def test_list_why_says_so_when_every_audience_receives_every_block(minimal: Path
     result = run("-w", str(minimal), "list", "--why")
     assert result.exit_code == 0, result.output
     assert why(result.stdout) == ["every audience receives every block"]
+
+
+def test_list_why_says_an_empty_audiences_list_is_empty(minimal: Path):
+    edit(minimal / "briefs/demo/blocks/history.yaml", "status: approved\n", "status: approved\naudiences: []\n")
+    result = run("-w", str(minimal), "list", "--why")
+    assert result.exit_code == 0, result.output
+    assert [line for line in why(result.stdout) if "history" in line] == [
+        "briefs/demo/blocks/history.yaml:5:12: history is left out for boss, reader, public: "
+        "its audiences list is empty, so it reaches no audience [audiences]"
+    ]

@@ -15,6 +15,7 @@ from typing import Any
 import pypandoc
 import pytest
 import yaml
+from conftest import FIXTURES
 
 from briefgen.content.markdown import READER, parse_markdown
 from briefgen.content.richtext import blocks_text, walk
@@ -22,7 +23,7 @@ from briefgen.diagnostics import Location
 from briefgen.model import Callout, CiteRef, Figure, NoteRef, Table
 from briefgen.render.pandoc_ast import AstWriter
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "markdown-corpus.yaml").read_text(encoding="utf-8"))
+CORPUS = yaml.safe_load((FIXTURES / "markdown-corpus.yaml").read_text(encoding="utf-8"))
 
 
 def pandoc_read(text: str) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import copy_fixture
+from conftest import FIXTURES, ROOT, copy_fixture
 from lxml import etree
 from readers import W, libreoffice_pdf
 
@@ -16,9 +16,6 @@ from briefgen.checks.parity import check_parity, compare
 
 VML = "{urn:schemas-microsoft-com:vml}"
 OFFICE = "{urn:schemas-microsoft-com:office:office}"
-
-ROOT = Path(__file__).parent.parent
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_default_brief_pdf_and_word_match_for_every_audience():

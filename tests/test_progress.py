@@ -11,13 +11,13 @@ import threading
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import ROOT
 from rich.console import Console
 
 from briefgen.build import BuildOptions, Output, Progress, build
 from briefgen.cli import cli
 from briefgen.progress import build_progress
 
-ROOT = Path(__file__).parent.parent
 LINE = re.compile(
     r"  built dist/demo/demo-(boss|reader|public)\.(pdf|docx): \w+, (PDF, \d+ pages?|Word), \d+ KiB, \d+\.\d s"
 )

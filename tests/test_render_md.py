@@ -7,6 +7,7 @@ from pathlib import Path
 import pypandoc
 import pytest
 import yaml
+from conftest import ROOT
 from readers import docx_notes, docx_paragraphs
 
 from briefgen.build import BuildOptions, build, document_for
@@ -15,8 +16,6 @@ from briefgen.content.markdown import READER
 from briefgen.document.number import labels_for
 from briefgen.render.md import MarkdownWriter
 from briefgen.workspace import default_brief, open_workspace
-
-ROOT = Path(__file__).parent.parent
 
 
 def test_markdown_has_metadata_and_pandoc_citations(default_build_md: Path):

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from conftest import FIXTURES
 from pypdf import PdfReader
 from readers import pdf_pages, pdf_text, squash
 
@@ -122,7 +123,7 @@ def test_footnote_check_can_see_the_layout():
     from briefgen.style import load_style
     from briefgen.workspace import open_workspace
 
-    ws, _ = open_workspace(Path(__file__).parent / "fixtures" / "minimal")
+    ws, _ = open_workspace(FIXTURES / "minimal")
     brief = ws.briefs["demo"]
     doc = select(brief, audiences_for(ws, brief)["boss"])
     doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder, ws.root))

@@ -1,10 +1,11 @@
 """Random content never crashes briefgen, and a killed build never leaves a half-written output."""
 
 import os
-import random
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -84,6 +85,32 @@ def test_random_content_never_crashes(tmp_path_factory, title, body, summary, ta
             assert docx.Document(str(output.path)).paragraphs
 
 
+def _catches_sigterm(pid: int) -> bool:
+    """briefgen's main() runs: the process has installed its SIGTERM handler (SigCgt; without /proc, assume so)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return not Path("/proc/self/status").exists()
+    caught = next((line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), "0")
+    return bool(int(caught, 16) >> (signal.SIGTERM - 1) & 1)
+
+
+def _output_lines(process: subprocess.Popen) -> queue.Queue:
+    """The build's progress lines (`built <file>: ...`, one per rendered output) as they come; None at the end."""
+    lines: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        assert process.stdout is not None
+        with process.stdout:
+            for line in process.stdout:
+                if line.strip().startswith("built "):
+                    lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
 def test_killed_build_leaves_old_or_new_complete_files(tmp_path: Path):
     ws = copy_fixture("minimal", tmp_path)
     out = tmp_path / "out"
@@ -102,27 +129,55 @@ def test_killed_build_leaves_old_or_new_complete_files(tmp_path: Path):
         "--force",
         "-j",
         "1",
-        "-q",
         "-o",
         str(out),
     ]
-    subprocess.run(command, check=True)
+    first = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)  # a pipe: a line per output
+    outputs = sum(line.strip().startswith("built ") for line in first.stdout.splitlines())
     old = {p.name: p.read_bytes() for p in (out / "demo").iterdir() if p.suffix in (".pdf", ".docx")}
     block = ws / "briefs/demo/blocks/missiles.yaml"
     block.write_text(block.read_text().replace("New missile", "Newer missile"), encoding="utf-8")
-    subprocess.run([*command[:-1], str(tmp_path / "reference")], check=True)
+    subprocess.run([*command[:-1], str(tmp_path / "reference")], check=True, stdout=subprocess.DEVNULL)
     new = {p.name: p.read_bytes() for p in (tmp_path / "reference/demo").iterdir() if p.suffix in (".pdf", ".docx")}
     assert old.keys() == new.keys() and old != new
-    rng = random.Random(1234)
-    for attempt in range(6):
-        process = subprocess.Popen(command)
-        time.sleep(rng.uniform(0.2, 2.5))
-        process.send_signal(signal.SIGKILL if attempt % 2 else signal.SIGTERM)
-        process.wait()
+    assert outputs == len(old), first.stdout
+    # Where each attempt is killed (SIGTERM and SIGKILL in turn): once briefgen runs, before any
+    # output; after the k-th output is rendered (after the last, publishing starts); and while
+    # publishing, as soon as its first temporary file is there (after a SIGKILL there, then a SIGTERM).
+    kill_points: list[int | str] = ["started", *range(1, outputs + 1)]
+    schedule = [(point, signal.SIGKILL if i % 2 else signal.SIGTERM) for i, point in enumerate(kill_points)]
+    schedule += [("publishing", signal.SIGKILL), ("publishing", signal.SIGTERM)]
+    for attempt, (kill_point, kill) in enumerate(schedule):
+        stale = {p.name for p in (out / "demo").iterdir() if p.name.endswith(".tmp")}  # a SIGKILL's, removed first
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, encoding="utf-8", errors="replace")
+        try:
+            lines = _output_lines(process)
+            deadline = time.monotonic() + 120
+            if kill_point == "started":
+                while not _catches_sigterm(process.pid) and process.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                assert process.poll() is None, f"attempt {attempt}: the build ended before it could be killed"
+            kill_after = outputs if kill_point == "publishing" else kill_point if isinstance(kill_point, int) else 0
+            for seen in range(kill_after):
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+                assert line is not None, f"attempt {attempt}: the build ended after {seen} of {kill_after} outputs"
+            if kill_point == "publishing":  # a few milliseconds from the last output line
+                while process.poll() is None and time.monotonic() < deadline:
+                    if {p.name for p in (out / "demo").iterdir() if p.name.endswith(".tmp")} - stale:
+                        break
+                    time.sleep(0.001)
+            process.send_signal(kill)
+            process.wait()
+            while lines.get(timeout=max(0.0, deadline - time.monotonic())) is not None:
+                pass  # to the end of its output: the pipe is closed
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         for name in old:
             data = (out / "demo" / name).read_bytes()
             assert data in (old[name], new[name]), f"attempt {attempt}: {name} is neither the old nor the new file"
-        if attempt % 2 == 0:  # SIGTERM unwinds: no temporary file is left behind
+        if kill == signal.SIGTERM:  # SIGTERM unwinds: no temporary file is left behind
             assert not [p for p in (out / "demo").iterdir() if p.name.endswith(".tmp")]
         for name in old:
             old[name] = (out / "demo" / name).read_bytes()

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import ROOT
 
 from briefgen.cli import cli
 from briefgen.errors import UsageError
 from briefgen.scaffold import init_workspace, new_block, new_brief, slugify
 from briefgen.workspace import open_workspace
-
-ROOT = Path(__file__).parent.parent
 
 
 def test_slugify():

@@ -14,11 +14,11 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from conftest import ROOT
 
 from briefgen.content.schema import KIND_FIELDS, SCHEMAS
 from briefgen.scaffold import init_workspace
 
-ROOT = Path(__file__).parent.parent
 SCHEMA_DIR = ROOT / "schemas"
 HEADER = "# yaml-language-server: $schema="
 

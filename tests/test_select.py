@@ -2,13 +2,12 @@
 
 from pathlib import Path
 
+from conftest import FIXTURES, ROOT
+
 from briefgen.checks.validate import audiences_for
 from briefgen.content.richtext import blocks_text
 from briefgen.document.select import SelectOptions, select
 from briefgen.workspace import open_workspace
-
-ROOT = Path(__file__).parent.parent
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def documents(root: Path, brief: str, drafts: bool = False):

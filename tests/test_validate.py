@@ -6,9 +6,10 @@ The expected report is a golden file; regenerate it with BRIEFGEN_REGEN=1 and re
 import os
 from pathlib import Path
 
-from briefgen.workspace import open_workspace
+import pytest
+from conftest import FIXTURES, ROOT
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from briefgen.workspace import open_workspace
 
 
 def report(name: str) -> str:
@@ -70,7 +71,7 @@ def test_positions_point_at_the_offending_value():
 
 
 def test_default_brief_is_clean():
-    ws, diags = open_workspace(Path(__file__).parent.parent)
+    ws, diags = open_workspace(ROOT)
     assert [d.format(ws.root) for d in diags.errors + diags.warnings] == []
     assert "japan-russia" in ws.briefs
 
@@ -203,4 +204,127 @@ def test_a_section_no_audience_reads_is_a_warning(minimal: Path):
         f"briefs/demo/brief.yaml:{line}:5: warning: section 'annex' is in no audience's sections, so no output "
         "shows its 1 block; add 'annex' to the sections of the audiences that should read it (audiences.yaml, "
         "or audiences: in brief.yaml) [brief.unread-section]"
+    ]
+
+
+def test_a_block_whose_yaml_is_broken_is_reported_once_not_again_where_it_is_referred_to(minimal: Path):
+    """A missing colon in missiles.yaml: one error at its line, no 'unknown citation' wherever @missiles stands."""
+    edit = minimal / "briefs/demo/blocks/rec-open.yaml"
+    edit.write_text(
+        edit.read_text(encoding="utf-8").replace(
+            "body: Channels matter in full.", "body: Channels matter, see @missiles and [the missiles](#missiles)."
+        ),
+        encoding="utf-8",
+    )
+    (minimal / "briefs/demo/blocks/missiles.yaml").write_text(
+        "section: context\ntitle Missiles\nstatus: approved\nsummary: Missiles arrived [@dominguez2016].\n"
+        "body: New missile batteries arrived.\n",
+        encoding="utf-8",
+    )
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.errors + diags.warnings] == [
+        "briefs/demo/blocks/missiles.yaml:2:1: error: this line has no ':' after a key: write 'key: value' (a colon "
+        "and a space), or indent the line if it continues the text above (YAML noticed only at line 3, column 1) "
+        "[yaml.syntax]"
+    ]
+
+
+def test_a_block_with_an_empty_audiences_list_is_a_warning_at_the_list(minimal: Path):
+    block = minimal / "briefs/demo/blocks/history.yaml"
+    block.write_text(
+        block.read_text(encoding="utf-8").replace("status: approved\n", "status: approved\naudiences: []\n")
+    )
+    _, diags = open_workspace(minimal)
+    assert [d.format(minimal) for d in diags.warnings] == [
+        "briefs/demo/blocks/history.yaml:5:12: warning: this block reaches no audience: its audiences list is "
+        "empty; name the audiences that should read it in the list, or delete the 'audiences:' line to send it "
+        "to every audience [block.no-audience]"
+    ]
+    assert diags.has_errors(strict=True) and not diags.has_errors()
+
+
+NO_BLOCK = (
+    "warning: audience '{name}' receives no block of brief 'demo', so its outputs would hold only the masthead: "
+    "{reasons}; to fix it, {fixes} ('briefgen list --why' names each block's rule) [audience.no-blocks]"
+)
+
+
+def test_an_audience_that_receives_no_block_is_a_warning_naming_the_rule(minimal: Path):
+    from briefgen.build import BuildOptions, build
+    from briefgen.errors import ContentError
+
+    audiences = minimal / "audiences.yaml"
+    audiences.write_text(
+        audiences.read_text(encoding="utf-8") + "  include_tags: [press-kit]\n", encoding="utf-8"
+    )  # the last profile is 'public'
+    _, diags = open_workspace(minimal)
+    expected = "audiences.yaml:15:1: " + NO_BLOCK.format(
+        name="public", reasons="include_tags [press-kit] matches no block", fixes="change its include_tags"
+    )
+    assert [d.format(minimal) for d in diags.warnings] == [expected]
+    # build --strict refuses it before rendering anything, whichever audiences it builds
+    with pytest.raises(ContentError) as failure:
+        build(minimal, BuildOptions(strict=True, formats=("html",), audiences=("boss",)))
+    assert failure.value.message == f"{expected}\n1 warning treated as errors (--strict); nothing was written."
+
+
+def test_an_emptying_rule_in_a_briefs_override_is_reported_at_the_override(minimal: Path):
+    brief = minimal / "briefs/demo/brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8") + "    sections: [annex]\n    max_marking: low\n")
+    config = minimal / "briefgen.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "markings:\n  - {id: low, banner: '', portion: L}\n  - {id: high, banner: HIGH, portion: H}\n"
+    )
+    _, diags = open_workspace(minimal)
+    line = brief.read_text(encoding="utf-8").split("\n").index("  public:") + 1
+    assert [d.format(minimal) for d in diags.warnings if d.code == "audience.no-blocks"] == [
+        f"briefs/demo/brief.yaml:{line}:3: "
+        + NO_BLOCK.format(
+            name="public",
+            reasons="sections [annex] leave out 8 blocks (draft-note, history, missiles and 5 more)",
+            fixes="change its sections",
+        )
+    ]
+
+
+def test_an_audience_whose_blocks_are_all_unapproved_gets_one_warning_naming_status(minimal: Path):
+    """Not one 'would get no section' per section as well: the audience-wide warning says it all."""
+    for path in (minimal / "briefs/demo/blocks").glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("status: approved", "status: review"))
+    ws, diags = open_workspace(minimal)
+    fix = "approve the blocks (or build with --drafts)"
+    every = "status leaves out 8 blocks (draft-note, history, missiles and 5 more) not approved yet"
+    assert [d.format(ws.root) for d in diags.warnings] == [
+        "audiences.yaml:1:1: " + NO_BLOCK.format(name="boss", reasons=every, fixes=fix),
+        "audiences.yaml:9:1: " + NO_BLOCK.format(name="reader", reasons=every, fixes=fix),
+        "audiences.yaml:15:1: " + NO_BLOCK.format(name="public", reasons=every, fixes=fix),
+    ]
+
+
+def test_an_audience_emptied_by_several_rules_names_each_with_its_fix(minimal: Path):
+    blocks = minimal / "briefs/demo/blocks"
+    for name in ("history", "missiles"):
+        path = blocks / f"{name}.yaml"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                "status: approved\n", "status: approved\nexclude_audiences: [public]\n"
+            )
+        )
+    path = blocks / "rec-open.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: approved\n", "status: approved\naudiences: [boss]\n")
+    )
+    _, diags = open_workspace(minimal)
+    assert [d.format(minimal) for d in diags.warnings if d.code == "audience.no-blocks"] == [
+        "audiences.yaml:15:1: "
+        + NO_BLOCK.format(
+            name="public",
+            reasons="sections [context, recs] leave out 3 blocks (risk-high, risk-low, risk-mid); the audiences "
+            "lists of 1 block (rec-open) leave it out; the exclude_audiences of 2 blocks (history, missiles) name "
+            "it; exclude_tags [internal] leaves out 1 block (rec-quiet); status leaves out 1 block (draft-note) "
+            "not approved yet",
+            fixes="change its sections or exclude_tags, or add 'public' to the blocks' audiences lists, or take "
+            "'public' out of the blocks' exclude_audiences, or approve the blocks (or build with --drafts)",
+        )
     ]

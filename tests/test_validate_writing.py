@@ -6,11 +6,10 @@ report (regenerate with BRIEFGEN_REGEN=1 and review the diff).
 
 from pathlib import Path
 
+from conftest import FIXTURES
 from test_validate import assert_matches_golden, report
 
 from briefgen.workspace import open_workspace
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_refused_constructs_report_matches_golden_file():

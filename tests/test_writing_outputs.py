@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+from conftest import FIXTURES
 from pypdf import PdfReader
 from readers import pdf_text, squash
 
 from briefgen.build import BuildOptions, build
 
-FIXTURES = Path(__file__).parent / "fixtures"
 LITERAL_SYNTAX = ["[^", "^[", "{#", "{.", "|---", ":::", "~~", "@tbl-", "@rec-", "@sec-"]
 
 

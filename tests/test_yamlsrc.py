@@ -51,8 +51,116 @@ def test_deep_nesting_is_refused():
 
 
 def test_syntax_error_points_at_the_line():
+    _, problems = parse("a: 1\nb: c: d\ne: 2\n")
+    assert problems and problems[0].startswith("x.yaml:2:5:") and "[yaml.syntax]" in problems[0]
+
+
+NOTICED = "YAML read the lines after it as part of the {} and noticed only at line {}, column {}"
+
+
+def test_an_unclosed_double_quote_is_reported_where_it_opens_not_at_the_next_quote():
+    """PyYAML reads on to the next `"` (line 6) and fails there; the fix is on line 3."""
+    text = (
+        "section: recs\norder: 1\n"
+        'title: "An unclosed title\n'
+        "status: approved\nsummary: >\n"
+        '  Tokyo should say "no" [@key].\n'
+        "body: Text.\n"
+    )
+    _, problems = parse(text)
+    assert problems == [
+        'x.yaml:3:8: error: this quoted text is never closed: add the closing " at the end of the text that '
+        f"starts here ({NOTICED.format('text', 6, 21)}) [yaml.syntax]"
+    ]
+
+
+def test_an_unclosed_single_quote_is_reported_where_it_opens_not_at_an_apostrophe_below():
+    _, problems = parse("section: recs\ntitle: 'Sanctions\nstatus: approved\nbody: Japan's leverage.\n")
+    assert problems == [
+        "x.yaml:2:8: error: this quoted text is never closed: add the closing ' at the end of the text that "
+        f"starts here ({NOTICED.format('text', 4, 13)}) [yaml.syntax]"
+    ]
+
+
+def test_an_unclosed_quote_in_a_list_item_and_one_that_meets_a_backslash():
+    _, problems = parse('authors:\n  - name: "Desk\n    affiliation: Unit\n  - name: "Other"\n')
+    assert problems == [
+        'x.yaml:2:11: error: this quoted text is never closed: add the closing " at the end of the text that '
+        f"starts here ({NOTICED.format('text', 4, 12)}) [yaml.syntax]"
+    ]
+    # The scanner itself fails on the first backslash the runaway text meets (\d is no escape).
+    _, problems = parse('section: a\ntitle: "Unclosed\nstatus: approved\nbody: C:\\data\n')
+    assert problems == [
+        'x.yaml:2:8: error: this quoted text is never closed: add the closing " at the end of the text that '
+        f"starts here ({NOTICED.format('text', 4, 10)}) [yaml.syntax]"
+    ]
+
+
+def test_unclosed_brackets_are_reported_where_they_open():
+    _, problems = parse("section: a\ntags: [internal, sanctions\nstatus: approved\nbody: x\n")
+    assert problems == [
+        "x.yaml:2:7: error: the [ list that starts here is never closed: add the closing ] after its last item "
+        f"({NOTICED.format('list', 3, 7)}) [yaml.syntax]"
+    ]
     _, problems = parse("a: 1\nb: [unclosed\nc: 2\n")
-    assert problems and problems[0].startswith("x.yaml:3:") and "[yaml.syntax]" in problems[0]
+    assert problems == [
+        "x.yaml:2:4: error: the [ list that starts here is never closed: add the closing ] after its last item "
+        f"({NOTICED.format('list', 3, 2)}) [yaml.syntax]"
+    ]
+    _, problems = parse("section: a\nstatus: approved\ntags: [\n")  # open at the end of the file
+    assert problems == [
+        "x.yaml:3:7: error: the [ list that starts here is never closed: add the closing ] after its last item "
+        f"({NOTICED.format('list', 4, 1)}) [yaml.syntax]"
+    ]
+    _, problems = parse("section: a\nencoding: {x: 1, y: 2\nstatus: approved\n")
+    assert problems == [
+        "x.yaml:2:11: error: the { mapping that starts here is never closed: add the closing } after its last "
+        f"entry ({NOTICED.format('mapping', 3, 7)}) [yaml.syntax]"
+    ]
+
+
+def test_a_closed_quote_or_list_with_something_else_wrong_keeps_yamls_own_message():
+    """Only a quote or bracket that YAML read past is blamed; text after a closing quote is another mistake."""
+    _, problems = parse('title: "A long\n  title" extra\nstatus: x\n')
+    assert problems == [
+        "x.yaml:2:10: error: YAML syntax error: expected <block end>, but found '<scalar>' while parsing a block "
+        "mapping; check indentation, colons and quotes on this line [yaml.syntax]"
+    ]
+    _, problems = parse('tags: [a,\n  b, "c" d]\n')
+    assert len(problems) == 1 and problems[0].startswith("x.yaml:2:10: error: YAML syntax error: expected ','")
+
+
+def test_a_missing_colon_is_reported_on_the_line_that_lacks_it():
+    """PyYAML notices on the next line; the key without its colon is on this one."""
+    _, problems = parse("section: recs\norder: 1\ntitle Foo\nstatus: approved\nbody: x\n")
+    assert problems == [
+        "x.yaml:3:1: error: this line has no ':' after a key: write 'key: value' (a colon and a space), or indent "
+        "the line if it continues the text above (YAML noticed only at line 4, column 1) [yaml.syntax]"
+    ]
+    # The first key under another: YAML reads 'title Foo' and 'body' as one text and fails at the ':'.
+    _, problems = parse("variants:\n  press:\n    title Foo\n    body: x\n")
+    assert [p.split(": error:")[0] for p in problems] == ["x.yaml:3:5"]
+    assert problems[0].endswith("(YAML noticed only at line 4, column 9) [yaml.syntax]")
+    _, problems = parse("title Foo\nbody: x\n")
+    assert [p.split(": error:")[0] for p in problems] == ["x.yaml:1:1"]
+    _, problems = parse("section: recs\nbody: x\ntitle Foo\n")  # the last line: YAML notices at the end
+    assert problems and problems[0].startswith("x.yaml:3:1: error: this line has no ':' after a key")
+
+
+def test_every_yaml_file_briefgen_reads_gets_these_positions(minimal: Path):
+    from briefgen.workspace import open_workspace
+
+    audiences = minimal / "audiences.yaml"
+    audiences.write_text(audiences.read_text(encoding="utf-8").replace("[recs, risks, context]", "[recs, risks"))
+    brief = minimal / "briefs/demo/brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("title: Demo brief", 'title: "Demo brief'))
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root).split(" (YAML")[0] for d in diags.errors] == [
+        "audiences.yaml:5:13: error: the [ list that starts here is never closed: add the closing ] after its "
+        "last item",
+        'briefs/demo/brief.yaml:1:8: error: this quoted text is never closed: add the closing " at the end of the '
+        "text that starts here",
+    ]
 
 
 def test_oversized_and_non_utf8_files(tmp_path: Path):

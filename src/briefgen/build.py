@@ -42,6 +42,7 @@ from briefgen.model import BRIEF_RECORD, AudienceProfile, Brief, Document, Works
 from briefgen.pandoc import pandoc_identity
 from briefgen.render import RENDERERS, Layout, Rendering, RenderTask, TaskResult, run_task, start_worker
 from briefgen.style import HouseStyle, load_style
+from briefgen.versions import code_identity
 from briefgen.workspace import default_brief, open_workspace, pick_audiences
 from briefgen.write import prune_cache, publish, read_cache, read_manifest, sha256, write_cache
 
@@ -80,6 +81,7 @@ class Output:
     draft: bool
     inputs: str = ""
     seconds: float = 0.0  # how long rendering it took (for progress and for planning export shards)
+    text: str = field(default="", repr=False)  # a PDF's text as laid out, in logical order (checks/parity.py)
 
     def manifest_entry(self, out_dir: Path) -> dict:
         entry = {
@@ -379,7 +381,7 @@ class Fingerprints:
         digest = sha256("\n".join(f"{name} {self._file(path)}" for name, path in sorted(files)).encode())
         markings = [(m.id, m.banner, m.portion) for m in ws.config.markings]
         self.common = (
-            f"{digest} {__version__} drafts={drafts} markings={markings} "
+            f"{digest} {code_identity()} drafts={drafts} markings={markings} "
             f"epoch={os.environ.get('SOURCE_DATE_EPOCH', '')} fonts={font_fingerprint(style)}"
         )
 
@@ -731,6 +733,7 @@ class _Collected:
             warnings=[],  # known once the layout is (see `settle`)
             inputs=self.plans[task.audience].prints[rendering.format],
             seconds=rendering.seconds,
+            text=rendering.text,
             **self.common[task.audience],
         )
         self.outputs[(task.audience, rendering.format)] = output

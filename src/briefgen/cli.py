@@ -178,7 +178,7 @@ def list_command(state: State, brief: str | None, as_json: bool, why: bool, shar
 
     ws, diags = open_workspace(state.workspace, brief)
     if diags.has_errors():
-        raise ContentError(diags, ws.root)
+        raise ContentError(diags, ws.root, "nothing was listed")
     if shards is not None:
         from briefgen.shards import describe_plan, shard_plan
 

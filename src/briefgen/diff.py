@@ -93,7 +93,7 @@ def diff_since(root: Path | None, revision: str, brief_name: str | None = None) 
     """Blocks added, modified or deleted since `revision` (working tree included) and who they reach."""
     ws, diags = open_workspace(root, brief_name)
     if diags.has_errors():
-        raise ContentError(diags, ws.root)
+        raise ContentError(diags, ws.root, "nothing was compared")
     brief = default_brief(ws, brief_name)
     top = Path(_git(ws.root, "rev-parse", "--show-toplevel").strip())
     try:

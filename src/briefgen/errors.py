@@ -24,17 +24,16 @@ class UsageError(BriefgenError):
 class ContentError(BriefgenError):
     """The workspace content has errors; the diagnostics say where and how to fix them."""
 
-    def __init__(self, diagnostics: Diagnostics, root: Path | None = None):
+    def __init__(self, diagnostics: Diagnostics, root: Path | None = None, outcome: str = "nothing was written"):
+        """`outcome` says what the command did not do, in its own terms ("nothing was listed")."""
         self.diagnostics = diagnostics
         self.root = root
         lines = [d.format(root) for d in diagnostics.sorted() if d.severity.value != "note"]
         errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
         if errors:
-            lines.append(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written.")
+            lines.append(f"{errors} error{'s' if errors != 1 else ''} found; {outcome}.")
         else:
-            lines.append(
-                f"{warnings} warning{'s' if warnings != 1 else ''} treated as errors (--strict); nothing was written."
-            )
+            lines.append(f"{warnings} warning{'s' if warnings != 1 else ''} treated as errors (--strict); {outcome}.")
         super().__init__("\n".join(lines))
 
     def format_message(self) -> str:

@@ -6,12 +6,10 @@ from dataclasses import dataclass
 
 from briefgen.checks.validate import audiences_for
 from briefgen.diagnostics import Location
-from briefgen.document.select import SelectOptions, refusals
+from briefgen.document.select import RULES, SelectOptions, withheld_by
 from briefgen.model import AudienceProfile, Brief, ContentBlock, Workspace
 
-# The rules that leave a block out, in the order `list --why` names them: the audience's sections
-# (select() walks them), then `refusals` of document/select.py.
-RULES = ("sections", "max_marking", "audiences", "exclude_audiences", "include_tags", "exclude_tags", "status")
+# The rules that leave a block out, in the order `list --why` names them, are `RULES` of document/select.py.
 
 
 @dataclass(frozen=True)
@@ -56,10 +54,9 @@ def block_matrix(ws: Workspace, brief: Brief) -> list[BlockRow]:
 def _exclusions(block: ContentBlock, audience: AudienceProfile, ws: Workspace) -> tuple[Exclusion, ...]:
     """The rules selection applies that leave `block` out of `audience`'s brief, explained.
 
-    The section rule is select()'s walk over the audience's sections; the others are `refusals`.
+    The rules are `withheld_by` of document/select.py, the one place that decides.
     """
-    rules = [] if block.section in audience.sections else ["sections"]
-    rules += refusals(block, audience, SelectOptions(False, ws.config.markings))
+    rules = withheld_by(block, audience, SelectOptions(False, ws.config.markings))
     return tuple(_explain(rule, block, audience) for rule in rules)
 
 
@@ -79,7 +76,9 @@ def _explain(rule: str, block: ContentBlock, audience: AudienceProfile) -> Exclu
         reason = f"its marking '{block.marking}' is above the audience's max_marking '{audience.max_marking}'"
         return Exclusion(rule, reason, at("marking"))
     if rule == "audiences":
-        return Exclusion(rule, f"its audiences list names only {', '.join(block.audiences or ())}", at("audiences"))
+        if not block.audiences:
+            return Exclusion(rule, "its audiences list is empty, so it reaches no audience", at("audiences"))
+        return Exclusion(rule, f"its audiences list names only {', '.join(block.audiences)}", at("audiences"))
     if rule == "exclude_audiences":
         return Exclusion(rule, "its exclude_audiences names the audience", at("exclude_audiences"))
     if rule == "include_tags":

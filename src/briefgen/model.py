@@ -128,6 +128,14 @@ class CrossRef:
 
 
 @dataclass(frozen=True)
+class PortionMark:
+    """The handling mark, such as "(C)", that starts a portion of a marked block for audiences with
+    `portion_marks: true`; placed by the document stage (document/portions.py), drawn by every renderer."""
+
+    portion: str
+
+
+@dataclass(frozen=True)
 class CiteRef:
     """Where a citation stands in the text; the cite stage decides what it shows."""
 
@@ -150,6 +158,7 @@ Inline = Union[
     CiteRef,
     NoteRef,
     CrossRef,
+    PortionMark,
 ]
 
 
@@ -242,6 +251,12 @@ class Picture:
     fallback: Path | None = None
     inputs: tuple[Path, ...] = ()  # the workspace files it was made from (image; chart spec and data)
     chart: bool = False  # drawn from a Vega-Lite specification: printed at its own size unless width= says
+    print_path: Path | None = None  # an SVG's copy for the PDF, its right-to-left text in visual order
+
+    @property
+    def pdf_path(self) -> Path:
+        """What the PDF shows: the SVG's copy with right-to-left text ordered (content/svgtext.py), else `path`."""
+        return self.print_path or self.path
 
     @property
     def media_type(self) -> str:
@@ -477,6 +492,11 @@ class DocBlock:
     content_field: str = "body"
     title_field: str = "title"
 
+    def marked(self, text: str) -> str:
+        """`text` with the block's portion mark before it, for cells and lines drawn as plain text
+        (a register row's title, a recommendation's action): "(C) text", or `text` unmarked."""
+        return f"({self.portion}) {text}" if self.portion else text
+
 
 @dataclass(frozen=True)
 class DocSection:
@@ -487,10 +507,16 @@ class DocSection:
 
 @dataclass(frozen=True)
 class RenderedCitation:
-    """What a citation shows: a note number (note styles), in-text words, or nothing."""
+    """What a citation shows: a note number (note styles), in-text words, both, or nothing.
+
+    An author-in-text citation under a notes style shows both, as Pandoc does: the author's name
+    in the sentence, then the call of the note holding the rest. `punctuation` is the mark that
+    followed it in the text (".", ";"), printed between the name and the call.
+    """
 
     note: int | None = None
     inline: tuple[Inline, ...] = ()
+    punctuation: str = ""
 
 
 @dataclass(frozen=True)

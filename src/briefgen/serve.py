@@ -7,6 +7,11 @@ written to the workspace.
 Pages are rendered once per state of the workspace's files (their fingerprint) and shared by
 every browser asking for them meanwhile; the server's listen backlog holds a team's browsers
 opening every audience at once.
+
+Answers: 200 with the page, or with the error list while the workspace has errors (it is the
+files that are wrong, not the request); 404 for an address that names nothing (an unknown path
+or audience); 400 for a malformed request (a query `compare` cannot use, an address that is not
+UTF-8); 405 for any method but GET.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from briefgen.build import BuildOptions, document_for, render_all
 from briefgen.checks.validate import audiences_for
@@ -66,6 +71,21 @@ body.screen { background: white; box-shadow: 0 1px 6px rgba(0,0,0,.25); margin: 
 </style>"""
 
 
+class BadRequest(Exception):
+    """A request the preview cannot answer with a page: its status and what to ask for instead."""
+
+    def __init__(self, status: HTTPStatus, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _unknown_audience(name: str, known: list[str]) -> BadRequest:
+    return BadRequest(
+        HTTPStatus.NOT_FOUND, f"No audience named '{name}'; audiences of this brief: {', '.join(known) or 'none'}."
+    )
+
+
 @dataclass
 class PreviewState:
     """The workspace as last seen: a version number that changes on every save, any errors, rendered pages."""
@@ -79,6 +99,7 @@ class PreviewState:
     pages: OrderedDict[tuple[str, ...], tuple[str, str]] = field(default_factory=OrderedDict)
     page_locks: dict[tuple[str, ...], threading.Lock] = field(default_factory=dict)
     pages_lock: threading.Lock = field(default_factory=threading.Lock)
+    subscriptions: int = 0  # event streams that have sent a page its first version (read-only; tests wait on it)
 
     def fingerprint(self) -> str:
         """Every workspace file's name, size and modification time: a page is current while this is unchanged.
@@ -155,7 +176,7 @@ class PreviewState:
         brief = default_brief(ws, self.brief)
         profiles = audiences_for(ws, brief)
         if audience not in profiles:
-            return _wrap("Unknown audience", f"<p>No audience named {html.escape(audience)}.</p>")
+            raise _unknown_audience(audience, list(profiles))
         try:
             page = render_html(document_for(ws, brief, profiles[audience], drafts=True), load_style(ws.root))
         except ContentError as exc:  # a template or style that only rendering finds wrong, at its line
@@ -177,10 +198,18 @@ class PreviewState:
         )
 
     def pdf(self, audience: str) -> bytes:
-        rendered = render_all(
-            self.root,
-            BuildOptions(brief=self.brief, audiences=(audience,), formats=("pdf",), drafts=True, force=True, jobs=1),
-        )
+        try:
+            rendered = render_all(
+                self.root,
+                BuildOptions(
+                    brief=self.brief, audiences=(audience,), formats=("pdf",), drafts=True, force=True, jobs=1
+                ),
+            )
+        except UsageError:
+            known = [name for name, _label in self.audiences()]
+            if audience not in known:
+                raise _unknown_audience(audience, known) from None
+            raise
         return rendered.outputs[0].data
 
 
@@ -218,6 +247,24 @@ def _index(state: PreviewState) -> str:
     return _wrap("briefgen preview", f"<h1>Preview</h1><ul>{links}</ul><h2>Compare two audiences</h2>{compare}")
 
 
+def compare_query(query: str, known: list[str]) -> tuple[str, str]:
+    """The two audiences of `/compare?left=A&right=B`, or BadRequest (400) saying what to ask for."""
+    usage = f"Ask for /compare?left=AUDIENCE&right=AUDIENCE, with audiences of this brief: {', '.join(known)}."
+    try:
+        fields = parse_qs(query, strict_parsing=bool(query), keep_blank_values=True, errors="strict")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(HTTPStatus.BAD_REQUEST, f"The query is malformed. {usage}") from None
+    chosen = []
+    for side in ("left", "right"):
+        values = fields.get(side, [])
+        if len(values) != 1 or not values[0]:
+            raise BadRequest(HTTPStatus.BAD_REQUEST, f"The query needs one '{side}' audience. {usage}")
+        if values[0] not in known:
+            raise BadRequest(HTTPStatus.BAD_REQUEST, f"There is no audience named '{values[0]}' ({side}). {usage}")
+        chosen.append(values[0])
+    return chosen[0], chosen[1]
+
+
 def compare_page(left: str, right: str) -> str:
     frame = "<iframe src='/audience/{0}' style='width:49%;height:95vh;border:0'></iframe>"
     return (
@@ -232,18 +279,54 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
             log.debug(format, *args)
 
-        def send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        def send(
+            self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK, allow: str | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            if allow:
+                self.send_header("Allow", allow)
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def fail(self, status: HTTPStatus, message: str, allow: str | None = None) -> None:
+            """Every 4xx answer: a short page saying what is wrong and what to ask for."""
+            title = f"{status.value} {status.phrase}"
+            page = _wrap(title, f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>")
+            self.send(page.encode(), "text/html; charset=utf-8", status, allow)
+
+        def __getattr__(self, name: str) -> Callable[[], None]:
+            if name.startswith("do_"):  # any method but GET (http.server would answer 501)
+                return self.not_allowed
+            raise AttributeError(name)
+
+        def not_allowed(self) -> None:
+            self.close_connection = True
+            try:  # read a small body first: closing on unread data could lose the answer
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = 0
+            if 0 < length <= 1 << 20:
+                self.rfile.read(length)
+            message = f"The preview answers GET requests only, not {self.command}."
+            self.fail(HTTPStatus.METHOD_NOT_ALLOWED, message, allow="GET")
+
+        def target(self) -> tuple[str, list[str]]:
+            """The request's query and its path's segments, decoded; BadRequest (400) if they cannot be."""
+            url = urlparse(self.path)
+            if not url.path.startswith("/"):
+                raise BadRequest(HTTPStatus.BAD_REQUEST, f"Ask for a path that starts with '/', not {self.path!r}.")
+            try:
+                return url.query, [unquote(p, errors="strict") for p in url.path.split("/") if p]
+            except UnicodeDecodeError:
+                raise BadRequest(HTTPStatus.BAD_REQUEST, "The address is not UTF-8 text once decoded.") from None
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            url = urlparse(self.path)
-            parts = [p for p in url.path.split("/") if p]
             try:
+                query, parts = self.target()
                 if not parts:
                     self.send(index_page(state).encode(), "text/html; charset=utf-8")
                 elif parts == ["events"]:
@@ -253,16 +336,17 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                 elif parts[0] == "pdf" and len(parts) == 2:
                     self.send(state.pdf(parts[1]), "application/pdf")
                 elif parts == ["compare"]:
-                    query = parse_qs(url.query)
-                    self.send(
-                        compare_page(query.get("left", [""])[0], query.get("right", [""])[0]).encode(),
-                        "text/html; charset=utf-8",
-                    )
+                    left, right = compare_query(query, [name for name, _label in state.audiences()])
+                    self.send(compare_page(left, right).encode(), "text/html; charset=utf-8")
                 else:
-                    self.send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
-            except (ContentError, BriefgenError) as exc:  # this request's problem, not the workspace's
-                page = _wrap("Error", f'<pre class="preview-errors">{html.escape(exc.message)}</pre>')
-                self.send(page.encode(), "text/html; charset=utf-8", HTTPStatus.BAD_REQUEST)
+                    message = "Nothing is at this address; the index at / links to every page of the preview."
+                    raise BadRequest(HTTPStatus.NOT_FOUND, message)
+            except BadRequest as exc:  # the request's problem
+                self.fail(exc.status, exc.message)
+            except ContentError as exc:  # the files' problem, shown as every page shows it until a save fixes it
+                self.send(state.error_page(_errors(exc.diagnostics, exc.root)).encode(), "text/html; charset=utf-8")
+            except BriefgenError as exc:  # the workspace or brief cannot be read as it is now (moved, deleted)
+                self.send(state.error_page([exc.message]).encode(), "text/html; charset=utf-8")
             except (BrokenPipeError, ConnectionResetError):  # the browser went away
                 return
             except Exception as exc:  # a bug in briefgen: an answer, not an empty reply; the details in the log
@@ -291,6 +375,9 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                     message = f"data: {version}\n\n" if version != seen else ": keep-alive\n\n"
                     self.wfile.write(message.encode())
                     self.wfile.flush()
+                    if seen == -1:  # the page knows the version now: a later save reloads it
+                        with state.changed:
+                            state.subscriptions += 1
                     seen = version
             except (BrokenPipeError, ConnectionResetError):
                 return

@@ -43,7 +43,7 @@ def brief_stats(
     """Figures for every audience of a brief; pages come from the last build unless `fresh`."""
     ws, diags = open_workspace(root, brief_name)
     if diags.has_errors():
-        raise ContentError(diags, ws.root)
+        raise ContentError(diags, ws.root, "nothing was counted")
     brief = default_brief(ws, brief_name)
     manifest = read_manifest(ws.root / ws.config.output_dir / brief.id / "manifest.json")
     built_pages = {o["audience"]: o.get("pages") for o in manifest.get("outputs", []) if o.get("format") == "pdf"}

@@ -7,8 +7,11 @@ metadata (no import); Pandoc's is asked of the bundled binary, once, only here.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import subprocess
 from importlib import metadata
+from pathlib import Path
 
 from briefgen import __version__
 
@@ -21,6 +24,27 @@ def component_versions() -> list[tuple[str, str]]:
         ("Pandoc", _pandoc()),
         ("python-docx", _distribution("python-docx")),
     ]
+
+
+@functools.cache
+def code_identity() -> str:
+    """briefgen's version and a hash of its own files (Python source and built-in defaults).
+
+    Every cache key includes it (Pandoc's readings, citation answers, layouts, figures, output
+    fingerprints), so a changed briefgen, an editable install being edited included, never
+    reuses an answer that other code made.
+    """
+    return f"{__version__}+{tree_digest(Path(__file__).resolve().parent)}"
+
+
+def tree_digest(folder: Path) -> str:
+    """A short hash of every file under `folder` (names and contents; Python's bytecode caches aside)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.relative_to(folder).parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
 def version_text() -> str:

@@ -58,6 +58,25 @@ def families_with(chars: Iterable[str]) -> set[str]:
     return {family.strip() for line in found for family in line.split(",")}
 
 
+RIGHT_TO_LEFT_PROBES = ("\u0627\u05d0", "\u0627", "\u05d0")  # Arabic and Hebrew alef, then either alone
+
+
+def complex_script_font(style: HouseStyle) -> str | None:
+    """The fallback family that draws Arabic and Hebrew, which the PDF falls back to for them: Word's
+    complex-script font (`w:rFonts/@w:cs`). None when no configured fallback is installed that can."""
+    return _first_covering(tuple(fallback_stack(style, "")))
+
+
+@functools.cache
+def _first_covering(families: tuple[str, ...]) -> str | None:
+    for probe in RIGHT_TO_LEFT_PROBES:
+        found = {family.casefold() for family in families_with(probe)}
+        covering = [family for family in families if family.casefold() in found]
+        if covering:
+            return covering[0]
+    return None
+
+
 class CharSet:
     """A font's character set as fontconfig prints it: hexadecimal code points and ranges."""
 

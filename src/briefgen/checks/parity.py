@@ -1,7 +1,10 @@
 """PDF and Word side by side: the same headings, paragraphs, figures, notes and bibliography in both.
 
-Reads the real outputs (pypdf for the PDF, the .docx package for Word) and reports the first
-difference of each kind with the block where it starts, so an editor knows where to look.
+Reads the real outputs (the .docx package for Word; for the PDF its outline and figure tags, and
+the text WeasyPrint laid out for it) and reports the first difference of each kind with the block
+where it starts, so an editor knows where to look. The PDF's text is compared in logical order,
+the order it was written in: read back from the pages, a right-to-left line (Arabic, Hebrew)
+comes in visual order, its words and the brackets and Latin words among them moved about.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 from pypdf import PdfReader
@@ -108,10 +112,15 @@ def read_docx(data: bytes) -> WordContent:
     return WordContent(paragraphs, notes, furniture, figures)
 
 
-def read_pdf(data: bytes) -> tuple[str, list[str]]:
-    """The PDF's text (whitespace folded) and its bookmark titles in order."""
+def read_pdf(data: bytes, laid_out: str | None = None) -> tuple[str, list[str]]:
+    """The PDF's text (whitespace folded) and its bookmark titles in order.
+
+    `laid_out` is the text as the PDF engine laid it out (`render.pdf.layout_text`), in logical
+    order; without it the text is read from the pages, where right-to-left lines are in visual order.
+    """
     reader = PdfReader(io.BytesIO(data))
-    text = squash(" ".join(page.extract_text() or "" for page in reader.pages))
+    pages = [laid_out] if laid_out is not None else [page.extract_text() or "" for page in reader.pages]
+    text = squash(" ".join(pages))
 
     def walk(items) -> list[str]:
         titles: list[str] = []
@@ -144,10 +153,14 @@ def pdf_figures(data: bytes) -> list[str]:
     return found
 
 
-def compare(pdf: bytes, docx: bytes) -> list[str]:
-    """Differences between a PDF and a DOCX of the same document; empty when they match."""
+def compare(pdf: bytes, docx: bytes, pdf_text: str | None = None) -> list[str]:
+    """Differences between a PDF and a DOCX of the same document; empty when they match.
+
+    `pdf_text` is the PDF's text as laid out (a build's `Output.text`); give it for text in
+    right-to-left scripts, which the PDF's pages hold in visual order.
+    """
     problems: list[str] = []
-    pdf_text, outline = read_pdf(pdf)
+    pdf_text, outline = read_pdf(pdf, pdf_text)
     word = read_docx(docx)
     pdf_headings = [squash(h) for h in outline if h not in _SKIP_HEADINGS]
     word_headings = [squash(h) for h in word.headings()]
@@ -191,9 +204,11 @@ def check_parity(root, brief: str | None = None) -> list[str]:
     from briefgen.build import BuildOptions, render_all
 
     rendered = render_all(root, BuildOptions(brief=brief, all_audiences=True, formats=("pdf", "docx"), force=True))
-    pairs: dict[str, dict[str, bytes]] = {}
+    pairs: dict[str, dict[str, Any]] = {}
     for output in rendered.outputs:
-        pairs.setdefault(output.audience, {})[output.format] = output.data
+        pairs.setdefault(output.audience, {})[output.format] = output
     return [
-        f"{audience}: {problem}" for audience, pair in pairs.items() for problem in compare(pair["pdf"], pair["docx"])
+        f"{audience}: {problem}"
+        for audience, pair in pairs.items()
+        for problem in compare(pair["pdf"].data, pair["docx"].data, pair["pdf"].text or None)
     ]

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from briefgen.checks.validate_writing import check_glyphs, check_writing
-from briefgen.content.loader import cache_file, merge_audience, with_unloaded_blocks
+from briefgen.content.loader import cache_file, merge_audience, unloaded_block_ids, with_unloaded_blocks
 from briefgen.content.richtext import walk
 from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
 from briefgen.content.yamlsrc import load_yaml
@@ -109,8 +109,11 @@ def _check_review(ws: Workspace, brief: Brief, diags: Diagnostics, today: dt.dat
             )
     markings = ws.config.markings
     for name, audience in audiences_for(ws, brief).items():
+        # An audience that receives nothing gets one warning naming every rule, unapproved blocks included,
+        # not one per section it loses to them as well.
+        empty = _check_empty_audience(brief, name, audience, markings, diags)
         for section in brief.sections:
-            if section.id not in audience.sections:
+            if empty or section.id not in audience.sections:
                 continue
             blocks = [b for b in brief.blocks if b.section == section.id]
             approved = {b.id for b in blocks if admits(b, audience, SelectOptions(False, markings))}
@@ -131,6 +134,78 @@ def _check_review(ws: Workspace, brief: Brief, diags: Diagnostics, today: dt.dat
                 f"audience '{name}' (max_marking {audience.max_marking}) never receives: {', '.join(held)}",
                 audience.location,
             )
+
+
+PROFILE_RULES = ("sections", "max_marking", "include_tags", "exclude_tags")  # set in the audience's profile
+
+
+def _check_empty_audience(
+    brief: Brief, name: str, audience: AudienceProfile, markings: tuple, diags: Diagnostics
+) -> bool:
+    """A warning, at the audience's profile, when its documents would hold no block at all; True if given.
+
+    Names the rules that leave the brief's blocks out (`withheld_by`, which selection applies):
+    those that leave out every block when there are such, else all of them, each with its fix.
+    Says nothing when a block file could not be read (it may be the one this audience would
+    receive; its error is at the file) or the brief has no blocks yet.
+    """
+    from briefgen.document.select import RULES, SelectOptions, withheld_by
+
+    if not brief.blocks or unloaded_block_ids(brief):
+        return False
+    left_out: dict[str, list[str]] = {}
+    for block in brief.blocks:
+        rules = withheld_by(block, audience, SelectOptions(False, markings))
+        if not rules:
+            return False
+        for rule in rules:
+            left_out.setdefault(rule, []).append(block.id)
+    # A rule that leaves out every block empties the audience by itself: name only such rules, if any.
+    universal = {rule: ids for rule, ids in left_out.items() if len(ids) == len(brief.blocks)}
+    left_out = universal or left_out
+    tagged = {tag for block in brief.blocks for tag in block.tags}
+    reasons = []
+    for rule in sorted(left_out, key=RULES.index):
+        ids = left_out[rule]
+        count = f"{len(ids)} block{'s' * (len(ids) != 1)} ({_some(ids)})"
+        if rule == "sections":
+            reasons.append(f"sections [{', '.join(audience.sections)}] leave out {count}")
+        elif rule == "max_marking":
+            reasons.append(f"max_marking '{audience.max_marking}' leaves out {count} marked above it")
+        elif rule == "audiences":
+            reasons.append(f"the audiences lists of {count} leave it out")
+        elif rule == "exclude_audiences":
+            reasons.append(f"the exclude_audiences of {count} name it")
+        elif rule == "include_tags" and not tagged & set(audience.include_tags):
+            reasons.append(f"include_tags [{', '.join(audience.include_tags)}] matches no block")
+        elif rule in ("include_tags", "exclude_tags"):
+            tags = audience.include_tags if rule == "include_tags" else audience.exclude_tags
+            reasons.append(f"{rule} [{', '.join(tags)}] leaves out {count}")
+        else:  # status
+            reasons.append(f"status leaves out {count} not approved yet")
+    profile_rules = [r for r in PROFILE_RULES if r in left_out]
+    fixes = [f"change its {' or '.join(profile_rules)}"] if profile_rules else []
+    if "audiences" in left_out:
+        fixes.append(f"add '{name}' to the blocks' audiences lists")
+    if "exclude_audiences" in left_out:
+        fixes.append(f"take '{name}' out of the blocks' exclude_audiences")
+    if "status" in left_out:
+        fixes.append("approve the blocks (or build with --drafts)")
+    override = brief.audience_overrides.get(name, {})
+    where = override.get("__loc__") if any(r in override for r in profile_rules) else None
+    diags.warning(
+        "audience.no-blocks",
+        f"audience '{name}' receives no block of brief '{brief.id}', so its outputs would hold only the masthead: "
+        f"{'; '.join(reasons)}; to fix it, {', or '.join(fixes)} ('briefgen list --why' names each block's rule)",
+        where or audience.location or Location(brief.path),
+    )
+    return True
+
+
+def _some(ids: list[str], shown: int = 3) -> str:
+    """At most `shown` ids, then how many more."""
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
 
 
 def _check_id(name: str, what: str, loc: Location | None, diags: Diagnostics) -> None:
@@ -255,6 +330,13 @@ def validate_brief(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
                         f"known audiences: {', '.join(sorted(audience_ids))}",
                         loc.get(f"{key}.value"),
                     )
+        if block.audiences == ():
+            diags.warning(
+                "block.no-audience",
+                "this block reaches no audience: its audiences list is empty; name the audiences that should read "
+                "it in the list, or delete the 'audiences:' line to send it to every audience",
+                loc.get("audiences.value"),
+            )
         for name in block.variants:
             if name not in audience_ids:
                 diags.error(
@@ -356,11 +438,14 @@ def _locate(field: Markdown, needle: str) -> Location | None:
 def _check_citations(brief: Brief, diags: Diagnostics) -> None:
     keys = set(brief.references)
     targets = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections}
+    unread = unloaded_block_ids(brief)  # a block whose file is broken: the error is at that file, once
     cited: set[str] = set()
     for _block_id, field in brief.markdown_fields():
         for citation in field.citations:
             for item in citation.items:
                 cited.add(item.key)
+                if item.key in unread and item.key not in keys:
+                    continue
                 if item.key not in keys and not is_cross_reference(item.key, targets):  # else: xref.mixed
                     hint = did_you_mean(item.key, keys | targets)
                     if (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefgen.checks.fonts import GlyphCheck, describe, fallback_stack, house_font_files
+from briefgen.content.loader import unloaded_block_ids
 from briefgen.content.richtext import walk
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.cite import reading_order
@@ -83,8 +84,10 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
         for p in f.problems
         if p.code in ("markdown.attributes", "figure.attributes")
     )
+    # A block whose file is broken is reported at that file; references to it are no second mistake.
+    unread = unloaded_block_ids(brief)
     for _block_id, field in brief.markdown_fields():
-        for problem in unknown_targets(field, known, broken):
+        for problem in unknown_targets(field, known | unread, broken):
             diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
     for block in brief.blocks:
         ref = brief.references.get(block.id)

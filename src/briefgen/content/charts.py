@@ -30,6 +30,7 @@ from briefgen.content.figures import font_dirs, package_identity
 from briefgen.content.yamlsrc import Node, load_yaml
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.style import HouseStyle
+from briefgen.versions import code_identity
 from briefgen.write import read_cache, write_cache
 
 MARKS = ("arc area bar boxplot circle errorband errorbar geoshape line point rect rule square text tick trail").split()
@@ -85,7 +86,9 @@ def draw_chart(
         return None
     config = chart_config(style)
     key = hashlib.sha256(
-        json.dumps([plain, config, package_identity("vl_convert"), _CACHE_VERSION], sort_keys=True).encode()
+        json.dumps(
+            [plain, config, package_identity("vl_convert"), _CACHE_VERSION, code_identity()], sort_keys=True
+        ).encode()
     ).hexdigest()
     cached = cache_dir / f"chart-{key}.json"
     record = read_cache(cached)

@@ -12,6 +12,8 @@ use as it is. The rules:
 - an SVG is cleaned of everything that refers outside it (external images, style sheets, fonts,
   scripts, entities); each removal is a warning at its line in the SVG, and the cleaned copy is
   what every format shows. Word also gets a 300 dpi PNG of it (rasterised by resvg, no browser).
+  The PDF gets the cleaned copy with its right-to-left text (Arabic, Hebrew) put in visual order,
+  which WeasyPrint cannot find itself (`content/svgtext.py`).
 - a `.vl.yaml` or `.vl.json` file is a Vega-Lite chart, drawn by `content/charts.py`.
 
 Checked pictures, cleaned SVGs and rasters are cached by content hash under
@@ -37,9 +39,11 @@ from urllib.parse import unquote
 
 from briefgen.content.confine import inside, is_absolute, resolved, url_scheme
 from briefgen.content.richtext import rewrite, walk
+from briefgen.content.svgtext import print_copy
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.model import Brief, Figure, Picture
 from briefgen.style import HouseStyle
+from briefgen.versions import code_identity
 from briefgen.write import atomic_write, read_cache, write_cache
 
 MAX_PIXELS = 50_000_000
@@ -50,6 +54,12 @@ MAX_ASPECT = 20  # a picture 20 times taller than wide (or wider than tall) fits
 CHART_SUFFIXES = (".vl.yaml", ".vl.yml", ".vl.json")
 ASSETS = "assets"
 CACHE_VERSION = "5"
+
+
+def _cache_version() -> str:
+    """The cache's format and the code that wrote it: a changed briefgen never reuses a record."""
+    return f"{CACHE_VERSION} {code_identity()}"
+
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -276,14 +286,22 @@ class _Resolver:
             atomic_write(shown, cleaned)
         if not fallback.is_file():
             atomic_write(fallback, rasterise(cleaned, fonts, width, height, self.display(path)))
-        return Picture(shown, "svg", width, height, digest, fallback, inputs)
+        # Right-to-left text ordered for the PDF engine, which cannot order it; the others order it themselves.
+        ordered = print_copy(cleaned)
+        printed = None
+        if ordered is not None:
+            printed = self.cache_dir / f"print-{hashlib.sha256(ordered).hexdigest()}.svg"
+            if not printed.is_file() or printed.read_bytes() != ordered:
+                atomic_write(printed, ordered)
+            digest = hashlib.sha256(cleaned + ordered).hexdigest()  # what is shown: both copies
+        return Picture(shown, "svg", width, height, digest, fallback, inputs, print_path=printed)
 
     def cached(self, digest: str) -> dict[str, Any] | None:
         record = read_cache(self.cache_dir / f"{digest}.json")
-        return record if isinstance(record, dict) and record.get("version") == CACHE_VERSION else None
+        return record if isinstance(record, dict) and record.get("version") == _cache_version() else None
 
     def store(self, digest: str, record: dict[str, Any]) -> None:
-        write_cache(self.cache_dir / f"{digest}.json", {**record, "version": CACHE_VERSION})
+        write_cache(self.cache_dir / f"{digest}.json", {**record, "version": _cache_version()})
 
 
 def _writable(folder: Path | None) -> Path | None:

@@ -389,6 +389,16 @@ def with_unloaded_blocks(brief: Brief, root: Path, config: Config, diags: Diagno
     return replace(brief, blocks=tuple(_separate_cross_references(b, block_ids) for b in blocks))
 
 
+def unloaded_block_ids(brief: Brief) -> frozenset[str]:
+    """The ids (file names) of the brief's block files that gave no block, not even for checks.
+
+    Their YAML or shape is broken, which is reported at the file; a reference to one of them
+    elsewhere is no second mistake, so checks leave it alone instead of calling it unknown.
+    """
+    loaded = {block.path for block in brief.blocks}
+    return frozenset(path.stem for path in _block_paths(brief.folder / "blocks") if path not in loaded)
+
+
 def salvage_block(path: Path, node: Node) -> ContentBlock | None:
     """A block file that breaks the schema, read from its fields that keep to it; None if too little does.
 

@@ -18,7 +18,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-from briefgen import __version__
 from briefgen.content.richtext import merge_text, plain_text
 from briefgen.diagnostics import Location, did_you_mean
 from briefgen.document.number import quote_marks
@@ -57,6 +56,7 @@ from briefgen.model import (
     Underline,
 )
 from briefgen.pandoc import run_pandoc
+from briefgen.versions import code_identity
 from briefgen.write import read_cache, write_cache
 
 # Pandoc's Markdown with bare URLs made links; headings get no automatic ids (blocks have theirs).
@@ -107,7 +107,7 @@ def _cache_key() -> str:
     except (OSError, RuntimeError):
         pandoc = "unknown"
     lua_hash = hashlib.sha256(lua.read_bytes()).hexdigest()[:16] if lua.is_file() else "-"
-    return f"{READER} {lua_hash} {pandoc} briefgen {__version__}"
+    return f"{READER} {lua_hash} {pandoc} briefgen {code_identity()}"
 
 
 def _load_cache(path: Path) -> dict[str, Any]:

@@ -25,6 +25,7 @@ NODE_TYPES: tuple[type, ...] = (
     m.CiteRef,
     m.NoteRef,
     m.CrossRef,
+    m.PortionMark,
     m.Para,
     m.ListBlock,
     m.Quote,
@@ -131,7 +132,7 @@ def merge_text(nodes: list[Any]) -> tuple[Any, ...]:
 
 
 def plain_text(inlines: tuple[m.Inline, ...] | list[m.Inline]) -> str:
-    """The words of rich text, without formatting; citations and notes count as nothing."""
+    """The words of rich text, without formatting; citations, notes and portion marks count as nothing."""
     parts: list[str] = []
     for node in inlines:
         if isinstance(node, m.Text | m.Code):
@@ -140,7 +141,7 @@ def plain_text(inlines: tuple[m.Inline, ...] | list[m.Inline]) -> str:
             parts.append(" ")
         elif isinstance(node, m.Quoted):
             parts.append("\u201c" + plain_text(node.children) + "\u201d")
-        elif isinstance(node, m.NoteRef | m.CiteRef | m.CrossRef):
+        elif isinstance(node, m.NoteRef | m.CiteRef | m.CrossRef | m.PortionMark):
             continue
         elif hasattr(node, "children"):
             parts.append(plain_text(node.children))

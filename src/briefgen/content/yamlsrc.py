@@ -377,6 +377,14 @@ def _known_syntax_error(exc: yaml.MarkedYAMLError, source: Source) -> tuple[str,
         quote = source.text[start.index] if source.text[start.index : start.index + 1] in ("'", '"') else '"'
         message = f"this quoted text is never closed: add the closing {quote} at the end of the text that starts here"
         return message, Location(source.path, start.line + 1, start.column + 1)
+    if failed and (unclosed := _unclosed(exc, source)) is not None:
+        return unclosed
+    if context == "while scanning a simple key" and problem == "could not find expected ':'" and start:
+        # PyYAML notices on the line after (or at the end of the file); the key without its colon is here.
+        return _missing_colon(source, start, failed or start)
+    if problem == "mapping values are not allowed here" and failed and (start := _keyless_line(source, failed)):
+        # The first key under another lacks its colon: YAML reads it and the next key's line as one text.
+        return _missing_colon(source, start, failed)
     if problem == "found character '\\t' that cannot start any token" and failed:
         column = failed.column + 1
         line_start = source.text.rfind("\n", 0, failed.index) + 1
@@ -386,6 +394,143 @@ def _known_syntax_error(exc: yaml.MarkedYAMLError, source: Source) -> tuple[str,
             message = f"YAML indents with spaces; replace the tab at column {column} with spaces"
         return message, Location(source.path, failed.line + 1, column)
     return None
+
+
+def _at(mark: yaml.Mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _missing_colon(source: Source, start: yaml.Mark, noticed: yaml.Mark) -> tuple[str, Location]:
+    message = (
+        "this line has no ':' after a key: write 'key: value' (a colon and a space), or indent the line if "
+        f"it continues the text above (YAML noticed only at {_at(noticed)})"
+    )
+    return message, Location(source.path, start.line + 1, start.column + 1)
+
+
+_BARE_KEY = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def _keyless_line(source: Source, failed: yaml.Mark) -> yaml.Mark | None:
+    """Where a line without its colon starts, when YAML read it and the key line below as one text.
+
+    `press:` then `    title Foo` then `    body: x` is read as the text "title Foo body" followed by
+    a ':' YAML does not allow there. Only when that text starts its line, and the next line, at the
+    same indentation, holds a single word before the ':' (a key, not prose with a colon in it).
+    """
+    plain = [
+        t
+        for t in _tokens_before(source.text, failed.index)
+        if isinstance(t, yaml.ScalarToken) and t.style is None and t.end_mark.index <= failed.index
+    ]
+    if not plain:
+        return None
+    start = plain[-1].start_mark
+    line_start = source.text.rfind("\n", 0, start.index) + 1
+    key_start = source.text.rfind("\n", 0, failed.index) + 1
+    key = source.text[key_start : failed.index]
+    return (
+        start
+        if failed.line == start.line + 1
+        and not source.text[line_start : start.index].strip()
+        and len(key) - len(key.lstrip(" ")) == start.column
+        and _BARE_KEY.fullmatch(key.strip())
+        else None
+    )
+
+
+# A line of a block mapping or list: `key: ...` or `- key: ...`, with its indentation.
+_KEY_LINE = re.compile(r"^( *)(?:- +)?[^\s#'\"\[\]{},:-][^:\n]*:(?: |$)")
+_CLOSERS = {"[": ("]", "list", "after its last item"), "{": ("}", "mapping", "after its last entry")}
+
+
+def _unclosed(exc: yaml.MarkedYAMLError, source: Source) -> tuple[str, Location] | None:
+    """A quote, `[` or `{` left open that YAML read past, into the lines below, failing only later.
+
+    PyYAML takes a quoted text on to the next quote of its kind and a flow collection on to the
+    next bracket, and reports where that makes no sense: lines, often screens, below the mistake.
+    The fix is where the text or collection opens, so that is where the error goes; the place
+    YAML noticed is named in the message.
+    """
+    failed = exc.problem_mark
+    assert failed is not None
+    text = source.text
+    line_end = text.find("\n", failed.index)
+    tokens = _tokens_before(text, len(text) if line_end < 0 else line_end)
+    opener: tuple[str, int] | None = None  # the quote or bracket, and its index
+    context = exc.context or ""
+    if context in ("while scanning a quoted scalar", "while scanning a double-quoted scalar") and exc.context_mark:
+        # The scanner failed inside the text (an escape such as \d, a document marker): it is still open.
+        start = exc.context_mark.index
+        if text[start : start + 1] in ("'", '"') and _swallows_keys(text, start, failed.index):
+            opener = (text[start], start)
+    if opener is None:
+        # The parser failed on the line where a quoted text that ran on past lines of keys was closed.
+        quoted = [
+            t
+            for t in tokens
+            if isinstance(t, yaml.ScalarToken)
+            and t.style in ("'", '"')
+            and t.start_mark.index < failed.index
+            and t.end_mark.line == failed.line > t.start_mark.line
+        ]
+        if quoted and _swallows_keys(text, quoted[-1].start_mark.index, quoted[-1].end_mark.index):
+            opener = (quoted[-1].style or '"', quoted[-1].start_mark.index)
+    if opener is None and context.startswith("while parsing a flow"):
+        # The collection YAML was reading when it failed, if it is still open there; else the innermost open one.
+        still_open = _open_collections(tokens)
+        chosen = exc.context_mark.index if exc.context_mark and exc.context_mark.index in still_open else None
+        chosen = chosen if chosen is not None else (still_open[-1] if still_open else None)
+        if chosen is not None and source.location_of(chosen).line < failed.line + 1:
+            opener = (text[chosen], chosen)
+    if opener is None:
+        return None
+    char, index = opener
+    noticed = f"YAML read the lines after it as part of the {{}} and noticed only at {_at(failed)}"
+    if char in _CLOSERS:
+        closer, what, where = _CLOSERS[char]
+        message = (
+            f"the {char} {what} that starts here is never closed: add the closing {closer} {where} "
+            f"({noticed.format(what)})"
+        )
+    else:
+        message = (
+            f"this quoted text is never closed: add the closing {char} at the end of the text that starts here "
+            f"({noticed.format('text')})"
+        )
+    return message, source.location_of(index)
+
+
+def _tokens_before(text: str, end: int) -> list[yaml.Token]:
+    """PyYAML's tokens of `text` that start before `end`, as far as its scanner gets."""
+    tokens = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= end:
+                break
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    return tokens
+
+
+def _swallows_keys(text: str, start: int, end: int) -> bool:
+    """Whether a quoted text from `start` to `end` runs over a line that reads as a key less indented than it."""
+    column = start - (text.rfind("\n", 0, start) + 1)
+    first = text.find("\n", start, end)
+    lines = text[first + 1 : end].split("\n") if first >= 0 else []
+    return any((m := _KEY_LINE.match(line)) is not None and len(m.group(1)) < column for line in lines)
+
+
+def _open_collections(tokens: list[yaml.Token]) -> list[int]:
+    """Where the flow collections (`[`, `{`) still open after the last of `tokens` start, outermost first."""
+    stack: list[int] = []
+    for token in tokens:
+        if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+            stack.append(token.start_mark.index)
+        elif isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken) and stack:
+            stack.pop()
+    return stack
 
 
 def _control_characters(source: Source, diags: Diagnostics) -> None:

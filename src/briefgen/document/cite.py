@@ -30,6 +30,7 @@ from briefgen.model import (
     Text,
 )
 from briefgen.render.pandoc_ast import AstWriter
+from briefgen.versions import code_identity
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
@@ -144,6 +145,15 @@ def _cite_json(citation: Citation) -> dict[str, Any]:
     return {"t": "Cite", "c": [json.loads(citation.pandoc), []]}
 
 
+def _without_author(citation: Citation) -> dict[str, Any]:
+    """An in-text citation `@key [p. 3]` as `[-@key, p. 3]`: what Pandoc prints after the name."""
+    items = json.loads(citation.pandoc)
+    for item in items:
+        if item["citationMode"]["t"] == "AuthorInText":
+            item["citationMode"] = {"t": "SuppressAuthor"}
+    return {"t": "Cite", "c": [items, []]}
+
+
 def cite(doc: Document, references: dict[str, Reference], style: Path, cache: Path | None = None) -> Document:
     """The document with every note numbered and citation rendered, and the bibliography made.
 
@@ -181,6 +191,9 @@ def start_cite(
                 assert event.note is not None
                 paragraph = {"t": "Para", "c": [{"t": "Note", "c": AstWriter().blocks(event.note.blocks)}]}
             paragraphs.append(_note_number(paragraph, number))
+        if mode == "none":  # each in-text citation again without its author, after all the others
+            for number, citation in enumerate(_in_text(events), start=len(events) + 1):
+                paragraphs.append(_note_number({"t": "Para", "c": [_without_author(citation)]}, number))
         answer = _start_citeproc(paragraphs, [references[k].csl for k in sorted(used)], style, doc.language, cache)
     return lambda: _finish_cite(doc, events, bool(clusters), answer(), references, used, style)
 
@@ -199,6 +212,7 @@ def _finish_cite(
     notes: list[Note] = []
     numbers: dict[str, int] = {}
     paras = [b for b in pandoc_doc["blocks"] if b["t"] == "Para"]
+    after_names = dict(zip((c.uid for c in _in_text(events)), paras[len(events) :], strict=False))
     for index, event in enumerate(events):
         para = paras[index]["c"] if index < len(paras) else []
         if event.note is not None:
@@ -209,21 +223,34 @@ def _finish_cite(
             notes.append(Note(number, blocks, event.block_id))
             continue
         assert event.citation is not None
-        cite_node = next((i for i in para if i["t"] == "Cite"), None)
-        content = cite_node["c"][1] if cite_node else []
-        if mode == "none":
-            rendered[event.citation.uid] = RenderedCitation()
-        elif content and content[0]["t"] == "Note":
+        content = _cite_content(para)
+        # Under a notes style Pandoc's answer is the note, or for an author-in-text citation the
+        # author's name and then the note ("Gabriel Dominguez" and note 1 for `@dominguez2016`).
+        note_at = next((i for i, node in enumerate(content) if node["t"] == "Note"), None)
+        words = _trim(content if note_at is None else content[:note_at])
+        if mode == "none":  # no note, nor what an author-date style adds: an in-text citation keeps the name
+            if event.citation.in_text:
+                if note_at is None:
+                    words = _name_only(words, _cite_content(after_names.get(event.citation.uid, {}).get("c", [])))
+                rendered[event.citation.uid] = RenderedCitation(inline=read_formatted_inlines(words, doc.language))
+            else:
+                rendered[event.citation.uid] = RenderedCitation()
+        elif note_at is not None:
             number = len(notes) + 1
-            note_inlines = read_formatted_inlines(content[0]["c"][0]["c"], doc.language) if content[0]["c"] else ()
+            note = content[note_at]["c"]
+            note_inlines = read_formatted_inlines(note[0]["c"], doc.language) if note else ()
             notes.append(Note(number, (Para(note_inlines),), event.block_id))
-            rendered[event.citation.uid] = RenderedCitation(note=number)
+            inline = read_formatted_inlines(words, doc.language) if words else ()
+            rendered[event.citation.uid] = RenderedCitation(note=number, inline=inline)
         else:
             rendered[event.citation.uid] = RenderedCitation(inline=read_formatted_inlines(content, doc.language))
     bibliography: tuple[tuple[Inline, ...], ...] = ()
     if doc.audience.bibliography and clustered:
         bibliography = tuple(_bibliography(pandoc_doc["blocks"], doc.language))
-    doc = _place_calls(doc, {uid for uid, r in rendered.items() if not r.inline})
+    detached = {uid for uid, r in rendered.items() if not r.inline}
+    doc, punctuation = _place_calls(doc, detached, {uid for uid, r in rendered.items() if r.inline and r.note})
+    for uid, marks in punctuation.items():
+        rendered[uid] = replace(rendered[uid], punctuation=marks)
     return replace(
         doc,
         citations=rendered,
@@ -238,34 +265,71 @@ def _finish_cite(
 _PUNCTUATION = ".,;:!?"
 
 
-def _place_calls(doc: Document, detached: set[str]) -> Document:
+def _place_calls(doc: Document, detached: set[str], named: set[str]) -> tuple[Document, dict[str, str]]:
     """Note calls go after the punctuation they precede and take no space before them, as in Pandoc.
 
     `detached` holds the citations shown as a note call or not at all; in-text citations keep
-    their place in the sentence.
+    their place in the sentence. `named` holds author-in-text citations with a note: the name
+    keeps its place and the punctuation after it moves between the name and the call ("Gabriel
+    Dominguez.[1]"); that punctuation is returned by citation uid.
     """
+    moved: dict[str, str] = {}
 
     def fix_inlines(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        if not any(isinstance(n, CiteRef) and n.citation.uid in detached for n in nodes):
+        if not any(isinstance(n, CiteRef) and n.citation.uid in detached | named for n in nodes):
             return nodes
         out: list[Inline] = []
         items = list(nodes)
         index = 0
         while index < len(items):
             node = items[index]
-            if isinstance(node, CiteRef) and node.citation.uid in detached:
-                if out and isinstance(out[-1], Text):
+            if isinstance(node, CiteRef) and node.citation.uid in detached | named:
+                if out and isinstance(out[-1], Text) and node.citation.uid in detached:
                     out[-1] = Text(out[-1].text.rstrip())
                 following = items[index + 1] if index + 1 < len(items) else None
                 if isinstance(following, Text) and following.text[:1] in _PUNCTUATION:
                     stripped = following.text.lstrip(_PUNCTUATION)
-                    out.append(Text(following.text[: len(following.text) - len(stripped)]))
+                    marks = following.text[: len(following.text) - len(stripped)]
+                    if node.citation.uid in named:
+                        moved[node.citation.uid] = marks
+                    else:
+                        out.append(Text(marks))
                     items[index + 1] = Text(stripped)
             out.append(node)
             index += 1
         return merge_text([n for n in out if not (isinstance(n, Text) and n.text == "")])
 
-    return map_texts(doc, lambda _id, blocks: rewrite(blocks, lambda _node: None, fix_inlines))
+    doc = map_texts(doc, lambda _id, blocks: rewrite(blocks, lambda _node: None, fix_inlines))
+    return doc, moved
+
+
+def _in_text(events: list[_Event]) -> list[Citation]:
+    """The author-in-text citations among `events`, in reading order."""
+    return [e.citation for e in events if e.citation is not None and e.citation.in_text]
+
+
+def _cite_content(inlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What citeproc made of the citation in a paragraph of its answer."""
+    cite_node = next((i for i in inlines if i["t"] == "Cite"), None)
+    return cite_node["c"][1] if cite_node else []
+
+
+def _trim(inlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    end = len(inlines)
+    while end and inlines[end - 1]["t"] in ("Space", "SoftBreak"):
+        end -= 1
+    return inlines[:end]
+
+
+def _name_only(in_text: list[dict[str, Any]], after_name: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An author-date in-text citation without what follows the name: "Dominguez (2016)" less
+    "(2016)", which is how Pandoc prints `[-@key]`; all of it when it does not end so."""
+    after_name = _trim(after_name)
+    if not after_name:
+        return in_text
+    if len(after_name) <= len(in_text) and in_text[len(in_text) - len(after_name) :] == after_name:
+        return _trim(in_text[: len(in_text) - len(after_name)])
+    return in_text
 
 
 CACHE_ENTRIES = 200  # answers kept in the citation cache; the oldest go first
@@ -291,7 +355,9 @@ def _start_citeproc(
         style_digest = sha256(style.read_bytes())
     except OSError:
         style_digest = "-"  # Pandoc will say what is wrong with it
-    key = sha256("\n".join([pandoc_identity(), style_digest, " ".join(args), sha256(refs), text]).encode())
+    key = sha256(
+        "\n".join([code_identity(), pandoc_identity(), style_digest, " ".join(args), sha256(refs), text]).encode()
+    )
     path = cache / f"{key}.json" if cache is not None else None
     kept = read_cache(path) if path is not None else None
     if isinstance(kept, dict) and isinstance(kept.get("blocks"), list):

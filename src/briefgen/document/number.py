@@ -47,7 +47,7 @@ DEFAULT_LABELS = {
     "ru": {"figure": "Рисунок", "table": "Таблица", "recommendation": "Рекомендация", "source": "Источник"},
 }
 
-# Outer and inner quotation marks by language (CLDR's delimiters).
+# Outer and inner quotation marks by language (CLDR's delimiters), or by a whole tag where a region differs.
 QUOTES = {
     "en": ("\u201c", "\u201d", "\u2018", "\u2019"),
     "de": ("\u201e", "\u201c", "\u201a", "\u2018"),
@@ -58,12 +58,15 @@ QUOTES = {
     "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
     "zh": ("\u201c", "\u201d", "\u2018", "\u2019"),
     "ko": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    # British English: single outer quotes, as citeproc's en-GB locale writes the titles in notes
+    "en-gb": ("\u2018", "\u2019", "\u201c", "\u201d"),
 }
 
 
 def quote_marks(lang: str, double: bool) -> tuple[str, str]:
     """Opening and closing quotation marks of a language, outer (double) or inner (single)."""
-    outer_open, outer_close, inner_open, inner_close = QUOTES.get(primary(lang), QUOTES["en"])
+    marks = QUOTES.get(lang.lower()) or QUOTES.get(primary(lang), QUOTES["en"])
+    outer_open, outer_close, inner_open, inner_close = marks
     return (outer_open, outer_close) if double else (inner_open, inner_close)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from briefgen.content.schema import KIND_FIELDS
+from briefgen.document.portions import mark_portions
 from briefgen.model import (
     RISK_LEVELS,
     AudienceProfile,
@@ -63,6 +64,20 @@ def refusals(block: ContentBlock, audience: AudienceProfile, options: SelectOpti
     return refused
 
 
+# Every rule that can keep a block out of an audience's document, in the order `withheld_by` names them.
+RULES = ("sections", "max_marking", "audiences", "exclude_audiences", "include_tags", "exclude_tags", "status")
+
+
+def withheld_by(block: ContentBlock, audience: AudienceProfile, options: SelectOptions) -> list[str]:
+    """Every rule that keeps this block out of this audience's document (none: the audience reads it).
+
+    `select` walks the audience's sections, then `admits` each of their blocks: the section rule,
+    then `refusals`. `list --why` and `check` name the rules from here.
+    """
+    rules = [] if block.section in audience.sections else ["sections"]
+    return rules + refusals(block, audience, options)
+
+
 def _sort_key(block: ContentBlock) -> tuple:
     if block.kind == "risk":
         impact = RISK_LEVELS.get(block.fields.get("impact", ""), 0)
@@ -119,7 +134,7 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
                     source=block.path,
                     kind=block.kind,
                     title=title,
-                    content=text.blocks,
+                    content=mark_portions(text.blocks, portion),
                     status=block.status,
                     fields={k: block.fields.get(k) for k in KIND_FIELDS[block.kind] if k != "mitigation"},
                     mitigation=block.mitigation.blocks if block.mitigation else (),

@@ -154,6 +154,7 @@ class Rendering:
     data: bytes = field(repr=False)
     pages: int | None
     seconds: float
+    text: str = field(default="", repr=False)  # a PDF's text as laid out, in logical order (for parity)
 
 
 @dataclass
@@ -190,7 +191,7 @@ def run_task(task: RenderTask, report: Callable[[Rendering], None] | None = None
         pdf = render_pdf(task.doc, style)
         made = Layout.of_pdf(pdf, task.brief_path)
         if "pdf" in task.formats:
-            done(Rendering("pdf", pdf.data, pdf.pages, time.perf_counter() - start))
+            done(Rendering("pdf", pdf.data, pdf.pages, time.perf_counter() - start, pdf.text))
     layout = made or task.layout
     for fmt in task.formats:
         if fmt == "pdf":

@@ -18,6 +18,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from briefgen.checks.fonts import fallback_stack
+from briefgen.content.richtext import blocks_text, plain_text
+from briefgen.document.bidi import is_rtl
 from briefgen.document.number import labels_for
 from briefgen.model import (
     Block,
@@ -37,6 +39,7 @@ from briefgen.model import (
     NoteRef,
     Para,
     Picture,
+    PortionMark,
     Quote,
     Rule,
     SmallCaps,
@@ -62,10 +65,24 @@ def safe_href(href: str) -> str | None:
     return href if href.lower().startswith(SAFE_SCHEMES) else None
 
 
+def dir_attr(text: str) -> Markup:
+    """` dir="rtl"` on an element whose text starts right to left (Arabic, Hebrew...), else nothing.
+
+    The rule of `document.bidi`, the one Word's `w:bidi` follows: WeasyPrint has no `dir="auto"`.
+    """
+    return Markup(' dir="rtl"') if is_rtl(text) else Markup("")
+
+
+def note_dir(blocks: tuple[Block, ...]) -> Markup:
+    """The direction of a note, from its first paragraph."""
+    first = note_paragraphs(blocks)[:1]
+    return dir_attr(plain_text(first[0][1])) if first else Markup("")
+
+
 def picture_src(picture: Picture, print_mode: bool) -> str:
     """Where the HTML finds a picture: its checked file for WeasyPrint, embedded data in a standalone page."""
     if print_mode:
-        return picture.path.as_uri()
+        return picture.pdf_path.as_uri()
     return f"data:{picture.media_type};base64," + base64.b64encode(picture.path.read_bytes()).decode("ascii")
 
 
@@ -113,6 +130,8 @@ class HtmlWriter:
             return Markup("<code>%s</code>") % node.text
         if isinstance(node, LineBreak):
             return Markup("<br>")
+        if isinstance(node, PortionMark):
+            return Markup('<span class="portion">(%s)</span> ') % node.portion
         if isinstance(node, Link):
             href = safe_href(node.href)
             if href is None:
@@ -128,7 +147,8 @@ class HtmlWriter:
             return Markup("")
         if rendered.note is None:
             return self.inlines(rendered.inline)
-        return self.note_call(rendered.note)
+        # an author-in-text citation: the name, the mark that followed it, then the call
+        return self.inlines(rendered.inline) + escape(rendered.punctuation) + self.note_call(rendered.note)
 
     def note_call(self, number: int) -> Markup:
         """The note's number where it is called; in print, the footnote itself floats to the page foot."""
@@ -137,8 +157,8 @@ class HtmlWriter:
         if self.doc.notes_mode == "footnotes":
             return Markup(
                 '<a class="note-call" id="fnref-%d" href="#fn-%d">%d</a>'
-                '<span class="footnote" data-note="%d" data-block="%s">%s</span>'
-            ) % (number, number, number, number, note.block_id, self.note_text(note.blocks))
+                '<span class="footnote" data-note="%d" data-block="%s"%s>%s</span>'
+            ) % (number, number, number, number, note.block_id, note_dir(note.blocks), self.note_text(note.blocks))
         return Markup('<sup class="endnote-call"><a id="fnref-%d" href="#fn-%d">%d</a></sup>') % (
             number,
             number,
@@ -151,14 +171,15 @@ class HtmlWriter:
         for index, (marker, inlines) in enumerate(note_paragraphs(blocks)):
             css = "fn-para" if index else "fn-first"
             prefix = Markup("%s\u00a0") % marker if marker else ""
-            parts.append(Markup('<span class="%s">%s%s</span>') % (css, prefix, self.inlines(inlines)))
+            # A note's later paragraphs are blocks with their own direction; the first takes the note's.
+            direction = dir_attr(plain_text(inlines)) if index else Markup("")
+            parts.append(Markup('<span class="%s"%s>%s%s</span>') % (css, direction, prefix, self.inlines(inlines)))
         return Markup("").join(parts)
 
-    def blocks(self, blocks: tuple[Block, ...], portion: str = "") -> Markup:
-        return Markup("\n").join(self.block(b, portion) for b in blocks)
+    def blocks(self, blocks: tuple[Block, ...]) -> Markup:
+        return Markup("\n").join(self.block(b) for b in blocks)
 
-    def block(self, block: Block, portion: str = "") -> Markup:
-        mark = Markup('<span class="portion">(%s)</span> ') % portion if portion else Markup("")
+    def block(self, block: Block) -> Markup:
         if isinstance(block, Para):
             self.paragraph_notes = []
             text = self.inlines(block.inlines)
@@ -166,9 +187,9 @@ class HtmlWriter:
                 Markup(' data-notes="%s"') % " ".join(map(str, self.paragraph_notes)) if self.paragraph_notes else ""
             )
             short = Markup(' class="short"') if len(text) < SHORT_PARAGRAPH else ""
-            return Markup("<p%s%s>%s%s</p>") % (short, notes, mark, text)
+            return Markup("<p%s%s%s>%s</p>") % (short, notes, dir_attr(plain_text(block.inlines)), text)
         if isinstance(block, SubHeading):
-            return Markup("<h4>%s</h4>") % self.inlines(block.inlines)
+            return Markup("<h4%s>%s</h4>") % (dir_attr(plain_text(block.inlines)), self.inlines(block.inlines))
         if isinstance(block, ListBlock):
             tag = "ol" if block.ordered else "ul"
             start = (
@@ -176,18 +197,26 @@ class HtmlWriter:
                 if block.ordered and block.start != 1
                 else Markup("")
             )
-            items = Markup("").join(Markup("<li>%s</li>") % self.blocks(item, portion) for item in block.items)
-            return Markup("<%s%s>%s</%s>") % (Markup(tag), start, items, Markup(tag))
+            items = Markup("").join(
+                Markup("<li%s>%s</li>") % (dir_attr(blocks_text(item)), self.blocks(item)) for item in block.items
+            )
+            # A list whose first item reads right to left is indented and numbered from the right.
+            direction = dir_attr(blocks_text(block.items[0])) if block.items else Markup("")
+            return Markup("<%s%s%s>%s</%s>") % (Markup(tag), direction, start, items, Markup(tag))
         if isinstance(block, Quote):
-            return Markup("<blockquote>%s</blockquote>") % self.blocks(block.blocks, portion)
+            return Markup("<blockquote>%s</blockquote>") % self.blocks(block.blocks)
         if isinstance(block, CodeBlock):
             return Markup("<pre>%s</pre>") % block.text
         if isinstance(block, Rule):
             return Markup("<hr>")
         if isinstance(block, DefinitionList):
             items = Markup("").join(
-                Markup("<dt>%s</dt>%s")
-                % (self.inlines(term), Markup("").join(Markup("<dd>%s</dd>") % self.blocks(d) for d in definitions))
+                Markup("<dt%s>%s</dt>%s")
+                % (
+                    dir_attr(plain_text(term)),
+                    self.inlines(term),
+                    Markup("").join(Markup("<dd>%s</dd>") % self.blocks(d) for d in definitions),
+                )
                 for term, definitions in block.items
             )
             return Markup("<dl>%s</dl>") % items
@@ -196,7 +225,7 @@ class HtmlWriter:
             return Markup('<aside class="callout callout-%s">%s%s</aside>') % (
                 block.kind,
                 title,
-                self.blocks(block.blocks, portion),
+                self.blocks(block.blocks),
             )
         if isinstance(block, Table):
             return self.table(block)
@@ -227,7 +256,7 @@ class HtmlWriter:
             column = 0
             for cell in cells:
                 align = table.aligns[column] if column < len(table.aligns) else "default"
-                attrs = Markup("")
+                attrs = dir_attr(blocks_text(cell.blocks))
                 if align != "default":
                     attrs += Markup(' class="align-%s"') % align
                 if cell.colspan > 1:
@@ -378,7 +407,7 @@ def template_context(
     mitigation: dict[str, Markup] = {}
     for section in doc.sections:
         mitigation.update({b.id: writer.blocks(b.mitigation) for b in section.blocks if b.kind == "risk"})
-        content.update({b.id: writer.blocks(b.content, b.portion) for b in section.blocks})
+        content.update({b.id: writer.blocks(b.content) for b in section.blocks})
     return {
         "doc": doc,
         "audience": doc.audience,
@@ -395,6 +424,8 @@ def template_context(
         "long_date": long_date,
         "kind_blocks": _kind_blocks,
         "label": str.capitalize,
+        "text_dir": dir_attr,  # ` dir="rtl"` for a heading or line whose text starts right to left
+        "note_dirs": {n.number: note_dir(n.blocks) for n in doc.notes},
     }
 
 

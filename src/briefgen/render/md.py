@@ -13,7 +13,7 @@ import yaml
 
 from briefgen.content.markdown import pandoc_api_version
 from briefgen.document.number import labels_for
-from briefgen.model import DocBlock, Document, Para, Table, TableCell, Text
+from briefgen.model import DocBlock, Document, Para, PortionMark, Table, TableCell, Text
 from briefgen.pandoc import run_pandoc
 from briefgen.render.html import long_date
 from briefgen.render.pandoc_ast import AstWriter, Json, escaped_for_markdown, header, para, text_inlines
@@ -48,7 +48,9 @@ class MarkdownWriter:
             out.append(para([{"t": "Emph", "c": text_inlines(f"As of {long_date(block.as_of)}")}]))
         if block.kind == "recommendation":
             if block.fields.get("action"):
-                out.append(para([{"t": "Strong", "c": text_inlines(str(block.fields["action"]).strip())}]))
+                action = [{"t": "Strong", "c": text_inlines(str(block.fields["action"]).strip())}]
+                mark = self.ast.inline(PortionMark(block.portion)) if block.portion else []
+                out.append(para(mark + action))
             meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
             meta += [
                 f"{label}: {block.fields[key]}"
@@ -71,13 +73,26 @@ class MarkdownWriter:
         if doc.bottom_line:
             inner = [para([{"t": "Strong", "c": text_inlines("Bottom line")}]), *self.ast.blocks(doc.bottom_line)]
             out.append({"t": "Div", "c": [["", ["bottom-line"], []], inner]})
+        if doc.audience.detail == "summary" and doc.recommendations:  # as in every other format
+            rows = [
+                [
+                    _cell(str(r.number)),
+                    _cell(r.marked(str(r.fields.get("action") or ""))),
+                    _cell(str(r.fields.get("priority") or "").capitalize()),
+                    _cell(str(r.fields.get("owner") or "")),
+                    _cell(str(r.fields.get("horizon") or "")),
+                ]
+                for r in doc.recommendations
+            ]
+            headings = ["#", "Recommended action", "Priority", "Owner", "Horizon"]
+            out.append(self.ast.table(house_table(headings, rows)))
         for section in doc.sections:
             out.append(header(1, f"section-{section.id}", text_inlines(section.title.strip())))
             risks = [b for b in section.blocks if b.kind == "risk"]
             if risks:
                 rows = [
                     [
-                        _cell(_marked(b)),
+                        _cell(b.marked(b.title)),
                         _cell(str(b.fields["likelihood"]).capitalize()),
                         _cell(str(b.fields["impact"]).capitalize()),
                         TableCell(b.mitigation),
@@ -88,7 +103,11 @@ class MarkdownWriter:
             factors = [b for b in section.blocks if b.kind == "leverage"]
             if factors:
                 rows = [
-                    [_cell(_marked(b)), _cell(str(b.fields["holder"])), _cell(str(b.fields["trend"]).capitalize())]
+                    [
+                        _cell(b.marked(b.title)),
+                        _cell(str(b.fields["holder"])),
+                        _cell(str(b.fields["trend"]).capitalize()),
+                    ]
                     for b in factors
                 ]
                 out.append(self.ast.table(house_table(["Factor", "Favours", "Trend"], rows)))
@@ -133,10 +152,6 @@ class MarkdownWriter:
             what="writing Markdown",
         )
         return "\n".join(["---", head.rstrip(), "---", "", body])
-
-
-def _marked(block: DocBlock) -> str:
-    return f"({block.portion}) {block.title}" if block.portion else block.title
 
 
 def render_md(doc: Document, labels: dict[str, str] | None = None) -> str:

@@ -31,6 +31,7 @@ from briefgen.model import (
     ListBlock,
     NoteRef,
     Para,
+    PortionMark,
     Quote,
     Quoted,
     Rule,
@@ -104,12 +105,20 @@ class AstWriter:
             return [{"t": "Code", "c": [_EMPTY_ATTR, node.text]}]
         if isinstance(node, LineBreak):
             return [{"t": "LineBreak"}]
+        if isinstance(node, PortionMark):  # [(C)]{.portion}, then a space
+            return [
+                {"t": "Span", "c": [["", ["portion"], []], [{"t": "Str", "c": f"({node.portion})"}]]},
+                {"t": "Space"},
+            ]
         if isinstance(node, Link):
             return [{"t": "Link", "c": [_EMPTY_ATTR, self.inlines(node.children), [node.href, ""]]}]
         if isinstance(node, CiteRef):
-            if self.doc is not None and self.doc.notes_mode == "none":
-                return []
-            return [{"t": "Cite", "c": [json.loads(node.citation.pandoc), []]}]
+            rendered = self.doc.citations.get(node.citation.uid) if self.doc is not None else None
+            if self.doc is not None and self.doc.notes_mode == "none":  # no citation; an in-text one leaves its name
+                return self.inlines(rendered.inline) if rendered is not None else []
+            cite = {"t": "Cite", "c": [json.loads(node.citation.pandoc), []]}
+            # the mark that followed an in-text citation, which Pandoc puts before its note call again
+            return [cite, *text_inlines(rendered.punctuation if rendered is not None else "")]
         if isinstance(node, NoteRef):
             if self.doc is not None and node.uid not in self.doc.note_numbers:
                 return []

@@ -58,6 +58,7 @@ class PdfResult:
     refused: list[str] = field(default_factory=list)  # resources the sandbox would not fetch: errors
     located: list[tuple[str, Location | None]] = field(default_factory=list)  # warnings about one place
     failed: list[tuple[str, Location | None]] = field(default_factory=list)  # figures it could not draw: errors
+    text: str = field(default="", repr=False)  # the text as laid out, in reading order (see `layout_text`)
 
 
 class _Capture(logging.Handler):
@@ -92,7 +93,7 @@ def layout(
         for n in squeeze
     )
     html = render_html(doc, style, print_mode=True, toc=toc, extra_css=extra)
-    pictures = frozenset(f.picture.path.resolve() for f in figures_of(doc) if f.picture is not None)
+    pictures = frozenset(f.picture.pdf_path.resolve() for f in figures_of(doc) if f.picture is not None)
     fetcher = SandboxFetcher(style.allowed_roots(), pictures)
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
@@ -171,6 +172,35 @@ def placed_footnotes(rendered) -> set[int] | None:
     except (AttributeError, TypeError):
         return None
     return found
+
+
+def layout_text(rendered) -> str:
+    """The text of every page as WeasyPrint laid it out: the characters of each text box in reading order.
+
+    This is the text in logical order, the order it was written in. Right-to-left lines are drawn
+    in visual order, so text read back from the PDF's pages (pypdf, pdftotext) has the words of
+    Arabic and Hebrew lines, and the brackets and Latin words among them, in another order.
+    Lines and blocks are separated by a line break; pictures (SVG text too) add nothing.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    parts: list[str] = []
+
+    def walk(box) -> None:
+        if isinstance(box, boxes.TextBox):
+            parts.append(box.text)
+            return
+        apart = isinstance(box, boxes.LineBox | boxes.BlockLevelBox | boxes.PageBox | boxes.MarginBox)
+        if apart:
+            parts.append("\n")
+        for child in getattr(box, "children", None) or []:
+            walk(child)
+        if apart:
+            parts.append("\n")
+
+    for page in rendered.pages:
+        walk(page._page_box)
+    return "".join(parts)
 
 
 def too_wide_tables(rendered) -> dict[int, str]:
@@ -256,7 +286,7 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
         located.append((message, tables[number - 1].location if number <= len(tables) else None))
     failed = []  # a picture WeasyPrint could not draw would be missing from the PDF only: an error at the figure
     for figure in figures_of(doc):
-        uri = figure.picture.path.as_uri() if figure.picture else ""
+        uri = figure.picture.pdf_path.as_uri() if figure.picture else ""
         for message in [m for m in warnings if uri and uri in m and "image" in m.lower()]:
             warnings.remove(message)
             failed.append(
@@ -267,4 +297,6 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
                 )
             )
     data = rendered.write_pdf(finisher=_open_with_outline if toc else None, **PDF_OPTIONS)
-    return PdfResult(data, len(rendered.pages), _heading_pages(rendered), warnings, refused, located, failed)
+    return PdfResult(
+        data, len(rendered.pages), _heading_pages(rendered), warnings, refused, located, failed, layout_text(rendered)
+    )

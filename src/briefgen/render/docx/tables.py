@@ -170,7 +170,7 @@ def caption(w: DocxWriter, table: Table) -> None:
         w.bookmark(p, table.id)
 
 
-def callout(w: DocxWriter, block: Callout, portion: str) -> None:
+def callout(w: DocxWriter, block: Callout) -> None:
     """A callout box: a one-cell table, tinted, with a rule in the kind's colour at the left, title in bold."""
     colors = w.style.theme["colors"]
     color = colors.get(f"callout_{block.kind}", colors["accent"])
@@ -183,5 +183,5 @@ def callout(w: DocxWriter, block: Callout, portion: str) -> None:
             title = w.paragraph("BodyText")
             title.paragraph_format.keep_with_next = True
             w.inlines(title._p, block.title, Format(bold=True, color=color))
-        w.blocks(block.blocks, portion=portion)
+        w.blocks(block.blocks)
     w.spacer(BOX_MARGIN)  # .callout { margin-bottom }

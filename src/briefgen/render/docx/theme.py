@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
-from briefgen.checks.fonts import fallback_stack
+from briefgen.checks.fonts import complex_script_font, fallback_stack
 from briefgen.document.number import primary
 from briefgen.render.docx.wml import border, place, shade
 from briefgen.style import HouseStyle
@@ -38,12 +38,17 @@ FOOTNOTE_LINE_HEIGHT = 1.2  # the CSS's .footnote line-height
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "LETTER": (Mm(215.9), Mm(279.4))}
 
 
-def set_fonts(rpr_owner, family: str, east_asian: str) -> None:
-    """Name the font for every script slot, so Word never falls back to a theme font."""
+def set_fonts(rpr_owner, family: str, east_asian: str, complex_script: str | None = None) -> None:
+    """Name the font for every script slot, so Word never falls back to a theme font.
+
+    `complex_script` draws Arabic, Hebrew and the other complex scripts (`w:cs`): the fallback font
+    the PDF uses for them, as the house fonts have none of their letters.
+    """
     rpr = rpr_owner.get_or_add_rPr()
     fonts = _child(rpr, "w:rFonts")
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+    for attr in ("w:ascii", "w:hAnsi"):
         fonts.set(qn(attr), family)
+    fonts.set(qn("w:cs"), complex_script or family)
     fonts.set(qn("w:eastAsia"), east_asian)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
         fonts.attrib.pop(qn(attr), None)
@@ -67,8 +72,32 @@ def _child(parent, tag: str):
     return found
 
 
-def set_language(doc, language: str, east_asian: str | None) -> None:
-    """The document's language (and East Asian font) as the run defaults every style inherits."""
+# Word's run properties for Latin text and their twins for complex scripts (Arabic, Hebrew...).
+COMPLEX_SCRIPT_TWINS = (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs"))
+
+
+def complex_script_twins(doc) -> None:
+    """Bold, italic and size of every style (and the defaults) the same for complex scripts as for Latin.
+
+    Word formats Arabic and Hebrew by `w:bCs`, `w:iCs` and `w:szCs`, not by `w:b`, `w:i` and `w:sz`:
+    without the twins a bold Arabic heading is not bold and Arabic body text keeps the template's
+    size. A twin the Latin property does not have goes, so both inherit alike.
+    """
+    for rpr in doc.styles.element.iter(qn("w:rPr")):
+        for latin, twin in COMPLEX_SCRIPT_TWINS:
+            source = rpr.find(qn(latin))
+            if source is None:
+                for old in rpr.findall(qn(twin)):
+                    rpr.remove(old)
+                continue
+            copy = OxmlElement(twin)
+            if source.get(qn("w:val")) is not None:
+                copy.set(qn("w:val"), source.get(qn("w:val")))
+            place(rpr, copy)
+
+
+def set_language(doc, language: str, east_asian: str | None, complex_script: str | None = None) -> None:
+    """The document's language (and East Asian and complex-script fonts) as the run defaults every style inherits."""
     rpr = _child(_child(_child(doc.styles.element, "w:docDefaults"), "w:rPrDefault"), "w:rPr")
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), language)
@@ -82,6 +111,10 @@ def set_language(doc, language: str, east_asian: str | None) -> None:
         fonts = _child(rpr, "w:rFonts")
         fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
         fonts.set(qn("w:eastAsia"), east_asian)
+    if complex_script:
+        fonts = _child(rpr, "w:rFonts")
+        fonts.attrib.pop(qn("w:cstheme"), None)
+        fonts.set(qn("w:cs"), complex_script)
     _hyphenate(doc)
 
 
@@ -131,7 +164,8 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
     body, heading = t["fonts"]["body_word"], t["fonts"]["heading_word"]
     sizes, colors, spacing = t["sizes"], t["colors"], t["spacing"]
     east_asian = east_asian_font(style, language)
-    set_language(doc, language, east_asian)
+    complex_script = complex_script_font(style)
+    set_language(doc, language, east_asian, complex_script)
     names = {s.name for s in doc.styles}
     if "Caption" not in names:  # a workspace's own template may lack it
         doc.styles.add_style("Caption", WD_STYLE_TYPE.PARAGRAPH).base_style = doc.styles["Normal"]
@@ -152,7 +186,7 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
         spacing_pt=None,
     ):
         s = _style(doc, name)
-        set_fonts(s.element, font, east_asian or font)
+        set_fonts(s.element, font, east_asian or font, complex_script)
         s.font.size = Pt(size)
         s.font.color.rgb = RGBColor.from_string(color)
         if bold is not None:
@@ -313,3 +347,4 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
         WD_TAB_ALIGNMENT.RIGHT,
         WD_TAB_LEADER.DOTS,
     )
+    complex_script_twins(doc)  # last: after every size and weight above is set

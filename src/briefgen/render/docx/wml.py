@@ -132,6 +132,7 @@ class Format:
     valign: str = ""  # superscript or subscript
     color: str | None = None
     size: float | None = None  # points; None keeps the paragraph style's size
+    rtl: bool = False  # a right-to-left run (Arabic, Hebrew...): Word lays it out and formats it as such
 
 
 def run_element(text: str, fmt: Format):
@@ -143,9 +144,16 @@ def run_element(text: str, fmt: Format):
         for attr in ("w:ascii", "w:hAnsi", "w:cs"):
             fonts.set(qn(attr), "Liberation Mono")
         rpr.append(fonts)
-    for flag, tag in ((fmt.bold, "w:b"), (fmt.italic, "w:i"), (fmt.smallcaps, "w:smallCaps"), (fmt.strike, "w:strike")):
+    # Bold and italic twice: bCs and iCs are what Word applies to complex-script text (Arabic, Hebrew...).
+    for flag, tags in (
+        (fmt.bold, ("w:b", "w:bCs")),
+        (fmt.italic, ("w:i", "w:iCs")),
+        (fmt.smallcaps, ("w:smallCaps",)),
+        (fmt.strike, ("w:strike",)),
+    ):
         if flag:
-            rpr.append(OxmlElement(tag))
+            for tag in tags:
+                rpr.append(OxmlElement(tag))
     if fmt.color:
         rpr.append(OxmlElement("w:color", {qn("w:val"): fmt.color}))
     if fmt.size:
@@ -156,6 +164,8 @@ def run_element(text: str, fmt: Format):
         rpr.append(OxmlElement("w:u", {qn("w:val"): "single"}))
     if fmt.valign:
         rpr.append(OxmlElement("w:vertAlign", {qn("w:val"): fmt.valign}))
+    if fmt.rtl:
+        rpr.append(OxmlElement("w:rtl"))
     if len(rpr):
         r.append(rpr)
     t = OxmlElement("w:t", {qn("xml:space"): "preserve"})

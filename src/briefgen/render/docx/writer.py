@@ -19,6 +19,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Length, Mm, Pt
 
+from briefgen.content.richtext import plain_text
+from briefgen.document.bidi import is_rtl, rtl_spans
 from briefgen.document.number import labels_for
 from briefgen.model import (
     BRIEF_RECORD,
@@ -38,6 +40,7 @@ from briefgen.model import (
     ListBlock,
     NoteRef,
     Para,
+    PortionMark,
     Quote,
     Rule,
     SmallCaps,
@@ -98,6 +101,7 @@ class DocxWriter(Anchors):
         if self.indent:
             p.paragraph_format.left_indent = Emu(self.indent)
         if text:
+            direction(p._p, text)
             self.run(p._p, text, PLAIN)
         return p
 
@@ -125,9 +129,15 @@ class DocxWriter(Anchors):
             spacer.paragraph_format.line_spacing = Pt(max(points - before, 1))
 
     def run(self, target, text: str, fmt: Format):
-        """Append a run to `target`, a <w:p> or <w:hyperlink>."""
-        r = run_element(text, fmt)
-        target.append(r)
+        """Append `text` to `target`, a <w:p> or <w:hyperlink>: one run, or one per change of direction.
+
+        Right-to-left pieces (Arabic, Hebrew...) are runs of their own marked `w:rtl`, as Word
+        writes them, so Word orders and formats them as right-to-left text.
+        """
+        r = None
+        for piece, rtl in rtl_spans(text):
+            r = run_element(piece, replace(fmt, rtl=rtl) if rtl else fmt)
+            target.append(r)
         return r
 
     def inlines(self, target, nodes: tuple[Inline, ...], fmt: Format = PLAIN) -> None:
@@ -153,6 +163,8 @@ class DocxWriter(Anchors):
                 self.run(target, node.text, replace(fmt, code=True))
             elif isinstance(node, LineBreak):
                 target.append(_line_break())
+            elif isinstance(node, PortionMark):
+                self.portion_mark(target, node.portion)
             elif isinstance(node, Link):
                 self.link(target, node, fmt)
             elif isinstance(node, CiteRef):
@@ -182,13 +194,15 @@ class DocxWriter(Anchors):
             place(r.get_or_add_rPr(), OxmlElement("w:rStyle", {qn("w:val"): "Hyperlink"}))
 
     def citation(self, target, node: CiteRef, fmt: Format) -> None:
-        """A citation as the cite stage rendered it: a note call, or words in the text."""
+        """A citation as the cite stage rendered it: a note call, words in the text, or both
+        (an author-in-text citation: the name, the mark that followed it, then the call)."""
         rendered = self.doc.citations.get(node.citation.uid)
         if rendered is None:
             return
-        if rendered.note is None:
-            self.inlines(target, rendered.inline, fmt)
-        else:
+        self.inlines(target, rendered.inline, fmt)
+        if rendered.note is not None:
+            if rendered.punctuation:
+                self.run(target, rendered.punctuation, fmt)
             self.note(target, rendered.note)
 
     def note(self, target, number: int) -> None:
@@ -210,6 +224,7 @@ class DocxWriter(Anchors):
         try:
             for marker, inlines in note_paragraphs(self.doc.notes[number - 1].blocks):
                 p = OxmlElement("w:p")
+                direction(p, plain_text(inlines))
                 if marker:
                     self.run(p, f"{marker}\u00a0", PLAIN)
                 self.inlines(p, inlines)
@@ -227,6 +242,7 @@ class DocxWriter(Anchors):
         for note in self.doc.notes:
             for index, (marker, inlines) in enumerate(note_paragraphs(note.blocks) or [("", ())]):
                 p = self.paragraph(ENDNOTES.text_style)
+                direction(p._p, plain_text(inlines))
                 if index == 0:
                     self.run(p._p, f"{note.number}.", PLAIN)
                     p._p.append(_tab())
@@ -239,28 +255,28 @@ class DocxWriter(Anchors):
 
     # ------------------------------------------------------------ blocks
 
-    def portion_mark(self, p, portion: str) -> None:
-        """The portion mark, such as "(FOUO) ", before a paragraph: bold, small and muted, as the PDF's .portion."""
-        if portion:
-            theme = self.style.theme
-            size = float(theme["sizes"]["body"]) * 0.85  # .portion { font-size: 0.85em }
-            self.run(p._p, f"({portion})", Format(bold=True, color=theme["colors"]["muted"], size=size))
-            self.run(p._p, " ", PLAIN)
+    def portion_mark(self, target, portion: str) -> None:
+        """The portion mark, such as "(FOUO) ", before a portion: bold, small and muted, as the PDF's .portion."""
+        theme = self.style.theme
+        size = float(theme["sizes"]["body"]) * 0.85  # .portion { font-size: 0.85em }
+        self.run(target, f"({portion})", Format(bold=True, color=theme["colors"]["muted"], size=size))
+        self.run(target, " ", PLAIN)
 
-    def blocks(self, blocks: tuple[Block, ...], style_id: str = "BodyText", level: int = 0, portion: str = "") -> None:
+    def blocks(self, blocks: tuple[Block, ...], style_id: str = "BodyText", level: int = 0) -> None:
         """Markdown blocks as paragraphs in `style_id`, lists, tables and boxes."""
         for block in blocks:
             if isinstance(block, Para):
                 p = self.paragraph(style_id)
-                self.portion_mark(p, portion)
+                direction(p._p, plain_text(block.inlines))
                 self.inlines(p._p, block.inlines)
             elif isinstance(block, SubHeading):
                 p = self.paragraph("Heading3")
+                direction(p._p, plain_text(block.inlines))
                 self.inlines(p._p, block.inlines)
             elif isinstance(block, ListBlock):
-                self.list_block(block, level, portion, style_id)
+                self.list_block(block, level, style_id)
             elif isinstance(block, Quote):
-                self.blocks(block.blocks, "Quote", level, portion)
+                self.blocks(block.blocks, "Quote", level)
             elif isinstance(block, CodeBlock):
                 p = self.paragraph(style_id)
                 for index, line in enumerate(block.text.split("\n")):
@@ -274,13 +290,13 @@ class DocxWriter(Anchors):
             elif isinstance(block, Table):
                 tables.markdown_table(self, block)
             elif isinstance(block, Callout):
-                tables.callout(self, block, portion)
+                tables.callout(self, block)
             elif isinstance(block, Figure):
                 figures.figure(self, block)
             else:
                 raise TypeError(f"no Word form for {type(block).__name__}")
 
-    def list_block(self, block: ListBlock, level: int, portion: str = "", style_id: str = "BodyText") -> None:
+    def list_block(self, block: ListBlock, level: int, style_id: str = "BodyText") -> None:
         """A Word list in List Bullet/Number (2, 3 when nested), or the cell's own style numbered in a table."""
         in_cell = style_id in CELL_STYLES
         list_style = self.list_style(block.ordered, level)
@@ -296,7 +312,7 @@ class DocxWriter(Anchors):
                             f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
                         )
                         place(p._p.get_or_add_pPr(), num_pr)
-                    self.portion_mark(p, portion)
+                    direction(p._p, plain_text(child.inlines))
                     self.inlines(p._p, child.inlines)
                     first = False
                 else:
@@ -330,6 +346,7 @@ class DocxWriter(Anchors):
             p = self.paragraph(style_id)
             p.paragraph_format.keep_with_next = True
             p.paragraph_format.space_after = Pt(0)
+            direction(p._p, plain_text(term))
             self.inlines(p._p, term, Format(bold=True))
             self.indent += DEFINITION_INDENT
             try:
@@ -382,7 +399,7 @@ class DocxWriter(Anchors):
                 [
                     [
                         str(r.number),
-                        r.fields.get("action") or "",
+                        r.marked(r.fields.get("action") or ""),
                         str(r.fields.get("priority") or "").capitalize(),
                         r.fields.get("owner") or "",
                         r.fields.get("horizon") or "",
@@ -404,7 +421,12 @@ class DocxWriter(Anchors):
                     self,
                     ["Risk", "Likelihood", "Impact", "Mitigation"],
                     [
-                        [_marked(b), b.fields["likelihood"].capitalize(), b.fields["impact"].capitalize(), b.mitigation]
+                        [
+                            b.marked(b.title),
+                            b.fields["likelihood"].capitalize(),
+                            b.fields["impact"].capitalize(),
+                            b.mitigation,
+                        ]
                         for b in risks
                     ],
                     [34, 21, 16, 99],  # the same shares as the PDF's (brief.css.j2)
@@ -416,7 +438,7 @@ class DocxWriter(Anchors):
                 tables.house_table(
                     self,
                     ["Factor", "Favours", "Trend"],
-                    [[_marked(b), b.fields["holder"], b.fields["trend"].capitalize()] for b in factors],
+                    [[b.marked(b.title), b.fields["holder"], b.fields["trend"].capitalize()] for b in factors],
                     [110, 35, 25],
                     keep_whole=len(factors) <= 6,  # as the PDF's leverage-table.short
                 )
@@ -444,7 +466,11 @@ class DocxWriter(Anchors):
             self.run(p._p, f"As of {long_date(block.as_of)}", Format(italic=True))
         if block.kind == "recommendation":
             if block.fields.get("action"):  # kept with the text that follows, as in the PDF
-                action = self.paragraph("RecommendationAction", block.fields["action"])
+                action = self.paragraph("RecommendationAction")
+                direction(action._p, block.fields["action"])
+                if block.portion:
+                    self.portion_mark(action._p, block.portion)
+                self.run(action._p, block.fields["action"], PLAIN)
                 action.paragraph_format.keep_with_next = True
                 self.anchor([action._p], block.id, "action")
             if self.doc.audience.detail != "summary":  # summary audiences have it in the table
@@ -456,7 +482,7 @@ class DocxWriter(Anchors):
                 ]
                 self.paragraph("RecommendationMeta", " · ".join(meta)).paragraph_format.keep_with_next = True
         before = self.written()
-        self.blocks(block.content, portion=block.portion)
+        self.blocks(block.content)
         self.anchor(self.written(before), block.id, block.content_field)
         if block.kind == "recommendation" and self.doc.audience.decision:
             self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
@@ -476,6 +502,12 @@ class DocxWriter(Anchors):
             self.run(p._p, f"{title}\t{self.heading_pages.get(title, '')}", PLAIN)
             if index == len(entries) - 1:
                 field_end(p._p)
+
+
+def direction(paragraph, text: str) -> None:
+    """A paragraph whose text starts right to left (`document.bidi`, as the HTML's dir) is a Word bidi paragraph."""
+    if is_rtl(text):
+        place(paragraph.get_or_add_pPr(), OxmlElement("w:bidi"))
 
 
 def keep_together(elements: list[Any]) -> None:
@@ -513,7 +545,3 @@ def _line_break():
 
 def _tab():
     return parse_xml(f"<w:r {nsdecls('w')}><w:tab/></w:r>")
-
-
-def _marked(block: DocBlock) -> str:
-    return f"({block.portion}) {block.title}" if block.portion else block.title

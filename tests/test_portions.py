@@ -1,0 +1,142 @@
+"""Portion marks as a reader sees them: before every paragraph, list item at any depth, table
+row and definition, the same marks in PDF, Word, HTML and Markdown (document/portions.py).
+
+The `trust` fixture's marked audience reads three confidential blocks and one public one. Counted
+by hand from its YAML: 20 portions marked (C) (the first block: two paragraphs, the Arabic one,
+four list items, the table's caption and four rows, the figure's caption; the definitions block:
+two terms, two definitions and a quote; the recommendation: its action and its paragraph) and one
+marked (U). Each format is read by a reader other than briefgen: Pandoc reads the Word file and
+the Markdown, LibreOffice lays the Word file out again, pypdf and lxml read the PDF and the HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pypandoc
+import pytest
+from lxml import html as lxml_html
+
+from briefgen.build import BuildOptions, build
+from conftest import FIXTURES
+from readers import docx_paragraphs, libreoffice_pdf, pdf_text, squash
+
+MARKED_C = 20
+MARKED_U = 1
+
+
+@pytest.fixture(scope="module")
+def trust_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("trust")
+    build(FIXTURES / "trust", BuildOptions(all_audiences=True, formats=("pdf", "docx", "html", "md"), out_dir=out))
+    return out / "islands"
+
+
+def _pandoc_blocks(path: Path, fmt: str) -> list:
+    return json.loads(pypandoc.convert_file(str(path), "json", format=fmt))["blocks"]
+
+
+def _words(inlines: list) -> str:
+    """The text of Pandoc inlines, as Pandoc's plain writer would join them."""
+    out = []
+    for node in inlines:
+        kind, content = node["t"], node.get("c")
+        if kind == "Str":
+            out.append(content)
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            out.append(" ")
+        elif kind in ("Emph", "Strong", "SmallCaps", "Strikeout", "Underline", "Superscript", "Subscript"):
+            out.append(_words(content))
+        elif kind in ("Span", "Quoted", "Link"):
+            out.append(_words(content[1]))
+    return "".join(out)
+
+
+def _list_items(blocks: list, depth: int = 0) -> list[tuple[int, str]]:
+    """Each list item's first paragraph, with its depth, as Pandoc reads the file."""
+    found = []
+    for block in blocks:
+        if block["t"] in ("BulletList", "OrderedList"):
+            items = block["c"] if block["t"] == "BulletList" else block["c"][1]
+            for item in items:
+                first = next((b for b in item if b["t"] in ("Para", "Plain")), None)
+                if first is not None:
+                    found.append((depth, _words(first["c"])))
+                found += _list_items(item, depth + 1)
+        elif block["t"] in ("BlockQuote", "Div"):
+            found += _list_items(block["c"] if block["t"] == "BlockQuote" else block["c"][1], depth)
+    return found
+
+
+def test_every_format_shows_the_same_number_of_marks(trust_build: Path) -> None:
+    page = lxml_html.parse(str(trust_build / "islands-marked.html")).getroot()
+    html_marks = [s.text_content() for s in page.iter("span") if "portion" in (s.get("class") or "").split()]
+    docx_text = pypandoc.convert_file(str(trust_build / "islands-marked.docx"), "plain", format="docx")
+    md_text = pypandoc.convert_file(str(trust_build / "islands-marked.md"), "plain", format="markdown")
+    pdf = pdf_text(trust_build / "islands-marked.pdf")
+    assert html_marks.count("(C)") == MARKED_C and html_marks.count("(U)") == MARKED_U
+    for text in (docx_text, md_text, pdf):
+        assert (text.count("(C)"), text.count("(U)")) == (MARKED_C, MARKED_U)
+
+
+def test_nested_list_items_are_marked_in_word_as_in_html(trust_build: Path) -> None:
+    # Word nests lists by style (List Bullet, List Bullet 2, 3): read the styles as Word shows them
+    items = [(style, text) for style, text in docx_paragraphs(trust_build / "islands-marked.docx") if "List" in style]
+    assert [style for style, _ in items] == ["List Bullet", "List Bullet 2", "List Bullet 3", "List Bullet"]
+    assert all(text.startswith("(C) ") for _, text in items), items
+    md_items = _list_items(_pandoc_blocks(trust_build / "islands-marked.md", "markdown"))
+    assert [depth for depth, _ in md_items] == [0, 1, 2, 0]
+    assert all(text.startswith("(C) ") for _, text in md_items), md_items
+    page = lxml_html.parse(str(trust_build / "islands-marked.html")).getroot()
+    for li in page.iter("li"):
+        assert li.text_content().strip().startswith("(C)"), li.text_content()
+
+
+def test_every_table_row_starts_with_its_mark_and_the_header_row_carries_none(trust_build: Path) -> None:
+    blocks = _pandoc_blocks(trust_build / "islands-marked.docx", "docx")
+    tables = [b for b in blocks if b["t"] == "Table"]
+    head_rows, bodies = tables[0]["c"][3][1], tables[0]["c"][4][0][3]
+    first_cells = [_words(row[1][0][4][0]["c"]) for row in bodies]
+    assert first_cells == ["(C) Etorofu", "(C) Kunashiri", "(C) Shikotan", "(C) Habomai"]
+    assert _words(head_rows[0][1][0][4][0]["c"]) == "Island"
+    page = lxml_html.parse(str(trust_build / "islands-marked.html")).getroot()
+    rows = page.xpath("//table[contains(@class, 'md-table')]/tbody/tr")
+    assert [r.xpath("./td")[0].text_content() for r in rows] == first_cells
+    assert page.xpath("//table[contains(@class, 'md-table')]/thead//th")[0].text_content() == "Island"
+
+
+def test_definition_terms_and_definitions_are_marked(trust_build: Path) -> None:
+    page = lxml_html.parse(str(trust_build / "islands-marked.html")).getroot()
+    entries = [e.text_content().strip() for e in page.xpath("//dl/dt | //dl/dd")]
+    assert entries == [
+        "(C) Northern Territories",
+        "(C) Japan’s name for the four islands.",
+        "(C) Southern Kuril Islands",
+        "(C) Russia’s name for them.",
+    ]
+    md = _pandoc_blocks(trust_build / "islands-marked.md", "markdown")
+    (definitions,) = [b for b in md if b["t"] == "DefinitionList"]
+    assert [_words(term) for term, _ in definitions["c"]] == ["(C) Northern Territories", "(C) Southern Kuril Islands"]
+
+
+def test_a_summary_audience_sees_the_mark_on_the_recommendations_table_row(trust_build: Path) -> None:
+    md = _pandoc_blocks(trust_build / "islands-summary.md", "markdown")
+    table = next(b for b in md if b["t"] == "Table")
+    row = table["c"][4][0][3][0][1]
+    assert _words(row[1][4][0]["c"]) == "(C) Keep the peace-treaty talks in view for when they can resume."
+    docx_text = pypandoc.convert_file(str(trust_build / "islands-summary.docx"), "plain", format="docx")
+    assert squash(docx_text).count("(C) Keep the peace-treaty") == 2  # the table's row and the action line
+
+
+def test_libreoffice_lays_the_marks_out_as_the_pdf_does(trust_build: Path, tmp_path: Path) -> None:
+    laid_out = libreoffice_pdf(trust_build / "islands-marked.docx", tmp_path)
+    text = subprocess.run(["pdftotext", str(laid_out), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("(C)") == MARKED_C
+
+
+def test_audiences_without_portion_marks_get_none(trust_build: Path) -> None:
+    for ext in ("html", "md"):
+        text = (trust_build / f"islands-public.{ext}").read_text(encoding="utf-8")
+        assert "(U)" not in text and "(C)" not in text and 'class="portion"' not in text
