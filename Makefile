@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: brief test export bench system-deps schema template clean
+.PHONY: brief test golden mutate export bench system-deps schema template clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen check
@@ -15,6 +15,17 @@ brief: $(STAMP)
 test: $(STAMP)
 	@scripts/system-deps.sh --test
 	@scripts/run-tests.sh $(BIN)/python
+
+# The golden reports of tests/fixtures/*.expected, rewritten from a fresh check; prints the diff to review.
+golden: $(STAMP)
+	$(BIN)/python scripts/golden.py
+
+# Mutation testing of the modules listed in pyproject.toml ([tool.mutmut]); kill rates per module, and a
+# failure below the target (scripts/mutation_report.py). Results stay in mutants/ for `mutmut browse`.
+mutate: $(STAMP)
+	@scripts/system-deps.sh --test
+	$(BIN)/mutmut run --max-children $$(nproc)
+	$(BIN)/python scripts/mutation_report.py
 
 export: $(STAMP)
 	BRIEFGEN=$(BIN)/briefgen scripts/export.sh
@@ -39,4 +50,4 @@ template: $(STAMP)
 	$(BIN)/python -m briefgen.render.docx_template src/briefgen/defaults/templates/brief.docx
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache
+	rm -rf $(VENV) dist .pytest_cache mutants

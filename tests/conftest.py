@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from briefgen.build import BuildOptions, build
 
@@ -31,7 +33,8 @@ def _private_checkout() -> Path:
 
 
 ROOT = _private_checkout()
-settings.register_profile("briefgen", database=None)  # no .hypothesis/ folder in the checkout
+set_hypothesis_home_dir(ROOT.parent / ".hypothesis")  # Hypothesis's own files, outside the checkout
+settings.register_profile("briefgen", database=None)
 settings.load_profile("briefgen")
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -101,7 +104,8 @@ def _snapshot() -> dict[str, tuple[int, int]]:
 
 
 def pytest_sessionstart(session) -> None:
-    if not hasattr(session.config, "workerinput"):  # the controller (or a run without xdist)
+    # the controller (or a run without xdist); mutmut runs the tests in its own copy, `mutants/`
+    if not hasattr(session.config, "workerinput") and "MUTANT_UNDER_TEST" not in os.environ:
         session.config._checkout_before = _snapshot()
 
 
@@ -135,7 +139,6 @@ CI_SKIPS_ALLOWED = {
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """In CI, list every skip and fail the run for one whose reason is not on the allow-list."""
-    import os
     import sys
 
     skipped = terminalreporter.stats.get("skipped", [])

@@ -1,7 +1,7 @@
 """`check` on Markdown that the writing language refuses: each problem at its file:line:column.
 
 tests/fixtures/refused/ holds one of each mistake; tests/fixtures/refused.expected is the exact
-report (regenerate with BRIEFGEN_REGEN=1 and review the diff).
+report (regenerate with `make golden` and review the diff it prints).
 """
 
 from pathlib import Path

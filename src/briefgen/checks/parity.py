@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +23,13 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BODY_STYLES = {
     "BodyText",
     "ListBullet",
+    "ListBullet2",
+    "ListBullet3",
     "ListNumber",
+    "ListNumber2",
+    "ListNumber3",
     "ListContinue",
+    "TableText",
     "Quote",
     "BottomLine",
     "RecommendationAction",
@@ -153,6 +159,18 @@ def pdf_figures(data: bytes) -> list[str]:
     return found
 
 
+_PORTION = re.compile(r"\(([A-Z]{1,6}(?://[A-Z]{1,6})*)\)")  # (C), (FOUO), (S//NF)
+
+
+def portion_marks(text: str) -> Counter[str]:
+    """How often each portion mark appears in a text (headings, paragraphs and table cells alike)."""
+    return Counter(_PORTION.findall(text))
+
+
+def _count(marks: Counter[str]) -> str:
+    return ", ".join(f"{n} ({mark})" for mark, n in sorted(marks.items())) or "none"
+
+
 def compare(pdf: bytes, docx: bytes, pdf_text: str | None = None) -> list[str]:
     """Differences between a PDF and a DOCX of the same document; empty when they match.
 
@@ -185,6 +203,10 @@ def compare(pdf: bytes, docx: bytes, pdf_text: str | None = None) -> list[str]:
                 where = f" in block '{paragraph.block}'" if paragraph.block else ""
                 problems.append(f"paragraph{where} is in Word but not in the PDF: '{paragraph.text[:80]}'")
                 break
+    pdf_marks = portion_marks(body_text)
+    word_marks = portion_marks(" ".join(p.text for p in word.paragraphs))
+    if pdf_marks != word_marks:
+        problems.append(f"portion marks differ: the PDF has {_count(pdf_marks)}, Word has {_count(word_marks)}")
     pdf_alts = pdf_figures(pdf)
     if pdf_alts != word.figures:
         problems.append(

@@ -85,12 +85,6 @@ def _sort_key(block: ContentBlock) -> tuple:
     return (0, 0, block.order, block.path.name)
 
 
-def _text(block: ContentBlock, audience: AudienceProfile) -> tuple[str, Markdown]:
-    """The title and text this audience reads; a field a variant leaves out falls back."""
-    title, text, _title_field, _text_field = _chosen(block, audience)
-    return title, text
-
-
 def _chosen(block: ContentBlock, audience: AudienceProfile) -> tuple[str, Markdown, str, str]:
     """The title and text this audience reads, with the names of the fields they came from."""
     variant = block.variants.get(audience.id) or Variant()

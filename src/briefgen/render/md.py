@@ -20,11 +20,13 @@ from briefgen.render.pandoc_ast import AstWriter, Json, escaped_for_markdown, he
 
 
 def _cell(text: str) -> TableCell:
-    return TableCell((Para((Text(text),)),))
+    """A table cell of plain text; an empty one holds nothing, as Pandoc reads it."""
+    text = text.strip()
+    return TableCell((Para((Text(text),)),)) if text else TableCell(())
 
 
 def house_table(head: list[str], rows: list[list[TableCell]]) -> Table:
-    """A house table (risk register, factors) as an uncaptioned, unnumbered table node."""
+    """A house table (recommendations, risk register, factors) as an uncaptioned, unnumbered table node."""
     return Table(
         caption=(),
         aligns=("default",) * len(head),
