@@ -23,8 +23,8 @@ from lxml import etree, html
 from briefgen.build import BuildOptions, build, render_all
 from briefgen.checks.fonts import fallback_stack, families_with
 from briefgen.checks.parity import check_parity, compare
+from briefgen.content.bidi import first_strong, is_rtl, rtl_spans
 from briefgen.content.svgtext import print_copy
-from briefgen.document.bidi import first_strong, is_rtl, rtl_spans
 from briefgen.style import load_style
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -258,3 +258,33 @@ def test_parity_still_finds_a_right_to_left_paragraph_missing_from_the_pdf(works
     pdf = next(o for o in render_all(other, options).outputs if o.format == "pdf")
     problems = compare(pdf.data, word.data, pdf.text)
     assert problems == [f"paragraph in block 'hebrew' is in Word but not in the PDF: '{HEBREW_PARAGRAPH}'"]
+
+
+def test_a_label_anchored_by_rtl_direction_stays_inside_the_picture_in_word(tmp_path: Path):
+    """`direction="rtl" text-anchor="start"` puts a label's right end at x, as browsers and the PDF
+    do; Word's PNG fallback (resvg) and LibreOffice ignore `direction`, so the SVG every format
+    shows is anchored the left-to-right way and the label no longer runs off the right edge."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    ws = tmp_path / "bidi"
+    shutil.copytree(FIXTURES / "bidi", ws)
+    (ws / "briefs/demo/figures/labels.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 120" width="400" height="120">'
+        '<rect x="0" y="0" width="400" height="120" fill="#FFFFFF"/>'
+        '<text x="380" y="70" font-family="DejaVu Sans" font-size="32" direction="rtl" text-anchor="start">'
+        "الصين الهند</text></svg>",
+        encoding="utf-8",
+    )
+    build(ws, BuildOptions(audiences=("reader",), formats=("docx", "pdf"), out_dir=tmp_path / "out"))
+    with zipfile.ZipFile(tmp_path / "out/demo/demo-reader.docx") as archive:
+        svg = next(archive.read(n) for n in archive.namelist() if n.endswith(".svg"))
+        png = next(archive.read(n) for n in archive.namelist() if n.endswith(".png"))
+    label = etree.fromstring(svg).find("{http://www.w3.org/2000/svg}text")
+    assert (label.get("text-anchor"), label.get("direction")) == ("end", "ltr")
+    picture = Image.open(BytesIO(png)).convert("L")
+    ink = picture.point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert ink is not None
+    left, _, right, _ = ink
+    assert right <= picture.width * 0.96 and left < picture.width * 0.6, (ink, picture.size)

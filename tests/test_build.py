@@ -4,6 +4,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT, copy_repo_workspace
 
@@ -34,6 +35,7 @@ def test_unchanged_outputs_are_not_rebuilt_or_touched(minimal: Path):
     assert [(o.audience, o.format) for o in repaired.outputs] == [("reader", "pdf")]  # the docx is still good
 
 
+@pytest.mark.slow
 def test_two_builds_in_different_folders_are_byte_identical(tmp_path: Path, monkeypatch):
     options = dict(all_audiences=True, formats=("pdf", "docx"), jobs=1)
     build(ROOT, BuildOptions(out_dir=tmp_path / "a", **options))
@@ -51,6 +53,7 @@ def test_two_builds_in_different_folders_are_byte_identical(tmp_path: Path, monk
     assert meta["/CreationDate"].startswith("D:20231114")
 
 
+@pytest.mark.slow
 def test_parallel_workers_give_the_same_files(tmp_path: Path):
     options = dict(all_audiences=True, formats=("pdf", "docx"), force=True)
     build(ROOT, BuildOptions(out_dir=tmp_path / "one", jobs=1, **options))

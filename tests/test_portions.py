@@ -2,10 +2,10 @@
 row and definition, the same marks in PDF, Word, HTML and Markdown (document/portions.py).
 
 The `trust` fixture's marked audience reads three confidential blocks and one public one. Counted
-by hand from its YAML: 20 portions marked (C) (the first block: two paragraphs, the Arabic one,
-four list items, the table's caption and four rows, the figure's caption; the definitions block:
-two terms, two definitions and a quote; the recommendation: its action and its paragraph) and one
-marked (U). Each format is read by a reader other than briefgen: Pandoc reads the Word file and
+by hand from its YAML: 22 portions marked (C) (the first block: two paragraphs, the Arabic one,
+four list items, the table's caption and four rows, the figure's caption and source line; the definitions block:
+two terms, two definitions and a quote; the recommendation: its action, its priority line and its
+paragraph) and one marked (U). Each format is read by a reader other than briefgen: Pandoc reads the Word file and
 the Markdown, LibreOffice reads the Word file again, pypdf and lxml read the PDF and the HTML.
 """
 
@@ -22,7 +22,7 @@ from readers import docx_paragraphs, libreoffice_convert, pdf_text, squash
 
 from briefgen.build import BuildOptions, build
 
-MARKED_C = 20
+MARKED_C = 22
 MARKED_U = 1
 
 
@@ -71,12 +71,11 @@ def _list_items(blocks: list, depth: int = 0) -> list[tuple[int, str]]:
 
 def test_every_format_shows_the_same_number_of_marks(trust_build: Path) -> None:
     page = lxml_html.parse(str(trust_build / "islands-marked.html")).getroot()
-    html_marks = [s.text_content() for s in page.iter("span") if "portion" in (s.get("class") or "").split()]
+    body = page.find("body").text_content()
     docx_text = pypandoc.convert_file(str(trust_build / "islands-marked.docx"), "plain", format="docx")
     md_text = pypandoc.convert_file(str(trust_build / "islands-marked.md"), "plain", format="markdown")
     pdf = pdf_text(trust_build / "islands-marked.pdf")
-    assert html_marks.count("(C)") == MARKED_C and html_marks.count("(U)") == MARKED_U
-    for text in (docx_text, md_text, pdf):
+    for text in (body, docx_text, md_text, pdf):
         assert (text.count("(C)"), text.count("(U)")) == (MARKED_C, MARKED_U)
 
 
@@ -170,5 +169,19 @@ def test_parity_compares_portion_marks(tmp_path: Path) -> None:
             data = without.encode("utf-8") if item.filename == "word/document.xml" else source.read(item)
             target.writestr(item, data)
     assert compare(pdf.data, out.getvalue(), pdf.text) == [
-        "portion marks differ: the PDF has 20 (C), 1 (U), Word has 19 (C), 1 (U)"
+        "portion marks differ: the PDF has 22 (C), 1 (U), Word has 21 (C), 1 (U)"
     ]
+
+
+def test_a_summary_audience_reads_the_bottom_line_at_the_briefs_highest_level(trust_build: Path) -> None:
+    """The bottom line sums up the brief: it carries the banner's level, (C) here, in every format."""
+    page = lxml_html.parse(str(trust_build / "islands-summary.html")).getroot()
+    (box,) = page.xpath("//*[contains(@class, 'bottom-line')]")
+    assert "(C) Japan and Russia never signed a peace treaty after 1945" in squash(box.text_content())
+    for fmt in ("docx", "md"):
+        text = pypandoc.convert_file(
+            str(trust_build / f"islands-summary.{fmt}"), "plain", format=fmt.replace("md", "markdown")
+        )
+        assert "(C) Japan and Russia never signed a peace treaty after 1945" in squash(text)
+    pdf = squash(pdf_text(trust_build / "islands-summary.pdf"))
+    assert "(C) Japan and Russia never signed a peace treaty after 1945" in pdf

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import docx
+import pytest
 import yaml
 from conftest import copy_fixture
 from hypothesis import HealthCheck, given, settings
@@ -56,6 +57,7 @@ VALUE = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=TEXT, body=TEXT, summary=TEXT, tags=st.lists(TEXT, max_size=3), extra=VALUE)
 def test_random_content_never_crashes(tmp_path_factory, title, body, summary, tags, extra):
@@ -111,6 +113,7 @@ def _output_lines(process: subprocess.Popen) -> queue.Queue:
     return lines
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_old_or_new_complete_files(tmp_path: Path):
     ws = copy_fixture("minimal", tmp_path)
     out = tmp_path / "out"

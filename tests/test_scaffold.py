@@ -97,6 +97,7 @@ def test_new_brief_and_init_build_at_once(tmp_path: Path):
         init_workspace(root)
 
 
+@pytest.mark.slow
 def test_init_works_from_an_installed_wheel_outside_the_repository(tmp_path: Path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "wheel"), str(ROOT)],

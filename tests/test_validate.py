@@ -325,3 +325,20 @@ def test_an_audience_emptied_by_several_rules_names_each_with_its_fix(minimal: P
             "'public' out of the blocks' exclude_audiences, or approve the blocks (or build with --drafts)",
         )
     ]
+
+
+def test_a_broken_bibliography_is_one_error_not_a_cascade_of_unknown_citations(minimal: Path):
+    references = minimal / "briefs/demo/references.yaml"
+    text = references.read_text(encoding="utf-8")
+    broken = text.replace(
+        '"Japan dismayed at Russia\'s missile deployment to disputed islands, says report"',
+        '"Japan dismayed at the missile deployment',
+    )
+    assert broken != text
+    references.write_text(broken, encoding="utf-8")
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.errors] == [
+        'briefs/demo/references.yaml:7:12: error: this quoted text is never closed: add the closing " at the end '
+        "of the text that starts here (YAML read the lines after it as part of the text and noticed only at line 8, "
+        "column 23) [yaml.syntax]"
+    ]

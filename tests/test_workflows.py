@@ -202,6 +202,7 @@ def test_export_plan_step_gives_shards_and_refuses_inputs_that_match_nothing(min
     assert outputs.read_text() == ""
 
 
+@pytest.mark.slow
 def test_export_script_checks_and_builds_every_brief_and_the_summary_job_collects_it(minimal: Path, tmp_path: Path):
     summary = tmp_path / "summary.md"
     env = {**os.environ, "BRIEFGEN": tool("briefgen"), "SUMMARY": str(summary)}

@@ -439,12 +439,18 @@ def _check_citations(brief: Brief, diags: Diagnostics) -> None:
     keys = set(brief.references)
     targets = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections}
     unread = unloaded_block_ids(brief)  # a block whose file is broken: the error is at that file, once
+    # A bibliography file with an error (an unclosed quote, a bad entry) may be where a key lives: that
+    # error is reported at the file, and its citations are not called unknown a second time.
+    bibliographies = {path.resolve() for path in brief.bibliography_files}
+    broken_bibliography = any(
+        d.location is not None and d.location.path.resolve() in bibliographies for d in diags.errors
+    )
     cited: set[str] = set()
     for _block_id, field in brief.markdown_fields():
         for citation in field.citations:
             for item in citation.items:
                 cited.add(item.key)
-                if item.key in unread and item.key not in keys:
+                if item.key not in keys and (item.key in unread or broken_bibliography):
                     continue
                 if item.key not in keys and not is_cross_reference(item.key, targets):  # else: xref.mixed
                     hint = did_you_mean(item.key, keys | targets)

@@ -39,7 +39,7 @@ from urllib.parse import unquote
 
 from briefgen.content.confine import inside, is_absolute, resolved, url_scheme
 from briefgen.content.richtext import rewrite, walk
-from briefgen.content.svgtext import print_copy
+from briefgen.content.svgtext import left_to_right, print_copy
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.model import Brief, Figure, Picture
 from briefgen.style import HouseStyle
@@ -275,6 +275,7 @@ class _Resolver:
     def svg_picture(self, data: bytes, path: Path, inputs: tuple[Path, ...], where: Location | None) -> Picture:
         """An SVG (a chart's too) cleaned on every load, which is cheap; its PNG for Word cached by content."""
         cleaned, removed, (width, height) = clean_svg(data, self.display(path))
+        cleaned = left_to_right(cleaned)  # right-to-left labels anchored as readers without `direction` see them
         for line, message in removed:
             self.diags.warning("figure.svg-external", message, Location(path, line, 1) if line else where)
         fonts = font_dirs(self.style())

@@ -23,7 +23,7 @@ import io
 import re
 from typing import Any
 
-from briefgen.document.bidi import has_rtl, visual_order
+from briefgen.content.bidi import has_rtl, visual_order
 
 _SVG = "{http://www.w3.org/2000/svg}"
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -49,6 +49,46 @@ def print_copy(svg: bytes) -> bytes | None:
         if _orderable(text):
             changed |= _order_text(text)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8") if changed else None
+
+
+_SWAPPED = {"start": "end", "end": "start", "middle": "middle"}
+
+
+def left_to_right(svg: bytes) -> bytes:
+    """The SVG with every right-to-left `direction` turned into the left-to-right equivalent.
+
+    `direction="rtl"` makes `text-anchor: start` the right end of the text. Browsers and WeasyPrint
+    follow it; LibreOffice, Word's resvg fallback and other SVG readers ignore it and run the label
+    off the other side. Each text element (and positioned tspan) under rtl gets its anchor swapped
+    (start and end) and `direction="ltr"`: the same picture in a reader that follows `direction`,
+    and the right one in a reader that does not. The letters still run right to left, as every
+    reader orders a right-to-left script by itself.
+    """
+    from lxml import etree
+
+    if b"rtl" not in svg.lower():
+        return svg
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    root = etree.parse(io.BytesIO(svg), parser).getroot()
+    turned = [  # read before any is changed: tspans inherit their text's direction
+        (element, _anchor(element))
+        for element in root.iter(f"{_SVG}text", f"{_SVG}tspan")
+        if _rtl(element) and (element.tag == f"{_SVG}text" or _own_anchor(element) is not None)
+    ]
+    for element, anchor in turned:
+        style = _ANCHOR.sub("", _DIRECTION.sub("", element.get("style") or "")).strip("; ")
+        if style:
+            element.set("style", style)
+        elif element.get("style") is not None:
+            del element.attrib["style"]
+        element.set("text-anchor", _SWAPPED[anchor])
+        element.set("direction", "ltr")
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8") if turned else svg
+
+
+def _own_anchor(element: Any) -> str | None:
+    match = _ANCHOR.search(element.get("style") or "")
+    return (match.group(1) if match else element.get("text-anchor") or "").lower() or None
 
 
 def _orderable(text: Any) -> bool:

@@ -9,12 +9,14 @@ marked block. The house rule, the same in every format because renderers only dr
 - every definition-list term;
 - every body row of a table, at the start of its first cell (header rows label the columns
   and carry no mark of their own; the table's caption carries one);
-- a figure's caption.
+- a figure's caption and its source line;
+- the bottom line, at the document's highest level (it sums up the whole brief, so it is marked
+  as the banner is: over-marking is safe, under-marking is not), and the disclaimer at the lowest.
 
 Headings (block titles and sub-headings) carry no mark, in every format. Code blocks and
 rules hold no words a mark could precede; notes are marked by the paragraph that calls them.
-Text drawn outside the block's Markdown (a recommendation's action, a register row's title)
-is marked by the renderers with `DocBlock.marked` and the same `.portion` style.
+Text drawn outside the block's Markdown (a recommendation's action and its priority line, a
+register row's title) is marked by the renderers with `DocBlock.marked` and the `.portion` style.
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ def _mark(block: Block, portion: str) -> Block:
         caption = _marked(block.caption, portion) if block.caption else block.caption
         return replace(block, caption=caption, body=tuple(_mark_row(row, portion) for row in block.body))
     if isinstance(block, Figure):
-        return replace(block, caption=_marked(block.caption, portion)) if block.caption else block
+        caption = _marked(block.caption, portion) if block.caption else block.caption
+        return replace(block, caption=caption, source=f"({portion}) {block.source}" if block.source else "")
     return block
 
 

@@ -141,6 +141,8 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
             )
         if doc_blocks:
             sections.append(DocSection(section.id, section.title, tuple(doc_blocks)))
+    bottom_line = brief.bottom_line.blocks if (audience.decision and brief.bottom_line) else ()
+    marks = options.markings if audience.portion_marks else ()  # the levels whose portion marks are shown
     return Document(
         brief_id=brief.id,
         audience=audience,
@@ -152,8 +154,8 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
         authors=brief.authors,
         sections=tuple(sections),
         draft=options.drafts,
-        bottom_line=brief.bottom_line.blocks if (audience.decision and brief.bottom_line) else (),
-        disclaimer=brief.disclaimer,
+        bottom_line=mark_portions(bottom_line, marks[max(levels, default=0)].portion if marks else ""),
+        disclaimer=f"({marks[0].portion}) {brief.disclaimer}" if marks and brief.disclaimer else brief.disclaimer,
         csl=audience.csl or brief.csl,
         language=audience.lang or brief.lang,
         banner=_banner(options.markings, levels, audience),

@@ -18,8 +18,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from briefgen.checks.fonts import fallback_stack
+from briefgen.content.bidi import is_rtl
 from briefgen.content.richtext import blocks_text, plain_text
-from briefgen.document.bidi import is_rtl
 from briefgen.document.number import labels_for
 from briefgen.model import (
     Block,

@@ -49,17 +49,18 @@ class MarkdownWriter:
         if block.as_of:
             out.append(para([{"t": "Emph", "c": text_inlines(f"As of {long_date(block.as_of)}")}]))
         if block.kind == "recommendation":
+            mark = self.ast.inline(PortionMark(block.portion)) if block.portion else []
             if block.fields.get("action"):
                 action = [{"t": "Strong", "c": text_inlines(str(block.fields["action"]).strip())}]
-                mark = self.ast.inline(PortionMark(block.portion)) if block.portion else []
                 out.append(para(mark + action))
-            meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
-            meta += [
-                f"{label}: {block.fields[key]}"
-                for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
-                if block.fields.get(key)
-            ]
-            out.append(para(text_inlines(" · ".join(m.strip() for m in meta))))
+            if self.doc.audience.detail != "summary":  # summary audiences have it in the table, as elsewhere
+                meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
+                meta += [
+                    f"{label}: {block.fields[key]}"
+                    for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
+                    if block.fields.get(key)
+                ]
+                out.append(para(mark + text_inlines(" · ".join(m.strip() for m in meta))))
         out += self.ast.blocks(block.content)
         if block.kind == "recommendation" and self.doc.audience.decision:
             out.append(para(text_inlines("Approve ________ Disapprove ________")))

@@ -19,8 +19,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Length, Mm, Pt
 
+from briefgen.content.bidi import is_rtl, rtl_spans
 from briefgen.content.richtext import plain_text
-from briefgen.document.bidi import is_rtl, rtl_spans
 from briefgen.document.number import labels_for
 from briefgen.model import (
     BRIEF_RECORD,
@@ -480,7 +480,11 @@ class DocxWriter(Anchors):
                     for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
                     if block.fields.get(key)
                 ]
-                self.paragraph("RecommendationMeta", " · ".join(meta)).paragraph_format.keep_with_next = True
+                line = self.paragraph("RecommendationMeta")
+                if block.portion:
+                    self.portion_mark(line._p, block.portion)
+                self.run(line._p, " · ".join(meta), PLAIN)
+                line.paragraph_format.keep_with_next = True
         before = self.written()
         self.blocks(block.content)
         self.anchor(self.written(before), block.id, block.content_field)
