@@ -164,3 +164,37 @@ def test_a_brief_with_a_contents_list_opens_with_its_bookmarks_shown(default_bui
     short = PdfReader(str(default_build / "japan-russia-policymaker.pdf"))
     assert long.trailer["/Root"].get("/PageMode") == "/UseOutlines"
     assert short.trailer["/Root"].get("/PageMode") is None  # two pages, no contents list
+
+
+def test_a_footnotes_second_paragraph_starts_indented_in_pdf_and_word(minimal: Path, tmp_path: Path):
+    """A note's later paragraph begins 1.2em in, so it reads as a new paragraph, not a wrapped line."""
+    import re
+    import subprocess
+    import zipfile
+
+    from briefgen.build import BuildOptions, build
+
+    (minimal / "audiences.yaml").write_text(
+        (minimal / "audiences.yaml").read_text(encoding="utf-8").replace("notes: endnotes", "notes: footnotes"),
+        encoding="utf-8",
+    )
+    (minimal / "briefs/demo/blocks/two-paragraph-note.yaml").write_text(
+        "section: context\ntitle: Note\norder: 1\nstatus: approved\nbody: |\n  A sentence.[^n]\n\n"
+        "  [^n]: Firstpara of the note.\n\n      Secondpara of the note.\n",
+        encoding="utf-8",
+    )
+    build(minimal, BuildOptions(audiences=("reader",), formats=("pdf", "docx"), out_dir=tmp_path))
+    box = subprocess.run(
+        ["pdftotext", "-bbox", str(tmp_path / "demo/demo-reader.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    x = {word: float(x) for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]+)</word>', box)}
+    margin = min(float(v) for v in re.findall(r'<word xMin="([\d.]+)"', box))
+    assert x["Secondpara"] - margin > 5  # points: indented, about 1.2em of the 8 pt note text
+    with zipfile.ZipFile(tmp_path / "demo/demo-reader.docx") as archive:
+        notes = archive.read("word/footnotes.xml").decode("utf-8")
+    second = re.search(r"<w:p>(?:(?!</w:p>).)*Secondpara", notes) or re.search(
+        r"<w:p [^>]*>(?:(?!</w:p>).)*Secondpara", notes
+    )
+    assert second is not None and re.search(r'<w:ind w:firstLine="\d+"/>', second.group(0))
+    first = re.search(r"<w:p[ >](?:(?!</w:p>).)*Firstpara", notes)
+    assert first is not None and "w:firstLine" not in first.group(0)

@@ -70,6 +70,7 @@ from briefgen.style import HouseStyle
 
 PLAIN = Format()
 DEFINITION_INDENT = Mm(8)  # as the CSS indents <dd>
+NOTE_PARAGRAPH_INDENT = 1.2  # em: a footnote's later paragraphs begin this far in (brief.css.j2's .fn-para)
 CELL_STYLES = ("TableText", "TableHeading")  # lists in table cells keep the cell's style
 
 
@@ -222,9 +223,12 @@ class DocxWriter(Anchors):
         paragraphs = []
         self.link_part = notes_part(self.main, FOOTNOTES)
         try:
-            for marker, inlines in note_paragraphs(self.doc.notes[number - 1].blocks):
+            for index, (marker, inlines) in enumerate(note_paragraphs(self.doc.notes[number - 1].blocks)):
                 p = OxmlElement("w:p")
                 direction(p, plain_text(inlines))
+                if index:  # a later paragraph starts indented, as the PDF's .fn-para, not like a wrapped line
+                    indent = round(float(self.style.theme["sizes"]["note"]) * NOTE_PARAGRAPH_INDENT * 20)
+                    place(p.get_or_add_pPr(), OxmlElement("w:ind", {qn("w:firstLine"): str(indent)}))
                 if marker:
                     self.run(p, f"{marker}\u00a0", PLAIN)
                 self.inlines(p, inlines)
