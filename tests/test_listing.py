@@ -55,7 +55,8 @@ def every_rule(ws: Path) -> Path:
 
 
 def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
+    """The command's output as a wide terminal shows it: tables are not cut to the width of a pipe."""
+    return CliRunner().invoke(cli, list(args), env={"COLUMNS": "200"})
 
 
 def why(output: str) -> list[str]:

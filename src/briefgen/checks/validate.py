@@ -441,10 +441,8 @@ def _check_citations(brief: Brief, diags: Diagnostics) -> None:
     unread = unloaded_block_ids(brief)  # a block whose file is broken: the error is at that file, once
     # A bibliography file with an error (an unclosed quote, a bad entry) may be where a key lives: that
     # error is reported at the file, and its citations are not called unknown a second time.
-    bibliographies = {path.resolve() for path in brief.bibliography_files}
-    broken_bibliography = any(
-        d.location is not None and d.location.path.resolve() in bibliographies for d in diags.errors
-    )
+    bibliographies = set(brief.bibliography_files)  # as the loader named them (no resolving: links may loop)
+    broken_bibliography = any(d.location is not None and d.location.path in bibliographies for d in diags.errors)
     cited: set[str] = set()
     for _block_id, field in brief.markdown_fields():
         for citation in field.citations:
