@@ -24,7 +24,7 @@ golden: $(STAMP)
 # failure below the target (scripts/mutation_report.py). Results stay in mutants/ for `mutmut browse`.
 mutate: $(STAMP)
 	@scripts/system-deps.sh --test
-	PYTHONPATH=$(CURDIR)/mutants/src $(BIN)/mutmut run --max-children $$(nproc)  # build workers load the mutants too
+	$(BIN)/mutmut run --max-children $$(nproc)
 	$(BIN)/python scripts/mutation_report.py
 
 export: $(STAMP)

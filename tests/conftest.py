@@ -32,6 +32,11 @@ def _private_checkout() -> Path:
     return copy
 
 
+if "MUTANT_UNDER_TEST" in os.environ:
+    # mutmut loads its mutants into this process only; build workers would import briefgen afresh and
+    # render with the code as it was, hiding the mutant. With one core a build renders in this process.
+    os.cpu_count = lambda: 1
+
 ROOT = _private_checkout()
 set_hypothesis_home_dir(ROOT.parent / ".hypothesis")  # Hypothesis's own files, outside the checkout
 settings.register_profile("briefgen", database=None)

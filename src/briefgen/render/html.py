@@ -68,7 +68,7 @@ def safe_href(href: str) -> str | None:
 def dir_attr(text: str) -> Markup:
     """` dir="rtl"` on an element whose text starts right to left (Arabic, Hebrew...), else nothing.
 
-    The rule of `document.bidi`, the one Word's `w:bidi` follows: WeasyPrint has no `dir="auto"`.
+    The rule of `content.bidi`, the one Word's `w:bidi` follows: WeasyPrint has no `dir="auto"`.
     """
     return Markup(' dir="rtl"') if is_rtl(text) else Markup("")
 

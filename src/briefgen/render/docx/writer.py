@@ -513,7 +513,7 @@ class DocxWriter(Anchors):
 
 
 def direction(paragraph, text: str) -> None:
-    """A paragraph whose text starts right to left (`document.bidi`, as the HTML's dir) is a Word bidi paragraph."""
+    """A paragraph whose text starts right to left (`content.bidi`, as the HTML's dir) is a Word bidi paragraph."""
     if is_rtl(text):
         place(paragraph.get_or_add_pPr(), OxmlElement("w:bidi"))
 
