@@ -44,6 +44,20 @@ settings.load_profile("briefgen")
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
+def shared(scope: str):
+    """A fixture scope: `scope` in a normal run, one test under mutation testing.
+
+    mutmut runs, for each mutant, only the tests it saw run the mutated code; a build made once
+    for a whole module is seen only by the module's first test, so under mutmut each test makes
+    its own, and every test that reads it is run against the mutants it could kill.
+    """
+
+    def choose(fixture_name: str, config) -> str:
+        return "function" if "MUTANT_UNDER_TEST" in os.environ else scope
+
+    return choose
+
+
 def copy_fixture(name: str, dest: Path) -> Path:
     """A private copy of a fixture workspace that a test may edit."""
     target = dest / name
@@ -67,7 +81,7 @@ def minimal(tmp_path: Path) -> Path:
     return copy_fixture("minimal", tmp_path)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def default_build(tmp_path_factory) -> Path:
     """The default brief built once for every audience, in PDF, DOCX and HTML."""
     out = tmp_path_factory.mktemp("dist")
@@ -75,7 +89,7 @@ def default_build(tmp_path_factory) -> Path:
     return out / "japan-russia"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def minimal_build(tmp_path_factory) -> Path:
     """The minimal fixture built for every audience."""
     out = tmp_path_factory.mktemp("mindist")
@@ -83,7 +97,7 @@ def minimal_build(tmp_path_factory) -> Path:
     return out / "demo"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def default_build_md(tmp_path_factory) -> Path:
     """The default brief as Pandoc Markdown and Word, for every audience."""
     out = tmp_path_factory.mktemp("mddist")

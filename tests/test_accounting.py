@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
-from conftest import ROOT, copy_fixture
+from conftest import ROOT, copy_fixture, shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -113,7 +113,7 @@ def _nested(depth: int) -> st.SearchStrategy[str]:
     return st.tuples(st.sampled_from(["list", "quote", "box"]), LEAF, inner).map(wrap)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def fixture_workspace(tmp_path_factory):
     root = copy_fixture("minimal", tmp_path_factory.mktemp("acct"))
     ws, _ = open_workspace(root)
@@ -201,7 +201,7 @@ def _marks_and_calls(path: Path) -> tuple[int, int]:
     return len(_MARK.findall(re.sub(r"<[^>]+>", "", html))), calls
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def every_fixture_built(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     from briefgen.build import BuildOptions, build
 

@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, shared
 from lxml import etree, html
 
 from briefgen.build import BuildOptions, build, render_all
@@ -33,14 +33,14 @@ HEBREW_PARAGRAPH = "משפט לדוגמה על יפן (Japan) ועל רוסיה 
 MIXED_PARAGRAPH = "Japan and Russia, in English first"  # English first: a left-to-right paragraph
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def workspace(tmp_path_factory) -> Path:
     ws = tmp_path_factory.mktemp("bidiws") / "ws"
     shutil.copytree(FIXTURES / "bidi", ws, ignore=shutil.ignore_patterns("dist"))
     return ws
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def built(workspace: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bididist")
     build(workspace, BuildOptions(all_audiences=True, formats=("pdf", "docx", "html"), out_dir=out))

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_fixture
+from conftest import copy_fixture, shared
 from lxml import etree, html
 from readers import docx_notes, pdf_text, squash
 
@@ -36,12 +36,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CALL = re.compile(r"\[(\d+)\]")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def workspace(tmp_path_factory) -> Path:
     return copy_fixture("in-text", tmp_path_factory.mktemp("in-text"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def outputs(workspace: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("in-text-dist")
     build(workspace, BuildOptions(all_audiences=True, formats=("pdf", "docx", "html", "md"), out_dir=out))

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, shared
 from lxml import etree
 from readers import W, libreoffice_pdf, pdf_text, squash
 
@@ -36,12 +36,12 @@ def build_docx(workspace: Path, audience: str, out: Path) -> Path:
     return next(o.path for o in result.outputs if o.format == "docx")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def minimal_docx(tmp_path_factory) -> Path:
     return build_docx(FIXTURES / "minimal", "reader", tmp_path_factory.mktemp("pkg-min"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def analyst_docx(tmp_path_factory) -> Path:
     return build_docx(ROOT, "analyst", tmp_path_factory.mktemp("pkg-default"))
 

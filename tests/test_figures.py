@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, shared
 from lxml import etree
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -39,7 +39,7 @@ ALTS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def figures_build(tmp_path_factory) -> Path:
     ws = tmp_path_factory.mktemp("figws") / "ws"
     shutil.copytree(FIXTURES / "figures", ws, ignore=shutil.ignore_patterns("dist"))  # its caches start empty

@@ -8,7 +8,7 @@ import re
 import shutil
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, shared
 from fontTools.ttLib import TTFont
 
 from briefgen.build import BuildOptions, build
@@ -20,7 +20,7 @@ FAMILY = re.compile(r'font-family:\s*"(?P<family>[^"]*)"')
 DATA_URL = re.compile(r"data:(?P<type>[\w/+.-]+);base64,(?P<data>[A-Za-z0-9+/=]+)")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def built_html(tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("html")
     build(FIXTURES / "minimal", BuildOptions(all_audiences=True, formats=("html",), out_dir=out))

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, copy_fixture
+from conftest import FIXTURES, ROOT, copy_fixture, shared
 from lxml import etree
 from readers import W, libreoffice_pdf
 
@@ -69,12 +69,12 @@ def _build_boss(tmp_path_factory, name: str, drafts: bool) -> dict[str, Path]:
     return {o.format: o.path for o in build(root, options).outputs}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def draft(tmp_path_factory) -> dict[str, Path]:
     return _build_boss(tmp_path_factory, "draft", drafts=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def final(tmp_path_factory) -> dict[str, Path]:
     return _build_boss(tmp_path_factory, "final", drafts=False)
 

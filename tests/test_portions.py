@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, shared
 from lxml import html as lxml_html
 from readers import docx_paragraphs, libreoffice_convert, pdf_text, squash
 
@@ -26,7 +26,7 @@ MARKED_C = 22
 MARKED_U = 1
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def trust_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("trust")
     build(FIXTURES / "trust", BuildOptions(all_audiences=True, formats=("pdf", "docx", "html", "md"), out_dir=out))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+from conftest import shared
 from lxml import etree
 from readers import libreoffice_pdf, pdf_text, squash
 
@@ -109,7 +110,7 @@ def make_workspace(root: Path, lang: str | None = None) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def outputs(tmp_path_factory) -> dict[str, Path]:
     """The workspace's DOCX per audience: analyst (footnotes), press (endnotes), public (no notes)."""
     root = make_workspace(tmp_path_factory.mktemp("docxlang") / "ws")

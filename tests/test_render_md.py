@@ -7,7 +7,7 @@ from pathlib import Path
 import pypandoc
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, shared
 from readers import docx_notes, docx_paragraphs
 
 from briefgen.build import BuildOptions, build, document_for
@@ -147,7 +147,7 @@ ODD_BLOCKS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def odd_workspace(tmp_path_factory) -> Path:
     """The writing-language fixture, plus text that looks like Markdown syntax where it must stay text."""
     workspace = tmp_path_factory.mktemp("oddmd") / "language"

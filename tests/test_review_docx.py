@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_repo_workspace
+from conftest import copy_repo_workspace, shared
 from lxml import etree
 from readers import libreoffice_convert
 
@@ -50,7 +50,7 @@ def position(workspace: Path, path: str, line_text: str, words: str) -> str:
 # ---------------------------------------------------------------- a workspace and its build
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def built(tmp_path_factory) -> tuple[Path, Path]:
     """A copy of the default workspace and its analyst DOCX, built once."""
     workspace = copy_repo_workspace(tmp_path_factory.mktemp("ws") / "ws")

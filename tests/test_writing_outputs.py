@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, shared
 from pypdf import PdfReader
 from readers import pdf_text, squash
 
@@ -22,7 +22,7 @@ from briefgen.build import BuildOptions, build
 LITERAL_SYNTAX = ["[^", "^[", "{#", "{.", "|---", ":::", "~~", "@tbl-", "@rec-", "@sec-"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def language_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("langdist")
     build(
