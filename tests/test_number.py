@@ -23,3 +23,54 @@ def test_british_english_quotes_agree_with_citeprocs_notes(minimal: Path, tmp_pa
     assert "\u2018a new approach\u2019" in body
     assert "\u2018Japan-Russia Relations After the Russian-Ukrainian War\u2019" in body  # citeproc's note
     assert "\u201c" not in body and "\u201d" not in body
+
+
+def test_plain_links_to_blocks_sections_anchors_and_the_briefs_parts_resolve(minimal: Path) -> None:
+    """`[text](#name)`: a block id, a section id, an anchor itself, or one of the brief's own parts."""
+    from briefgen.build import document_for
+    from briefgen.content.richtext import plain_text, walk
+    from briefgen.model import Link
+    from briefgen.workspace import open_workspace
+
+    block = minimal / "briefs/demo/blocks/history.yaml"
+    links = (
+        "[to the block](#missiles) [to the section](#recs) [to its anchor](#block-missiles) "
+        "[to the notes](#notes) [to the bibliography](#bibliography) [to the bottom line](#bottom-line) "
+        "[to the contents](#contents)"
+    )
+    text = block.read_text(encoding="utf-8")
+    block.write_text(text.replace("body: |\n", f"body: |\n  {links}\n\n", 1), encoding="utf-8")
+    ws, diags = open_workspace(minimal)
+    assert [d for d in diags.errors] == []
+    doc = document_for(ws, ws.briefs["demo"], ws.audiences["reader"])
+    hrefs = {
+        plain_text(n.children): n.href
+        for n in walk(tuple(b for d in doc.blocks for b in d.content))
+        if isinstance(n, Link)
+    }
+    assert hrefs == {
+        "to the block": "#block-missiles",
+        "to the section": "#section-recs",
+        "to its anchor": "#block-missiles",
+        "to the notes": "#notes",
+        "to the bibliography": "#bibliography",
+        "to the bottom line": "#bottom-line",
+        "to the contents": "#contents",
+    }
+
+
+def test_a_link_to_nothing_is_an_error_and_keeps_its_words(minimal: Path) -> None:
+    from briefgen.build import document_for
+    from briefgen.content.richtext import blocks_text, walk
+    from briefgen.model import Link
+    from briefgen.workspace import open_workspace
+
+    block = minimal / "briefs/demo/blocks/history.yaml"
+    text = block.read_text(encoding="utf-8")
+    block.write_text(text.replace("body: |\n", "body: |\n  See [the annex](#annex).\n\n", 1), encoding="utf-8")
+    ws, diags = open_workspace(minimal)
+    assert [d.code for d in diags.errors] != [] and all("annex" in d.message for d in diags.errors)
+    doc = document_for(ws, ws.briefs["demo"], ws.audiences["reader"])
+    history = next(b for b in doc.blocks if b.id == "history")
+    assert "See the annex." in blocks_text(history.content)
+    assert not [n for n in walk(history.content) if isinstance(n, Link) and n.href == "#annex"]

@@ -98,6 +98,8 @@ def test_every_table_row_starts_with_its_mark_and_the_header_row_carries_none(tr
     head_rows, bodies = tables[0]["c"][3][1], tables[0]["c"][4][0][3]
     first_cells = [_words(row[1][0][4][0]["c"]) for row in bodies]
     assert first_cells == ["(C) Etorofu", "(C) Kunashiri", "(C) Shikotan", "(C) Habomai"]
+    assert [[_words(cell[4][0]["c"]) for cell in row[1][1:]] for row in bodies][0] == ["択捉島", "yes"]
+    assert all(len(row[1]) == 3 for row in bodies)  # the mark takes no cell away
     assert _words(head_rows[0][1][0][4][0]["c"]) == "Island"
     page = lxml_html.parse(str(trust_build / "islands-marked.html")).getroot()
     rows = page.xpath("//table[contains(@class, 'md-table')]/tbody/tr")
@@ -163,14 +165,20 @@ def test_parity_compares_portion_marks(tmp_path: Path) -> None:
     nested = re.search(r'<w:pStyle w:val="ListBullet2"/>.*?<w:t[^>]*>\(C\)</w:t>', document)
     assert nested is not None
     without = document[: nested.end()].removesuffix("(C)</w:t>") + "</w:t>" + document[nested.end() :]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            data = without.encode("utf-8") if item.filename == "word/document.xml" else source.read(item)
-            target.writestr(item, data)
-    assert compare(pdf.data, out.getvalue(), pdf.text) == [
+
+    def word_with(xml: str) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for name in source.namelist():
+                target.writestr(name, xml.encode("utf-8") if name == "word/document.xml" else source.read(name))
+        return out.getvalue()
+
+    assert compare(pdf.data, word_with(without), pdf.text) == [
         "portion marks differ: the PDF has 22 (C), 1 (U), Word has 21 (C), 1 (U)"
     ]
+    unmarked = re.sub(r"\((?:C|U)\) ?", "", document)  # a Word file with no mark at all
+    problems = compare(pdf.data, word_with(unmarked), pdf.text)
+    assert "portion marks differ: the PDF has 22 (C), 1 (U), Word has none" in problems
 
 
 def test_a_summary_audience_reads_the_bottom_line_at_the_briefs_highest_level(trust_build: Path) -> None:
