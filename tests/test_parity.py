@@ -161,3 +161,88 @@ def test_drafts_carry_a_real_watermark_in_word_as_in_the_pdf(draft, final, tmp_p
 def test_libreoffice_draws_the_word_watermark(draft, final, tmp_path):
     shown = reddish_pixels(libreoffice_pdf(draft["docx"], tmp_path / "a"), tmp_path / "a")
     assert shown > 1000 > 100 > reddish_pixels(libreoffice_pdf(final["docx"], tmp_path / "b"), tmp_path / "b")
+
+
+# ---------------------------------------------------------------- the readers parity compares with
+
+
+def test_squash_folds_only_what_pdf_text_extraction_adds():
+    from briefgen.checks.parity import comparable, squash
+
+    assert squash("of\u00adfice \ufb01eld \ufb02ow") == "office field flow"  # soft hyphen, fi and fl ligatures
+    assert squash("well-\n  known") == "well-known"  # a line broken after a hyphen
+    assert squash("said.\u201d 12 and (x) 3 then; 4 but a 5") == "said.\u201d12 and (x)3 then;4 but a 5"
+    assert squash("  a \n\t b  ") == "a b"
+    assert comparable("a -\u2010\u00adb c") == "abc"
+    assert comparable("Page one") == "Pageone"
+
+
+@pytest.fixture(scope=shared("module"))
+def trust_outputs(tmp_path_factory) -> Path:
+    ws = copy_fixture("trust", tmp_path_factory.mktemp("parity-trust"))
+    out = tmp_path_factory.mktemp("parity-out")
+    build(ws, BuildOptions(all_audiences=True, formats=("docx",), out_dir=out))
+    return out / "islands"
+
+
+def test_the_word_reader_finds_paragraphs_blocks_notes_furniture_and_figures(trust_outputs: Path):
+    from readers import docx_notes
+
+    from briefgen.checks.parity import read_docx, squash
+
+    path = trust_outputs / "islands-marked.docx"
+    word = read_docx(path.read_bytes())
+    assert word.notes == [squash(n) for n in docx_notes(path)] and len(word.notes) == 6
+    assert sorted(set(word.furniture)) == ["CONFIDENTIAL", "The disputed islands"]  # "Page X of Y" left out
+    assert word.figures == ["The words Japan and Russia written in Arabic and Hebrew, right to left"]
+    by_text = {p.text: p for p in word.paragraphs}
+    assert by_text["(C) Etorofu"].block == "islands" and by_text["(C) Etorofu"].style == "TableText"
+    assert by_text["(C) Northern Territories"].block == "terms"
+    masthead = next(p for p in word.paragraphs if p.text == "The disputed islands")
+    assert masthead.block == ""  # before the first block
+    assert word.headings()[:3] == ["Background", "Four islands", "Open summary"]
+
+
+def test_the_word_reader_takes_an_endnotes_audiences_notes_from_its_notes_list(trust_outputs: Path):
+    from briefgen.checks.parity import read_docx
+
+    word = read_docx((trust_outputs / "islands-summary.docx").read_bytes())
+    assert len(word.notes) == 4
+    assert (
+        word.notes[0]
+        == "\u201cJapan-Russia Relations After the Russian-Ukrainian War,\u201d Foreign Policy Research Institute."
+    )
+    assert all(note and not note[0].isdigit() for note in word.notes)  # the number and tab are not the text
+
+
+def test_check_parity_compares_each_audiences_own_pdf_and_word_of_the_brief_asked_for(tmp_path: Path, monkeypatch):
+    from readers import squash
+
+    import briefgen.checks.parity as parity
+
+    ws = copy_fixture("trust", tmp_path)
+    shutil.copytree(ws / "briefs/islands", ws / "briefs/second")
+    brief = ws / "briefs/second/brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("The disputed islands", "The second brief"), "utf-8")
+    seen = []
+
+    def record(pdf: bytes, docx: bytes, pdf_text: str | None = None) -> list[str]:
+        from io import BytesIO
+
+        from pypdf import PdfReader
+
+        text = squash(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages))
+        with zipfile.ZipFile(BytesIO(docx)) as archive:
+            props = archive.read("docProps/custom.xml").decode("utf-8")
+        audience = re.search(r'name="briefgen.audience"[^>]*><vt:lpwstr>([^<]+)<', props).group(1)
+        labels = {"marked": "Cleared reader", "public": "The public", "summary": "Senior reader"}
+        seen.append((audience, "The second brief" in text, f"Prepared for: {labels[audience]}" in text, bool(pdf_text)))
+        return [f"compared {audience}"]
+
+    monkeypatch.setattr(parity, "compare", record)
+    assert sorted(check_parity(ws, "second")) == [
+        "marked: compared marked",
+        "public: compared public",
+        "summary: compared summary",
+    ]
+    assert sorted(seen) == [(a, True, True, True) for a in ("marked", "public", "summary")]
