@@ -349,15 +349,17 @@ def _replace_all(folder: Path, files: list[tuple[Path, bytes]]) -> None:
         for path, data in files:
             try:
                 _make_folders(folder, path.parent, created)
-                temporaries.append((_write_temporary(path, data), path))
+                with _signals_deferred():  # made and listed for removal in one step: a SIGTERM cannot strand it
+                    temporaries.append((_write_temporary(path, data), path))
             except OSError as exc:
                 raise BriefgenError(_unchanged(path, exc)) from exc
             except BriefgenError as exc:
                 raise BriefgenError(_unchanged(path, exc.__cause__ or exc)) from exc
         for _, path in temporaries:
             try:
-                if os.path.lexists(path):
-                    backups[path] = _backup(path)
+                with _signals_deferred():  # likewise each backup
+                    if os.path.lexists(path):
+                        backups[path] = _backup(path)
             except OSError as exc:
                 raise BriefgenError(_unchanged(path, exc)) from exc
         with _signals_deferred():  # the short step: SIGINT or SIGTERM waits until it is over
