@@ -288,3 +288,17 @@ def test_a_label_anchored_by_rtl_direction_stays_inside_the_picture_in_word(tmp_
     assert ink is not None
     left, _, right, _ = ink
     assert right <= picture.width * 0.96 and left < picture.width * 0.6, (ink, picture.size)
+
+
+def test_isolates_nest_and_the_spans_of_right_to_left_text_are_exact():
+    rli, pdi = "\u2067", "\u2069"
+    assert first_strong(f"{rli}{rli}abc{pdi} \u05d0{pdi} \u05d1") == "rtl"  # both isolates skipped
+    assert first_strong(f"{rli}\u05d0{pdi}{pdi} abc") == "ltr"  # a stray closing mark counts for nothing
+    assert first_strong(f"{pdi}{rli}abc{pdi}\u05d0") == "rtl"
+    assert first_strong(f"{rli}{rli}x{pdi}abc{pdi}\u05d0") == "rtl"  # the inner isolate closed, the outer not yet
+    assert first_strong("123 ...") is None
+    assert rtl_spans("\u05d0 b") == [("\u05d0", True), (" b", False)]
+    assert rtl_spans("a \u05d0\u05d1 1 \u05d2 c") == [("a ", False), ("\u05d0\u05d1 1 \u05d2", True), (" c", False)]
+    from briefgen.content.bidi import visual_order
+
+    assert visual_order("", True) == ("", [])

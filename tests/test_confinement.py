@@ -266,3 +266,19 @@ def test_a_cache_subfolder_that_links_out_is_neither_written_nor_pruned(ws: Path
     os.symlink(victim, cache / folder)
     build(ws, BuildOptions(formats=("pdf",), force=True))
     assert sorted(p.name for p in victim.iterdir()) == before
+
+
+def test_absolute_names_and_addresses_are_told_apart_from_workspace_paths():
+    from briefgen.content.confine import is_absolute, url_scheme
+
+    for name in ("/etc/passwd", "\\\\server\\share", "~/notes", "C:\\data", "d:/data"):
+        assert is_absolute(name), name
+    for name in ("figures/map.svg", "map.svg", "a:b", "./x"):
+        assert not is_absolute(name), name
+    assert [url_scheme(n) for n in ("HTTPS://example.org", "data:image/png", "file:///x", "c:/x", "map.svg")] == [
+        "https",
+        "data",
+        "file",
+        None,
+        None,
+    ]

@@ -193,3 +193,42 @@ def test_a_summary_audience_reads_the_bottom_line_at_the_briefs_highest_level(tr
         assert "(C) Japan and Russia never signed a peace treaty after 1945" in squash(text)
     pdf = squash(pdf_text(trust_build / "islands-summary.pdf"))
     assert "(C) Japan and Russia never signed a peace treaty after 1945" in pdf
+
+
+# ---------------------------------------------------------------- the rule itself, construct by construct
+
+
+def test_the_rule_marks_boxes_and_odd_table_cells_and_leaves_empty_parts_alone() -> None:
+    from briefgen.document.portions import mark_portions
+    from briefgen.model import Callout, Figure, ListBlock, Para, PortionMark, Table, TableCell, Text
+
+    mark = PortionMark("C")
+    para = Para((Text("words"),))
+    (box,) = mark_portions((Callout("note", (Text("Title"),), (para, para)),), "C")
+    assert box.blocks == (Para((mark, Text("words"))),) * 2 and box.title == (Text("Title"),)
+    bare = Figure("f.svg", caption=())
+    assert mark_portions((bare,), "C") == (bare,)  # no caption, no source: nothing to mark
+    (figure,) = mark_portions((Figure("f.svg", caption=(Text("A map"),), source="Desk"),), "C")
+    assert (figure.caption, figure.source) == ((mark, Text("A map")), "(C) Desk")
+    listed = ListBlock(False, ((para,),))
+    cells = (
+        TableCell(()),  # an empty first cell gets a paragraph holding the mark alone
+        TableCell((listed,)),  # a first cell that starts with a list: the mark stands before it
+        TableCell((para, para)),  # two paragraphs: the first is marked by the row, both stay
+    )
+    table = Table((), ("default",) * 3, (0.0,) * 3, (), (cells, (TableCell((para, para)), cells[0], cells[0])))
+    (marked,) = mark_portions((table,), "C")
+    first, second = marked.body
+    assert first[0].blocks == (Para((mark,)),) and first[1:] == cells[1:]
+    assert second[0].blocks == (Para((mark, Text("words"))), para)
+    assert mark_portions((para,), "") == (para,)  # an audience without portion marks
+
+
+def test_a_first_cell_that_starts_with_a_list_gets_its_mark_before_the_list() -> None:
+    from briefgen.document.portions import mark_portions
+    from briefgen.model import ListBlock, Para, PortionMark, Table, TableCell, Text
+
+    listed = ListBlock(False, ((Para((Text("item"),)),),))
+    table = Table((), ("default",), (0.0,), (), ((TableCell((listed,)),),))
+    (marked,) = mark_portions((table,), "S")
+    assert marked.body[0][0].blocks == (Para((PortionMark("S"),)), listed)

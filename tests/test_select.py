@@ -82,3 +82,18 @@ def test_default_brief_audiences():
     # every block has a real summary and body, and traces back to its file
     for block in docs["analyst"].blocks:
         assert block.source.name == f"{block.id}.yaml"
+
+
+def test_a_ceiling_in_the_middle_admits_its_own_level_and_below_only():
+    from dataclasses import replace
+
+    from briefgen.document.select import above_ceiling
+    from briefgen.model import MarkingLevel
+
+    levels = (MarkingLevel("public", "", "U"), MarkingLevel("fouo", "FOUO", "FOUO"), MarkingLevel("secret", "S", "S"))
+    ws, _ = open_workspace(FIXTURES / "minimal")
+    block = ws.briefs["demo"].blocks[0]
+    audience = replace(next(iter(ws.audiences.values())), max_marking="fouo")
+    verdicts = {m: above_ceiling(replace(block, marking=m), audience, levels) for m in ("public", "fouo", "secret")}
+    assert verdicts == {"public": False, "fouo": False, "secret": True}
+    assert above_ceiling(replace(block, marking="secret"), replace(audience, max_marking=None), levels) is False
