@@ -97,3 +97,41 @@ def test_a_ceiling_in_the_middle_admits_its_own_level_and_below_only():
     verdicts = {m: above_ceiling(replace(block, marking=m), audience, levels) for m in ("public", "fouo", "secret")}
     assert verdicts == {"public": False, "fouo": False, "secret": True}
     assert above_ceiling(replace(block, marking="secret"), replace(audience, max_marking=None), levels) is False
+
+
+def test_risks_of_equal_severity_put_the_higher_impact_first_then_order_then_file_name():
+    from dataclasses import replace
+
+    from briefgen.document.select import SelectOptions, select
+
+    ws, _ = open_workspace(FIXTURES / "minimal")
+    brief = ws.briefs["demo"]
+    risk = next(b for b in brief.blocks if b.kind == "risk")
+    blocks = [
+        replace(
+            risk,
+            path=risk.path.with_name("a-likely.yaml"),
+            fields={**risk.fields, "likelihood": "high", "impact": "low"},
+        ),
+        replace(
+            risk,
+            path=risk.path.with_name("b-grave.yaml"),
+            fields={**risk.fields, "likelihood": "low", "impact": "high"},
+        ),
+        replace(
+            risk,
+            path=risk.path.with_name("c-middle.yaml"),
+            fields={**risk.fields, "likelihood": "medium", "impact": "medium"},
+        ),
+        replace(
+            risk,
+            path=risk.path.with_name("d-later.yaml"),
+            fields={**risk.fields, "likelihood": "high", "impact": "low"},
+            order=risk.order + 1,
+        ),
+    ]
+    blocks = [replace(b, id=b.path.stem) for b in blocks]
+    audience = next(a for a in ws.audiences.values() if risk.section in a.sections and not a.exclude_tags)
+    doc = select(replace(brief, blocks=tuple(blocks)), audience, SelectOptions())
+    # severities: 3, 3, 4, 3: medium x medium first; of the threes, high impact, then order, then name
+    assert [b.id for b in doc.blocks] == ["c-middle", "b-grave", "a-likely", "d-later"]
