@@ -282,3 +282,26 @@ def test_absolute_names_and_addresses_are_told_apart_from_workspace_paths():
         None,
         None,
     ]
+
+
+def test_refusal_names_a_folder_linked_out_and_a_workspace_reached_through_a_link_is_inside(tmp_path: Path):
+    from briefgen.content.confine import inside, refusal
+
+    ws, outside = tmp_path / "ws", tmp_path / "outside"
+    (ws / "briefs").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "notes.yaml").write_text("x: 1\n", encoding="utf-8")
+    (ws / "briefs" / "linked").symlink_to(outside, target_is_directory=True)
+    assert refusal(ws / "briefs/linked/notes.yaml", ws) == (
+        "notes.yaml lies in a folder that is a link to a place outside the workspace; briefgen reads only files "
+        "inside the workspace, so replace the link with a copy of the folder"
+    )
+    (ws / "briefs" / "file.yaml").symlink_to(outside / "notes.yaml")
+    assert refusal(ws / "briefs/file.yaml", ws) == (
+        "file.yaml is a link to a file outside the workspace; briefgen reads only files inside the workspace, "
+        "so replace the link with a copy of the file"
+    )
+    (ws / "briefs" / "own.yaml").write_text("x: 1\n", encoding="utf-8")
+    via = tmp_path / "via"
+    via.symlink_to(ws, target_is_directory=True)  # the workspace opened through a link to it
+    assert inside(via / "briefs/own.yaml", via) and refusal(via / "briefs/own.yaml", via) is None

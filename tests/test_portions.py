@@ -218,6 +218,7 @@ def test_the_rule_marks_boxes_and_odd_table_cells_and_leaves_empty_parts_alone()
     )
     table = Table((), ("default",) * 3, (0.0,) * 3, (), (cells, (TableCell((para, para)), cells[0], cells[0])))
     (marked,) = mark_portions((table,), "C")
+    assert marked.caption == ()  # a table without a caption gets none
     first, second = marked.body
     assert first[0].blocks == (Para((mark,)),) and first[1:] == cells[1:]
     assert second[0].blocks == (Para((mark, Text("words"))), para)

@@ -101,9 +101,8 @@ def visual_order(text: str, rtl: bool) -> tuple[str, list[int]] | None:
     source = (ctypes.c_uint32 * length)(*map(ord, text))
     shown = (ctypes.c_uint32 * length)()
     logical = (ctypes.c_int * length)()
-    levels = (ctypes.c_int8 * length)()
     base = ctypes.c_uint32(_PARAGRAPH[rtl])
-    if not log2vis(source, length, ctypes.byref(base), shown, None, logical, levels):
+    if not log2vis(source, length, ctypes.byref(base), shown, None, logical, None):  # no embedding levels wanted
         return None
     return "".join(map(chr, shown)), list(logical)
 
