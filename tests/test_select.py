@@ -107,28 +107,16 @@ def test_risks_of_equal_severity_put_the_higher_impact_first_then_order_then_fil
     ws, _ = open_workspace(FIXTURES / "minimal")
     brief = ws.briefs["demo"]
     risk = next(b for b in brief.blocks if b.kind == "risk")
+
+    def variant(name: str, likelihood: str, impact: str, later: int = 0):
+        fields = {**risk.fields, "likelihood": likelihood, "impact": impact}
+        return replace(risk, path=risk.path.with_name(f"{name}.yaml"), fields=fields, order=risk.order + later)
+
     blocks = [
-        replace(
-            risk,
-            path=risk.path.with_name("a-likely.yaml"),
-            fields={**risk.fields, "likelihood": "high", "impact": "low"},
-        ),
-        replace(
-            risk,
-            path=risk.path.with_name("b-grave.yaml"),
-            fields={**risk.fields, "likelihood": "low", "impact": "high"},
-        ),
-        replace(
-            risk,
-            path=risk.path.with_name("c-middle.yaml"),
-            fields={**risk.fields, "likelihood": "medium", "impact": "medium"},
-        ),
-        replace(
-            risk,
-            path=risk.path.with_name("d-later.yaml"),
-            fields={**risk.fields, "likelihood": "high", "impact": "low"},
-            order=risk.order + 1,
-        ),
+        variant("a-likely", "high", "low"),
+        variant("b-grave", "low", "high"),
+        variant("c-middle", "medium", "medium"),
+        variant("d-later", "high", "low", later=1),
     ]
     blocks = [replace(b, id=b.path.stem) for b in blocks]
     audience = next(a for a in ws.audiences.values() if risk.section in a.sections and not a.exclude_tags)

@@ -87,6 +87,7 @@ def left_to_right(svg: bytes) -> bytes:
 
 
 def _own_anchor(element: Any) -> str | None:
+    """The `text-anchor` the element itself sets (attribute or style), if any."""
     match = _ANCHOR.search(element.get("style") or "")
     return (match.group(1) if match else element.get("text-anchor") or "").lower() or None
 
@@ -236,12 +237,7 @@ def _order_text(text: Any) -> bool:
 
 def _anchor(element: Any) -> str:
     """The element's `text-anchor` (attribute or style, inherited): start, middle or end."""
-
-    def read(e: Any) -> str | None:
-        match = _ANCHOR.search(e.get("style") or "")
-        return (match.group(1) if match else e.get("text-anchor") or "").lower() or None
-
-    return _inherited(element, read) or "start"
+    return _inherited(element, _own_anchor) or "start"
 
 
 def _set(element: Any, name: str, value: str) -> None:
