@@ -198,3 +198,143 @@ def test_debug_shows_the_traceback_for_user_errors(sandbox: Path, monkeypatch, c
     block(sandbox, "js", '"[click](javascript:alert(1))"')
     code, _, err = run_main(["--debug", "-w", str(sandbox), "build"], monkeypatch, capsys)
     assert code == 1 and "Traceback" in err
+
+
+# ---------------------------------------------------------------- a browser opens what a build wrote
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def _hostile_corpus(ws: Path) -> int:
+    """Hostile SVG figures, links and text in the figures fixture; how many hostile figures it shows."""
+    from test_svgclean import CONSTRUCTS, PAYLOAD
+
+    figures = []
+    for number, (svg, _warning) in enumerate(CONSTRUCTS.values()):
+        (ws / f"briefs/demo/figures/hostile-{number:02d}.svg").write_text(svg, encoding="utf-8")
+        figures.append(
+            f'  ![Hostile picture {number}](figures/hostile-{number:02d}.svg){{fig-alt="Picture {number}"}}\n'
+        )
+    (ws / "briefs/demo/blocks/hostile.yaml").write_text(
+        "section: context\n"
+        f'title: "Hostile <img src=x onerror=\\"{PAYLOAD}\\"> title"\n'
+        "order: 20\n"
+        "status: approved\n"
+        f"summary: Hostile summary \\<script>{PAYLOAD}\\</script>.\n"
+        "body: |\n"
+        f'  Text \\<script>{PAYLOAD}\\</script> and \\<img src=x onerror="{PAYLOAD}"> and {{{{ 7*7 }}}} and\n'
+        f'  `<svg onload={PAYLOAD}>` and "\\>\\<script>{PAYLOAD}\\</script>.\n\n'
+        '  A [link](https://example.org/"onmouseover="alert(1)) and [another](https://example.org/?q=\\<script>x)\n'
+        "  and <https://example.org/'onfocus='alert(1)'autofocus=''> and\n"
+        '  [mail](mailto:x@example.org?subject="><script>alert(1)</script>).\n\n'
+        f"  ![Caption \\<script>{PAYLOAD}\\</script>](figures/shapes.svg)"
+        '{fig-alt="\\"><img src=x onerror=alert(1)>"}\n\n' + "\n".join(figures),
+        encoding="utf-8",
+    )
+    return len(figures)
+
+
+def _chromium():
+    """Headless Chromium through chromedriver, with WebDriver BiDi so that console messages and dialogs are events."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--host-resolver-rules=MAP * ~NOTFOUND",  # a payload that reached the network would find nothing
+    ):
+        options.add_argument(flag)
+    options.enable_bidi = True
+    options.unhandled_prompt_behavior = "ignore"  # an alert stays open, so the test sees it
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="needs Debian's chromium and chromium-driver")
+def test_no_script_runs_in_a_browser_opening_what_a_build_wrote(tmp_path: Path):
+    """Every HTML output, every SVG of the Markdown export's figures/ and of Word's media, opened in Chromium."""
+    import threading
+    import zipfile
+
+    pytest.importorskip("selenium")
+    from selenium.common.exceptions import UnexpectedAlertPresentException
+
+    from briefgen.build import BuildOptions, build
+
+    ws = tmp_path / "ws"
+    shutil.copytree(FIXTURES / "figures", ws, ignore=shutil.ignore_patterns("dist"))
+    hostile = _hostile_corpus(ws)
+    out = tmp_path / "out"
+    build(ws, BuildOptions(all_audiences=True, formats=("html", "md", "docx"), out_dir=out, jobs=1))
+    pages = sorted((out / "demo").glob("*.html"))
+    assert len(pages) == 2
+    exported = sorted((out / "demo/figures").glob("hostile-*.svg"))
+    assert len(exported) == hostile
+    media = tmp_path / "media"
+    for docx_file in sorted((out / "demo").glob("*.docx")):
+        with zipfile.ZipFile(docx_file) as archive:
+            for name in archive.namelist():
+                if name.startswith("word/media/") and name.endswith(".svg"):
+                    target = media / docx_file.stem / Path(name).name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(archive.read(name))
+    word_svgs = sorted(media.rglob("*.svg"))
+    # Word keeps one copy of pictures that came out of cleaning the same; the shapes and the chart come too.
+    assert len(word_svgs) >= len({path.read_bytes() for path in exported}) + 2
+
+    console: list[str] = []
+    dialogs: list[str] = []
+    checked: dict[str, threading.Event] = {}
+
+    def on_console(entry) -> None:
+        text = str(entry.text)
+        if text in checked:
+            checked[text].set()
+        else:
+            console.append(text)
+
+    driver = _chromium()
+    try:
+        driver.script.add_console_message_handler(on_console)
+        driver.script.add_javascript_error_handler(lambda entry: console.append(f"error: {entry.text}"))
+        driver.browsing_context.add_event_handler("user_prompt_opened", lambda e: dialogs.append(e.message))
+        seen = {}
+        for number, path in enumerate([*pages, *exported, *word_svgs]):
+            driver.get(path.as_uri())
+            marker = f"briefgen-checked-{number}"
+            checked[marker] = threading.Event()
+            probe = (
+                f"console.log('{marker}');"
+                "return [document.title, typeof window.pwned, document.documentElement.localName]"
+            )
+            state = None
+            for _attempt in range(20):  # each open alert is dismissed (and counted) until the page answers
+                try:
+                    state = driver.execute_script(probe)
+                    break
+                except UnexpectedAlertPresentException:
+                    dialogs.append(f"an alert was open on {path.name}")
+                    driver.switch_to.alert.dismiss()
+            # Console messages arrive in order: once the marker is in, everything the page logged before it is too.
+            assert checked[marker].wait(timeout=20), f"no console message back from {path.name}"
+            seen[str(path.relative_to(tmp_path))] = state
+        driver.get(pages[-1].as_uri())
+        body = driver.find_element("tag name", "body").text
+    finally:
+        driver.quit()
+    assert dialogs == []
+    assert console == []
+    assert {name: state for name, state in seen.items() if state[0] == "pwned" or state[1] != "undefined"} == {}
+    assert [name for name, state in seen.items() if name.endswith(".svg") and state[2] != "svg"] == []
+    # The hostile text is shown as text.
+    assert "<script>document.title=" in body and "{{ 7*7 }}" in body and "Hostile <img src=x onerror=" in body

@@ -285,18 +285,27 @@ def test_numbered_lists_keep_their_start_in_every_format(minimal: Path):
         assert '<w:startOverride w:val="3"/>' in archive.read("word/numbering.xml").decode()
 
 
-def test_the_watermark_takes_any_font_name_the_theme_gives(minimal: Path):
-    """A theme font named with XML's own characters still gives a draft watermark, not an internal error."""
-    from briefgen.build import BuildOptions, build
+def test_the_watermark_takes_any_font_name_the_theme_gives(minimal: Path, tmp_path: Path):
+    """Theme values with XML's own characters (which theme.yaml's check refuses) still stay inside their attributes."""
+    import dataclasses
 
-    (minimal / "styles").mkdir(exist_ok=True)
-    (minimal / "styles" / "theme.yaml").write_text('fonts:\n  heading_word: "AT&T <Sans>"\n', encoding="utf-8")
-    build(minimal, BuildOptions(audiences=("boss",), formats=("docx",), drafts=True))
-    with zipfile.ZipFile(minimal / "dist" / "demo" / "demo-boss.docx") as z:
+    from briefgen.render.docx.furniture import add_watermark
+    from briefgen.style import load_style
+
+    style = load_style(minimal)
+    fonts = {**style.theme["fonts"], "heading_word": "AT&T <Sans>"}
+    colors = {**style.theme["colors"], "marking": 'A4161A" onload="x'}
+    document = docx.Document()
+    hostile = dataclasses.replace(style, theme={**style.theme, "fonts": fonts, "colors": colors})
+    add_watermark(document, "DRAFT", hostile)
+    document.save(str(tmp_path / "marked.docx"))
+    with zipfile.ZipFile(tmp_path / "marked.docx") as z:
         headers = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/header")]
     paths = [etree.fromstring(h.encode("utf-8")).xpath("//*[local-name()='textpath']") for h in headers]
     styles = [p.get("style") for found in paths for p in found if p.get("style")]
     assert styles and all('font-family:"AT&T <Sans>"' in s for s in styles), styles
+    fills = [p.getparent().get("fillcolor") for found in paths for p in found if p.get("style")]
+    assert fills and set(fills) == {'#A4161A" onload="x'}, fills
 
 
 def test_the_watermark_reaches_a_template_first_page_and_even_page_headers():

@@ -1,20 +1,25 @@
 """Pandoc Markdown export: Pandoc turns it into Word with the same headings and citations."""
 
+import html
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pypandoc
 import pytest
 import yaml
-from conftest import ROOT, shared
+from conftest import ROOT, copy_fixture, shared
 from readers import docx_notes, docx_paragraphs
+from test_validate import write_hostile_links
 
 from briefgen.build import BuildOptions, build, document_for
 from briefgen.checks.validate import audiences_for
 from briefgen.content.markdown import READER
 from briefgen.document.number import labels_for
-from briefgen.render.md import MarkdownWriter
+from briefgen.render.html import render_html
+from briefgen.render.md import MarkdownWriter, render_md
+from briefgen.style import load_style
 from briefgen.workspace import default_brief, open_workspace
 
 
@@ -311,3 +316,53 @@ def test_references_and_links_point_inside_the_markdown(odd_workspace: Path):
     assert {"fig-bars", "tbl-materials", "refs"} <= idents
     assert "fig-bars" in targets and "tbl-materials" in targets
     assert set(targets) <= idents
+
+
+SAFE_HREF = re.compile(r"(?:https?://|mailto:|#)", re.I)
+
+
+def test_no_unsafe_link_reaches_the_html_pandoc_makes_of_the_markdown(tmp_path: Path):
+    workspace = copy_fixture("minimal", tmp_path)
+    write_hostile_links(workspace)  # `check` refuses each (test_validate); a build never gets this far
+    ws, diags = open_workspace(workspace)
+    assert {d.code for d in diags.errors} == {"link.scheme"}
+    brief = default_brief(ws, None)
+    doc = document_for(ws, brief, audiences_for(ws, brief)["reader"])
+    markdown = render_md(doc)
+    assert doc.style_file is not None
+    page = pypandoc.convert_text(
+        markdown, "html", format="markdown", extra_args=["--citeproc", f"--csl={doc.style_file}"]
+    )
+    hrefs = [html.unescape(h) for h in re.findall(r"""href\s*=\s*["']([^"']*)""", page, re.I)]
+    assert {"https://example.org", "mailto:desk@example.org"} <= set(hrefs)
+    assert [h for h in hrefs if not SAFE_HREF.match(h)] == []
+    ours = [html.unescape(h) for h in re.findall(r"""href\s*=\s*["']([^"']*)""", render_html(doc, load_style(ws.root)))]
+    assert "https://example.org" in ours and [h for h in ours if not SAFE_HREF.match(h)] == []
+    text = " ".join(pypandoc.convert_text(markdown, "plain", format="markdown").split())
+    assert "Alpha one, two, three, four, five, javascript:alert(2), six, seven, eight, nine, bare " in text
+    assert "See ten and again." in text
+
+
+def test_the_header_s_words_stay_words_when_pandoc_reads_them(tmp_path: Path):
+    # Pandoc reads every string of the YAML header as Markdown: a title or a reference is words in
+    # briefgen's outputs, and must not become a link or raw HTML in `pandoc brief.md`.
+    workspace = copy_fixture("minimal", tmp_path)
+    hostile = "[Act](javascript:alert(1)) <script>alert(2)</script> `<b>`{=html} &#106;"
+    brief = workspace / "briefs/demo/brief.yaml"
+    brief.write_text(brief.read_text().replace("title: Demo brief", f"title: '{hostile}'"), encoding="utf-8")
+    references = workspace / "briefs/demo/references.yaml"
+    references.write_text(
+        references.read_text().replace('title: "Japan dismayed', f'title: "{hostile} Japan dismayed'),
+        encoding="utf-8",
+    )
+    build(workspace, BuildOptions(audiences=("reader",), formats=("md",), out_dir=tmp_path / "out"))
+    folder = tmp_path / "out" / "demo"
+    page = pypandoc.convert_file(
+        str(folder / "demo-reader.md"), "html", extra_args=["-s", "--citeproc"], cworkdir=str(folder)
+    )
+    hrefs = [html.unescape(h) for h in re.findall(r"""href\s*=\s*["']([^"']*)""", page, re.I)]
+    assert [h for h in hrefs if not SAFE_HREF.match(h)] == []
+    assert "<script" not in page.lower() and "<b>" not in page.lower()
+    flat = " ".join(page.split())
+    assert f'<h1 class="title">{html.escape(hostile, quote=False)}</h1>' in flat
+    assert flat.count("\u201c[Act](javascript:alert(1)) &lt;") == 5  # the reference's title: 4 notes, 1 entry

@@ -2,23 +2,26 @@
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
 from conftest import copy_fixture
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build
 from briefgen.errors import BriefgenError
+from briefgen.theme_tokens import SCHEMA
 from briefgen.workspace import open_workspace
 
 # Text a reader may paste: combining marks, right-to-left scripts, emoji, CJK, control characters.
@@ -85,6 +88,77 @@ def test_random_content_never_crashes(tmp_path_factory, title, body, summary, ta
             assert len(PdfReader(str(output.path)).pages) >= 1
         else:
             assert docx.Document(str(output.path)).paragraphs
+
+
+# ---------------------------------------------------------------- random theme files
+
+THEME_PAYLOADS = st.sampled_from(
+    [
+        'Carlito", sans-serif; } </style><script>alert(1)</script>',
+        "Calibri'; } </STYLE><img src=x onerror=alert(1)>",
+        "back\\slash\\",
+        "new\nline } html { display: none",
+        "*/ @import url(https://evil.example/x.css); /*",
+        "url(javascript:alert(1))",
+        "1B3A5C; } </style><script>alert(1)</script>",
+        "20mm; } </style><script>alert(1)</script>",
+    ]
+)
+THEME_GOOD = st.sampled_from(
+    ["Carlito", "DejaVu Sans", "Noto Sans CJK JP", "1B3A5C", "#A4161A", 10.5, 12, 1.25, "20mm", "0.8in", "A4", "Abb."]
+)
+THEME_VALUE = THEME_GOOD | THEME_PAYLOADS | VALUE
+THEME_TOKENS = st.sampled_from(sorted({token for tokens in SCHEMA.values() for token in tokens})) | st.text(max_size=8)
+THEME = (
+    st.dictionaries(
+        st.sampled_from(list(SCHEMA)) | st.text(max_size=8),
+        st.dictionaries(THEME_TOKENS, THEME_VALUE | st.lists(THEME_VALUE, max_size=3), max_size=4) | VALUE,
+        max_size=4,
+    )
+    | VALUE
+)
+LOCATED_THEME_ERROR = re.compile(r"styles/theme\.yaml:[0-9]+:[0-9]+: error: ")
+
+
+class _Markup(HTMLParser):
+    """The elements and attributes of an HTML page, as a browser's tokenizer sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.events: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.events += [name for name, _value in attrs if name.startswith("on")]
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(theme=THEME)
+def test_a_random_theme_is_refused_where_it_is_wrong_or_builds_html_without_script(tmp_path_factory, theme):
+    ws = copy_fixture("minimal", tmp_path_factory.mktemp("theme"))
+    (ws / "styles").mkdir()
+    (ws / "styles/theme.yaml").write_text(yaml.safe_dump(theme, allow_unicode=True), encoding="utf-8")
+    _, diags = open_workspace(ws)  # must not raise, whatever the theme
+    assert all(d.location and d.location.line and d.location.column for d in diags.errors), diags.errors
+    out = tmp_path_factory.mktemp("theme-out")
+    try:
+        build(ws, BuildOptions(audiences=("reader",), formats=("html",), jobs=1, out_dir=out))
+    except BriefgenError as exc:
+        assert exc.exit_code == 1 and "Traceback" not in exc.message
+        errors = [line for line in exc.message.splitlines() if ": error: " in line or "the house font" in line]
+        assert errors, exc.message
+        # each at its line and column, or a valid font name this machine does not have
+        assert all(LOCATED_THEME_ERROR.match(line) or "the house font '" in line for line in errors), exc.message
+        event("refused")
+        return
+    event("built")
+    page = (out / "demo/demo-reader.html").read_text(encoding="utf-8")
+    markup = _Markup()
+    markup.feed(page)
+    assert "script" not in markup.tags and markup.events == []
+    assert markup.tags.count("style") == 1 and page.lower().count("</style") == 1
 
 
 def _catches_sigterm(pid: int) -> bool:

@@ -64,6 +64,7 @@ def test_browser_reloads_on_save_and_shows_errors(server: PreviewServer, minimal
         "--disable-quic",
     ):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # a script or style the CSP refused
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
         driver.get(server.url + "audience/reader")
@@ -94,6 +95,8 @@ def test_browser_reloads_on_save_and_shows_errors(server: PreviewServer, minimal
 
         block.write_text(original, encoding="utf-8")
         wait.until(lambda d: "Long history" in d.find_element("tag name", "body").text)
+        # The reload script and the page's styles, fonts and pictures all pass its Content-Security-Policy.
+        assert [e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]] == []
     finally:
         driver.quit()
 
@@ -236,3 +239,113 @@ def test_content_errors_are_the_error_list_on_every_page_not_a_bad_request(bare_
         status, headers, page = request(bare_server, "GET", path)
         assert (status, headers["Content-Type"]) == (200, "text/html; charset=utf-8"), path
         assert "The brief has errors" in page and "history.yaml:2:1: error: this line has no" in page, path
+
+
+# ---------------------------------------------------------------- who may ask (Host, Origin) and the headers of answers
+
+
+def raw_request(
+    port: int, method: str, path: str, headers: list[tuple[str, str]], body: bytes | None = None
+) -> tuple[int, dict[str, str], str]:
+    """A request with exactly these headers: no Host header unless given, as many as given."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in [*headers, *([("Content-Length", str(len(body)))] if body else [])]:
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_a_request_addressed_to_another_host_is_421(bare_server: int):
+    port = bare_server
+
+    def refused(asked: str) -> str:
+        return (
+            f"This preview answers only requests addressed to it on this computer, not to {asked}. "
+            f"Open http://127.0.0.1:{port}/ in your browser.\n"
+        )
+
+    cases = {
+        (("Host", f"attacker.example:{port}"),): refused(f"'attacker.example:{port}'"),  # DNS rebinding
+        (("Host", "attacker.example"),): refused("'attacker.example'"),
+        (("Host", f"localhost.:{port}"),): refused(f"'localhost.:{port}'"),
+        (("Host", "localhost:1"),): refused("'localhost:1'"),
+        (("Host", "127.0.0.1"),): refused("'127.0.0.1'"),
+        (): refused("no single host"),
+        (("Host", f"127.0.0.1:{port}"), ("Host", "attacker.example")): refused("no single host"),
+    }
+    for headers, message in cases.items():
+        for method, path in (("GET", "/"), ("GET", "/audience/reader"), ("GET", "/pdf/boss"), ("POST", "/")):
+            status, answer, page = raw_request(port, method, path, list(headers), b"x=1" if method == "POST" else None)
+            assert (status, answer["Content-Type"], page) == (421, "text/plain; charset=utf-8", message), headers
+            assert answer["X-Content-Type-Options"] == "nosniff"
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
+        status, _, page = raw_request(port, "GET", "/audience/reader", [("Host", host)])
+        assert status == 200 and "Long history of the" in page, host
+
+
+def test_a_pdf_a_reload_stream_or_a_change_asked_for_by_another_site_is_403(bare_server: int):
+    port = bare_server
+    host = ("Host", f"127.0.0.1:{port}")
+
+    def refused(source: str) -> str:
+        return (
+            f"This request came from another site ({source}), and only the preview's own pages may ask for a PDF, "
+            f"the reload stream or a change. Open http://127.0.0.1:{port}/ and use its links.\n"
+        )
+
+    cases = [
+        ("GET", "/pdf/boss", [("Origin", "http://attacker.example")], refused("'http://attacker.example'")),
+        ("GET", "/%70df/boss", [("Origin", "null")], refused("'null'")),
+        ("GET", "/pdf/boss", [("Origin", f"http://localhost:{port}")], refused(f"'http://localhost:{port}'")),
+        ("GET", "/pdf/boss", [("Sec-Fetch-Site", "same-site")], refused("a same-site page")),
+        ("GET", "/events", [("Sec-Fetch-Site", "cross-site")], refused("a cross-site page")),
+        ("POST", "/audience/boss", [("Origin", "https://attacker.example")], refused("'https://attacker.example'")),
+        ("HEAD", "/pdf/boss", [("Sec-Fetch-Site", "cross-site")], ""),
+    ]
+    for method, path, headers, message in cases:
+        body = b"x=1" if method == "POST" else None
+        status, answer, page = raw_request(port, method, path, [host, *headers], body)
+        assert (status, answer["Content-Type"], page) == (403, "text/plain; charset=utf-8", message), (path, headers)
+    # The preview's own pages, and an address the user typed, pass (here to a 404: nothing is rendered)
+    same_origin = [("Origin", f"http://127.0.0.1:{port}"), ("Sec-Fetch-Site", "same-origin")]
+    assert raw_request(port, "GET", "/pdf/nobody", [host, *same_origin])[0] == 404
+    assert raw_request(port, "GET", "/pdf/nobody", [host, ("Sec-Fetch-Site", "none")])[0] == 404
+    assert raw_request(port, "POST", "/audience/boss", [host, *same_origin], b"x=1")[0] == 405
+    # A page of another site may still link to a preview page (it cannot read it, nor frame it).
+    assert raw_request(port, "GET", "/audience/reader", [host, ("Sec-Fetch-Site", "cross-site")])[0] == 200
+
+
+def test_every_answer_allows_only_the_reload_script_and_no_framing_by_another_site(bare_server: int):
+    import base64
+    import hashlib
+    import re
+
+    host = [("Host", f"localhost:{bare_server}")]
+    for path, status in (("/", 200), ("/audience/reader", 200), ("/compare?left=boss&right=public", 200), ("/x", 404)):
+        code, headers, page = raw_request(bare_server, "GET", path, host)
+        assert code == status, path
+        assert (headers["X-Content-Type-Options"], headers["Referrer-Policy"]) == ("nosniff", "no-referrer"), path
+        policy = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+        scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+        allowed = sorted(
+            f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in set(scripts)
+        )
+        assert policy == {
+            "default-src": "'none'",
+            "script-src": " ".join(allowed) if scripts else policy["script-src"],
+            "connect-src": "'self'",
+            "style-src": "'unsafe-inline'",
+            "img-src": "data:",
+            "font-src": "data:",
+            "frame-src": "'self'",
+            "frame-ancestors": "'self'",
+            "base-uri": "'none'",
+            "form-action": "'self'",
+        }, path

@@ -99,8 +99,9 @@ def test_theme_mistakes_are_reported_where_they_stand(minimal: Path):
     (minimal / "styles/theme.yaml").write_text("colors:\n  accent: '#1F4E79'\n  text: red\nsizes:\n  body: eleven\n")
     _, diags = open_workspace(minimal)
     assert [d.format(minimal) for d in diags.errors] == [
-        "styles/theme.yaml: error: colors.text is 'red'; write six hex digits such as \"1B3A5C\"; sizes.body is "
-        "'eleven'; write a number of points such as 10.5 [style.theme]"
+        "styles/theme.yaml:3:9: error: colors.text is 'red'; write six hex digits such as \"1B3A5C\" [style.theme]",
+        "styles/theme.yaml:5:9: error: sizes.body is 'eleven'; write a number of points from 4 to 200, such as 10.5 "
+        "[style.theme]",
     ]
 
 
@@ -341,4 +342,49 @@ def test_a_broken_bibliography_is_one_error_not_a_cascade_of_unknown_citations(m
         'briefs/demo/references.yaml:7:12: error: this quoted text is never closed: add the closing " at the end '
         "of the text that starts here (YAML read the lines after it as part of the text and noticed only at line 8, "
         "column 23) [yaml.syntax]"
+    ]
+
+
+HOSTILE_LINKS = """\
+Alpha [one](javascript:alert(1)), [two](data:text/html;base64,PHNjcmlwdD4=),
+[three](file:///etc/passwd), [four](&#106;avascript:alert(1)),
+[five](javascript&colon;alert(1)), <javascript:alert(2)>,
+[six](&#118;bscript:msgbox(1)), [seven](//attacker.example/x),
+[eight][ref], [nine][], bare javascript:alert(3), and a note.[^n]
+Safe: [web](https://example.org), <desk@example.org>, `[code](javascript:x)`.
+
+[ref]: javascript:alert(7)
+[nine]: &#x6A;avascript:alert(8)
+[^n]: See [ten](JavaScript:alert(4)) and [again][ref].
+"""
+
+
+def write_hostile_links(workspace: Path) -> None:
+    """A block whose body links to every address content may not link to, each written another way."""
+    body = "".join(f"  {line}\n" if line else "\n" for line in HOSTILE_LINKS.splitlines())
+    (workspace / "briefs/demo/blocks/links.yaml").write_text(
+        f"section: context\ntitle: Links\nstatus: approved\nsummary: s\nbody: |\n{body}", encoding="utf-8"
+    )
+
+
+def test_every_unsafe_link_is_an_error_where_its_address_is_written(minimal: Path):
+    write_hostile_links(minimal)
+    ws, diags = open_workspace(minimal)
+    scheme = "error: links to '{}:' addresses are not allowed; link only to http(s), mailto or #anchors in this brief"
+    at = "briefs/demo/blocks/links.yaml:"
+    assert [d.format(ws.root) for d in diags.sorted() if d.severity == "error"] == [
+        f"{at}6:15: {scheme.format('javascript')} [link.scheme]",
+        f"{at}6:43: {scheme.format('data')} [link.scheme]",
+        f"{at}7:11: {scheme.format('file')} [link.scheme]",
+        f"{at}7:39: {scheme.format('javascript')} [link.scheme]",
+        f"{at}8:10: {scheme.format('javascript')} [link.scheme]",
+        f"{at}8:39: {scheme.format('javascript')} [link.scheme]",
+        f"{at}9:9: {scheme.format('vbscript')} [link.scheme]",
+        f"{at}9:43: error: the link address '//attacker.example/x' is not a full web address, so a reader's "
+        "browser would decide where it goes; write it whole, starting with https://, or link to #anchors in this "
+        "brief [link.scheme]",
+        f"{at}10:32: {scheme.format('javascript')} [link.scheme]",
+        f"{at}13:10: {scheme.format('javascript')} [link.scheme]",
+        f"{at}14:11: {scheme.format('javascript')} [link.scheme]",
+        f"{at}15:19: {scheme.format('javascript')} [link.scheme]",
     ]

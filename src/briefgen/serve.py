@@ -11,7 +11,8 @@ opening every audience at once.
 Answers: 200 with the page, or with the error list while the workspace has errors (it is the
 files that are wrong, not the request); 404 for an address that names nothing (an unknown path
 or audience); 400 for a malformed request (a query `compare` cannot use, an address that is not
-UTF-8); 405 for any method but GET.
+UTF-8); 405 for any method but GET; 421 for a request addressed to another host name and 403 for
+a PDF, event stream or other method asked for by another site's page (see serve_guard.py).
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 from urllib.parse import parse_qs, unquote, urlparse
 
 from briefgen.build import BuildOptions, document_for, render_all
 from briefgen.checks.validate import audiences_for
 from briefgen.errors import BriefgenError, ContentError, UsageError
 from briefgen.render.html import render_html
+from briefgen.serve_guard import COMMON_HEADERS, cross_site, misdirected, needs_same_origin, page_policy
 from briefgen.style import load_style
 from briefgen.workspace import default_brief, open_workspace
 
@@ -49,7 +52,7 @@ STYLE_FOLDERS = ("templates", "styles")  # every file there counts, whatever its
 LISTEN_BACKLOG = 128  # connections waiting to be accepted: a team's browsers, each opening several pages
 CACHED_PAGES = 64  # rendered pages kept (index and audiences, for the latest state of the files)
 
-_RELOAD_SCRIPT = """<script>
+_RELOAD_JS = """
 (function () {
   var source = new EventSource('/events');
   var seen = null;
@@ -58,7 +61,9 @@ _RELOAD_SCRIPT = """<script>
     seen = event.data;
   };
 })();
-</script>"""
+"""
+_RELOAD_SCRIPT = f"<script>{_RELOAD_JS}</script>"
+PAGE_POLICY = page_policy([_RELOAD_JS])  # the Content-Security-Policy of every HTML answer
 
 _PAGE_CSS = """<style>
 html { background: #d9dde3; }
@@ -286,11 +291,44 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            self.guard_headers(content_type)
             if allow:
                 self.send_header("Allow", allow)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
+
+        def guard_headers(self, content_type: str) -> None:
+            """What every answer tells the browser: no sniffing, no referrer, no use by other sites."""
+            for name, value in COMMON_HEADERS:
+                self.send_header(name, value)
+            if content_type.startswith("text/html"):
+                self.send_header("Content-Security-Policy", PAGE_POLICY)
+
+        def parse_request(self) -> bool:
+            """http.server's reading of the request, then whether it may be answered: 421 or 403 if not."""
+            if not super().parse_request():
+                return False
+            server = cast(PreviewHTTPServer, self.server)
+            given, port = server.preview_host, server.server_address[1]
+            refusal, status = misdirected(self.headers, given, port), HTTPStatus.MISDIRECTED_REQUEST
+            if refusal is None and needs_same_origin(self.command, self.path):
+                refusal, status = cross_site(self.headers, given, port), HTTPStatus.FORBIDDEN
+            if refusal is None:
+                return True
+            self.drain()
+            self.send(refusal.encode(), "text/plain; charset=utf-8", status)
+            return False
+
+        def drain(self) -> None:
+            """Read a small body and close after answering: closing on unread data could lose the answer."""
+            self.close_connection = True
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = 0
+            if 0 < length <= 1 << 20:
+                self.rfile.read(length)
 
         def fail(self, status: HTTPStatus, message: str, allow: str | None = None) -> None:
             """Every 4xx answer: a short page saying what is wrong and what to ask for."""
@@ -304,13 +342,7 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             raise AttributeError(name)
 
         def not_allowed(self) -> None:
-            self.close_connection = True
-            try:  # read a small body first: closing on unread data could lose the answer
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                length = 0
-            if 0 < length <= 1 << 20:
-                self.rfile.read(length)
+            self.drain()
             message = f"The preview answers GET requests only, not {self.command}."
             self.fail(HTTPStatus.METHOD_NOT_ALLOWED, message, allow="GET")
 
@@ -367,6 +399,7 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
+            self.guard_headers("text/event-stream")
             self.end_headers()
             seen = -1
             try:
@@ -426,6 +459,10 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
     request_queue_size = LISTEN_BACKLOG
     daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]):
+        super().__init__(address, handler)
+        self.preview_host = address[0]  # as given (--host): a Host header may name it
 
 
 class PreviewServer:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from briefgen.content.confine import refusal
-from briefgen.content.yamlsrc import load_yaml, shorten
+from briefgen.content.yamlsrc import load_yaml
 from briefgen.diagnostics import Diagnostics, Location
-from briefgen.errors import BriefgenError
+from briefgen.errors import ContentError
 from briefgen.resources import DEFAULTS, find_file
+from briefgen.theme_tokens import CODE, check_theme
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -81,57 +81,42 @@ def points(value: str | float) -> float:
     return float(text)
 
 
-class ThemeError(BriefgenError):
-    """theme.yaml cannot be used; the message names the file and the token."""
+class ThemeError(ContentError):
+    """theme.yaml (or the style folders) cannot be used; each diagnostic names the file, the place and the token.
 
-    def __init__(self, message: str, location: Location):
-        super().__init__(f"{location.display()}: {message}")
-        self.problem = message
-        self.location = location
+    `problem` and `location` are the first error's. Carries its diagnostics through pickling, so a
+    build worker process can report it too.
+    """
+
+    def __init__(self, diagnostics: Diagnostics, root: Path | None = None):
+        super().__init__(diagnostics, root)
+        first = diagnostics.errors[0]
+        self.problem = first.message
+        self.location = first.location or Location(Path("styles/theme.yaml"))
+
+    def __reduce__(self):
+        return (type(self), (self.diagnostics, self.root))
+
+
+def _theme_error(message: str, location: Location, root: Path | None) -> ThemeError:
+    diags = Diagnostics()
+    diags.error(CODE, message, location)
+    return ThemeError(diags, root)
 
 
 @functools.cache
 def _read_theme(path: Path, mtime: float, root: Path | None = None) -> dict[str, Any]:
-    """theme.yaml read as every workspace YAML file is (size, nesting, tags, links out of `root`)."""
+    """theme.yaml read as every workspace YAML file is (size, nesting, tags, links out of `root`), then checked.
+
+    Every token is checked against its type (theme_tokens.SCHEMA); all problems of the file are
+    reported at once, each at its line and column.
+    """
     diags = Diagnostics()
     node = load_yaml(path, diags, root)
+    theme = check_theme(node, diags) if node is not None else {}
     if diags.errors:
-        first = diags.errors[0]
-        raise ThemeError(first.message, first.location or Location(path))
-    data = node.plain() if node is not None else {}
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise ThemeError(
-            "the theme must be groups of tokens, such as 'colors:' with 'accent: \"1B3A5C\"'", Location(path)
-        )
-    return data
-
-
-_LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
-
-
-def _checked(theme: dict[str, Any], files: list[Path]) -> dict[str, Any]:
-    """Tokens in the forms the stylesheet and Word need; colours may be written with or without '#'."""
-    problems = []
-    colors = {k: str(v).lstrip("#") for k, v in theme.get("colors", {}).items()}
-    for name, value in colors.items():
-        if not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
-            problems.append(f"colors.{shorten(name)} is '{shorten(value)}'; write six hex digits such as \"1B3A5C\"")
-    for group in ("sizes", "spacing"):
-        for name, value in theme.get(group, {}).items():
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                problems.append(
-                    f"{group}.{shorten(name)} is '{shorten(str(value))}'; write a number of points such as 10.5"
-                )
-    for name, value in theme.get("page", {}).items():
-        if name.startswith("margin") and not _LENGTH.match(str(value)):
-            problems.append(
-                f"page.{shorten(name)} is '{shorten(str(value))}'; write a length such as 20mm, 2cm, 0.8in or 54pt"
-            )
-    if str(theme.get("page", {}).get("size", "A4")).upper() not in ("A4", "LETTER"):
-        problems.append("page.size must be A4 or Letter")
-    if problems:
-        raise ThemeError("; ".join(problems), Location(files[-1]))
-    return {**theme, "colors": colors}
+        raise ThemeError(Diagnostics(diags.errors), root)
+    return theme
 
 
 def load_style(workspace_root: Path | None) -> HouseStyle:
@@ -149,7 +134,7 @@ def load_style(workspace_root: Path | None) -> HouseStyle:
             files.append(override)
         template_dirs.insert(0, workspace_root / "templates")
         style_dirs.insert(0, workspace_root / "styles")
-    return HouseStyle(_checked(theme, files), tuple(template_dirs), tuple(style_dirs), tuple(files))
+    return HouseStyle(theme, tuple(template_dirs), tuple(style_dirs), tuple(files))
 
 
 def _confine(root: Path) -> None:
@@ -162,9 +147,9 @@ def _confine(root: Path) -> None:
         if not os.path.lexists(folder):
             continue
         if problem := refusal(folder, root):
-            raise ThemeError(problem, Location(folder))
+            raise _theme_error(problem, Location(folder), root)
         for parent, dirs, names in os.walk(folder):
             for name in sorted(dirs + names):
                 path = Path(parent) / name
                 if path.is_symlink() and (problem := refusal(path, root)):
-                    raise ThemeError(problem, Location(path))
+                    raise _theme_error(problem, Location(path), root)

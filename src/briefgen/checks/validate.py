@@ -12,13 +12,14 @@ import re
 from pathlib import Path
 
 from briefgen.checks.validate_writing import check_glyphs, check_writing
+from briefgen.content.links import link_problem
 from briefgen.content.loader import cache_file, merge_audience, unloaded_block_ids, with_unloaded_blocks
 from briefgen.content.richtext import walk
 from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
 from briefgen.content.yamlsrc import load_yaml
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean, relative_to
 from briefgen.document.number import is_cross_reference
-from briefgen.model import AudienceProfile, Brief, Figure, Markdown, Workspace
+from briefgen.model import AudienceProfile, Brief, Link, Workspace
 from briefgen.style import ThemeError, load_style
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -60,8 +61,8 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
         )
     try:
         load_style(ws.root)
-    except ThemeError as exc:
-        diags.error("style.theme", exc.problem, exc.location)
+    except ThemeError as exc:  # every problem of theme.yaml, each at its line and column
+        diags.extend(exc.diagnostics)
     if any(
         os.path.islink(folder) or any(p.name != "README.md" for p in folder.iterdir())
         for folder in (ws.root / "templates", ws.root / "styles")
@@ -402,37 +403,18 @@ def _check_kind(kind, fields, mitigation, loc, diags: Diagnostics) -> None:
                 )
 
 
-_LINK = re.compile(r"\]\(\s*<?([a-zA-Z][a-zA-Z0-9+.-]*):")
-SAFE_LINK_SCHEMES = {"http", "https", "mailto"}
-
-
 def _check_links(brief: Brief, diags: Diagnostics) -> None:
-    """Links go to the web, e-mail or this document."""
+    """Links go to the web, e-mail or this document: each link Pandoc read, judged by the writers' own rule."""
     for _block_id, field in brief.markdown_fields():
-        pictures = {n.src for n in walk(field.blocks) if isinstance(n, Figure)}  # reported as figures
-        for match in _LINK.finditer(field.source):
-            scheme = match.group(1).lower()
-            if scheme not in SAFE_LINK_SCHEMES and not _is_picture(field.source, match.start(), pictures):
-                diags.error(
-                    "link.scheme",
-                    f"links to '{scheme}:' addresses are not allowed; link only to http(s), mailto or "
-                    "#anchors in this brief",
-                    _locate(field, match.group(0)),
-                )
-
-
-def _is_picture(source: str, at: int, pictures: set[str]) -> bool:
-    """Whether the `](` at `at` closes an image `![...]` whose target is a figure (reported by the figure)."""
-    opening = source.rfind("![", 0, at)
-    if opening < 0 or "](" in source[opening:at] or "\n\n" in source[opening:at]:
-        return False
-    target = source[at + 2 :].lstrip("<")
-    return any(target.startswith(src) for src in pictures)
-
-
-def _locate(field: Markdown, needle: str) -> Location | None:
-    locate = field.locate
-    return locate(needle, 0) if locate else field.location
+        reported: set[tuple[str, Location | None]] = set()
+        for node in walk(field.blocks):
+            problem = link_problem(node.href) if isinstance(node, Link) else None
+            if problem is None:
+                continue
+            where = node.location or field.location
+            if (problem, where) not in reported:  # links sharing one definition: one error there
+                reported.add((problem, where))
+                diags.error("link.scheme", problem, where)
 
 
 def _check_citations(brief: Brief, diags: Diagnostics) -> None:

@@ -9,9 +9,11 @@ use as it is. The rules:
   outside those two folders, symbolic links included, are errors. Nothing is ever fetched.
 - PNG, JPEG and SVG, recognised by their content; at most 50 megapixels (a decompression bomb
   is refused before it is decoded); a truncated or unreadable file is an error.
-- an SVG is cleaned of everything that refers outside it (external images, style sheets, fonts,
-  scripts, entities); each removal is a warning at its line in the SVG, and the cleaned copy is
-  what every format shows. Word also gets a 300 dpi PNG of it (rasterised by resvg, no browser).
+- an SVG is cleaned by allow-list (`content/svgclean.py`): only SVG drawing elements and
+  attributes stay, and no reference outside the picture (external images, style sheets, fonts,
+  scripts, event handlers, entities); each removal is a warning at its line in the SVG, and the
+  cleaned copy is what every format shows. Word also gets a 300 dpi PNG of it (rasterised by
+  resvg, no browser).
   The PDF gets the cleaned copy with its right-to-left text (Arabic, Hebrew) put in visual order,
   which WeasyPrint cannot find itself (`content/svgtext.py`).
 - a `.vl.yaml` or `.vl.json` file is a Vega-Lite chart, drawn by `content/charts.py`.
@@ -39,6 +41,7 @@ from urllib.parse import unquote
 
 from briefgen.content.confine import inside, is_absolute, resolved, url_scheme
 from briefgen.content.richtext import rewrite, walk
+from briefgen.content.svgclean import clean_tree
 from briefgen.content.svgtext import left_to_right, print_copy
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.model import Brief, Figure, Picture
@@ -62,11 +65,8 @@ def _cache_version() -> str:
 
 
 _SVG_NS = "http://www.w3.org/2000/svg"
-_XLINK = "{http://www.w3.org/1999/xlink}href"
-_EXTERNAL_URL = re.compile(r"url\(\s*(?!['\"]?#)([^)]*)\)", re.IGNORECASE)
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px|pt|pc|mm|cm|in)?\s*$")
 _UNIT_PX = {"px": 1.0, None: 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
-_EMBEDDED_IMAGE = re.compile(r"^data:image/(png|jpeg);base64,", re.IGNORECASE)
 
 
 class FigureProblem(Exception):
@@ -412,7 +412,7 @@ def _svg_parser():
 
 
 def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tuple[float, float]]:
-    """The SVG without anything that refers outside it, what was removed (line, message), and its size."""
+    """The SVG with only what the allow-lists keep, what was removed (line, message), and its size."""
     from lxml import etree
 
     try:
@@ -427,89 +427,11 @@ def clean_svg(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str]], tup
             f"'{name}' declares entities in a <!DOCTYPE>, which can read files or grow without end; "
             "export it again without the DOCTYPE"
         )
-    removed: list[tuple[int, str]] = []
-
-    def drop(element: Any, why: str) -> None:
-        removed.append((element.sourceline or 0, f"{why} was removed and nothing was fetched; {_ADVICE}"))
-        parent = element.getparent()
-        if parent is not None:
-            parent.remove(element)
-
-    instructions = [*root.itersiblings(tag=etree.ProcessingInstruction, preceding=True)]
-    instructions += [*root.iter(tag=etree.ProcessingInstruction)]
-    for instruction in instructions:
-        removed.append(
-            (
-                instruction.sourceline or 0,
-                f"the processing instruction <?{instruction.target} ...?> was removed and nothing was fetched; "
-                + _ADVICE,
-            )
-        )
-        parent = instruction.getparent()
-        if parent is not None:
-            parent.remove(instruction)
-    for element in list(root.iter()):
-        if not isinstance(element.tag, str):
-            continue  # comments
-        local = etree.QName(element).localname
-        if local in ("script", "foreignObject", "iframe", "object", "embed", "audio", "video"):
-            if local == "script":
-                removed.append(
-                    (
-                        element.sourceline or 0,
-                        "the <script> element was removed and nothing was run; pictures in a brief cannot run code",
-                    )
-                )
-                element.getparent().remove(element)
-                continue
-            drop(element, f"the <{local}> element")
-            continue
-        if local == "style" and _external_css("".join(element.itertext())):
-            drop(element, "a style sheet that loads files or uses escapes")
-            continue
-        if local in _ANIMATIONS and element.get("attributeName", "").endswith("href"):
-            drop(element, f"the <{local}> that changes a link")
-            continue
-        for attribute in list(element.attrib):
-            value = element.attrib[attribute]
-            if attribute in ("href", _XLINK):
-                if value.startswith("#"):
-                    continue
-                if local == "image" and _EMBEDDED_IMAGE.match(value):
-                    _check_embedded(value, f"the picture embedded at line {element.sourceline} of '{name}'")
-                    continue
-                if local in ("image", "use", "feImage"):
-                    drop(element, f"the <{local}> of '{value[:60]}'")
-                    break
-                del element.attrib[attribute]
-                removed.append(
-                    (
-                        element.sourceline or 0,
-                        f"the link to '{value[:60]}' was removed: links inside pictures do not reach Word; "
-                        "put the address in the caption or the text",
-                    )
-                )
-            elif _external_css(value):
-                del element.attrib[attribute]
-                removed.append(
-                    (
-                        element.sourceline or 0,
-                        f"the {attribute} '{value[:60]}' refers outside the picture and was removed; " + _ADVICE,
-                    )
-                )
+    removed = clean_tree(root, name, _check_embedded)
+    etree.cleanup_namespaces(root)  # the prefixes of what was removed
     size = _svg_size(root, name)
     # The root element alone: what stood before it (DOCTYPE, processing instructions) stays behind.
     return etree.tostring(root, xml_declaration=True, encoding="utf-8"), removed, size
-
-
-_ADVICE = "draw it into the SVG or embed it, then save the SVG again"
-_ANIMATIONS = ("set", "animate", "animateMotion", "animateTransform", "animateColor")
-
-
-def _external_css(text: str) -> bool:
-    """CSS that may load something: an import, a font, a url() to anything but #id, or escapes that could hide one."""
-    lowered = text.lower()
-    return "@import" in lowered or "@font-face" in lowered or "\\" in text or bool(_EXTERNAL_URL.search(text))
 
 
 def _check_embedded(value: str, name: str) -> None:

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
+from briefgen.content.links import address_spot, safe_href
 from briefgen.content.richtext import merge_text, plain_text
 from briefgen.diagnostics import Location, did_you_mean
 from briefgen.document.number import quote_marks
@@ -324,6 +325,17 @@ class _Reader:
 
     def first(self, needle: str) -> Location | None:
         return self.locate(needle, 0) if (self.locate and needle) else self.fallback
+
+    def link_location(self, href: str) -> Location | None:
+        """Where a link stands: `(#anchor` for an anchor, the address as written for one `check` refuses."""
+        if href.startswith("#"):
+            return self.where("(" + href)
+        if safe_href(href) is not None or self.locate is None:
+            return None
+        count = self.seen.get(" link " + href, 0)
+        self.seen[" link " + href] = count + 1
+        spot = address_spot(self.source, self.masked, href, count)
+        return self.locate(*spot) if spot else self.fallback
 
     def refuse(self, code: str, message: str, needle: str, level: str = "error") -> None:
         self.problems.append(Problem(level, code, message, self.where(needle)))
@@ -649,7 +661,7 @@ class _Reader:
             _attr, children, (href, _title) = content
             with self.inside("a link"):
                 words = self.inlines(children)
-            return [Link(href, words, self.where("(" + href) if href.startswith("#") else None)]
+            return [Link(href, words, self.link_location(href))]
         if kind == "Cite":
             if self.formatted:
                 return list(self.inlines(content[1]))

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from briefgen.checks.fonts import fallback_stack
 from briefgen.content.bidi import is_rtl
+from briefgen.content.links import safe_href
 from briefgen.content.richtext import blocks_text, plain_text
 from briefgen.document.number import labels_for
 from briefgen.model import (
@@ -53,16 +54,11 @@ from briefgen.model import (
     Underline,
 )
 from briefgen.render import figure_fraction
+from briefgen.render.cssescape import css_string
 from briefgen.render.sandbox import render_template
 from briefgen.style import HouseStyle
 
-SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 SHORT_PARAGRAPH = 900  # characters of markup: about five lines, kept whole when it calls a footnote
-
-
-def safe_href(href: str) -> str | None:
-    """Links only to the web, e-mail or this document; anything else is dropped to plain text."""
-    return href if href.lower().startswith(SAFE_SCHEMES) else None
 
 
 def dir_attr(text: str) -> Markup:
@@ -362,9 +358,11 @@ def _css(style: HouseStyle, doc: Document, print_mode: bool) -> str:
         for p in (d / "fonts").glob("*.ttf")
     }
     fonts = {name: path.as_uri() if print_mode else embedded_font(path) for name, path in sorted(files.items())}
-    fallback = "".join(f', "{family}"' for family in fallback_stack(style, doc.language))
+    fallback = "".join(f", {css_string(family)}" for family in fallback_stack(style, doc.language))
     context = {"t": style.theme, "fonts": fonts, "decision": doc.audience.decision, "fallback_fonts": fallback}
-    return render_template(style.style_dirs, "brief.css.j2", False, context)
+    # CSS never needs a literal '</' (in a string, a comment or a URL '<\/' reads the same), and in the
+    # page's <style> it could end the element: whatever a stylesheet prints stays stylesheet.
+    return render_template(style.style_dirs, "brief.css.j2", False, context).replace("</", "<\\/")
 
 
 def embedded_font(path: Path) -> str:

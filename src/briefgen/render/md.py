@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -16,7 +17,15 @@ from briefgen.document.number import labels_for
 from briefgen.model import DocBlock, Document, Para, PortionMark, Table, TableCell, Text
 from briefgen.pandoc import run_pandoc
 from briefgen.render.html import long_date
-from briefgen.render.pandoc_ast import AstWriter, Json, escaped_for_markdown, header, para, text_inlines
+from briefgen.render.pandoc_ast import (
+    AstWriter,
+    Json,
+    escaped_for_markdown,
+    header,
+    markdown_words,
+    para,
+    text_inlines,
+)
 
 
 def _cell(text: str) -> TableCell:
@@ -34,6 +43,21 @@ def house_table(head: list[str], rows: list[list[TableCell]]) -> Table:
         head=(tuple(_cell(h) for h in head),),
         body=tuple(tuple(r) for r in rows),
     )
+
+
+def _literal_reference(value: Any, key: str = "") -> Any:
+    """A CSL reference whose strings Pandoc reads as the characters briefgen's CSL JSON gave citeproc.
+
+    In the YAML header Pandoc reads them as Markdown; escaped, a title's `<script>` or
+    `[x](javascript:...)` stays words. The id stays as written: citations name it.
+    """
+    if isinstance(value, str):
+        return value if key == "id" else markdown_words(value)
+    if isinstance(value, list):
+        return [_literal_reference(item, key) for item in value]
+    if isinstance(value, dict):
+        return {k: _literal_reference(v, k) for k, v in value.items()}
+    return value
 
 
 class MarkdownWriter:
@@ -126,18 +150,24 @@ class MarkdownWriter:
 
     def document(self) -> str:
         doc = self.doc
+        text = markdown_words  # Pandoc reads the header's strings as Markdown: these are words
         meta = {
-            "title": doc.title,
-            "subtitle": doc.subtitle or None,
-            "author": [a.name for a in doc.authors] or None,
+            "title": text(doc.title),
+            "subtitle": text(doc.subtitle) if doc.subtitle else None,
+            "author": [text(a.name) for a in doc.authors] or None,
             "date": doc.date.isoformat(),
             "lang": doc.language,
-            "subject": doc.audience.label,
-            "briefgen": {"brief": doc.brief_id, "audience": doc.audience.id, "draft": doc.draft, "marking": doc.banner},
+            "subject": text(doc.audience.label),
+            "briefgen": {
+                "brief": doc.brief_id,
+                "audience": doc.audience.id,
+                "draft": doc.draft,
+                "marking": text(doc.banner) if doc.banner else doc.banner,
+            },
             "csl": doc.style_file.name if doc.style_file else None,
             "link-citations": False,
             "suppress-bibliography": not doc.bibliography,
-            "references": list(doc.references) or None,
+            "references": [_literal_reference(r) for r in doc.references] or None,
         }
         head = yaml.safe_dump(
             {k: v for k, v in meta.items() if v is not None}, allow_unicode=True, sort_keys=False, width=100

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from briefgen.content.figures import CHART_SUFFIXES
+from briefgen.content.links import safe_href
 from briefgen.model import (
     Block,
     Callout,
@@ -111,7 +112,10 @@ class AstWriter:
                 {"t": "Space"},
             ]
         if isinstance(node, Link):
-            return [{"t": "Link", "c": [_EMPTY_ATTR, self.inlines(node.children), [node.href, ""]]}]
+            href = safe_href(node.href)
+            if href is None:  # as in HTML and Word: the words stay, the address goes
+                return self.inlines(node.children)
+            return [{"t": "Link", "c": [_EMPTY_ATTR, self.inlines(node.children), [href, ""]]}]
         if isinstance(node, CiteRef):
             rendered = self.doc.citations.get(node.citation.uid) if self.doc is not None else None
             if self.doc is not None and self.doc.notes_mode == "none":  # no citation; an in-text one leaves its name
@@ -283,6 +287,16 @@ def _attributes(attr: list[Any]) -> str:
 # ':::' at the start of a rewrapped line a fenced div.
 _MISREAD = re.compile(r"[\"']|(?<!\w)@|--|\.\.\.|:::")  # an '@' inside a word (an address) cites nothing
 _ASCII_PUNCTUATION = re.compile(r"([!-+\--/:<-@\[-`{-~])")  # all but ',' and ';', which start nothing
+_LITERAL = re.compile(r"([!#$%&()*+\-./:<=>?@\[\\\]^_`{|}~])")  # all but quotes (curled alike either way), ',', ';'
+
+
+def markdown_words(text: str) -> str:
+    """`text` written so that Pandoc's Markdown reader reads these very characters, and no structure.
+
+    For the YAML header of `-f md`, whose strings Pandoc reads as Markdown: a title or a reference's
+    `[x](javascript:...)`, `<script>` or `` `...`{=html} `` stays words, as briefgen printed them.
+    """
+    return _LITERAL.sub(r"\\\1", text)
 
 
 def escaped_for_markdown(value: Any) -> Any:

@@ -22,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from briefgen.content.confine import is_absolute, resolved
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.errors import ContentError
+from briefgen.render.cssescape import CSS_FILTERS
 
 PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})  # what a template may learn of a path: words, no files
 # Types whose attributes a template may read (the sandbox still refuses '_' names and Python's internals).
@@ -189,9 +190,11 @@ class HouseSandbox(ImmutableSandboxedEnvironment):
 def _template_env(dirs: tuple[Path, ...], autoescape: bool) -> jinja2.Environment:
     """One sandboxed Jinja environment per template folder set, so templates compile once per process.
 
-    The built-in templates render in the same sandbox as a workspace's overrides.
+    The built-in templates render in the same sandbox as a workspace's overrides. Stylesheets print
+    theme values through the CSS filters (`css_string`, `css_ident`...), so no value can close its
+    string, its rule or the page's <style> element.
     """
-    return HouseSandbox(
+    env = HouseSandbox(
         loader=ConfinedLoader(dirs),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
@@ -199,6 +202,8 @@ def _template_env(dirs: tuple[Path, ...], autoescape: bool) -> jinja2.Environmen
         lstrip_blocks=True,
         auto_reload=True,  # a saved (or new) template is picked up by `serve`
     )
+    env.filters.update(CSS_FILTERS)
+    return env
 
 
 class TemplateError(ContentError):

@@ -59,6 +59,7 @@ def watermark_run(text: str, style: HouseStyle) -> str:
     height = WATERMARK_SIZE * 0.66
     family = escape(t["fonts"]["heading_word"].replace('"', ""), {"'": "&apos;"})  # a theme value, in XML
     text = escape(text, {'"': "&quot;"})
+    fill = escape(t["colors"]["marking"], {'"': "&quot;"})  # a checked theme value, escaped all the same
     shape_style = (
         f"position:absolute;margin-left:0;margin-top:0;width:{width:.1f}pt;height:{height:.1f}pt;"
         f"rotation:{360 - WATERMARK_ANGLE};z-index:-251657216;mso-position-horizontal:center;"
@@ -69,7 +70,7 @@ def watermark_run(text: str, style: HouseStyle) -> str:
         ' xmlns:w10="urn:schemas-microsoft-com:office:word"><w:rPr><w:noProof/></w:rPr><w:pict>'
         f"{_TEXT_PATH_TYPE}"
         f'<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" style="{shape_style}"'
-        f' o:allowincell="f" fillcolor="#{t["colors"]["marking"]}" stroked="f">'
+        f' o:allowincell="f" fillcolor="#{fill}" stroked="f">'
         f'<v:fill opacity="{WATERMARK_OPACITY}"/>'
         f'<v:textpath style="font-family:&quot;{family}&quot;;font-size:1pt;font-weight:bold" string="{text}"/>'
         '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>'

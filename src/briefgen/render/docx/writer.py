@@ -20,6 +20,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Length, Mm, Pt
 
 from briefgen.content.bidi import is_rtl, rtl_spans
+from briefgen.content.links import safe_href
 from briefgen.content.richtext import plain_text
 from briefgen.document.number import labels_for
 from briefgen.model import (
@@ -65,7 +66,7 @@ from briefgen.render.docx.wml import (
     place,
     run_element,
 )
-from briefgen.render.html import long_date, note_paragraphs, safe_href
+from briefgen.render.html import long_date, note_paragraphs
 from briefgen.style import HouseStyle
 
 PLAIN = Format()
