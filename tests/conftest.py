@@ -6,9 +6,11 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
@@ -81,28 +83,47 @@ def minimal(tmp_path: Path) -> Path:
     return copy_fixture("minimal", tmp_path)
 
 
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once per run, however many test processes (pytest-xdist workers) ask for it.
+
+    Workers share the parent of their temporary folders; the first to ask builds under a lock, the
+    others wait for it and read the same files. Tests treat these folders as read-only.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        out = tmp_path_factory.mktemp(name)
+        make(out)
+        return out
+    out = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    with FileLock(f"{out}.lock"):
+        if not (out / ".complete").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            make(out)
+            (out / ".complete").touch()
+    return out
+
+
+def _build_into(root: Path, **options) -> Callable[[Path], None]:
+    return lambda out: build(root, BuildOptions(all_audiences=True, out_dir=out, **options))
+
+
 @pytest.fixture(scope=shared("session"))
 def default_build(tmp_path_factory) -> Path:
     """The default brief built once for every audience, in PDF, DOCX and HTML."""
-    out = tmp_path_factory.mktemp("dist")
-    build(ROOT, BuildOptions(all_audiences=True, formats=("pdf", "docx", "html"), out_dir=out))
-    return out / "japan-russia"
+    return built_once(tmp_path_factory, "dist", _build_into(ROOT, formats=("pdf", "docx", "html"))) / "japan-russia"
 
 
 @pytest.fixture(scope=shared("session"))
 def minimal_build(tmp_path_factory) -> Path:
     """The minimal fixture built for every audience."""
-    out = tmp_path_factory.mktemp("mindist")
-    build(FIXTURES / "minimal", BuildOptions(all_audiences=True, formats=("pdf", "docx", "html"), out_dir=out))
-    return out / "demo"
+    make = _build_into(FIXTURES / "minimal", formats=("pdf", "docx", "html"))
+    return built_once(tmp_path_factory, "mindist", make) / "demo"
 
 
 @pytest.fixture(scope=shared("session"))
 def default_build_md(tmp_path_factory) -> Path:
     """The default brief as Pandoc Markdown and Word, for every audience."""
-    out = tmp_path_factory.mktemp("mddist")
-    build(ROOT, BuildOptions(all_audiences=True, formats=("md", "docx"), out_dir=out))
-    return out / "japan-russia"
+    return built_once(tmp_path_factory, "mddist", _build_into(ROOT, formats=("md", "docx"))) / "japan-russia"
 
 
 # ---------------------------------------------------------------- the checkout stays as it was

@@ -124,6 +124,7 @@ def fixture_workspace(tmp_path_factory):
     return ws, brief, profile, target, load_style(root)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(1, 9).flatmap(_nested))
 def test_any_nesting_comes_out_whole_or_is_an_error(fixture_workspace, tmp_path_factory, source: str):

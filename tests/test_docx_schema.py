@@ -34,6 +34,7 @@ def test_every_audience_of_the_default_brief_is_valid(default_build: Path):
         assert problems(path) == [], path.name
 
 
+@pytest.mark.slow
 def test_every_construct_of_the_writing_language_and_the_draft_watermark_are_valid(tmp_path: Path):
     out = tmp_path / "out"
     build(FIXTURES / "language", BuildOptions(all_audiences=True, formats=("docx",), out_dir=out, drafts=True))

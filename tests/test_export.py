@@ -104,6 +104,7 @@ def _copy_repo_workspace(dest: Path) -> Path:
     return copy_repo_workspace(dest)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_a_killed_build_leaves_no_worker_and_closes_its_output(tmp_path: Path):
     """Row 1: kill -9 of a build with a worker pool; its workers, forkserver and tracker go with it."""

@@ -128,6 +128,7 @@ def test_the_chart_text_is_set_in_the_house_font(figures_build: Path):
     assert families and all(f.split(",")[0].strip("'\" ") == "Carlito" for f in families), families
 
 
+@pytest.mark.slow
 def test_libreoffice_shows_the_same_figures(figures_build: Path, tmp_path: Path):
     pdf = libreoffice_pdf(figures_build / "demo-reader.docx", tmp_path)
     text = squash(pdf_text(pdf))
@@ -368,6 +369,7 @@ def test_an_svg_is_cleaned_of_everything_that_refers_outside_it(hostile: Path):
     assert b"Kept" in svg
 
 
+@pytest.mark.slow
 def test_a_build_with_figures_and_charts_opens_no_connection(tmp_path: Path, monkeypatch):
     ws = tmp_path / "ws"
     shutil.copytree(FIXTURES / "figures", ws, ignore=shutil.ignore_patterns("dist"))

@@ -265,3 +265,24 @@ def test_nesting_past_six_levels_is_an_error_at_the_first_block_too_deep():
         )
     ]
     assert ("level6", 0) in seen  # the seventh level, where the limit is passed
+
+
+@pytest.mark.parametrize(
+    ("source", "codes"),
+    [
+        (r"A box \:\:: callout \:\:: stays words.", []),
+        (r"See \[\@smith\] and \[\^1\] and \{.smallcaps\} and \| \-\-\- \|.", []),
+        (r"A real one [@smith] and a typed one \[\@smith\].", []),
+        ("Bare ::: fence and {.y} here.", ["markdown.attributes", "markdown.fence"]),
+        (r"One bare {.y} and one escaped \{.y\}.", ["markdown.attributes"]),
+        ("Two bare {.y} and {.y}.", ["markdown.attributes", "markdown.attributes"]),
+    ],
+)
+def test_syntax_written_escaped_is_words_and_only_bare_leftovers_are_mistakes(source: str, codes: list[str]):
+    """`\\:::` is how a writer (or `review --apply`) asks for the characters; only bare leftovers are errors."""
+    result = parse_markdown(source, "t")
+    assert [p.code for p in result.problems] == codes
+    printed = blocks_text(result.blocks)
+    for words in (":::", "[@smith]", "{.smallcaps}"):
+        if words in source.replace("\\", ""):
+            assert words in printed

@@ -18,6 +18,7 @@ VML = "{urn:schemas-microsoft-com:vml}"
 OFFICE = "{urn:schemas-microsoft-com:office:office}"
 
 
+@pytest.mark.slow
 def test_default_brief_pdf_and_word_match_for_every_audience():
     assert check_parity(ROOT) == []
 
@@ -157,6 +158,7 @@ def test_drafts_carry_a_real_watermark_in_word_as_in_the_pdf(draft, final, tmp_p
     assert reddish_pixels(draft["pdf"], tmp_path / "a") > 1000 > 100 > reddish_pixels(final["pdf"], tmp_path / "b")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
 def test_libreoffice_draws_the_word_watermark(draft, final, tmp_path):
     shown = reddish_pixels(libreoffice_pdf(draft["docx"], tmp_path / "a"), tmp_path / "a")

@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 from rich.console import Console
@@ -58,6 +59,7 @@ def piped_build(tmp_path: Path) -> tuple[Path, subprocess.Popen[str]]:
     return ws, subprocess.Popen(command, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_a_pipe_reads_each_line_while_the_build_still_runs(tmp_path: Path):
     ws, process = piped_build(tmp_path)
     assert process.stdout is not None
@@ -90,6 +92,7 @@ def test_a_terminal_gets_the_same_lines_and_a_bar(minimal: Path):
     assert "3/3" in shown  # the bar counted every output
 
 
+@pytest.mark.slow
 def test_a_reader_that_leaves_early_does_not_cost_the_build(tmp_path: Path):
     """`briefgen build | head -1`: the pipe closes after one line; every output is still published."""
     ws, process = piped_build(tmp_path)

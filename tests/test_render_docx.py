@@ -107,6 +107,7 @@ def test_press_notes_stand_under_a_notes_heading_before_the_bibliography_as_in_t
     assert all(h.find(f"{W}r/{W}rPr/{W}rStyle").get(f"{W}val") == "EndnoteReference" for h in calls)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer) is not installed")
 def test_libreoffice_shows_the_notes_before_the_bibliography(default_build: Path, tmp_path: Path):
     text = squash(pdf_text(libreoffice_pdf(default_build / "japan-russia-press.docx", tmp_path)))

@@ -14,16 +14,32 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, copy_repo_workspace, shared
 from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
-from test_review_docx import SCREWS, TALKS, WordEditor, built, position, q, reviewed, soffice_resave  # noqa: F401
+from test_review_docx import (  # noqa: F401
+    NS,
+    SCREWS,
+    TALKS,
+    WordEditor,
+    built,
+    position,
+    q,
+    reviewed,
+    soffice_resave,
+)
 
 from briefgen.build import BuildOptions, build
 from briefgen.cli import cli
+from briefgen.content.markdown import parse_markdown, read_many
+from briefgen.content.richtext import blocks_text
 from briefgen.content.yamlsrc import parse_yaml
 from briefgen.diagnostics import Diagnostics
-from briefgen.review.apply import Refused, apply_review, edit_field
+from briefgen.model import Para, Text
+from briefgen.review.apply import UNREADABLE, Refused, apply_review, edit_field
+from briefgen.review.readback import REPORTED
 from briefgen.review.report import Edit, Review, ReviewItem
 
 KURILS = "briefs/japan-russia/blocks/kuril-militarisation.yaml"
@@ -163,6 +179,7 @@ def test_what_cannot_be_mapped_with_certainty_is_refused_with_its_reason(workspa
     )
 
 
+@pytest.mark.slow
 def test_a_libreoffice_resave_and_libreoffice_own_edits_apply_the_same(workspace: Path, built, tmp_path: Path):  # noqa: F811
     """LibreOffice as a second editor: its re-save of Word's edits, and tracked changes made through its own UNO API."""
     expected = accepted(workspace)
@@ -406,3 +423,288 @@ def test_a_move_is_applied_whole_or_not_at_all(tmp_path: Path):
         "YAML would read the new text differently: it has a ': ', a ' #', a quote or a backslash",
     ]
     assert (source.read_text(encoding="utf-8"), target.read_text(encoding="utf-8")) == before
+
+
+# ---------------------------------------------------------------- inserted words are words, never structure
+
+# A block whose fields stand in the three styles a YAML scalar has: literal, folded and plain. Their
+# own punctuation ('-', '.', ':') sits where inserted characters could join it into dashes, an
+# ellipsis or a URL's scheme; the body has a paragraph wrapped over two lines.
+LITERAL_BLOCK = (
+    "title: T\n"
+    "body: |\n  Alpha beta-gamma 2022.\n  Wrapped line: here\n\n  Delta U.S. zeta. eta\n"
+    "summary: >\n  Folded words-here\n  and there.\n"
+    "mitigation: Plain words. more\n"
+)
+SYNTAX = [
+    *["#", "# ", "1.", "1. ", "2) ", "a) ", "(iv) ", "A. ", "#. ", "(@) ", "@. ", "i.", "Table: ", ": ", "~ "],
+    *["-", "- ", "+ ", "* ", "> ", ":::", "::: {.callout-note}", "|", "| a | b |", "===", "---", "***", "- [ ] "],
+    *["    ", "\t", "\n", "\n\n", "\r\n", "\u2028", "\x85", "\u00a0", "  ", " "],
+    *["&copy;", "&#169;", "&amp", "https://x.org/a?b", "www.y.org", "a@b.org", "mailto:a@b.org", "tel:123", "urn:x:y"],
+    *["@key", "[@key]", "[-@key]", "[^n]", "^[note]", "{.class}", "{#id}", "[x]{.smallcaps}", "$x$", "$$", "\\("],
+    *["<b>", "<!-- c -->", "\\", "\\\n", "~", "~~", "^", "*", "**", "_", "`", "```", "--", "...", "'", '"', "=", ":"],
+    *["!", "![x](y)", "[x](y)", "[x]: y", "<https://x.org>", "(", ")", "10:30", "e.g.", "%", "\\*", "x", "word"],
+    *["é", "北方", "\u200b", "\U0001f600", "\u05d0"],
+]
+REVIEWER_TEXT = st.lists(
+    st.sampled_from(SYNTAX) | st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=3), max_size=8
+).map("".join)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _places(value: str) -> list[int]:
+    """Where Word can put an insertion: any offset of the field but inside a blank line or after its last line."""
+    return [i for i in range(len(value.rstrip("\n")) + 1) if not value[i - 1 : i + 1] == "\n\n"]
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_inserted_text_reads_back_as_exactly_the_words_the_reviewer_saw(data, tmp_path_factory):
+    """Whatever a reviewer types (Markdown, entities, URLs, line breaks, Unicode), the field reads back as those words.
+
+    Each field `--apply` wrote is read back by the YAML reader and briefgen's own Markdown reader:
+    it keeps its paragraphs, each holds nothing but text, and the text is the field's with the
+    reviewer's words in it, line breaks read as spaces. A change may only be refused because YAML
+    would misread a plain scalar, or because the words look like a citation or a note `check`
+    refuses even when escaped; then its file is left as it was.
+    """
+    folder = tmp_path_factory.mktemp("literal")
+    root = parse_yaml(LITERAL_BLOCK, folder / "block.yaml", Diagnostics())
+    assert root is not None
+    items, cases = [], []
+    for number in range(12):
+        path = folder / f"block-{number}.yaml"
+        path.write_text(LITERAL_BLOCK, encoding="utf-8")
+        name = data.draw(st.sampled_from(["body", "summary", "mitigation"]))
+        value = root.get(name).value
+        at = data.draw(st.sampled_from(_places(value)))
+        typed = data.draw(REVIEWER_TEXT)
+        items.append(_change(path, name, value, at, at, typed, "inserted"))
+        cases.append((path, name, value, value[:at] + typed + value[at:]))
+    application = apply_review(Review("r.docx", "b", "a", items))
+    applied = {id(i) for change in application.files for i in change.applied}
+    written = []
+    for item, (path, name, value, words) in zip(items, cases, strict=True):
+        text = path.read_text(encoding="utf-8")
+        if id(item) not in applied:
+            assert item.refusal.startswith(REPORTED.split("{")[0]) or (
+                name == "mitigation" and item.refusal == UNREADABLE
+            ), (item.text, item.refusal)
+            assert text == LITERAL_BLOCK
+            continue
+        reread = parse_yaml(text, path, Diagnostics())
+        assert reread is not None
+        written.append((value, reread.get(name).value, words, item.text))
+    read_many([new for _, new, _, _ in written])
+    for old, new, words, typed in written:
+        before, after = parse_markdown(old, "t"), parse_markdown(new, "t")
+        assert not after.problems, (typed, new, after.problems)
+        assert [type(b) for b in after.blocks] == [type(b) for b in before.blocks] == [Para] * len(before.blocks)
+        assert all(isinstance(i, Text) for b in after.blocks for i in b.inlines), (typed, new, after.blocks)
+        assert _words(blocks_text(after.blocks)) == _words(words), (typed, new)
+
+
+# The issue's insertion: one tracked run whose text holds line breaks and Markdown, as a Word
+# reviewer can save it (Word shows it as one line). Every construct in it must stay words.
+MARKDOWN_WORDS = (
+    "\n\nA new paragraph\n===============\n\n1. First step\n2. Second step\n\n    indented code\n\n"
+    'See https://example.org/x &copy; 2024 -- the partners\' "line"... *now* <b>#1</b> $5 @russia-demands-more\n'
+)
+
+
+def test_an_insertion_holding_markdown_and_line_breaks_is_written_as_the_words_shown(
+    workspace: Path,
+    built,  # noqa: F811
+    tmp_path: Path,
+):
+    editor = WordEditor(built[1])
+    editor.insert_after("This line should be pursued privately.", "pursued privately.", MARKDOWN_WORDS, "Mallory")
+    inserted = editor.doc.find(".//w:ins[@w:author='Mallory']/w:r", NS)
+    for tag in ("w:br", "w:cr", "w:tab", "w:t"):  # Word's own line breaks and tab, then more words
+        etree.SubElement(inserted, q(tag)).text = "Last words." if tag == "w:t" else None
+    edited = editor.save(tmp_path / "edited.docx")
+    before = (workspace / SCREWS).read_text(encoding="utf-8")
+    _, line, column = position(workspace, SCREWS, "This line should be pursued privately.", "privately.").split(":")
+    shown = " ".join(MARKDOWN_WORDS.split()) + " Last words."
+
+    result = run(workspace, "--apply", str(edited))
+
+    assert result.exit_code == 0, result.output
+    assert result.output.replace(str(edited), "edited.docx").splitlines() == [
+        f'{SCREWS}:{line}:{int(column) + len("privately.")}: applied: inserted "{shown}"',
+        "edited.docx: applied 1 change to 1 file, 0 refused, 0 comments to answer",
+    ]
+    escaped = (
+        r"A new paragraph \=\=\=\=\=\=\=\=\=\=\=\=\=\=\= 1. First step 2. Second step indented code See "
+        r"https\://example.org/x \&copy; 2024 \-\- the partners\' \"line\"\.\.\. \*now\* \<b\>\#1\</b\> \$5 "
+        r"\@russia-demands-more Last words."
+    )
+    assert (workspace / SCREWS).read_text(encoding="utf-8") == before.replace(
+        "pursued privately. Openly", f"pursued privately. {escaped} Openly"
+    )
+    out = tmp_path / "rebuilt"
+    build(workspace, BuildOptions(audiences=("analyst",), formats=("docx",), out_dir=out))
+    document = Document(str(out / "japan-russia" / "japan-russia-analyst.docx"))
+    paragraphs = [p for p in document.paragraphs if "pursued privately" in p.text]
+    assert len(paragraphs) == 1
+    assert paragraphs[0].text == (
+        f"(FOUO) This line should be pursued privately. {shown} Openly tying Japan’s support for sanctions to its "
+        "territorial aims would invite the very wedge-driving that Moscow may attempt."
+    )
+    assert not any(p.text.strip() in ("A new paragraph", "First step", "indented code") for p in document.paragraphs)
+    xml = etree.tostring(document.element).decode()
+    assert "example.org" not in "".join(r.target_ref for r in document.part.rels.values() if r.is_external)
+    assert "©" not in xml and "w:hyperlink" not in xml.split("pursued privately")[1].split("Openly tying")[0]
+
+
+def test_words_that_look_like_syntax_check_refuses_are_written_escaped_and_read_back_as_words(
+    workspace: Path,
+    built,  # noqa: F811
+    tmp_path: Path,
+):
+    """A callout fence, a citation, a note call, attributes and a table rule typed as words stay words."""
+    typed = "\n\n::: callout\nBoxed advice\n:::\n see [@ottawa1996] and [^1] {.smallcaps} | --- |"
+    editor = WordEditor(built[1])
+    editor.insert_after("This line should be pursued privately.", "pursued privately.", typed, "Mallory")
+    edited = editor.save(tmp_path / "edited.docx")
+    _, line, column = position(workspace, SCREWS, "This line should be pursued privately.", "privately.").split(":")
+    shown = " ".join(typed.split())
+
+    result = run(workspace, "--apply", str(edited))
+
+    assert result.exit_code == 0, result.output
+    assert result.output.replace(str(edited), "edited.docx").splitlines() == [
+        f'{SCREWS}:{line}:{int(column) + len("privately.")}: applied: inserted "{shown}"',
+        "edited.docx: applied 1 change to 1 file, 0 refused, 0 comments to answer",
+    ]
+    check = CliRunner().invoke(cli, ["-w", str(workspace), "check"])
+    assert "error" not in check.output, check.output
+    out = tmp_path / "rebuilt"
+    build(workspace, BuildOptions(audiences=("analyst",), formats=("docx",), out_dir=out))
+    document = Document(str(out / "japan-russia" / "japan-russia-analyst.docx"))
+    paragraphs = [p.text for p in document.paragraphs if "pursued privately" in p.text]
+    assert len(paragraphs) == 1 and f"pursued privately. {shown} Openly" in paragraphs[0], paragraphs
+
+
+# ---------------------------------------------------------------- hidden text
+
+
+HIDDEN_STYLES = (
+    '<w:style w:type="character" w:styleId="HiddenBase"><w:name w:val="Hidden base"/>'
+    '<w:rPr><w:vanish/></w:rPr></w:style><w:style w:type="character" w:styleId="Aside"><w:name w:val="Aside"/>'
+    '<w:basedOn w:val="HiddenBase"/><w:rPr><w:i/></w:rPr></w:style></w:styles>'
+)
+
+
+@pytest.mark.parametrize("hiding", ["vanish", "webHidden", "style"])
+def test_hidden_inserted_text_is_refused_as_hidden(workspace: Path, built, tmp_path: Path, hiding: str):  # noqa: F811
+    """Words formatted as hidden (directly, for web view, or by a style based on a hidden one) were never seen."""
+    editor = WordEditor(built[1])
+    editor.insert_after("This line should be pursued privately.", "pursued privately", " and secretly", "Mallory")
+    run_el = editor.doc.find(".//w:ins[@w:author='Mallory']/w:r", NS)
+    props = run_el.find("w:rPr", NS)
+    if props is None:
+        props = etree.Element(q("w:rPr"))
+        run_el.insert(0, props)
+    if hiding == "style":
+        props.insert(0, etree.Element(q("w:rStyle"), {q("w:val"): "Aside"}))
+        styles = editor.parts["word/styles.xml"].decode("utf-8")
+        editor.parts["word/styles.xml"] = styles.replace("</w:styles>", HIDDEN_STYLES).encode("utf-8")
+    else:
+        props.append(etree.Element(q(f"w:{hiding}")))
+    edited = editor.save(tmp_path / "hidden.docx")
+    before = snapshot(workspace)
+    _, line, column = position(workspace, SCREWS, "This line should be pursued privately.", "privately").split(":")
+    result = run(workspace, "--apply", str(edited))
+    assert result.exit_code == 1, result.output
+    assert result.output.replace(str(edited), "hidden.docx").splitlines() == [
+        f'{SCREWS}:{line}:{int(column) + len("privately")}: refused: inserted "and secretly" '
+        "[it is hidden text, which Word does not show; apply it by hand]",
+        "hidden.docx: applied 0 changes to 0 files, 1 refused, 0 comments to answer",
+    ]
+    assert snapshot(workspace) == before
+
+
+# ---------------------------------------------------------------- one field, two renderings
+
+
+@pytest.fixture(scope=shared("module"))
+def summary_built(tmp_path_factory) -> tuple[Path, Path]:
+    """The default workspace and its policymaker DOCX: each action both in the recommendations table and its line."""
+    ws = copy_repo_workspace(tmp_path_factory.mktemp("summary") / "ws")
+    build(ws, BuildOptions(audiences=("policymaker",), formats=("docx",), out_dir=ws / "out"))
+    return ws, ws / "out" / "japan-russia" / "japan-russia-policymaker.docx"
+
+
+def _action_edited_twice(docx: Path, in_table: str, in_line: str, out: Path) -> Path:
+    """The policymaker DOCX with words inserted after "Press partners" in the table's cell and in the action line."""
+    editor = WordEditor(docx)
+    body, editor.doc = editor.doc, next(editor.doc.iter(q("w:tbl")))
+    editor.insert_after("Press partners to tighten", "Press partners", in_table, "Deputy Director")
+    editor.doc = body  # the table's run is split now: the action line's is the only one left whole
+    editor.insert_after("Press partners to tighten", "Press partners", in_line, "Deputy Director")
+    editor.delete("preserve a narrow channel for later", "narrow ", "Deputy Director")  # another field
+    return editor.save(out / "policymaker.docx")
+
+
+def _summary_workspace(summary_built, tmp_path: Path) -> Path:
+    target = tmp_path / "ws"
+    shutil.copytree(summary_built[0], target)
+    return target
+
+
+BOTH = 'in the "Recommended action" column of a table and under "1. Turn the screws"'
+BRIEF = "briefs/japan-russia/brief.yaml"
+
+
+def test_the_same_change_in_two_renderings_of_a_field_is_applied_once(summary_built, tmp_path: Path):
+    ws = _summary_workspace(summary_built, tmp_path)
+    edited = _action_edited_twice(summary_built[1], " quietly", " quietly", tmp_path)
+    before = (ws / SCREWS).read_text(encoding="utf-8")
+    press = after(position(ws, SCREWS, "action: Press partners", "Press partners"), "Press partners")
+    narrow = position(ws, BRIEF, "preserve a narrow", "narrow")
+    result = run(ws, "--apply", str(edited))
+    assert result.exit_code == 0, result.output
+    assert result.output.replace(str(edited), "policymaker.docx").splitlines() == [
+        f'{narrow}: applied: deleted "narrow"',
+        f'{press}: applied: inserted "quietly" (the same change {BOTH})',
+        "policymaker.docx: applied 2 changes to 2 files, 0 refused, 0 comments to answer",
+    ]
+    assert (ws / SCREWS).read_text(encoding="utf-8") == before.replace(
+        "action: Press partners to", "action: Press partners quietly to"
+    )
+
+
+def test_different_changes_in_two_renderings_of_a_field_are_a_conflict(summary_built, tmp_path: Path):
+    ws = _summary_workspace(summary_built, tmp_path)
+    edited = _action_edited_twice(summary_built[1], " quietly", " firmly", tmp_path)
+    before = (ws / SCREWS).read_bytes()
+    brief = (ws / BRIEF).read_text(encoding="utf-8")
+    press = after(position(ws, SCREWS, "action: Press partners", "Press partners"), "Press partners")
+    narrow = position(ws, BRIEF, "preserve a narrow", "narrow")
+    result = run(ws, "--apply", str(edited))
+    assert result.exit_code == 1, result.output
+    conflict = f"[the action is changed differently {BOTH}; apply it by hand]"
+    assert result.output.replace(str(edited), "policymaker.docx").splitlines() == [
+        f'{narrow}: applied: deleted "narrow"',
+        f'{press}: refused: inserted "quietly" {conflict}',
+        f'{press}: refused: inserted "firmly" {conflict}',
+        "policymaker.docx: applied 1 change to 1 file, 2 refused, 0 comments to answer",
+    ]
+    assert (ws / SCREWS).read_bytes() == before  # nothing for that field
+    assert (ws / BRIEF).read_text(encoding="utf-8") == brief.replace("a narrow\n  channel", "a channel")
+
+
+def test_words_after_a_backslash_of_the_field_are_refused(tmp_path: Path):
+    r"""`A\ b` is A, a no-break space, b: a word typed after the backslash would change what it escapes."""
+    path = tmp_path / "block.yaml"
+    text = "title: T\nbody: |\n  A\\ b\n"
+    with pytest.raises(Refused, match="^it follows a backslash, which would change what the backslash escapes$"):
+        edit_field(text, path, "body", [Edit(path, "b", "body", "A\\ b\n", 2, 2, "x")])
+    assert edit_field(text, path, "body", [Edit(path, "b", "body", "A\\ b\n", 3, 3, "x ")]) == (
+        "title: T\nbody: |\n  A\\ x b\n"
+    )

@@ -15,15 +15,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
-from conftest import copy_repo_workspace, shared
+from conftest import copy_fixture, copy_repo_workspace, shared
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from readers import libreoffice_convert
 
 from briefgen.build import BuildOptions, build
 from briefgen.checks.parity import compare
 from briefgen.cli import cli
-from briefgen.review import format_text, review_docx
+from briefgen.errors import BriefgenError
+from briefgen.review import apply_review, format_application, format_json, format_text, review_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -341,6 +345,7 @@ def soffice_resave(docx: Path, out: Path) -> Path:
     return libreoffice_convert(docx, out, "docx:MS Word 2007 XML", ".docx")
 
 
+@pytest.mark.slow
 def test_review_survives_a_libreoffice_resave(built, tmp_path: Path):
     ws, docx = built
     edited = reviewed(docx, tmp_path)
@@ -375,6 +380,7 @@ def test_a_block_changed_since_the_build_is_placed_by_best_match(workspace: Path
     assert talks and not any(i.block_changed for i in talks)
 
 
+@pytest.mark.slow
 def test_the_built_docx_still_reads_the_same(built, tmp_path: Path):
     """The anchors and the record change nothing a reader sees: parity with the PDF holds, LibreOffice reads it."""
     ws, docx = built
@@ -407,5 +413,170 @@ def test_a_docx_cannot_make_review_read_other_files(built, tmp_path: Path):
         for name, data in parts.items():
             z.writestr(name, data)
     result = CliRunner().invoke(cli, ["-w", str(ws), "review", "--json", str(hostile)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a DOCX may not declare a document type (OPC): refused unread
+    assert result.output == (
+        f"Error: {hostile}: word/document.xml declares a document type (<!DOCTYPE>), which a DOCX may not have; "
+        "review reads the DOCX briefgen built, as Word or LibreOffice saved it\n"
+    )
     assert "TOP-SECRET-MARKER" not in result.output
+
+
+# ---------------------------------------------------------------- random WordprocessingML mutations
+
+WORDS = st.text(alphabet=st.sampled_from(list("ab yz*_[]@#:\\\"'`<>&\n\t漢ع😀-.")), min_size=1, max_size=12)
+VALUES = st.one_of(
+    WORDS, st.sampled_from(["", "-1", "0", "99999999999999999999", "_bg1", "_bg2", "_bg99", "fn-1", "Heading1"])
+)
+MUTATIONS = ["insert", "delete", "drop", "duplicate", "move", "attribute", "comment", "insert", "delete"]
+
+
+@pytest.fixture(scope=shared("module"))
+def minimal_docx(tmp_path_factory) -> tuple[Path, bytes]:
+    """The minimal fixture and its reader DOCX, built once (a review of it takes a tenth of a second)."""
+    workspace = copy_fixture("minimal", tmp_path_factory.mktemp("min"))
+    out = tmp_path_factory.mktemp("minout")
+    build(workspace, BuildOptions(audiences=("reader",), formats=("docx",), out_dir=out))
+    return workspace, (out / "demo" / "demo-reader.docx").read_bytes()
+
+
+def mutate(document: etree._Element, data) -> None:
+    """One random change of the XML, as a damaged, hostile or unusual editor might leave it."""
+    elements = [el for el in document.iter() if el is not document and isinstance(el.tag, str)]
+    if not elements:
+        return
+    pick = st.integers(0, len(elements) - 1)
+    el, kind = elements[data.draw(pick)], data.draw(st.sampled_from(MUTATIONS))
+    if kind == "drop":
+        el.getparent().remove(el)
+    elif kind == "duplicate":
+        el.addnext(copy.deepcopy(el))
+    elif kind == "move":  # after another element anywhere (not inside itself)
+        other = elements[data.draw(pick)]
+        if other is not el and el not in other.iterancestors():
+            other.addnext(el)
+    elif kind in ("insert", "delete"):  # a tracked change inside a run's text, as a reviewer types it
+        runs = [r for r in document.iter(q("w:r")) if r.find(q("w:t")) is not None and r.getparent() is not None]
+        if not runs:
+            return
+        run = runs[data.draw(st.integers(0, len(runs) - 1))]
+        text = "".join(t.text or "" for t in run.findall(q("w:t")))
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, len(text)))
+        pieces = []
+        for part in (text[:start], text[start:end], text[end:]):
+            piece = copy.deepcopy(run)
+            for t in piece.findall(q("w:t"))[1:]:
+                piece.remove(t)
+            piece.find(q("w:t")).text = part
+            pieces.append(piece)
+        change = {q("w:id"): "9901", q("w:author"): "Fuzz", q("w:date"): DATE}
+        if kind == "insert":
+            ins = etree.Element(q("w:ins"), change)
+            etree.SubElement(etree.SubElement(ins, q("w:r")), q("w:t")).text = data.draw(WORDS)
+            pieces[1] = ins
+        else:
+            for t in pieces[1].findall(q("w:t")):
+                t.tag = q("w:delText")
+            wrapper = etree.Element(q("w:del"), change)
+            wrapper.append(pieces[1])
+            pieces[1] = wrapper
+        for piece in pieces:
+            run.addprevious(piece)
+        run.getparent().remove(run)
+    elif kind == "comment":  # a mark of comment 7 after an element: its range start, its end or its reference
+        mark = data.draw(st.sampled_from(["commentRangeStart", "commentRangeEnd", "commentReference"]))
+        el.addnext(etree.Element(q(f"w:{mark}"), {q("w:id"): "7"}))
+    else:  # an attribute set to a value no editor would write
+        el.set(data.draw(st.sampled_from(sorted(el.attrib) or [q("w:val")])), data.draw(VALUES))
+
+
+def without(data: object, dotted: set[str]) -> object:
+    """A block file's data with the fields an edit targeted left out."""
+    data = copy.deepcopy(data)
+    for name in dotted:
+        *path, last = name.split(".")
+        target = data
+        for key in path:
+            target = target.get(key) if isinstance(target, dict) else None
+        if isinstance(target, dict):
+            target.pop(last, None)
+    return data
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@pytest.mark.slow
+@given(data=st.data())
+def test_random_wordml_mutations_never_crash_and_apply_writes_only_the_targeted_fields(
+    minimal_docx, tmp_path: Path, data
+):
+    """Dropped, duplicated and moved elements, random tracked changes and comment marks, wrong attributes,
+    a cut-off part: `review` and `--apply` end with a report or a content error (exit 0 or 1), never a
+    traceback, and every block file changes only inside the fields an applied edit targeted."""
+    source, built_docx = minimal_docx
+    ws = tmp_path / "ws"
+    if not ws.exists():
+        shutil.copytree(source, ws)
+    files = sorted((ws / "briefs").rglob("*.yaml"))
+    originals = {p: (source / p.relative_to(ws)).read_bytes() for p in files}
+    for path, original in originals.items():  # each example starts from the workspace as built
+        path.write_bytes(original)
+    (tmp_path / "built.docx").write_bytes(built_docx)
+    editor = WordEditor(tmp_path / "built.docx")
+    editor.add_comment("7", "Fuzz", "Check this.", None)  # its range and mark land wherever `mutate` puts them
+    for _ in range(data.draw(st.integers(1, 4))):
+        mutate(editor.doc, data)
+    docx = editor.save(tmp_path / "mutated.docx")
+    if data.draw(st.sampled_from([False] * 9 + [True])):  # cut off, as a broken download leaves it
+        with zipfile.ZipFile(docx) as z:
+            parts = {name: z.read(name) for name in z.namelist()}
+        xml = parts["word/document.xml"]
+        parts["word/document.xml"] = xml[: data.draw(st.integers(0, len(xml)))]
+        with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, content in parts.items():
+                z.writestr(name, content)
+
+    targeted: dict[Path, set[str]] = {}
+    try:
+        review = review_docx(docx, ws)
+        format_text(review)
+        format_json(review)
+        application = apply_review(review)
+        format_application(review, application, dry_run=False)
+        event("applied edits" if application.applied else "nothing applied")
+        for change in application.files:
+            targeted.setdefault(change.path.resolve(), set()).update(i.edit.field for i in change.applied if i.edit)
+    except BriefgenError as error:  # a damaged DOCX is a content error, reported without a traceback
+        assert error.exit_code == 1, error.message
+        event("refused as damaged")
+
+    assert sorted((ws / "briefs").rglob("*.yaml")) == files
+    for path, original in originals.items():
+        now = path.read_bytes()
+        if now == original:
+            continue
+        fields = targeted.get(path.resolve())
+        assert fields, f"{path} changed, but no edit targeted it"
+        before, after = yaml.safe_load(original), yaml.safe_load(now)
+        assert without(after, fields) == without(before, fields), path
+
+
+def test_a_comment_in_a_document_without_paragraphs_is_listed_unplaced(built, tmp_path: Path):
+    """Every paragraph deleted, the comment's marks left: the comment is listed, never a traceback."""
+    ws, docx = built
+    editor = WordEditor(docx)
+    body = editor.doc.find(q("w:body"))
+    for child in list(body):
+        body.remove(child)
+    body.append(etree.Element(q("w:commentRangeStart"), {q("w:id"): "9001"}))
+    body.append(etree.Element(q("w:commentRangeEnd"), {q("w:id"): "9001"}))
+    editor.add_comment("9001", "Ann Reviewer", "Where did it all go?", None)
+    editor.parts["word/footnotes.xml"] = f'<w:footnotes xmlns:w="{W}"/>'.encode()
+    empty = editor.save(tmp_path / "empty.docx")
+    result = CliRunner().invoke(cli, ["-w", str(ws), "review", str(empty)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f'{empty}: before the first heading: comment: Ann Reviewer: "Where did it all go?" [in text no block owns]',
+        f"{empty}: 1 comment, 0 changes, 1 unplaced",
+    ]

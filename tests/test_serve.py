@@ -43,6 +43,7 @@ def test_index_pages_and_pdf_without_writing_to_the_workspace(server: PreviewSer
     assert written(minimal) == before
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="needs Debian's chromium and chromium-driver")
 def test_browser_reloads_on_save_and_shows_errors(server: PreviewServer, minimal: Path):
     pytest.importorskip("selenium")

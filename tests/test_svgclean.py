@@ -120,7 +120,7 @@ def test_a_picture_that_only_draws_comes_out_whole():
     png = base64.b64encode(_png()).decode()
     svg = (
         f'<svg xmlns="{SVG_NS}" xmlns:xl="{XLINK_NS}" viewBox="0 0 200 100" width="200" height="100" role="img" '
-        'aria-labelledby="t" data-made-by="hand">\n'
+        'aria-labelledby="t" data-made-by="hand" aria-description="Japan\'s share: 7 values (2022), \\ and @ too">\n'
         '  <title id="t">Everything a chart or map uses</title><desc>Kept whole</desc>\n'
         "  <style>.c { fill: url(#g); stroke-width: 2 } text { font-family: Carlito, sans-serif }</style>\n"
         "  <defs>\n"
@@ -469,6 +469,7 @@ def _svg(draw) -> str:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_svg())
 def test_no_dangerous_construct_survives_cleaning(svg: str):

@@ -774,9 +774,14 @@ class _Reader:
                     raw = bracketed.group(0) if bracketed else "[@" + node.citation.items[0].key
                     self.refuse("cite.syntax", _CITE_SYNTAX.format(raw), raw)
         text = "".join(n.text for n in inlines if isinstance(n, Text))
+        bare: dict[str, int] = {}  # of each leftover, how many were written without an escape
         for pattern, code, message in _LEFTOVERS:
             for match in pattern.finditer(text):
                 found = match.group(0).strip()
+                bare.setdefault(found, text.count(found) - _written_escaped(found, self.masked))
+                bare[found] -= 1
+                if bare[found] < 0:  # written escaped (`\:::`, `\[\@key\]`): meant as the characters themselves
+                    continue
                 label = found[: found.index("]") + 1] if code == "note.undefined" else found
                 written = _WRITTEN.get(code)
                 if label not in self.source and written:  # typography changed '---' into a dash
@@ -861,6 +866,21 @@ def _formatted_reader(lang: str) -> _Reader:
     reader = _Reader("", "formatted", None, None)
     reader.formatted = lang
     return reader
+
+
+def _written_escaped(found: str, source: str) -> int:
+    """How many times the source writes `found` with a backslash escape in it.
+
+    Syntax Pandoc left as text is a mistake when it was written bare. Written escaped (as `review
+    --apply` writes a reviewer's words, or as a writer who wants ':::' printed does) it is text. A
+    bare occurrence that Pandoc read as syntax (a real citation) leaves no text, so of the leftovers
+    in the text, as many as the source escapes are words.
+    """
+    pattern = "".join(
+        r"\s+" if c.isspace() else (r"\\?" + re.escape(c) if c.isascii() and not c.isalnum() else re.escape(c))
+        for c in found
+    )
+    return sum("\\" in m.group(0) for m in re.finditer(pattern, source))
 
 
 def mask_code(source: str) -> str:

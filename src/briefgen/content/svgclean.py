@@ -18,6 +18,8 @@ from typing import Any
 
 from briefgen.content.svgallow import (
     ANIMATIONS,
+    ARIA_ATTRIBUTE,
+    DATA_ATTRIBUTE,
     NOT_ANIMATED,
     SVG_NS,
     URL_FUNCTIONS,
@@ -32,6 +34,13 @@ NO_CODE = "pictures in a brief cannot run code"
 _SCRIPTS = ("script", "handler", "listener")
 _EMBEDDABLE = ("data:image/png;base64,", "data:image/jpeg;base64,")
 _LOADERS = ("image", "use", "feimage")  # elements whose link draws another file into the picture
+# Attributes whose value is words or a name, never CSS: "Japan's share (2022)" in an aria-label is text.
+_WORDS = frozenset({"role", "id", "class", "lang", "tabindex"})
+
+
+def _is_words(local: str) -> bool:
+    lowered = local.lower()
+    return lowered in _WORDS or bool(ARIA_ATTRIBUTE.match(lowered) or DATA_ATTRIBUTE.match(lowered))
 
 
 def clean_tree(root: Any, name: str, check_embedded: Callable[[str, str], None]) -> list[tuple[int, str]]:
@@ -190,7 +199,7 @@ class _Cleaner:
             elif name.localname.lower() == "href" and name.namespace in (None, XLINK_NS):
                 if not self.link(element, lowered, shown, attribute, value):
                     return False
-            elif refers_outside(value) or script_or_data(value):
+            elif (not _is_words(name.localname) and refers_outside(value)) or script_or_data(value):
                 del element.attrib[attribute]
                 self.removed.append(
                     (

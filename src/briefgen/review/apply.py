@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefgen.content.literal import literal_markdown, spaced
 from briefgen.content.yamlsrc import Node, parse_yaml
 from briefgen.diagnostics import Diagnostics
-from briefgen.errors import BriefgenError
+from briefgen.review.readback import misread
 from briefgen.review.report import (
     ALREADY,
     CHANGED,
@@ -32,10 +33,9 @@ from briefgen.review.report import (
     plural,
     where,
 )
-from briefgen.write import atomic_write
+from briefgen.review.writeback import Rewrite, write_all
 
 MARKDOWN_FIELDS = {"body", "summary", "mitigation", "bottom_line"}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}#@^~$|])")
 UNREADABLE = "YAML would read the new text differently: it has a ': ', a ' #', a quote or a backslash"
 UNMAPPED = "the field is written with escapes or quotes briefgen does not edit"
 
@@ -99,21 +99,33 @@ def apply_review(review: Review, dry_run: bool = False) -> Application:
             if change is not None and change.applied:
                 change.display = items[0].path or path.as_posix()
                 result.files.append(change)
-        if not pair_moves(changes):
+        if not pair_moves(changes) and not _refuse_misread(result.files):
             break
-    if not dry_run:
-        for change in list(result.files):
-            try:
-                atomic_write(change.path, change.after.encode("utf-8"))
-            except BriefgenError as error:  # the others are written; say which were not, and why
-                for item in change.applied:
-                    item.refusal, item.edit = f"the file could not be written: {error.message}", None
-                    result.refused.append(item)
-                result.files.remove(change)
+    if not dry_run and result.files:  # every file or none; a file that cannot be written is an error
+        write_all(
+            [Rewrite(c.path, c.before.encode("utf-8"), c.after.encode("utf-8")) for c in result.files], review.root
+        )
     return result
 
 
 BOM = "\ufeff"
+
+
+def _refuse_misread(files: list[FileChange]) -> bool:
+    """Refuse the changes of each Markdown field given words that would not read back as words; True if any."""
+    found: list[tuple[list[ReviewItem], str, str]] = []
+    for change in files:
+        root = parse_yaml(change.after.removeprefix(BOM), change.path, Diagnostics())
+        for name in dict.fromkeys(i.edit.field for i in change.applied if i.edit is not None and i.edit.new):
+            node = _field_node(root, name)
+            items = [i for i in change.applied if i.edit is not None and i.edit.field == name]
+            if name.split(".")[-1] in MARKDOWN_FIELDS and node is not None and items[0].edit is not None:
+                found.append((items, items[0].edit.source, node.value))
+    refused = False
+    for (items, _old, _new), reason in zip(found, misread([(old, new) for _, old, new in found]), strict=True):
+        for item in items if reason else ():
+            item.edit, item.refusal, refused = None, reason, True
+    return refused
 
 
 def _apply_file(path: Path, items: list[ReviewItem], refused: list[ReviewItem]) -> FileChange | None:
@@ -167,8 +179,7 @@ def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
         if later.start < earlier.end:
             raise Refused("two changes overlap in this field")
     value, new_text = node.value, text
-    for edit in reversed(edits):
-        insert = _escaped(edit, name)
+    for edit, insert in reversed(_literal_inserts(edits, name)):
         value = value[: edit.start] + insert + value[edit.end :]
         if "\n" in insert:
             if text[node.span[0]] not in "|>":
@@ -187,10 +198,30 @@ def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
     return new_text
 
 
-def _escaped(edit: Edit, name: str) -> str:
-    """Inserted words as literal text: Markdown's special characters escaped in Markdown fields."""
-    markdown = name.split(".")[-1] in MARKDOWN_FIELDS
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", edit.new) if markdown else edit.new
+def _literal_inserts(edits: list[Edit], name: str) -> list[tuple[Edit, str]]:
+    """Each edit (in order) with the text it writes, escaped for the field as it reads after every edit."""
+    out: list[tuple[Edit, str]] = []
+    done, end = "", 0  # the field's new text up to the edit, and where that stops in the source
+    for index, edit in enumerate(edits):
+        done += edit.source[end : edit.start]
+        later = edits[index + 1] if index + 1 < len(edits) else None
+        after = edit.source[edit.end :]
+        if later is not None and later.start == edit.end:  # the next edit replaces what follows
+            after = later.new + edit.source[later.end :]
+        insert = _escaped(edit, name, done, after)
+        out.append((edit, insert))
+        done, end = done + insert, edit.end
+    return out
+
+
+def _escaped(edit: Edit, name: str, before: str, after: str) -> str:
+    """Inserted words as literal text on one line: in Markdown fields, anything Pandoc reads as syntax escaped."""
+    if name.split(".")[-1] not in MARKDOWN_FIELDS:
+        return spaced(edit.new, before, after)
+    words = literal_markdown(edit.new, before, after)
+    if words and re.search(r"(?<!\\)(\\\\)*\\$", before):  # the field's own backslash would escape them
+        raise Refused("it follows a backslash, which would change what the backslash escapes")
+    return words
 
 
 def _field_node(root: Node | None, name: str) -> Node | None:

@@ -13,22 +13,21 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from briefgen.errors import UsageError
+from briefgen.review.package import parse_part
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-# A reviewed DOCX comes from outside: its XML may not pull in files, the network or entity bombs.
-SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
-MAX_PART_BYTES = 200 * 1024 * 1024  # far beyond any brief's document.xml; a zip bomb stops here
+MAX_MAP = 1024 * 1024  # characters of the anchor map; the analyst brief's has 6,000
 
 
 def read_xml(package: zipfile.ZipFile, name: str):
-    """One XML part of the package, parsed without entities, DTDs or network (KeyError if absent)."""
-    if package.getinfo(name).file_size > MAX_PART_BYTES:
-        raise UsageError(f"{name} in this DOCX unpacks to more than 200 MB; it is not a reviewed brief")
-    return etree.fromstring(package.read(name), SAFE_XML)
+    """One XML part of the package, parsed without entities, DTDs or network, within `package`'s limits.
+
+    A reviewed DOCX comes from outside: KeyError if the part is absent, XMLSyntaxError if it is
+    not XML, BriefgenError when it passes a limit (see `briefgen.review.package`).
+    """
+    return parse_part(package, name)
 
 
 @dataclass(frozen=True)
@@ -69,17 +68,34 @@ def read_record(package: zipfile.ZipFile, name: str) -> BuildRecord:
             f"{name} has no briefgen build record (custom document properties briefgen.*); "
             "review works on a DOCX built by briefgen 0.1 or later, edited and saved in Word or LibreOffice"
         )
-    chunks = sorted(
-        ((int(key.rsplit(".", 1)[1]), value) for key, value in props.items() if key.startswith("briefgen.map.")),
-    )
+    damaged = UsageError(f"{name}: the briefgen anchor map (briefgen.map.*) is damaged; rebuild and review again")
     try:
-        data = json.loads("".join(value for _, value in chunks)) if chunks else {}
-    except json.JSONDecodeError:
-        raise UsageError(
-            f"{name}: the briefgen anchor map (briefgen.map.*) is damaged; rebuild and review again"
-        ) from None
-    anchors = {k: (v[0], v[1]) for k, v in data.get("anchors", {}).items()}
-    blocks = {k: (v[0], v[1]) for k, v in data.get("blocks", {}).items()}
+        chunks = sorted(
+            (int(key.rsplit(".", 1)[1]), value) for key, value in props.items() if key.startswith("briefgen.map.")
+        )
+        text = "".join(value for _, value in chunks)
+        if len(text) > MAX_MAP:
+            raise ValueError("too long")
+        data = json.loads(text) if chunks else {}
+        anchors = _pairs(data, "anchors")
+        blocks = _pairs(data, "blocks")
+    except (ValueError, RecursionError):  # the record comes from outside: any other shape is damage
+        raise damaged from None
     return BuildRecord(
         props["briefgen.brief"], props.get("briefgen.audience", ""), props.get("briefgen.version", ""), anchors, blocks
     )
+
+
+def _pairs(data: object, key: str) -> dict[str, tuple[str, str]]:
+    """`data[key]` as {name: (text, text)}; ValueError when the JSON has another shape."""
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    found = data.get(key, {})
+    if not isinstance(found, dict):
+        raise ValueError(f"{key} is not an object")
+    pairs = {}
+    for name, value in found.items():
+        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+            raise ValueError(f"{key}.{name} is not two texts")
+        pairs[name] = (value[0], value[1])
+    return pairs

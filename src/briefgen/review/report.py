@@ -10,23 +10,27 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zipfile
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 from briefgen.diagnostics import Location
-from briefgen.errors import UsageError
+from briefgen.errors import BriefgenError
 from briefgen.model import BRIEF_RECORD
+from briefgen.review.package import open_docx
 from briefgen.review.place import Alignment, FieldSource, field_source, fold
+from briefgen.review.received import received
 from briefgen.review.record import BuildRecord, read_record
+from briefgen.review.renderings import Rendered, joined, merge_renderings
 from briefgen.review.wordml import Mark, WordChange, WordParagraph, WordReview, read_review
 from briefgen.workspace import open_workspace
 
 CHANGED = "the block changed since this DOCX was built; placed by best match, confidence {:.2f}"
 CHANGED_REFUSAL = "the block changed since this DOCX was built"
 ALREADY = "the YAML reads like this already"
+HIDDEN = "it is hidden text, which Word does not show"
+SHOWN_SLACK = 10_000  # characters a field may show beyond twice its source (numbers, citations, notes)
 
 
 @dataclass
@@ -52,6 +56,8 @@ class ReviewItem:
     order: tuple[int, int] = (0, 0)  # paragraph and offset in the DOCX
     edit: Edit | None = None  # a change `--apply` can write with certainty
     refusal: str = ""  # why `--apply` leaves a change to a person
+    hidden: bool = False  # a change in text formatted as hidden
+    places: tuple[str, ...] = ()  # where in the DOCX, when the same change was made in several renderings
 
     @property
     def placed(self) -> bool:
@@ -89,6 +95,7 @@ class Review:
     audience: str
     items: list[ReviewItem] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
+    root: Path | None = None  # the workspace: `--apply` writes only files inside it
 
     @property
     def counts(self) -> dict[str, int]:
@@ -112,6 +119,9 @@ class _Field:
     display: str = ""
     changed: bool = False
     note: Mark | None = None  # a note's field: where the note's number stands in the text
+    key: str = ""  # its key in `_fields`: the bookmark, or the note
+    pieces: list[str] = field(default_factory=list, repr=False)  # `shown` as it is gathered, joined once
+    size: int = 0  # the length of `pieces` together
 
     @property
     def generated(self) -> bool:
@@ -133,19 +143,24 @@ def _fields(review: WordReview, record: BuildRecord) -> dict[str, _Field]:
                 continue
             p.anchor = p.note
             block, name = record.anchors[owner]
-            f = fields.setdefault(p.note, _Field(block, name, note=at))
+            f = fields.setdefault(p.note, _Field(block, name, note=at, key=p.note))
         elif p.anchor is None or p.anchor not in record.anchors:
             continue
         else:
             block, name = record.anchors[p.anchor]
-            f = fields.setdefault(p.anchor, _Field(block, name))
-        if p.added and not p.original.strip():  # a paragraph the reviewer added: it goes after the one before
-            f.starts[p.index] = len(f.shown)
+            f = fields.setdefault(p.anchor, _Field(block, name, key=p.anchor))
+        text = review.original(p.index)
+        if p.added and not text.strip():  # a paragraph the reviewer added: it goes after the one before
+            f.starts[p.index] = f.size
             continue
         if f.starts:
-            f.shown += "\n"
-        f.starts[p.index] = len(f.shown)
-        f.shown += p.original
+            f.pieces.append("\n")
+            f.size += 1
+        f.starts[p.index] = f.size
+        f.pieces.append(text)
+        f.size += len(text)
+    for f in fields.values():  # joined once: adding to a long text paragraph by paragraph is quadratic
+        f.shown, f.pieces = "".join(f.pieces), []
     return fields
 
 
@@ -158,19 +173,16 @@ def _digest(path: Path) -> str:
 
 def review_docx(docx: Path, root: Path | None = None) -> Review:
     """Read a reviewed DOCX built by briefgen and place its comments and tracked changes in the workspace."""
-    try:
-        package = zipfile.ZipFile(docx)
-    except (OSError, zipfile.BadZipFile) as error:
-        raise UsageError(f"{docx} is not a readable DOCX ({error})") from None
-    with package:
+    with open_docx(docx) as package:
         record = read_record(package, str(docx))
         try:
             word = read_review(package)
         except ValueError:
-            raise UsageError(f"{docx} has no main document part (word/document.xml)") from None
+            raise BriefgenError(f"{docx} has no main document part (word/document.xml)") from None  # damaged: exit 1
     ws, _diags = open_workspace(root, record.brief)
     brief = ws.briefs.get(record.brief)
     blocks = {b.id: b for b in brief.blocks} if brief else {}
+    allowed = received(ws, brief, record.audience)
     fields = _fields(word, record)
     for f in fields.values():
         block = blocks.get(f.block)
@@ -197,10 +209,10 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
             except ValueError:
                 f.display = path.as_posix()
         f.changed = _digest(path) != recorded_hash
-        if f.source is not None:
-            f.alignment = Alignment(f.shown, f.source.text)
+        if f.source is not None and len(f.shown) <= 2 * len(f.source.text) + SHOWN_SLACK:
+            f.alignment = Alignment(f.shown, f.source.text)  # (far longer text in the DOCX is not the field's)
 
-    result = Review(str(docx), record.brief, record.audience)
+    result = Review(str(docx), record.brief, record.audience, root=ws.root)
     authors = {c.id: c.author for c in word.comments}
     for comment in word.comments:
         item = ReviewItem(
@@ -217,9 +229,9 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
         length = len(item.anchor) if last and comment.start and last.paragraph == comment.start.paragraph else 0
         _place(item, comment.start, length, word, fields)
         result.items.append(item)
-    edits: dict[tuple[str, str], tuple[_Field, list[tuple[int, int, str]]]] = {}  # per field, notes included
+    edits: dict[tuple[str, str], tuple[_Field, list[Rendered]]] = {}  # per field, notes included
     for change in word.changes:
-        item = ReviewItem("change", change.kind, change.author, change.date, change.text)
+        item = ReviewItem("change", change.kind, change.author, change.date, change.text, hidden=change.hidden)
         removed = change.kind in ("deleted", "moved-from")
         span = _place(item, change.at, len(change.text) if removed else 0, word, fields)
         if span is None:
@@ -229,15 +241,24 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
             paragraph = word.paragraphs[change.at.paragraph]
             new = "" if removed else (("\n\n" if _added(paragraph) else "") + change.text)
             f = fields[anchor]
-            edits.setdefault((f.block, f.name), (f, []))[1].append((first, after, new))
+            rendering = (word.paragraphs[f.note.paragraph].anchor or "") if f.note else anchor
+            edits.setdefault((f.block, f.name), (f, []))[1].append(Rendered(rendering, first, after, new, item))
             _certain(item, f, change, len(change.text) if removed else 0, new, word)
+            refusal = allowed.refusal(f.block, f.name)  # the record may be forged: only what the audience got
+            if refusal:
+                item.edit, item.refusal = None, refusal
         result.items.append(item)
+    dropped: list[ReviewItem] = []
+    for _f, changes in edits.values():
+        dropped += merge_renderings(changes, lambda i: word.place(i.order[0]))
+    result.items = [i for i in result.items if not any(i is d for d in dropped)]
     pair_moves(result.items)
     result.items.sort(key=lambda i: i.order)
     for f, changes in edits.values():
         assert f.source is not None
         proposed = f.source.text
-        for start, end, new in sorted(changes, key=lambda c: (c[0], c[1]), reverse=True):
+        kept = {(c.start, c.end, c.new) for c in changes if not any(c.item is d for d in dropped)}
+        for start, end, new in sorted(kept, key=lambda c: (c[0], c[1]), reverse=True):
             proposed = proposed[:start] + new + proposed[end:]
         result.proposals.append(Proposal(f.display, f.block, f.name, proposed, word_diff(f.source.text, proposed)))
     return result
@@ -251,6 +272,8 @@ def _certain(item: ReviewItem, f: _Field, change: WordChange, length: int, new: 
     )
     if f.source is None or f.alignment is None:
         item.refusal = "its field could not be read"
+    elif change.hidden and change.kind in ("inserted", "moved-to"):
+        item.refusal = HIDDEN
     elif f.changed:
         item.refusal = CHANGED_REFUSAL
         if _already_there(f.alignment, shown, length, change.text):
@@ -308,7 +331,7 @@ def _place(
     item: ReviewItem, at: Mark | None, length: int, word: WordReview, fields: dict[str, _Field]
 ) -> tuple[str, int, int] | None:
     """Fill in the item's block, field and position; the source span it covers, or None if unplaced."""
-    if at is None:
+    if at is None or not word.paragraphs:  # (a comment in a document without a paragraph)
         item.heading = ""
         item.order = (len(word.paragraphs), 0)
         return None
@@ -334,7 +357,7 @@ def _place(
     item.block_changed = f.changed
     where = f.source.location(start)
     item.path, item.line, item.column = f.display, where.line, where.column
-    return (next(k for k, v in fields.items() if v is f), start, max(start, end))
+    return (f.key, start, max(start, end))
 
 
 def word_diff(old: str, new: str) -> str:
@@ -368,6 +391,8 @@ def describe(item: ReviewItem, changed_note: bool = True) -> str:
             text += " (resolved)"
     else:
         text = f"change: {item.action} {_quote(item.text)}"
+        if len(item.places) > 1:
+            text += f" (the same change {joined(list(item.places))})"
     if changed_note and item.placed and item.block_changed:
         text += f" [{CHANGED.format(item.confidence)}]"
     return text

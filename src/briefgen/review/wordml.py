@@ -27,6 +27,11 @@ HEADING_STYLE = re.compile(r"(?i)heading|title")
 CHANGE_TAGS = {"ins": "inserted", "del": "deleted", "moveFrom": "moved-from", "moveTo": "moved-to"}
 ORIGINAL = {"", "deleted", "moved-from"}  # kinds of text the DOCX had as built
 PROPOSED = {"", "inserted", "moved-to"}
+ANCHOR_LIMIT = 1_000  # characters of a comment's anchored text that are kept (and shown)
+# Line breaks and tabs inside one paragraph's text: Word shows one line, so they read as spaces
+SPACES = str.maketrans(dict.fromkeys("\t\n\r\v\f\x85\u2028\u2029", " "))
+HIDING = ("vanish", "webHidden", "specVanish")  # run properties that keep text from view
+OFF = {"0", "false", "off"}
 
 
 def w(tag: str) -> str:
@@ -42,6 +47,7 @@ class Segment:
     offset: int  # where it stands in the paragraph's original text
     author: str = ""
     date: str = ""
+    hidden: bool = False  # formatted as hidden text: Word does not show it
 
 
 @dataclass
@@ -52,6 +58,8 @@ class WordParagraph:
     segments: list[Segment] = field(default_factory=list)
     added: bool = False  # its paragraph mark is a tracked insertion: a paragraph the reviewer added
     note: str = ""  # in a note: "footnote:ID", "endnote:ID" or "list:fn-N" (its call is in WordReview.notes)
+    column: str = ""  # in a table cell below its first row: that column's first cell
+    original_length: int = 0  # the length of `original` read so far (kept by the walker, never recounted)
 
     @property
     def original(self) -> str:
@@ -81,6 +89,7 @@ class WordChange:
     author: str
     date: str
     at: Mark  # where it starts (an insertion: where it goes)
+    hidden: bool = False  # formatted as hidden text: the reviewer did not see it
 
 
 @dataclass
@@ -102,18 +111,33 @@ class WordReview:
     changes: list[WordChange]
     comments: list[WordComment]
     notes: dict[str, Mark] = field(default_factory=dict)  # "footnote:ID" -> where its number stands
+    originals: list[str] = field(default_factory=list, repr=False)  # each paragraph's original text, joined once
+    headings: list[int] = field(default_factory=list, repr=False)  # the nearest heading at or before each paragraph
+
+    def original(self, paragraph: int) -> str:
+        """A paragraph's original text, joined once: comments and headings read the same paragraphs many times."""
+        if len(self.originals) != len(self.paragraphs):
+            self.originals = [p.original for p in self.paragraphs]
+        return self.originals[paragraph]
 
     def anchored_text(self, comment: WordComment) -> str:
-        """The original text a comment's range covers ('' for a comment on a point)."""
+        """The original text a comment's range covers ('' for a comment on a point), cut at ANCHOR_LIMIT characters.
+
+        Many comments may cover a whole document: each keeps only the words a reader is shown.
+        """
         if comment.start is None or comment.end is None:
             return ""
-        parts = []
+        parts, size = [], 0
         for index in range(comment.start.paragraph, min(comment.end.paragraph, len(self.paragraphs) - 1) + 1):
-            text = self.paragraphs[index].original
+            text = self.original(index)
             begin = comment.start.offset if index == comment.start.paragraph else 0
             end = comment.end.offset if index == comment.end.paragraph and comment.end.offset >= 0 else len(text)
-            parts.append(text[max(begin, 0) : max(end, 0)])
-        return "\n".join(parts)
+            parts.append(text[max(begin, 0) : max(end, 0)][: ANCHOR_LIMIT + 1])
+            size += len(parts[-1]) + 1
+            if size > ANCHOR_LIMIT + 1:
+                break
+        anchored = "\n".join(parts)
+        return anchored if len(anchored) <= ANCHOR_LIMIT else anchored[:ANCHOR_LIMIT] + "\u2026"
 
     def heading_before(self, paragraph: int) -> str:
         """The text of the nearest heading at or before a paragraph ('' when there is none).
@@ -123,10 +147,23 @@ class WordReview:
         note = self.notes.get(self.paragraphs[paragraph].note) if 0 <= paragraph < len(self.paragraphs) else None
         if note is not None:
             paragraph = note.paragraph
-        for p in reversed(self.paragraphs[: paragraph + 1]):
-            if p.is_heading:
-                return p.original.strip()
-        return ""
+        if len(self.headings) != len(self.paragraphs):  # worked out once: many items ask
+            last = -1
+            self.headings = []
+            for p in self.paragraphs:
+                last = p.index if p.is_heading else last
+                self.headings.append(last)
+        count = len(range(len(self.paragraphs))[: paragraph + 1])  # the paragraphs up to this one
+        found = self.headings[count - 1] if count else -1
+        return self.original(found).strip() if found >= 0 else ""
+
+    def place(self, paragraph: int) -> str:
+        """Where a paragraph stands, in words a reader finds it by: its table column or its heading."""
+        column = self.paragraphs[paragraph].column if 0 <= paragraph < len(self.paragraphs) else ""
+        if column:
+            return f'in the "{column}" column of a table'
+        heading = self.heading_before(paragraph)
+        return f'under "{heading}"' if heading else "before the first heading"
 
 
 def _part_targets(package: zipfile.ZipFile) -> dict[str, str]:
@@ -159,7 +196,7 @@ def read_review(package: zipfile.ZipFile) -> WordReview:
     document = _xml(package, "word/document.xml")
     if document is None:
         raise ValueError("no word/document.xml")
-    walker = _Walker()
+    walker = _Walker(_hidden_styles(_xml(package, targets.get("styles"))))
     walker.walk(document.find(w("body")))
     for kind in ("footnote", "endnote"):  # notes after the body: ids are read per file, never assumed
         part = _xml(package, targets.get(f"{kind}s"))
@@ -178,7 +215,10 @@ def read_review(package: zipfile.ZipFile) -> WordReview:
 class _Walker:
     """One pass over the body in document order, keeping open bookmarks, changes and comment ranges."""
 
-    def __init__(self) -> None:
+    def __init__(self, hidden_styles: set[str] | None = None) -> None:
+        self.hidden_styles = hidden_styles or set()  # style ids whose text is hidden ("" for the defaults)
+        self.runs: list[bool] = []  # whether each run being read is hidden (a text box nests one)
+        self.tables: list[_Table] = []  # tables being read (one may nest in a cell)
         self.paragraphs: list[WordParagraph] = []
         self.current: list[WordParagraph] = []  # paragraphs being read (a text box may nest one)
         self.events = 0  # elements seen, in document order
@@ -191,11 +231,12 @@ class _Walker:
         self.note = ""  # the note being read ("footnote:ID"), '' in the body
         self.notes: dict[str, Mark] = {}  # note -> where its reference stands in the body
         self.list_note = ""  # the last note of a notes list (endnotes written as paragraphs)
+        self.open: tuple[Segment, list[str]] | None = None  # the segment being extended, and its pieces
 
     def mark(self) -> Mark:
         if self.current:
             p = self.current[-1]
-            return Mark(p.index, len(p.original))
+            return Mark(p.index, p.original_length)
         return Mark(len(self.paragraphs), 0)  # between paragraphs: the start of the next one
 
     def text(self, value: str) -> None:
@@ -203,11 +244,24 @@ class _Walker:
             return
         p = self.current[-1]
         kind, author, date = self.context[-1] if self.context else ("", "", "")
+        value, hidden = value.translate(SPACES), bool(self.runs and self.runs[-1])
         last = p.segments[-1] if p.segments else None
-        if last and last.kind == kind and last.author == author:
-            last.text += value
+        if last and last.kind == kind and last.author == author and last.hidden == hidden:
+            if self.open is None or self.open[0] is not last:
+                self.flush()
+                self.open = (last, [last.text])
+            self.open[1].append(value)  # joined once by `flush`: adding to a long text piece by piece is quadratic
         else:
-            p.segments.append(Segment(kind, value, len(p.original), author, date))
+            p.segments.append(Segment(kind, value, p.original_length, author, date, hidden))
+        if kind in ORIGINAL:
+            p.original_length += len(value)
+
+    def flush(self) -> None:
+        """Join the pieces of the segment being extended into its text."""
+        if self.open is not None:
+            segment, pieces = self.open
+            segment.text = "".join(pieces)
+            self.open = None
 
     def walk(self, body) -> None:
         if body is None:
@@ -222,6 +276,7 @@ class _Walker:
                 self.start(name, el)
             else:
                 self.end(name, el)
+        self.flush()
 
     def start(self, name: str, el) -> None:
         if name in ("pPrChange", "rPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange"):
@@ -232,11 +287,23 @@ class _Walker:
             paragraph = WordParagraph(len(self.paragraphs), style.get(w("val"), "") if style is not None else "", None)
             paragraph.added = added
             paragraph.note = self.note
+            if self.tables and self.tables[-1].row > 0:
+                paragraph.column = self.tables[-1].column()
             self.paragraphs.append(paragraph)
             self.current.append(paragraph)
             self.extent[paragraph.index] = (self.events, self.events)
         elif name in CHANGE_TAGS and el.getparent() is not None and el.getparent().tag != w("rPr"):
             self.context.append((CHANGE_TAGS[name], el.get(w("author"), ""), el.get(w("date"), "")))
+        elif name == "r":
+            self.runs.append(self.hidden(el))
+        elif name == "tbl":
+            style = el.find(f"{w('tblPr')}/{w('tblStyle')}")
+            self.tables.append(_Table(style.get(w("val"), "") if style is not None else ""))
+        elif name == "tr" and self.tables:
+            self.tables[-1].row, self.tables[-1].cell = self.tables[-1].row + 1, -1
+        elif name == "tc" and self.tables:
+            self.tables[-1].cell += 1
+            self.tables[-1].first_paragraph = len(self.paragraphs)
         elif name == "bookmarkStart" and NOTE_LIST.match(el.get(w("name"), "")) and self.current:
             self.current[-1].note = self.list_note = f"list:{el.get(w('name'))}"
         elif name == "hyperlink" and NOTE_LIST.match(el.get(w("anchor"), "")) and not self.note:
@@ -273,7 +340,16 @@ class _Walker:
     def end(self, name: str, el) -> None:
         if name in ("pPrChange", "rPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange"):
             self.skip -= 1
+        elif name == "r" and self.runs:
+            self.runs.pop()
+        elif name == "tbl" and self.tables:
+            self.tables.pop()
+        elif name == "tc" and self.tables and self.tables[-1].row == 0:  # a heading cell: its column's name
+            self.flush()
+            cell = self.paragraphs[self.tables[-1].first_paragraph :]
+            self.tables[-1].headings.append(" ".join(p.original.strip() for p in cell if not p.note).strip())
         elif name == "p" and self.current:
+            self.flush()
             paragraph = self.current.pop()
             if not paragraph.note and self.list_note and "ndnote" in paragraph.style.lower():
                 paragraph.note = self.list_note  # a note's second paragraph has no bookmark of its own
@@ -281,6 +357,19 @@ class _Walker:
         elif name in CHANGE_TAGS and el.getparent() is not None and el.getparent().tag != w("rPr"):
             if self.context:
                 self.context.pop()
+
+    def hidden(self, run) -> bool:
+        """Whether a run's text is hidden: by its own properties, else by its style, its paragraph's
+        or its table's style, or the document's defaults (any of them hiding it counts)."""
+        props = run.find(w("rPr"))
+        direct = _hides(props)
+        if direct is not None:  # <w:vanish/> hides; <w:vanish w:val="0"/> shows whatever the styles say
+            return direct
+        style = props.find(w("rStyle")) if props is not None else None
+        styles = {"", style.get(w("val"), "") if style is not None else ""}
+        styles |= {self.current[-1].style} if self.current else set()
+        styles |= {t.style for t in self.tables}
+        return bool(styles & self.hidden_styles)
 
     def assign_anchors(self) -> None:
         """Each paragraph's field: the bookmark whose first start and last end enclose some of it.
@@ -303,10 +392,62 @@ class _Walker:
                 if segment.kind:
                     found.append(
                         WordChange(
-                            segment.kind, segment.text, segment.author, segment.date, Mark(p.index, segment.offset)
+                            segment.kind,
+                            segment.text,
+                            segment.author,
+                            segment.date,
+                            Mark(p.index, segment.offset),
+                            segment.hidden,
                         )
                     )
         return found
+
+
+@dataclass
+class _Table:
+    """A table being read: its style, the row and cell reached, and its first row's text per column."""
+
+    style: str
+    row: int = -1
+    cell: int = -1
+    first_paragraph: int = 0  # the first paragraph of the cell being read
+    headings: list[str] = field(default_factory=list)
+
+    def column(self) -> str:
+        return self.headings[self.cell] if 0 <= self.cell < len(self.headings) else ""
+
+
+def _hidden_styles(styles) -> set[str]:
+    """Ids of the styles whose run properties hide text (following `basedOn`); "" when the defaults do."""
+    if styles is None:
+        return set()
+    own: dict[str, bool | None] = {}
+    parents: dict[str, str] = {}
+    for style in styles.iter(w("style")):
+        sid = style.get(w("styleId"), "")
+        own[sid] = _hides(style.find(w("rPr")))
+        based = style.find(w("basedOn"))
+        parents[sid] = based.get(w("val"), "") if based is not None else ""
+    defaults = {s.get(w("styleId"), "") for s in styles.iter(w("style")) if s.get(w("default")) in ("1", "true")}
+    hidden = {""} if _hides(styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")) else set()
+    for sid in own:
+        seen, current = set(), sid
+        while current in own and current not in seen and own[current] is None:
+            seen.add(current)
+            current = parents.get(current, "")
+        if own.get(current):
+            hidden |= {sid, ""} if sid in defaults else {sid}  # "": what a run or paragraph without a style gets
+    return hidden
+
+
+def _hides(props) -> bool | None:
+    """True when run properties hide text, False when they show it explicitly, None when they say nothing."""
+    if props is None:
+        return None
+    found = [props.find(w(tag)) for tag in HIDING]
+    if any(el is not None and el.get(w("val"), "1").lower() not in OFF for el in found):
+        return True
+    return False if found[0] is not None else None
 
 
 def _comments(part, extended) -> list[WordComment]:
