@@ -98,6 +98,7 @@ a\\) A paragraph that starts like a letter list.
 Words words words words words words words words words words words words 1) words words
 words words words words words words words words words words words words + words words words
 words words words words words words words words words words words words a) words words and
+AT&T writes \\&copy;, \\&#169; and \\&lt;b\\&gt;,
 \\"straight quotes\\", two \\-\\- and three \\-\\-\\- hyphens, three dots\\.\\.\\., an \\@address, desk@example.org,
 *emphasis*, **strong**, `code`, [a link](https://example.org) and a note.[^n]
 

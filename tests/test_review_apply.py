@@ -629,6 +629,34 @@ def test_hidden_inserted_text_is_refused_as_hidden(workspace: Path, built, tmp_p
     assert snapshot(workspace) == before
 
 
+@pytest.mark.parametrize("control", ["\u009b", "\u007f", "\u202e", "\u2067"])
+def test_an_inserted_control_character_is_refused_by_name_and_never_reaches_the_terminal(
+    workspace: Path,
+    built,  # noqa: F811
+    tmp_path: Path,
+    control: str,
+):
+    """U+009B alone starts a terminal escape sequence: the report shows it as <U+009B> and writes nothing."""
+    editor = WordEditor(built[1])
+    editor.insert_after("This line should be pursued privately.", "pursued privately", f" C1{control}2Jx", "Mallory")
+    edited = editor.save(tmp_path / "control.docx")
+    before = snapshot(workspace)
+    _, line, column = position(workspace, SCREWS, "This line should be pursued privately.", "privately").split(":")
+    code = f"U+{ord(control):04X}"
+    review = run(workspace, str(edited))
+    applied = run(workspace, "--apply", str(edited))
+    assert control not in review.output and control not in applied.output
+    assert f'inserted "C1<{code}>2Jx"' in review.output, review.output
+    assert applied.exit_code == 1, applied.output
+    assert applied.output.replace(str(edited), "control.docx").splitlines() == [
+        f'{SCREWS}:{line}:{int(column) + len("privately")}: refused: inserted "C1<{code}>2Jx" '
+        f"[it holds the invisible control character {code}, which no document format can hold; "
+        "type the words again without it; apply it by hand]",
+        "control.docx: applied 0 changes to 0 files, 1 refused, 0 comments to answer",
+    ]
+    assert snapshot(workspace) == before
+
+
 # ---------------------------------------------------------------- one field, two renderings
 
 

@@ -159,3 +159,14 @@ def test_a_zip_directory_over_1_mib_is_refused_before_zipfile_reads_it(built, tm
     assert result.output == (
         f"Error: {bomb}: its zip directory takes {size:,} bytes, more than the limit of 1 MiB; {FIX}\n"
     )
+
+
+@pytest.mark.parametrize("document", [HEAD + b"<w:p>", HEAD + b"&x;" + TAIL, HEAD + b"\x0b" + TAIL])
+def test_a_main_part_that_is_not_xml_is_named_as_damaged_not_missing(built, tmp_path: Path, document: bytes):  # noqa: F811
+    ws, docx = built
+    result = review(ws, replaced(docx, tmp_path / "broken.docx", {"word/document.xml": document}))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        f"Error: {tmp_path / 'broken.docx'}: its main document part (word/document.xml) is not well-formed XML; "
+        "open the file in Word or LibreOffice, save it again and review that copy"
+    )

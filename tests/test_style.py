@@ -211,3 +211,20 @@ def test_a_valid_theme_still_gives_its_fonts_to_html_and_word(ws: Path, tmp_path
     with zipfile.ZipFile(out_dir / "demo/demo-reader.docx") as archive:
         styles = archive.read("word/styles.xml").decode("utf-8")
     assert 'w:ascii="Source Sans 3"' in styles and 'w:color w:val="7A1FA2"' in styles
+
+
+def test_an_escaped_control_character_in_the_theme_is_a_warning_where_it_stands(tmp_path: Path, monkeypatch, capsys):
+    """As in block files: `"\\v"` is removed with a warning at its line, never silently."""
+    ws = copy_fixture("minimal", tmp_path)
+    (ws / "styles").mkdir(exist_ok=True)
+    (ws / "styles" / "theme.yaml").write_text('labels:\n  source: "Sou\\u0000rce"\n  figure: "Fig\\vure"\n')
+    code, out, err = run_main(["-w", str(ws), "check"], monkeypatch, capsys)
+    assert code == 0
+    warnings = [line for line in (out + err).splitlines() if "theme.yaml" in line]
+    assert warnings == [
+        f"styles/theme.yaml:{line}:11: warning: removed invisible control characters ({code_point}) that no "
+        "document format can hold; they usually come from pasting text [text.control-character]"
+        for line, code_point in ((2, "U+0000"), (3, "U+000B"))
+    ]
+    code, out, err = run_main(["-w", str(ws), "check", "--strict"], monkeypatch, capsys)
+    assert code == 1

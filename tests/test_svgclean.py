@@ -99,6 +99,18 @@ CONSTRUCTS = {
         f'{HEAD}>\n<style>svg {{ background-image: image-set("http://example.org/x.png" 1x) }}</style>\n</svg>',
         f"a style sheet that loads files or uses escapes was removed and nothing was fetched; {ADVICE}",
     ),
+    "an unquoted address in src()": (
+        f'{HEAD}>\n<rect width="5" height="5" style="fill: src(http://example.org/x)"/>\n</svg>',
+        f"the style 'fill: src(http://example.org/x)' refers outside the picture and was removed; {ADVICE}",
+    ),
+    "an unquoted address in image()": (
+        f'{HEAD}>\n<rect width="5" height="5" fill="image(http://example.org/x)"/>\n</svg>',
+        f"the fill 'image(http://example.org/x)' refers outside the picture and was removed; {ADVICE}",
+    ),
+    "expression()": (
+        f'{HEAD}>\n<rect width="5" height="5" style="width: expression(alert(1))"/>\n</svg>',
+        f"the style 'width: expression(alert(1))' refers outside the picture and was removed; {ADVICE}",
+    ),
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from briefgen.content.confine import refusal
 from briefgen.content.yamlsrc import load_yaml
-from briefgen.diagnostics import Diagnostics, Location
+from briefgen.diagnostics import Diagnostic, Diagnostics, Location
 from briefgen.errors import ContentError
 from briefgen.resources import DEFAULTS, find_file
 from briefgen.theme_tokens import CODE, check_theme
@@ -38,6 +38,7 @@ class HouseStyle:
     template_dirs: tuple[Path, ...]
     style_dirs: tuple[Path, ...]
     files: tuple[Path, ...] = field(default=())
+    notes: tuple[Diagnostic, ...] = field(default=())  # warnings about the workspace's theme.yaml
 
     def template(self, name: str) -> Path:
         return find_file(list(self.template_dirs), name)
@@ -105,7 +106,7 @@ def _theme_error(message: str, location: Location, root: Path | None) -> ThemeEr
 
 
 @functools.cache
-def _read_theme(path: Path, mtime: float, root: Path | None = None) -> dict[str, Any]:
+def _read_theme(path: Path, mtime: float, root: Path | None = None) -> tuple[dict[str, Any], tuple[Diagnostic, ...]]:
     """theme.yaml read as every workspace YAML file is (size, nesting, tags, links out of `root`), then checked.
 
     Every token is checked against its type (theme_tokens.SCHEMA); all problems of the file are
@@ -116,13 +117,13 @@ def _read_theme(path: Path, mtime: float, root: Path | None = None) -> dict[str,
     theme = check_theme(node, diags) if node is not None else {}
     if diags.errors:
         raise ThemeError(Diagnostics(diags.errors), root)
-    return theme
+    return theme, tuple(diags.items)  # warnings too (an escaped control character removed), for `check`
 
 
 def load_style(workspace_root: Path | None) -> HouseStyle:
     """The workspace's house style: defaults, with the workspace's overrides applied."""
     default_theme = DEFAULTS / "styles" / "theme.yaml"
-    theme = _read_theme(default_theme, default_theme.stat().st_mtime)
+    theme, notes = _read_theme(default_theme, default_theme.stat().st_mtime)
     files = [default_theme]
     template_dirs = [DEFAULTS / "templates"]
     style_dirs = [DEFAULTS / "styles"]
@@ -130,11 +131,12 @@ def load_style(workspace_root: Path | None) -> HouseStyle:
         _confine(workspace_root)
         override = workspace_root / "styles" / "theme.yaml"
         if override.is_file():
-            theme = _deep_merge(theme, _read_theme(override, override.stat().st_mtime, workspace_root))
+            overrides, notes = _read_theme(override, override.stat().st_mtime, workspace_root)
+            theme = _deep_merge(theme, overrides)
             files.append(override)
         template_dirs.insert(0, workspace_root / "templates")
         style_dirs.insert(0, workspace_root / "styles")
-    return HouseStyle(theme, tuple(template_dirs), tuple(style_dirs), tuple(files))
+    return HouseStyle(theme, tuple(template_dirs), tuple(style_dirs), tuple(files), notes)
 
 
 def _confine(root: Path) -> None:

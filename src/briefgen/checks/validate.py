@@ -60,7 +60,7 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
             config_loc,
         )
     try:
-        load_style(ws.root)
+        diags.extend(Diagnostics(list(load_style(ws.root).notes)))
     except ThemeError as exc:  # every problem of theme.yaml, each at its line and column
         diags.extend(exc.diagnostics)
     if any(

@@ -68,3 +68,19 @@ def literal_markdown(text: str, before: str = "", after: str = "") -> str:
             out.append("\\")
         out.append(c)
     return "".join(out)
+
+
+# Characters that show nothing and can steer a terminal or reorder a line: C0 and C1 controls and DEL
+# (U+009B alone starts a terminal escape sequence), the bidirectional embeddings, overrides and
+# isolates, and the two noncharacters every plane ends with.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def invisible_control(c: str) -> bool:
+    """Whether `c` is a control character no document may hold (tab and line breaks are whitespace)."""
+    return bool(_INVISIBLE.match(c))
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: each invisible control character written as `<U+009B>`."""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)

@@ -86,8 +86,12 @@ def _loads(tokens: list[Any], in_url_function: bool) -> bool:
         elif kind == "at-keyword" and token.lower_value in ("import", "font-face"):
             return True
         elif kind == "function":
-            if in_url_function and token.lower_name in ("var", "attr", "env"):
-                return True
+            if token.lower_name == "expression" or (in_url_function and token.lower_name in ("var", "attr", "env")):
+                return True  # expression(): old Internet Explorer ran its argument as script
+            if token.lower_name in URL_FUNCTIONS and any(
+                t.type not in ("whitespace", "string", "function", "comment") for t in token.arguments
+            ):
+                return True  # src(http://...), image(...) unquoted: an address read as tokens, never a #id
             if _loads(token.arguments, in_url_function or token.lower_name in URL_FUNCTIONS):
                 return True
         elif kind in ("() block", "[] block", "{} block") and _loads(token.content, in_url_function):

@@ -285,7 +285,9 @@ def _attributes(attr: list[Any]) -> str:
 # reader (with `smart`, as Pandoc and Quarto read Markdown by default) then reads as something
 # else: straight quotes become curly, -- and --- dashes, ... an ellipsis, a '@' a citation, a
 # ':::' at the start of a rewrapped line a fenced div.
-_MISREAD = re.compile(r"[\"']|(?<!\w)@|--|\.\.\.|:::")  # an '@' inside a word (an address) cites nothing
+# Quotes, dashes and ellipses (smart typography), an '@' starting a word (a citation; inside a word it is an
+# address), ':::' (a fence), and '&' starting an entity (`&copy;` would print ©).
+_MISREAD = re.compile(r"[\"']|(?<!\w)@|--|\.\.\.|:::|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _ASCII_PUNCTUATION = re.compile(r"([!-+\--/:<-@\[-`{-~])")  # all but ',' and ';', which start nothing
 _LITERAL = re.compile(r"([!#$%&()*+\-./:<=>?@\[\\\]^_`{|}~])")  # all but quotes (curled alike either way), ',', ';'
 

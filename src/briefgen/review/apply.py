@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefgen.content.literal import literal_markdown, spaced
+from briefgen.content.literal import invisible_control, literal_markdown, printable, spaced
 from briefgen.content.yamlsrc import Node, parse_yaml
 from briefgen.diagnostics import Diagnostics
 from briefgen.review.readback import misread
@@ -216,6 +216,12 @@ def _literal_inserts(edits: list[Edit], name: str) -> list[tuple[Edit, str]]:
 
 def _escaped(edit: Edit, name: str, before: str, after: str) -> str:
     """Inserted words as literal text on one line: in Markdown fields, anything Pandoc reads as syntax escaped."""
+    control = next((c for c in edit.new if invisible_control(c)), None)
+    if control is not None:
+        raise Refused(
+            f"it holds the invisible control character U+{ord(control):04X}, which no document format can hold; "
+            "type the words again without it"
+        )
     if name.split(".")[-1] not in MARKDOWN_FIELDS:
         return spaced(edit.new, before, after)
     words = literal_markdown(edit.new, before, after)
@@ -323,4 +329,4 @@ def format_application(review: Review, application: Application, dry_run: bool) 
         + (f"{already} already in the YAML, " if already else "")
         + f"{plural(review.counts['comments'], 'comment')} to answer"
     )
-    return "\n".join(lines)
+    return printable("\n".join(lines))  # words from the DOCX never steer the terminal

@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from briefgen.content.literal import printable
 from briefgen.diagnostics import Location
 from briefgen.errors import BriefgenError
 from briefgen.model import BRIEF_RECORD
@@ -178,7 +179,13 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
         try:
             word = read_review(package)
         except ValueError:
-            raise BriefgenError(f"{docx} has no main document part (word/document.xml)") from None  # damaged: exit 1
+            # damaged: exit 1
+            if "word/document.xml" in package.namelist():
+                raise BriefgenError(
+                    f"{docx}: its main document part (word/document.xml) is not well-formed XML; "
+                    "open the file in Word or LibreOffice, save it again and review that copy"
+                ) from None
+            raise BriefgenError(f"{docx} has no main document part (word/document.xml)") from None
     ws, _diags = open_workspace(root, record.brief)
     brief = ws.briefs.get(record.brief)
     blocks = {b.id: b for b in brief.blocks} if brief else {}
@@ -376,7 +383,8 @@ def word_diff(old: str, new: str) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + re.sub(r"\s+", " ", text).strip() + '"'
+    """Words from the DOCX, quoted on one line; control characters shown as `<U+009B>`, never sent to the terminal."""
+    return '"' + printable(re.sub(r"\s+", " ", text).strip()) + '"'
 
 
 def describe(item: ReviewItem, changed_note: bool = True) -> str:
@@ -434,7 +442,7 @@ def format_text(review: Review) -> str:
         f"{review.docx}: {plural(counts['comments'], 'comment')}, {plural(counts['changes'], 'change')}, "
         f"{counts['unplaced']} unplaced"
     )
-    return "\n".join(lines)
+    return printable("\n".join(lines))  # words from the DOCX never steer the terminal
 
 
 def plural(count: int, word: str) -> str:
