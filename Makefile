@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: brief test golden mutate export bench system-deps schema template clean
+.PHONY: brief test test-fast golden mutate export bench system-deps schema template clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen check
@@ -15,6 +15,11 @@ brief: $(STAMP)
 test: $(STAMP)
 	@scripts/system-deps.sh --test
 	@scripts/run-tests.sh $(BIN)/python
+
+# The suite without the end-to-end tests marked slow: for the edit-test loop. CI runs `make test`.
+test-fast: $(STAMP)
+	@scripts/system-deps.sh --test
+	@scripts/run-tests.sh $(BIN)/python -m "not slow"
 
 # The golden reports of tests/fixtures/*.expected, rewritten from a fresh check; prints the diff to review.
 golden: $(STAMP)
