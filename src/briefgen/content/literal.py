@@ -78,7 +78,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066
 
 def invisible_control(c: str) -> bool:
     """Whether `c` is a control character no document may hold (tab and line breaks are whitespace)."""
-    return bool(_INVISIBLE.match(c))
+    return bool(_INVISIBLE.match(c)) and not _WHITESPACE.match(c)
 
 
 def printable(text: str) -> str:
