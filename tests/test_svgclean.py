@@ -491,3 +491,20 @@ def test_no_dangerous_construct_survives_cleaning(svg: str):
         assert "embedded" in str(problem)  # refused whole: an embedded picture that is not a PNG or JPEG
         return
     assert unsafe(out) == [], svg
+
+
+@pytest.mark.parametrize(
+    ("inside", "pieces"),
+    [
+        ("<tspan>A</tspan> B <script>x</script>C<script>y</script> D", ["", "A", " B C D"]),
+        ("<tspan>A</tspan><script>x</script>C", ["", "A", "C"]),
+        ("Lead <script>x</script>tail", ["Lead tail"]),
+        ("<script>x</script>tail", ["tail"]),
+    ],
+)
+def test_the_words_after_a_removed_element_stay_in_their_place(inside: str, pieces: list[str]):
+    """lxml drops an element's tail with it; the cleaner gives it to the sibling before, or to the parent."""
+    out, _removed = _cleaned(f'{HEAD}>\n<text x="1" y="20">{inside}</text>\n</svg>')
+    text = etree.fromstring(out).find("{http://www.w3.org/2000/svg}text")
+    found = [text.text, *(piece for child in text for piece in (child.text, child.tail))]
+    assert [piece or "" for piece in found] == pieces
