@@ -508,3 +508,23 @@ def test_the_words_after_a_removed_element_stay_in_their_place(inside: str, piec
     text = etree.fromstring(out).find("{http://www.w3.org/2000/svg}text")
     found = [text.text, *(piece for child in text for piece in (child.text, child.tail))]
     assert [piece or "" for piece in found] == pieces
+
+
+def test_an_embedded_picture_that_is_not_a_png_or_jpeg_is_named_by_its_line():
+    with pytest.raises(FigureProblem) as refused:
+        _cleaned(f'{HEAD}>\n\n<image href="data:image/png;base64,R0lGODlhAQABAAAAACw=" width="1" height="1"/>\n</svg>')
+    assert str(refused.value) == (
+        "the picture embedded at line 3 of 'x.svg' is not a PNG or JPEG; embed only PNG or JPEG pictures"
+    )
+
+
+def test_attributes_after_a_kept_embedded_picture_are_still_cleaned():
+    out, removed = _cleaned(f'{HEAD}>\n<image href="{PNG_URL}" onclick="alert(1)" width="1" height="1"/>\n</svg>')
+    image = etree.fromstring(out).find("{http://www.w3.org/2000/svg}image")
+    assert image.get("href") == PNG_URL and image.get("onclick") is None
+    assert [line for line, _message in removed] == [2]
+
+
+def test_a_use_of_another_file_is_removed_with_its_reason():
+    _out, removed = _cleaned(f'{HEAD}>\n<use href="other.svg#shape" x="1"/>\n</svg>')
+    assert removed == [(2, f"the <use> of 'other.svg#shape' was removed and nothing was fetched; {ADVICE}")]
