@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -78,3 +79,28 @@ def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
     """(style name, text) of every body paragraph, tables excluded."""
     document = docx.Document(str(path))
     return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def chromium_options(*extra: str):
+    """Headless Chromium's options for chromedriver (Debian's chromium and chromium-driver), plus `extra` flags."""
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        *extra,
+    ):
+        options.add_argument(flag)
+    return options

@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import FIXTURES
-from readers import pdf_text, squash
+from readers import CHROMEDRIVER, CHROMIUM, chromium_options, pdf_text, squash
 from test_cli import run_main
 
 DEFAULT_CSS = Path(__file__).parent.parent / "src/briefgen/defaults/styles/brief.css.j2"
@@ -202,9 +202,6 @@ def test_debug_shows_the_traceback_for_user_errors(sandbox: Path, monkeypatch, c
 
 # ---------------------------------------------------------------- a browser opens what a build wrote
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
 
 def _hostile_corpus(ws: Path) -> int:
     """Hostile SVG figures, links and text in the figures fixture; how many hostile figures it shows."""
@@ -240,20 +237,7 @@ def _chromium():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--host-resolver-rules=MAP * ~NOTFOUND",  # a payload that reached the network would find nothing
-    ):
-        options.add_argument(flag)
+    options = chromium_options("--host-resolver-rules=MAP * ~NOTFOUND")  # a payload reaching the network finds nothing
     options.enable_bidi = True
     options.unhandled_prompt_behavior = "ignore"  # an alert stays open, so the test sees it
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

@@ -1,15 +1,12 @@
 """Live preview in a real browser: a save shows up without a manual reload; a broken save shows errors."""
 
-import shutil
 import urllib.request
 from pathlib import Path
 
 import pytest
+from readers import CHROMEDRIVER, CHROMIUM, chromium_options
 
 from briefgen.serve import PreviewServer
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 
 def fetch(url: str) -> str:
@@ -51,20 +48,7 @@ def test_browser_reloads_on_save_and_shows_errors(server: PreviewServer, minimal
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-    ):
-        options.add_argument(flag)
+    options = chromium_options("--disable-quic")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # a script or style the CSP refused
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
