@@ -28,10 +28,22 @@ def _private_checkout() -> Path:
     Builds and checks write caches beside the workspace they read (`dist/.briefgen-cache/`), so
     tests work on this copy, made once per test process, and never write into the checkout.
     """
-    copy = Path(tempfile.mkdtemp(prefix="briefgen-tests-")) / "checkout"
+    _sweep_abandoned_copies()
+    copy = Path(tempfile.mkdtemp(prefix=f"briefgen-tests-{os.getpid()}-")) / "checkout"
     shutil.copytree(CHECKOUT, copy, ignore=_COPY_IGNORE, symlinks=True)
     atexit.register(shutil.rmtree, copy.parent, True)
     return copy
+
+
+def _sweep_abandoned_copies() -> None:
+    """Remove copies left by test processes that ended without running `atexit` (killed, or forked
+    by mutmut and left with `os._exit`): each copy's name carries the id of the process that made it."""
+    if not Path("/proc/self").exists():  # no way to tell a live process here (Windows, macOS)
+        return
+    for folder in Path(tempfile.gettempdir()).glob("briefgen-tests-*-*"):
+        pid = folder.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if "MUTANT_UNDER_TEST" in os.environ:

@@ -33,6 +33,7 @@ from briefgen.review.report import (
     plural,
     where,
 )
+from briefgen.review.scalars import block_indent, field_node, value_offsets
 from briefgen.review.writeback import Rewrite, write_all
 
 MARKDOWN_FIELDS = {"body", "summary", "mitigation", "bottom_line"}
@@ -117,7 +118,7 @@ def _refuse_misread(files: list[FileChange]) -> bool:
     for change in files:
         root = parse_yaml(change.after.removeprefix(BOM), change.path, Diagnostics())
         for name in dict.fromkeys(i.edit.field for i in change.applied if i.edit is not None and i.edit.new):
-            node = _field_node(root, name)
+            node = field_node(root, name)
             items = [i for i in change.applied if i.edit is not None and i.edit.field == name]
             if name.split(".")[-1] in MARKDOWN_FIELDS and node is not None and items[0].edit is not None:
                 found.append((items, items[0].edit.source, node.value))
@@ -166,7 +167,7 @@ def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
     move; the result is read back and must give the edited value with everything else unchanged.
     """
     root = parse_yaml(text, path, Diagnostics())
-    node = _field_node(root, name)
+    node = field_node(root, name)
     edits = sorted(edits, key=lambda e: (e.start, e.end))
     if root is None or node is None or not isinstance(node.value, str):
         raise Refused("the field is not where the build found it; review the DOCX again")
@@ -184,7 +185,7 @@ def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
         if "\n" in insert:
             if text[node.span[0]] not in "|>":
                 raise Refused(UNMAPPED)
-            margin = " " * _indent(text, node)
+            margin = " " * block_indent(text, node)
             newline = "\r\n" if "\r\n" in text else "\n"
             insert = newline.join(line and margin + line for line in insert.split("\n"))[len(margin) :]
         new_text = new_text[: offsets[edit.start]] + insert + new_text[offsets[edit.end] :]
@@ -192,7 +193,7 @@ def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
     reread = parse_yaml(new_text, path, diags)
     if reread is None or diags.errors or _plain_except(reread, name) != _plain_except(root, name):
         raise Refused(UNREADABLE)
-    got = _field_node(reread, name)
+    got = field_node(reread, name)
     if got is None or got.value != value:
         raise Refused(UNREADABLE)
     return new_text
@@ -230,13 +231,6 @@ def _escaped(edit: Edit, name: str, before: str, after: str) -> str:
     return words
 
 
-def _field_node(root: Node | None, name: str) -> Node | None:
-    node = root
-    for key in name.split("."):
-        node = node.get(key) if node is not None else None
-    return node
-
-
 def _plain_except(root: Node, name: str) -> Any:
     """The file's data with the field left out, to prove an edit changed nothing else."""
     data = root.plain()
@@ -247,61 +241,6 @@ def _plain_except(root: Node, name: str) -> Any:
     if isinstance(target, dict):
         target.pop(keys[-1], None)
     return data
-
-
-def _indent(text: str, node: Node) -> int:
-    """The indentation of a block scalar's content lines."""
-    first = text.index("\n", node.span[0]) + 1
-    for line in text[first : node.span[1]].split("\n"):
-        if line.strip():
-            return len(line) - len(line.lstrip(" "))
-    return 2
-
-
-def value_offsets(text: str, node: Node) -> list[int] | None:
-    """For each offset of the scalar's value (and its end), the offset in the file it came from.
-
-    Walks value and file together: equal characters match, a line break in the file may stand for
-    a space or a newline of the value (folding) or for nothing (a break before blank lines), and
-    indentation, a block scalar's header and a plain scalar's continuation spaces are skipped.
-    None when the value has characters the file writes differently (escapes, doubled quotes).
-    """
-    value: str = node.value
-    start, end = node.span
-    block = text[start] in "|>"
-    if block:
-        header_end = text.find("\n", start)
-        if header_end < 0 or re.search(r"\d", text[start:header_end]):
-            return None
-        j, indent, line_start = header_end + 1, _indent(text, node), True
-    else:
-        quote = text[start] if text[start] in "'\"" else ""
-        j, indent, line_start = start + len(quote), 0, False
-    offsets: list[int] = []
-    i = 0
-    while i < len(value):
-        if line_start:
-            skip = 0
-            while j < end and text[j] == " " and (not block or skip < indent):
-                j, skip = j + 1, skip + 1
-            line_start = False
-            continue
-        if j >= end:
-            return None
-        c, f = value[i], text[j]
-        if f == "\r":
-            j += 1
-        elif c == f or (c in " \n" and f == "\n"):
-            offsets.append(j)
-            i, j, line_start = i + 1, j + 1, f == "\n"
-        elif f == "\n":
-            j, line_start = j + 1, True
-        elif f in " \t" and not block:  # trailing spaces a folded plain line drops
-            j += 1
-        else:
-            return None
-    offsets.append(j)
-    return offsets
 
 
 def format_application(review: Review, application: Application, dry_run: bool) -> str:
