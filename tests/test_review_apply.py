@@ -25,6 +25,7 @@ from test_review_docx import (  # noqa: F401
     TALKS,
     WordEditor,
     built,
+    new_paragraph,
     position,
     q,
     reviewed,
@@ -40,16 +41,14 @@ from briefgen.content.yamlsrc import parse_yaml
 from briefgen.diagnostics import Diagnostics
 from briefgen.model import Para, Text
 from briefgen.review.apply import UNREADABLE, Refused, apply_review, edit_field
+from briefgen.review.items import Edit, Review, ReviewItem
 from briefgen.review.readback import REPORTED
-from briefgen.review.report import Edit, Review, ReviewItem
 
 KURILS = "briefs/japan-russia/blocks/kuril-militarisation.yaml"
 ISLANDS = "briefs/japan-russia/blocks/peace-treaty-and-islands.yaml"
 ALLIES = "briefs/japan-russia/blocks/early-engagement-strains-allies.yaml"
-NEW_PARAGRAPH = (
-    'reviewed.docx: under "1. Turn the screws": refused: inserted "A reviewer\'s new paragraph." '
-    "[it is in text no block owns; apply it by hand]"
-)
+NEW_WORDS = "A reviewer's new paragraph."
+QUOTE, ESCAPED = "'", "\\'"
 
 
 @pytest.fixture
@@ -73,15 +72,18 @@ def snapshot(ws: Path) -> dict[str, bytes]:
     return {p.relative_to(ws).as_posix(): p.read_bytes() for p in sorted((ws / "briefs").rglob("*.yaml"))}
 
 
-def accepted(ws: Path) -> dict[str, str]:
-    """The two block files as a person accepting the tracked changes in Word would leave them."""
+def accepted(ws: Path, paragraph: bool = True) -> dict[str, str]:
+    """The two block files as a person accepting the tracked changes in Word would leave them
+    (`paragraph`: with the reviewer's new paragraph after the body's last, as `reviewed` adds it)."""
     talks = (ws / TALKS).read_text(encoding="utf-8")
     screws = (ws / SCREWS).read_text(encoding="utf-8")
+    last = "  Moscow may attempt [@fpri-japan-russia].\n"
     assert talks.count("may, over time, hand") == 1 and screws.count("pursued privately.") == 1
-    return {
-        TALKS: talks.replace("may, over time, hand", "may, hand"),
-        SCREWS: screws.replace("pursued privately.", "pursued privately and patiently."),
-    }
+    assert screws.count(last) == 1
+    screws = screws.replace("pursued privately.", "pursued privately and patiently.")
+    if paragraph:
+        screws = screws.replace(last, f"{last}\n  {NEW_WORDS.replace(QUOTE, ESCAPED)}\n")  # the quote as typed
+    return {TALKS: talks.replace("may, over time, hand", "may, hand"), SCREWS: screws}
 
 
 def test_apply_writes_the_accepted_changes_and_nothing_else(workspace: Path, built, tmp_path: Path):  # noqa: F811
@@ -91,16 +93,18 @@ def test_apply_writes_the_accepted_changes_and_nothing_else(workspace: Path, bui
     path, line, column = position(workspace, SCREWS, "This line should be pursued privately.", "privately").split(":")
     comment = position(workspace, SCREWS, "Japan's future bargaining power", "bargaining power")
 
+    new = new_paragraph(workspace)
+
     result = run(workspace, "--apply", str(edited))
 
-    assert result.exit_code == 1, result.output  # one change is left for a person
+    assert result.exit_code == 0, result.output  # every change applied
     assert result.output.replace(str(edited), "reviewed.docx").splitlines() == [
         f'{comment}: comment: Ann Reviewer: "Which kind of power?" on "bargaining power"',
         f'{comment}: comment: Bob Editor: "Negotiating leverage." on "bargaining power" (reply to Ann Reviewer)',
         f'{deleted}: applied: deleted "over time,"',
         f'{path}:{line}:{int(column) + len("privately")}: applied: inserted "and patiently"',
-        NEW_PARAGRAPH,
-        "reviewed.docx: applied 2 changes to 2 files, 1 refused, 2 comments to answer",
+        f'{new}: applied: inserted "{NEW_WORDS}"',
+        "reviewed.docx: applied 3 changes to 2 files, 0 refused, 2 comments to answer",
     ]
     written = snapshot(workspace)
     assert {name for name in written if written[name] != before[name]} == {TALKS, SCREWS}
@@ -114,14 +118,15 @@ def test_apply_writes_the_accepted_changes_and_nothing_else(workspace: Path, bui
     text = "\n".join(p.text for p in Document(str(out / "japan-russia" / "japan-russia-analyst.docx")).paragraphs)
     assert "pursued privately and patiently. Openly" in text
     assert "walk-out may, hand Tokyo" in text and "may, over time" not in text
+    assert f"Moscow may attempt.\n(FOUO) {NEW_WORDS}" in text  # the block's own portion mark
 
     again = run(workspace, "--apply", str(edited))  # the blocks changed since the build: nothing more is written
-    assert again.exit_code == 1  # the new paragraph still waits for a person
+    assert again.exit_code == 0, again.output  # nothing is left to a person: it is all in the YAML already
     assert again.output.replace(str(edited), "reviewed.docx").splitlines()[2:] == [
         f'{deleted}: already in the YAML: deleted "over time,"',
         f'{path}:{line}:{int(column) + len("privately and patiently")}: already in the YAML: inserted "and patiently"',
-        NEW_PARAGRAPH,
-        "reviewed.docx: applied 0 changes to 0 files, 1 refused, 2 already in the YAML, 2 comments to answer",
+        f'{new}: already in the YAML: inserted "{NEW_WORDS}"',
+        "reviewed.docx: applied 0 changes to 0 files, 0 refused, 3 already in the YAML, 2 comments to answer",
     ]
     assert snapshot(workspace) == written
 
@@ -130,14 +135,16 @@ def test_dry_run_prints_the_exact_yaml_diff_and_writes_nothing(workspace: Path, 
     edited = reviewed(built[1], tmp_path)
     before = snapshot(workspace)
     result = run(workspace, "--apply", "--dry-run", str(edited))
-    assert result.exit_code == 1
+    assert result.exit_code == 0
     assert snapshot(workspace) == before
     lines = result.output.splitlines()
     assert f"--- a/{TALKS}" in lines and f"+++ b/{SCREWS}" in lines
     assert "-  that triggered Moscow's walk-out may, over time, hand Tokyo more bargaining" in lines
     assert "+  that triggered Moscow's walk-out may, hand Tokyo more bargaining" in lines
     assert "+  This line should be pursued privately and patiently. Openly tying Japan's support for" in lines
-    assert lines[-1].endswith("would apply 2 changes to 2 files, 1 refused, 2 comments to answer")
+    assert "+  Moscow may attempt [@fpri-japan-russia]." not in lines
+    assert f"+  {NEW_WORDS.replace(QUOTE, ESCAPED)}" in lines
+    assert lines[-1].endswith("would apply 3 changes to 2 files, 0 refused, 2 comments to answer")
     usage = run(workspace, "--dry-run", str(edited))
     assert usage.exit_code == 2 and "use both: --apply --dry-run" in usage.output
 
@@ -186,7 +193,7 @@ def test_a_libreoffice_resave_and_libreoffice_own_edits_apply_the_same(workspace
     expected = accepted(workspace)
     resaved = soffice_resave(reviewed(built[1], tmp_path), tmp_path / "lo")
     first = run(workspace, "--apply", str(resaved))
-    assert first.exit_code == 1 and "applied 2 changes to 2 files, 1 refused" in first.output, first.output
+    assert first.exit_code == 0 and "applied 3 changes to 2 files, 0 refused" in first.output, first.output
     for name, text in expected.items():
         assert (workspace / name).read_text(encoding="utf-8") == text
 
@@ -212,7 +219,7 @@ def test_a_libreoffice_resave_and_libreoffice_own_edits_apply_the_same(workspace
     result = run(fresh, "--apply", str(edited))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].endswith("applied 2 changes to 2 files, 0 refused, 0 comments to answer")
-    for name, text in accepted(built[0]).items():
+    for name, text in accepted(built[0], paragraph=False).items():
         assert (fresh / name).read_text(encoding="utf-8") == text
 
 
@@ -239,8 +246,9 @@ def test_changes_in_notes_and_table_cells_apply_to_their_fields(workspace: Path,
         f'{citation}: comment: Bob Editor: "Check the title." on "Says Report"',
         f'{cell}: applied: deleted "in advance,"',
         f'{note}: applied: deleted "southern"',
-        f'{citation}: refused: inserted "Northern" [it is in a note briefgen makes from the references file; '
-        "change the reference instead; apply it by hand]",
+        f'{citation}: refused: inserted "Northern" [it is in note 25, which briefgen writes from the citation '
+        "[@fpri-japan-russia; @dominguez2016]; change that citation's locator (such as [@key, p. 7]) or the "
+        "reference in the references file; apply it by hand]",
         "notes.docx: applied 2 changes to 2 files, 1 refused, 1 comment to answer",
     ]
     assert (workspace / KURILS).read_text(encoding="utf-8") == kurils.replace("as the southern end", "as the end")

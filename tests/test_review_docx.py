@@ -260,7 +260,15 @@ def expected_lines(ws: Path) -> list[str]:
         f'{comment}: comment: Ann Reviewer: "Which kind of power?" on "bargaining power"',
         f'{comment}: comment: Bob Editor: "Negotiating leverage." on "bargaining power" (reply to Ann Reviewer)',
         f'{inserted}: change: inserted "and patiently"',
+        f'{new_paragraph(ws)}: change: inserted "A reviewer\'s new paragraph."',
     ]
+
+
+def new_paragraph(ws: Path) -> str:
+    """Where a paragraph added after a block's last one goes: the end of that paragraph's last line."""
+    lines = (ws / SCREWS).read_text(encoding="utf-8").split("\n")
+    number = next(n for n, line in enumerate(lines, start=1) if "Moscow may attempt [@fpri-japan-russia]." in line)
+    return f"{SCREWS}:{number}:{len(lines[number - 1]) + 1}"
 
 
 def check_review(ws: Path, docx: Path, replies: bool = True) -> str:
@@ -280,9 +288,10 @@ def check_review(ws: Path, docx: Path, replies: bool = True) -> str:
         f"{SCREWS}: proposed body of turn-the-screws:",
         "    This line should be pursued privately{+ and patiently+}. Openly tying Japan's support for",
         "    sanctions to its territorial aims would invite the very wedge-driving that",
-        "    Moscow may attempt [@fpri-japan-russia].",
-        f'{docx}: under "1. Turn the screws": change: inserted "A reviewer\'s new paragraph." [in text no block owns]',
-        f"{docx}: 2 comments, 3 changes, 1 unplaced",
+        "    Moscow may attempt [@fpri-japan-russia].{+",
+        "",
+        "    A reviewer's new paragraph.+}",
+        f"{docx}: 2 comments, 3 changes (2 insertions, 1 deletion); 5 placed",
     ]
     return result.output
 
@@ -296,7 +305,19 @@ def test_review_places_word_comments_and_changes_at_yaml_positions(built, tmp_pa
     output = check_review(ws, edited)
     assert "block changed" not in output
     data = json.loads(CliRunner().invoke(cli, ["-w", str(ws), "review", "--json", str(edited)]).output)
-    assert data["summary"] == {"comments": 2, "changes": 3, "unplaced": 1}
+    assert data["summary"] == {
+        "comments": 2,
+        "changes": 3,
+        "unplaced": 0,
+        "insertion": 2,
+        "deletion": 1,
+        "replacement": 0,
+        "untracked": 0,
+        "formatting": 0,
+        "placed": 5,
+        "applied": 0,
+        "refused": 0,
+    }
     assert (data["brief"], data["audience"]) == ("japan-russia", "analyst")
     placed = {f"{i['path']}:{i['line']}:{i['column']}: {i['message']}" for i in data["items"] if i["placed"]}
     assert placed == set(expected_lines(ws))
@@ -576,7 +597,11 @@ def test_a_comment_in_a_document_without_paragraphs_is_listed_unplaced(built, tm
     empty = editor.save(tmp_path / "empty.docx")
     result = CliRunner().invoke(cli, ["-w", str(ws), "review", str(empty)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
-        f'{empty}: before the first heading: comment: Ann Reviewer: "Where did it all go?" [in text no block owns]',
-        f"{empty}: 1 comment, 0 changes, 1 unplaced",
-    ]
+    lines = result.output.splitlines()
+    assert (
+        f'{empty}: before the first heading: comment: Ann Reviewer: "Where did it all go?" [in text no block owns]'
+    ) in lines
+    # everything that was deleted, field by field, is reported too: nothing goes silently
+    assert f"{SCREWS}: proposed body of turn-the-screws:" not in lines  # a whole body is not removed by apply
+    assert any(line.startswith(f"{SCREWS}:") and "the whole body was deleted" in line for line in lines)
+    assert lines[-1].startswith(f"{empty}: 1 comment, ") and "unplaced" in lines[-1]

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import copy_repo_workspace, shared
 from lxml import etree
-from test_review_docx import SCREWS, WordEditor, position, q
+from test_review_docx import SCREWS, WordEditor, q
 
 from briefgen.build import BuildOptions, build
 from briefgen.cli import cli
@@ -92,17 +92,21 @@ def test_a_forged_record_cannot_make_apply_write_a_block_the_audience_never_rece
     editor.delete(summary_words, "four ", "Mallory")
     forged = editor.save(tmp_path / "forged.docx")
     before = {p: p.read_bytes() for p in sorted((workspace / "briefs").rglob("*.yaml"))}
-    privately = position(workspace, SCREWS, "This line should be pursued privately.", "privately")
-    four = position(workspace, ISLANDS, summary_words, "four")
 
     result = CliRunner().invoke(cli, ["-w", str(workspace), "review", "--apply", str(forged)])
 
     assert result.exit_code == 1, result.output
-    assert result.output.replace(str(forged), "forged.docx").splitlines() == [
-        f"{four}: refused: deleted \"four\" [audience 'press' received block 'peace-treaty-and-islands' "
-        f"without its summary, so it is not changed; {FORGED}",
-        f"{privately}: refused: deleted \"privately\" [audience 'press' never received block 'turn-the-screws' "
-        f"(withheld by max_marking, exclude_audiences, exclude_tags), so its body is not changed; {FORGED}",
-        "forged.docx: applied 0 changes to 0 files, 2 refused, 0 comments to answer",
-    ]
+    lines = result.output.replace(str(forged), "forged.docx").splitlines()
+    assert (
+        f": refused: deleted \"four\" [audience 'press' received block 'peace-treaty-and-islands' "
+        f"without its summary, so it is not changed; {FORGED}"
+    ) in {line[line.index(": ") :] for line in lines if line.startswith(ISLANDS)}
+    assert (
+        f": refused: deleted \"privately\" [audience 'press' never received block "
+        f"'turn-the-screws' (withheld by max_marking, exclude_audiences, exclude_tags), so its body is not changed; "
+        f"{FORGED}"
+    ) in {line[line.index(": ") :] for line in lines if line.startswith(SCREWS)}
+    # the words retyped without tracking are found too (the record keeps the text as built), and refused
+    assert all(line.endswith(f"; {FORGED}") for line in lines[:-1]) and len(lines) > 3
+    assert lines[-1].startswith("forged.docx: applied 0 changes to 0 files, ")
     assert {p: p.read_bytes() for p in sorted((workspace / "briefs").rglob("*.yaml"))} == before

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_review_apply import accepted
 from test_review_docx import SCREWS, TALKS, built, reviewed  # noqa: F401
 
 from briefgen.cli import cli
 from briefgen.errors import BriefgenError, ContentError
 from briefgen.review.apply import apply_review
-from briefgen.review.report import Edit, Review, ReviewItem
+from briefgen.review.items import Edit, Review, ReviewItem
 
 
 @pytest.fixture
@@ -26,16 +27,6 @@ def workspace(built, tmp_path: Path) -> Path:  # noqa: F811
     target = tmp_path / "ws"
     shutil.copytree(built[0], target)
     return target
-
-
-def accepted(ws: Path) -> dict[str, str]:
-    """The two block files `reviewed` changes, as a person accepting the changes in Word would leave them."""
-    talks = (ws / TALKS).read_text(encoding="utf-8")
-    screws = (ws / SCREWS).read_text(encoding="utf-8")
-    return {
-        TALKS: talks.replace("may, over time, hand", "may, hand"),
-        SCREWS: screws.replace("pursued privately.", "pursued privately and patiently."),
-    }
 
 
 def deletion(path: Path, value: str, words: str) -> ReviewItem:
@@ -69,7 +60,7 @@ def test_apply_writes_through_a_link_inside_the_workspace(workspace: Path, built
 
     result = CliRunner().invoke(cli, ["-w", str(workspace), "review", "--apply", str(reviewed(built[1], tmp_path))])
 
-    assert result.output.splitlines()[-1].endswith("applied 2 changes to 2 files, 1 refused, 2 comments to answer")
+    assert result.output.splitlines()[-1].endswith("applied 3 changes to 2 files, 0 refused, 2 comments to answer")
     assert os.readlink(workspace / SCREWS) == "../../../library/turn-the-screws.yaml"
     assert shared_copy.read_text(encoding="utf-8") == expected[SCREWS]
     assert (workspace / TALKS).read_text(encoding="utf-8") == expected[TALKS]

@@ -435,14 +435,19 @@ def diff(state: State, revision: str, brief: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the comments and changes as JSON.")
-@click.option("--apply", "apply_changes", is_flag=True, help="Write the tracked changes into the YAML blocks.")
+@click.option(
+    "--apply", "apply_changes", is_flag=True, help="Write the changes into the YAML (blocks and brief.yaml)."
+)
 @click.option("--dry-run", is_flag=True, help="With --apply: print the YAML diff instead of writing it.")
 @pass_state
 def review(state: State, docx: Path, as_json: bool, apply_changes: bool, dry_run: bool) -> None:
     """Comments and tracked changes of a reviewed DOCX, each at its block's file:line:column.
 
-    With --apply, tracked changes inside the plain text of one field are written into the YAML
-    (as if accepted in Word); the rest are listed with the reason, and the command exits 1.
+    Changes are the tracked ones and every edit made with tracking off (found by comparing the
+    text with the text the DOCX was built with). With --apply, each change that maps with
+    certainty to one field is written into the YAML (as if accepted in Word); the rest are listed
+    with the reason, and the command exits 1 unless every change was applied. --json gives each
+    item's kind, status and reason, with or without --apply.
 
     \b
     Examples:
@@ -454,14 +459,15 @@ def review(state: State, docx: Path, as_json: bool, apply_changes: bool, dry_run
 
     if dry_run and not apply_changes:
         raise click.UsageError("--dry-run shows what --apply would write; use both: --apply --dry-run")
-    if as_json and apply_changes:
-        raise click.UsageError("--json lists the review; run --apply without --json")
     result = review_docx(docx, state.workspace)
     if not apply_changes:
         click.echo(format_json(result) if as_json else format_text(result))
         return
     application = apply_review(result, dry_run=dry_run)
-    click.echo(format_application(result, application, dry_run))
+    if as_json:
+        click.echo(format_json(result, [(f.display, f.diff()) for f in application.files], dry_run))
+    else:
+        click.echo(format_application(result, application, dry_run))
     if application.waiting:
         raise click.exceptions.Exit(1)
 

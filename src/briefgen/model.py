@@ -526,6 +526,7 @@ class Note:
     number: int
     blocks: tuple[Block, ...]
     block_id: str = ""
+    citation: str = ""  # a citation's note: the citation as written (`[@key, p. 3]`); '' for a note the text wrote
 
 
 @dataclass(frozen=True)

@@ -239,7 +239,7 @@ def _finish_cite(
             number = len(notes) + 1
             note = content[note_at]["c"]
             note_inlines = read_formatted_inlines(note[0]["c"], doc.language) if note else ()
-            notes.append(Note(number, (Para(note_inlines),), event.block_id))
+            notes.append(Note(number, (Para(note_inlines),), event.block_id, event.citation.raw))
             inline = read_formatted_inlines(words, doc.language) if words else ()
             rendered[event.citation.uid] = RenderedCitation(note=number, inline=inline)
         else:

@@ -7,7 +7,8 @@ writes accepted tracked changes back into the YAML.
 """
 
 from briefgen.review.apply import Application, apply_review, format_application
-from briefgen.review.report import Review, ReviewItem, format_json, format_text, review_docx
+from briefgen.review.items import Review, ReviewItem
+from briefgen.review.report import format_json, format_text, review_docx
 
 __all__ = [
     "Application",

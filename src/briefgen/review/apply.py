@@ -4,41 +4,43 @@ Only edits `report` found certain are written (inside the plain text of one fiel
 unchanged since the build). Each field's value is mapped character by character onto the file's
 bytes, whatever the scalar's style (plain, `|` literal, `>` folded), so the edit touches only the
 characters it changes: comments, key order, quoting and the line wrapping of every other field
-stay byte for byte. The result is read back with the same YAML reader the build uses; a field
-whose new text would read differently (a `: ` in a plain title, a quote in a quoted one) is
-refused as a whole and left to a person. Files are written atomically, or shown as a diff.
+stay byte for byte, and so do the field's own lines but those the changed words stand on (a line
+break inside replaced words is kept next to the new ones) and the file's line endings. The
+result is read back with the same YAML reader the build uses; a field whose new text would read
+differently (a `: ` in a plain title, a quote in a quoted one) is refused as a whole and left to
+a person. Files are written atomically, or shown as a diff.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from briefgen.content.literal import invisible_control, literal_markdown, printable, spaced
 from briefgen.content.yamlsrc import Node, parse_yaml
 from briefgen.diagnostics import Diagnostics
+from briefgen.review.fields import MARKDOWN_FIELDS, ONE_LINE
+from briefgen.review.items import ALREADY, CHANGED, CHANGED_REFUSAL, Edit, Review, ReviewItem
 from briefgen.review.readback import misread
-from briefgen.review.report import (
-    ALREADY,
-    CHANGED,
-    CHANGED_REFUSAL,
-    Edit,
-    Review,
-    ReviewItem,
-    describe,
-    pair_moves,
-    plural,
-    where,
+from briefgen.review.report import describe, pair_moves, plural, where
+from briefgen.review.scalars import (
+    block_indent,
+    block_lines,
+    field_node,
+    line_break,
+    newline,
+    splice,
+    value_offsets,
 )
-from briefgen.review.scalars import block_indent, field_node, value_offsets
 from briefgen.review.writeback import Rewrite, write_all
 
-MARKDOWN_FIELDS = {"body", "summary", "mitigation", "bottom_line"}
 UNREADABLE = "YAML would read the new text differently: it has a ': ', a ' #', a quote or a backslash"
 UNMAPPED = "the field is written with escapes or quotes briefgen does not edit"
+BLANK_LINE = re.compile(r"\n\s*\n")  # between paragraphs of new text
 
 
 @dataclass
@@ -106,6 +108,9 @@ def apply_review(review: Review, dry_run: bool = False) -> Application:
         write_all(
             [Rewrite(c.path, c.before.encode("utf-8"), c.after.encode("utf-8")) for c in result.files], review.root
         )
+        for change in result.files:
+            for item in change.applied:
+                item.applied = True
     return result
 
 
@@ -147,13 +152,22 @@ def _apply_file(path: Path, items: list[ReviewItem], refused: list[ReviewItem]) 
     applied: list[ReviewItem] = []
     for name, group in fields.items():
         try:
-            text = edit_field(text, path, name, [i.edit for i in group if i.edit is not None])
+            text = edit_field(text, path, name, [_as_typed(i) for i in group])
             applied.extend(group)
         except Refused as refusal:
             for item in group:
                 item.refusal, item.edit = str(refusal), None
                 refused.append(item)
     return FileChange(path, "", before, bom + text, applied)
+
+
+def _as_typed(item: ReviewItem) -> Edit:
+    """The item's edit; words typed inside a paragraph with their line breaks as spaces, as Word
+    shows them. Paragraphs the reviewer added (`Edit.paragraphs`) keep their blank lines."""
+    assert item.edit is not None
+    if item.edit.paragraphs:
+        return item.edit
+    return replace(item.edit, new=re.sub(r"[\r\n]+", " ", item.edit.new))
 
 
 class Refused(Exception):
@@ -164,7 +178,11 @@ def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
     """A block file's text with edits of one field's value made in place; Refused when not certain.
 
     `name` is the field's key path (`body`, `variants.press.summary`). Only the changed characters
-    move; the result is read back and must give the edited value with everything else unchanged.
+    move, in the file's own line endings: a line break inside replaced words of a folded or plain
+    scalar stays, next to the new words. Blank lines in new text (`report` writes paragraphs the
+    reviewer added as "\\n\\nFirst.\\n\\nSecond.") separate paragraphs, written as the block's own
+    lines; any other line break in new text is a space. The result is read back and must give the
+    edited value with everything else unchanged.
     """
     root = parse_yaml(text, path, Diagnostics())
     node = field_node(root, name)
@@ -179,24 +197,49 @@ def edit_field(text: str, path: Path, name: str, edits: list[Edit]) -> str:
     for earlier, later in zip(edits, edits[1:], strict=False):
         if later.start < earlier.end:
             raise Refused("two changes overlap in this field")
-    value, new_text = node.value, text
-    for edit, insert in reversed(_literal_inserts(edits, name)):
-        value = value[: edit.start] + insert + value[edit.end :]
-        if "\n" in insert:
-            if text[node.span[0]] not in "|>":
-                raise Refused(UNMAPPED)
-            margin = " " * block_indent(text, node)
-            newline = "\r\n" if "\r\n" in text else "\n"
-            insert = newline.join(line and margin + line for line in insert.split("\n"))[len(margin) :]
-        new_text = new_text[: offsets[edit.start]] + insert + new_text[offsets[edit.end] :]
+    style = text[node.span[0]]
+    if style not in "|>" and any(BLANK_LINE.search(e.new) for e in edits):
+        raise Refused(ONE_LINE)
+    inserts = [_trimmed(edit.source, edit.start, edit.end, new) for edit, new in _literal_inserts(edits, name)]
+    value = node.value
+    for start, end, insert in reversed(inserts):
+        value = value[:start] + insert + value[end:]
+    margin, eol = " " * (block_indent(text, node) if style in "|>" else 0), newline(text, node)
+    for rewrap in (True, False):  # lines kept where they were if that reads back right, else joined
+        new_text = text
+        for start, end, insert in reversed(inserts):
+            if "\n" in insert:
+                more = offsets[end] < node.span[1] and not line_break(text, offsets[end])
+                piece = block_lines(insert, style == ">", margin, eol, more)
+                new_text = new_text[: offsets[start]] + piece + new_text[offsets[end] :]
+            elif rewrap:
+                new_text = splice(new_text, text, node.value, offsets, (start, end), insert)
+            else:
+                new_text = new_text[: offsets[start]] + insert + new_text[offsets[end] :]
+        if _reads_as(new_text, path, name, root, value):
+            return new_text
+    raise Refused(UNREADABLE)
+
+
+def _reads_as(text: str, path: Path, name: str, root: Node, value: str) -> bool:
+    """Whether the edited file reads as the field's new value with every other value as it was."""
     diags = Diagnostics()
-    reread = parse_yaml(new_text, path, diags)
+    reread = parse_yaml(text, path, diags)
     if reread is None or diags.errors or _plain_except(reread, name) != _plain_except(root, name):
-        raise Refused(UNREADABLE)
+        return False
     got = field_node(reread, name)
-    if got is None or got.value != value:
-        raise Refused(UNREADABLE)
-    return new_text
+    return got is not None and got.value == value
+
+
+def _trimmed(source: str, start: int, end: int, insert: str) -> tuple[int, int, str]:
+    """The span an edit really changes, and its new text: characters both share at either end stay.
+
+    A reviewer's "three " replaced by "3 " then leaves the space, which may be the file's line break.
+    """
+    old = source[start:end]
+    prefix = len(os.path.commonprefix([old, insert]))
+    suffix = len(os.path.commonprefix([old[prefix:][::-1], insert[prefix:][::-1]]))
+    return start + prefix, end - suffix, insert[prefix : len(insert) - suffix]
 
 
 def _literal_inserts(edits: list[Edit], name: str) -> list[tuple[Edit, str]]:
@@ -216,16 +259,25 @@ def _literal_inserts(edits: list[Edit], name: str) -> list[tuple[Edit, str]]:
 
 
 def _escaped(edit: Edit, name: str, before: str, after: str) -> str:
-    """Inserted words as literal text on one line: in Markdown fields, anything Pandoc reads as syntax escaped."""
+    """The new text as literal words: one line, or, where it has blank lines, paragraphs of one line each."""
     control = next((c for c in edit.new if invisible_control(c)), None)
     if control is not None:
         raise Refused(
             f"it holds the invisible control character U+{ord(control):04X}, which no document format can hold; "
             "type the words again without it"
         )
+    paragraphs = BLANK_LINE.split(edit.new)
+    last = len(paragraphs) - 1
+    return "\n\n".join(
+        _words(p, name, before if i == 0 else "", after if i == last else "") for i, p in enumerate(paragraphs)
+    )
+
+
+def _words(new: str, name: str, before: str, after: str) -> str:
+    """Words on one line: in Markdown fields, anything Pandoc reads as syntax escaped."""
     if name.split(".")[-1] not in MARKDOWN_FIELDS:
-        return spaced(edit.new, before, after)
-    words = literal_markdown(edit.new, before, after)
+        return spaced(new, before, after)
+    words = literal_markdown(new, before, after)
     if words and re.search(r"(?<!\\)(\\\\)*\\$", before):  # the field's own backslash would escape them
         raise Refused("it follows a backslash, which would change what the backslash escapes")
     return words

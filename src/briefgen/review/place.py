@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from briefgen.diagnostics import Location
+from briefgen.content.yamlsrc import parse_yaml
+from briefgen.diagnostics import Diagnostics, Location
 from briefgen.model import ContentBlock, Markdown
+from briefgen.review.scalars import field_node, value_offsets
 
 MIN_MATCH = 3  # shorter common stretches are chance, not text
 CONTEXT = 20  # characters each side of an item that count towards its confidence
@@ -70,27 +72,17 @@ class FieldSource:
         return Location(found.path, found.line, found.column + (offset - start))
 
 
-def _file_locator(path: Path, text: str, start: int, end: int) -> Locator:
-    """Find the n-th occurrence of a word in `text[start:end]` (a plain YAML scalar's line)."""
-
-    def locate(needle: str, occurrence: int) -> Location:
-        index = start - 1
-        for _ in range(occurrence + 1):
-            index = text.find(needle, index + 1, end)
-            if index < 0:
-                return _position(path, text, start)
-        return _position(path, text, index)
-
-    return locate
-
-
 def _position(path: Path, text: str, index: int) -> Location:
     line = text.count("\n", 0, index) + 1
     return Location(path, line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
+MARKDOWN_KEYS = {"body", "summary", "mitigation"}
+
+
 def field_source(block: ContentBlock, field: str) -> FieldSource | None:
-    """The current text of `field` (body, summary, mitigation, title, action, variants.X.title|summary|body)."""
+    """The current text of a block's field: Markdown (body, summary, mitigation, a variant's), or a
+    one-line value the DOCX shows (title, action, owner, horizon, a variant's title, a register cell)."""
     parts = field.split(".")
     markdown: Markdown | None = None
     if parts[0] == "variants" and len(parts) == 3:
@@ -99,39 +91,40 @@ def field_source(block: ContentBlock, field: str) -> FieldSource | None:
             return None
         if parts[2] in ("summary", "body"):
             markdown = getattr(variant, parts[2])
-        elif parts[2] == "title" and variant.title is not None:
-            return _plain_source(block, field, block.locations.get(f"variants.{parts[1]}"), "title")
         else:
-            return None
-    elif field in ("body", "summary", "mitigation"):
+            return scalar_source(block.path, block.id, field)
+    elif field in MARKDOWN_KEYS:
         markdown = getattr(block, field)
-    elif field in ("title", "action"):
-        return _plain_source(block, field, block.locations.get(f"{field}.value"), None)
+    else:
+        return scalar_source(block.path, block.id, field)
     if markdown is None:
         return None
     fallback = markdown.location or block.locations.get(field) or Location(block.path)
     return FieldSource(block.id, field, block.path, markdown.source, markdown.locate, fallback)
 
 
-def _plain_source(block: ContentBlock, field: str, where: Location | None, key: str | None) -> FieldSource | None:
-    """A one-line YAML scalar (a title, an action): its text as the file writes it."""
+def scalar_source(path: Path, block_id: str, field: str) -> FieldSource | None:
+    """A scalar's value as the YAML reader gives it (quotes, escapes and folding undone), each of its
+    characters located in the file; None when the file has no text value at that key path."""
     try:
-        text = block.path.read_text(encoding="utf-8")
-    except OSError:
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
         return None
-    if where is None or not where.line:
+    node = field_node(parse_yaml(text, path, Diagnostics()), field)
+    if node is None or not isinstance(node.value, str) or isinstance(node.value, bool):
         return None
-    lines = text.split("\n")
-    start = sum(len(line) + 1 for line in lines[: where.line - 1]) + max(where.column - 1, 0)
-    if key:  # a variant's title: find its key after the variant's own
-        match = re.compile(rf"^\s*{key}:[ \t]*", re.M).search(text, start)
-        if match is None:
-            return None
-        start = match.end()
-    end = text.find("\n", start)
-    end = len(text) if end < 0 else end
-    value = text[start:end]
-    return FieldSource(block.id, field, block.path, value, _file_locator(block.path, text, start, end), where)
+    start = _position(path, text, node.span[0])
+    offsets = value_offsets(text, node)
+
+    def locate(word: str, occurrence: int) -> Location:
+        index = -1
+        for _ in range(occurrence + 1):
+            index = node.value.find(word, index + 1)
+            if index < 0:
+                return start
+        return _position(path, text, offsets[index]) if offsets else start
+
+    return FieldSource(block_id, field, path, node.value, locate, start)
 
 
 def fold(text: str) -> str:

@@ -2,7 +2,7 @@
 
 `content/literal.py` escapes the words so Pandoc reads them as the characters typed; this is the
 proof for each field, made with briefgen's own Markdown reader (all fields in one Pandoc run): the
-field must keep its structure (the same nodes besides text: no new paragraph, heading, list, link,
+field must keep its structure (the same nodes besides text and whole paragraphs: no heading, list, link,
 note or citation) and gain no error `briefgen check` would report, such as text that looks like a
 citation. Otherwise the field's changes are refused and left to a person.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from briefgen.content.markdown import parse_markdown, read_many
 from briefgen.content.richtext import walk
-from briefgen.model import Block, Text
+from briefgen.model import Block, Para, Text
 
 STRUCTURE = "Markdown would read the new words as structure (a paragraph, heading, list, link...), not as words"
 REPORTED = "its words would read as a mistake in the block's Markdown ({})"
@@ -35,5 +35,6 @@ def misread(pairs: list[tuple[str, str]]) -> list[str]:
 
 
 def _shape(blocks: tuple[Block, ...]) -> list[str]:
-    """The kinds of node a field holds in reading order, text left out."""
-    return [type(node).__name__ for node in walk(blocks) if not isinstance(node, Text)]
+    """The kinds of node a field holds in reading order, text and paragraphs left out (a reviewer
+    adds and removes whole paragraphs; what is inside them must stay words)."""
+    return [type(node).__name__ for node in walk(blocks) if not isinstance(node, Text | Para)]

@@ -15,6 +15,13 @@ from briefgen.checks.validate import audiences_for
 from briefgen.document.select import SelectOptions, select, withheld_by
 from briefgen.model import BRIEF_RECORD, Brief, Workspace
 
+# The fields of each kind of block a build shows besides its title and text (its lines and register cells)
+SHOWN = {
+    "recommendation": ("action", "priority", "owner", "horizon"),
+    "risk": ("mitigation", "likelihood", "impact"),
+    "leverage": ("holder", "trend"),
+}
+MASTHEAD = ("organization", "title", "subtitle", "version", "disclaimer")  # brief.yaml's fields on the masthead
 MISMATCH = "the DOCX's build record does not match what the workspace builds"
 
 
@@ -29,7 +36,7 @@ class Received:
 
     def refusal(self, block: str, name: str) -> str:
         """'' when the audience received `name` of `block`; else why an edit of it is not written."""
-        shown = "the bottom line of brief.yaml" if block == BRIEF_RECORD else f"block '{block}'"
+        shown = "brief.yaml" if block == BRIEF_RECORD else f"block '{block}'"
         if not self.known:
             return f"the DOCX names audience '{self.audience}', which this brief does not have; {MISMATCH}"
         if block not in self.fields:
@@ -54,11 +61,7 @@ def received(ws: Workspace, brief: Brief | None, audience: str) -> Received:
     doc = select(brief, profile, options)
     fields: dict[str, frozenset[str]] = {}
     for block in doc.blocks:
-        names = {block.title_field, block.content_field}
-        names |= {"action"} if block.kind == "recommendation" else set()
-        names |= {"mitigation"} if block.kind == "risk" else set()
-        fields[block.id] = frozenset(names)
-    if doc.bottom_line:
-        fields[BRIEF_RECORD] = frozenset({"bottom_line"})
+        fields[block.id] = frozenset({block.title_field, block.content_field, *SHOWN.get(block.kind, ())})
+    fields[BRIEF_RECORD] = frozenset({*MASTHEAD, *(("bottom_line",) if doc.bottom_line else ())})
     withheld = {b.id: withheld_by(b, profile, options) for b in brief.blocks if b.id not in fields}
     return Received(audience, True, fields, withheld)

@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -19,6 +22,7 @@ CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-proper
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 MAX_MAP = 1024 * 1024  # characters of the anchor map; the analyst brief's has 6,000
+MAX_TEXT = 16 * 1024 * 1024  # bytes of the recorded text, inflated; the analyst brief's has about 60,000
 
 
 def read_xml(package: zipfile.ZipFile, name: str):
@@ -37,6 +41,8 @@ class BuildRecord:
     version: str
     anchors: dict[str, tuple[str, str]] = field(default_factory=dict)  # _bgN -> (block id, field)
     blocks: dict[str, tuple[str, str]] = field(default_factory=dict)  # block id -> (path, sha256 as built)
+    cited: dict[int, str] = field(default_factory=dict)  # note number -> the citation it was made from
+    text: tuple[tuple[str, str], ...] | None = None  # each paragraph's key and text as built (None: not recorded)
 
 
 def custom_properties(package: zipfile.ZipFile) -> dict[str, str]:
@@ -68,22 +74,58 @@ def read_record(package: zipfile.ZipFile, name: str) -> BuildRecord:
             f"{name} has no briefgen build record (custom document properties briefgen.*); "
             "review works on a DOCX built by briefgen 0.1 or later, edited and saved in Word or LibreOffice"
         )
-    damaged = UsageError(f"{name}: the briefgen anchor map (briefgen.map.*) is damaged; rebuild and review again")
+    damaged = UsageError(
+        f"{name}: the briefgen build record (briefgen.map.*, briefgen.text.*) is damaged; rebuild and review again"
+    )
     try:
-        chunks = sorted(
-            (int(key.rsplit(".", 1)[1]), value) for key, value in props.items() if key.startswith("briefgen.map.")
-        )
-        text = "".join(value for _, value in chunks)
-        if len(text) > MAX_MAP:
+        mapped = _joined(props, "briefgen.map.") or ""
+        if len(mapped) > MAX_MAP:
             raise ValueError("too long")
-        data = json.loads(text) if chunks else {}
+        data = json.loads(mapped) if mapped else {}
         anchors = _pairs(data, "anchors")
         blocks = _pairs(data, "blocks")
-    except (ValueError, RecursionError):  # the record comes from outside: any other shape is damage
+        cited = data.get("cited", {})
+        if not isinstance(cited, dict) or not all(k.isdigit() and isinstance(v, str) for k, v in cited.items()):
+            raise ValueError("cited is not numbers and texts")
+        text = _built_text(_joined(props, "briefgen.text."))
+    except (
+        ValueError,
+        RecursionError,
+        zlib.error,
+        binascii.Error,
+    ):  # the record comes from outside: any other shape is damage
         raise damaged from None
     return BuildRecord(
-        props["briefgen.brief"], props.get("briefgen.audience", ""), props.get("briefgen.version", ""), anchors, blocks
+        props["briefgen.brief"],
+        props.get("briefgen.audience", ""),
+        props.get("briefgen.version", ""),
+        anchors,
+        blocks,
+        {int(k): v for k, v in cited.items()},
+        text,
     )
+
+
+def _joined(props: dict[str, str], prefix: str) -> str | None:
+    """The value split over properties `prefix1`, `prefix2`, ... joined in order (None if there are none)."""
+    chunks = sorted((int(key.rsplit(".", 1)[1]), value) for key, value in props.items() if key.startswith(prefix))
+    return "".join(value for _, value in chunks) if chunks else None
+
+
+def _built_text(packed: str | None) -> tuple[tuple[str, str], ...] | None:
+    """The recorded text of the build (see render.docx.build_record), inflated within MAX_TEXT."""
+    if packed is None:
+        return None
+    inflate = zlib.decompressobj()
+    raw = inflate.decompress(base64.b64decode(packed, validate=True), MAX_TEXT)
+    if inflate.unconsumed_tail or not inflate.eof:
+        raise ValueError("the recorded text is too long or cut short")
+    data = json.loads(raw)
+    if not isinstance(data, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair) for pair in data
+    ):
+        raise ValueError("the recorded text is not pairs of texts")
+    return tuple((key, value) for key, value in data)
 
 
 def _pairs(data: object, key: str) -> dict[str, tuple[str, str]]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -18,151 +19,37 @@ from typing import Any
 from briefgen.content.literal import printable
 from briefgen.diagnostics import Location
 from briefgen.errors import BriefgenError
-from briefgen.model import BRIEF_RECORD
+from briefgen.model import BRIEF_RECORD, Brief
+from briefgen.render.docx.reading import WordChange, WordReview, paragraph_keys, read_review
+from briefgen.review.fields import (
+    MARKDOWN_FIELDS,
+    UNTRACKED_OVERLAP,
+    Field,
+    added,
+    decide,
+    gather,
+    locate,
+    note_refusal,
+    place,
+)
+from briefgen.review.items import ALREADY, CATEGORIES, CHANGED, STATUSES, UNOWNED, Proposal, Review, ReviewItem
 from briefgen.review.package import open_docx
-from briefgen.review.place import Alignment, FieldSource, field_source, fold
-from briefgen.review.received import received
-from briefgen.review.record import BuildRecord, read_record
+from briefgen.review.place import FieldSource, field_source, scalar_source
+from briefgen.review.received import MASTHEAD, received
+from briefgen.review.record import BuildRecord, read_record, read_xml
 from briefgen.review.renderings import Rendered, joined, merge_renderings
-from briefgen.review.wordml import Mark, WordChange, WordParagraph, WordReview, read_review
+from briefgen.review.untracked import Comparison, normal, paragraph_changes
 from briefgen.workspace import open_workspace
 
-CHANGED = "the block changed since this DOCX was built; placed by best match, confidence {:.2f}"
-CHANGED_REFUSAL = "the block changed since this DOCX was built"
-ALREADY = "the YAML reads like this already"
-HIDDEN = "it is hidden text, which Word does not show"
 SHOWN_SLACK = 10_000  # characters a field may show beyond twice its source (numbers, citations, notes)
-
-
-@dataclass
-class ReviewItem:
-    """One comment or tracked change, and where it belongs in the YAML (path None: unplaced)."""
-
-    kind: str  # comment | change
-    action: str  # comment | inserted | deleted | moved-from | moved-to
-    author: str
-    date: str
-    text: str
-    anchor: str = ""  # a comment's anchored words
-    reply_to: str = ""  # the author of the comment this one answers
-    resolved: bool = False
-    block: str = ""
-    field: str = ""
-    path: str | None = None
-    line: int = 0
-    column: int = 0
-    confidence: float = 1.0
-    block_changed: bool = False
-    heading: str = ""  # the nearest heading before it in the DOCX
-    order: tuple[int, int] = (0, 0)  # paragraph and offset in the DOCX
-    edit: Edit | None = None  # a change `--apply` can write with certainty
-    refusal: str = ""  # why `--apply` leaves a change to a person
-    hidden: bool = False  # a change in text formatted as hidden
-    places: tuple[str, ...] = ()  # where in the DOCX, when the same change was made in several renderings
-
-    @property
-    def placed(self) -> bool:
-        return self.path is not None
-
-
-@dataclass(frozen=True)
-class Edit:
-    """A tracked change as an edit of one field's source text: replace `[start, end)` with `new`."""
-
-    path: Path  # the block file
-    block: str
-    field: str
-    source: str  # the field's text as the file held it when the review was read
-    start: int
-    end: int
-    new: str
-
-
-@dataclass
-class Proposal:
-    """A field's Markdown with a reviewer's tracked changes applied, as a word diff of the source."""
-
-    path: str
-    block: str
-    field: str
-    text: str
-    diff: str
-
-
-@dataclass
-class Review:
-    docx: str
-    brief: str
-    audience: str
-    items: list[ReviewItem] = field(default_factory=list)
-    proposals: list[Proposal] = field(default_factory=list)
-    root: Path | None = None  # the workspace: `--apply` writes only files inside it
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "comments": sum(i.kind == "comment" for i in self.items),
-            "changes": sum(i.kind == "change" for i in self.items),
-            "unplaced": sum(not i.placed for i in self.items),
-        }
-
-
-@dataclass
-class _Field:
-    """One anchored field of the DOCX: its paragraphs' original text joined, and each paragraph's start."""
-
-    block: str
-    name: str
-    shown: str = ""
-    starts: dict[int, int] = field(default_factory=dict)
-    source: FieldSource | None = None
-    alignment: Alignment | None = None
-    display: str = ""
-    changed: bool = False
-    note: Mark | None = None  # a note's field: where the note's number stands in the text
-    key: str = ""  # its key in `_fields`: the bookmark, or the note
-    pieces: list[str] = field(default_factory=list, repr=False)  # `shown` as it is gathered, joined once
-    size: int = 0  # the length of `pieces` together
-
-    @property
-    def generated(self) -> bool:
-        """A note whose text briefgen made (a citation from the references), not one the block wrote."""
-        if self.note is None or self.alignment is None:
-            return False
-        matched = sum(size for _, _, size in self.alignment.blocks)
-        return matched < 0.6 * len(self.shown.strip())
-
-
-def _fields(review: WordReview, record: BuildRecord) -> dict[str, _Field]:
-    """The anchored fields, and each note as a field of its own (keyed "footnote:ID") of the field it is in."""
-    fields: dict[str, _Field] = {}
-    for p in review.paragraphs:
-        if p.note:
-            at = review.notes.get(p.note)
-            owner = review.paragraphs[at.paragraph].anchor if at and at.paragraph < len(review.paragraphs) else None
-            if owner not in record.anchors:
-                continue
-            p.anchor = p.note
-            block, name = record.anchors[owner]
-            f = fields.setdefault(p.note, _Field(block, name, note=at, key=p.note))
-        elif p.anchor is None or p.anchor not in record.anchors:
-            continue
-        else:
-            block, name = record.anchors[p.anchor]
-            f = fields.setdefault(p.anchor, _Field(block, name, key=p.anchor))
-        text = review.original(p.index)
-        if p.added and not text.strip():  # a paragraph the reviewer added: it goes after the one before
-            f.starts[p.index] = f.size
-            continue
-        if f.starts:
-            f.pieces.append("\n")
-            f.size += 1
-        f.starts[p.index] = f.size
-        f.pieces.append(text)
-        f.size += len(text)
-    for f in fields.values():  # joined once: adding to a long text paragraph by paragraph is quadratic
-        f.shown, f.pieces = "".join(f.pieces), []
-    return fields
+FORMATTING = (
+    "formatting is not carried back: the house style sets the look, and emphasis is written in the "
+    "YAML (*italic*, **bold**); make it there by hand"
+)
+REMOVES_NOTE = (
+    "it takes away the mark of note {number}{cited}; remove the citation from the YAML by hand, "
+    "or reject this change and make the rest of it again"
+)
 
 
 def _digest(path: Path) -> str:
@@ -172,12 +59,12 @@ def _digest(path: Path) -> str:
         return "-"
 
 
-def review_docx(docx: Path, root: Path | None = None) -> Review:
-    """Read a reviewed DOCX built by briefgen and place its comments and tracked changes in the workspace."""
+def _read(docx: Path) -> tuple[BuildRecord, WordReview]:
+    """The build record and the reviewer's work, or an error saying the file is damaged."""
     with open_docx(docx) as package:
         record = read_record(package, str(docx))
         try:
-            word = read_review(package)
+            return record, read_review(lambda name: read_xml(package, name))
         except ValueError:
             # damaged: exit 1
             if "word/document.xml" in package.namelist():
@@ -186,41 +73,164 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
                     "open the file in Word or LibreOffice, save it again and review that copy"
                 ) from None
             raise BriefgenError(f"{docx} has no main document part (word/document.xml)") from None
+
+
+def review_docx(docx: Path, root: Path | None = None) -> Review:
+    """Read a reviewed DOCX built by briefgen and place its comments and changes in the workspace.
+
+    Changes are the tracked ones Word marks, and (when the DOCX records the text it was built
+    with) every other difference between that text and the returned one: edits made with
+    tracking off. Each is placed at its YAML position, or listed as unplaced with its words.
+    """
+    record, word = _read(docx)
     ws, _diags = open_workspace(root, record.brief)
     brief = ws.briefs.get(record.brief)
-    blocks = {b.id: b for b in brief.blocks} if brief else {}
+    result = Review(str(docx), record.brief, record.audience, root=ws.root)
+    keys = _note_keys(paragraph_keys(word), record, word)
+    result.items += _new_paragraphs(word, record, keys)
+    fields = gather(word, record, keys)
+    _prepare(fields, ws.root, brief, record)
     allowed = received(ws, brief, record.audience)
-    fields = _fields(word, record)
+    result.items += _comments(word, fields)
+    edits: dict[tuple[str, str], tuple[Field, list[Rendered]]] = {}  # per field, notes included
+
+    def keep(item: ReviewItem, f: Field, start: int, end: int) -> None:
+        """An item placed in field `f`: checked against what the audience received, kept for merging."""
+        assert item.edit is None or f.source is not None
+        refusal = allowed.refusal(f.block, f.name)  # the record may be forged: only what the audience got
+        if refusal:
+            item.edit, item.refusal = None, refusal
+        rendering = (word.paragraphs[f.note.paragraph].anchor or "") if f.note else f.key
+        new = item.edit.new if item.edit else ""
+        first, after = (item.edit.start, item.edit.end) if item.edit else _source_points(f, start, end)
+        edits.setdefault((f.block, f.name), (f, []))[1].append(Rendered(rendering, first, after, new, item))
+
+    for item in _tracked(word, fields, keep) + _untracked(word, fields, keep) + _formatting(word, fields):
+        result.items.append(item)
+    dropped: list[ReviewItem] = []
+    for _f, changes in edits.values():
+        dropped += merge_renderings(changes, lambda i: word.place(i.order[0]))
+    result.items = [i for i in result.items if not any(i is d for d in dropped)]
+    pair_moves(result.items)
+    result.items.sort(key=lambda i: i.order)
+    for f, changes in edits.values():
+        assert f.source is not None
+        proposed = f.source.text
+        kept = [
+            (c.item.edit.start, c.item.edit.end, c.item.edit.new)
+            for c in changes
+            if c.item.edit and not any(c.item is d for d in dropped)
+        ]  # in document order: two insertions at one point stay in the order they were made
+        for start, end, new in reversed(sorted(dict.fromkeys(kept), key=lambda c: (c[0], c[1]))):
+            proposed = proposed[:start] + new + proposed[end:]
+        if proposed != f.source.text:
+            result.proposals.append(Proposal(f.display, f.block, f.name, proposed, word_diff(f.source.text, proposed)))
+    return result
+
+
+def _source_points(f: Field, start: int, end: int) -> tuple[int, int]:
+    """A built span's best place in the source (for an item without an edit)."""
+    if f.alignment is None:
+        return start, end
+    first = f.alignment.map(start)
+    after = f.alignment.map(end)
+    first = 0 if first is None else first
+    return first, max(first, first if after is None else after)
+
+
+def _note_keys(keys: list[str], record: BuildRecord, word: WordReview) -> list[str]:
+    """Notes matched with the build's by their text, not their number: a note the reviewer added
+    without tracking renumbers those after it, and takes no built note's place."""
+    if record.text is None:
+        return keys
+    built = _notes((key, normal(text)[0]) for key, text in record.text)
+    returned = _notes((key, normal(word.original(i))[0]) for i, key in enumerate(keys))
+    renamed: dict[str, str] = {}
+    matcher = SequenceMatcher(None, list(built.values()), list(returned.values()), autojunk=False)
+    names_a, names_b = list(built), list(returned)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs = min(i2 - i1, j2 - j1) if op in ("equal", "replace") else 0
+        for i, j in zip(range(i1, i1 + pairs), range(j1, j1 + pairs), strict=True):
+            renamed[names_b[j]] = names_a[i]
+        for j in range(j1 + pairs, j2):
+            renamed[names_b[j]] = "note:added"
+    return [renamed.get(key, key) for key in keys]
+
+
+def _notes(pairs) -> dict[str, str]:
+    """Each numbered note's text, its paragraphs joined, in order."""
+    notes: dict[str, list[str]] = {}
+    for key, text in pairs:
+        if key.startswith("note:") and key != "note:added":
+            notes.setdefault(key, []).append(text)
+    return {key: "\n".join(texts) for key, texts in notes.items()}
+
+
+def _new_paragraphs(word: WordReview, record: BuildRecord, keys: list[str]) -> list[ReviewItem]:
+    """Paragraphs typed outside every field: one after a block's text joins that text (its key is
+    set to the field's); the rest, and text no field owns that changed, are unplaced items."""
+    markdown = {name for name, (_block, field) in record.anchors.items() if field.split(".")[-1] in MARKDOWN_FIELDS}
+    new: dict[int, int] = {p.index: p.index - 1 for p in word.paragraphs if added(p) and not keys[p.index]}
+    gone: list[tuple[int, int]] = []
+    changed: list[tuple[int, int]] = []
+    if record.text is not None:
+        returned = [(key, word.original(i)) for i, key in enumerate(keys)]
+        found, gone, changed = paragraph_changes(list(record.text), returned)
+        new |= found
+    items = []
+    for index in sorted(new):
+        before = keys[new[index]] if new[index] >= 0 else ""
+        if before in markdown:
+            keys[index] = word.paragraphs[index].anchor = before
+        elif word.original(index).strip():
+            items.append(_unowned(word, index, "inserted", word.original(index), ""))
+    text = record.text or ()
+    items += [_unowned(word, index, "deleted", text[built][1], "") for built, index in gone]
+    for built, index in changed:  # word by word, as in a field
+        for d in Comparison(text[built][1], word.original(index)).differences:
+            items.append(_unowned(word, index, d.action, d.new or d.old, d.old if d.new else ""))
+    return [i for i in items if i.text.strip()]
+
+
+def _unowned(word: WordReview, index: int, action: str, text: str, old: str) -> ReviewItem:
+    """An edit made without tracking in text no field owns (a heading, a label): listed with its words."""
+    item = ReviewItem("change", action, "", "", text, untracked=True, old=old, refusal=UNOWNED)
+    item.order = (index, 0)
+    item.heading = word.heading_before(min(index, len(word.paragraphs) - 1)) if word.paragraphs else ""
+    return item
+
+
+def _prepare(fields: dict[str, Field], root: Path, brief: Brief | None, record: BuildRecord) -> None:
+    """Find each field's source in the workspace as it is now, and whether its file changed since the build."""
+    blocks = {b.id: b for b in brief.blocks} if brief else {}
     for f in fields.values():
         block = blocks.get(f.block)
+        source: FieldSource | None
         if brief is not None and f.block == BRIEF_RECORD and f.name == "bottom_line" and brief.bottom_line:
-            f.source = FieldSource(
-                f.block,
-                f.name,
-                brief.path,
-                brief.bottom_line.source,
-                brief.bottom_line.locate,
-                brief.bottom_line.location or Location(brief.path),
+            line = brief.bottom_line
+            source = FieldSource(
+                f.block, f.name, brief.path, line.source, line.locate, line.location or Location(brief.path)
             )
             path = brief.path
+        elif brief is not None and f.block == BRIEF_RECORD and f.name in MASTHEAD:
+            source, path = scalar_source(brief.path, BRIEF_RECORD, f.name), brief.path
         elif block is None:
             continue
         else:
-            f.source = field_source(block, f.name)
-            path = block.path
+            source, path = field_source(block, f.name), block.path
         recorded_path, recorded_hash = record.blocks.get(f.block, ("", ""))
-        f.display = recorded_path if (ws.root / recorded_path).resolve() == path.resolve() else ""
+        f.display = recorded_path if (root / recorded_path).resolve() == path.resolve() else ""
         if not f.display:
             try:
-                f.display = path.resolve().relative_to(ws.root.resolve()).as_posix()
+                f.display = path.resolve().relative_to(root.resolve()).as_posix()
             except ValueError:
                 f.display = path.as_posix()
-        f.changed = _digest(path) != recorded_hash
-        if f.source is not None and len(f.shown) <= 2 * len(f.source.text) + SHOWN_SLACK:
-            f.alignment = Alignment(f.shown, f.source.text)  # (far longer text in the DOCX is not the field's)
+        f.prepare(source, _digest(path) != recorded_hash, SHOWN_SLACK)
 
-    result = Review(str(docx), record.brief, record.audience, root=ws.root)
+
+def _comments(word: WordReview, fields: dict[str, Field]) -> list[ReviewItem]:
     authors = {c.id: c.author for c in word.comments}
+    items = []
     for comment in word.comments:
         item = ReviewItem(
             "comment",
@@ -234,82 +244,124 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
         )
         last = comment.end
         length = len(item.anchor) if last and comment.start and last.paragraph == comment.start.paragraph else 0
-        _place(item, comment.start, length, word, fields)
-        result.items.append(item)
-    edits: dict[tuple[str, str], tuple[_Field, list[Rendered]]] = {}  # per field, notes included
-    for change in word.changes:
-        item = ReviewItem("change", change.kind, change.author, change.date, change.text, hidden=change.hidden)
+        place(item, comment.start, length, word, fields)
+        items.append(item)
+    return items
+
+
+Keep = Callable[[ReviewItem, Field, int, int], None]
+
+
+def _tracked(word: WordReview, fields: dict[str, Field], keep: Keep) -> list[ReviewItem]:
+    """Each tracked change (a deletion with the insertion right after it: one replacement), placed."""
+    items = []
+    changes = list(word.changes)
+    index = 0
+    while index < len(changes):
+        change = changes[index]
+        following = changes[index + 1] if index + 1 < len(changes) else None
         removed = change.kind in ("deleted", "moved-from")
-        span = _place(item, change.at, len(change.text) if removed else 0, word, fields)
+        item = ReviewItem("change", change.kind, change.author, change.date, change.text, hidden=change.hidden)
+        new = "" if removed else change.text
+        if _replaced_by(change, following):
+            assert following is not None
+            item.action, item.old, item.text, new = "replaced", change.text, following.text, following.text
+            item.hidden = change.hidden or following.hidden
+            index += 1
+        index += 1
+        length = len(change.text) if removed else 0
+        span = place(item, change.at, length, word, fields)
         if span is None:
-            item.refusal = item.refusal or "it is in text no block owns"
-        else:
-            anchor, first, after = span
-            paragraph = word.paragraphs[change.at.paragraph]
-            new = "" if removed else (("\n\n" if _added(paragraph) else "") + change.text)
-            f = fields[anchor]
-            rendering = (word.paragraphs[f.note.paragraph].anchor or "") if f.note else anchor
-            edits.setdefault((f.block, f.name), (f, []))[1].append(Rendered(rendering, first, after, new, item))
-            _certain(item, f, change, len(change.text) if removed else 0, new, word)
-            refusal = allowed.refusal(f.block, f.name)  # the record may be forged: only what the audience got
-            if refusal:
-                item.edit, item.refusal = None, refusal
-        result.items.append(item)
-    dropped: list[ReviewItem] = []
-    for _f, changes in edits.values():
-        dropped += merge_renderings(changes, lambda i: word.place(i.order[0]))
-    result.items = [i for i in result.items if not any(i is d for d in dropped)]
-    pair_moves(result.items)
-    result.items.sort(key=lambda i: i.order)
-    for f, changes in edits.values():
-        assert f.source is not None
-        proposed = f.source.text
-        kept = {(c.start, c.end, c.new) for c in changes if not any(c.item is d for d in dropped)}
-        for start, end, new in sorted(kept, key=lambda c: (c[0], c[1]), reverse=True):
-            proposed = proposed[:start] + new + proposed[end:]
-        result.proposals.append(Proposal(f.display, f.block, f.name, proposed, word_diff(f.source.text, proposed)))
-    return result
+            item.refusal = item.refusal or UNOWNED
+            items.append(item)
+            continue
+        f, start, end = span
+        paragraph = word.paragraphs[change.at.paragraph]
+        if added(paragraph):
+            new = "\n" + new
+        elif removed and paragraph.removed and change.at.offset == 0 and length == len(paragraph.original):
+            start, end = _whole_paragraph(f, start, end)  # its text and its mark: the paragraph goes
+        shown = f.starts.get(change.at.paragraph, 0) + (
+            len(paragraph.original) if change.at.offset < 0 else change.at.offset
+        )
+        decide(item, f, start, end, new, item.hidden)
+        removes = _notes_removed(word, change, length, fields)
+        if removes:
+            item.edit, item.refusal = None, removes
+        elif f.comparison is not None and f.comparison.touches(shown, shown + length) and not added(paragraph):
+            item.edit, item.refusal = None, UNTRACKED_OVERLAP
+        keep(item, f, start, end)
+        items.append(item)
+    return items
 
 
-def _certain(item: ReviewItem, f: _Field, change: WordChange, length: int, new: str, word: WordReview) -> None:
-    """Give the item the edit `--apply` would make, or the reason it must be left to a person."""
-    paragraph = word.paragraphs[change.at.paragraph]
-    shown = f.starts.get(change.at.paragraph, 0) + (
-        len(paragraph.original) if change.at.offset < 0 else change.at.offset
+def _whole_paragraph(f: Field, start: int, end: int) -> tuple[int, int]:
+    """A paragraph's built span widened to take the line break that parts it from the one before (or after)."""
+    built = f.built if f.built is not None else f.shown
+    if start > 0 and built[start - 1] == "\n":
+        return start - 1, end
+    if end < len(built) and built[end] == "\n":
+        return start, end + 1
+    return start, end
+
+
+def _replaced_by(change: WordChange, following: WordChange | None) -> bool:
+    """A deletion followed, at the point where it ends, by an insertion of the same reviewer."""
+    return (
+        following is not None
+        and change.kind == "deleted"
+        and following.kind == "inserted"
+        and following.author == change.author
+        and following.at.paragraph == change.at.paragraph
+        and following.at.offset == change.at.offset + len(change.text)
     )
-    if f.source is None or f.alignment is None:
-        item.refusal = "its field could not be read"
-    elif change.hidden and change.kind in ("inserted", "moved-to"):
-        item.refusal = HIDDEN
-    elif f.changed:
-        item.refusal = CHANGED_REFUSAL
-        if _already_there(f.alignment, shown, length, change.text):
-            item.refusal = ALREADY
-    elif _added(paragraph):
-        item.refusal = "it is a new paragraph"
-    else:
-        span = f.alignment.exact(shown, shown + length)
-        if isinstance(span, str):
-            item.refusal = span
-        else:
-            item.refusal = ""
-            item.edit = Edit(f.source.path, f.block, f.name, f.source.text, span[0], span[1], new)
 
 
-def _already_there(alignment: Alignment, shown: int, length: int, text: str) -> bool:
-    """Whether the block, changed since the build, already reads as this change would make it.
+def _notes_removed(word: WordReview, change: WordChange, length: int, fields: dict[str, Field]) -> str:
+    """Why a deletion cannot be written when it takes away a note's mark ('' when it takes none)."""
+    for key, mark in word.removed_notes.items():
+        if mark.paragraph == change.at.paragraph and change.at.offset <= mark.offset <= change.at.offset + length:
+            note = next((fields.get(p.anchor or "") for p in word.paragraphs if p.note == key), None)
+            number = note.number if note is not None and note.number else word.numbers.get(key, 0)
+            cited = f", made from the citation {note.cited}" if note is not None and note.cited else ""
+            return REMOVES_NOTE.format(number=number, cited=cited)
+    return ""
 
-    An insertion whose words stand at its place in the file now, or a deletion whose words no
-    longer match there: the usual case is a second `--apply` of the same DOCX.
-    """
-    words = fold(text).strip()
-    where = alignment.map(shown)
-    if not words or where is None:
-        return False
-    window = fold(alignment.source[max(0, where - len(words) - 40) : where + len(words) + 40])
-    if length == 0:
-        return words in window
-    return isinstance(alignment.exact(shown, shown + length), str) and words not in window
+
+def _untracked(word: WordReview, fields: dict[str, Field], keep: Keep) -> list[ReviewItem]:
+    """Every difference between a field's returned text and its built text, as an item of its own."""
+    items = []
+    for f in fields.values():
+        if f.comparison is None:
+            continue
+        for difference in f.comparison.differences:
+            words = (difference.new or difference.old).strip("\n")  # a paragraph's words, not its line break
+            item = ReviewItem("change", difference.action, "", "", words, untracked=True)
+            item.old = difference.old if difference.new and difference.old else ""
+            paragraph = max((i for i, s in f.starts.items() if s <= difference.at), default=len(word.paragraphs))
+            item.order = (paragraph, difference.at - f.starts.get(paragraph, 0))
+            item.heading = word.heading_before(paragraph) if paragraph < len(word.paragraphs) else ""
+            if f.note is not None and (f.cited or f.added_note):
+                place(item, f.note, 0, word, fields)
+                item.refusal = note_refusal(f)
+            elif not locate(item, f, difference.start, difference.end):
+                item.refusal = UNOWNED
+            else:
+                decide(item, f, difference.start, difference.end, difference.new)
+                keep(item, f, difference.start, difference.end)
+            items.append(item)
+    return items
+
+
+def _formatting(word: WordReview, fields: dict[str, Field]) -> list[ReviewItem]:
+    """Tracked formatting changes: placed where they were made, and left to a person."""
+    items = []
+    for change in word.formatting:
+        item = ReviewItem("change", "formatted", change.author, change.date, change.text)
+        place(item, change.at, len(change.text), word, fields)
+        item.refusal = FORMATTING
+        items.append(item)
+    return items
 
 
 def pair_moves(items: list[ReviewItem]) -> bool:
@@ -328,43 +380,6 @@ def pair_moves(items: list[ReviewItem]) -> bool:
                 if item.edit is not None:
                     item.edit, item.refusal, dropped = None, "the other end of this move cannot be applied", True
     return dropped
-
-
-def _added(paragraph: WordParagraph) -> bool:
-    return paragraph.added and not paragraph.original.strip()
-
-
-def _place(
-    item: ReviewItem, at: Mark | None, length: int, word: WordReview, fields: dict[str, _Field]
-) -> tuple[str, int, int] | None:
-    """Fill in the item's block, field and position; the source span it covers, or None if unplaced."""
-    if at is None or not word.paragraphs:  # (a comment in a document without a paragraph)
-        item.heading = ""
-        item.order = (len(word.paragraphs), 0)
-        return None
-    index = min(at.paragraph, len(word.paragraphs) - 1)
-    paragraph = word.paragraphs[index]
-    offset = len(paragraph.original) if at.offset < 0 else at.offset
-    item.order = (index, offset)
-    item.heading = word.heading_before(index)
-    f = fields.get(paragraph.anchor or "")
-    if f is not None and f.generated and f.note is not None:
-        _place(item, f.note, 0, word, fields)  # at the citation the note was made from
-        item.refusal = "it is in a note briefgen makes from the references file; change the reference instead"
-        return None
-    if f is None or f.source is None or f.alignment is None or not f.alignment.blocks:
-        return None
-    item.block, item.field = f.block, f.name
-    shown = f.starts.get(index, 0) + (0 if _added(paragraph) else offset)
-    start = f.alignment.map(shown)
-    end = f.alignment.map(shown + length) if length else start
-    if start is None or end is None:
-        return None
-    item.confidence = f.alignment.confidence(shown, shown + length)
-    item.block_changed = f.changed
-    where = f.source.location(start)
-    item.path, item.line, item.column = f.display, where.line, where.column
-    return (f.key, start, max(start, end))
 
 
 def word_diff(old: str, new: str) -> str:
@@ -399,6 +414,12 @@ def describe(item: ReviewItem, changed_note: bool = True) -> str:
             text += " (resolved)"
     else:
         text = f"change: {item.action} {_quote(item.text)}"
+        if item.action == "replaced":
+            text = f"change: replaced {_quote(item.old)} with {_quote(item.text)}"
+        elif item.action == "formatted":
+            text = f"change: formatting of {_quote(item.text)}"
+        if item.untracked:
+            text += " (made without tracking)"
         if len(item.places) > 1:
             text += f" (the same change {joined(list(item.places))})"
     if changed_note and item.placed and item.block_changed:
@@ -436,21 +457,42 @@ def format_text(review: Review) -> str:
                 lines.extend("    " + line for line in chunk.strip("\n").split("\n"))
     unplaced = [i for i in review.items if not i.placed]
     for item in unplaced:
-        lines.append(f"{where(review, item)}: {describe(item)} [in text no block owns]")
-    counts = review.counts
-    lines.append(
-        f"{review.docx}: {plural(counts['comments'], 'comment')}, {plural(counts['changes'], 'change')}, "
-        f"{counts['unplaced']} unplaced"
-    )
+        reason = (
+            item.refusal if item.kind == "change" and item.refusal not in ("", UNOWNED) else "in text no block owns"
+        )
+        lines.append(f"{where(review, item)}: {describe(item)} [{reason}]")
+    lines.append(f"{review.docx}: {summary(review)}")
     return printable("\n".join(lines))  # words from the DOCX never steer the terminal
+
+
+KIND_LABELS = {
+    "insertion": lambda n: plural(n, "insertion"),
+    "deletion": lambda n: plural(n, "deletion"),
+    "replacement": lambda n: plural(n, "replacement"),
+    "untracked": lambda n: f"{n} made without tracking",
+    "formatting": lambda n: plural(n, "formatting change"),
+}
+
+
+def summary(review: Review, applied: bool = False) -> str:
+    """The closing counts: comments and changes, each kind of change, and what became of them."""
+    counts = review.counts
+    kinds = [KIND_LABELS[name](counts[name]) for name in CATEGORIES[1:] if counts[name]]
+    fates = [f"{counts[name]} {name}" for name in STATUSES if counts[name] and (applied or name != "applied")]
+    return (
+        f"{plural(counts['comments'], 'comment')}, {plural(counts['changes'], 'change')}"
+        + (f" ({', '.join(kinds)})" if kinds else "")
+        + (f"; {', '.join(fates)}" if fates else "")
+    )
 
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def format_json(review: Review) -> str:
-    """The same items as JSON: placed or not, with the proposals and the counts."""
+def format_json(review: Review, files: list[tuple[str, str]] | None = None, dry_run: bool = False) -> str:
+    """The same items as JSON: placed or not, with the proposals and the counts; after `--apply`,
+    `files` (each file written, or with `dry_run` that would be, and its diff)."""
     data: dict[str, Any] = {
         "docx": review.docx,
         "brief": review.brief,
@@ -459,13 +501,17 @@ def format_json(review: Review) -> str:
         "proposals": [asdict(p) for p in review.proposals],
         "summary": review.counts,
     }
+    if files is not None:
+        data["dry_run"] = dry_run
+        data["files"] = [{"path": path, "diff": diff} for path, diff in files]
     for item in review.items:
         entry = asdict(item)
-        entry.pop("order")
-        entry.pop("edit")
-        if item.kind == "comment":
-            entry.pop("refusal")
-        else:
+        for private in ("order", "edit", "kind", "refusal", "applied", "untracked"):
+            entry.pop(private)
+        entry["kind"], entry["status"] = item.category, item.status
+        unsettled = item.status in ("refused", "unplaced")
+        entry["reason"] = (item.refusal or UNOWNED) if unsettled or item.refusal == ALREADY else ""
+        if item.kind == "change":
             entry["applicable"] = item.edit is not None
         entry["placed"] = item.placed
         entry["message"] = describe(item)

@@ -8,14 +8,17 @@ correctly on opening.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -23,6 +26,7 @@ from briefgen import __version__
 from briefgen.model import BRIEF_RECORD, Document
 from briefgen.render.docx.figures import svg_default
 from briefgen.render.docx.furniture import add_watermark, set_footer_widths
+from briefgen.render.docx.reading import built_text, read_review
 from briefgen.render.docx.theme import apply_theme
 from briefgen.render.docx.wml import bookmark_name, xml_safe
 from briefgen.render.docx.writer import DocxWriter
@@ -108,6 +112,7 @@ def render_docx(
         "body": sub,
     }
     render_sandboxed(template, context, style.template("brief.docx"))
+    anchor_masthead(writer, template.docx.element.body, context, doc.version)
     props = template.docx.core_properties
     props.title = xml_safe(doc.title)
     props.author = xml_safe(authors or doc.organization)
@@ -118,17 +123,49 @@ def render_docx(
     props.created = props.modified = stamp
     out = io.BytesIO()
     template.save(out)
-    return normalize_zip(out.getvalue(), stamp, build_record(doc, writer.anchors, sources))
+    package = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    text = built_text(read_review(lambda name: etree.fromstring(package.read(name), _PARSER)))
+    return normalize_zip(out.getvalue(), stamp, build_record(doc, writer.anchors, sources, text))
+
+
+MASTHEAD_FIELDS = (("organization", "organization"), ("title", "title"), ("subtitle", "subtitle"))
+
+
+def anchor_masthead(writer: DocxWriter, body, context: dict, version: str) -> None:
+    """Review anchors on the template's masthead paragraphs, found by the text the template was given.
+
+    The organisation, title and subtitle are the first paragraphs that read exactly as given; the
+    meta line (date, version, authors) traces to brief.yaml's `version`; the disclaimer is the
+    last paragraph that reads as the disclaimer. A house template without one of them has no anchor.
+    """
+    paragraphs = [p for p in body.iter(qn("w:p")) if p.getparent() is body]
+    texts = [" ".join("".join(t.text or "" for t in p.iter(qn("w:t"))).split()) for p in paragraphs]
+    wanted = [(key, name) for key, name in MASTHEAD_FIELDS] + ([("meta_line", "version")] if version else [])
+    for key, name in wanted:
+        value = " ".join(context[key].split())
+        found = next((p for p, text in zip(paragraphs, texts, strict=True) if text and text == value), None)
+        if found is not None:
+            writer.anchor([found], BRIEF_RECORD, name)
+    value = " ".join(context["disclaimer"].split())
+    disclaimer = [p for p, text in zip(paragraphs, texts, strict=True) if text and text == value]
+    if disclaimer:
+        writer.anchor(disclaimer[-1:], BRIEF_RECORD, "disclaimer")
 
 
 def build_record(
-    doc: Document, anchors: dict[str, tuple[str, str]], sources: dict[str, dict[str, str]] | None = None
+    doc: Document,
+    anchors: dict[str, tuple[str, str]],
+    sources: dict[str, dict[str, str]] | None = None,
+    text: list[list[str]] | None = None,
 ) -> dict[str, str]:
     """The custom document properties that record what this DOCX was built from.
 
     `briefgen.brief`, `briefgen.audience`, `briefgen.version`, and `briefgen.map.1`, `.2`, ... holding,
     in pieces of at most 250 characters, the JSON {"anchors": {"_bgN": [block, field]}, "blocks":
-    {block: [path from the workspace root, sha256 of the file as built]}}.
+    {block: [path from the workspace root, sha256 of the file as built]}, "cited": {note number:
+    the citation it was made from}}. `text` (each paragraph's key and text, see
+    `reading.built_text`) goes compressed into `briefgen.text.1`, `.2`, ...: review compares a
+    returned file with it to find the edits a reviewer made without tracking.
     """
     blocks: dict[str, list[str]] = {}
     for block in doc.blocks:
@@ -140,18 +177,29 @@ def build_record(
             relative, digest = f"{brief_folder.name}/blocks/{block.source.name}", "-"
         blocks[block.id] = [f"{brief_folder.parent.name}/{relative}", digest]
     brief_file = (sources or {}).get(BRIEF_RECORD)
-    if brief_file and doc.bottom_line and doc.blocks:
+    if brief_file and doc.blocks:
         briefs = doc.blocks[0].source.parent.parent.parent.name
         blocks[BRIEF_RECORD] = [f"{briefs}/{doc.brief_id}/{brief_file['path']}", brief_file["sha256"]]
+    cited = {str(note.number): note.citation for note in doc.notes if note.citation}
     payload = json.dumps(
-        {"anchors": {name: list(target) for name, target in anchors.items()}, "blocks": blocks},
+        {"anchors": {name: list(target) for name, target in anchors.items()}, "blocks": blocks, "cited": cited},
         ensure_ascii=False,
         separators=(",", ":"),
     )
     record = {"briefgen.brief": doc.brief_id, "briefgen.audience": doc.audience.id, "briefgen.version": __version__}
-    for index in range(0, len(payload), PROPERTY_CHUNK):
-        record[f"briefgen.map.{index // PROPERTY_CHUNK + 1}"] = payload[index : index + PROPERTY_CHUNK]
+    record |= _chunks("briefgen.map", payload)
+    if text is not None:
+        packed = zlib.compress(json.dumps(text, ensure_ascii=False, separators=(",", ":")).encode(), 9)
+        record |= _chunks("briefgen.text", base64.b64encode(packed).decode("ascii"))
     return record
+
+
+def _chunks(name: str, value: str) -> dict[str, str]:
+    """`value` as properties `name.1`, `name.2`, ... of at most PROPERTY_CHUNK characters each."""
+    return {
+        f"{name}.{index // PROPERTY_CHUNK + 1}": value[index : index + PROPERTY_CHUNK]
+        for index in range(0, len(value), PROPERTY_CHUNK)
+    }
 
 
 def custom_properties_xml(properties: dict[str, str]) -> bytes:

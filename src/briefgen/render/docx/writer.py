@@ -414,7 +414,8 @@ class DocxWriter(Anchors):
                 [8, 70, 18, 48, 26],
                 keep_whole=len(doc.recommendations) <= 6,  # as the PDF's rec-table.short
             )
-            self.anchor_cells(doc.recommendations, self.written(before), 1, "action")
+            for column, name in enumerate(("action", "priority", "owner", "horizon"), start=1):
+                self.anchor_cells(doc.recommendations, self.written(before), column, name)
         if self.heading_pages:
             self.contents()
         for section in doc.sections:
@@ -437,9 +438,11 @@ class DocxWriter(Anchors):
                     [34, 21, 16, 99],  # the same shares as the PDF's (brief.css.j2)
                     keep_whole=len(risks) <= 5,  # as the PDF's risk-register.short
                 )
-                self.anchor_cells(risks, self.written(before), 3, "mitigation")
+                for column, name in enumerate(("title", "likelihood", "impact", "mitigation")):
+                    self.anchor_cells(risks, self.written(before), column, name)
             factors = [b for b in section.blocks if b.kind == "leverage"]
             if factors:
+                before = self.written()
                 tables.house_table(
                     self,
                     ["Factor", "Favours", "Trend"],
@@ -447,6 +450,8 @@ class DocxWriter(Anchors):
                     [110, 35, 25],
                     keep_whole=len(factors) <= 6,  # as the PDF's leverage-table.short
                 )
+                for column, name in enumerate(("title", "holder", "trend")):
+                    self.anchor_cells(factors, self.written(before), column, name)
             for block in section.blocks:
                 self.block(block)
         self.endnotes()

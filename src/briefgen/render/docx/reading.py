@@ -1,4 +1,8 @@
-"""Reading what a reviewer did to a DOCX: paragraphs with their tracked changes, and comments.
+"""Reading a Word file back: paragraphs with their tracked changes, notes, anchors and comments.
+
+The build reads its own DOCX with it to record the text it wrote (see `built_text`), and
+`briefgen review` reads what a reviewer did to that DOCX with the same reader, so the two agree
+character for character on a file nobody changed.
 
 Works on the XML as Word or LibreOffice saved it: runs split or merged, rsids, bookmarks moved
 to another place in the paragraph, comment replies with or without commentsExtended.xml. Text
@@ -10,12 +14,13 @@ into a paragraph's original text.
 from __future__ import annotations
 
 import re
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
-from briefgen.review.record import read_xml
+Reader = Callable[[str], Any]  # a part's name -> its parsed XML; KeyError if absent, XMLSyntaxError if not XML
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -23,7 +28,7 @@ W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 ANCHOR = re.compile(r"_bg\d+$")
 NOTE_LIST = re.compile(r"fn-\d+$")  # an endnote written as a list paragraph (bookmark) and its call (link)
-HEADING_STYLE = re.compile(r"(?i)heading|title")
+HEADING_STYLE = re.compile(r"(?i)^(heading\s*\d*|title|tocheading)$")  # not a table's heading row, not the subtitle
 CHANGE_TAGS = {"ins": "inserted", "del": "deleted", "moveFrom": "moved-from", "moveTo": "moved-to"}
 ORIGINAL = {"", "deleted", "moved-from"}  # kinds of text the DOCX had as built
 PROPOSED = {"", "inserted", "moved-to"}
@@ -57,6 +62,8 @@ class WordParagraph:
     anchor: str | None  # the _bgN bookmark it stands in, if any
     segments: list[Segment] = field(default_factory=list)
     added: bool = False  # its paragraph mark is a tracked insertion: a paragraph the reviewer added
+    after_added: bool = False  # the paragraph before it has an inserted mark (Word marks that one when Enter is typed)
+    removed: bool = False  # its paragraph mark is a tracked deletion: joined with the next, or gone with its text
     note: str = ""  # in a note: "footnote:ID", "endnote:ID" or "list:fn-N" (its call is in WordReview.notes)
     column: str = ""  # in a table cell below its first row: that column's first cell
     original_length: int = 0  # the length of `original` read so far (kept by the walker, never recounted)
@@ -92,6 +99,20 @@ class WordChange:
     hidden: bool = False  # formatted as hidden text: the reviewer did not see it
 
 
+@dataclass(frozen=True)
+class Formatting:
+    """A tracked change of formatting (bold, a style...) and the words it was made on."""
+
+    author: str
+    date: str
+    at: Mark
+    text: str
+
+
+def _in_deleted(el) -> bool:
+    return any(parent.tag in (w("del"), w("moveFrom")) for parent in el.iterancestors())
+
+
 @dataclass
 class WordComment:
     id: str
@@ -111,6 +132,10 @@ class WordReview:
     changes: list[WordChange]
     comments: list[WordComment]
     notes: dict[str, Mark] = field(default_factory=dict)  # "footnote:ID" -> where its number stands
+    numbers: dict[str, int] = field(default_factory=dict)  # "footnote:ID" -> its number as printed
+    added_notes: set[str] = field(default_factory=set)  # notes the reviewer added (tracked)
+    removed_notes: dict[str, Mark] = field(default_factory=dict)  # notes whose call the reviewer deleted
+    formatting: list[Formatting] = field(default_factory=list)  # tracked formatting changes
     originals: list[str] = field(default_factory=list, repr=False)  # each paragraph's original text, joined once
     headings: list[int] = field(default_factory=list, repr=False)  # the nearest heading at or before each paragraph
 
@@ -166,10 +191,10 @@ class WordReview:
         return f'under "{heading}"' if heading else "before the first heading"
 
 
-def _part_targets(package: zipfile.ZipFile) -> dict[str, str]:
+def _part_targets(read: Reader) -> dict[str, str]:
     """Relationship type (its last word) -> part name, for the main document's related parts."""
     try:
-        rels = read_xml(package, "word/_rels/document.xml.rels")
+        rels = read("word/_rels/document.xml.rels")
     except (KeyError, etree.XMLSyntaxError):
         return {}
     targets = {}
@@ -181,35 +206,58 @@ def _part_targets(package: zipfile.ZipFile) -> dict[str, str]:
     return targets
 
 
-def _xml(package: zipfile.ZipFile, name: str | None):
+def _xml(read: Reader, name: str | None):
     if not name:
         return None
     try:
-        return read_xml(package, name)
+        return read(name)
     except (KeyError, etree.XMLSyntaxError):
         return None
 
 
-def read_review(package: zipfile.ZipFile) -> WordReview:
-    """Paragraphs, tracked changes and comments of the main document."""
-    targets = _part_targets(package)
-    document = _xml(package, "word/document.xml")
+def read_review(read: Reader) -> WordReview:
+    """Paragraphs, tracked changes and comments of the main document; `read` parses one part."""
+    targets = _part_targets(read)
+    document = _xml(read, "word/document.xml")
     if document is None:
         raise ValueError("no word/document.xml")
-    walker = _Walker(_hidden_styles(_xml(package, targets.get("styles"))))
+    walker = _Walker(_hidden_styles(_xml(read, targets.get("styles"))))
     walker.walk(document.find(w("body")))
     for kind in ("footnote", "endnote"):  # notes after the body: ids are read per file, never assumed
-        part = _xml(package, targets.get(f"{kind}s"))
+        part = _xml(read, targets.get(f"{kind}s"))
         for note in part.iter(w(kind)) if part is not None else ():
             if note.get(w("type")) in (None, "normal"):
                 walker.note = f"{kind}:{note.get(w('id'), '')}"
                 walker.walk(note)
         walker.note = ""
     walker.assign_anchors()
-    comments = _comments(_xml(package, targets.get("comments")), _xml(package, targets.get("commentsExtended")))
+    comments = _comments(_xml(read, targets.get("comments")), _xml(read, targets.get("commentsExtended")))
     for comment in comments:
         comment.start, comment.end = walker.ranges.get(comment.id, (None, None))
-    return WordReview(walker.paragraphs, walker.changes(), comments, walker.notes)
+    review = WordReview(walker.paragraphs, walker.changes(), comments, walker.notes)
+    review.numbers, review.added_notes, review.removed_notes = walker.numbers, walker.added_notes, walker.removed_notes
+    review.formatting = walker.formatting
+    return review
+
+
+def paragraph_keys(review: WordReview) -> list[str]:
+    """What each paragraph belongs to, in words that survive a re-save: its `_bgN` field, `note:N`
+    for a paragraph of note N (N by the order of the calls, as printed), `note:added` for a note the
+    reviewer added, or '' for text no field owns (headings, labels, the bibliography)."""
+    keys = []
+    for p in review.paragraphs:
+        if p.note:
+            number = review.numbers.get(p.note)
+            keys.append(f"note:{number}" if number else "note:added")
+        else:
+            keys.append(p.anchor or "")
+    return keys
+
+
+def built_text(review: WordReview) -> list[list[str]]:
+    """Each paragraph's key (see `paragraph_keys`) and text, as the build wrote them: the record
+    `briefgen review` compares a returned file with to find edits made without tracking."""
+    return [[key, review.original(p.index)] for key, p in zip(paragraph_keys(review), review.paragraphs, strict=True)]
 
 
 class _Walker:
@@ -231,6 +279,10 @@ class _Walker:
         self.note = ""  # the note being read ("footnote:ID"), '' in the body
         self.notes: dict[str, Mark] = {}  # note -> where its reference stands in the body
         self.list_note = ""  # the last note of a notes list (endnotes written as paragraphs)
+        self.formatting: list[Formatting] = []  # tracked formatting changes, in document order
+        self.numbers: dict[str, int] = {}  # note -> its number, by the order of the calls in the text
+        self.added_notes: set[str] = set()  # notes whose call is a tracked insertion
+        self.removed_notes: dict[str, Mark] = {}  # notes whose call is a tracked deletion, and where it stood
         self.open: tuple[Segment, list[str]] | None = None  # the segment being extended, and its pieces
 
     def mark(self) -> Mark:
@@ -238,6 +290,34 @@ class _Walker:
             p = self.current[-1]
             return Mark(p.index, p.original_length)
         return Mark(len(self.paragraphs), 0)  # between paragraphs: the start of the next one
+
+    def formatted(self, name: str, el) -> None:
+        """A tracked formatting change of a run's text or of a paragraph: kept with its words."""
+        owner = el.getparent().getparent() if el.getparent() is not None else None
+        if owner is None or not self.current or self.skip > 1:
+            return
+        if name == "rPrChange" and owner.tag == w("r"):
+            text = "".join(t.text or "" for t in owner.iter(w("t"))).translate(SPACES)
+        elif name == "pPrChange" and owner.tag == w("p"):
+            text = "".join(t.text or "" for t in owner.iter(w("t")) if not _in_deleted(t)).translate(SPACES)
+        else:
+            return
+        if text.strip():
+            author, date = el.get(w("author"), ""), el.get(w("date"), "")
+            at = self.mark() if name == "rPrChange" else Mark(self.current[-1].index, 0)
+            self.formatting.append(Formatting(author, date, at, text))
+
+    def count_note(self, key: str) -> None:
+        """Number a note by the order of its call, as built; a call the reviewer added with tracking
+        on is a note of theirs and takes no number, one they deleted keeps its number."""
+        kind = self.context[-1][0] if self.context else ""
+        if kind in ("inserted", "moved-to"):
+            self.added_notes.add(key)
+            return
+        if kind in ("deleted", "moved-from"):
+            self.removed_notes[key] = self.mark()
+        if key not in self.numbers:
+            self.numbers[key] = len(self.numbers) + 1
 
     def text(self, value: str) -> None:
         if not self.current or self.skip or not value:
@@ -281,11 +361,15 @@ class _Walker:
     def start(self, name: str, el) -> None:
         if name in ("pPrChange", "rPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange"):
             self.skip += 1
+            self.formatted(name, el)
         elif name == "p":
             style = el.find(f"{w('pPr')}/{w('pStyle')}")
             added = el.find(f"{w('pPr')}/{w('rPr')}/{w('ins')}") is not None
+            before = self.paragraphs[-1] if self.paragraphs and not self.current else None
             paragraph = WordParagraph(len(self.paragraphs), style.get(w("val"), "") if style is not None else "", None)
             paragraph.added = added
+            paragraph.after_added = before is not None and before.added and before.note == self.note
+            paragraph.removed = el.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None
             paragraph.note = self.note
             if self.tables and self.tables[-1].row > 0:
                 paragraph.column = self.tables[-1].column()
@@ -307,7 +391,9 @@ class _Walker:
         elif name == "bookmarkStart" and NOTE_LIST.match(el.get(w("name"), "")) and self.current:
             self.current[-1].note = self.list_note = f"list:{el.get(w('name'))}"
         elif name == "hyperlink" and NOTE_LIST.match(el.get(w("anchor"), "")) and not self.note:
-            self.notes[f"list:{el.get(w('anchor'))}"] = self.mark()
+            key = f"list:{el.get(w('anchor'))}"
+            self.notes.setdefault(key, self.mark())  # a note called twice stands where it is first called
+            self.count_note(key)
         elif name == "bookmarkStart" and ANCHOR.match(el.get(w("name"), "")):
             anchor = el.get(w("name"), "")
             self.anchor_ids[el.get(w("id"), "")] = anchor
@@ -322,7 +408,9 @@ class _Walker:
         elif name == "noBreakHyphen":
             self.text("-")
         elif name in ("footnoteReference", "endnoteReference") and not self.note:
-            self.notes[f"{name[:-9]}:{el.get(w('id'), '')}"] = self.mark()
+            key = f"{name[:-9]}:{el.get(w('id'), '')}"
+            self.notes[key] = self.mark()
+            self.count_note(key)
         elif name == "commentRangeStart":
             cid = el.get(w("id"), "")
             self.ranges[cid] = (self.mark(), self.ranges.get(cid, (None, None))[1])

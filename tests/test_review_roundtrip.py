@@ -1,0 +1,186 @@
+"""The review round trip as a property: what a reviewer saw, accepted, is what the next build shows.
+
+Hypothesis edits the analyst DOCX as a reviewer would (words inserted, deleted and replaced inside
+paragraphs and headings, new paragraphs; with tracking on or off), `review --apply` writes the
+edits into the YAML, and the brief is built again. python-docx, not briefgen, reads both files:
+every paragraph of the rebuilt DOCX must read as the returned one does with every change accepted,
+and nothing else may change. Examples: `BRIEFGEN_REVIEW_EXAMPLES` (default 12; CI's weekly
+mutation job and a thorough local run use a few hundred).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+from pathlib import Path
+
+import docx as python_docx
+import pytest
+from click.testing import CliRunner
+from conftest import copy_repo_workspace, shared
+from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from briefgen.build import BuildOptions, build
+from briefgen.cli import cli
+
+EXAMPLES = int(os.environ.get("BRIEFGEN_REVIEW_EXAMPLES", "12"))
+WORDS = st.lists(
+    st.sampled_from("alpha bravo charlie delta echo foxtrot golf hotel india".split()), min_size=1, max_size=4
+)
+PORTION = re.compile(r"^\([A-Z/]+\) ")
+DATE = "2024-05-02T10:00:00Z"
+
+
+@pytest.fixture(scope=shared("module"))
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    workspace = copy_repo_workspace(tmp_path_factory.mktemp("ws") / "ws")
+    build(workspace, BuildOptions(audiences=("analyst",), formats=("docx",), out_dir=workspace / "out"))
+    return workspace, workspace / "out" / "japan-russia" / "japan-russia-analyst.docx"
+
+
+def texts(path: Path) -> list[str]:
+    """The body's paragraphs as python-docx reads them (tracked insertions are not yet text to it)."""
+    return [p.text for p in python_docx.Document(str(path)).paragraphs]
+
+
+def _runs(paragraph) -> list:
+    """Runs of plain words straight under the paragraph, each unique in the paragraph's text."""
+    found = []
+    for r in paragraph._p.findall(qn("w:r")):
+        t = r.find(qn("w:t"))
+        if t is not None and t.text and len(t.text.split(" ")) >= 4 and paragraph.text.count(t.text) == 1:
+            found.append(r)
+    return found
+
+
+def _tracked(tag: str, run) -> etree._Element:
+    wrapper = etree.Element(qn(f"w:{tag}"), {qn("w:id"): str(abs(hash((tag, id(run)))) % 90000 + 1000)})
+    wrapper.set(qn("w:author"), "Reviewer")
+    wrapper.set(qn("w:date"), DATE)
+    run.addprevious(wrapper)
+    wrapper.append(run)
+    return wrapper
+
+
+def _split(run, pieces: list[str]) -> list:
+    """The run cut into runs holding `pieces` (same formatting)."""
+    made = []
+    for piece in pieces:
+        new = copy.deepcopy(run)
+        t = new.find(qn("w:t"))
+        t.text = piece
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        run.addprevious(new)
+        made.append(new)
+    run.getparent().remove(run)
+    return made
+
+
+def edit_run(run, kind: str, at: int, words: list[str], tracked: bool) -> tuple[str, str]:
+    """Edit one run; its text before and as accepted."""
+    t = run.find(qn("w:t"))
+    before = t.text
+    parts = before.split(" ")
+    left, right = " ".join(parts[:at]) + " ", " ".join(parts[at:])
+    if kind == "insert":
+        new_words = " ".join(words) + " "
+        accepted = left + new_words + right
+        if not tracked:
+            t.text = accepted
+        else:
+            first, second = _split(run, [left, right])
+            inserted = copy.deepcopy(first)
+            inserted.find(qn("w:t")).text = new_words
+            second.addprevious(inserted)
+            _tracked("ins", inserted)
+        return before, accepted
+    gone = parts[at] + " "  # a word and the space after it
+    rest = " ".join(parts[at + 1 :])
+    accepted = left + (" ".join(words) + " " if kind == "replace" else "") + rest
+    if not tracked:
+        t.text = accepted
+        return before, accepted
+    first, removed, last = _split(run, [left, gone, rest])
+    removed.find(qn("w:t")).tag = qn("w:delText")
+    deletion = _tracked("del", removed)
+    if kind == "replace":
+        inserted = copy.deepcopy(first)
+        inserted.find(qn("w:t")).text = " ".join(words) + " "
+        deletion.addnext(inserted)
+        _tracked("ins", inserted)
+    return before, accepted
+
+
+def add_paragraph(paragraph, words: list[str], tracked: bool) -> str:
+    """A paragraph typed after `paragraph`; the text the rebuilt brief shows for it."""
+    text = " ".join(words).capitalize() + "."
+    new = copy.deepcopy(paragraph._p)
+    for child in list(new):
+        if child.tag != qn("w:pPr"):
+            new.remove(child)
+    props = new.find(qn("w:pPr"))
+    if tracked and props is not None:
+        mark = etree.SubElement(props, qn("w:rPr"))
+        ins = etree.SubElement(mark, qn("w:ins"), {qn("w:id"): "4242", qn("w:author"): "Reviewer", qn("w:date"): DATE})
+        del ins
+    run = etree.SubElement(new, qn("w:r"))
+    t = etree.SubElement(run, qn("w:t"))
+    t.text = text
+    if tracked:
+        _tracked("ins", run)
+    paragraph._p.addnext(new)
+    portion = PORTION.match(paragraph.text)
+    return (portion.group() if portion else "") + text
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_a_reviewed_and_applied_brief_rebuilds_as_the_reviewer_read_it(built, tmp_path_factory, data):
+    workspace, original = built
+    document = python_docx.Document(str(original))
+    paragraphs = document.paragraphs
+    candidates = [
+        i
+        for i, p in enumerate(paragraphs)
+        if p.style.name in ("Body Text", "Heading 2") and _runs(p) and p.text.strip()
+    ]
+    chosen = data.draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=3, unique=True), label="paragraphs")
+    expected = [p.text for p in paragraphs]
+    added: list[tuple[int, str]] = []
+    for index in chosen:
+        paragraph = paragraphs[index]
+        tracked = data.draw(st.booleans(), label="tracked")
+        kinds = ["insert", "delete", "replace"] + (["paragraph"] if paragraph.style.name == "Body Text" else [])
+        kind = data.draw(st.sampled_from(kinds), label="kind")
+        words = data.draw(WORDS, label="words")
+        if kind == "paragraph":
+            added.append((index, add_paragraph(paragraph, words, tracked)))
+            continue
+        run = data.draw(st.sampled_from(_runs(paragraph)), label="run")
+        count = len(run.find(qn("w:t")).text.split(" "))
+        at = data.draw(st.integers(1, count - 2), label="word")
+        before, accepted = edit_run(run, kind, at, words, tracked)
+        expected[index] = expected[index].replace(before, accepted, 1)
+    for index, text in sorted(added, reverse=True):
+        expected.insert(index + 1, text)
+    folder = tmp_path_factory.mktemp("review")
+    returned = folder / "returned.docx"
+    document.save(str(returned))
+    ws = folder / "ws"
+    shutil.copytree(workspace, ws, ignore=shutil.ignore_patterns("out"))
+
+    result = CliRunner().invoke(cli, ["-w", str(ws), "review", "--apply", str(returned)])
+
+    assert result.exit_code == 0, result.output
+    build(ws, BuildOptions(audiences=("analyst",), formats=("docx",), out_dir=ws / "out"))
+    assert texts(ws / "out" / "japan-russia" / "japan-russia-analyst.docx") == expected

@@ -1,0 +1,74 @@
+"""Edits made with tracking off: the returned text against the built one (briefgen.review.untracked)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.review.untracked import Comparison, normal, paragraph_changes
+
+
+def changes(built: str, returned: str) -> list[tuple[str, str, str]]:
+    return [(d.action, d.old, d.new) for d in Comparison(built, returned).differences]
+
+
+def test_what_a_save_changes_on_its_own_is_no_difference():
+    built = "Japan\u2019s \u201cnew approach\u201d, in 2016.\nA second paragraph."
+    saved = 'Japan\'s  "new\u00a0approach", in 20\u00ad16. \nA second paragraph.   '
+    assert changes(built, saved) == []
+    assert normal("a\u00ad b\u00a0 \n c ")[0] == "a b\nc"
+    assert normal("a\u00ad b\u00a0 \n c ")[1] == [0, 2, 3, 6, 8, 10]
+
+
+def test_words_are_told_as_a_reader_tells_them():
+    assert changes("The quick brown fox jumps.", "The slow red fox jumps.") == [("replaced", "quick brown", "slow red")]
+    assert changes("The quick fox", "The quick brown fox") == [("inserted", "", "brown ")]
+    assert changes("a b c d", "a c d") == [("deleted", "b ", "")]
+    assert changes("2. Keep Japan focused", "2. alpha Keep Japan focused") == [("inserted", "", "alpha ")]
+    assert changes("The quick brown fox jumps over.", "Completely different words here") == [
+        ("replaced", "The quick brown fox jumps over.", "Completely different words here")
+    ]
+
+
+def test_paragraphs_added_and_taken_away_are_whole():
+    assert changes("P1 text.\nP2 text.", "P1 text.\nNew para.\nP2 text.") == [("inserted", "", "\nNew para.")]
+    assert changes("P1 text.\nP2 text.", "P1 text.\nP2 text.\nNew") == [("inserted", "", "\nNew")]
+    assert changes("P1 text.\nP2 text.", "New\nP1 text.\nP2 text.") == [("inserted", "", "New\n")]
+    assert changes("P1 text.\nP2 text.\nP3", "P1 text.\nP3") == [("deleted", "\nP2 text.", "")]
+    assert changes("P1 text.\nP2 text.\nP3", "P2 text.\nP3") == [("deleted", "P1 text.\n", "")]
+    assert changes("P1 text.\nP2 text.\nP3", "P1 text.\nP2 text.") == [("deleted", "\nP3", "")]
+
+
+def test_a_returned_offset_is_carried_to_the_built_text():
+    comparison = Comparison(
+        "This line should be pursued privately. Openly", "This line should be pursued privately and patiently. Openly"
+    )
+    assert comparison.to_built(10) == 10
+    assert comparison.to_built(len("This line should be pursued privately and patiently.")) == len(
+        "This line should be pursued privately."
+    )
+    assert comparison.touches(40, 45) and not comparison.touches(0, 10)
+
+
+def test_paragraphs_no_field_owns_are_compared_on_their_own():
+    built = [("", "Contents"), ("_bg1", "Body."), ("", "Bibliography")]
+    returned = [("", "Contents"), ("_bg1", "Body changed."), ("", "New words"), ("", "Sources")]
+    new, gone, changed = paragraph_changes(built, returned)
+    assert new == {2: 1, 3: 2} and gone == [(2, 1)] and changed == []
+    new, gone, changed = paragraph_changes(built, [("", "Contents"), ("_bg1", "Body."), ("", "Sources")])
+    assert (new, gone, changed) == ({}, [], [(2, 2)])
+
+
+PARAGRAPH = st.lists(st.sampled_from("alpha bravo charlie delta echo, foxtrot. golf".split()), min_size=1, max_size=8)
+TEXT = st.lists(PARAGRAPH.map(" ".join), min_size=1, max_size=4).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(built=TEXT, returned=TEXT)
+def test_the_differences_made_on_the_built_text_give_the_returned_text(built: str, returned: str):
+    """Round trip: every difference, made in the built text, gives back exactly the returned text."""
+    result = built
+    for d in reversed(sorted(Comparison(built, returned).differences, key=lambda d: (d.start, d.end))):
+        assert built[d.start : d.end] == d.old
+        result = result[: d.start] + d.new + result[d.end :]
+    assert normal(result)[0] == normal(returned)[0]
