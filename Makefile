@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: brief test test-fast golden mutate export bench system-deps schema template clean
+.PHONY: brief test test-fast golden mutate review-property export bench system-deps schema template clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen check
@@ -31,6 +31,11 @@ mutate: $(STAMP)
 	@scripts/system-deps.sh --test
 	$(BIN)/mutmut run --max-children $$(nproc)
 	$(BIN)/python scripts/mutation_report.py
+
+# The review round trip (tests/test_review_roundtrip.py) with 150 examples a workspace instead of 8.
+review-property: $(STAMP)
+	@scripts/system-deps.sh --test
+	BRIEFGEN_REVIEW_EXAMPLES=150 $(BIN)/python -m pytest -p no:randomly tests/test_review_roundtrip.py
 
 export: $(STAMP)
 	BRIEFGEN=$(BIN)/briefgen scripts/export.sh

@@ -310,14 +310,17 @@ def test_register_cells_map_to_their_fields(built, workspace, tmp_path):
     tracked_replace(editor, runs_with(editor, "Ministry of Foreign Affairs, with allied")[0], "allied", "like-minded")
     high = [r for r in runs_with(editor, "High") if (r.find("w:t", NS).text or "") == "High"][0]
     tracked_replace(editor, high, "High", "Low")
+    editor.comment("Now - 6 months", "6 months", "Ann Reviewer", "Too short?")
     edited = editor.save(tmp_path / "cells.docx")
     owner = at(workspace, SCREWS, "owner:", "allied")
     priority = at(workspace, SCREWS, "priority:", "high")
+    horizon = at(workspace, SCREWS, "horizon:", "6 months")
 
     result = review(workspace, "--apply", str(edited))
 
     assert result.exit_code == 1, result.output
-    assert result.output.splitlines()[:2] == [
+    assert result.output.splitlines()[:3] == [
+        f'{horizon}: comment: Ann Reviewer: "Too short?" on "6 months"',
         f'{owner}: applied: replaced "allied" with "like-minded"',
         f'{priority}: refused: replaced "High" with "Low" [\'priority\' is one of high, medium or low; '
         "set it in the YAML by hand; apply it by hand]",

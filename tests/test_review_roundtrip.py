@@ -4,8 +4,9 @@ Hypothesis edits the analyst DOCX as a reviewer would (words inserted, deleted a
 paragraphs and headings, new paragraphs; with tracking on or off), `review --apply` writes the
 edits into the YAML, and the brief is built again. python-docx, not briefgen, reads both files:
 every paragraph of the rebuilt DOCX must read as the returned one does with every change accepted,
-and nothing else may change. Examples: `BRIEFGEN_REVIEW_EXAMPLES` (default 12; CI's weekly
-mutation job and a thorough local run use a few hundred).
+and nothing else may change; on the default brief and on the trust fixture (Arabic, a table, a
+definition list). Examples per workspace: `BRIEFGEN_REVIEW_EXAMPLES` (default 8, about a minute
+each; `make review-property` runs 150).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import docx as python_docx
 import pytest
 from click.testing import CliRunner
-from conftest import copy_repo_workspace, shared
+from conftest import copy_fixture, copy_repo_workspace, shared
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,7 @@ from lxml import etree
 from briefgen.build import BuildOptions, build
 from briefgen.cli import cli
 
-EXAMPLES = int(os.environ.get("BRIEFGEN_REVIEW_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("BRIEFGEN_REVIEW_EXAMPLES", "8"))  # for each workspace
 WORDS = st.lists(
     st.sampled_from("alpha bravo charlie delta echo foxtrot golf hotel india".split()), min_size=1, max_size=4
 )
@@ -36,11 +37,19 @@ PORTION = re.compile(r"^\([A-Z/]+\) ")
 DATE = "2024-05-02T10:00:00Z"
 
 
-@pytest.fixture(scope=shared("module"))
-def built(tmp_path_factory) -> tuple[Path, Path]:
-    workspace = copy_repo_workspace(tmp_path_factory.mktemp("ws") / "ws")
-    build(workspace, BuildOptions(audiences=("analyst",), formats=("docx",), out_dir=workspace / "out"))
-    return workspace, workspace / "out" / "japan-russia" / "japan-russia-analyst.docx"
+WORKSPACES = {  # the default brief, and the trust fixture (Arabic, tables, a definition list, portion marks)
+    "repo": ("japan-russia", "analyst"),
+    "trust": ("islands", "marked"),
+}
+
+
+@pytest.fixture(scope=shared("module"), params=sorted(WORKSPACES))
+def built(request, tmp_path_factory) -> tuple[Path, Path, str]:
+    brief, audience = WORKSPACES[request.param]
+    folder = tmp_path_factory.mktemp("ws")
+    workspace = copy_repo_workspace(folder / "ws") if request.param == "repo" else copy_fixture("trust", folder)
+    build(workspace, BuildOptions(audiences=(audience,), formats=("docx",), out_dir=workspace / "out"))
+    return workspace, workspace / "out" / brief / f"{brief}-{audience}.docx", audience
 
 
 def texts(path: Path) -> list[str]:
@@ -146,33 +155,31 @@ def add_paragraph(paragraph, words: list[str], tracked: bool) -> str:
 )
 @given(data=st.data())
 def test_a_reviewed_and_applied_brief_rebuilds_as_the_reviewer_read_it(built, tmp_path_factory, data):
-    workspace, original = built
+    """Each edit is applied, or refused by name with its reason; the rebuild shows exactly the applied ones."""
+    workspace, original, audience = built
     document = python_docx.Document(str(original))
     paragraphs = document.paragraphs
-    candidates = [
-        i
-        for i, p in enumerate(paragraphs)
-        if p.style.name in ("Body Text", "Heading 2") and _runs(p) and p.text.strip()
-    ]
+    styles = ("Body Text", "Heading 2")
+    candidates = [i for i, p in enumerate(paragraphs) if p.style.name in styles and _runs(p) and p.text.strip()]
     chosen = data.draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=3, unique=True), label="paragraphs")
-    expected = [p.text for p in paragraphs]
-    added: list[tuple[int, str]] = []
-    for index in chosen:
+    edits: list[tuple[int, str, str, str]] = []  # paragraph, what the report names it by, text before, text after
+    for number, index in enumerate(chosen):
         paragraph = paragraphs[index]
         tracked = data.draw(st.booleans(), label="tracked")
         kinds = ["insert", "delete", "replace"] + (["paragraph"] if paragraph.style.name == "Body Text" else [])
         kind = data.draw(st.sampled_from(kinds), label="kind")
-        words = data.draw(WORDS, label="words")
+        words = [f"{word}{number}" for word in data.draw(WORDS, label="words")]  # each edit's own words
         if kind == "paragraph":
-            added.append((index, add_paragraph(paragraph, words, tracked)))
+            text = add_paragraph(paragraph, words, tracked)
+            edits.append((index, f'inserted "{PORTION.sub("", text)}"', "", text))
             continue
         run = data.draw(st.sampled_from(_runs(paragraph)), label="run")
         count = len(run.find(qn("w:t")).text.split(" "))
         at = data.draw(st.integers(1, count - 2), label="word")
+        gone = run.find(qn("w:t")).text.split(" ")[at]
         before, accepted = edit_run(run, kind, at, words, tracked)
-        expected[index] = expected[index].replace(before, accepted, 1)
-    for index, text in sorted(added, reverse=True):
-        expected.insert(index + 1, text)
+        named = {"insert": f'inserted "{" ".join(words)}"', "delete": f'deleted "{gone}"'}
+        edits.append((index, named.get(kind, f'replaced "{gone}" with "{" ".join(words)}"'), before, accepted))
     folder = tmp_path_factory.mktemp("review")
     returned = folder / "returned.docx"
     document.save(str(returned))
@@ -181,6 +188,22 @@ def test_a_reviewed_and_applied_brief_rebuilds_as_the_reviewer_read_it(built, tm
 
     result = CliRunner().invoke(cli, ["-w", str(ws), "review", "--apply", str(returned)])
 
-    assert result.exit_code == 0, result.output
-    build(ws, BuildOptions(audiences=("analyst",), formats=("docx",), out_dir=ws / "out"))
-    assert texts(ws / "out" / "japan-russia" / "japan-russia-analyst.docx") == expected
+    lines = result.output.splitlines()
+    refused = set()
+    for _index, named, _before, _after in edits:
+        found = [line for line in lines if f": applied: {named}" in line or f": refused: {named}" in line]
+        assert len(found) == 1, (named, result.output)
+        if ": refused: " in found[0]:
+            assert re.search(r" \[[^\]]+; apply it by hand\]$", found[0]), found[0]  # refused by name, with why
+            refused.add(named)
+    assert result.exit_code == (1 if refused else 0), result.output
+    expected = [p.text for p in python_docx.Document(str(original)).paragraphs]
+    for index, named, before, after in sorted(edits, reverse=True):
+        if named in refused:
+            continue
+        if before:
+            expected[index] = expected[index].replace(before, after, 1)
+        else:
+            expected.insert(index + 1, after)
+    build(ws, BuildOptions(audiences=(audience,), formats=("docx",), out_dir=ws / "out"))
+    assert texts(ws / "out" / original.parent.name / original.name) == expected
