@@ -435,9 +435,7 @@ def diff(state: State, revision: str, brief: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the comments and changes as JSON.")
-@click.option(
-    "--apply", "apply_changes", is_flag=True, help="Write the changes into the YAML (blocks and brief.yaml)."
-)
+@click.option("--apply", "apply_changes", is_flag=True, help="Write the changes into the YAML (blocks and brief.yaml).")
 @click.option("--dry-run", is_flag=True, help="With --apply: print the YAML diff instead of writing it.")
 @pass_state
 def review(state: State, docx: Path, as_json: bool, apply_changes: bool, dry_run: bool) -> None:
