@@ -30,6 +30,44 @@ def test_words_are_told_as_a_reader_tells_them():
     ]
 
 
+def spans(built: str, returned: str) -> list[tuple[int, int, int, int]]:
+    return [(d.start, d.end, d.at, d.until) for d in Comparison(built, returned).differences]
+
+
+def test_each_difference_says_where_it_stands_in_both_texts():
+    assert spans("P1 text.\nP2 text.", "P1 text.\nNew para.\nP2 text.") == [(8, 8, 8, 18)]
+    assert spans("P1 text.\nP2 text.", "New\nP1 text.\nP2 text.") == [(0, 0, 0, 4)]
+    assert spans("P1 text.\nP2 text.\nP3", "P1 text.\nP3") == [(8, 17, 8, 8)]
+    assert spans("P1 text.\nP2 text.\nP3", "P2 text.\nP3") == [(0, 9, 0, 0)]
+    assert spans("P1\nP2", "") == [(0, 2, 0, 0), (2, 5, 0, 0)]
+    assert spans("", "N1\nN2") == [(0, 0, 0, 2), (0, 0, 2, 5)]
+    assert spans("P1\nP2\nP3", "P1\nX\nY\nP3") == [(3, 5, 3, 4), (5, 5, 4, 6)]  # P2 became X, Y is new
+    assert spans("P1\nX\nY\nP3", "P1\nZ\nP3") == [(3, 4, 3, 4), (4, 6, 4, 4)]  # X became Z, Y is gone
+    assert spans("keep  one", "keep one two") == [(9, 9, 8, 12)]
+    assert spans("a b c d", "a c d") == [(2, 4, 2, 2)]
+    assert spans("a b c", "a x b c") == [(2, 2, 2, 4)]
+    assert spans("x a b c", "x a b") == [(5, 7, 5, 5)]
+
+
+def test_a_returned_point_is_where_its_unchanged_character_was_built():
+    comparison = Comparison("a b c d", "a c d")  # "b " taken away: "c" is still the built "c"
+    assert [comparison.to_built(i) for i in range(6)] == [0, 1, 4, 5, 6, 7]
+    comparison = Comparison("a b c", "a x b c")  # "x " added: inside it, the point where it goes
+    assert [comparison.to_built(i) for i in range(8)] == [0, 1, 2, 2, 2, 3, 4, 5]
+    assert Comparison("abc", "abc xyz").to_built(7) == 3  # past every unchanged character: the built end
+    assert Comparison("", "new").to_built(2) == 0
+    comparison = Comparison("a b c", "a x b c")
+    assert [comparison.touches(s, e) for s, e in [(0, 0), (2, 2), (3, 3), (4, 4), (0, 2), (0, 3), (4, 7)]] == [
+        False,
+        False,
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
+
+
 def test_paragraphs_added_and_taken_away_are_whole():
     assert changes("P1 text.\nP2 text.", "P1 text.\nNew para.\nP2 text.") == [("inserted", "", "\nNew para.")]
     assert changes("P1 text.\nP2 text.", "P1 text.\nP2 text.\nNew") == [("inserted", "", "\nNew")]
@@ -72,3 +110,14 @@ def test_the_differences_made_on_the_built_text_give_the_returned_text(built: st
         assert built[d.start : d.end] == d.old
         result = result[: d.start] + d.new + result[d.end :]
     assert normal(result)[0] == normal(returned)[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(built=TEXT, returned=TEXT)
+def test_every_unchanged_character_maps_to_itself_in_order(built: str, returned: str):
+    comparison = Comparison(built, returned)
+    points = [comparison.to_built(offset) for offset in range(len(returned) + 1)]
+    assert points == sorted(points)  # never backwards
+    for offset in range(len(returned)):
+        if not comparison.touches(offset, offset + 1):
+            assert built[points[offset]] == returned[offset] or (built[points[offset]] + returned[offset]).isspace()

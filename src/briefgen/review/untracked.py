@@ -102,6 +102,7 @@ class Comparison:
                 self._gone(a, i1 + pairs, i2, b, j2)
             elif j2 - j1 > pairs:
                 self._new(b, j1 + pairs, j2, a, i2)
+        self._at = {b: a for a, b, _size in self.equal}  # returned offset of an unchanged character -> built
 
     def _gone(self, a: list[tuple[str, int]], first: int, last: int, b: list[tuple[str, int]], next_b: int) -> None:
         """Built paragraphs `[first, last)` are gone: delete them with the line break before (or after)."""
@@ -124,7 +125,8 @@ class Comparison:
         b, where_b = normal(returned)
         ta, tb = _tokens(a), _tokens(b)
         matcher = SequenceMatcher(None, [t for t, _ in ta], [t for t, _ in tb], autojunk=False)
-        for op, i1, i2, j1, j2 in _coalesced(matcher, [t for t, _ in ta], len(tb)):
+        ops = _after_space(_coalesced(matcher, [t for t, _ in ta], len(tb)), [t for t, _ in ta], [t for t, _ in tb])
+        for op, i1, i2, j1, j2 in ops:
             na, nb = _span(ta, i1, i2, len(a)), _span(tb, j1, j2, len(b))
             (start, end), (at, until) = _original(where_a, *na), _original(where_b, *nb)
             if op == "equal":
@@ -134,44 +136,22 @@ class Comparison:
             start, end, at, until = start + base_a, end + base_a, at + base_b, until + base_b
             if not self.built[start:end].strip() and not self.returned[at:until].strip():
                 continue  # spaces only: a save's doing, or nothing a reader sees
-            start, end, at, until = self._after_space(start, end, at, until)
             self.differences.append(Difference(start, end, at, until, self.built[start:end], self.returned[at:until]))
 
-    def _after_space(self, start: int, end: int, at: int, until: int) -> tuple[int, int, int, int]:
-        """Words added or taken away with the space before them, told as the same words with the space
-        after them: " alpha" before " Keep" is "alpha " before "Keep", next to the word it joins."""
-        built, returned = self.built, self.returned
-        while (
-            start == end
-            and until - at > 1
-            and returned[at].isspace()
-            and start < len(built)
-            and built[start] == returned[at]
-            and returned[until - 1 : until] != " "
-        ):
-            start, end, at, until = start + 1, end + 1, at + 1, until + 1
-        while (
-            at == until
-            and end - start > 1
-            and built[start].isspace()
-            and end < len(built)
-            and built[end] == built[start]
-        ):
-            start, end, at, until = start + 1, end + 1, at + 1, until + 1
-        return start, end, at, until
-
     def to_built(self, offset: int) -> int:
-        """The built offset of a returned one: exact in unchanged text, else where the change starts."""
-        best = None
-        for a, b, size in self.equal:
-            if b <= offset <= b + size:
-                return a + offset - b
-            if b + size <= offset:
-                best = a + size
+        """The built offset of a returned one: where the unchanged character at it (or just before it)
+        stands in the built text, else where the change holding it starts (or, at its end, where what
+        it replaced ends), else the built text's end."""
+        if offset in self._at:
+            return self._at[offset]
+        if offset - 1 in self._at:
+            return self._at[offset - 1] + 1
         for difference in self.differences:
-            if difference.at <= offset <= difference.until:
+            if offset == difference.until:
+                return difference.end  # just after a change: just after what it replaced
+            if difference.at <= offset < difference.until:
                 return difference.start
-        return best if best is not None else 0
+        return len(self.built)
 
     def touches(self, start: int, end: int) -> bool:
         """Whether returned text `[start, end]` meets text changed without tracking."""
@@ -197,6 +177,34 @@ def _coalesced(matcher: SequenceMatcher, tokens: list[str], returned: int) -> li
         else:
             merged.append((op, i1, i2, j1, j2))
     return merged
+
+
+Op = tuple[str, int, int, int, int]
+
+
+def _after_space(ops: list[Op], a: list[str], b: list[str]) -> list[Op]:
+    """Words added or taken away with the space before them told as the same words with the space after
+    them (" alpha" before " Keep" is "alpha " before "Keep"): the change stands next to the word it
+    joins, and the space it moved over counts as unchanged text."""
+    ops = list(ops)
+    for index in range(1, len(ops)):
+        op, i1, i2, j1, j2 = ops[index]
+        before = ops[index - 1]
+        if before[0] != "equal":
+            continue
+        if op == "insert" and j2 - j1 > 1 and b[j1] == " " and i1 < len(a) and a[i1] == " " and b[j2 - 1] != " ":
+            shift = ("equal", before[1], before[2] + 1, before[3], before[4] + 1)
+        elif op == "delete" and i2 - i1 > 1 and a[i1] == " " and i2 < len(a) and a[i2] == " " and a[i2 - 1] != " ":
+            shift = ("equal", before[1], before[2] + 1, before[3], before[4] + 1)
+        else:
+            continue
+        following = ops[index + 1] if index + 1 < len(ops) else None
+        if following is None or following[0] != "equal":
+            continue
+        ops[index - 1] = shift
+        ops[index] = (op, i1 + 1, i2 + 1, j1 + 1, j2 + 1)
+        ops[index + 1] = ("equal", following[1] + 1, following[2], following[3] + 1, following[4])
+    return [op for op in ops if op[0] != "equal" or op[2] > op[1]]
 
 
 def _paragraphs(text: str) -> list[tuple[str, int]]:
