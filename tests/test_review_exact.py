@@ -115,6 +115,22 @@ def tracked_replace(editor: WordEditor, run: etree._Element, old: str, new: str,
     deletion.addnext(insertion)
 
 
+def tracked_insert(editor: WordEditor, run: etree._Element, after: str, words: str) -> None:
+    """`words` inserted with tracking on right after `after` in `run`, as Word stores it."""
+    t = run.find("w:t", NS)
+    cut = t.text.index(after) + len(after)
+    rest = copy.deepcopy(run)
+    rest.find("w:t", NS).text = t.text[cut:]
+    t.text = t.text[:cut]
+    run.addnext(rest)
+    typed = copy.deepcopy(run)
+    typed.find("w:t", NS).text = words
+    typed.find("w:t", NS).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    insertion = etree.Element(q("w:ins"), {q("w:id"): editor.id(), q("w:author"): "Ann Reviewer", q("w:date"): DATE})
+    insertion.append(typed)
+    run.addnext(insertion)
+
+
 def untracked_paragraph_after(editor: WordEditor, text: str, words: str) -> None:
     """A paragraph typed after the one holding `text` with tracking off: Enter, then the words."""
     paragraph = runs_with(editor, text)[0].getparent()
@@ -202,14 +218,20 @@ def test_an_untracked_edit_no_block_owns_is_listed_and_apply_exits_1(built, work
 # ---------------------------------------------------------------- 2-3. notes
 
 
-def test_an_edit_inside_a_citation_note_goes_to_its_citation_never_to_matching_words(built, workspace, tmp_path):
+@pytest.mark.parametrize("tracked", [True, False], ids=["tracked", "untracked"])
+def test_an_edit_inside_a_citation_note_goes_to_its_citation_never_to_matching_words(
+    built, workspace, tmp_path, tracked
+):
+    """The note's words also stand in the block's body: the edit must not land there."""
     editor = WordEditor(built[1] / "japan-russia-analyst.docx")
     notes = etree.fromstring(editor.parts["word/footnotes.xml"])
-    note = next(
-        n for n in notes.iter(q("w:footnote")) if "Research Institute, \u201cJapan-Russia" in "".join(n.itertext())
-    )
-    run = runs_with(editor, "Research Institute, \u201cJapan-Russia", notes)[0]
-    retype(run, "War.", "War, \u00b6 7.")
+    words = "Research Institute, \u201cJapan-Russia"
+    note = next(n for n in notes.iter(q("w:footnote")) if words in "".join(n.itertext()))
+    run = runs_with(editor, words, notes)[0]
+    if tracked:
+        tracked_insert(editor, run, "Russian-Ukrainian War", ", \u00b6 7")
+    else:
+        retype(run, "War.", "War, \u00b6 7.")
     editor.parts["word/footnotes.xml"] = etree.tostring(notes, xml_declaration=True, encoding="UTF-8")
     edited = editor.save(tmp_path / "note.docx")
     number = [n for n in notes.iter(q("w:footnote")) if n.get(q("w:type")) is None].index(note) + 1
