@@ -121,3 +121,33 @@ def test_every_unchanged_character_maps_to_itself_in_order(built: str, returned:
     for offset in range(len(returned)):
         if not comparison.touches(offset, offset + 1):
             assert built[points[offset]] == returned[offset] or (built[points[offset]] + returned[offset]).isspace()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_one_word_added_taken_or_changed_is_one_difference_at_that_word(data):
+    """Distinct words, so the answer is unambiguous: the difference stands at the word, its space after it."""
+    count = data.draw(st.integers(2, 9), label="words")
+    words = [f"w{i}" for i in range(count)]
+    built = " ".join(words)
+    k = data.draw(st.integers(0, count - 1), label="at")
+    where = len(" ".join(words[:k])) + (1 if k else 0)  # where word k starts
+    kind = data.draw(st.sampled_from(["insert", "delete", "replace"]), label="kind")
+    if kind == "insert":
+        returned = " ".join([*words[:k], "zulu", *words[k:]])
+        expected = (where, where, where, where + 5, "", "zulu ")
+    elif kind == "delete" and k < count - 1:
+        returned = " ".join(words[:k] + words[k + 1 :])
+        expected = (where, where + len(words[k]) + 1, where, where, words[k] + " ", "")
+    elif kind == "delete":  # the last word goes with the space before it
+        returned = " ".join(words[:k])
+        expected = (where - 1, where + len(words[k]), where - 1, where - 1, " " + words[k], "")
+    else:
+        returned = " ".join([*words[:k], "zulu", *words[k + 1 :]])
+        expected = (where, where + len(words[k]), where, where + 4, words[k], "zulu")
+    found = [(d.start, d.end, d.at, d.until, d.old, d.new) for d in Comparison(built, returned).differences]
+    assert found == [expected]
+    comparison = Comparison(built, returned)
+    for offset, char in enumerate(returned):  # every unchanged character maps to its own built self
+        if char != " " and not comparison.touches(offset, offset + 1):
+            assert built[comparison.to_built(offset)] == char

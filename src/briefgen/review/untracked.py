@@ -126,10 +126,10 @@ class Comparison:
         ta, tb = _tokens(a), _tokens(b)
         matcher = SequenceMatcher(None, [t for t, _ in ta], [t for t, _ in tb], autojunk=False)
         ops = _after_space(_coalesced(matcher, [t for t, _ in ta], len(tb)), [t for t, _ in ta], [t for t, _ in tb])
-        for op, i1, i2, j1, j2 in ops:
+        for same, i1, i2, j1, j2 in ops:
             na, nb = _span(ta, i1, i2, len(a)), _span(tb, j1, j2, len(b))
             (start, end), (at, until) = _original(where_a, *na), _original(where_b, *nb)
-            if op == "equal":
+            if same:
                 for offset in range(na[1] - na[0]):  # character by character: their offsets may differ
                     self.equal.append((base_a + where_a[na[0] + offset], base_b + where_b[nb[0] + offset], 1))
                 continue
@@ -160,26 +160,26 @@ class Comparison:
         )
 
 
-def _coalesced(matcher: SequenceMatcher, tokens: list[str], returned: int) -> list[tuple[str, int, int, int, int]]:
+Op = tuple[bool, int, int, int, int]  # (unchanged, built tokens i1:i2, returned tokens j1:j2)
+
+
+def _coalesced(matcher: SequenceMatcher, tokens: list[str], returned: int) -> list[Op]:
     """The word diff as a reader tells it: changes apart by a mere space are one change, and a
     paragraph rewritten more than half is one replacement of the whole, not a scatter of words."""
     ops = matcher.get_opcodes()
     if matcher.ratio() < 0.5 and len(ops) > 1:
-        return [("replace", 0, len(tokens), 0, returned)]
-    merged: list[tuple[str, int, int, int, int]] = []
+        return [(False, 0, len(tokens), 0, returned)]
+    merged: list[Op] = []
     for index, (op, i1, i2, j1, j2) in enumerate(ops):
-        spaces = op == "equal" and all(not t.strip() for t in tokens[i1:i2])
-        if spaces and 0 < index < len(ops) - 1:
-            op = "replace"  # a space between two changes
-        if op != "equal" and merged and merged[-1][0] != "equal":
+        same = op == "equal"
+        if same and 0 < index < len(ops) - 1 and all(not t.strip() for t in tokens[i1:i2]):
+            same = False  # a space between two changes
+        if not same and merged and not merged[-1][0]:
             _, a1, _, b1, _ = merged.pop()
-            merged.append(("replace", a1, i2, b1, j2))
+            merged.append((False, a1, i2, b1, j2))
         else:
-            merged.append((op, i1, i2, j1, j2))
+            merged.append((same, i1, i2, j1, j2))
     return merged
-
-
-Op = tuple[str, int, int, int, int]
 
 
 def _after_space(ops: list[Op], a: list[str], b: list[str]) -> list[Op]:
@@ -187,24 +187,22 @@ def _after_space(ops: list[Op], a: list[str], b: list[str]) -> list[Op]:
     them (" alpha" before " Keep" is "alpha " before "Keep"): the change stands next to the word it
     joins, and the space it moved over counts as unchanged text."""
     ops = list(ops)
-    for index in range(1, len(ops)):
-        op, i1, i2, j1, j2 = ops[index]
-        before = ops[index - 1]
-        if before[0] != "equal":
+    for index in range(1, len(ops) - 1):
+        (before, (same, i1, i2, j1, j2), after) = ops[index - 1], ops[index], ops[index + 1]
+        if same or not before[0] or not after[0]:
             continue
-        if op == "insert" and j2 - j1 > 1 and b[j1] == " " and i1 < len(a) and a[i1] == " " and b[j2 - 1] != " ":
-            shift = ("equal", before[1], before[2] + 1, before[3], before[4] + 1)
-        elif op == "delete" and i2 - i1 > 1 and a[i1] == " " and i2 < len(a) and a[i2] == " " and a[i2 - 1] != " ":
-            shift = ("equal", before[1], before[2] + 1, before[3], before[4] + 1)
+        if i1 == i2:  # words added: the built token where they go
+            moved, following = b[j1:j2], a[i1 : i1 + 1]
+        elif j1 == j2:  # words taken away: the built token after them
+            moved, following = a[i1:i2], a[i2 : i2 + 1]
         else:
             continue
-        following = ops[index + 1] if index + 1 < len(ops) else None
-        if following is None or following[0] != "equal":
+        if len(moved) < 2 or moved[0] != " " or moved[-1] == " " or following != [" "]:
             continue
-        ops[index - 1] = shift
-        ops[index] = (op, i1 + 1, i2 + 1, j1 + 1, j2 + 1)
-        ops[index + 1] = ("equal", following[1] + 1, following[2], following[3] + 1, following[4])
-    return [op for op in ops if op[0] != "equal" or op[2] > op[1]]
+        ops[index - 1] = (True, before[1], before[2] + 1, before[3], before[4] + 1)
+        ops[index] = (False, i1 + 1, i2 + 1, j1 + 1, j2 + 1)
+        ops[index + 1] = (True, after[1] + 1, after[2], after[3] + 1, after[4])
+    return [op for op in ops if not op[0] or op[2] > op[1]]
 
 
 def _paragraphs(text: str) -> list[tuple[str, int]]:
