@@ -151,3 +151,39 @@ def test_one_word_added_taken_or_changed_is_one_difference_at_that_word(data):
     for offset, char in enumerate(returned):  # every unchanged character maps to its own built self
         if char != " " and not comparison.touches(offset, offset + 1):
             assert built[comparison.to_built(offset)] == char
+
+
+def test_what_a_reader_would_call_one_change_is_one():
+    assert changes("a b c d", "a x y d") == [("replaced", "b c", "x y")]  # two words apart by a space
+    assert changes("a b c d e f", "a x y z w v") == [("replaced", "b c d e f", "x y z w v")]
+    assert changes("x1 x2 x3 x4 x5", "x1 zz") == [("replaced", "x1 x2 x3 x4 x5", "x1 zz")]  # mostly rewritten
+    assert changes("P1 text.\nP2 text.", "P1 text.\nP2 changed.") == [("replaced", "text", "changed")]
+    assert changes("a b c d e", "a zulu b c d yank e") == [("inserted", "", "zulu "), ("inserted", "", "yank ")]
+    assert spans("a b c d e", "a zulu b c d yank e") == [(2, 2, 2, 7), (8, 8, 13, 18)]
+    assert changes("a b", "a b zulu") == [("inserted", "", " zulu")]
+
+
+def test_a_space_a_save_adds_hides_no_change_after_it():
+    assert changes("end. b c", "end . b x") == [("replaced", "c", "x")]
+
+
+def test_spaces_are_folded_only_where_spaces_are():
+    assert normal("X Y") == ("X Y", [0, 1, 2, 3])
+    assert normal("a b\nc") == ("a b\nc", [0, 1, 2, 3, 4, 5])
+    assert normal("a \n b") == ("a\nb", [0, 2, 4, 5])
+
+
+def test_a_long_paragraph_is_compared_word_by_word_all_the_same():
+    """Past 200 words, difflib would take the commonest words (and spaces) for junk unless told not to."""
+    words = [f"w{i % 7}" for i in range(400)]
+    built = " ".join(words)
+    returned = " ".join([*words[:300], "zulu", *words[301:]])
+    assert changes(built, returned) == [("replaced", "w6", "zulu")]
+    assert changes("\n".join(words), "\n".join([*words[:300], "zulu", *words[301:]])) == [("replaced", "w6", "zulu")]
+
+
+def test_changes_in_two_places_outside_the_fields_are_both_found():
+    built = [("", "A"), ("_bg1", "Body."), ("", "B"), ("_bg2", "More."), ("", "C")]
+    returned = [("", "A"), ("", "new one"), ("_bg1", "Body."), ("", "B"), ("_bg2", "More."), ("", "new two"), ("", "C")]
+    new, gone, changed = paragraph_changes(built, returned)
+    assert new == {1: 0, 5: 4} and gone == [] and changed == []

@@ -158,7 +158,6 @@ def pandoc_ast(source: str) -> list[dict[str, Any]]:
     return _CACHE[source]
 
 
-KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
 KEY_CHAR = r"[A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]"  # what would make a key longer
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")

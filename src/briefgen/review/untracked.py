@@ -87,34 +87,31 @@ class Comparison:
 
     def __init__(self, built: str, returned: str):
         self.built, self.returned = built, returned
-        self.equal: list[tuple[int, int, int]] = []  # (built start, returned start, length) of text alike
+        self.equal: list[tuple[int, int]] = []  # (built offset, returned offset) of each character alike
         self.differences: list[Difference] = []
         a, b = _paragraphs(built), _paragraphs(returned)
         matcher = SequenceMatcher(None, [normal(t)[0] for t, _ in a], [normal(t)[0] for t, _ in b], autojunk=False)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for _op, i1, i2, j1, j2 in matcher.get_opcodes():
+            pairs = min(i2 - i1, j2 - j1)  # paragraphs alike or rewritten, compared word by word
             for i, j in zip(range(i1, i1 + pairs), range(j1, j1 + pairs), strict=True):
                 self._words(a[i], b[j])
-            if op == "equal":
-                for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
-                    self._words(a[i], b[j])
-            elif i2 - i1 > pairs:
+            if i2 - i1 > pairs:
                 self._gone(a, i1 + pairs, i2, b, j2)
-            elif j2 - j1 > pairs:
+            if j2 - j1 > pairs:
                 self._new(b, j1 + pairs, j2, a, i2)
-        self._at = {b: a for a, b, _size in self.equal}  # returned offset of an unchanged character -> built
+        self._at = dict((b, a) for a, b in self.equal)  # returned offset of an unchanged character -> built
 
     def _gone(self, a: list[tuple[str, int]], first: int, last: int, b: list[tuple[str, int]], next_b: int) -> None:
         """Built paragraphs `[first, last)` are gone: delete them with the line break before (or after)."""
         start = a[first - 1][1] + len(a[first - 1][0]) if first else 0
-        end = a[last - 1][1] + len(a[last - 1][0]) if first else (a[last][1] if last < len(a) else len(self.built))
+        end = a[last - 1][1] + len(a[last - 1][0]) if first else a[last][1]  # (some paragraph always stays)
         at = b[next_b - 1][1] + len(b[next_b - 1][0]) if next_b else 0
         self.differences.append(Difference(start, end, at, at, self.built[start:end], ""))
 
     def _new(self, b: list[tuple[str, int]], first: int, last: int, a: list[tuple[str, int]], next_a: int) -> None:
         """Returned paragraphs `[first, last)` are new: insert them after the built paragraph before them."""
         at = b[first - 1][1] + len(b[first - 1][0]) if first else 0
-        until = b[last - 1][1] + len(b[last - 1][0]) if first else (b[last][1] if last < len(b) else len(self.returned))
+        until = b[last - 1][1] + len(b[last - 1][0]) if first else b[last][1]  # (some paragraph was there)
         start = a[next_a - 1][1] + len(a[next_a - 1][0]) if next_a else 0
         self.differences.append(Difference(start, start, at, until, "", self.returned[at:until]))
 
@@ -131,7 +128,7 @@ class Comparison:
             (start, end), (at, until) = _original(where_a, *na), _original(where_b, *nb)
             if same:
                 for offset in range(na[1] - na[0]):  # character by character: their offsets may differ
-                    self.equal.append((base_a + where_a[na[0] + offset], base_b + where_b[nb[0] + offset], 1))
+                    self.equal.append((base_a + where_a[na[0] + offset], base_b + where_b[nb[0] + offset]))
                 continue
             start, end, at, until = start + base_a, end + base_a, at + base_b, until + base_b
             if not self.built[start:end].strip() and not self.returned[at:until].strip():
@@ -155,9 +152,7 @@ class Comparison:
 
     def touches(self, start: int, end: int) -> bool:
         """Whether returned text `[start, end]` meets text changed without tracking."""
-        return any(
-            d.at < end and start < d.until or (start == end and d.at < start < d.until) for d in self.differences
-        )
+        return any(d.at < end and start < d.until for d in self.differences)
 
 
 Op = tuple[bool, int, int, int, int]  # (unchanged, built tokens i1:i2, returned tokens j1:j2)

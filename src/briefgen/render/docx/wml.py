@@ -37,7 +37,7 @@ TCPR_ORDER = (
 _ORDERS = {"pPr": PPR_ORDER, "rPr": RPR_ORDER, "tblPr": TBLPR_ORDER, "tcPr": TCPR_ORDER}
 
 BOOKMARK_MAX = 40  # Word drops or breaks bookmarks with longer names
-_BOOKMARK_OK = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+_BOOKMARK_OK = re.compile(rf"[A-Za-z][A-Za-z0-9_-]{{0,{BOOKMARK_MAX - 1}}}")
 _BOOKMARK_BAD_CHAR = re.compile(r"[^A-Za-z0-9_-]")
 
 
