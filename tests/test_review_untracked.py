@@ -187,3 +187,9 @@ def test_changes_in_two_places_outside_the_fields_are_both_found():
     returned = [("", "A"), ("", "new one"), ("_bg1", "Body."), ("", "B"), ("_bg2", "More."), ("", "new two"), ("", "C")]
     new, gone, changed = paragraph_changes(built, returned)
     assert new == {1: 0, 5: 4} and gone == [] and changed == []
+
+
+def test_two_changed_headings_are_both_found():
+    built = [("", "Contents"), ("_bg1", "Body."), ("", "Bibliography")]
+    returned = [("", "Contents list"), ("_bg1", "Body."), ("", "Sources")]
+    assert paragraph_changes(built, returned) == ({}, [], [(0, 0), (2, 2)])
