@@ -19,7 +19,7 @@ from briefgen.content.yamlsrc import parse_yaml
 from briefgen.diagnostics import Diagnostics
 from briefgen.review.apply import ONE_LINE, Refused, _apply_file, edit_field
 from briefgen.review.items import Edit, ReviewItem
-from briefgen.review.scalars import field_node, value_offsets
+from briefgen.review.scalars import field_node, newline, splice, value_offsets
 
 PATH = Path("block.yaml")
 PARAGRAPHS = "\n\nFirst new paragraph.\n\nSecond new paragraph."
@@ -656,3 +656,264 @@ def test_any_word_edit_keeps_the_style_the_line_endings_and_every_other_line(dat
     assert len(after) <= len(before)  # no line is added, and one is taken away only with the words on it
     if single:
         assert len(after) == len(before)
+
+
+# ---------------------------------------------------------------- where a break goes when words are replaced
+
+ARTICLE = FOLDED.replace("its deputy", "a deputy")
+WEEK = "id: talks\nbody: >\n  The talks may resume in\n  a week or two.\ntitle: Talks\n"
+WEEK_SHIFTED = "id: talks\nbody: >\n  The talks may resume in a\n  week or two.\ntitle: Talks\n"
+TRAILING = "id: talks\nbody: The talks may resume in\n  spring \n  but officials doubt it.\ntitle: Talks\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "after", "expected"),
+    [
+        # the break ends the replaced words ("the" + break), new words stand where they stood:
+        # the break goes to the space before them
+        (
+            FOLDED,
+            "the summer",
+            "midsummer",
+            "",
+            "id: talks\n"
+            "body: >\n"
+            "  The ministry expects the talks to\n"
+            "  resume in spring, but officials in\n"
+            "  Tokyo doubt that Moscow will send\n"
+            "  its deputy minister before\n"
+            "  midsummer recess.\n"
+            "title: Talks\n",
+        ),
+        # a deletion of a one-letter word and the break before it: the break takes the space after it
+        (
+            ARTICLE,
+            " a",
+            "",
+            "will send",
+            "id: talks\n"
+            "body: >\n"
+            "  The ministry expects the talks to\n"
+            "  resume in spring, but officials in\n"
+            "  Tokyo doubt that Moscow will send\n"
+            "  deputy minister before the\n"
+            "  summer recess.\n"
+            "title: Talks\n",
+        ),
+        # the break near the end of long replaced words goes to the space after the new ones
+        (
+            FOLDED,
+            "officials in Tokyo",
+            "diplomats",
+            "",
+            "id: talks\n"
+            "body: >\n"
+            "  The ministry expects the talks to\n"
+            "  resume in spring, but diplomats\n"
+            "  doubt that Moscow will send\n"
+            "  its deputy minister before the\n"
+            "  summer recess.\n"
+            "title: Talks\n",
+        ),
+        # the replaced words start inside a word ("in" kept, "side Japan" written): the break goes
+        # to a space, never into the word
+        (
+            FOLDED,
+            "in Tokyo",
+            "inside Japan",
+            "",
+            "id: talks\n"
+            "body: >\n"
+            "  The ministry expects the talks to\n"
+            "  resume in spring, but officials inside\n"
+            "  Japan doubt that Moscow will send\n"
+            "  its deputy minister before the\n"
+            "  summer recess.\n"
+            "title: Talks\n",
+        ),
+        # the break goes to the new space nearest its old place, after "in" and after "a"
+        # (between two as near, the later one)
+        (
+            WEEK,
+            "resume in a week",
+            "restart in a fortnight",
+            "",
+            "id: talks\nbody: >\n  The talks may restart in\n  a fortnight or two.\ntitle: Talks\n",
+        ),
+        (
+            WEEK_SHIFTED,
+            "resume in a week",
+            "restart in a fortnight",
+            "",
+            "id: talks\nbody: >\n  The talks may restart in a\n  fortnight or two.\ntitle: Talks\n",
+        ),
+        # a space before a capital X is a space like any other
+        (
+            FOLDED,
+            "Moscow will send its deputy minister",
+            "Beijing will send Xi himself",
+            "",
+            "id: talks\n"
+            "body: >\n"
+            "  The ministry expects the talks to\n"
+            "  resume in spring, but officials in\n"
+            "  Tokyo doubt that Beijing will send\n"
+            "  Xi himself before the\n"
+            "  summer recess.\n"
+            "title: Talks\n",
+        ),
+        # two breaks inside the replaced words: both kept, each at its own new space
+        (
+            FOLDED,
+            "to resume in spring, but officials in Tokyo",
+            "will restart soon, officials abroad",
+            "",
+            "id: talks\n"
+            "body: >\n"
+            "  The ministry expects the talks will\n"
+            "  restart soon, officials abroad\n"
+            "  doubt that Moscow will send\n"
+            "  its deputy minister before the\n"
+            "  summer recess.\n"
+            "title: Talks\n",
+        ),
+        # no break is put beside another space (a line's trailing space, or one starting a line):
+        # words deleted without their spaces leave two, and the lines join
+        (
+            WEEK,
+            "talks may resume in a",
+            "",
+            "",
+            "id: talks\nbody: >\n  The  week or two.\ntitle: Talks\n",
+        ),
+        # the space after "soon" is the line's trailing space, before its own break: the break
+        # goes to the space before "soon" instead
+        (
+            TRAILING,
+            "in spring",
+            "soon",
+            "",
+            "id: talks\nbody: The talks may resume\n  soon \n  but officials doubt it.\ntitle: Talks\n",
+        ),
+    ],
+)
+def test_a_break_inside_replaced_words_goes_to_the_nearest_space_of_the_new_text(
+    text: str, old: str, new: str, after: str, expected: str
+):
+    """The line break stays where the words around it were, at a space between two words, or is dropped."""
+    assert _edit(text, old, new, after) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "expected"),
+    [
+        ("id: talks\nbody: The talks may resume", "resume", "restart", "id: talks\nbody: The talks may restart"),
+        ("id: talks\r\nbody: The talks may resume", "resume", "restart", "id: talks\r\nbody: The talks may restart"),
+        ("id: talks\nbody: >\n  The talks may resume", "resume", "", "id: talks\nbody: >\n  The talks may "),
+        ("id: talks\nbody: |\n  The talks may resume", "resume", "", "id: talks\nbody: |\n  The talks may "),
+    ],
+)
+def test_the_last_words_of_a_file_without_a_final_line_break_are_edited(text: str, old: str, new: str, expected: str):
+    """The value ends where the file does: nothing is read past it."""
+    assert _edit(text, old, new) == expected
+
+
+def test_a_break_moves_next_to_the_first_character_of_a_file():
+    """A document that is one plain scalar: the space after its first word, at offset 1, takes the break."""
+    text = "I see\nit now\n"
+    root = parse_yaml(text, PATH, Diagnostics())
+    assert root is not None and root.value == "I see it now"
+    offsets = value_offsets(text, root)
+    assert offsets == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+    assert splice(text, text, root.value, offsets, (2, 12), "know") == "I\nknow\n"
+
+
+# ---------------------------------------------------------------- paragraphs, keys and line endings
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "|",
+            "id: talks\nbody: |\n  The talks may resume.\n\n  A new paragraph. Officials doubt it.\ntitle: Talks\n",
+        ),
+        (
+            ">",
+            "id: talks\nbody: >\n  The talks may resume.\n\n\n  A new paragraph. Officials doubt it.\ntitle: Talks\n",
+        ),
+    ],
+)
+def test_a_paragraph_inserted_inside_a_line_takes_the_rest_of_that_line(style: str, expected: str):
+    """No indentation is written between the new paragraph's words and the words that followed on the line."""
+    text = f"id: talks\nbody: {style}\n  The talks may resume. Officials doubt it.\ntitle: Talks\n"
+    assert _edit(text, "", "\n\nA new paragraph.", "resume.") == expected
+
+
+def test_new_paragraphs_in_a_block_without_text_are_indented_two_spaces():
+    """With no line of text to take the indentation from, a block's new lines get two spaces."""
+    text = "id: talks\nbody: |+\n\ntitle: Talks\n"
+    assert _edit(text, "", PARAGRAPHS) == (
+        "id: talks\nbody: |+\n\n\n  First new paragraph.\n\n  Second new paragraph.\ntitle: Talks\n"
+    )
+
+
+NESTED = "id: talks\nvariants:\n  press:\n    summary: The talks may\n      resume.\ntitle: Talks\n"
+
+
+def test_a_field_is_found_by_its_dotted_key_path():
+    """`variants.press.summary` is the summary of the press variant; a path that is not there is refused."""
+    value = "The talks may resume."
+    name = "variants.press.summary"
+    result = edit_field(NESTED, PATH, name, [Edit(PATH, "b", name, value, 10, 13, "could")])
+    assert result == NESTED.replace("may", "could")
+    for missing in ["variants.web.summary", "title.summary", "variants.press.summary.text"]:
+        with pytest.raises(Refused) as refusal:
+            edit_field(NESTED, PATH, missing, [Edit(PATH, "b", missing, value, 10, 13, "could")])
+        assert str(refusal.value) == "the field is not where the build found it; review the DOCX again"
+    assert field_node(None, "body") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# note\nbody: >\r\n  one\r\n", "\r\n"),  # the field's own lines, not the file's first
+        ("body: >\r\n  one\r\ntitle: x\n", "\r\n"),  # the field's first line, not the file's last or the next key's
+        ("id: x\r\nbody: one", "\r\n"),  # nothing after the field: the file's first line ending
+        ("a: x\r\nb: y\nbody: one", "\r\n"),
+        ("\r\nbody: one", "\r\n"),  # an empty first line
+        ("\nbody: one\r", "\n"),
+        ("body: one", "\n"),  # no line ending at all
+    ],
+)
+def test_new_lines_take_the_line_ending_after_the_fields_first_line(text: str, expected: str):
+    """The ending after the field's first line, or the file's first one, or LF in a one-line file."""
+    node = field_node(parse_yaml(text, PATH, Diagnostics()), "body")
+    assert node is not None
+    assert newline(text, node) == expected
+
+
+# ---------------------------------------------------------------- the mapping of each style, offset by offset
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("body: Xi said no\n", [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]),  # a plain value starting with X
+        ("body: '  two'\n", [7, 8, 9, 10, 11, 12]),  # spaces a quoted value starts with are its own
+        ("body: |\n\n  one\n", [8, 11, 12, 13, 14, 15]),  # a literal block starting with a blank line
+        ("body: |\n    four\n", [12, 13, 14, 15, 16, 17]),  # indented four spaces
+        ("body: >\n  one\n\n  Xi\n", [10, 11, 12, 13, 17, 18, 19, 20]),  # the first break before a blank line is none
+        ("body: one  \n  two\n", [6, 7, 8, 9, 14, 15, 16, 17]),  # trailing spaces a plain line drops
+        ('body: "one\t\n  two"\n', [7, 8, 9, 11, 14, 15, 16, 17]),  # a trailing tab: the space is the break
+        ("body: one\r  two\r", [6, 7, 8, 9, 12, 13, 14, 15]),  # a lone CR is a line break
+        ("body: |2\n  one\n", None),  # an indentation indicator: not mapped
+        ("body: |", None),  # a header without a line
+        ("body: |+\n \t\n  \n", None),  # lines of spaces and a tab: indentation not known, not mapped
+    ],
+)
+def test_value_offsets_of_each_scalar_style(text: str, expected: list[int] | None):
+    """Each character of the value at its place in the file, then the value's end; None where not certain."""
+    node = field_node(parse_yaml(text, PATH, Diagnostics()), "body")
+    assert node is not None and isinstance(node.value, str)
+    assert value_offsets(text, node) == expected
