@@ -344,7 +344,7 @@ def test_register_cells_map_to_their_fields(built, workspace, tmp_path):
     assert result.output.splitlines()[:3] == [
         f'{horizon}: comment: Ann Reviewer: "Too short?" on "6 months"',
         f'{owner}: applied: replaced "allied" with "like-minded"',
-        f'{priority}: refused: replaced "High" with "Low" [\'priority\' is one of high, medium or low; '
+        f'{priority}: refused: replaced "High" with "Low" [\'priority\' is one of low, medium or high; '
         "set it in the YAML by hand; apply it by hand]",
     ]
     assert (

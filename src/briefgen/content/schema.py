@@ -248,6 +248,10 @@ _KIND_PROPERTIES: dict[str, dict[str, Any]] = {
 }
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {kind: tuple(fields) for kind, fields in _KIND_PROPERTIES.items()}
+# The fields that take one of a fixed list of values, and those values
+KIND_CHOICES: dict[str, tuple[str, ...]] = {
+    name: tuple(spec["enum"]) for fields in _KIND_PROPERTIES.values() for name, spec in fields.items() if "enum" in spec
+}
 KIND_REQUIRED: dict[str, tuple[str, ...]] = {
     "prose": (),
     "recommendation": ("action", "priority"),

@@ -13,20 +13,14 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from briefgen.content.schema import KIND_CHOICES
 from briefgen.render.docx.reading import Mark, WordParagraph, WordReview
 from briefgen.review.items import ALREADY, CHANGED_REFUSAL, HIDDEN, Edit, ReviewItem
-from briefgen.review.place import Alignment, FieldSource, fold
+from briefgen.review.place import MARKDOWN_KEYS, Alignment, FieldSource, fold
 from briefgen.review.record import BuildRecord
 from briefgen.review.untracked import Comparison
 
-MARKDOWN_FIELDS = {"body", "summary", "mitigation", "bottom_line"}
-# Fields that take one of a fixed list of values (shown capitalised): a reviewer's words are not one of them
-CHOICES = {
-    "priority": "high, medium or low",
-    "likelihood": "high, medium or low",
-    "impact": "high, medium or low",
-    "trend": "rising, falling or steady",
-}
+MARKDOWN_FIELDS = MARKDOWN_KEYS | {"bottom_line"}  # brief.yaml's bottom line is Markdown too
 UNTRACKED_OVERLAP = "it is in words changed without tracking there; make the change by hand"
 PARAGRAPHS = "it joins or splits paragraphs; make the change by hand"
 ONE_LINE = "a new paragraph cannot go into a one-line field"
@@ -201,8 +195,9 @@ def decide(item: ReviewItem, f: Field, start: int, end: int, new: str, hidden: b
         if already_there(f.alignment, start, end, built[start:end], new):
             item.refusal = ALREADY
         _place_at(item, f, source_span(f, start, end, new))
-    elif f.name in CHOICES:
-        item.refusal = f"'{f.name}' is one of {CHOICES[f.name]}; set it in the YAML by hand"
+    elif f.name in KIND_CHOICES:
+        *first, last = KIND_CHOICES[f.name]
+        item.refusal = f"'{f.name}' is one of {', '.join(first)} or {last}; set it in the YAML by hand"
     elif f.gone:
         item.refusal = f"the whole {f.name} was deleted; take it out of the YAML by hand (a block's text is required)"
     else:

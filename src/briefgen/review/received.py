@@ -12,15 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from briefgen.checks.validate import audiences_for
+from briefgen.content.schema import KIND_FIELDS
 from briefgen.document.select import SelectOptions, select, withheld_by
 from briefgen.model import BRIEF_RECORD, Brief, Workspace
 
-# The fields of each kind of block a build shows besides its title and text (its lines and register cells)
-SHOWN = {
-    "recommendation": ("action", "priority", "owner", "horizon"),
-    "risk": ("mitigation", "likelihood", "impact"),
-    "leverage": ("holder", "trend"),
-}
 MASTHEAD = ("organization", "title", "subtitle", "version", "disclaimer")  # brief.yaml's fields on the masthead
 MISMATCH = "the DOCX's build record does not match what the workspace builds"
 
@@ -61,7 +56,7 @@ def received(ws: Workspace, brief: Brief | None, audience: str) -> Received:
     doc = select(brief, profile, options)
     fields: dict[str, frozenset[str]] = {}
     for block in doc.blocks:
-        fields[block.id] = frozenset({block.title_field, block.content_field, *SHOWN.get(block.kind, ())})
+        fields[block.id] = frozenset({block.title_field, block.content_field, *KIND_FIELDS.get(block.kind, ())})
     fields[BRIEF_RECORD] = frozenset({*MASTHEAD, *(("bottom_line",) if doc.bottom_line else ())})
     withheld = {b.id: withheld_by(b, profile, options) for b in brief.blocks if b.id not in fields}
     return Received(audience, True, fields, withheld)
