@@ -77,8 +77,8 @@ def print_html(brief_root: Path, audience: str, out: Path) -> Path:
 import sys
 from pathlib import Path
 from briefgen.build import document_for
-from briefgen.workspace import open_workspace, default_brief, pick_audiences
-from briefgen.style import load_style
+from briefgen.document.workspace import open_workspace, default_brief, pick_audiences
+from briefgen.content.style import load_style
 from briefgen.render.html import render_html
 from briefgen.render.pdf import likely_pages
 ws, _ = open_workspace(Path({str(brief_root)!r}))
@@ -235,11 +235,12 @@ import briefgen.cli
 mark("import (click, rich, YAML, briefgen's loader)")
 from pathlib import Path
 from briefgen.build import Fingerprints, source_map
-from briefgen.workspace import open_workspace, default_brief, pick_audiences
-from briefgen.style import load_style
+from briefgen.document.workspace import open_workspace, default_brief, pick_audiences
+from briefgen.content.style import load_style
 from briefgen.document.cite import start_cite, resolve_style
 from briefgen.document.select import select, SelectOptions
-from briefgen.document.number import number_document, labels_for
+from briefgen.content.language import labels_for
+from briefgen.document.number import number_document
 ws, _ = open_workspace(Path(sys.argv[1]))
 brief = default_brief(ws, None)
 audience = pick_audiences(ws, brief, ("analyst",), False)[0]
@@ -482,7 +483,7 @@ class Bench:
         code = f"""
 import time, statistics
 from pathlib import Path
-from briefgen.serve import PreviewState
+from briefgen.commands.serve import PreviewState
 state = PreviewState(Path({str(ROOT)!r}), None)
 state.refresh(); state.page("analyst")
 samples = []
@@ -522,7 +523,7 @@ print(statistics.median(samples))
         """Word's PNG fallback: resvg-py (what briefgen uses) against cairosvg, in this process."""
         import resvg_py
 
-        from briefgen.write import read_cache
+        from briefgen.runtime.files import read_cache
 
         width = 2100  # briefgen's RASTER_WIDTH: 300 dpi across a 7-inch text block
         fonts = [str(ROOT / "src" / "briefgen" / "defaults" / "styles" / "fonts")]

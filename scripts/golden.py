@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from briefgen.workspace import open_workspace
+from briefgen.document.workspace import open_workspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 GOLDEN = ("broken", "refused")

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from briefgen.build import document_for
 from briefgen.content.markdown import READER, parse_markdown
+from briefgen.content.style import load_style
+from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.render.docx import render_docx
 from briefgen.render.html import render_html
-from briefgen.style import load_style
-from briefgen.workspace import default_brief, open_workspace
 
 # a bracketed citation, an in-text one with its locator (`@key [p. 12]`), or an in-text one alone
 _CITATION = re.compile(r"\[[^\[\]]*@[^\[\]]*\]|@[\w:.#$%&\-+?<>~/]+ ?\[[^\[\]@]*\]|@[\w:.#$%&\-+?<>~/]+")

@@ -21,11 +21,11 @@ from conftest import FIXTURES, shared
 from lxml import etree, html
 
 from briefgen.build import BuildOptions, build, render_all
-from briefgen.checks.fonts import fallback_stack, families_with
-from briefgen.checks.parity import check_parity, compare
+from briefgen.build.parity import check_parity, compare
 from briefgen.content.bidi import first_strong, is_rtl, rtl_spans
+from briefgen.content.fonts import fallback_stack, families_with
+from briefgen.content.style import load_style
 from briefgen.content.svgtext import print_copy
-from briefgen.style import load_style
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ARABIC_PARAGRAPH = "نص تجريبي عن"  # the start of the block's first paragraph

@@ -62,7 +62,7 @@ def test_parallel_workers_give_the_same_files(tmp_path: Path):
 
 
 def test_all_briefs_json_and_summary(minimal: Path, tmp_path: Path):
-    from briefgen.scaffold import new_brief
+    from briefgen.commands.scaffold import new_brief
 
     new_brief(minimal, "second")
     results = build_all(minimal, BuildOptions(audiences=("reader",), formats=("html",), jobs=1))
@@ -250,7 +250,7 @@ def test_html_alone_without_a_budget_is_never_laid_out(minimal: Path, monkeypatc
 def test_citations_are_formatted_once_for_the_same_question(minimal: Path, monkeypatch):
     import pytest
 
-    import briefgen.pandoc
+    import briefgen.runtime.pandoc
 
     options = BuildOptions(audiences=("reader",), formats=("html",), jobs=1)
     first = build(minimal, options).outputs[0].data
@@ -261,7 +261,7 @@ def test_citations_are_formatted_once_for_the_same_question(minimal: Path, monke
     def refused(*args, **kwargs):
         raise NoPandoc("Pandoc's citeproc was asked again")
 
-    monkeypatch.setattr(briefgen.pandoc.PandocRun, "__init__", refused)
+    monkeypatch.setattr(briefgen.runtime.pandoc.PandocRun, "__init__", refused)
     forced = BuildOptions(audiences=("reader",), formats=("html",), jobs=1, force=True)
     assert build(minimal, forced).outputs[0].data == first  # Pandoc's earlier answer, from the cache
     block = minimal / "briefs/demo/blocks/missiles.yaml"

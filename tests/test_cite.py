@@ -6,11 +6,11 @@ from pathlib import Path
 
 from conftest import FIXTURES, ROOT
 
-from briefgen.checks.validate import audiences_for
 from briefgen.content.richtext import blocks_text, plain_text
 from briefgen.document.cite import cite, resolve_style
 from briefgen.document.select import select
-from briefgen.workspace import open_workspace
+from briefgen.document.validate import audiences_for
+from briefgen.document.workspace import open_workspace
 
 DOMINGUEZ_FULL = (
     "Gabriel Dominguez, \u201cJapan Dismayed at Russia\u2019s Missile Deployment to Disputed Islands, "

@@ -28,7 +28,7 @@ from lxml import etree, html
 from readers import docx_notes, pdf_text, squash
 
 from briefgen.build import BuildOptions, build
-from briefgen.pandoc import pandoc_path
+from briefgen.runtime.pandoc import pandoc_path
 
 BRIEF = "demo"
 NOTES_STYLE = "chicago-notes-bibliography-subsequent-ibid"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from briefgen.render.cssescape import css_color, css_ident, css_length, css_number, css_string
 from briefgen.render.sandbox import _template_env
-from briefgen.resources import DEFAULTS
+from briefgen.runtime.resources import DEFAULTS
 
 HOSTILE = [
     'Carlito", sans-serif; } </style><script>alert(1)</script>',
@@ -115,7 +115,7 @@ def test_a_value_that_is_not_of_its_type_is_refused_not_printed(convert, value):
 
 def test_the_built_in_stylesheet_prints_a_hostile_theme_value_as_one_token():
     """Defence in depth: a font name that slipped past theme.yaml's check stays one string in the stylesheet."""
-    from briefgen.style import load_style
+    from briefgen.content.style import load_style
 
     style = load_style(None)
     hostile = HOSTILE[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.diff import diff_since
+from briefgen.commands.diff import diff_since
 
 
 def git(root: Path, *args: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, copy_repo_workspace
 
-import briefgen.build as build_module
+import briefgen.build.run as build_module
 from briefgen.build import BuildOptions, build, render_all
 from briefgen.cli import main
 

@@ -27,7 +27,7 @@ from readers import libreoffice_pdf, pdf_text, squash
 from test_cli import run
 
 from briefgen.build import BuildOptions, build
-from briefgen.checks.parity import compare, pdf_figures, read_docx
+from briefgen.build.parity import compare, pdf_figures, read_docx
 
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

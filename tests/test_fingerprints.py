@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import briefgen.build
+import briefgen.build.run
 from briefgen.build import BuildOptions, build, engine_identity, installed_versions, layout_libraries
-from briefgen.versions import code_identity, tree_digest
+from briefgen.runtime.versions import code_identity, tree_digest
 
 OPTIONS = BuildOptions(audiences=("reader",), formats=("pdf", "docx", "html"), jobs=1)
 
@@ -74,7 +74,7 @@ def test_a_new_python_docx_rebuilds_only_word(minimal: Path, monkeypatch, tmp_pa
 
 def test_a_new_pandoc_rebuilds_everything(minimal: Path, monkeypatch):
     assert rebuilt(minimal) == ["pdf", "docx", "html"]
-    monkeypatch.setattr(briefgen.build, "pandoc_identity", lambda: "pandoc 123456 1")
+    monkeypatch.setattr(briefgen.build.run, "pandoc_identity", lambda: "pandoc 123456 1")
     engine_identity.cache_clear()
     assert rebuilt(minimal) == ["pdf", "docx", "html"]
 
@@ -102,7 +102,7 @@ def test_a_changed_briefgen_reuses_no_output_layout_reading_or_citation(minimal:
     rebuilt(minimal)
     assert rebuilt(minimal) == []
     old_reader = markdown._cache_key()
-    for module in (briefgen.build, markdown, cite):
+    for module in (briefgen.build.run, markdown, cite):
         monkeypatch.setattr(module, "code_identity", lambda: "0.1.0+edited")
     assert sorted(rebuilt(minimal)) == ["docx", "html", "pdf"]
     assert markdown._cache_key() != old_reader  # Pandoc's readings are asked again

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.checks import fonts
-from briefgen.style import load_style
+from briefgen.content import fonts
+from briefgen.content.style import load_style
 
 
 def test_characters_no_font_draws_are_found_and_cjk_is_drawn(tmp_path: Path):

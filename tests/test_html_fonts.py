@@ -12,7 +12,7 @@ from conftest import FIXTURES, shared
 from fontTools.ttLib import TTFont
 
 from briefgen.build import BuildOptions, build
-from briefgen.resources import DEFAULTS
+from briefgen.runtime.resources import DEFAULTS
 
 FONT_FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}")
 SOURCE = re.compile(r'src:\s*url\("(?P<url>[^"]*)"\)')

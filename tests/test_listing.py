@@ -8,11 +8,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from briefgen.checks.validate import audiences_for
 from briefgen.cli import cli
+from briefgen.commands.listing import block_matrix
 from briefgen.document.select import SelectOptions, select
-from briefgen.listing import block_matrix
-from briefgen.workspace import open_workspace
+from briefgen.document.validate import audiences_for
+from briefgen.document.workspace import open_workspace
 
 MARKINGS = """
 markings:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from briefgen.build import BuildOptions, build
 from briefgen.content.markdown import typeset
-from briefgen.workspace import open_workspace
+from briefgen.document.workspace import open_workspace
 
 VALID = """references:
   - {id: year, type: book, title: Y, author: [{family: A, given: B}], publisher: P, issued: 2016}

@@ -18,10 +18,10 @@ import yaml
 from conftest import FIXTURES
 
 from briefgen.content.markdown import READER, parse_markdown
+from briefgen.content.pandoc_ast import AstWriter
 from briefgen.content.richtext import blocks_text, walk
 from briefgen.diagnostics import Location
 from briefgen.model import Callout, CiteRef, Figure, NoteRef, Table
-from briefgen.render.pandoc_ast import AstWriter
 
 CORPUS = yaml.safe_load((FIXTURES / "markdown-corpus.yaml").read_text(encoding="utf-8"))
 

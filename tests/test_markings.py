@@ -74,7 +74,7 @@ def test_portion_marks_precede_paragraphs_and_table_rows(minimal: Path):
 
 
 def test_check_lists_what_each_audience_loses(minimal: Path):
-    from briefgen.workspace import open_workspace
+    from briefgen.document.workspace import open_workspace
 
     _, diags = open_workspace(marked_workspace(minimal))
     notes = [d.message for d in diags.items if d.code == "marking.withheld"]

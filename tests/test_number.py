@@ -29,8 +29,8 @@ def test_plain_links_to_blocks_sections_anchors_and_the_briefs_parts_resolve(min
     """`[text](#name)`: a block id, a section id, an anchor itself, or one of the brief's own parts."""
     from briefgen.build import document_for
     from briefgen.content.richtext import plain_text, walk
+    from briefgen.document.workspace import open_workspace
     from briefgen.model import Link
-    from briefgen.workspace import open_workspace
 
     block = minimal / "briefs/demo/blocks/history.yaml"
     links = (
@@ -62,8 +62,8 @@ def test_plain_links_to_blocks_sections_anchors_and_the_briefs_parts_resolve(min
 def test_a_link_to_nothing_is_an_error_and_keeps_its_words(minimal: Path) -> None:
     from briefgen.build import document_for
     from briefgen.content.richtext import blocks_text, walk
+    from briefgen.document.workspace import open_workspace
     from briefgen.model import Link
-    from briefgen.workspace import open_workspace
 
     block = minimal / "briefs/demo/blocks/history.yaml"
     text = block.read_text(encoding="utf-8")

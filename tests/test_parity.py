@@ -12,7 +12,7 @@ from lxml import etree
 from readers import W, libreoffice_pdf
 
 from briefgen.build import BuildOptions, build, render_all
-from briefgen.checks.parity import check_parity, compare
+from briefgen.build.parity import check_parity, compare
 
 VML = "{urn:schemas-microsoft-com:vml}"
 OFFICE = "{urn:schemas-microsoft-com:office:office}"
@@ -169,7 +169,7 @@ def test_libreoffice_draws_the_word_watermark(draft, final, tmp_path):
 
 
 def test_squash_folds_only_what_pdf_text_extraction_adds():
-    from briefgen.checks.parity import comparable, squash
+    from briefgen.build.parity import comparable, squash
 
     assert squash("of\u00adfice \ufb01eld \ufb02ow") == "office field flow"  # soft hyphen, fi and fl ligatures
     assert squash("well-\n  known") == "well-known"  # a line broken after a hyphen
@@ -190,7 +190,7 @@ def trust_outputs(tmp_path_factory) -> Path:
 def test_the_word_reader_finds_paragraphs_blocks_notes_furniture_and_figures(trust_outputs: Path):
     from readers import docx_notes
 
-    from briefgen.checks.parity import read_docx, squash
+    from briefgen.build.parity import read_docx, squash
 
     path = trust_outputs / "islands-marked.docx"
     word = read_docx(path.read_bytes())
@@ -206,7 +206,7 @@ def test_the_word_reader_finds_paragraphs_blocks_notes_furniture_and_figures(tru
 
 
 def test_the_word_reader_takes_an_endnotes_audiences_notes_from_its_notes_list(trust_outputs: Path):
-    from briefgen.checks.parity import read_docx
+    from briefgen.build.parity import read_docx
 
     word = read_docx((trust_outputs / "islands-summary.docx").read_bytes())
     assert len(word.notes) == 4
@@ -220,7 +220,7 @@ def test_the_word_reader_takes_an_endnotes_audiences_notes_from_its_notes_list(t
 def test_check_parity_compares_each_audiences_own_pdf_and_word_of_the_brief_asked_for(tmp_path: Path, monkeypatch):
     from readers import squash
 
-    import briefgen.checks.parity as parity
+    import briefgen.build.parity as parity
 
     ws = copy_fixture("trust", tmp_path)
     shutil.copytree(ws / "briefs/islands", ws / "briefs/second")

@@ -153,7 +153,7 @@ def test_parity_compares_portion_marks(tmp_path: Path) -> None:
     import zipfile
 
     from briefgen.build import render_all
-    from briefgen.checks.parity import compare
+    from briefgen.build.parity import compare
 
     ws = tmp_path / "trust"
     shutil.copytree(FIXTURES / "trust", ws)

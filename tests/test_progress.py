@@ -17,7 +17,7 @@ from rich.console import Console
 
 from briefgen.build import BuildOptions, Output, Progress, build
 from briefgen.cli import cli
-from briefgen.progress import build_progress
+from briefgen.commands.progress import build_progress
 
 LINE = re.compile(
     r"  built dist/demo/demo-(boss|reader|public)\.(pdf|docx): \w+, (PDF, \d+ pages?|Word), \d+ KiB, \d+\.\d s"

@@ -179,7 +179,7 @@ def test_note_links_and_settings_are_where_word_expects_them(tmp_path: Path):
     import re
 
     from briefgen.build import BuildOptions, build
-    from briefgen.scaffold import init_workspace
+    from briefgen.commands.scaffold import init_workspace
 
     root = tmp_path / "ws"
     init_workspace(root)
@@ -290,8 +290,8 @@ def test_the_watermark_takes_any_font_name_the_theme_gives(minimal: Path, tmp_pa
     """Theme values with XML's own characters (which theme.yaml's check refuses) still stay inside their attributes."""
     import dataclasses
 
+    from briefgen.content.style import load_style
     from briefgen.render.docx.furniture import add_watermark
-    from briefgen.style import load_style
 
     style = load_style(minimal)
     fonts = {**style.theme["fonts"], "heading_word": "AT&T <Sans>"}
@@ -313,8 +313,8 @@ def test_the_watermark_reaches_a_template_first_page_and_even_page_headers():
     """A workspace Word template may give page 1 (or even pages) a header of its own: DRAFT shows there too."""
     from conftest import ROOT
 
+    from briefgen.content.style import load_style
     from briefgen.render.docx.furniture import add_watermark
-    from briefgen.style import load_style
 
     document = docx.Document()
     document.add_section()

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from readers import libreoffice_pdf, pdf_text, squash
 
+from briefgen.content.style import load_style
 from briefgen.errors import BriefgenError
 from briefgen.model import (
     AudienceProfile,
@@ -32,7 +33,6 @@ from briefgen.model import (
     Text,
 )
 from briefgen.render.docx import render_docx
-from briefgen.style import load_style
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",

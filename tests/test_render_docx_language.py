@@ -19,8 +19,8 @@ from lxml import etree
 from readers import libreoffice_pdf, pdf_text, squash
 
 from briefgen.build import BuildOptions, build
+from briefgen.commands.scaffold import init_workspace
 from briefgen.render.docx import bookmark_name
-from briefgen.scaffold import init_workspace
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LONG_ID = "a-block-id-that-is-much-longer-than-forty-characters-in-all"

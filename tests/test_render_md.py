@@ -14,13 +14,13 @@ from readers import docx_notes, docx_paragraphs
 from test_validate import write_hostile_links
 
 from briefgen.build import BuildOptions, build, document_for
-from briefgen.checks.validate import audiences_for
+from briefgen.content.language import labels_for
 from briefgen.content.markdown import READER
-from briefgen.document.number import labels_for
+from briefgen.content.style import load_style
+from briefgen.document.validate import audiences_for
+from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.render.html import render_html
 from briefgen.render.md import MarkdownWriter, render_md
-from briefgen.style import load_style
-from briefgen.workspace import default_brief, open_workspace
 
 
 def test_markdown_has_metadata_and_pandoc_citations(default_build_md: Path):

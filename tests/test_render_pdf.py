@@ -107,7 +107,7 @@ def test_every_footnote_reaches_the_page(default_build: Path):
     text = squash(pdf_text(default_build / "japan-russia-analyst.pdf"))
     from readers import docx_notes
 
-    from briefgen.checks.parity import comparable
+    from briefgen.build.parity import comparable
 
     notes = docx_notes(default_build / "japan-russia-analyst.docx")
     for number, note in enumerate(notes, start=1):  # notes are hyphenated at line ends: compare the words
@@ -116,12 +116,12 @@ def test_every_footnote_reaches_the_page(default_build: Path):
 
 def test_footnote_check_can_see_the_layout():
     from briefgen.build import BuildOptions, render_all  # noqa: F401
-    from briefgen.checks.validate import audiences_for
+    from briefgen.content.style import load_style
     from briefgen.document.cite import cite, resolve_style
     from briefgen.document.select import select
+    from briefgen.document.validate import audiences_for
+    from briefgen.document.workspace import open_workspace
     from briefgen.render.pdf import layout, placed_footnotes
-    from briefgen.style import load_style
-    from briefgen.workspace import open_workspace
 
     ws, _ = open_workspace(FIXTURES / "minimal")
     brief = ws.briefs["demo"]

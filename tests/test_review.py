@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.checks.validate import validate_workspace
-from briefgen.diff import diff_since
+from briefgen.commands.diff import diff_since
+from briefgen.commands.stats import brief_stats
+from briefgen.document.validate import validate_workspace
+from briefgen.document.workspace import open_workspace
 from briefgen.errors import UsageError
-from briefgen.stats import brief_stats
-from briefgen.workspace import open_workspace
 
 
 def git(root: Path, *args: str) -> None:

@@ -24,7 +24,7 @@ from lxml import etree
 from readers import libreoffice_convert
 
 from briefgen.build import BuildOptions, build
-from briefgen.checks.parity import compare
+from briefgen.build.parity import compare
 from briefgen.cli import cli
 from briefgen.errors import BriefgenError
 from briefgen.review import apply_review, format_application, format_json, format_text, review_docx

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build
+from briefgen.content.theme_tokens import SCHEMA
+from briefgen.document.workspace import open_workspace
 from briefgen.errors import BriefgenError
-from briefgen.theme_tokens import SCHEMA
-from briefgen.workspace import open_workspace
 
 # Text a reader may paste: combining marks, right-to-left scripts, emoji, CJK, control characters.
 ALPHABETS = st.sampled_from(

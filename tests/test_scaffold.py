@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from briefgen.cli import cli
+from briefgen.commands.scaffold import init_workspace, new_block, new_brief, slugify
+from briefgen.document.workspace import open_workspace
 from briefgen.errors import UsageError
-from briefgen.scaffold import init_workspace, new_block, new_brief, slugify
-from briefgen.workspace import open_workspace
 
 
 def test_slugify():

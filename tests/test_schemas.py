@@ -16,8 +16,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
+from briefgen.commands.scaffold import init_workspace
 from briefgen.content.schema import KIND_FIELDS, SCHEMAS
-from briefgen.scaffold import init_workspace
 
 SCHEMA_DIR = ROOT / "schemas"
 HEADER = "# yaml-language-server: $schema="

@@ -4,10 +4,10 @@ from pathlib import Path
 
 from conftest import FIXTURES, ROOT
 
-from briefgen.checks.validate import audiences_for
 from briefgen.content.richtext import blocks_text
 from briefgen.document.select import SelectOptions, select
-from briefgen.workspace import open_workspace
+from briefgen.document.validate import audiences_for
+from briefgen.document.workspace import open_workspace
 
 
 def documents(root: Path, brief: str, drafts: bool = False):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from readers import CHROMEDRIVER, CHROMIUM, chromium_options
 
-from briefgen.serve import PreviewServer
+from briefgen.commands.serve import PreviewServer
 
 
 def fetch(url: str) -> str:
@@ -125,7 +125,7 @@ def bare_server(minimal: Path):
     import threading
     import time
 
-    from briefgen.serve import PreviewHTTPServer, PreviewState, make_handler
+    from briefgen.commands.serve import PreviewHTTPServer, PreviewState, make_handler
 
     state = PreviewState(minimal.resolve(), None)
     state.refresh()

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import cli
-from briefgen.shards import Estimate, estimate_costs, plan_shards
+from briefgen.commands.shards import Estimate, estimate_costs, plan_shards
 
 
 def synthetic_costs(distribution: str) -> dict[str, float]:

@@ -17,8 +17,8 @@ import tinycss2
 from conftest import copy_fixture
 from test_cli import run_main
 
-from briefgen.serve import PreviewState
-from briefgen.style import ThemeError, load_style
+from briefgen.commands.serve import PreviewState
+from briefgen.content.style import ThemeError, load_style
 
 HINT = (
     "write a font's family name of letters, digits, spaces and hyphens only (at most 64), such as Noto Sans CJK JP "

@@ -23,7 +23,7 @@ import docx
 import pytest
 from test_cli import run_main
 
-from briefgen.serve import PreviewServer
+from briefgen.commands.serve import PreviewServer
 
 SRC = Path(__file__).parent.parent / "src/briefgen/defaults"
 DEFAULT_HTML = SRC / "templates/brief.html.j2"
@@ -387,7 +387,7 @@ def test_serve_answers_an_internal_error_with_a_page(server: PreviewServer, monk
     def broken(*_args, **_kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("briefgen.serve.render_html", broken)
+    monkeypatch.setattr("briefgen.commands.serve.render_html", broken)
     status, text = fetch(server.url + "audience/reader")
     assert status == 500 and "internal error" in text and "RuntimeError: a bug" in text
 
@@ -396,18 +396,18 @@ def test_serve_answers_an_internal_error_with_a_page(server: PreviewServer, monk
 
 
 def test_serve_answers_200_concurrent_requests_and_renders_a_page_once(minimal: Path, monkeypatch):
-    import briefgen.serve
+    import briefgen.commands.serve
 
     rendered: Counter[str] = Counter()
     lock = threading.Lock()
-    real = briefgen.serve.render_html
+    real = briefgen.commands.serve.render_html
 
     def counting(doc, *args, **kwargs):
         with lock:
             rendered[doc.audience.id] += 1
         return real(doc, *args, **kwargs)
 
-    monkeypatch.setattr("briefgen.serve.render_html", counting)
+    monkeypatch.setattr("briefgen.commands.serve.render_html", counting)
     preview = PreviewServer(minimal, port=0).start()
     try:
         assert preview.httpd.request_queue_size >= 128

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT
 
-from briefgen.workspace import open_workspace
+from briefgen.document.workspace import open_workspace
 
 
 def report(name: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import FIXTURES
 from test_validate import assert_matches_golden, report
 
-from briefgen.workspace import open_workspace
+from briefgen.document.workspace import open_workspace
 
 
 def test_refused_constructs_report_matches_golden_file():

@@ -148,7 +148,7 @@ def test_a_missing_colon_is_reported_on_the_line_that_lacks_it():
 
 
 def test_every_yaml_file_briefgen_reads_gets_these_positions(minimal: Path):
-    from briefgen.workspace import open_workspace
+    from briefgen.document.workspace import open_workspace
 
     audiences = minimal / "audiences.yaml"
     audiences.write_text(audiences.read_text(encoding="utf-8").replace("[recs, risks, context]", "[recs, risks"))

@@ -15,12 +15,12 @@ from typing import Any
 import click
 
 from briefgen.build import FORMATS, BuildOptions, build, build_all, summary_table
-from briefgen.checks.validate import audiences_for, relative
-from briefgen.completion import complete_audience, complete_brief
+from briefgen.commands.completion import complete_audience, complete_brief
 from briefgen.content.loader import find_workspace
 from briefgen.diagnostics import Diagnostics, github_annotation, report_json
+from briefgen.document.validate import audiences_for, relative
+from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.errors import ContentError, UsageError
-from briefgen.workspace import default_brief, open_workspace
 
 
 class State:
@@ -49,7 +49,7 @@ def _table(**options: Any) -> Any:
 def _print_versions(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from briefgen.versions import version_text
+    from briefgen.runtime.versions import version_text
 
     click.echo(version_text())
     ctx.exit()
@@ -120,7 +120,7 @@ def check(state: State, brief: str | None, strict: bool, parity: bool, output_fo
     if output_format == "text":
         _report(diags, ws.root, state.quiet)
     if parity and not diags.has_errors(strict):
-        from briefgen.checks.parity import check_parity
+        from briefgen.build.parity import check_parity
 
         for name in [brief] if brief else list(ws.briefs):
             for problem in check_parity(ws.root, name):
@@ -174,13 +174,13 @@ def list_command(state: State, brief: str | None, as_json: bool, why: bool, shar
             f"--shards N splits the export into at most N CI jobs; give 1 or more, not {shards} "
             "(for example --shards 20)"
         )
-    from briefgen import listing
+    from briefgen.commands import listing
 
     ws, diags = open_workspace(state.workspace, brief)
     if diags.has_errors():
         raise ContentError(diags, ws.root, "nothing was listed")
     if shards is not None:
-        from briefgen.shards import describe_plan, shard_plan
+        from briefgen.commands.shards import describe_plan, shard_plan
 
         plan = shard_plan(ws, shards, brief)
         click.echo(json.dumps(plan, indent=2, ensure_ascii=False) if as_json else "\n".join(describe_plan(plan)))
@@ -302,7 +302,7 @@ def build_command(
         raise click.UsageError("name a BRIEF or use --all, not both")
     if all_audiences and audiences:
         raise click.UsageError("use -a AUDIENCE for some audiences or --all-audiences for every one, not both")
-    from briefgen.progress import build_progress
+    from briefgen.commands.progress import build_progress
 
     # A line per output as it is rendered; a bar when many audiences (or briefs) are built.
     with build_progress(console, state.quiet, bar=all_briefs or all_audiences or not audiences) as progress:
@@ -343,7 +343,7 @@ Examples:
 @pass_state
 def serve(state: State, brief: str | None, audience: str | None, host: str, port: int, open_browser: bool) -> None:
     """Live HTML preview of BRIEF for every audience; reloads in the browser when a file is saved."""
-    from briefgen.serve import PreviewServer, open_in_browser
+    from briefgen.commands.serve import PreviewServer, open_in_browser
 
     logging.getLogger("briefgen").setLevel(logging.INFO)
     server = PreviewServer(state.workspace or find_workspace(), brief, host, port).start()
@@ -371,7 +371,7 @@ Examples:
 @pass_state
 def stats(state: State, brief: str | None, fresh: bool, as_json: bool) -> None:
     """Per audience: words, reading time, pages, citations, figures and blocks by status."""
-    from briefgen.stats import brief_stats, stats_json
+    from briefgen.commands.stats import brief_stats, stats_json
 
     name, rows = brief_stats(state.workspace, brief, fresh)
     if as_json:
@@ -411,7 +411,7 @@ Examples:
 @pass_state
 def diff(state: State, revision: str, brief: str | None, as_json: bool) -> None:
     """Blocks changed since git REVISION and the audiences whose briefs they affect."""
-    from briefgen.diff import diff_since
+    from briefgen.commands.diff import diff_since
 
     report = diff_since(state.workspace, revision, brief)
     if as_json:
@@ -489,7 +489,7 @@ Examples:
 @pass_state
 def new_block_command(state: State, brief: str, section: str, kind: str, title: str | None) -> None:
     """Write briefs/BRIEF/blocks/<title>.yaml with every field of its kind, status draft."""
-    from briefgen.scaffold import new_block
+    from briefgen.commands.scaffold import new_block
 
     path = new_block(state.workspace or find_workspace(), brief, section, kind, title)
     click.echo(f"wrote {relative(path, Path.cwd())}")
@@ -506,7 +506,7 @@ Examples:
 @pass_state
 def new_brief_command(state: State, name: str) -> None:
     """Start a new brief, briefs/NAME/, from the example brief."""
-    from briefgen.scaffold import new_brief
+    from briefgen.commands.scaffold import new_brief
 
     path = new_brief(state.workspace or find_workspace(), name)
     click.echo(f"wrote {relative(path, Path.cwd())}/ (brief.yaml, references.yaml, blocks/)")
@@ -522,7 +522,7 @@ Examples:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY with settings, audiences and an example brief that builds."""
-    from briefgen.scaffold import init_workspace
+    from briefgen.commands.scaffold import init_workspace
 
     written = init_workspace(directory)
     click.echo(f"created a workspace with {len(written)} files in {directory}; next: cd {directory} && briefgen build")

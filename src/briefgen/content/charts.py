@@ -27,11 +27,11 @@ from urllib.parse import unquote
 
 from briefgen.content.confine import is_absolute, resolved, url_scheme
 from briefgen.content.figures import font_dirs, package_identity
+from briefgen.content.style import HouseStyle
 from briefgen.content.yamlsrc import Node, load_yaml
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
-from briefgen.style import HouseStyle
-from briefgen.versions import code_identity
-from briefgen.write import read_cache, write_cache
+from briefgen.runtime.files import read_cache, write_cache
+from briefgen.runtime.versions import code_identity
 
 MARKS = ("arc area bar boxplot circle errorband errorbar geoshape line point rect rule square text tick trail").split()
 CHANNELS = (

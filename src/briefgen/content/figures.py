@@ -41,13 +41,13 @@ from urllib.parse import unquote
 
 from briefgen.content.confine import inside, is_absolute, resolved, url_scheme
 from briefgen.content.richtext import rewrite, walk
+from briefgen.content.style import HouseStyle
 from briefgen.content.svgclean import clean_tree
 from briefgen.content.svgtext import left_to_right, print_copy
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean
 from briefgen.model import Brief, Figure, Picture
-from briefgen.style import HouseStyle
-from briefgen.versions import code_identity
-from briefgen.write import atomic_write, read_cache, write_cache
+from briefgen.runtime.files import atomic_write, read_cache, write_cache
+from briefgen.runtime.versions import code_identity
 
 MAX_PIXELS = 50_000_000
 MAX_BYTES = 100_000_000

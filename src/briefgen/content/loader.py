@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.content.confine import inside
+from briefgen.content.crossrefs import separate_cross_references
 from briefgen.content.figures import resolve_figures
 from briefgen.content.markdown import parse_markdown, read_many, typeset
 from briefgen.content.schema import (
@@ -28,9 +29,9 @@ from briefgen.content.schema import (
     conforms,
     validate_node,
 )
+from briefgen.content.style import HouseStyle, ThemeError, load_style
 from briefgen.content.yamlsrc import QUOTE_LIMIT, Node, load_yaml, read_text, shorten
 from briefgen.diagnostics import Diagnostics, Location
-from briefgen.document.number import separate_cross_references
 from briefgen.errors import UsageError
 from briefgen.model import (
     AudienceProfile,
@@ -45,7 +46,6 @@ from briefgen.model import (
     Variant,
     Workspace,
 )
-from briefgen.style import HouseStyle, ThemeError, load_style
 
 CONFIG_FILE = "briefgen.yaml"
 AUDIENCES_FILE = "audiences.yaml"
@@ -668,7 +668,7 @@ def _csl_json(path: Path, diags: Diagnostics) -> list[Reference]:
 
 def _bibtex(path: Path, diags: Diagnostics) -> list[Reference]:
     """BibTeX through Pandoc's reader, which knows LaTeX accents and name forms."""
-    from briefgen.pandoc import PandocError, run_pandoc
+    from briefgen.runtime.pandoc import PandocError, run_pandoc
 
     text = read_text(path, diags)
     if text is None:

@@ -18,10 +18,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
+from briefgen.content.language import quote_marks
 from briefgen.content.links import address_spot, safe_href
 from briefgen.content.richtext import merge_text, plain_text
 from briefgen.diagnostics import Location, did_you_mean
-from briefgen.document.number import quote_marks
 from briefgen.model import (
     CALLOUT_KINDS,
     Block,
@@ -56,9 +56,9 @@ from briefgen.model import (
     Text,
     Underline,
 )
-from briefgen.pandoc import run_pandoc
-from briefgen.versions import code_identity
-from briefgen.write import read_cache, write_cache
+from briefgen.runtime.files import read_cache, write_cache
+from briefgen.runtime.pandoc import run_pandoc
+from briefgen.runtime.versions import code_identity
 
 # Pandoc's Markdown with bare URLs made links; headings get no automatic ids (blocks have theirs).
 READER = "markdown+autolink_bare_uris-auto_identifiers-yaml_metadata_block-pandoc_title_block"
@@ -98,7 +98,7 @@ def _digest(source: str) -> str:
 
 def _cache_key() -> str:
     """What the readings depend on besides the text: the reader, its Lua part and the Pandoc binary."""
-    from briefgen.pandoc import pandoc_path
+    from briefgen.runtime.pandoc import pandoc_path
 
     lua = Path(_reader_path())
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.content.markdown import read_formatted, read_formatted_inlines
+from briefgen.content.pandoc_ast import AstWriter
 from briefgen.content.richtext import merge_text, rewrite, walk
 from briefgen.document.number import map_texts
 from briefgen.model import (
@@ -29,8 +30,7 @@ from briefgen.model import (
     RenderedCitation,
     Text,
 )
-from briefgen.render.pandoc_ast import AstWriter
-from briefgen.versions import code_identity
+from briefgen.runtime.versions import code_identity
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
@@ -344,8 +344,8 @@ def _start_citeproc(
 ) -> Callable[[], dict[str, Any]]:
     """Ask Pandoc's citeproc to format `paragraphs` (a run started now), or take its earlier answer from `cache`."""
     from briefgen.content.markdown import pandoc_api_version
-    from briefgen.pandoc import PandocRun, pandoc_identity
-    from briefgen.write import read_cache, sha256
+    from briefgen.runtime.files import read_cache, sha256
+    from briefgen.runtime.pandoc import PandocRun, pandoc_identity
 
     text = json.dumps({"pandoc-api-version": pandoc_api_version(), "meta": {}, "blocks": paragraphs})
     refs = json.dumps(csl_items, ensure_ascii=False).encode("utf-8")
@@ -375,7 +375,7 @@ def _start_citeproc(
 
 def _keep(path: Path, answer: dict[str, Any]) -> None:
     """Put Pandoc's answer in the cache, dropping the oldest answers beyond CACHE_ENTRIES."""
-    from briefgen.write import prune_cache, write_cache
+    from briefgen.runtime.files import prune_cache, write_cache
 
     write_cache(path, answer)
     prune_cache(path.parent, CACHE_ENTRIES)

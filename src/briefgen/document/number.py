@@ -15,12 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from briefgen.content.language import quote_marks
 from briefgen.content.richtext import rewrite, walk
 from briefgen.diagnostics import did_you_mean
 from briefgen.model import (
     Block,
-    Citation,
-    CiteRef,
     CrossRef,
     Document,
     Figure,
@@ -32,103 +31,6 @@ from briefgen.model import (
     Table,
     Text,
 )
-
-XREF_PREFIXES = ("fig-", "tbl-", "sec-")
-
-DEFAULT_LABELS = {
-    "en": {"figure": "Figure", "table": "Table", "recommendation": "Recommendation", "source": "Source"},
-    "de": {"figure": "Abbildung", "table": "Tabelle", "recommendation": "Empfehlung", "source": "Quelle"},
-    "fr": {"figure": "Figure", "table": "Tableau", "recommendation": "Recommandation", "source": "Source"},
-    "es": {"figure": "Figura", "table": "Tabla", "recommendation": "Recomendación", "source": "Fuente"},
-    "it": {"figure": "Figura", "table": "Tabella", "recommendation": "Raccomandazione", "source": "Fonte"},
-    "ja": {"figure": "図", "table": "表", "recommendation": "提言", "source": "出典"},
-    "zh": {"figure": "图", "table": "表", "recommendation": "建议", "source": "来源"},
-    "ko": {"figure": "그림", "table": "표", "recommendation": "권고", "source": "출처"},
-    "ru": {"figure": "Рисунок", "table": "Таблица", "recommendation": "Рекомендация", "source": "Источник"},
-}
-
-# Outer and inner quotation marks by language (CLDR's delimiters), or by a whole tag where a region differs.
-QUOTES = {
-    "en": ("\u201c", "\u201d", "\u2018", "\u2019"),
-    "de": ("\u201e", "\u201c", "\u201a", "\u2018"),
-    "fr": ("\u00ab\u202f", "\u202f\u00bb", "\u2039\u202f", "\u202f\u203a"),
-    "es": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
-    "it": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
-    "ru": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
-    "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
-    "zh": ("\u201c", "\u201d", "\u2018", "\u2019"),
-    "ko": ("\u201c", "\u201d", "\u2018", "\u2019"),
-    # British English: single outer quotes, as citeproc's en-GB locale writes the titles in notes
-    "en-gb": ("\u2018", "\u2019", "\u201c", "\u201d"),
-}
-
-
-def quote_marks(lang: str, double: bool) -> tuple[str, str]:
-    """Opening and closing quotation marks of a language, outer (double) or inner (single)."""
-    marks = QUOTES.get(lang.lower()) or QUOTES.get(primary(lang), QUOTES["en"])
-    outer_open, outer_close, inner_open, inner_close = marks
-    return (outer_open, outer_close) if double else (inner_open, inner_close)
-
-
-def primary(lang: str) -> str:
-    """'de' for 'de-CH': the part of a BCP 47 tag that chooses words and quotation marks."""
-    return lang.split("-")[0].lower()
-
-
-def labels_for(lang: str, overrides: dict[str, str] | None = None) -> dict[str, str]:
-    """The words of cross-references for a language, with the house style's overrides."""
-    return {**DEFAULT_LABELS.get(primary(lang), DEFAULT_LABELS["en"]), **(overrides or {})}
-
-
-def is_cross_reference(key: str, block_ids: set[str]) -> bool:
-    return key.startswith(XREF_PREFIXES) or key in block_ids
-
-
-def separate_cross_references(field: Markdown, block_ids: set[str]) -> Markdown:
-    """The field with citations of blocks, sections and tables turned into cross-references."""
-    moved: set[str] = set()
-
-    def convert(node: Any) -> tuple[Any, ...] | None:
-        if not isinstance(node, CiteRef):
-            return None
-        items = node.citation.items
-        kinds = {is_cross_reference(i.key, block_ids) for i in items}
-        if kinds == {False}:
-            return None
-        if kinds == {True, False}:
-            mixed.append(node.citation)
-            return None  # stays a citation; reported below
-        moved.add(node.citation.uid)
-        out: list[Any] = []
-        for index, item in enumerate(items):
-            if index:
-                out.append(Text("; "))
-            if item.prefix:
-                out.append(Text(item.prefix + " "))
-            out.append(CrossRef(item.key, item.suppress_author, item.location))
-            if item.suffix:
-                out.append(Text(", " + item.suffix))
-        return tuple(out)
-
-    mixed: list[Citation] = []
-    blocks = rewrite(field.blocks, convert)
-    problems = tuple(
-        Problem(
-            "error",
-            "xref.mixed",
-            f"'@{c.items[0].key}' and the brackets right after it are read as one citation; put a word or "
-            f"punctuation between them, for example '@{c.items[0].key} shows it [@source]'"
-            if c.in_text
-            else f"'{c.raw}' mixes citations and cross-references in one pair of brackets; write them apart, "
-            "for example [see @source, p. 3] and @sec-background",
-            c.location,
-        )
-        for c in mixed
-    )
-    if not moved and not problems:
-        return field
-    citations = tuple(c for c in field.citations if c.uid not in moved)
-    return replace(field, blocks=blocks, citations=citations, problems=field.problems + problems)
 
 
 @dataclass(frozen=True)

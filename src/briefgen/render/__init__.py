@@ -172,7 +172,7 @@ def run_task(task: RenderTask, report: Callable[[Rendering], None] | None = None
 
     Renderers are imported here, so a build asks only for the engines its formats need.
     """
-    from briefgen.style import load_style
+    from briefgen.content.style import load_style
 
     style = load_style(task.root)
     renderings: list[Rendering] = []

@@ -26,7 +26,7 @@ from docx.shared import Mm, Pt
 
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.render.sandbox import HouseSandbox, TemplateError, TemplateRefused, template_problem
-from briefgen.resources import DEFAULTS
+from briefgen.runtime.resources import DEFAULTS
 
 # (name, type, based on): styles briefgen adds to Word's built-in ones.
 CUSTOM_STYLES = [

@@ -14,8 +14,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.resources import DEFAULTS
-from briefgen.style import HouseStyle
+from briefgen.content.style import HouseStyle
+from briefgen.runtime.resources import DEFAULTS
 
 ELLIPSIS = "\u2026"
 GAP = 8.0  # points between the marking and each side box

@@ -17,11 +17,12 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from briefgen.checks.fonts import fallback_stack
 from briefgen.content.bidi import is_rtl
+from briefgen.content.fonts import fallback_stack
+from briefgen.content.language import labels_for
 from briefgen.content.links import safe_href
 from briefgen.content.richtext import blocks_text, plain_text
-from briefgen.document.number import labels_for
+from briefgen.content.style import HouseStyle
 from briefgen.model import (
     Block,
     Callout,
@@ -56,7 +57,6 @@ from briefgen.model import (
 from briefgen.render import figure_fraction
 from briefgen.render.cssescape import css_string
 from briefgen.render.sandbox import render_template
-from briefgen.style import HouseStyle
 
 SHORT_PARAGRAPH = 900  # characters of markup: about five lines, kept whole when it calls a footnote
 

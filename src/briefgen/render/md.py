@@ -12,12 +12,9 @@ from typing import Any
 
 import yaml
 
+from briefgen.content.language import labels_for
 from briefgen.content.markdown import pandoc_api_version
-from briefgen.document.number import labels_for
-from briefgen.model import DocBlock, Document, Para, PortionMark, Table, TableCell, Text
-from briefgen.pandoc import run_pandoc
-from briefgen.render.html import long_date
-from briefgen.render.pandoc_ast import (
+from briefgen.content.pandoc_ast import (
     AstWriter,
     Json,
     escaped_for_markdown,
@@ -26,6 +23,9 @@ from briefgen.render.pandoc_ast import (
     para,
     text_inlines,
 )
+from briefgen.model import DocBlock, Document, Para, PortionMark, Table, TableCell, Text
+from briefgen.render.html import long_date
+from briefgen.runtime.pandoc import run_pandoc
 
 
 def _cell(text: str) -> TableCell:

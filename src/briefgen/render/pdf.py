@@ -14,15 +14,15 @@ from urllib.parse import unquote, urlparse
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from briefgen.checks.fonts import pdf_font_config
+from briefgen.content.fonts import pdf_font_config
 from briefgen.content.richtext import walk
+from briefgen.content.style import HouseStyle
 from briefgen.diagnostics import Location
 from briefgen.document.cite import reading_order
 from briefgen.document.number import figures_of
 from briefgen.model import Document, Table
 from briefgen.render.footer import footer_layout
 from briefgen.render.html import render_html
-from briefgen.style import HouseStyle
 
 LARGE_DOCUMENT_PAGES = 150  # WeasyPrint keeps a whole layout in memory: past this, warn before laying out
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": False}

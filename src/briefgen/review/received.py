@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from briefgen.checks.validate import audiences_for
 from briefgen.content.schema import KIND_FIELDS
 from briefgen.document.select import SelectOptions, select, withheld_by
+from briefgen.document.validate import audiences_for
 from briefgen.model import BRIEF_RECORD, Brief, Workspace
 
 MASTHEAD = ("organization", "title", "subtitle", "version", "disclaimer")  # brief.yaml's fields on the masthead

@@ -18,6 +18,7 @@ from typing import Any
 
 from briefgen.content.literal import printable
 from briefgen.diagnostics import Location
+from briefgen.document.workspace import open_workspace
 from briefgen.errors import BriefgenError
 from briefgen.model import BRIEF_RECORD, Brief
 from briefgen.render.docx.reading import WordChange, WordReview, paragraph_keys, read_review
@@ -39,7 +40,6 @@ from briefgen.review.received import MASTHEAD, received
 from briefgen.review.record import BuildRecord, read_record, read_xml
 from briefgen.review.renderings import Rendered, joined, merge_renderings
 from briefgen.review.untracked import Comparison, normal, paragraph_changes
-from briefgen.workspace import open_workspace
 
 SHOWN_SLACK = 10_000  # characters a field may show beyond twice its source (numbers, citations, notes)
 FORMATTING = (

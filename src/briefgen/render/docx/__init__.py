@@ -23,6 +23,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from briefgen import __version__
+from briefgen.content.style import HouseStyle
 from briefgen.model import BRIEF_RECORD, Document
 from briefgen.render.docx.figures import svg_default
 from briefgen.render.docx.furniture import add_watermark, set_footer_widths
@@ -33,7 +34,6 @@ from briefgen.render.docx.writer import DocxWriter
 from briefgen.render.docx_template import render_sandboxed
 from briefgen.render.footer import footer_layout
 from briefgen.render.html import long_date
-from briefgen.style import HouseStyle
 
 __all__ = ["bookmark_name", "build_record", "normalize_zip", "render_docx", "xml_safe"]
 

@@ -14,9 +14,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
+from briefgen.content.style import HouseStyle
 from briefgen.render.docx.wml import place
 from briefgen.render.footer import FooterLayout, house_font, text_width
-from briefgen.style import HouseStyle
 
 WATERMARK_SIZE = 110.0  # points, as the PDF's .draft-stamp
 WATERMARK_ANGLE = 35  # degrees counter-clockwise: the CSS rotate(-35deg)

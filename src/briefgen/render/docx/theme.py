@@ -14,10 +14,10 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
-from briefgen.checks.fonts import complex_script_font, fallback_stack
-from briefgen.document.number import primary
+from briefgen.content.fonts import complex_script_font, fallback_stack
+from briefgen.content.language import primary
+from briefgen.content.style import HouseStyle
 from briefgen.render.docx.wml import border, place, shade
-from briefgen.style import HouseStyle
 
 
 def length(value: str | float) -> Any:

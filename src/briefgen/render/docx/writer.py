@@ -20,9 +20,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Length, Mm, Pt
 
 from briefgen.content.bidi import is_rtl, rtl_spans
+from briefgen.content.language import labels_for
 from briefgen.content.links import safe_href
 from briefgen.content.richtext import plain_text
-from briefgen.document.number import labels_for
+from briefgen.content.style import HouseStyle
 from briefgen.model import (
     BRIEF_RECORD,
     Block,
@@ -67,7 +68,6 @@ from briefgen.render.docx.wml import (
     run_element,
 )
 from briefgen.render.html import long_date, note_paragraphs
-from briefgen.style import HouseStyle
 
 PLAIN = Format()
 DEFINITION_INDENT = Mm(8)  # as the CSS indents <dd>

@@ -34,7 +34,7 @@ def code_identity() -> str:
     fingerprints), so a changed briefgen, an editable install being edited included, never
     reuses an answer that other code made.
     """
-    return f"{__version__}+{tree_digest(Path(__file__).resolve().parent)}"
+    return f"{__version__}+{tree_digest(Path(__file__).resolve().parent.parent)}"
 
 
 def tree_digest(folder: Path) -> str:
@@ -61,7 +61,7 @@ def _distribution(name: str) -> str:
 
 def _pandoc() -> str:
     """The bundled Pandoc's own version, with the pypandoc-binary wheel that ships it."""
-    from briefgen.pandoc import pandoc_path
+    from briefgen.runtime.pandoc import pandoc_path
 
     wheel = _distribution("pypandoc-binary")
     try:

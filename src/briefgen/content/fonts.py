@@ -22,9 +22,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefgen.content.style import HouseStyle
 from briefgen.errors import BriefgenError
-from briefgen.style import HouseStyle
-from briefgen.write import read_cache, write_cache
+from briefgen.runtime.files import read_cache, write_cache
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration

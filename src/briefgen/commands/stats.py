@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.build import document_for, word_count
-from briefgen.checks.validate import audiences_for
+from briefgen.content.style import load_style
 from briefgen.document.cite import citations_in_order
 from briefgen.document.number import figures_of
 from briefgen.document.select import SelectOptions, select
+from briefgen.document.validate import audiences_for
+from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.errors import ContentError
-from briefgen.style import load_style
-from briefgen.workspace import default_brief, open_workspace
-from briefgen.write import read_manifest
+from briefgen.publish import read_manifest
 
 WORDS_PER_MINUTE = 230
 

@@ -35,12 +35,12 @@ from typing import cast
 from urllib.parse import parse_qs, unquote, urlparse
 
 from briefgen.build import BuildOptions, document_for, render_all
-from briefgen.checks.validate import audiences_for
+from briefgen.commands.serve_guard import COMMON_HEADERS, cross_site, misdirected, needs_same_origin, page_policy
+from briefgen.content.style import load_style
+from briefgen.document.validate import audiences_for
+from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.errors import BriefgenError, ContentError, UsageError
 from briefgen.render.html import render_html
-from briefgen.serve_guard import COMMON_HEADERS, cross_site, misdirected, needs_same_origin, page_policy
-from briefgen.style import load_style
-from briefgen.workspace import default_brief, open_workspace
 
 log = logging.getLogger(__name__)
 

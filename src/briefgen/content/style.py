@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.content.confine import refusal
+from briefgen.content.theme_tokens import CODE, check_theme
 from briefgen.content.yamlsrc import load_yaml
 from briefgen.diagnostics import Diagnostic, Diagnostics, Location
 from briefgen.errors import ContentError
-from briefgen.resources import DEFAULTS, find_file
-from briefgen.theme_tokens import CODE, check_theme
+from briefgen.runtime.resources import DEFAULTS, find_file
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

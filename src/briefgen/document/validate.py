@@ -11,16 +11,16 @@ import os
 import re
 from pathlib import Path
 
-from briefgen.checks.validate_writing import check_glyphs, check_writing
+from briefgen.content.crossrefs import is_cross_reference
 from briefgen.content.links import link_problem
 from briefgen.content.loader import cache_file, merge_audience, unloaded_block_ids, with_unloaded_blocks
 from briefgen.content.richtext import walk
 from briefgen.content.schema import KIND_FIELDS, KIND_REQUIRED
+from briefgen.content.style import ThemeError, load_style
 from briefgen.content.yamlsrc import load_yaml
 from briefgen.diagnostics import Diagnostics, Location, did_you_mean, relative_to
-from briefgen.document.number import is_cross_reference
+from briefgen.document.validate_writing import check_glyphs, check_writing
 from briefgen.model import AudienceProfile, Brief, Link, Workspace
-from briefgen.style import ThemeError, load_style
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -68,7 +68,7 @@ def validate_workspace(ws: Workspace, diags: Diagnostics, today: dt.date | None 
         for folder in (ws.root / "templates", ws.root / "styles")
         if os.path.lexists(folder) and (folder.is_dir() or os.path.islink(folder))
     ):
-        from briefgen.checks.templates import check_templates  # Jinja and the renderers: only for overrides
+        from briefgen.render.templates import check_templates  # Jinja and the renderers: only for overrides
 
         check_templates(ws.root, diags)
     for brief in ws.briefs.values():

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from briefgen.checks.validate import audiences_for
-from briefgen.listing import block_matrix
+from briefgen.commands.listing import block_matrix
+from briefgen.document.validate import audiences_for
 from briefgen.model import Brief, Workspace
-from briefgen.write import MANIFEST, read_manifest
+from briefgen.publish import MANIFEST, read_manifest
 
 # Measures of a brief's cost, the most faithful first: the seconds each output took to render and
 # the pages of each PDF, as the manifest records them (older manifests have no seconds), and the

@@ -18,6 +18,7 @@ import jinja2
 from jinja2 import nodes
 
 from briefgen.content.confine import resolved
+from briefgen.content.style import ThemeError, load_style
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.render.sandbox import (
     UNSAFE_HINT,
@@ -30,8 +31,7 @@ from briefgen.render.sandbox import (
     missing_message,
     template_problem,
 )
-from briefgen.resources import DEFAULTS
-from briefgen.style import ThemeError, load_style
+from briefgen.runtime.resources import DEFAULTS
 
 _INCLUDES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.checks.fonts import GlyphCheck, describe, fallback_stack, house_font_files
+from briefgen.content.crossrefs import XREF_PREFIXES
+from briefgen.content.fonts import GlyphCheck, describe, fallback_stack, house_font_files
+from briefgen.content.language import labels_for
 from briefgen.content.loader import unloaded_block_ids
 from briefgen.content.richtext import walk
+from briefgen.content.style import HouseStyle
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.cite import reading_order
-from briefgen.document.number import XREF_PREFIXES, labels_for, reference_problems, unknown_targets
+from briefgen.document.number import reference_problems, unknown_targets
 from briefgen.document.select import SelectOptions, select
 from briefgen.model import AudienceProfile, Brief, CrossRef, Figure, Link, Markdown, NoteRef, Table, Workspace
-from briefgen.style import HouseStyle
 
 
 def check_writing(ws: Workspace, brief: Brief, audiences: dict[str, AudienceProfile], diags: Diagnostics) -> None:
@@ -120,7 +122,7 @@ def _check_audience_references(
     ws: Workspace, brief: Brief, audiences: dict[str, AudienceProfile], known: set[str], diags: Diagnostics
 ) -> None:
     """A reference must resolve in every document that contains it, with or without drafts."""
-    from briefgen.style import ThemeError, load_style
+    from briefgen.content.style import ThemeError, load_style
 
     try:
         overrides = load_style(ws.root).theme.get("labels")

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from briefgen.checks.validate import audiences_for
 from briefgen.content.figures import figure_blocks
 from briefgen.content.loader import load_block
 from briefgen.diagnostics import Diagnostics
 from briefgen.document.number import figures_of
 from briefgen.document.select import SelectOptions, admits, select
+from briefgen.document.validate import audiences_for
+from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.errors import ContentError, UsageError
 from briefgen.model import AudienceProfile, Brief, ContentBlock, MarkingLevel
-from briefgen.workspace import default_brief, open_workspace
 
 SHARED = ("briefgen.yaml", "audiences.yaml", "templates/", "styles/")
 

@@ -29,22 +29,24 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
-from briefgen.checks.fonts import fingerprint as font_fingerprint
+from briefgen.content.fonts import fingerprint as font_fingerprint
 from briefgen.content.figures import figure_blocks, figure_inputs
 from briefgen.content.loader import cache_file
 from briefgen.content.richtext import blocks_text
 from briefgen.diagnostics import Diagnostics, Location
 from briefgen.document.cite import resolve_style, start_cite
-from briefgen.document.number import figures_of, labels_for, number_document
+from briefgen.content.language import labels_for
+from briefgen.document.number import figures_of, number_document
 from briefgen.document.select import SelectOptions, select
 from briefgen.errors import BriefgenError, ContentError, UsageError
 from briefgen.model import BRIEF_RECORD, AudienceProfile, Brief, Document, Workspace
-from briefgen.pandoc import pandoc_identity
+from briefgen.runtime.pandoc import pandoc_identity
 from briefgen.render import RENDERERS, Layout, Rendering, RenderTask, TaskResult, run_task, start_worker
-from briefgen.style import HouseStyle, load_style
-from briefgen.versions import code_identity
-from briefgen.workspace import default_brief, open_workspace, pick_audiences
-from briefgen.write import prune_cache, publish, read_cache, read_manifest, sha256, write_cache
+from briefgen.content.style import HouseStyle, load_style
+from briefgen.runtime.versions import code_identity
+from briefgen.document.workspace import default_brief, open_workspace, pick_audiences
+from briefgen.publish import publish, read_manifest
+from briefgen.runtime.files import prune_cache, read_cache, sha256, write_cache
 
 log = logging.getLogger(__name__)
 
@@ -416,7 +418,7 @@ class Fingerprints:
 
 def style_files(brief: Brief, ws) -> list[Path]:
     """The .csl files the brief and its audiences name (shipped styles change only with briefgen)."""
-    from briefgen.checks.validate import audiences_for
+    from briefgen.document.validate import audiences_for
 
     names = {brief.csl, *(a.csl for a in audiences_for(ws, brief).values() if a.csl)}
     return sorted(brief.folder / name for name in names if name.endswith(".csl"))
@@ -486,7 +488,7 @@ def _check_out_dir(ws, brief: Brief, options: BuildOptions, out_dir: Path) -> No
 
 
 class Progress:
-    """What a build tells its caller while it runs; the command line shows it (see `briefgen.progress`).
+    """What a build tells its caller while it runs; the command line shows it (see `briefgen.commands.progress`).
 
     Both hooks may be called from another thread than the build's (a worker's result arrives on
     the pool's thread); `Session` calls them one at a time.

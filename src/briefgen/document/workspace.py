@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.checks.validate import audiences_for, validate_workspace
 from briefgen.content.loader import find_workspace, load_workspace
 from briefgen.diagnostics import Diagnostics, did_you_mean
+from briefgen.document.validate import audiences_for, validate_workspace
 from briefgen.errors import UsageError
 from briefgen.model import AudienceProfile, Brief, Workspace
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from briefgen.content.schema import KIND_FIELDS, KINDS, write_schemas
 from briefgen.diagnostics import did_you_mean
 from briefgen.errors import UsageError
-from briefgen.resources import DEFAULTS
+from briefgen.runtime.resources import DEFAULTS
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../schemas/block.schema.json"
 
@@ -82,7 +82,7 @@ body: |
 
 def new_block(root: Path, brief: str, section: str, kind: str = "prose", title: str | None = None) -> Path:
     """Write briefs/BRIEF/blocks/<slug>.yaml for the given section and kind."""
-    from briefgen.workspace import open_workspace
+    from briefgen.document.workspace import open_workspace
 
     if kind not in KIND_FIELDS:
         raise UsageError(f"unknown kind '{kind}'{did_you_mean(kind, KINDS)}; use one of: {', '.join(KINDS)}")
@@ -118,7 +118,7 @@ def _copy_new(source: Path, target: Path) -> list[Path]:
 
 def new_brief(root: Path, name: str) -> Path:
     """A new brief folder, a copy of the example brief with its id changed."""
-    from briefgen.checks.validate import RESERVED_NAMES, SAFE_ID
+    from briefgen.document.validate import RESERVED_NAMES, SAFE_ID
 
     if not SAFE_ID.match(name) or name in RESERVED_NAMES:
         raise UsageError(f"'{name}' cannot be a brief id; use lower-case letters, digits, '-' and '_'")

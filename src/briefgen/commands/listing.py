@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.checks.validate import audiences_for
 from briefgen.diagnostics import Location
 from briefgen.document.select import RULES, SelectOptions, withheld_by
+from briefgen.document.validate import audiences_for
 from briefgen.model import AudienceProfile, Brief, ContentBlock, Workspace
 
 # The rules that leave a block out, in the order `list --why` names them, are `RULES` of document/select.py.

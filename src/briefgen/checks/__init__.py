@@ -1,1 +1,0 @@
-"""Checks: cross-file validation, the writing language per audience, fonts, and PDF/Word parity."""
