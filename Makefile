@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: brief test test-fast golden mutate review-property export bench system-deps schema template clean
+.PHONY: brief test test-fast golden mutate review-property export bench system-deps schema template diagnostics clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen check
@@ -57,7 +57,12 @@ schema: $(STAMP)
 	$(BIN)/briefgen schema --out schemas
 
 template: $(STAMP)
-	$(BIN)/python -m briefgen.render.docx_template src/briefgen/defaults/templates/brief.docx
+	$(BIN)/python -m briefgen.render.docx.template src/briefgen/defaults/templates/brief.docx
+
+# docs/diagnostics.md, written from the registry of diagnostic codes (src/briefgen/diagnostics/codes.py);
+# tests/test_diagnostic_codes.py fails until it is current.
+diagnostics: $(STAMP)
+	$(BIN)/python -m briefgen.commands.explain docs/diagnostics.md
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache mutants

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from briefgen.document.workspace import open_workspace
+from briefgen.render.overrides import check_template_overrides
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 GOLDEN = ("broken", "refused")
@@ -23,7 +24,7 @@ def fresh_report(name: str) -> str:
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / name
         shutil.copytree(FIXTURES / name, copy, ignore=shutil.ignore_patterns("dist"))
-        ws, diags = open_workspace(copy)
+        ws, diags = open_workspace(copy, check_templates=check_template_overrides)
         return "\n".join(d.format(ws.root) for d in diags.sorted()) + "\n"
 
 

@@ -8,8 +8,7 @@ from conftest import FIXTURES, ROOT
 
 from briefgen.content.richtext import blocks_text, plain_text
 from briefgen.document.cite import cite, resolve_style
-from briefgen.document.select import select
-from briefgen.document.validate import audiences_for
+from briefgen.document.select import audiences_for, select
 from briefgen.document.workspace import open_workspace
 
 DOMINGUEZ_FULL = (

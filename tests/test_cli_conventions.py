@@ -100,10 +100,10 @@ def test_github_annotations_are_placed_from_the_checkout_and_escaped(tmp_path: P
     workspace = checkout / "policy"
     path = workspace / "briefs/a,b:c/blocks/x.yaml"
     message = "100% sure\r\nsecond line: a, b"
-    diagnostic = Diagnostic(Severity.WARNING, "x.y", message, Location(path, 3, 5))
+    diagnostic = Diagnostic(Severity.WARNING, "block.stale", message, Location(path, 3, 5))
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     assert github_annotation(diagnostic, workspace) == (
-        "::warning file=briefs/a%2Cb%3Ac/blocks/x.yaml,line=3,col=5::100%25 sure%0D%0Asecond line: a, b [x.y]"
+        "::warning file=briefs/a%2Cb%3Ac/blocks/x.yaml,line=3,col=5::100%25 sure%0D%0Asecond line: a, b [block.stale]"
     )
     monkeypatch.setenv("GITHUB_WORKSPACE", str(checkout))  # the workspace is a folder of the repository
     assert github_annotation(diagnostic, workspace).startswith("::warning file=policy/briefs/a%2Cb%3Ac/blocks/x.yaml,")

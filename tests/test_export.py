@@ -232,13 +232,13 @@ def test_a_block_deleted_during_the_build_is_no_crash(minimal: Path, monkeypatch
     """Row 5: inputs are hashed as they were read, not read again at the end."""
     block = minimal / "briefs/demo/blocks/history.yaml"
     data = block.read_bytes()
-    real_run_jobs = build_module._run_jobs
+    real_run_jobs = build_module.run_jobs
 
     def delete_then_render(*a, **kw):
         block.unlink()  # after loading, before rendering and writing
         return real_run_jobs(*a, **kw)
 
-    monkeypatch.setattr(build_module, "_run_jobs", delete_then_render)
+    monkeypatch.setattr(build_module, "run_jobs", delete_then_render)
     args = ["-w", str(minimal), "build", "--all-audiences", "-f", "html", "-j", "1"]
     code, _, err = run_main(args, monkeypatch, capsys)
     assert code == 0, err
@@ -393,19 +393,23 @@ def test_only_files_our_manifest_lists_with_their_hashes_are_deleted(minimal: Pa
 
 def test_a_planted_cache_cannot_change_what_a_brief_says(tmp_path: Path, monkeypatch):
     """A markdown.json written by someone else (no seal from this account's key) is read again from the sources."""
-    from briefgen.content import markdown
+    from briefgen.content import pandoc_reading
 
     ws = tmp_path / "ws"
     shutil.copytree(FIXTURES / "minimal", ws, ignore=shutil.ignore_patterns("dist"))
     options = BuildOptions(audiences=("reader",), formats=("html",), jobs=1, force=True)
     build(ws, options)
-    sources = list(markdown._CACHE)  # every field this process has read, the fixture's among them
+    sources = list(pandoc_reading._CACHE)  # every field this process has read, the fixture's among them
     forged = [{"t": "Para", "c": [{"t": "Str", "c": "FORGED_BY_CACHE"}]}]
-    data = {"key": markdown._cache_key(), "api": None, "entries": {markdown._digest(s): forged for s in sources}}
+    data = {
+        "key": pandoc_reading._cache_key(),
+        "api": None,
+        "entries": {pandoc_reading._digest(s): forged for s in sources},
+    }
     payload = json.dumps(data).encode()
     cache = ws / "dist" / ".briefgen-cache" / "markdown.json"
     cache.write_bytes(hashlib.sha256(b"another account's key" + payload).hexdigest().encode() + b"\n" + payload)
-    monkeypatch.setattr(markdown, "_CACHE", {})  # so the next build must read the cache file
+    monkeypatch.setattr(pandoc_reading, "_CACHE", {})  # so the next build must read the cache file
     build(ws, options)
     html = next((ws / "dist" / "demo").glob("*.html")).read_text(encoding="utf-8")
     assert "FORGED_BY_CACHE" not in html

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import briefgen.build.run
+import briefgen.build.fingerprints
 from briefgen.build import BuildOptions, build, engine_identity, installed_versions, layout_libraries
 from briefgen.runtime.versions import code_identity, tree_digest
 
@@ -74,7 +74,7 @@ def test_a_new_python_docx_rebuilds_only_word(minimal: Path, monkeypatch, tmp_pa
 
 def test_a_new_pandoc_rebuilds_everything(minimal: Path, monkeypatch):
     assert rebuilt(minimal) == ["pdf", "docx", "html"]
-    monkeypatch.setattr(briefgen.build.run, "pandoc_identity", lambda: "pandoc 123456 1")
+    monkeypatch.setattr(briefgen.build.fingerprints, "pandoc_identity", lambda: "pandoc 123456 1")
     engine_identity.cache_clear()
     assert rebuilt(minimal) == ["pdf", "docx", "html"]
 
@@ -96,13 +96,13 @@ def test_the_code_identity_changes_with_any_file_of_the_package(tmp_path: Path):
 
 
 def test_a_changed_briefgen_reuses_no_output_layout_reading_or_citation(minimal: Path, monkeypatch):
-    from briefgen.content import markdown
+    from briefgen.content import pandoc_reading
     from briefgen.document import cite
 
     rebuilt(minimal)
     assert rebuilt(minimal) == []
-    old_reader = markdown._cache_key()
-    for module in (briefgen.build.run, markdown, cite):
+    old_reader = pandoc_reading._cache_key()
+    for module in (briefgen.build.fingerprints, pandoc_reading, cite):
         monkeypatch.setattr(module, "code_identity", lambda: "0.1.0+edited")
     assert sorted(rebuilt(minimal)) == ["docx", "html", "pdf"]
-    assert markdown._cache_key() != old_reader  # Pandoc's readings are asked again
+    assert pandoc_reading._cache_key() != old_reader  # Pandoc's readings are asked again

@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 from briefgen.cli import cli
 from briefgen.commands.listing import block_matrix
-from briefgen.document.select import SelectOptions, select
-from briefgen.document.validate import audiences_for
+from briefgen.document.select import SelectOptions, audiences_for, select
 from briefgen.document.workspace import open_workspace
 
 MARKINGS = """

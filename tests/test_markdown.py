@@ -222,10 +222,10 @@ def test_note_positions_skip_note_syntax_inside_code():
 
 
 def test_a_damaged_cached_reading_is_read_again(tmp_path: Path):
-    from briefgen.content import markdown
+    from briefgen.content import pandoc_reading
 
     source = "A *fresh* field for the cache test."
-    markdown._CACHE[source] = [{"t": "Para", "c": [{"t": "Emph"}]}]  # no content: damaged
+    pandoc_reading._CACHE[source] = [{"t": "Para", "c": [{"t": "Emph"}]}]  # no content: damaged
     field = parse_markdown(source, "t")
     assert "fresh" in blocks_text(field.blocks)
 

@@ -17,7 +17,7 @@ from briefgen.build import BuildOptions, build, document_for
 from briefgen.content.language import labels_for
 from briefgen.content.markdown import READER
 from briefgen.content.style import load_style
-from briefgen.document.validate import audiences_for
+from briefgen.document.select import audiences_for
 from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.render.html import render_html
 from briefgen.render.md import MarkdownWriter, render_md

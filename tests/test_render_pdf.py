@@ -118,8 +118,7 @@ def test_footnote_check_can_see_the_layout():
     from briefgen.build import BuildOptions, render_all  # noqa: F401
     from briefgen.content.style import load_style
     from briefgen.document.cite import cite, resolve_style
-    from briefgen.document.select import select
-    from briefgen.document.validate import audiences_for
+    from briefgen.document.select import audiences_for, select
     from briefgen.document.workspace import open_workspace
     from briefgen.render.pdf import layout, placed_footnotes
 

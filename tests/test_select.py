@@ -5,8 +5,7 @@ from pathlib import Path
 from conftest import FIXTURES, ROOT
 
 from briefgen.content.richtext import blocks_text
-from briefgen.document.select import SelectOptions, select
-from briefgen.document.validate import audiences_for
+from briefgen.document.select import SelectOptions, audiences_for, select
 from briefgen.document.workspace import open_workspace
 
 

@@ -233,7 +233,7 @@ def test_python_in_a_workspace_word_template_fails_the_build(minimal: Path, monk
 def test_the_word_sandbox_refuses_python_and_renders_the_house_template_as_before(tmp_path: Path):
     from docxtpl import DocxTemplate
 
-    from briefgen.render.docx_template import render_sandboxed
+    from briefgen.render.docx.template import render_sandboxed
     from briefgen.render.sandbox import TemplateError
 
     context = {name: f"<{name}> & co" for name in ("organization", "title", "subtitle", "audience_label")}

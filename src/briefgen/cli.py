@@ -15,12 +15,12 @@ from typing import Any
 import click
 
 from briefgen.build import FORMATS, BuildOptions, build, build_all, summary_table
-from briefgen.commands.completion import complete_audience, complete_brief
+from briefgen.commands.completion import complete_audience, complete_brief, complete_code
 from briefgen.content.loader import find_workspace
-from briefgen.diagnostics import Diagnostics, github_annotation, report_json
-from briefgen.document.validate import audiences_for, relative
-from briefgen.document.workspace import default_brief, open_workspace
+from briefgen.diagnostics import Diagnostics, github_annotation, report_json, shown_path
+from briefgen.document.workspace import open_workspace
 from briefgen.errors import ContentError, UsageError
+from briefgen.render.overrides import check_template_overrides
 
 
 class State:
@@ -115,18 +115,16 @@ Examples:
 @pass_state
 def check(state: State, brief: str | None, strict: bool, parity: bool, output_format: str, as_json: bool) -> None:
     """Validate the workspace (or one BRIEF) and report every problem with file:line:column."""
+    from briefgen.commands.check import open_checked, parity_problems, verdict
+
     output_format = "json" if as_json else output_format
-    ws, diags = open_workspace(state.workspace, brief)
+    ws, diags = open_checked(state.workspace, brief)
     if output_format == "text":
         _report(diags, ws.root, state.quiet)
     if parity and not diags.has_errors(strict):
-        from briefgen.build.parity import check_parity
-
-        for name in [brief] if brief else list(ws.briefs):
-            for problem in check_parity(ws.root, name):
-                diags.error("parity", f"{name}: PDF and Word differ: {problem}")
-                if output_format == "text":
-                    click.echo(f"error: {name}: PDF and Word differ: {problem} [parity]", err=True)
+        for line in parity_problems(ws, brief, diags):
+            if output_format == "text":
+                click.echo(line, err=True)
     if output_format == "json":
         click.echo(json.dumps(report_json(diags, ws.root, strict), indent=2, ensure_ascii=False))
         if diags.has_errors(strict):
@@ -136,18 +134,12 @@ def check(state: State, brief: str | None, strict: bool, parity: bool, output_fo
         for d in diags.sorted():
             if not state.quiet or d.severity.value == "error":
                 click.echo(github_annotation(d, ws.root))
-    errors, warnings = len(diags.errors), len(diags.warnings)
-    if diags.has_errors(strict):
-        verdict = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        click.echo(f"check failed: {verdict}" + (" (--strict)" if strict and not errors else ""), err=True)
+    failed, line = verdict(ws, diags, strict, parity)
+    if failed:
+        click.echo(line, err=True)
         raise click.exceptions.Exit(1)
     if not state.quiet:
-        blocks = sum(len(b.blocks) for b in ws.briefs.values())
-        click.echo(
-            f"ok: {len(ws.briefs)} brief{'s' * (len(ws.briefs) != 1)}, {len(ws.audiences)} audiences, "
-            f"{blocks} blocks checked{'; PDF and Word match' if parity else ''}; "
-            f"{warnings} warning{'s' * (warnings != 1)}"
-        )
+        click.echo(line)
 
 
 @cli.command("list")
@@ -176,7 +168,7 @@ def list_command(state: State, brief: str | None, as_json: bool, why: bool, shar
         )
     from briefgen.commands import listing
 
-    ws, diags = open_workspace(state.workspace, brief)
+    ws, diags = open_workspace(state.workspace, brief, check_templates=check_template_overrides)
     if diags.has_errors():
         raise ContentError(diags, ws.root, "nothing was listed")
     if shards is not None:
@@ -188,28 +180,7 @@ def list_command(state: State, brief: str | None, as_json: bool, why: bool, shar
     if as_json:
         click.echo(json.dumps(listing.workspace_listing(ws, brief), indent=2, ensure_ascii=False))
         return
-    console = _console(width=shutil.get_terminal_size((160, 24)).columns)
-    for b in [default_brief(ws, brief)] if brief else ws.briefs.values():
-        audiences = audiences_for(ws, b)
-        console.print(f"[bold]{b.id}[/bold]: {b.title} ({len(b.blocks)} blocks, {relative(b.path, ws.root)})")
-        table = _table(show_lines=False, header_style="bold")
-        table.add_column("block", no_wrap=True)
-        for column in ("section", "kind", "status", *audiences):
-            table.add_column(column)
-        rows = listing.block_matrix(ws, b)
-        for row in rows:
-            marks = ["✓" if row.receives[a] == "yes" else ("draft" if row.receives[a] else "·") for a in audiences]
-            table.add_row(row.id, row.section, row.kind, row.status, *marks)
-        console.print(table)
-        if why:
-            click.echo("\n".join(listing.why_lines(ws, rows)) or "every audience receives every block")
-    aud = _table(title="Audiences", header_style="bold")
-    for column in ("audience", "label", "detail", "notes", "pages", "marking"):
-        aud.add_column(column)
-    for name, p in ws.audiences.items():
-        marking = f"up to {p.max_marking}" if p.max_marking else (p.marking or "-")
-        aud.add_row(name, p.label, p.detail, p.notes, str(p.max_pages or "-"), marking)
-    console.print(aud)
+    listing.print_listing(_console(width=shutil.get_terminal_size((160, 24)).columns), ws, brief, why, click.echo)
 
 
 @cli.command(
@@ -317,7 +288,7 @@ def build_command(
             console.print(
                 f"{result.brief}: built {built} file{'s' * (built != 1)}"
                 + (f", {kept} up to date" if kept else "")
-                + f" in {relative(result.out_dir, Path.cwd())}; {warnings} warning{'s' * (warnings != 1)}",
+                + f" in {shown_path(result.out_dir, Path.cwd())}; {warnings} warning{'s' * (warnings != 1)}",
                 soft_wrap=True,
             )
     if summary_md:
@@ -371,31 +342,13 @@ Examples:
 @pass_state
 def stats(state: State, brief: str | None, fresh: bool, as_json: bool) -> None:
     """Per audience: words, reading time, pages, citations, figures and blocks by status."""
-    from briefgen.commands.stats import brief_stats, stats_json
+    from briefgen.commands.stats import brief_stats, stats_json, stats_table
 
     name, rows = brief_stats(state.workspace, brief, fresh)
     if as_json:
         click.echo(json.dumps(stats_json(name, rows), indent=2, ensure_ascii=False))
         return
-    console = _console(width=shutil.get_terminal_size((160, 24)).columns)
-    table = _table(title=f"{name}", header_style="bold")
-    for column in ("audience", "words", "reading", "pages", "citations", "figures", "blocks by status"):
-        table.add_column(column, justify="right" if column in ("words", "citations", "figures") else "left")
-    for row in rows:
-        pages = f"{row.pages}" + (f" / {row.max_pages}" if row.max_pages else "")
-        if row.over_budget:
-            pages = f"[bold red]{pages} OVER BUDGET[/bold red]"
-        statuses = ", ".join(f"{n} {s}" for s, n in sorted(row.statuses.items()))
-        table.add_row(
-            row.audience,
-            str(row.words),
-            f"{row.minutes:g} min",
-            f"{pages} ({row.pages_from})",
-            str(row.citations),
-            str(row.figures),
-            statuses,
-        )
-    console.print(table)
+    _console(width=shutil.get_terminal_size((160, 24)).columns).print(stats_table(name, rows))
 
 
 @cli.command(
@@ -411,25 +364,13 @@ Examples:
 @pass_state
 def diff(state: State, revision: str, brief: str | None, as_json: bool) -> None:
     """Blocks changed since git REVISION and the audiences whose briefs they affect."""
-    from briefgen.commands.diff import diff_since
+    from briefgen.commands.diff import diff_lines, diff_since
 
     report = diff_since(state.workspace, revision, brief)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return
-    if not report.blocks and not report.shared and not report.figures:
-        click.echo(f"{report.brief}: nothing changed since {revision}")
-        return
-    for change in report.blocks:
-        who = ", ".join(change.audiences) or "no audience"
-        click.echo(f"{change.change:9} {change.block:32} {change.path}  ->  {who}")
-    for figure in report.figures:
-        shown = "figure in " + ", ".join(figure.blocks)
-        who = ", ".join(figure.audiences) or "no audience"
-        click.echo(f"{figure.change:9} {shown:32} {figure.path}  ->  {who}")
-    for path in report.shared:
-        click.echo(f"{'changed':9} {'(shared)':32} {path}  ->  every audience")
-    click.echo(f"re-read: {', '.join(report.audiences) or 'nothing'}")
+    click.echo("\n".join(diff_lines(report, revision)))
 
 
 @cli.command()
@@ -492,7 +433,7 @@ def new_block_command(state: State, brief: str, section: str, kind: str, title: 
     from briefgen.commands.scaffold import new_block
 
     path = new_block(state.workspace or find_workspace(), brief, section, kind, title)
-    click.echo(f"wrote {relative(path, Path.cwd())}")
+    click.echo(f"wrote {shown_path(path, Path.cwd())}")
 
 
 @new.command(
@@ -509,7 +450,7 @@ def new_brief_command(state: State, name: str) -> None:
     from briefgen.commands.scaffold import new_brief
 
     path = new_brief(state.workspace or find_workspace(), name)
-    click.echo(f"wrote {relative(path, Path.cwd())}/ (brief.yaml, references.yaml, blocks/)")
+    click.echo(f"wrote {shown_path(path, Path.cwd())}/ (brief.yaml, references.yaml, blocks/)")
 
 
 @cli.command(
@@ -526,6 +467,25 @@ def init(directory: Path) -> None:
 
     written = init_workspace(directory)
     click.echo(f"created a workspace with {len(written)} files in {directory}; next: cd {directory} && briefgen build")
+
+
+@cli.command(
+    epilog="""\b
+Examples:
+  briefgen explain budget.pages        what a report's [budget.pages] means and how to fix it
+  briefgen explain --json              every code with its severity, summary and fix, as JSON
+"""
+)
+@click.argument("code", required=False, shell_complete=complete_code)
+@click.option("--json", "as_json", is_flag=True, help="Print the code's entry (or the list) as JSON.")
+def explain(code: str | None, as_json: bool) -> None:
+    """What the diagnostic CODE that ends a report line means and how to fix it; without CODE, every code.
+
+    CODE may also be a group, such as yaml, for the codes of that group.
+    """
+    from briefgen.commands.explain import explain_json, explain_text
+
+    click.echo(json.dumps(explain_json(code), indent=2, ensure_ascii=False) if as_json else explain_text(code))
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from briefgen.diagnostics import Location
+from briefgen.diagnostics import Location, code_name
 
 # ---------------------------------------------------------------- rich text (parsed Markdown)
 
@@ -268,7 +268,7 @@ class Figure:
     """An image alone in its paragraph: numbered "Figure N" per audience document, caption below.
 
     Quarto's syntax: `![caption](figures/map.svg){#fig-map width=70% fig-alt="..." source="..."}`.
-    `width` is a fraction of the text width (None: not given, see render.figure_fraction);
+    `width` is a fraction of the text width (None: not given, see render.figuresize);
     `picture` is filled in once the file is checked.
     """
 
@@ -303,10 +303,13 @@ class Problem:
     """A construct the writing language refuses, found while parsing; validation reports it."""
 
     level: str  # error | warning
-    code: str
+    code: str  # given as a Code of briefgen.diagnostics.codes (or its registered name), kept as the name
     message: str
     location: Location | None = None
     subject: str = ""  # the id a cross-reference problem is about
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", code_name(self.code))
 
 
 # ---------------------------------------------------------------- workspace content

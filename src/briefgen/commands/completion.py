@@ -1,4 +1,5 @@
-"""Shell completion of brief and audience names, read cheaply from the workspace's own files.
+"""Shell completion of brief and audience names, read cheaply from the workspace's own files, and of
+diagnostic codes (`briefgen explain`), from the registry.
 
 Click calls these while the user presses Tab: they read folder names and one YAML file (no
 Pandoc, no validation) and never raise, since a traceback in the middle of a command line
@@ -15,6 +16,7 @@ from click.shell_completion import CompletionItem
 from briefgen.content.loader import AUDIENCES_FILE, BRIEFS_DIR, find_workspace
 from briefgen.content.yamlsrc import load_yaml
 from briefgen.diagnostics import Diagnostics
+from briefgen.diagnostics.codes import CODES
 
 
 def brief_names(root: Path) -> list[str]:
@@ -50,6 +52,13 @@ def complete_audience(ctx: click.Context, _param: click.Parameter, incomplete: s
         return [CompletionItem(n, help=label or None) for n, label in labels.items() if n.startswith(incomplete)]
     except Exception:  # completion must never print a traceback into the shell
         return []
+
+
+def complete_code(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Diagnostic codes starting with what was typed, with their summaries as help."""
+    return [
+        CompletionItem(name, help=code.summary) for name, code in sorted(CODES.items()) if name.startswith(incomplete)
+    ]
 
 
 def _workspace(ctx: click.Context) -> Path:

@@ -17,11 +17,11 @@ from briefgen.content.figures import figure_blocks
 from briefgen.content.loader import load_block
 from briefgen.diagnostics import Diagnostics
 from briefgen.document.number import figures_of
-from briefgen.document.select import SelectOptions, admits, select
-from briefgen.document.validate import audiences_for
+from briefgen.document.select import SelectOptions, admits, audiences_for, select
 from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.errors import ContentError, UsageError
 from briefgen.model import AudienceProfile, Brief, ContentBlock, MarkingLevel
+from briefgen.render.overrides import check_template_overrides
 
 SHARED = ("briefgen.yaml", "audiences.yaml", "templates/", "styles/")
 
@@ -91,7 +91,7 @@ def _receivers(block: ContentBlock, profiles, markings) -> tuple[str, ...]:
 
 def diff_since(root: Path | None, revision: str, brief_name: str | None = None) -> DiffReport:
     """Blocks added, modified or deleted since `revision` (working tree included) and who they reach."""
-    ws, diags = open_workspace(root, brief_name)
+    ws, diags = open_workspace(root, brief_name, check_templates=check_template_overrides)
     if diags.has_errors():
         raise ContentError(diags, ws.root, "nothing was compared")
     brief = default_brief(ws, brief_name)
@@ -215,3 +215,21 @@ def _old_block(root: Path, revision: str, name: str) -> ContentBlock | None:
         path = Path(tmp) / Path(name).name
         path.write_text(text, encoding="utf-8")
         return load_block(path, Diagnostics())
+
+
+def diff_lines(report: DiffReport, revision: str) -> list[str]:
+    """`briefgen diff` as lines: each changed block, figure and shared file with who reads it, then who re-reads."""
+    if not report.blocks and not report.shared and not report.figures:
+        return [f"{report.brief}: nothing changed since {revision}"]
+    lines = []
+    for change in report.blocks:
+        who = ", ".join(change.audiences) or "no audience"
+        lines.append(f"{change.change:9} {change.block:32} {change.path}  ->  {who}")
+    for figure in report.figures:
+        shown = "figure in " + ", ".join(figure.blocks)
+        who = ", ".join(figure.audiences) or "no audience"
+        lines.append(f"{figure.change:9} {shown:32} {figure.path}  ->  {who}")
+    for path in report.shared:
+        lines.append(f"{'changed':9} {'(shared)':32} {path}  ->  every audience")
+    lines.append(f"re-read: {', '.join(report.audiences) or 'nothing'}")
+    return lines

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from briefgen.diagnostics import Location
-from briefgen.document.select import RULES, SelectOptions, withheld_by
-from briefgen.document.validate import audiences_for
+from briefgen.diagnostics import Location, shown_path
+from briefgen.document.select import RULES, SelectOptions, audiences_for, withheld_by
+from briefgen.document.workspace import default_brief
 from briefgen.model import AudienceProfile, Brief, ContentBlock, Workspace
 
 # The rules that leave a block out, in the order `list --why` names them, are `RULES` of document/select.py.
@@ -153,3 +155,33 @@ def workspace_listing(ws: Workspace, only: str | None = None) -> dict:
         for name, p in ws.audiences.items()
     }
     return {"briefs": briefs, "audiences": audiences}
+
+
+def print_listing(console: Any, ws: Workspace, brief: str | None, why: bool, echo: Callable[[str], None]) -> None:
+    """`briefgen list` as tables on a rich console: each brief's blocks by audience, then the audiences.
+
+    The reasons (`why`) go through `echo` as plain lines, never wrapped to the terminal's width.
+    """
+    from rich.table import Table
+
+    for b in [default_brief(ws, brief)] if brief else ws.briefs.values():
+        audiences = audiences_for(ws, b)
+        console.print(f"[bold]{b.id}[/bold]: {b.title} ({len(b.blocks)} blocks, {shown_path(b.path, ws.root)})")
+        table = Table(show_lines=False, header_style="bold")
+        table.add_column("block", no_wrap=True)
+        for column in ("section", "kind", "status", *audiences):
+            table.add_column(column)
+        rows = block_matrix(ws, b)
+        for row in rows:
+            marks = ["✓" if row.receives[a] == "yes" else ("draft" if row.receives[a] else "·") for a in audiences]
+            table.add_row(row.id, row.section, row.kind, row.status, *marks)
+        console.print(table)
+        if why:
+            echo("\n".join(why_lines(ws, rows)) or "every audience receives every block")
+    aud = Table(title="Audiences", header_style="bold")
+    for column in ("audience", "label", "detail", "notes", "pages", "marking"):
+        aud.add_column(column)
+    for name, p in ws.audiences.items():
+        marking = f"up to {p.max_marking}" if p.max_marking else (p.marking or "-")
+        aud.add_row(name, p.label, p.detail, p.notes, str(p.max_pages or "-"), marking)
+    console.print(aud)

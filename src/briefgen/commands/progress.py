@@ -16,16 +16,15 @@ from typing import IO, TYPE_CHECKING
 
 from briefgen.build import Output, Progress
 from briefgen.diagnostics import relative_to
+from briefgen.runtime.formats import format_named
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "html": "HTML", "md": "Markdown"}
-
 
 def output_line(output: Output, cwd: Path) -> str:
     """`built dist/demo/demo-boss.pdf: boss, PDF, 2 pages, 35 KiB, 1.4 s`."""
-    details = [output.audience, FORMAT_NAMES.get(output.format, output.format)]
+    details = [output.audience, format_named(output.format).label]
     if output.pages is not None:
         details.append(f"{output.pages} page{'s' * (output.pages != 1)}")
     details += [_size(len(output.data)), f"{output.seconds:.1f} s"]

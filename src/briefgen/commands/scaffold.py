@@ -83,10 +83,11 @@ body: |
 def new_block(root: Path, brief: str, section: str, kind: str = "prose", title: str | None = None) -> Path:
     """Write briefs/BRIEF/blocks/<slug>.yaml for the given section and kind."""
     from briefgen.document.workspace import open_workspace
+    from briefgen.render.overrides import check_template_overrides
 
     if kind not in KIND_FIELDS:
         raise UsageError(f"unknown kind '{kind}'{did_you_mean(kind, KINDS)}; use one of: {', '.join(KINDS)}")
-    ws, _ = open_workspace(root, brief)
+    ws, _ = open_workspace(root, brief, check_templates=check_template_overrides)
     model = ws.briefs.get(brief)
     sections = [s.id for s in model.sections] if model else []
     if model and section not in sections:
@@ -118,7 +119,7 @@ def _copy_new(source: Path, target: Path) -> list[Path]:
 
 def new_brief(root: Path, name: str) -> Path:
     """A new brief folder, a copy of the example brief with its id changed."""
-    from briefgen.document.validate import RESERVED_NAMES, SAFE_ID
+    from briefgen.document.validate.ids import RESERVED_NAMES, SAFE_ID
 
     if not SAFE_ID.match(name) or name in RESERVED_NAMES:
         raise UsageError(f"'{name}' cannot be a brief id; use lower-case letters, digits, '-' and '_'")

@@ -37,10 +37,12 @@ from urllib.parse import parse_qs, unquote, urlparse
 from briefgen.build import BuildOptions, document_for, render_all
 from briefgen.commands.serve_guard import COMMON_HEADERS, cross_site, misdirected, needs_same_origin, page_policy
 from briefgen.content.style import load_style
-from briefgen.document.validate import audiences_for
+from briefgen.document.select import audiences_for
 from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.errors import BriefgenError, ContentError, UsageError
 from briefgen.render.html import render_html
+from briefgen.render.overrides import check_template_overrides
+from briefgen.runtime.formats import format_named
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ WATCHED_SUFFIXES = {
 STYLE_FOLDERS = ("templates", "styles")  # every file there counts, whatever its suffix (a template includes any)
 LISTEN_BACKLOG = 128  # connections waiting to be accepted: a team's browsers, each opening several pages
 CACHED_PAGES = 64  # rendered pages kept (index and audiences, for the latest state of the files)
+HTML_TYPE = format_named("html").media_type  # every page of the preview, as an HTML output is sent
+PDF_TYPE = format_named("pdf").media_type
 
 _RELOAD_JS = """
 (function () {
@@ -147,7 +151,7 @@ class PreviewState:
 
     def refresh(self) -> None:
         """Re-validate after a change and wake every browser waiting for news."""
-        ws, diags = open_workspace(self.root, self.brief)
+        ws, diags = open_workspace(self.root, self.brief, check_templates=check_template_overrides)
         self.errors = _errors(diags, ws.root)
         self.skip = frozenset({ws.root / ws.config.output_dir})
         with self.pages_lock:  # a save within the file system's clock tick keeps the old stamps
@@ -166,7 +170,7 @@ class PreviewState:
             return self.version
 
     def audiences(self) -> list[tuple[str, str]]:
-        ws, _ = open_workspace(self.root, self.brief)
+        ws, _ = open_workspace(self.root, self.brief, check_templates=check_template_overrides)
         brief = default_brief(ws, self.brief)
         return [(name, p.label) for name, p in audiences_for(ws, brief).items()]
 
@@ -175,7 +179,7 @@ class PreviewState:
         return self.cached(("audience", audience), lambda: self._page(audience))
 
     def _page(self, audience: str) -> str:
-        ws, diags = open_workspace(self.root, self.brief)
+        ws, diags = open_workspace(self.root, self.brief, check_templates=check_template_overrides)
         if diags.has_errors():  # as the files are now, not as the watcher last saw them
             return self.error_page(_errors(diags, ws.root))
         brief = default_brief(ws, self.brief)
@@ -235,7 +239,7 @@ def index_page(state: PreviewState) -> str:
 
 
 def _index(state: PreviewState) -> str:
-    ws, diags = open_workspace(state.root, state.brief)
+    ws, diags = open_workspace(state.root, state.brief, check_templates=check_template_overrides)
     if diags.has_errors():
         return state.error_page(_errors(diags, ws.root))
     brief = default_brief(ws, state.brief)
@@ -334,7 +338,7 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             """Every 4xx answer: a short page saying what is wrong and what to ask for."""
             title = f"{status.value} {status.phrase}"
             page = _wrap(title, f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>")
-            self.send(page.encode(), "text/html; charset=utf-8", status, allow)
+            self.send(page.encode(), HTML_TYPE, status, allow)
 
         def __getattr__(self, name: str) -> Callable[[], None]:
             if name.startswith("do_"):  # any method but GET (http.server would answer 501)
@@ -360,25 +364,25 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             try:
                 query, parts = self.target()
                 if not parts:
-                    self.send(index_page(state).encode(), "text/html; charset=utf-8")
+                    self.send(index_page(state).encode(), HTML_TYPE)
                 elif parts == ["events"]:
                     self.events()
                 elif parts[0] == "audience" and len(parts) == 2:
-                    self.send(state.page(parts[1]).encode(), "text/html; charset=utf-8")
+                    self.send(state.page(parts[1]).encode(), HTML_TYPE)
                 elif parts[0] == "pdf" and len(parts) == 2:
-                    self.send(state.pdf(parts[1]), "application/pdf")
+                    self.send(state.pdf(parts[1]), PDF_TYPE)
                 elif parts == ["compare"]:
                     left, right = compare_query(query, [name for name, _label in state.audiences()])
-                    self.send(compare_page(left, right).encode(), "text/html; charset=utf-8")
+                    self.send(compare_page(left, right).encode(), HTML_TYPE)
                 else:
                     message = "Nothing is at this address; the index at / links to every page of the preview."
                     raise BadRequest(HTTPStatus.NOT_FOUND, message)
             except BadRequest as exc:  # the request's problem
                 self.fail(exc.status, exc.message)
             except ContentError as exc:  # the files' problem, shown as every page shows it until a save fixes it
-                self.send(state.error_page(_errors(exc.diagnostics, exc.root)).encode(), "text/html; charset=utf-8")
+                self.send(state.error_page(_errors(exc.diagnostics, exc.root)).encode(), HTML_TYPE)
             except BriefgenError as exc:  # the workspace or brief cannot be read as it is now (moved, deleted)
-                self.send(state.error_page([exc.message]).encode(), "text/html; charset=utf-8")
+                self.send(state.error_page([exc.message]).encode(), HTML_TYPE)
             except (BrokenPipeError, ConnectionResetError):  # the browser went away
                 return
             except Exception as exc:  # a bug in briefgen: an answer, not an empty reply; the details in the log
@@ -391,7 +395,7 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                     "</pre>",
                 )
                 try:
-                    self.send(page.encode(), "text/html; charset=utf-8", HTTPStatus.INTERNAL_SERVER_ERROR)
+                    self.send(page.encode(), HTML_TYPE, HTTPStatus.INTERNAL_SERVER_ERROR)
                 except OSError:
                     return
 

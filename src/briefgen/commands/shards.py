@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefgen.commands.listing import block_matrix
-from briefgen.document.validate import audiences_for
+from briefgen.document.select import audiences_for
 from briefgen.model import Brief, Workspace
 from briefgen.publish import MANIFEST, read_manifest
 

@@ -11,11 +11,11 @@ from briefgen.build import document_for, word_count
 from briefgen.content.style import load_style
 from briefgen.document.cite import citations_in_order
 from briefgen.document.number import figures_of
-from briefgen.document.select import SelectOptions, select
-from briefgen.document.validate import audiences_for
+from briefgen.document.select import SelectOptions, audiences_for, select
 from briefgen.document.workspace import default_brief, open_workspace
 from briefgen.errors import ContentError
 from briefgen.publish import read_manifest
+from briefgen.render.overrides import check_template_overrides
 
 WORDS_PER_MINUTE = 230
 
@@ -41,7 +41,7 @@ def brief_stats(
     root: Path | None, brief_name: str | None = None, fresh: bool = False
 ) -> tuple[str, list[AudienceStats]]:
     """Figures for every audience of a brief; pages come from the last build unless `fresh`."""
-    ws, diags = open_workspace(root, brief_name)
+    ws, diags = open_workspace(root, brief_name, check_templates=check_template_overrides)
     if diags.has_errors():
         raise ContentError(diags, ws.root, "nothing was counted")
     brief = default_brief(ws, brief_name)
@@ -95,3 +95,27 @@ def stats_json(brief: str, rows: list[AudienceStats]) -> dict[str, Any]:
             for row in rows
         ],
     }
+
+
+def stats_table(name: str, rows: list[AudienceStats]) -> Any:
+    """`briefgen stats` as a rich table: one row per audience, pages over budget in red."""
+    from rich.table import Table
+
+    table = Table(title=f"{name}", header_style="bold")
+    for column in ("audience", "words", "reading", "pages", "citations", "figures", "blocks by status"):
+        table.add_column(column, justify="right" if column in ("words", "citations", "figures") else "left")
+    for row in rows:
+        pages = f"{row.pages}" + (f" / {row.max_pages}" if row.max_pages else "")
+        if row.over_budget:
+            pages = f"[bold red]{pages} OVER BUDGET[/bold red]"
+        statuses = ", ".join(f"{n} {s}" for s, n in sorted(row.statuses.items()))
+        table.add_row(
+            row.audience,
+            str(row.words),
+            f"{row.minutes:g} min",
+            f"{pages} ({row.pages_from})",
+            str(row.citations),
+            str(row.figures),
+            statuses,
+        )
+    return table

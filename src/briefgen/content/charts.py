@@ -26,10 +26,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from briefgen.content.confine import is_absolute, resolved, url_scheme
-from briefgen.content.figures import font_dirs, package_identity
+from briefgen.content.drawing_inputs import font_dirs, package_identity
 from briefgen.content.style import HouseStyle
 from briefgen.content.yamlsrc import Node, load_yaml
-from briefgen.diagnostics import Diagnostics, Location, did_you_mean
+from briefgen.diagnostics import Diagnostics, Location, codes, did_you_mean
 from briefgen.runtime.files import read_cache, write_cache
 from briefgen.runtime.versions import code_identity
 
@@ -67,7 +67,7 @@ class _Spec:
 
     def error(self, message: str, where: Location) -> None:
         self.errors += 1
-        self.diags.error("chart.spec", message, where)
+        self.diags.error(codes.CHART_SPEC, message, where)
 
 
 def draw_chart(
@@ -105,7 +105,7 @@ def draw_chart(
             first = str(exc).split("\n")
             reason = first[1].strip() if len(first) > 1 and first[1].strip() else first[0]
             diags.error(
-                "chart.spec",
+                codes.CHART_SPEC,
                 f"Vega-Lite cannot draw this chart ({reason[:200]}); check the specification against the "
                 "Vega-Lite documentation",
                 _first_key(root, "mark"),
@@ -114,7 +114,7 @@ def draw_chart(
         record = {"svg": svg, "warnings": warnings}
         write_cache(cached, record)
     for warning in record["warnings"]:
-        diags.warning("chart.vega-lite", f"Vega-Lite: {warning}", _warning_location(warning, root))
+        diags.warning(codes.CHART_VEGA_LITE, f"Vega-Lite: {warning}", _warning_location(warning, root))
     return record["svg"], tuple(spec.inputs)
 
 

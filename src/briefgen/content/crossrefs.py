@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from briefgen.content.richtext import rewrite
+from briefgen.diagnostics import codes
 from briefgen.model import Citation, CiteRef, CrossRef, Markdown, Problem, Text
 
 XREF_PREFIXES = ("fig-", "tbl-", "sec-")
@@ -51,7 +52,7 @@ def separate_cross_references(field: Markdown, block_ids: set[str]) -> Markdown:
     problems = tuple(
         Problem(
             "error",
-            "xref.mixed",
+            codes.XREF_MIXED,
             f"'@{c.items[0].key}' and the brackets right after it are read as one citation; put a word or "
             f"punctuation between them, for example '@{c.items[0].key} shows it [@source]'"
             if c.in_text

@@ -25,7 +25,6 @@ Checked pictures, cleaned SVGs and rasters are cached by content hash under
 from __future__ import annotations
 
 import atexit
-import functools
 import hashlib
 import io
 import json
@@ -39,12 +38,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from briefgen.content.charts import draw_chart
 from briefgen.content.confine import inside, is_absolute, resolved, url_scheme
+from briefgen.content.drawing_inputs import font_dirs, package_identity
 from briefgen.content.richtext import rewrite, walk
 from briefgen.content.style import HouseStyle
 from briefgen.content.svgclean import clean_tree
 from briefgen.content.svgtext import left_to_right, print_copy
-from briefgen.diagnostics import Diagnostics, Location, did_you_mean
+from briefgen.diagnostics import Diagnostics, Location, codes, did_you_mean
 from briefgen.model import Brief, Figure, Picture
 from briefgen.runtime.files import atomic_write, read_cache, write_cache
 from briefgen.runtime.versions import code_identity
@@ -140,12 +141,14 @@ class _Resolver:
         try:
             path = self.locate(node.src)
         except FigureProblem as problem:
-            self.diags.error("figure.path", str(problem), node.location)
+            self.diags.error(codes.FIGURE_PATH, str(problem), node.location)
             return None
         if path not in self.done:
             self.done[path] = self.picture(path, node.location)
         elif self.done[path] is None and (path, node.location) not in self.reported:
-            self.diags.error("figure.unusable", f"'{node.src}' cannot be shown (see the error above)", node.location)
+            self.diags.error(
+                codes.FIGURE_UNUSABLE, f"'{node.src}' cannot be shown (see the error above)", node.location
+            )
         self.reported.add((path, node.location))
         picture = self.done[path]
         return (replace(node, picture=picture),) if picture is not None else None
@@ -213,8 +216,6 @@ class _Resolver:
         name = self.display(path)
         try:
             if path.name.lower().endswith(CHART_SUFFIXES):
-                from briefgen.content.charts import draw_chart
-
                 home = self.folder if path.is_relative_to(self.folder) else self.assets.resolve()
                 drawn = draw_chart(path, home, self.diags, self.style(), self.cache_dir)
                 if drawn is None:
@@ -233,10 +234,12 @@ class _Resolver:
                 f"'{name}' is {kind}; briefs show PNG, JPEG and SVG pictures: save it in one of those formats"
             )
         except FigureProblem as problem:
-            self.diags.error("figure.file", str(problem), where)
+            self.diags.error(codes.FIGURE_FILE, str(problem), where)
             return None
         except OSError as exc:
-            self.diags.error("figure.file", f"'{name}' cannot be read ({exc.strerror or exc}); check the file", where)
+            self.diags.error(
+                codes.FIGURE_FILE, f"'{name}' cannot be read ({exc.strerror or exc}); check the file", where
+            )
             return None
 
     def display(self, path: Path) -> str:
@@ -262,7 +265,7 @@ class _Resolver:
         if record.get("converted"):
             if record.get("mode") not in ("RGB", "L"):
                 self.diags.warning(
-                    "figure.converted",
+                    codes.FIGURE_CONVERTED,
                     f"'{self.display(path)}' is a {record.get('mode')} JPEG; it is shown converted to RGB, whose "
                     "colours may differ a little: export it as RGB to control them",
                     where,
@@ -277,7 +280,7 @@ class _Resolver:
         cleaned, removed, (width, height) = clean_svg(data, self.display(path))
         cleaned = left_to_right(cleaned)  # right-to-left labels anchored as readers without `direction` see them
         for line, message in removed:
-            self.diags.warning("figure.svg-external", message, Location(path, line, 1) if line else where)
+            self.diags.warning(codes.FIGURE_SVG_EXTERNAL, message, Location(path, line, 1) if line else where)
         fonts = font_dirs(self.style())
         digest = hashlib.sha256(cleaned).hexdigest()
         shown = self.cache_dir / f"{digest}.svg"
@@ -473,11 +476,6 @@ def _length(value: str | None) -> float | None:
     return float(match.group(1)) * _UNIT_PX[match.group(2)] if match else None
 
 
-def font_dirs(style: HouseStyle) -> list[str]:
-    """The house style's font folders (the workspace's, then briefgen's), for text in SVGs and charts."""
-    return [str(d / "fonts") for d in style.style_dirs if (d / "fonts").is_dir()]
-
-
 def rasterise(svg: bytes, fonts: list[str], width: float, height: float, name: str) -> bytes:
     """A PNG of a cleaned SVG, at most RASTER_WIDTH pixels wide: what Word shows where it cannot show SVG."""
     import resvg_py
@@ -503,18 +501,3 @@ def _raster_key(svg: bytes, fonts: list[str]) -> str:
     for folder in fonts:
         identity += sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in Path(folder).iterdir())
     return hashlib.sha256(svg + json.dumps(identity).encode()).hexdigest()
-
-
-@functools.cache
-def package_identity(name: str) -> str:
-    """Which version of an installed package is here (its files' names, sizes and dates), read without importing it.
-
-    Part of cache keys: a new converter or rasteriser draws anew.
-    """
-    import importlib.util
-
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        return "missing"
-    folder = Path(spec.origin).parent
-    return json.dumps(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))

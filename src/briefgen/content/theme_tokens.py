@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.content.yamlsrc import Node, shorten
-from briefgen.diagnostics import Diagnostics, did_you_mean
+from briefgen.diagnostics import Diagnostics, codes, did_you_mean
 
-CODE = "style.theme"
+CODE = codes.STYLE_THEME
 
 # Letters and digits (of any script), words joined by single spaces or hyphens: "Noto Sans CJK JP".
 FAMILY_NAME = re.compile(r"[^\W_]+(?:[ -][^\W_]+)*")

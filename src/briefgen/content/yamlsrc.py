@@ -21,7 +21,7 @@ import yaml
 from yaml.reader import Reader, ReaderError
 
 from briefgen.content.confine import refusal
-from briefgen.diagnostics import Diagnostics, Location
+from briefgen.diagnostics import Diagnostics, Location, codes
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Characters XML 1.0 forbids (Word files are XML): C0 controls except tab, newline, return.
@@ -214,7 +214,7 @@ class _Converter:
         span = (node.start_mark.index, node.end_mark.index)
         if node.tag not in _STANDARD_TAGS:
             self.diags.error(
-                "yaml.tag",
+                codes.YAML_TAG,
                 f"the YAML tag '{node.tag}' is not allowed; content is plain data, remove the tag",
                 loc,
             )
@@ -224,14 +224,14 @@ class _Converter:
             for key_node, value_node in node.value:
                 kloc = self.loc(key_node.start_mark)
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.diags.error("yaml.key", "a key must be a plain word, not a list or mapping", kloc)
+                    self.diags.error(codes.YAML_KEY, "a key must be a plain word, not a list or mapping", kloc)
                     continue
                 key = str(key_node.value)
                 if key in result:
                     first = result[key].key_loc
                     where = f" (first at line {first.line})" if first else ""
                     self.diags.error(
-                        "yaml.duplicate-key",
+                        codes.YAML_DUPLICATE_KEY,
                         f"duplicate key '{key}'{where}; YAML keeps only one of them, delete or rename the other",
                         kloc,
                     )
@@ -244,15 +244,15 @@ class _Converter:
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
-            self.diags.error("yaml.value", f"cannot read this value: {shorten_quotes(str(exc))}", loc)
+            self.diags.error(codes.YAML_VALUE, f"cannot read this value: {shorten_quotes(str(exc))}", loc)
             value = None
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, str) and XML_ILLEGAL.search(value):
-            codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in XML_ILLEGAL.findall(value)}))
+            characters = ", ".join(sorted({f"U+{ord(c):04X}" for c in XML_ILLEGAL.findall(value)}))
             self.diags.warning(
-                "text.control-character",
-                f"removed invisible control characters ({codes}) that no document format can hold; "
+                codes.TEXT_CONTROL_CHARACTER,
+                f"removed invisible control characters ({characters}) that no document format can hold; "
                 "they usually come from pasting text",
                 loc,
             )
@@ -273,7 +273,7 @@ def read_text(path: Path, diags: Diagnostics, root: Path | None = None) -> str |
     With `root`, a file that (links followed) lies outside that workspace is refused unread.
     """
     if root is not None and (problem := refusal(path, root)):
-        diags.error("path.outside", problem, Location(path))
+        diags.error(codes.PATH_OUTSIDE, problem, Location(path))
         return None
     try:
         # Opened without waiting (a named pipe would block for ever), then checked to be a plain file;
@@ -284,28 +284,28 @@ def read_text(path: Path, diags: Diagnostics, root: Path | None = None) -> str |
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
                 diags.error(
-                    "file.unreadable",
+                    codes.FILE_UNREADABLE,
                     "this is not a plain file (a pipe, device or socket); replace it with a YAML file",
                     Location(path),
                 )
                 return None
             if info.st_size > MAX_FILE_BYTES:
                 diags.error(
-                    "file.too-large",
+                    codes.FILE_TOO_LARGE,
                     f"the file is {info.st_size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit; split it",
                     Location(path),
                 )
                 return None
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        diags.error("file.unreadable", f"cannot read the file: {exc.strerror or exc}", Location(path))
+        diags.error(codes.FILE_UNREADABLE, f"cannot read the file: {exc.strerror or exc}", Location(path))
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         diags.error(
-            "file.encoding",
+            codes.FILE_ENCODING,
             "the file is not UTF-8 text; save it as UTF-8 in your editor",
             Location(path, line),
         )
@@ -334,37 +334,37 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
         _control_characters(source, diags)
         return None
     except _TooDeep as exc:
-        diags.error("yaml.too-large", too_deep, Location(path, exc.mark.line + 1, exc.mark.column + 1))
+        diags.error(codes.YAML_TOO_LARGE, too_deep, Location(path, exc.mark.line + 1, exc.mark.column + 1))
         return None
     except yaml.MarkedYAMLError as exc:
         if (known := _known_syntax_error(exc, source)) is not None:
-            diags.error("yaml.syntax", known[0], known[1])
+            diags.error(codes.YAML_SYNTAX, known[0], known[1])
             return None
         mark = exc.problem_mark or exc.context_mark
         loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = shorten_quotes(exc.problem or "invalid YAML")
         context = f" {shorten_quotes(exc.context)}" if exc.context else ""
         diags.error(
-            "yaml.syntax",
+            codes.YAML_SYNTAX,
             f"YAML syntax error: {problem}{context}; check indentation, colons and quotes on this line",
             loc,
         )
         return None
     except yaml.YAMLError as exc:
-        diags.error("yaml.syntax", f"YAML syntax error: {shorten_quotes(str(exc))}", Location(path))
+        diags.error(codes.YAML_SYNTAX, f"YAML syntax error: {shorten_quotes(str(exc))}", Location(path))
         return None
     except RecursionError:  # not expected past _SafeComposer; still an error at the file, never a crash
-        diags.error("yaml.too-large", too_deep, Location(path))
+        diags.error(codes.YAML_TOO_LARGE, too_deep, Location(path))
         return None
     if root is None:
         return Node({}, Location(path, 1, 1), None, source, (0, 0))
     try:
         return _Converter(source, diags).convert(root)
     except _TooLarge as exc:
-        diags.error("yaml.too-large", exc.message, exc.loc)
+        diags.error(codes.YAML_TOO_LARGE, exc.message, exc.loc)
         return None
     except RecursionError:
-        diags.error("yaml.too-large", too_deep, Location(path))
+        diags.error(codes.YAML_TOO_LARGE, too_deep, Location(path))
         return None
 
 
@@ -538,7 +538,7 @@ def _control_characters(source: Source, diags: Diagnostics) -> None:
     found = list(Reader.NON_PRINTABLE.finditer(source.text))
     for match in found[:MAX_REPORTED]:
         diags.error(
-            "yaml.control-character",
+            codes.YAML_CONTROL_CHARACTER,
             f"the invisible character U+{ord(match.group()):04X} cannot be used in a YAML file; delete it "
             "(if your editor does not show it, retype the text around this place); such characters usually "
             "come from pasted text",
@@ -546,10 +546,10 @@ def _control_characters(source: Source, diags: Diagnostics) -> None:
         )
     if len(found) > MAX_REPORTED:
         diags.error(
-            "yaml.control-character",
+            codes.YAML_CONTROL_CHARACTER,
             f"{len(found) - MAX_REPORTED} more invisible characters that YAML does not allow follow; delete them too",
             source.location_of(found[MAX_REPORTED].start()),
         )
     if not found:  # PyYAML refused something the pattern does not show: say where it said
         message = "the file contains a character YAML does not allow; save it again as plain UTF-8 text"
-        diags.error("yaml.control-character", message, Location(source.path))
+        diags.error(codes.YAML_CONTROL_CHARACTER, message, Location(source.path))

@@ -17,8 +17,8 @@ from briefgen.content.markdown import read_formatted, read_formatted_inlines
 from briefgen.content.pandoc_ast import AstWriter
 from briefgen.content.richtext import merge_text, rewrite, walk
 from briefgen.document.number import map_texts
+from briefgen.document.reading import reading_order
 from briefgen.model import (
-    Block,
     Citation,
     CiteRef,
     Document,
@@ -78,17 +78,6 @@ def _require_csl(path: Path, name: str) -> None:
             f"'{name}' is not a CSL style (no <style> with a <citation>); use a .csl file from "
             "the CSL styles repository or a style id"
         ) from None
-
-
-def reading_order(doc: Document) -> Iterator[tuple[str, tuple[Block, ...]]]:
-    """Text in the order a reader meets it; every renderer lays blocks out in this order."""
-    yield "bottom-line", doc.bottom_line
-    for section in doc.sections:
-        for block in section.blocks:
-            if block.kind == "risk":
-                yield block.id, block.mitigation
-        for block in section.blocks:
-            yield block.id, block.content
 
 
 @dataclass(frozen=True)

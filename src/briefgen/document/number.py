@@ -17,7 +17,7 @@ from typing import Any
 
 from briefgen.content.language import quote_marks
 from briefgen.content.richtext import rewrite, walk
-from briefgen.diagnostics import did_you_mean
+from briefgen.diagnostics import codes, did_you_mean
 from briefgen.model import (
     Block,
     CrossRef,
@@ -203,7 +203,7 @@ def _missing(target: str, doc: Document, location, shown: str) -> Problem:
     )
     return Problem(
         "error",
-        "xref.not-received",
+        codes.XREF_NOT_RECEIVED,
         f"'{shown}' refers to {describe_target(target)}, {where}; "
         f"give this block a variant for {audience} without the reference, or let {audience} receive it",
         location,
@@ -231,7 +231,7 @@ def unknown_targets(field: Markdown, known: set[str], broken: frozenset[str] = f
             problems.append(
                 Problem(
                     "error",
-                    "xref.unknown",
+                    codes.XREF_UNKNOWN,
                     f"'{shown}' refers to a figure whose attributes stand apart from its image (see the error "
                     f"where {{#{name}}} is written); fix that figure and this reference will work"
                     if name.startswith("fig-")
@@ -244,7 +244,7 @@ def unknown_targets(field: Markdown, known: set[str], broken: frozenset[str] = f
         problems.append(
             Problem(
                 "error",
-                "xref.unknown",
+                codes.XREF_UNKNOWN,
                 f"'{shown}' refers to no {kind} of this brief{did_you_mean(name, known)}; "
                 "use a block's file name (without .yaml), 'sec-' and a section id, or the {#tbl-...} or "
                 "{#fig-...} id of a table or figure",

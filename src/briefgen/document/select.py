@@ -1,9 +1,14 @@
-"""Choosing what one audience receives: a pure function from (brief, audience) to a Document."""
+"""Choosing what one audience receives: a pure function from (brief, audience) to a Document.
+
+The one place for who receives a block: the audiences a brief has (`audiences_for`, with the
+brief's overrides), the rules that admit a block to each, and the document each one gets.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefgen.content.loader import merge_audience
 from briefgen.content.schema import KIND_FIELDS
 from briefgen.document.portions import mark_portions
 from briefgen.model import (
@@ -17,7 +22,17 @@ from briefgen.model import (
     Markdown,
     MarkingLevel,
     Variant,
+    Workspace,
 )
+
+
+def audiences_for(ws: Workspace, brief: Brief) -> dict[str, AudienceProfile]:
+    """The workspace's audience profiles with this brief's overrides applied."""
+    result = {}
+    for name, profile in ws.audiences.items():
+        override = brief.audience_overrides.get(name)
+        result[name] = merge_audience(profile, override) if override else profile
+    return result
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,20 @@ from pathlib import Path
 
 from briefgen.content.loader import find_workspace, load_workspace
 from briefgen.diagnostics import Diagnostics, did_you_mean
-from briefgen.document.validate import audiences_for, validate_workspace
+from briefgen.document.select import audiences_for
+from briefgen.document.validate import TemplateCheck, validate_workspace
 from briefgen.errors import UsageError
 from briefgen.model import AudienceProfile, Brief, Workspace
 
 
-def open_workspace(root: Path | None = None, brief: str | None = None) -> tuple[Workspace, Diagnostics]:
-    """Load and validate the workspace (or just one brief of it); diagnostics are returned, not raised."""
+def open_workspace(
+    root: Path | None = None, brief: str | None = None, check_templates: TemplateCheck | None = None
+) -> tuple[Workspace, Diagnostics]:
+    """Load and validate the workspace (or just one brief of it); diagnostics are returned, not raised.
+
+    `check_templates` is the renderers' check of the workspace's template overrides
+    (`briefgen.render.overrides.check_template_overrides`); the document layer does not import them.
+    """
     if root is None:
         root = find_workspace()
     elif not (root / "briefgen.yaml").is_file():
@@ -25,7 +32,7 @@ def open_workspace(root: Path | None = None, brief: str | None = None) -> tuple[
     if brief is not None:
         _require_brief_folder(root, brief)
     ws = load_workspace(root, diags, only_brief=brief)
-    validate_workspace(ws, diags)
+    validate_workspace(ws, diags, check_templates=check_templates)
     return ws, diags
 
 

@@ -1,61 +1,27 @@
 """One module per output format; each takes a Document (and the house style) and returns bytes.
 
 `run_task` renders a build's task (some formats of one audience's document) in whichever
-process it is given to; each renderer is imported only when its format is asked for.
+process it is given to (the build's worker processes are `build.pool`'s); each renderer is
+imported only when its format is asked for, from the module the format registry
+(`runtime.formats`) names.
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
-import os
-import selectors
-import signal
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from briefgen.diagnostics import Diagnostic, Location, Severity
-from briefgen.model import Document, Figure
+from briefgen.diagnostics import Diagnostic, Location, Severity, codes
+from briefgen.model import Document
+from briefgen.runtime.formats import format_named
 
-RENDERERS = {
-    "pdf": "briefgen.render.pdf",
-    "docx": "briefgen.render.docx",
-    "html": "briefgen.render.html",
-    "md": "briefgen.render.md",
-}
-
-MAX_FIGURE_HEIGHT = 0.8  # of the text block's height: room for the caption on the same page
-CSS_PX_IN_PT = 0.75
-
-
-def figure_fraction(figure: Figure, text_width: float, text_height: float) -> float:
-    """The share of the text width a figure is printed at, the same in every format.
-
-    `width=` when given; otherwise a chart keeps its own size (so its text is the size of the
-    house style's small text) and any other picture fills the text width. Never wider than the
-    text, and never taller than MAX_FIGURE_HEIGHT of the text block, so caption and picture
-    always fit on one page. Widths and heights are in points.
-    """
-    picture = figure.picture
-    if picture is None or picture.width <= 0 or picture.height <= 0:
-        return figure.width or 1.0
-    if figure.width is not None:
-        fraction = figure.width
-    elif picture.chart:
-        fraction = picture.width * CSS_PX_IN_PT / text_width
-    else:
-        fraction = 1.0
-    fraction = min(fraction, 1.0)
-    height = fraction * text_width * picture.height / picture.width
-    tallest = MAX_FIGURE_HEIGHT * text_height
-    if height > tallest:
-        fraction *= tallest / height
-    return fraction
-
+if TYPE_CHECKING:
+    from briefgen.content.style import HouseStyle
 
 # ---------------------------------------------------------------- what a PDF layout tells the other formats
 
@@ -76,10 +42,10 @@ class Layout:
     def of_pdf(cls, pdf: Any, brief_path: Path) -> Layout:
         """The layout of a `render_pdf` result; messages about the whole document point at brief.yaml."""
         here = Location(brief_path)
-        found = [Diagnostic(Severity.ERROR, "render.resource", m, here) for m in pdf.refused]
-        found += [Diagnostic(Severity.WARNING, "render.pdf", m, here) for m in pdf.warnings]
-        found += [Diagnostic(Severity.ERROR, "render.figure", m, where or here) for m, where in pdf.failed]
-        found += [Diagnostic(Severity.WARNING, "render.table-width", m, where or here) for m, where in pdf.located]
+        found = [Diagnostic(Severity.ERROR, codes.RENDER_RESOURCE, m, here) for m in pdf.refused]
+        found += [Diagnostic(Severity.WARNING, codes.RENDER_PDF, m, here) for m in pdf.warnings]
+        found += [Diagnostic(Severity.ERROR, codes.RENDER_FIGURE, m, where or here) for m, where in pdf.failed]
+        found += [Diagnostic(Severity.WARNING, codes.RENDER_TABLE_WIDTH, m, where or here) for m, where in pdf.located]
         return cls(pdf.pages, dict(pdf.heading_pages), found)
 
     @property
@@ -170,117 +136,70 @@ class TaskResult:
 def run_task(task: RenderTask, report: Callable[[Rendering], None] | None = None) -> TaskResult:
     """Render a task's formats; `report` hears of each output as soon as it is rendered.
 
-    Renderers are imported here, so a build asks only for the engines its formats need.
+    Renderers are imported here, so a build asks only for the engines its formats need. A format
+    the registry does not know is an error (`formats.UnknownFormatError`), never rendered as another.
     """
     from briefgen.content.style import load_style
 
     style = load_style(task.root)
-    renderings: list[Rendering] = []
-    sidecars: dict[Path, bytes] = {}
-    made: Layout | None = None
+    result = TaskResult(task.audience, [], None, {})
 
     def done(rendering: Rendering) -> None:
-        renderings.append(rendering)
+        result.renderings.append(rendering)
         if report is not None:
             report(rendering)
 
     if task.lay_out:
-        from briefgen.render.pdf import render_pdf
-
+        render_pdf = renderer("pdf").render_pdf
         start = time.perf_counter()
         pdf = render_pdf(task.doc, style)
-        made = Layout.of_pdf(pdf, task.brief_path)
+        result.layout = Layout.of_pdf(pdf, task.brief_path)
         if "pdf" in task.formats:
             done(Rendering("pdf", pdf.data, pdf.pages, time.perf_counter() - start, pdf.text))
-    layout = made or task.layout
+    layout = result.layout or task.layout
     for fmt in task.formats:
         if fmt == "pdf":
             continue  # written above
+        write = _writer(fmt)
         start = time.perf_counter()
-        if fmt == "docx":
-            from briefgen.render.docx import render_docx
-
-            headings = layout.heading_pages if layout is not None and layout.pages > 4 else None
-            data = render_docx(task.doc, style, headings, task.sources)
-        elif fmt == "md":
-            from briefgen.render.md import render_md_with_figures
-
-            text, pictures = render_md_with_figures(task.doc)
-            data = text.encode("utf-8")
-            for name, picture in pictures.items():  # the pictures travel with the Markdown, as Pandoc reads them
-                sidecars[task.out_dir / name] = picture.read_bytes()
-            if task.doc.style_file and task.doc.references:  # the CSL style travels with the Markdown
-                sidecars[task.out_dir / task.doc.style_file.name] = task.doc.style_file.read_bytes()
-        else:
-            from briefgen.render.html import render_html
-
-            data = render_html(task.doc, style).encode("utf-8")
-        done(Rendering(fmt, data, None, time.perf_counter() - start))
-    return TaskResult(task.audience, renderings, made, sidecars)
+        done(Rendering(fmt, write(task, style, layout, result.sidecars), None, time.perf_counter() - start))
+    return result
 
 
-# ---------------------------------------------------------------- worker processes
+def renderer(fmt: str) -> ModuleType:
+    """The module that renders `fmt`, as the format registry names it, imported on first use."""
+    return importlib.import_module(format_named(fmt).renderer_module)
 
 
-def start_worker(main: int, level: int, renderers: tuple[str, ...]) -> None:
-    """A worker's start: log as the build does, watch its main process, import its renderers (if not yet).
-
-    Workers import this package, not the build: they get documents, not workspaces to load.
-    """
-    logging.getLogger().setLevel(level)  # as the build's own: library chatter (fontTools) stays as quiet
-    _watch_main_process(main)
-    for name in renderers:
-        importlib.import_module(name)
+def _write_docx(task: RenderTask, style: HouseStyle, layout: Layout | None, sidecars: dict[Path, bytes]) -> bytes:
+    """Word, its contents list with the page numbers of the PDF layout (when there are more than four pages)."""
+    headings = layout.heading_pages if layout is not None and layout.pages > 4 else None
+    return renderer("docx").render_docx(task.doc, style, headings, task.sources)
 
 
-def _watch_main_process(main: int) -> None:
-    """End this worker, and what it started, as soon as the build's main process is gone.
+def _write_html(task: RenderTask, style: HouseStyle, layout: Layout | None, sidecars: dict[Path, bytes]) -> bytes:
+    return renderer("html").render_html(task.doc, style).encode("utf-8")
 
-    A build killed outright (kill -9, an out-of-memory kill) cannot stop its workers itself, and
-    their parent is the pool's fork server, not the build. Without this they would render on and
-    keep the build's output open, so `briefgen build | cat` or a CI step would never finish.
-    """
+
+def _write_md(task: RenderTask, style: HouseStyle, layout: Layout | None, sidecars: dict[Path, bytes]) -> bytes:
+    """Pandoc Markdown; its pictures and CSL style travel with it, as `sidecars`."""
+    text, pictures = renderer("md").render_md_with_figures(task.doc)
+    for name, picture in pictures.items():  # the pictures travel with the Markdown, as Pandoc reads them
+        sidecars[task.out_dir / name] = picture.read_bytes()
+    if task.doc.style_file and task.doc.references:  # the CSL style travels with the Markdown
+        sidecars[task.out_dir / task.doc.style_file.name] = task.doc.style_file.read_bytes()
+    return text.encode("utf-8")
+
+
+Writer = Callable[[RenderTask, "HouseStyle", Layout | None, dict[Path, bytes]], bytes]
+
+# What writes each format of the registry but the PDF (which is the layout, made above).
+_WRITERS: dict[str, Writer] = {"docx": _write_docx, "html": _write_html, "md": _write_md}
+
+
+def _writer(fmt: str) -> Writer:
+    """What writes `fmt`; a format the registry does not know is an error, never written as another."""
     try:
-        handle: int | None = os.pidfd_open(main)  # readable once the process has ended (Linux)
-    except ProcessLookupError:
-        os._exit(1)  # gone already
-    except (AttributeError, OSError):
-        handle = None
-
-    def watch() -> None:
-        if handle is not None:
-            with selectors.DefaultSelector() as selector:
-                selector.register(handle, selectors.EVENT_READ)
-                while not selector.select():
-                    pass
-        else:
-            while _alive(main):
-                time.sleep(0.2)
-        _end_children()
-        os._exit(1)
-
-    threading.Thread(target=watch, name="briefgen-watch-build", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    if os.name != "posix":  # Windows has no signal 0; spawned workers there end with their pipes
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        pass
-    return True
-
-
-def _end_children() -> None:
-    """Kill the processes this worker started (Pandoc, say), found in /proc where there is one."""
-    me = os.getpid()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            if parent == me:
-                os.kill(int(stat.parent.name), signal.SIGKILL)
-        except (OSError, ValueError, IndexError):
-            continue
+        return _WRITERS[format_named(fmt).name]
+    except KeyError:  # in the registry, but nothing here writes it: briefgen's bug, not the user's
+        raise NotImplementedError(f"briefgen has no writer for the format '{fmt}'") from None

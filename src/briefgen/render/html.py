@@ -54,8 +54,10 @@ from briefgen.model import (
     Text,
     Underline,
 )
-from briefgen.render import figure_fraction
 from briefgen.render.cssescape import css_string
+from briefgen.render.figuresize import figure_fraction
+from briefgen.render.footnotes import note_paragraphs
+from briefgen.render.masthead import long_date
 from briefgen.render.sandbox import render_template
 
 SHORT_PARAGRAPH = 900  # characters of markup: about five lines, kept whole when it calls a footnote
@@ -315,38 +317,6 @@ class HtmlWriter:
         return self.blocks(blocks)
 
 
-def note_paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, tuple[Inline, ...]]]:
-    """A note's blocks as a flat run of (list marker or "", inlines): paragraphs that fit inside a footnote."""
-    out: list[tuple[str, tuple[Inline, ...]]] = []
-    for block in blocks:
-        if isinstance(block, Para | SubHeading):
-            out.append(("", block.inlines))
-        elif isinstance(block, ListBlock):
-            for number, item in enumerate(block.items, start=block.start):
-                inner = note_paragraphs(item) or [("", ())]
-                out.append((f"{number}." if block.ordered else "\u2022", inner[0][1]))
-                out.extend(inner[1:])
-        elif isinstance(block, Quote):
-            out.extend(note_paragraphs(block.blocks))
-        elif isinstance(block, Callout):
-            if block.title:
-                out.append(("", (Strong(block.title),)))
-            out.extend(note_paragraphs(block.blocks))
-        elif isinstance(block, CodeBlock):
-            out.append(("", (Code(block.text),)))
-        elif isinstance(block, DefinitionList):
-            for term, definitions in block.items:
-                out.append(("", (Strong(term),)))
-                out.extend(p for d in definitions for p in note_paragraphs(d))
-        elif isinstance(block, Table):
-            if block.caption:
-                out.append(("", block.caption))
-            for row in (*block.head, *block.body):
-                cells = [tuple(i for _m, inl in note_paragraphs(c.blocks) for i in inl) for c in row]
-                out.append(("", tuple(i for c in cells for i in (*c, Text(" | ")))[:-1]))
-    return out
-
-
 # ---------------------------------------------------------------- templates: sandboxed, confined, reported
 
 
@@ -399,7 +369,7 @@ def template_context(
 ) -> dict[str, Any]:
     """What the HTML template sees: the document, rich text already turned into safe markup."""
     writer = HtmlWriter(doc, print_mode, labels_for(doc.language, style.theme.get("labels")), style.text_block())
-    # Written in reading order (as `cite.reading_order`), so the PDF can name a table by its place.
+    # Written in reading order (as `document.reading.reading_order`), so the PDF can name a table by its place.
     bottom_line = writer.blocks(doc.bottom_line)
     content: dict[str, Markup] = {}
     mitigation: dict[str, Markup] = {}
@@ -425,11 +395,6 @@ def template_context(
         "text_dir": dir_attr,  # ` dir="rtl"` for a heading or line whose text starts right to left
         "note_dirs": {n.number: note_dir(n.blocks) for n in doc.notes},
     }
-
-
-def long_date(value) -> str:
-    """'2 May 2022': the date style of the masthead and 'as of' lines."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def _kind_blocks(blocks: tuple[DocBlock, ...], kind: str) -> list[DocBlock]:

@@ -23,8 +23,9 @@ from briefgen.content.pandoc_ast import (
     para,
     text_inlines,
 )
+from briefgen.document.reading import Register, recommendation_register, section_registers
 from briefgen.model import DocBlock, Document, Para, PortionMark, Table, TableCell, Text
-from briefgen.render.html import long_date
+from briefgen.render.masthead import long_date
 from briefgen.runtime.pandoc import run_pandoc
 
 
@@ -90,6 +91,14 @@ class MarkdownWriter:
             out.append(para(text_inlines("Approve ________ Disapprove ________")))
         return out
 
+    def register(self, register: Register) -> Json:
+        """A house table (recommendations, risks, factors) as a table of the AST."""
+        rows = [
+            [TableCell(cell) if isinstance(cell, tuple) else _cell(cell) for cell in register.cells(block)]
+            for block in register.blocks
+        ]
+        return self.ast.table(house_table(register.headings, rows))
+
     def body(self) -> list[Json]:
         doc = self.doc
         out = [
@@ -100,44 +109,12 @@ class MarkdownWriter:
         if doc.bottom_line:
             inner = [para([{"t": "Strong", "c": text_inlines("Bottom line")}]), *self.ast.blocks(doc.bottom_line)]
             out.append({"t": "Div", "c": [["", ["bottom-line"], []], inner]})
-        if doc.audience.detail == "summary" and doc.recommendations:  # as in every other format
-            rows = [
-                [
-                    _cell(str(r.number)),
-                    _cell(r.marked(str(r.fields.get("action") or ""))),
-                    _cell(str(r.fields.get("priority") or "").capitalize()),
-                    _cell(str(r.fields.get("owner") or "")),
-                    _cell(str(r.fields.get("horizon") or "")),
-                ]
-                for r in doc.recommendations
-            ]
-            headings = ["#", "Recommended action", "Priority", "Owner", "Horizon"]
-            out.append(self.ast.table(house_table(headings, rows)))
+        summary = recommendation_register(doc)
+        if summary is not None:
+            out.append(self.register(summary))
         for section in doc.sections:
             out.append(header(1, f"section-{section.id}", text_inlines(section.title.strip())))
-            risks = [b for b in section.blocks if b.kind == "risk"]
-            if risks:
-                rows = [
-                    [
-                        _cell(b.marked(b.title)),
-                        _cell(str(b.fields["likelihood"]).capitalize()),
-                        _cell(str(b.fields["impact"]).capitalize()),
-                        TableCell(b.mitigation),
-                    ]
-                    for b in risks
-                ]
-                out.append(self.ast.table(house_table(["Risk", "Likelihood", "Impact", "Mitigation"], rows)))
-            factors = [b for b in section.blocks if b.kind == "leverage"]
-            if factors:
-                rows = [
-                    [
-                        _cell(b.marked(b.title)),
-                        _cell(str(b.fields["holder"])),
-                        _cell(str(b.fields["trend"]).capitalize()),
-                    ]
-                    for b in factors
-                ]
-                out.append(self.ast.table(house_table(["Factor", "Favours", "Trend"], rows)))
+            out += [self.register(register) for register in section_registers(section)]
             for block in section.blocks:
                 out += self.block(block)
         if doc.bibliography:

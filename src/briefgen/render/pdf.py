@@ -18,8 +18,8 @@ from briefgen.content.fonts import pdf_font_config
 from briefgen.content.richtext import walk
 from briefgen.content.style import HouseStyle
 from briefgen.diagnostics import Location
-from briefgen.document.cite import reading_order
 from briefgen.document.number import figures_of
+from briefgen.document.reading import reading_order
 from briefgen.model import Document, Table
 from briefgen.render.footer import footer_layout
 from briefgen.render.html import render_html

@@ -20,7 +20,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from briefgen.content.confine import is_absolute, resolved
-from briefgen.diagnostics import Diagnostics, Location
+from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.errors import ContentError
 from briefgen.render.cssescape import CSS_FILTERS
 
@@ -231,24 +231,24 @@ def missing_message(name: str, label: str) -> str:
     return f"'{name}' is not in {label} or among the built-in {kind}; create {label}{name} or remove the include"
 
 
-def template_problem(exc: BaseException, label: str) -> tuple[str, str]:
+def template_problem(exc: BaseException, label: str) -> tuple[codes.Code, str]:
     """(diagnostic code, message) for what went wrong in a template."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return "template.syntax", f"template syntax error: {(exc.message or '').rstrip('.')}; {SYNTAX_HINT}"
+        return codes.TEMPLATE_SYNTAX, f"template syntax error: {(exc.message or '').rstrip('.')}; {SYNTAX_HINT}"
     if isinstance(exc, TemplateRefused):
-        return "template.refused", exc.reason
+        return codes.TEMPLATE_REFUSED, exc.reason
     if isinstance(exc, jinja2.TemplateNotFound):
-        return "template.missing", missing_message(str(exc.name or ""), label)
+        return codes.TEMPLATE_MISSING, missing_message(str(exc.name or ""), label)
     if isinstance(exc, SecurityError):
-        return "template.unsafe", f"templates may not do this ({str(exc).rstrip('.')}): {UNSAFE_HINT}"
+        return codes.TEMPLATE_UNSAFE, f"templates may not do this ({str(exc).rstrip('.')}): {UNSAFE_HINT}"
     if isinstance(exc, jinja2.UndefinedError):
         return (
-            "template.undefined",
+            codes.TEMPLATE_UNDEFINED,
             f"the template uses a value that does not exist ({exc.message}); check its spelling against the "
             "built-in template of the same name (briefgen/defaults/ in the installed package)",
         )
     return (
-        "template.failed",
+        codes.TEMPLATE_FAILED,
         f"the template failed on this line ({type(exc).__name__}: {exc}); fix the line or delete the file to use "
         "the built-in one",
     )

@@ -19,7 +19,7 @@ from jinja2 import nodes
 
 from briefgen.content.confine import resolved
 from briefgen.content.style import ThemeError, load_style
-from briefgen.diagnostics import Diagnostics, Location
+from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.render.sandbox import (
     UNSAFE_HINT,
     ConfinedLoader,
@@ -71,7 +71,7 @@ def _check_folder(dirs: tuple[Path, ...], autoescape: bool, diags: Diagnostics) 
     assert isinstance(loader, ConfinedLoader)
     label = f"{folder.name}/"
     if _allowed_root(folder)[1]:
-        diags.error("template.refused", folder_link_message(folder), Location(folder))
+        diags.error(codes.TEMPLATE_REFUSED, folder_link_message(folder), Location(folder))
         return
     queue: list[tuple[str, Location | None, bool]] = [(name, None, False) for name in _files(folder, ".j2")]
     seen: set[Path] = set()
@@ -80,11 +80,11 @@ def _check_folder(dirs: tuple[Path, ...], autoescape: bool, diags: Diagnostics) 
         try:
             path = loader.locate(name)
         except TemplateRefused as exc:
-            diags.error("template.refused", exc.reason, asked_at or Location(folder / name))
+            diags.error(codes.TEMPLATE_REFUSED, exc.reason, asked_at or Location(folder / name))
             continue
         if path is None:
             if not ignore_missing:
-                diags.error("template.missing", missing_message(name, label), asked_at)
+                diags.error(codes.TEMPLATE_MISSING, missing_message(name, label), asked_at)
             continue
         if path in seen or not path.is_relative_to(folder):  # checked already, or briefgen's own file
             continue
@@ -93,14 +93,14 @@ def _check_folder(dirs: tuple[Path, ...], autoescape: bool, diags: Diagnostics) 
             source, filename, _uptodate = loader.get_source(env, name)
             tree = env.parse(source, name, filename)
         except TemplateRefused as exc:
-            diags.error("template.refused", exc.reason, Location(path))
+            diags.error(codes.TEMPLATE_REFUSED, exc.reason, Location(path))
             continue
         except jinja2.TemplateSyntaxError as exc:
             code, message = template_problem(exc, label)
             diags.error(code, message, Location(path, exc.lineno, 1) if exc.lineno else Location(path))
             continue
         for line, names in _unsafe_names(tree).items():
-            diags.error("template.unsafe", _unsafe_message(names), Location(path, line, 1))
+            diags.error(codes.TEMPLATE_UNSAFE, _unsafe_message(names), Location(path, line, 1))
         for node in tree.find_all(_INCLUDES):
             target = getattr(node, "template", None)
             if isinstance(target, nodes.Const) and isinstance(target.value, str):
@@ -130,18 +130,18 @@ def _unsafe_message(names: list[str]) -> str:
 
 def _check_word_template(path: Path, diags: Diagnostics) -> None:
     """A Word template override: readable, its Jinja text compiles, and it reaches for nothing it may not."""
-    from briefgen.render.docx_template import docx_jinja_env, docx_sources, word_template_error
+    from briefgen.render.docx.template import docx_jinja_env, docx_sources, word_template_error
 
     allowed, _ = _allowed_root(path.parent)
     real = resolved(path)
     if real is None or not real.is_relative_to(allowed):
-        diags.error("template.refused", file_link_message(path.name, path.parent), Location(path))
+        diags.error(codes.TEMPLATE_REFUSED, file_link_message(path.name, path.parent), Location(path))
         return
     try:
         sources = docx_sources(path)
     except Exception as exc:  # not a zip, not a Word document, damaged XML: python-docx says which
         diags.error(
-            "template.word",
+            codes.TEMPLATE_WORD,
             f"cannot read this Word template ({type(exc).__name__}: {exc}); save it again from Word as .docx, "
             "or delete it to use the built-in one",
             Location(path),
@@ -157,12 +157,12 @@ def _check_word_template(path: Path, diags: Diagnostics) -> None:
             continue
         names = list(dict.fromkeys(n for found in _unsafe_names(tree).values() for n in found))
         if names:
-            diags.error("template.unsafe", _unsafe_message(names), Location(path))
+            diags.error(codes.TEMPLATE_UNSAFE, _unsafe_message(names), Location(path))
         for node in tree.find_all(_INCLUDES):
             target = getattr(node, "template", None)
             shown = target.value if isinstance(target, nodes.Const) else "another file"
             diags.error(
-                "template.refused",
+                codes.TEMPLATE_REFUSED,
                 f"the Word template cannot include '{shown}'; put the text in the Word template itself",
                 Location(path),
             )

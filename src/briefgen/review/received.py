@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from briefgen.content.schema import KIND_FIELDS
-from briefgen.document.select import SelectOptions, select, withheld_by
-from briefgen.document.validate import audiences_for
+from briefgen.document.select import SelectOptions, audiences_for, select, withheld_by
 from briefgen.model import BRIEF_RECORD, Brief, Workspace
 
 MASTHEAD = ("organization", "title", "subtitle", "version", "disclaimer")  # brief.yaml's fields on the masthead

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.review.report import ReviewItem
+    from briefgen.review.items import ReviewItem
 
 CONFLICT = "the {field} is changed differently {places}"
 

@@ -22,6 +22,7 @@ from briefgen.document.workspace import open_workspace
 from briefgen.errors import BriefgenError
 from briefgen.model import BRIEF_RECORD, Brief
 from briefgen.render.docx.reading import WordChange, WordReview, paragraph_keys, read_review
+from briefgen.render.overrides import check_template_overrides
 from briefgen.review.fields import (
     MARKDOWN_FIELDS,
     UNTRACKED_OVERLAP,
@@ -83,7 +84,7 @@ def review_docx(docx: Path, root: Path | None = None) -> Review:
     tracking off. Each is placed at its YAML position, or listed as unplaced with its words.
     """
     record, word = _read(docx)
-    ws, _diags = open_workspace(root, record.brief)
+    ws, _diags = open_workspace(root, record.brief, check_templates=check_template_overrides)
     brief = ws.briefs.get(record.brief)
     result = Review(str(docx), record.brief, record.audience, root=ws.root)
     keys = _note_keys(paragraph_keys(word), record, word)

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.diagnostics import Diagnostics, Location
+from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.errors import BriefgenError, ContentError
 
 
@@ -47,7 +47,7 @@ def write_all(rewrites: list[Rewrite], root: Path | None) -> None:
         target, status = found
         if target in targets:
             diags.error(
-                "review.same-file",
+                codes.REVIEW_SAME_FILE,
                 f"this file and {Location(targets[target]).display(root)} are the same file (one links to the "
                 "other) and the review changes both; apply these changes by hand",
                 Location(rewrite.path),
@@ -68,11 +68,11 @@ def _target(rewrite: Rewrite, root: Path | None, diags: Diagnostics) -> tuple[Pa
         base = (root or rewrite.path.parent).resolve()
         status = target.stat()
     except (OSError, RuntimeError) as error:
-        diags.error("review.unwritable", f"the file cannot be opened ({error}); nothing was written", where)
+        diags.error(codes.REVIEW_UNWRITABLE, f"the file cannot be opened ({error}); nothing was written", where)
         return None
     if not target.is_relative_to(base):
         diags.error(
-            "review.link-outside",
+            codes.REVIEW_LINK_OUTSIDE,
             f"the file is a link to {target}, outside the workspace; briefgen writes only inside it: put the "
             "file itself in the workspace and run review --apply again",
             where,
@@ -81,25 +81,25 @@ def _target(rewrite: Rewrite, root: Path | None, diags: Diagnostics) -> tuple[Pa
     shown = Location(rewrite.path).display(root)
     if not stat.S_ISREG(status.st_mode):
         diags.error(
-            "review.unwritable", "this is not a regular file; the review's changes to it are not written", where
+            codes.REVIEW_UNWRITABLE, "this is not a regular file; the review's changes to it are not written", where
         )
     elif not status.st_mode & stat.S_IWUSR:
         diags.error(
-            "review.read-only",
+            codes.REVIEW_READ_ONLY,
             f"the file is read-only (mode {stat.S_IMODE(status.st_mode):04o}), so the review's changes to it are "
             f"not written; make it writable (chmod u+w {shown}) and run review --apply again",
             where,
         )
     elif not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK | os.X_OK):
         diags.error(
-            "review.unwritable",
+            codes.REVIEW_UNWRITABLE,
             "you may not change this file or the folder it is in, so the review's changes to it are not written; "
             "fix its permissions and run review --apply again",
             where,
         )
     elif _read(target) != rewrite.before:
         diags.error(
-            "review.changed",
+            codes.REVIEW_CHANGED,
             "the file changed while the review was applied; run review --apply again",
             where,
         )

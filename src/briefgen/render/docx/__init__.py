@@ -28,12 +28,12 @@ from briefgen.model import BRIEF_RECORD, Document
 from briefgen.render.docx.figures import svg_default
 from briefgen.render.docx.furniture import add_watermark, set_footer_widths
 from briefgen.render.docx.reading import built_text, read_review
+from briefgen.render.docx.template import render_sandboxed
 from briefgen.render.docx.theme import apply_theme
 from briefgen.render.docx.wml import bookmark_name, xml_safe
 from briefgen.render.docx.writer import DocxWriter
-from briefgen.render.docx_template import render_sandboxed
 from briefgen.render.footer import footer_layout
-from briefgen.render.html import long_date
+from briefgen.render.masthead import long_date
 
 __all__ = ["bookmark_name", "build_record", "normalize_zip", "render_docx", "xml_safe"]
 

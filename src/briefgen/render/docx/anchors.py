@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docx.oxml import parse_xml
@@ -61,7 +62,7 @@ class Anchors:
             ppr.addnext(start)
         paragraphs[-1].append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{number}"/>'))
 
-    def anchor_cells(self, blocks: list[DocBlock], added: list[Any], column: int, field_name: str) -> None:
+    def anchor_cells(self, blocks: Sequence[DocBlock], added: list[Any], column: int, field_name: str) -> None:
         """Anchors on one column of a register table just written: row N's cell traces to block N's field."""
         table = next((el for el in added if el.tag == qn("w:tbl")), None)
         if table is None:

@@ -26,11 +26,11 @@ from lxml import etree
 
 from briefgen.errors import BriefgenError
 from briefgen.model import Figure, Picture
-from briefgen.render import figure_fraction
 from briefgen.render.docx.wml import Format, place, xml_safe
+from briefgen.render.figuresize import figure_fraction
 
 if TYPE_CHECKING:
-    from briefgen.render.docx.writer import DocxWriter
+    from briefgen.render.docx.surface import BodyWriter
 
 SVG_TYPE = "image/svg+xml"
 SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # the a:blip extension Word reads an SVG from
@@ -60,7 +60,7 @@ _SVG_BLIP = (
 )
 
 
-def figure(w: DocxWriter, block: Figure) -> None:
+def figure(w: BodyWriter, block: Figure) -> None:
     """The picture centred in its own paragraph, then "Figure N: caption", then "Source: ..." if any.
 
     The picture is `block.width` of the text width where the writer stands (never wider, and
@@ -109,7 +109,7 @@ def figure(w: DocxWriter, block: Figure) -> None:
     paragraphs[-1].paragraph_format.space_after = Pt(8)  # set off from the text that follows
 
 
-def source_line(w: DocxWriter, source: str):
+def source_line(w: BodyWriter, source: str):
     """ "Source: ..." under the caption, small and in the muted colour."""
     theme = w.style.theme
     p = w.paragraph("Caption")
@@ -126,11 +126,11 @@ def source_line(w: DocxWriter, source: str):
     return p
 
 
-def extent(w: DocxWriter, picture: Picture, fraction: float) -> tuple[int, int]:
+def extent(w: BodyWriter, picture: Picture, fraction: float) -> tuple[int, int]:
     """Width and height (EMU): `fraction` of the text width at the picture's aspect ratio.
 
     The width is capped at the text width (less any indent where the writer stands); the
-    fraction comes from `render.figure_fraction`, the rule every format follows.
+    fraction comes from `render.figuresize.figure_fraction`, the rule every format follows.
     """
     available = int(w.width) - int(w.indent)
     cx = int(available * min(max(fraction, 0.0), 1.0)) or available
@@ -138,7 +138,7 @@ def extent(w: DocxWriter, picture: Picture, fraction: float) -> tuple[int, int]:
     return cx, int(cx * ratio)
 
 
-def inline(w: DocxWriter, picture: Picture, cx: int, cy: int, name: str, alt: str):
+def inline(w: BodyWriter, picture: Picture, cx: int, cy: int, name: str, alt: str):
     """A run holding the picture as an inline `w:drawing`, its parts related to the document."""
     r = parse_xml(_INLINE)
     for ext in (r.find(f".//{{{WP_NS}}}extent"), r.find(f".//{{{A_NS}}}ext")):
@@ -165,7 +165,7 @@ def inline(w: DocxWriter, picture: Picture, cx: int, cy: int, name: str, alt: st
     return r
 
 
-def _image(w: DocxWriter, path) -> str:
+def _image(w: BodyWriter, path) -> str:
     """The rId of a PNG or JPEG image part (python-docx stores equal images once)."""
     try:
         rid, _image = w.main.part.get_or_add_image(str(path))
@@ -174,7 +174,7 @@ def _image(w: DocxWriter, path) -> str:
     return rid
 
 
-def _svg(w: DocxWriter, picture: Picture) -> str:
+def _svg(w: BodyWriter, picture: Picture) -> str:
     """The rId of the SVG's image part, the same part for the same SVG."""
     blob = picture.path.read_bytes()
     package = w.main.part.package
@@ -190,7 +190,7 @@ def _svg(w: DocxWriter, picture: Picture) -> str:
     return w.main.part.relate_to(part, RT.IMAGE)
 
 
-def _next_shape_id(w: DocxWriter) -> int:
+def _next_shape_id(w: BodyWriter) -> int:
     """A drawing id no other drawing of the body has (Word repairs a file with duplicates).
 
     docxtpl numbers the body's drawings again from 1001 as it renders; this keeps the

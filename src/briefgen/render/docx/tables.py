@@ -21,7 +21,7 @@ from briefgen.model import Block, Callout, Table, TableCell
 from briefgen.render.docx.wml import Format, cell_borders, place, shade, table_borders
 
 if TYPE_CHECKING:
-    from briefgen.render.docx.writer import DocxWriter
+    from briefgen.render.docx.surface import BodyWriter
 
 BOX_MARGIN = 8.0  # points: the CSS margin-bottom of tables, callouts and the bottom line
 
@@ -31,7 +31,7 @@ ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT
 NO_BORDERS = dict.fromkeys(("top", "left", "bottom", "right", "insideH", "insideV"))
 
 
-def new_table(w: DocxWriter, rows: int, widths: list[int], padding: dict[str, Pt], header: bool, fixed: bool = True):
+def new_table(w: BodyWriter, rows: int, widths: list[int], padding: dict[str, Pt], header: bool, fixed: bool = True):
     """An empty table where the writer stands, `widths` (EMU) per column, never wider than the text block.
 
     `header` says whether its first row is a header row (Pandoc reads the table look's flag).
@@ -56,13 +56,13 @@ def new_table(w: DocxWriter, rows: int, widths: list[int], padding: dict[str, Pt
     return table
 
 
-def _scaled(w: DocxWriter, fractions: list[float]) -> list[int]:
+def _scaled(w: BodyWriter, fractions: list[float]) -> list[int]:
     """Column widths filling the text block in these proportions."""
     total = sum(fractions)
     return [int(w.width * f / total) for f in fractions]
 
 
-def _house_rules(w: DocxWriter, table, head_rows: int) -> None:
+def _house_rules(w: BodyWriter, table, head_rows: int) -> None:
     """Rules between rows, none at the sides; the header rows shaded, repeated on each page, underlined."""
     colors = w.style.theme["colors"]
     rule = (4, colors["rule"])
@@ -77,7 +77,7 @@ def _house_rules(w: DocxWriter, table, head_rows: int) -> None:
                 p.get_or_add_pPr().get_or_add_keepNext()  # the header stays with the first body row
 
 
-def fill(w: DocxWriter, cell, blocks: tuple[Block, ...], style_id: str, width: int, align: str = "default") -> None:
+def fill(w: BodyWriter, cell, blocks: tuple[Block, ...], style_id: str, width: int, align: str = "default") -> None:
     """Write rich blocks into a cell in `style_id`, its paragraphs aligned as the column."""
     cell.paragraphs[0]._p.style = style_id  # what an empty cell keeps
     with w.inside(cell, width - CELL_PADDING["left"] - CELL_PADDING["right"]):
@@ -88,7 +88,7 @@ def fill(w: DocxWriter, cell, blocks: tuple[Block, ...], style_id: str, width: i
 
 
 def house_table(
-    w: DocxWriter, header: list[str], rows: list[list], widths_mm: list[float], keep_whole: bool = False
+    w: BodyWriter, header: list[str], rows: list[list], widths_mm: list[float], keep_whole: bool = False
 ) -> None:
     """A register table (recommendations, risks, leverage): text or rich blocks per cell.
 
@@ -136,7 +136,7 @@ def _layout(rows: tuple[tuple[TableCell, ...], ...], first_row: int, columns: in
     return placed
 
 
-def markdown_table(w: DocxWriter, table: Table) -> None:
+def markdown_table(w: BodyWriter, table: Table) -> None:
     """A Markdown table: numbered caption above, header rows repeated, spans, aligned columns, relative widths."""
     columns = len(table.aligns)
     if not columns or not (table.head or table.body):
@@ -158,7 +158,7 @@ def markdown_table(w: DocxWriter, table: Table) -> None:
     w.spacer(BOX_MARGIN)  # table { margin-bottom }
 
 
-def caption(w: DocxWriter, table: Table) -> None:
+def caption(w: BodyWriter, table: Table) -> None:
     """The caption above a table, "Table N:" in bold, bookmarked so cross-references land on it."""
     p = w.paragraph("Caption")
     if table.number:
@@ -170,7 +170,7 @@ def caption(w: DocxWriter, table: Table) -> None:
         w.bookmark(p, table.id)
 
 
-def callout(w: DocxWriter, block: Callout) -> None:
+def callout(w: BodyWriter, block: Callout) -> None:
     """A callout box: a one-cell table, tinted, with a rule in the kind's colour at the left, title in bold."""
     colors = w.style.theme["colors"]
     color = colors.get(f"callout_{block.kind}", colors["accent"])

@@ -24,6 +24,7 @@ from briefgen.content.language import labels_for
 from briefgen.content.links import safe_href
 from briefgen.content.richtext import plain_text
 from briefgen.content.style import HouseStyle
+from briefgen.document.reading import Register, recommendation_register, section_registers
 from briefgen.model import (
     BRIEF_RECORD,
     Block,
@@ -67,11 +68,18 @@ from briefgen.render.docx.wml import (
     place,
     run_element,
 )
-from briefgen.render.html import long_date, note_paragraphs
+from briefgen.render.footnotes import note_paragraphs
+from briefgen.render.masthead import long_date
 
 PLAIN = Format()
 DEFINITION_INDENT = Mm(8)  # as the CSS indents <dd>
 NOTE_PARAGRAPH_INDENT = 1.2  # em: a footnote's later paragraphs begin this far in (brief.css.j2's .fn-para)
+# Column shares of the house tables, the same as the PDF's (brief.css.j2)
+REGISTER_SHARES: dict[str, list[float]] = {
+    "recommendation": [8, 70, 18, 48, 26],
+    "risk": [34, 21, 16, 99],
+    "leverage": [110, 35, 25],
+}
 CELL_STYLES = ("TableText", "TableHeading")  # lists in table cells keep the cell's style
 
 
@@ -385,7 +393,6 @@ class DocxWriter(Anchors):
     def write(self) -> None:
         """The whole body: bottom line, register tables, contents, sections and their blocks, bibliography."""
         doc = self.doc
-        audience = doc.audience
         if doc.bottom_line:
             label = self.paragraph("BottomLine")
             self.run(label._p, "Bottom line", Format(bold=True))
@@ -396,62 +403,15 @@ class DocxWriter(Anchors):
             keep_together([label._p, *self.written(before)])  # .bottom-line { break-inside: avoid }
             self.anchor(self.written(before), BRIEF_RECORD, "bottom_line")  # brief.yaml's bottom_line, for review
             self.spacer(tables.BOX_MARGIN)  # .bottom-line's margin: the table below does not touch the box
-        if audience.detail == "summary" and doc.recommendations:
-            before = self.written()
-            tables.house_table(
-                self,
-                ["#", "Recommended action", "Priority", "Owner", "Horizon"],
-                [
-                    [
-                        str(r.number),
-                        r.marked(r.fields.get("action") or ""),
-                        str(r.fields.get("priority") or "").capitalize(),
-                        r.fields.get("owner") or "",
-                        r.fields.get("horizon") or "",
-                    ]
-                    for r in doc.recommendations
-                ],
-                [8, 70, 18, 48, 26],
-                keep_whole=len(doc.recommendations) <= 6,  # as the PDF's rec-table.short
-            )
-            for column, name in enumerate(("action", "priority", "owner", "horizon"), start=1):
-                self.anchor_cells(doc.recommendations, self.written(before), column, name)
+        summary = recommendation_register(doc)
+        if summary is not None:
+            self.register(summary)
         if self.heading_pages:
             self.contents()
         for section in doc.sections:
             self.bookmark(self.paragraph("Heading1", section.title), f"section-{section.id}")
-            risks = [b for b in section.blocks if b.kind == "risk"]
-            if risks:
-                before = self.written()
-                tables.house_table(
-                    self,
-                    ["Risk", "Likelihood", "Impact", "Mitigation"],
-                    [
-                        [
-                            b.marked(b.title),
-                            b.fields["likelihood"].capitalize(),
-                            b.fields["impact"].capitalize(),
-                            b.mitigation,
-                        ]
-                        for b in risks
-                    ],
-                    [34, 21, 16, 99],  # the same shares as the PDF's (brief.css.j2)
-                    keep_whole=len(risks) <= 5,  # as the PDF's risk-register.short
-                )
-                for column, name in enumerate(("title", "likelihood", "impact", "mitigation")):
-                    self.anchor_cells(risks, self.written(before), column, name)
-            factors = [b for b in section.blocks if b.kind == "leverage"]
-            if factors:
-                before = self.written()
-                tables.house_table(
-                    self,
-                    ["Factor", "Favours", "Trend"],
-                    [[b.marked(b.title), b.fields["holder"], b.fields["trend"].capitalize()] for b in factors],
-                    [110, 35, 25],
-                    keep_whole=len(factors) <= 6,  # as the PDF's leverage-table.short
-                )
-                for column, name in enumerate(("title", "holder", "trend")):
-                    self.anchor_cells(factors, self.written(before), column, name)
+            for register in section_registers(section):
+                self.register(register)
             for block in section.blocks:
                 self.block(block)
         self.endnotes()
@@ -462,6 +422,20 @@ class DocxWriter(Anchors):
                 self.inlines(p._p, entry)
         self.unlink_missing_anchors()
         self.collapse_spacers()
+
+    def register(self, register: Register) -> None:
+        """A house table (recommendations, risks, factors), each cell anchored to its block's field for review."""
+        before = self.written()
+        tables.house_table(
+            self,
+            register.headings,
+            [register.cells(b) for b in register.blocks],
+            REGISTER_SHARES[register.kind],
+            keep_whole=register.keep_whole,
+        )
+        for column, spec in enumerate(register.columns):
+            if spec.field != "number":
+                self.anchor_cells(register.blocks, self.written(before), column, spec.field)
 
     def block(self, block: DocBlock) -> None:
         """One content block: its bookmarked heading, recommendation details and text."""

@@ -1,4 +1,4 @@
-"""Checks on what staff write in Markdown fields: refused constructs, notes, cross-references, glyphs.
+"""Checks on what staff write in Markdown fields: refused constructs, notes, ids and cross-references.
 
 Cross-references are checked twice: against the whole brief (an id that exists nowhere, with
 a did-you-mean) and in the text each audience actually reads (a block, section or table the
@@ -7,23 +7,19 @@ audience does not receive), by running the same numbering the build runs.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from briefgen.content.crossrefs import XREF_PREFIXES
-from briefgen.content.fonts import GlyphCheck, describe, fallback_stack, house_font_files
 from briefgen.content.language import labels_for
 from briefgen.content.loader import unloaded_block_ids
 from briefgen.content.richtext import walk
-from briefgen.content.style import HouseStyle
-from briefgen.diagnostics import Diagnostics, Location
-from briefgen.document.cite import reading_order
+from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.document.number import reference_problems, unknown_targets
+from briefgen.document.reading import reading_order
 from briefgen.document.select import SelectOptions, select
-from briefgen.model import AudienceProfile, Brief, CrossRef, Figure, Link, Markdown, NoteRef, Table, Workspace
+from briefgen.model import AudienceProfile, Brief, CrossRef, Figure, Link, NoteRef, Table, Workspace
 
 
 def check_writing(ws: Workspace, brief: Brief, audiences: dict[str, AudienceProfile], diags: Diagnostics) -> None:
-    """Every problem the reader found, ids and cross-references, notes an audience drops, glyphs."""
+    """Every problem the reader found, ids and cross-references, notes an audience drops."""
     for _block_id, field in brief.markdown_fields():
         for problem in field.problems:
             diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
@@ -33,7 +29,27 @@ def check_writing(ws: Workspace, brief: Brief, audiences: dict[str, AudienceProf
 
 
 def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
-    """Table ids, unknown targets and ids that clash; returns every id a reference may name.
+    """Table ids, unknown targets and ids that clash; returns every id a reference may name."""
+    numbered = _check_numbered(brief, diags)
+    known = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections} | {s.id for s in brief.sections}
+    known |= set(numbered)
+    broken = frozenset(
+        p.subject
+        for _id, f in brief.markdown_fields()
+        for p in f.problems
+        if p.code in (codes.MARKDOWN_ATTRIBUTES, codes.FIGURE_ATTRIBUTES)
+    )
+    # A block whose file is broken is reported at that file; references to it are no second mistake.
+    unread = unloaded_block_ids(brief)
+    for _block_id, field in brief.markdown_fields():
+        for problem in unknown_targets(field, known | unread, broken):
+            diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
+    _check_clashes(brief, diags)
+    return known
+
+
+def _check_numbered(brief: Brief, diags: Diagnostics) -> dict[str, tuple[str, Location | None]]:
+    """The ids of tables and figures; returns each id with the block and place it first stands at.
 
     A block's summary, body and variants are alternatives (no reader sees two of them), so the
     same table id may stand in each; in two blocks, or twice in one field, it is a mistake.
@@ -48,7 +64,7 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
             kind, prefix = ("figure", "fig-") if isinstance(node, Figure) else ("table", "tbl-")
             if id(node) in in_notes and kind == "table":  # a figure in a note is refused where it stands
                 diags.error(
-                    "xref.table-in-note",
+                    codes.XREF_TABLE_IN_NOTE,
                     f"table '{node.id}' stands in a note, where tables are not numbered, so nothing can refer to "
                     "it; move the table out of the note or remove its id",
                     node.location,
@@ -57,7 +73,7 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
             if node.id in in_field or (first is not None and first[0] != block_id):
                 other = _short(first[1]) if first else "this field"
                 diags.error(
-                    "xref.duplicate",
+                    codes.XREF_DUPLICATE,
                     f"{kind} id '{node.id}' is used twice (also at {other}); give each {kind} its own "
                     f"{{#{prefix}...}} id",
                     node.location,
@@ -66,49 +82,40 @@ def _check_ids(brief: Brief, diags: Diagnostics) -> set[str]:
             numbered.setdefault(node.id, (block_id, node.location))
             if not node.id.startswith(prefix):
                 diags.error(
-                    f"xref.{kind}-id",
+                    codes.XREF_FIGURE_ID if kind == "figure" else codes.XREF_TABLE_ID,
                     f"{kind} id '{node.id}' must start with '{prefix}' to be cross-referenced; "
                     f"write {{#{prefix}{node.id}}}",
                     node.location,
                 )
             if isinstance(node, Table) and not node.caption:
                 diags.error(
-                    "xref.table-caption",
+                    codes.XREF_TABLE_CAPTION,
                     f"table '{node.id}' has an id but no caption, so it has no number to refer to; "
                     "write ': Caption {#" + node.id + "}' after the table",
                     node.location,
                 )
-    known = {b.id for b in brief.blocks} | {"sec-" + s.id for s in brief.sections} | {s.id for s in brief.sections}
-    known |= set(numbered)
-    broken = frozenset(
-        p.subject
-        for _id, f in brief.markdown_fields()
-        for p in f.problems
-        if p.code in ("markdown.attributes", "figure.attributes")
-    )
-    # A block whose file is broken is reported at that file; references to it are no second mistake.
-    unread = unloaded_block_ids(brief)
-    for _block_id, field in brief.markdown_fields():
-        for problem in unknown_targets(field, known | unread, broken):
-            diags.add(problem.level, problem.code, problem.message, problem.location or field.location)
+    return numbered
+
+
+def _check_clashes(brief: Brief, diags: Diagnostics) -> None:
+    """Block ids that a citation or a cross-reference would take for something else."""
     for block in brief.blocks:
         ref = brief.references.get(block.id)
         where = block.locations.get("id", block.location)
         if ref is not None:
             diags.error(
-                "xref.clash",
+                codes.XREF_CLASH,
                 f"block id '{block.id}' is also a bibliography key (at {_short(ref.location)}), so @{block.id} "
                 "cannot mean both; rename the block file or give it an 'id:', or change the key",
                 where,
             )
         if block.id.startswith(XREF_PREFIXES):
             diags.error(
-                "xref.clash",
+                codes.XREF_CLASH,
                 f"block id '{block.id}' starts with '{block.id[:4]}', which marks tables, figures and sections in "
                 "cross-references; rename the block file or give it an 'id:' without that prefix",
                 where,
             )
-    return known
 
 
 def _short(location: Location | None) -> str:
@@ -163,42 +170,8 @@ def _check_dropped_notes(brief: Brief, audiences: dict[str, AudienceProfile], di
             for node in walk(blocks):
                 if isinstance(node, NoteRef):
                     diags.warning(
-                        "note.dropped",
+                        codes.NOTE_DROPPED,
                         f"the {audience.id} audience has 'notes: none', so this explanatory note is not printed "
                         f"for it; move the text into the paragraph or give {audience.id} a variant",
                         node.location,
                     )
-
-
-def check_glyphs(brief: Brief, style: HouseStyle, diags: Diagnostics, cache_file: Path | None = None) -> None:
-    """Characters that no configured font can draw would print as empty boxes: name them and where."""
-    house_name = str(style.theme.get("fonts", {}).get("body", "the body font"))
-    fallbacks = fallback_stack(style, brief.lang)
-    hint = (
-        f"has no glyph in {house_name} or any fallback font ({', '.join(fallbacks) or 'none configured'}); "
-        "install fonts-noto-cjk (or a font that has it) and list it under fonts.fallback in styles/theme.yaml"
-    )
-    if not house_font_files(style):
-        return
-    texts: list[tuple[str, Location | None, Markdown | None]] = [
-        (brief.title + brief.subtitle, Location(brief.path), None)
-    ]
-    for block in brief.blocks:
-        texts.append((block.title, block.locations.get("title.value", block.location), None))
-        for value in block.fields.values():
-            if isinstance(value, str):
-                texts.append((value, block.location, None))
-    for _block_id, markdown in brief.markdown_fields():
-        texts.append((markdown.source, markdown.location, markdown))
-    glyphs = GlyphCheck(style, cache_file)
-    for text, location, field in texts:
-        if text.isascii():
-            continue
-        missing = glyphs.missing(text)
-        if missing:
-            where = location
-            if isinstance(field, Markdown) and field.locate is not None:
-                first = next(c for c in text if c in missing)
-                where = field.locate(first, 0)
-            diags.warning("font.missing-glyph", f"{describe(missing)} {hint}", where)
-    glyphs.save()

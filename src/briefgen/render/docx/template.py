@@ -3,7 +3,7 @@
 The template holds the masthead, headers and footers (marking, running title, "Page X of Y")
 and the place the body goes, with the named styles Word users expect. Fonts, sizes, colours
 and spacing are applied from theme.yaml at build time, so the tokens stay the one source.
-Run: python -m briefgen.render.docx_template [OUT.docx]
+Run: python -m briefgen.render.docx.template [OUT.docx]
 
 docxtpl fills a template's text with Jinja. A workspace's `templates/brief.docx` is less
 trusted than the built-in one, so `render_sandboxed` fills every template in a sandbox that
@@ -24,7 +24,7 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Mm, Pt
 
-from briefgen.diagnostics import Diagnostics, Location
+from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.render.sandbox import HouseSandbox, TemplateError, TemplateRefused, template_problem
 from briefgen.runtime.resources import DEFAULTS
 
@@ -217,7 +217,7 @@ def word_template_error(exc: Exception, source: Path, text: str = "") -> Templat
             + "; check its {% %} and {{ }} tags (every {% if %} needs an {% endif %}, every {% for %} an "
             "{% endfor %}), or delete the file to use the built-in one"
         )
-        code = "template.syntax"
+        code = codes.TEMPLATE_SYNTAX
     else:
         code, message = template_problem(exc, "templates/")
     diags = Diagnostics()

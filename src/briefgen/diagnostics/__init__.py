@@ -1,4 +1,8 @@
-"""Problems found in a workspace, each tied to a file position, collected so one run reports all."""
+"""Problems found in a workspace, each tied to a file position, collected so one run reports all.
+
+Every problem carries a code from the registry in `briefgen.diagnostics.codes` (`codes.BUDGET_PAGES`),
+which gives its severity, a summary and the fix (`briefgen explain CODE`, docs/diagnostics.md).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefgen.diagnostics.codes import Code
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +60,34 @@ class Severity(StrEnum):
     NOTE = "note"  # information for the editor; never fails a check
 
 
+def code_name(code: Code | str) -> str:
+    """The name a report prints for `code`: a `Code` of the registry, or (for now) its name.
+
+    An unregistered name, or a `Code` made outside the registry, is a bug in briefgen: ValueError.
+    """
+    from briefgen.diagnostics.codes import CODES, Code
+
+    name = code.name if isinstance(code, Code) else code
+    registered = CODES.get(name) if isinstance(name, str) else None
+    if registered is None or (isinstance(code, Code) and code is not registered):
+        raise ValueError(f"diagnostic code {name!r} is not in the registry: declare it in diagnostics/codes.py")
+    return registered.name
+
+
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem: what is wrong, where, and a stable code that tests and docs can name."""
+    """One problem: what is wrong, where, and a stable code that tests and docs can name.
+
+    `code` is given as a `Code` of `briefgen.diagnostics.codes` (or its registered name) and kept as the name.
+    """
 
     severity: Severity
     code: str
     message: str
     location: Location | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", code_name(self.code))
 
     def format(self, root: Path | None = None) -> str:
         where = f"{self.location.display(root)}: " if self.location else ""
@@ -73,16 +100,16 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, code: str, message: str, location: Location | None = None) -> None:
+    def error(self, code: Code | str, message: str, location: Location | None = None) -> None:
         self.items.append(Diagnostic(Severity.ERROR, code, message, location))
 
-    def warning(self, code: str, message: str, location: Location | None = None) -> None:
+    def warning(self, code: Code | str, message: str, location: Location | None = None) -> None:
         self.items.append(Diagnostic(Severity.WARNING, code, message, location))
 
-    def note(self, code: str, message: str, location: Location | None = None) -> None:
+    def note(self, code: Code | str, message: str, location: Location | None = None) -> None:
         self.items.append(Diagnostic(Severity.NOTE, code, message, location))
 
-    def add(self, level: str, code: str, message: str, location: Location | None = None) -> None:
+    def add(self, level: str, code: Code | str, message: str, location: Location | None = None) -> None:
         """A diagnostic whose severity is data ('error', 'warning' or 'note'), as parse problems carry it."""
         self.items.append(Diagnostic(Severity(level), code, message, location))
 
@@ -126,13 +153,14 @@ def diagnostic_json(d: Diagnostic, root: Path | None = None) -> dict[str, Any]:
         "severity": d.severity.value,
         "code": d.code or None,
         "message": d.message,
-        "path": _shown_path(loc.path, root) if loc else None,
+        "path": shown_path(loc.path, root) if loc else None,
         "line": (loc.line or None) if loc else None,
         "column": (loc.column or None) if loc else None,
     }
 
 
-def _shown_path(path: Path, root: Path | None) -> str:
+def shown_path(path: Path, root: Path | None) -> str:
+    """`path` as a message shows it: from `root` when inside it, with '/' between names."""
     return (relative_to(path, root) if root is not None else path).as_posix()
 
 
@@ -149,7 +177,7 @@ def github_annotation(d: Diagnostic, root: Path | None = None) -> str:
     properties = []
     loc = d.location
     if loc is not None:
-        properties.append(f"file={_escape_property(_shown_path(loc.path, _checkout_of(loc.path) or root))}")
+        properties.append(f"file={_escape_property(shown_path(loc.path, _checkout_of(loc.path) or root))}")
         if loc.line:
             properties.append(f"line={loc.line}")
             if loc.column:
