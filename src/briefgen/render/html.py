@@ -57,7 +57,7 @@ from briefgen.model import (
 from briefgen.render.cssescape import css_string
 from briefgen.render.figuresize import figure_fraction
 from briefgen.render.footnotes import note_paragraphs
-from briefgen.render.masthead import long_date
+from briefgen.render.masthead import byline, long_date
 from briefgen.render.sandbox import render_template
 
 SHORT_PARAGRAPH = 900  # characters of markup: about five lines, kept whole when it calls a footnote
@@ -387,7 +387,8 @@ def template_context(
         "css": Markup(_css(style, doc, print_mode) + extra_css),
         "print_mode": print_mode,
         "toc": toc,
-        "authors": ", ".join(a.name for a in doc.authors),
+        "authors": ", ".join(a.name for a in doc.authors),  # names only, for metadata
+        "byline": byline(doc.authors, doc.organization),  # as the masthead shows them, with affiliations
         "date_text": long_date(doc.date),
         "long_date": long_date,
         "kind_blocks": _kind_blocks,

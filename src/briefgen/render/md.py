@@ -25,7 +25,7 @@ from briefgen.content.pandoc_ast import (
 )
 from briefgen.document.reading import Register, recommendation_register, section_registers
 from briefgen.model import DocBlock, Document, Para, PortionMark, Table, TableCell, Text
-from briefgen.render.masthead import long_date
+from briefgen.render.masthead import byline, long_date
 from briefgen.runtime.pandoc import run_pandoc
 
 
@@ -131,7 +131,7 @@ class MarkdownWriter:
         meta = {
             "title": text(doc.title),
             "subtitle": text(doc.subtitle) if doc.subtitle else None,
-            "author": [text(a.name) for a in doc.authors] or None,
+            "author": [text(byline((a,), doc.organization)) for a in doc.authors] or None,
             "date": doc.date.isoformat(),
             "lang": doc.language,
             "subject": text(doc.audience.label),

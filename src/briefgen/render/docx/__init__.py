@@ -33,7 +33,7 @@ from briefgen.render.docx.theme import apply_theme
 from briefgen.render.docx.wml import bookmark_name, xml_safe
 from briefgen.render.docx.writer import DocxWriter
 from briefgen.render.footer import footer_layout
-from briefgen.render.masthead import long_date
+from briefgen.render.masthead import byline, long_date
 
 __all__ = ["bookmark_name", "build_record", "normalize_zip", "render_docx", "xml_safe"]
 
@@ -92,8 +92,8 @@ def render_docx(
     meta = [long_date(doc.date)]
     if doc.version:
         meta.append(f"Version {doc.version}")
-    if authors:
-        meta.append(authors)
+    if doc.authors:
+        meta.append(byline(doc.authors, doc.organization))
     marking = doc.banner or ""
     boxes = footer_layout(doc.title, marking, style)
     set_footer_widths(main, boxes)
