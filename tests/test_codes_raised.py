@@ -156,7 +156,7 @@ def test_schema_keywords_only_a_reference_list_has(tmp_path: Path):
 
 def test_yaml_key_and_value(minimal: Path):
     missiles = f"{BLOCKS}/missiles.yaml"
-    edit(minimal, missiles, "order: 20", "order: 20\nas_of: 2022-02-30\n? [a, b]\n: c")
+    edit(minimal, missiles, "order: 20", "order: !!int twenty\n? [a, b]\n: c")
     found = check(minimal)
     assert ("yaml.value", "error", missiles) in found
     assert ("yaml.key", "error", missiles) in found

@@ -27,12 +27,6 @@ from briefgen.model import Problem
 SRC = ROOT / "src" / "briefgen"
 TESTS = ROOT / "tests"
 
-# Files (or folders, ending in /) of src/briefgen still written with codes as strings, because they were
-# being restructured when the registry came: run /tmp/convert_codes.py (docs/diagnostics.md says how) on
-# each, then remove it here. The first ten are the ones named when the registry was made; the rest were
-# split out of them meanwhile. cli.py is left for its owner (one code: "parity").
-NOT_YET_CONVERTED: set[str] = set()
-
 # Codes no test raises yet, each with the reason. Empty this set as tests come.
 NOT_YET_RAISED = {
     # Pandoc's Markdown reader reads any text, so no field makes the batch reader give up; raising it
@@ -81,11 +75,6 @@ FILE_NAME = re.compile(r"\.(yaml|yml|json|bib|csl|docx|j2|lua|svg|png|jpe?g|html
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args))
-
-
-def not_yet_converted(path: Path) -> bool:
-    relative = path.relative_to(SRC).as_posix()
-    return relative in NOT_YET_CONVERTED or any(relative.startswith(f) for f in NOT_YET_CONVERTED if f.endswith("/"))
 
 
 def source_files() -> list[Path]:
@@ -226,24 +215,43 @@ def test_every_json_schema_keyword_has_a_code():
 
 
 def test_converted_files_raise_codes_by_their_constant():
-    """`diags.error(codes.X, ...)`, never `diags.error("x.y", ...)`, outside the files not converted yet."""
+    """`diags.error(codes.X, ...)`, never `diags.error("x.y", ...)`: a code is named by its registry entry."""
     written = []
     for path in source_files():
-        if not_yet_converted(path):
-            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         where = path.relative_to(SRC).as_posix()
         for _call, arg in code_arguments(tree):
             if written_code(arg) or computed_code(arg):
                 written.append(f"{where}:{arg.lineno}: {ast.unparse(arg)}")
         written += [f"{where}:{n.lineno}: {n.value!r}" for n in string_literals(tree) if n.value in CODES]
-    assert written == [], "write codes.THE_CODE (python /tmp/convert_codes.py FILE converts a file)"
+    assert written == [], "name the code by its entry, codes.THE_CODE (diagnostics/codes.py), not by a string"
 
 
-def test_the_files_not_converted_yet_exist():
-    for name in NOT_YET_CONVERTED:
-        if not (SRC / name).exists():
-            assert name in ("document/validate.py", "document/validate_writing.py"), f"{name}: remove it from the list"
+# Codes raised at more than one severity, each saying so in its summary.
+SEVERITY_VARIES = {"audience.unknown-section"}
+
+
+def test_each_code_is_raised_at_the_severity_the_registry_gives_it():
+    """`diags.warning(codes.X)` for a warning: what `briefgen explain` says matches what a report says."""
+    wrong = []
+    for path in source_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
+                continue
+            method, first = node.func.attr, node.args[0]
+            if method not in ("error", "warning", "note") or not isinstance(first, ast.Attribute):
+                continue
+            if not (isinstance(first.value, ast.Name) and first.value.id == "codes"):
+                continue
+            code = getattr(codes, first.attr)
+            if code.severity.value != method and code.name not in SEVERITY_VARIES:
+                wrong.append(
+                    f"{path.relative_to(SRC).as_posix()}:{node.lineno}: {code.name} is a "
+                    f"{code.severity.value}, raised with .{method}()"
+                )
+    assert wrong == []
+    for name in SEVERITY_VARIES:
+        assert "note" in CODES[name].summary or "warning" in CODES[name].summary
 
 
 # ---------------------------------------------------------------- briefgen explain
@@ -268,16 +276,24 @@ def test_explain_of_an_unknown_code_is_a_usage_error_with_the_nearest_code():
     assert result.stdout == ""
     assert result.stderr == (
         "Error: unknown diagnostic code 'budget.page' (did you mean 'budget.pages'?); "
-        "'briefgen explain' lists every code\n"
+        "'briefgen explain' lists every code, 'briefgen explain GROUP' the codes of one group\n"
     )
     assert run("explain", "nothing-like-it").stderr == (
-        "Error: unknown diagnostic code 'nothing-like-it'; 'briefgen explain' lists every code\n"
+        "Error: unknown diagnostic code 'nothing-like-it'; "
+        "'briefgen explain' lists every code, 'briefgen explain GROUP' the codes of one group\n"
     )
+    assert run("explain", "reviw").stderr.startswith("Error: unknown diagnostic code 'reviw' (did you mean 'review'?)")
+
+
+def test_explain_finds_a_code_whatever_its_case():
+    assert run("explain", "BUDGET.PAGES").stdout == run("explain", "budget.pages").stdout
+    assert run("explain", "schema.maxlength").stdout.startswith("schema.maxLength (error)")
 
 
 def test_explain_without_a_code_lists_every_code_and_a_group_its_own():
     lines = run("explain").stdout.splitlines()
-    assert len(lines) == len(CODES) + 2 and lines[-1] == "'briefgen explain CODE' says how to fix one."
+    assert len(lines) == len(CODES) + 2
+    assert lines[-1] == "'briefgen explain CODE' says how to fix one; 'briefgen explain GROUP' lists a group."
     assert lines[0].split()[:2] == ["audience.no-blocks", "warning"]
     assert any(line.startswith("marking.withheld ") and "  note  " in line for line in lines)
     budget = run("explain", "budget").stdout.splitlines()

@@ -112,3 +112,19 @@ def test_a_text_variant_for_a_real_audience_keeps_the_plain_message(minimal: Pat
         "briefs/demo/blocks/history.yaml:14:11: error: variants.public must be a mapping of keys, "
         "not the text 'A text' [schema.type]"
     ]
+
+
+def test_a_date_that_does_not_exist_is_one_error_that_quotes_it(minimal: Path):
+    """2026-15-01: one error at the value, naming the field and the form; no 'not empty' after it."""
+    brief = minimal / "briefs" / "demo" / "brief.yaml"
+    brief.write_text(brief.read_text().replace("date: 2022-05-02", "date: 2026-15-01"))
+    block = minimal / "briefs" / "demo" / "blocks" / "missiles.yaml"
+    block.write_text(block.read_text().replace("order: 20", "order: 20\nreview_by: 2027-02-30"))
+    _, diags = open_workspace(minimal)
+    shown = [d.format(minimal) for d in diags.sorted() if d.severity.value != "note"]
+    assert shown == [
+        "briefs/demo/blocks/missiles.yaml:4:12: error: review_by must be a date that exists, written year-month-day "
+        "such as 2022-05-02, not '2027-02-30' [schema.format]",
+        "briefs/demo/brief.yaml:3:7: error: date must be a date that exists, written year-month-day such as "
+        "2022-05-02, not '2026-15-01' [schema.format]",
+    ]

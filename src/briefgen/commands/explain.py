@@ -24,13 +24,15 @@ def find_codes(name: str | None) -> Code | list[Code]:
     if name is None:
         return sorted(CODES.values(), key=lambda c: c.name)
     wanted = name.strip().strip("[]")  # pasted from the end of a report line: "[budget.pages]"
-    code = lookup(wanted)
+    code = lookup(wanted) or next((c for c in CODES.values() if c.name.lower() == wanted.lower()), None)
     if code is not None:
         return code
+    wanted = wanted.lower()
     if wanted in GROUPS:
         return sorted((c for c in CODES.values() if c.group == wanted), key=lambda c: c.name)
     raise UsageError(
-        f"unknown diagnostic code '{name}'{did_you_mean(wanted, list(CODES))}; 'briefgen explain' lists every code"
+        f"unknown diagnostic code '{name}'{did_you_mean(wanted, list(CODES)) or did_you_mean(wanted, list(GROUPS))}; "
+        "'briefgen explain' lists every code, 'briefgen explain GROUP' the codes of one group"
     )
 
 
@@ -41,7 +43,8 @@ def explain_text(name: str | None = None) -> str:
         return f"{found.name} ({found.severity.value})\n\nWhat it means: {found.summary}\nHow to fix it: {found.fix}"
     width = max(len(c.name) for c in found)
     lines = [f"{c.name:<{width}}  {c.severity.value:<7}  {c.summary}" for c in found]
-    return "\n".join([*lines, "", "'briefgen explain CODE' says how to fix one."])
+    footer = "'briefgen explain CODE' says how to fix one; 'briefgen explain GROUP' lists a group."
+    return "\n".join([*lines, "", footer])
 
 
 def code_json(code: Code) -> dict[str, str]:

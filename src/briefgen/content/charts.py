@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from briefgen.content.confine import is_absolute, resolved, url_scheme
+from briefgen.content.confine import is_absolute, resolved, stays_inside, url_scheme
 from briefgen.content.drawing_inputs import font_dirs, package_identity
 from briefgen.content.style import HouseStyle
 from briefgen.content.yamlsrc import Node, load_yaml
@@ -374,9 +374,7 @@ def _data_file(url: Node, spec: _Spec) -> Path | None:
         )
         return None
     candidate = Path(os.path.normpath(spec.path.parent / value))
-    folder = spec.folder.resolve()
-    real = resolved(candidate)
-    if not candidate.is_relative_to(folder) or real is None or not real.is_relative_to(folder):
+    if not stays_inside(candidate, spec.folder.resolve()):
         spec.error(
             f"the data url '{value[:80]}' leads outside the brief's folder; keep the data beside the specification",
             url.loc,
@@ -389,7 +387,7 @@ def _data_file(url: Node, spec: _Spec) -> Path | None:
             url.loc,
         )
         return None
-    return real
+    return resolved(candidate)
 
 
 def _rows(text: str, kind: str, path: Path, spec: _Spec) -> tuple[set[str], list[dict[str, Any]]] | None:

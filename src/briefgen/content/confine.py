@@ -6,6 +6,7 @@ links followed, and a name that is a web address or an absolute path is never a 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,29 @@ def inside(path: Path, root: Path) -> bool:
     """Whether `path`, with every link followed, stays inside `root` (a link loop does not)."""
     real = resolved(path)
     return real is not None and real.is_relative_to(resolved(root) or root)
+
+
+def within(path: Path, allowed: Path) -> bool:
+    """Whether `path`, with every link followed, lies in `allowed` taken as written (not followed again).
+
+    For a root that is already resolved, or one whose own link must not count (see `allowed_root`).
+    """
+    real = resolved(path)
+    return real is not None and real.is_relative_to(allowed)
+
+
+def stays_inside(path: Path, root: Path) -> bool:
+    """Whether `path` lies in `root` both as written ('..' folded) and with every link followed."""
+    return Path(os.path.normpath(path)).is_relative_to(root) and within(path, resolved(root) or root)
+
+
+def allowed_root(folder: Path) -> tuple[Path, bool]:
+    """Where files found through `folder` must lie, and whether the folder is itself a link out of its parent."""
+    parent = resolved(folder.parent) or folder.parent
+    real = resolved(folder)
+    if real is not None and real.is_relative_to(parent):
+        return real, False
+    return parent / folder.name, True
 
 
 def resolved(path: Path) -> Path | None:

@@ -39,7 +39,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from briefgen.content.charts import draw_chart
-from briefgen.content.confine import inside, is_absolute, resolved, url_scheme
+from briefgen.content.confine import inside, is_absolute, resolved, url_scheme, within
 from briefgen.content.drawing_inputs import font_dirs, package_identity
 from briefgen.content.richtext import rewrite, walk
 from briefgen.content.style import HouseStyle
@@ -189,12 +189,12 @@ class _Resolver:
                     "figures/) or in the workspace's assets/ folder"
                 )
             if lexical.is_file() or lexical.is_symlink():
-                real = resolved(lexical)
-                if real is None or not any(real.is_relative_to(r.resolve()) for r in roots):
+                if not any(within(lexical, r.resolve()) for r in roots):
                     raise FigureProblem(
                         f"'{shown}' is a link to a file outside the brief's folder and assets/; copy the picture "
                         "into the brief's figures/ folder instead"
                     )
+                real = resolved(lexical) or lexical
                 if not real.is_file():
                     break
                 return real

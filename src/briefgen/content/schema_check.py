@@ -115,7 +115,11 @@ def _message(error: jsonschema.ValidationError, node: Node) -> tuple[Node, str, 
             (f"'{error.instance}' is not a valid id for {where}; use lower-case letters, digits, '-' and '_'"),
         )
     if kind == "format":
-        return target, codes.SCHEMA_FORMAT, f"{where} must be an ISO date such as 2022-05-02, not '{error.instance}'"
+        return (
+            target,
+            codes.SCHEMA_FORMAT,
+            (f"{where} must be a date that exists, written year-month-day such as 2022-05-02, not '{error.instance}'"),
+        )
     if kind == "oneOf":
         return target, codes.SCHEMA_TYPE, f"{where} must be a path or a list of paths"
     if kind == "uniqueItems":

@@ -43,6 +43,9 @@ _STANDARD_TAGS = {
 }
 
 
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"  # what YAML takes 2022-05-02 for
+
+
 @dataclass(frozen=True)
 class Source:
     """The text of a file, so positions inside multi-line strings can be found again."""
@@ -244,8 +247,11 @@ class _Converter:
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
-            self.diags.error(codes.YAML_VALUE, f"cannot read this value: {shorten_quotes(str(exc))}", loc)
-            value = None
+            if node.tag == TIMESTAMP_TAG:  # 2026-15-01: text; where a date is wanted, the schema says so once
+                value = node.value
+            else:
+                self.diags.error(codes.YAML_VALUE, f"cannot read this value: {shorten_quotes(str(exc))}", loc)
+                value = None
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, str) and XML_ILLEGAL.search(value):

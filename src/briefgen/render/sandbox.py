@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from briefgen.content.confine import is_absolute, resolved
+from briefgen.content.confine import allowed_root, is_absolute, resolved, within
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.errors import ContentError
 from briefgen.render.cssescape import CSS_FILTERS
@@ -56,12 +56,12 @@ class ConfinedLoader(jinja2.BaseLoader):
             candidate = folder.joinpath(*pieces)
             if not os.path.lexists(candidate):
                 continue
-            allowed, folder_is_out = _allowed_root(folder)
+            allowed, folder_is_out = allowed_root(folder)
             if folder_is_out:
                 raise TemplateRefused(name, folder_link_message(folder))
-            real = resolved(candidate)
-            if real is None or not real.is_relative_to(allowed):
+            if not within(candidate, allowed):
                 raise TemplateRefused(name, file_link_message(name, folder))
+            real = resolved(candidate) or candidate
             if not real.exists() or real.is_dir():
                 continue
             if not real.is_file():
@@ -110,15 +110,6 @@ class ConfinedLoader(jinja2.BaseLoader):
                 return False
 
         return source, str(path), uptodate
-
-
-def _allowed_root(folder: Path) -> tuple[Path, bool]:
-    """Where files found through `folder` must lie, and whether the folder is a link out of its parent."""
-    parent = resolved(folder.parent) or folder.parent
-    real = resolved(folder)
-    if real is not None and real.is_relative_to(parent):
-        return real, False
-    return parent / folder.name, True
 
 
 def file_link_message(name: str, folder: Path) -> str:

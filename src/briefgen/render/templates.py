@@ -17,14 +17,13 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from briefgen.content.confine import resolved
+from briefgen.content.confine import allowed_root, within
 from briefgen.content.style import ThemeError, load_style
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.render.sandbox import (
     UNSAFE_HINT,
     ConfinedLoader,
     TemplateRefused,
-    _allowed_root,
     _template_env,
     file_link_message,
     folder_link_message,
@@ -51,7 +50,7 @@ def check_templates(root: Path, diags: Diagnostics) -> None:
             _check_folder(dirs, autoescape, diags)
     templates = families[0][0]
     word = templates[0] / "brief.docx"  # the one Word template a build fills (not Word's ~$ lock files)
-    if len(templates) > 1 and os.path.lexists(word) and not _allowed_root(templates[0])[1]:
+    if len(templates) > 1 and os.path.lexists(word) and not allowed_root(templates[0])[1]:
         _check_word_template(word, diags)
 
 
@@ -70,7 +69,7 @@ def _check_folder(dirs: tuple[Path, ...], autoescape: bool, diags: Diagnostics) 
     loader = env.loader
     assert isinstance(loader, ConfinedLoader)
     label = f"{folder.name}/"
-    if _allowed_root(folder)[1]:
+    if allowed_root(folder)[1]:
         diags.error(codes.TEMPLATE_REFUSED, folder_link_message(folder), Location(folder))
         return
     queue: list[tuple[str, Location | None, bool]] = [(name, None, False) for name in _files(folder, ".j2")]
@@ -132,9 +131,8 @@ def _check_word_template(path: Path, diags: Diagnostics) -> None:
     """A Word template override: readable, its Jinja text compiles, and it reaches for nothing it may not."""
     from briefgen.render.docx.template import docx_jinja_env, docx_sources, word_template_error
 
-    allowed, _ = _allowed_root(path.parent)
-    real = resolved(path)
-    if real is None or not real.is_relative_to(allowed):
+    allowed, _ = allowed_root(path.parent)
+    if not within(path, allowed):
         diags.error(codes.TEMPLATE_REFUSED, file_link_message(path.name, path.parent), Location(path))
         return
     try:

@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.content.confine import within
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.errors import BriefgenError, ContentError
 
@@ -70,7 +71,7 @@ def _target(rewrite: Rewrite, root: Path | None, diags: Diagnostics) -> tuple[Pa
     except (OSError, RuntimeError) as error:
         diags.error(codes.REVIEW_UNWRITABLE, f"the file cannot be opened ({error}); nothing was written", where)
         return None
-    if not target.is_relative_to(base):
+    if not within(target, base):
         diags.error(
             codes.REVIEW_LINK_OUTSIDE,
             f"the file is a link to {target}, outside the workspace; briefgen writes only inside it: put the "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from briefgen.content.confine import inside
 from briefgen.content.style import ThemeError, load_style
 from briefgen.diagnostics import Diagnostics, Location, codes, did_you_mean
 from briefgen.model import Workspace
@@ -26,7 +27,7 @@ def check_config(ws: Workspace, diags: Diagnostics) -> None:
             f"{did_you_mean(default, names)}; briefs: {', '.join(names) or 'none'}",
             config_loc,
         )
-    if not (ws.root / ws.config.output_dir).resolve().is_relative_to(ws.root.resolve()):
+    if not inside(ws.root / ws.config.output_dir, ws.root):
         diags.error(
             codes.CONFIG_OUTPUT_DIR,
             f"output_dir '{ws.config.output_dir}' lies outside the workspace; "
