@@ -137,3 +137,25 @@ def test_vulture_finds_no_dead_code():
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The registry of diagnostic codes is one table of data, an entry per code: long by nature.
+LONG_BY_NATURE = {"diagnostics/codes.py"}
+
+
+def test_modules_and_functions_stay_small_enough_to_read():
+    """About 500 lines a module (600 at most) and 60 a function: a module of one job, a function of one step."""
+    import ast
+
+    long_modules, long_functions = [], []
+    for path in sorted(SRC.rglob("*.py")):
+        name = path.relative_to(SRC).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > 600 and name not in LONG_BY_NATURE:
+            long_modules.append(f"{name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno is not None:
+                if node.end_lineno - node.lineno + 1 > 60:
+                    long_functions.append(f"{name}:{node.lineno} {node.name}")
+    assert long_modules == []
+    assert long_functions == []

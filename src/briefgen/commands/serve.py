@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import cast
+from typing import ClassVar, cast
 from urllib.parse import parse_qs, unquote, urlparse
 
 from briefgen.build import BuildOptions, document_for, render_all
@@ -283,142 +283,155 @@ def compare_page(left: str, right: str) -> str:
     )
 
 
-def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
-            log.debug(format, *args)
+class PreviewHandler(BaseHTTPRequestHandler):
+    """One request to the preview; `make_handler` makes the subclass that knows the workspace's state."""
 
-        def send(
-            self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK, allow: str | None = None
-        ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.guard_headers(content_type)
-            if allow:
-                self.send_header("Allow", allow)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    state: ClassVar[PreviewState]  # set by `make_handler` on a subclass
 
-        def guard_headers(self, content_type: str) -> None:
-            """What every answer tells the browser: no sniffing, no referrer, no use by other sites."""
-            for name, value in COMMON_HEADERS:
-                self.send_header(name, value)
-            if content_type.startswith("text/html"):
-                self.send_header("Content-Security-Policy", PAGE_POLICY)
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
+        log.debug(format, *args)
 
-        def parse_request(self) -> bool:
-            """http.server's reading of the request, then whether it may be answered: 421 or 403 if not."""
-            if not super().parse_request():
-                return False
-            server = cast(PreviewHTTPServer, self.server)
-            given, port = server.preview_host, server.server_address[1]
-            refusal, status = misdirected(self.headers, given, port), HTTPStatus.MISDIRECTED_REQUEST
-            if refusal is None and needs_same_origin(self.command, self.path):
-                refusal, status = cross_site(self.headers, given, port), HTTPStatus.FORBIDDEN
-            if refusal is None:
-                return True
-            self.drain()
-            self.send(refusal.encode(), "text/plain; charset=utf-8", status)
+    def send(
+        self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK, allow: str | None = None
+    ) -> None:
+        """Answer with `body`: the headers every answer carries, and the body unless the request is HEAD."""
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.guard_headers(content_type)
+        if allow:
+            self.send_header("Allow", allow)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def guard_headers(self, content_type: str) -> None:
+        """What every answer tells the browser: no sniffing, no referrer, no use by other sites."""
+        for name, value in COMMON_HEADERS:
+            self.send_header(name, value)
+        if content_type.startswith("text/html"):
+            self.send_header("Content-Security-Policy", PAGE_POLICY)
+
+    def parse_request(self) -> bool:
+        """http.server's reading of the request, then whether it may be answered: 421 or 403 if not."""
+        if not super().parse_request():
             return False
+        server = cast(PreviewHTTPServer, self.server)
+        given, port = server.preview_host, server.server_address[1]
+        refusal, status = misdirected(self.headers, given, port), HTTPStatus.MISDIRECTED_REQUEST
+        if refusal is None and needs_same_origin(self.command, self.path):
+            refusal, status = cross_site(self.headers, given, port), HTTPStatus.FORBIDDEN
+        if refusal is None:
+            return True
+        self.drain()
+        self.send(refusal.encode(), "text/plain; charset=utf-8", status)
+        return False
 
-        def drain(self) -> None:
-            """Read a small body and close after answering: closing on unread data could lose the answer."""
-            self.close_connection = True
+    def drain(self) -> None:
+        """Read a small body and close after answering: closing on unread data could lose the answer."""
+        self.close_connection = True
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if 0 < length <= 1 << 20:
+            self.rfile.read(length)
+
+    def fail(self, status: HTTPStatus, message: str, allow: str | None = None) -> None:
+        """Every 4xx answer: a short page saying what is wrong and what to ask for."""
+        title = f"{status.value} {status.phrase}"
+        page = _wrap(title, f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>")
+        self.send(page.encode(), HTML_TYPE, status, allow)
+
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        if name.startswith("do_"):  # any method but GET (http.server would answer 501)
+            return self.not_allowed
+        raise AttributeError(name)
+
+    def not_allowed(self) -> None:
+        self.drain()
+        message = f"The preview answers GET requests only, not {self.command}."
+        self.fail(HTTPStatus.METHOD_NOT_ALLOWED, message, allow="GET")
+
+    def target(self) -> tuple[str, list[str]]:
+        """The request's query and its path's segments, decoded; BadRequest (400) if they cannot be."""
+        url = urlparse(self.path)
+        if not url.path.startswith("/"):
+            raise BadRequest(HTTPStatus.BAD_REQUEST, f"Ask for a path that starts with '/', not {self.path!r}.")
+        try:
+            return url.query, [unquote(p, errors="strict") for p in url.path.split("/") if p]
+        except UnicodeDecodeError:
+            raise BadRequest(HTTPStatus.BAD_REQUEST, "The address is not UTF-8 text once decoded.") from None
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        try:
+            query, parts = self.target()
+            if not parts:
+                self.send(index_page(self.state).encode(), HTML_TYPE)
+            elif parts == ["events"]:
+                self.events()
+            elif parts[0] == "audience" and len(parts) == 2:
+                self.send(self.state.page(parts[1]).encode(), HTML_TYPE)
+            elif parts[0] == "pdf" and len(parts) == 2:
+                self.send(self.state.pdf(parts[1]), PDF_TYPE)
+            elif parts == ["compare"]:
+                left, right = compare_query(query, [name for name, _label in self.state.audiences()])
+                self.send(compare_page(left, right).encode(), HTML_TYPE)
+            else:
+                message = "Nothing is at this address; the index at / links to every page of the preview."
+                raise BadRequest(HTTPStatus.NOT_FOUND, message)
+        except BadRequest as exc:  # the request's problem
+            self.fail(exc.status, exc.message)
+        except ContentError as exc:  # the files' problem, shown as every page shows it until a save fixes it
+            self.send(self.state.error_page(_errors(exc.diagnostics, exc.root)).encode(), HTML_TYPE)
+        except BriefgenError as exc:  # the workspace or brief cannot be read as it is now (moved, deleted)
+            self.send(self.state.error_page([exc.message]).encode(), HTML_TYPE)
+        except (BrokenPipeError, ConnectionResetError):  # the browser went away
+            return
+        except Exception as exc:  # a bug in briefgen: an answer, not an empty reply; the details in the log
+            log.exception("could not answer %s", self.path)
+            problem = "".join(traceback.format_exception_only(exc)).strip()
+            page = _wrap(
+                "Internal error",
+                "<h1>briefgen hit an internal error</h1><p>This is a bug in briefgen; please report it with "
+                f'the traceback printed in the terminal.</p><pre class="preview-errors">{html.escape(problem)}'
+                "</pre>",
+            )
             try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                length = 0
-            if 0 < length <= 1 << 20:
-                self.rfile.read(length)
-
-        def fail(self, status: HTTPStatus, message: str, allow: str | None = None) -> None:
-            """Every 4xx answer: a short page saying what is wrong and what to ask for."""
-            title = f"{status.value} {status.phrase}"
-            page = _wrap(title, f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>")
-            self.send(page.encode(), HTML_TYPE, status, allow)
-
-        def __getattr__(self, name: str) -> Callable[[], None]:
-            if name.startswith("do_"):  # any method but GET (http.server would answer 501)
-                return self.not_allowed
-            raise AttributeError(name)
-
-        def not_allowed(self) -> None:
-            self.drain()
-            message = f"The preview answers GET requests only, not {self.command}."
-            self.fail(HTTPStatus.METHOD_NOT_ALLOWED, message, allow="GET")
-
-        def target(self) -> tuple[str, list[str]]:
-            """The request's query and its path's segments, decoded; BadRequest (400) if they cannot be."""
-            url = urlparse(self.path)
-            if not url.path.startswith("/"):
-                raise BadRequest(HTTPStatus.BAD_REQUEST, f"Ask for a path that starts with '/', not {self.path!r}.")
-            try:
-                return url.query, [unquote(p, errors="strict") for p in url.path.split("/") if p]
-            except UnicodeDecodeError:
-                raise BadRequest(HTTPStatus.BAD_REQUEST, "The address is not UTF-8 text once decoded.") from None
-
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            try:
-                query, parts = self.target()
-                if not parts:
-                    self.send(index_page(state).encode(), HTML_TYPE)
-                elif parts == ["events"]:
-                    self.events()
-                elif parts[0] == "audience" and len(parts) == 2:
-                    self.send(state.page(parts[1]).encode(), HTML_TYPE)
-                elif parts[0] == "pdf" and len(parts) == 2:
-                    self.send(state.pdf(parts[1]), PDF_TYPE)
-                elif parts == ["compare"]:
-                    left, right = compare_query(query, [name for name, _label in state.audiences()])
-                    self.send(compare_page(left, right).encode(), HTML_TYPE)
-                else:
-                    message = "Nothing is at this address; the index at / links to every page of the preview."
-                    raise BadRequest(HTTPStatus.NOT_FOUND, message)
-            except BadRequest as exc:  # the request's problem
-                self.fail(exc.status, exc.message)
-            except ContentError as exc:  # the files' problem, shown as every page shows it until a save fixes it
-                self.send(state.error_page(_errors(exc.diagnostics, exc.root)).encode(), HTML_TYPE)
-            except BriefgenError as exc:  # the workspace or brief cannot be read as it is now (moved, deleted)
-                self.send(state.error_page([exc.message]).encode(), HTML_TYPE)
-            except (BrokenPipeError, ConnectionResetError):  # the browser went away
-                return
-            except Exception as exc:  # a bug in briefgen: an answer, not an empty reply; the details in the log
-                log.exception("could not answer %s", self.path)
-                problem = "".join(traceback.format_exception_only(exc)).strip()
-                page = _wrap(
-                    "Internal error",
-                    "<h1>briefgen hit an internal error</h1><p>This is a bug in briefgen; please report it with "
-                    f'the traceback printed in the terminal.</p><pre class="preview-errors">{html.escape(problem)}'
-                    "</pre>",
-                )
-                try:
-                    self.send(page.encode(), HTML_TYPE, HTTPStatus.INTERNAL_SERVER_ERROR)
-                except OSError:
-                    return
-
-        def events(self) -> None:
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.guard_headers("text/event-stream")
-            self.end_headers()
-            seen = -1
-            try:
-                while True:
-                    version = state.wait_for_change(seen, timeout=15)
-                    message = f"data: {version}\n\n" if version != seen else ": keep-alive\n\n"
-                    self.wfile.write(message.encode())
-                    self.wfile.flush()
-                    if seen == -1:  # the page knows the version now: a later save reloads it
-                        with state.changed:
-                            state.subscriptions += 1
-                    seen = version
-            except (BrokenPipeError, ConnectionResetError):
+                self.send(page.encode(), HTML_TYPE, HTTPStatus.INTERNAL_SERVER_ERROR)
+            except OSError:
                 return
 
+    def events(self) -> None:
+        """The event stream a page listens to: the files' version now, then on every change, until it goes."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.guard_headers("text/event-stream")
+        self.end_headers()
+        seen = -1
+        try:
+            while True:
+                version = self.state.wait_for_change(seen, timeout=15)
+                message = f"data: {version}\n\n" if version != seen else ": keep-alive\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                if seen == -1:  # the page knows the version now: a later save reloads it
+                    with self.state.changed:
+                        self.state.subscriptions += 1
+                seen = version
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
+    """A request handler class for http.server, answering from `state`."""
+
+    class Handler(PreviewHandler):
+        pass
+
+    Handler.state = state
     return Handler
 
 

@@ -158,32 +158,18 @@ class _Cleaner:
         namespace, local = etree.QName(element).namespace, etree.QName(element).localname
         lowered = local.lower()
         shown = f"{element.prefix}:{local}" if element.prefix else local
-        target = next((v for k, v in element.attrib.items() if k.lower() == "attributename"), None)
-        if namespace == SVG_NS and lowered in ANIMATIONS and target is not None:
-            changed = target.rsplit(":", 1)[-1].strip().lower()
-            if changed.startswith("on"):
-                return self.drop(
-                    element, f"the <{shown}> that sets an event handler was removed and nothing was run; " + NO_CODE
-                )
-            if changed == "href":
-                return self.drop(
-                    element, f"the <{shown}> that changes a link was removed and nothing was fetched; " + ADVICE
-                )
-            if changed in NOT_ANIMATED or not allowed_attribute(None, changed):
-                return self.drop(
-                    element,
-                    f"the <{shown}> that changes '{_shown(target)}' was removed and nothing was fetched; " + ADVICE,
-                )
-        if not allowed_element(namespace, local):
-            if lowered in _SCRIPTS:
-                return self.drop(element, f"the <{shown}> element was removed and nothing was run; " + NO_CODE)
-            return self.drop(
-                element, f"the <{shown}> element is not one of SVG's drawing elements and was removed; " + ADVICE
-            )
-        if lowered == "style" and refers_outside("".join(element.itertext())):
-            return self.drop(
-                element, "a style sheet that loads files or uses escapes was removed and nothing was fetched; " + ADVICE
-            )
+        refused = _refused_element(element, namespace, local, shown)
+        if refused is not None:
+            return self.drop(element, refused)
+        return self.attributes(element, lowered, shown)
+
+    def attributes(self, element: Any, lowered: str, shown: str) -> bool:
+        """Remove the element's attributes that may run code, are unknown, or refer outside the picture.
+
+        False when a link took the element with it.
+        """
+        from lxml import etree
+
         prefixes = {uri: prefix for prefix, uri in element.nsmap.items() if prefix}
         for attribute in list(element.attrib):
             value = element.attrib[attribute]
@@ -236,6 +222,28 @@ class _Cleaner:
             )
         )
         return True
+
+
+def _refused_element(element: Any, namespace: str | None, local: str, shown: str) -> str | None:
+    """Why the element goes as a whole (an animation of a handler, link or unknown attribute, an element
+    not on the list, a style sheet that loads), or None when it stays."""
+    lowered = local.lower()
+    target = next((v for k, v in element.attrib.items() if k.lower() == "attributename"), None)
+    if namespace == SVG_NS and lowered in ANIMATIONS and target is not None:
+        changed = target.rsplit(":", 1)[-1].strip().lower()
+        if changed.startswith("on"):
+            return f"the <{shown}> that sets an event handler was removed and nothing was run; " + NO_CODE
+        if changed == "href":
+            return f"the <{shown}> that changes a link was removed and nothing was fetched; " + ADVICE
+        if changed in NOT_ANIMATED or not allowed_attribute(None, changed):
+            return f"the <{shown}> that changes '{_shown(target)}' was removed and nothing was fetched; " + ADVICE
+    if not allowed_element(namespace, local):
+        if lowered in _SCRIPTS:
+            return f"the <{shown}> element was removed and nothing was run; " + NO_CODE
+        return f"the <{shown}> element is not one of SVG's drawing elements and was removed; " + ADVICE
+    if lowered == "style" and refers_outside("".join(element.itertext())):
+        return "a style sheet that loads files or uses escapes was removed and nothing was fetched; " + ADVICE
+    return None
 
 
 def _shown(value: str) -> str:

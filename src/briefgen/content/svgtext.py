@@ -165,6 +165,36 @@ _Chunk = tuple[Any, tuple[Any, str], list[Any], list[tuple[Any, str, Any]]]
 
 def _order_text(text: Any) -> bool:
     """Reorder every chunk of one `<text>` that holds right-to-left letters; whether any was."""
+    chunks = _chunks(text)
+    strings = _collapsed(chunks)  # white space first, so that it does not move when the text is reordered
+    # Read before anything changes: a positioned tspan inherits its direction from the <text>.
+    rtl = {id(parent): _rtl(parent) for parent, *_rest in chunks}
+    anchors = {id(parent): _anchor(parent) for parent, *_rest in chunks}
+    texts = [
+        (chunk, [(char, owner) for holder, slot, owner in chunk[3] for char in strings[(id(holder), slot)]])
+        for chunk in chunks
+    ]
+    if not any(has_rtl("".join(char for char, _owner in characters)) for _chunk, characters in texts):
+        return False
+    for (parent, start, inline, pieces), characters in texts:
+        logical = "".join(char for char, _owner in characters)
+        if not logical.strip(" ") or not (rtl[id(parent)] or has_rtl(logical)):
+            continue
+        visual = _visual(logical, characters, rtl[id(parent)])
+        if visual is None:
+            return False  # FriBidi failed (it does not, on text it was given before)
+        _rebuild(parent, start, inline, pieces, visual)
+    # Drawn left to right now: an rtl chunk would have its brackets mirrored a second time, and its
+    # anchor is turned to the side that means the same.
+    for parent, *_rest in chunks:
+        if rtl[id(parent)]:
+            _set(parent, "direction", "ltr")
+            _set(parent, "text-anchor", {"start": "end", "end": "start"}.get(anchors[id(parent)], "middle"))
+    return True
+
+
+def _chunks(text: Any) -> list[_Chunk]:
+    """The chunks of one `<text>`, in order: cut at each positioned tspan, which is a chunk of its own."""
     chunks: list[_Chunk] = []
     current: _Chunk = (text, (text, "text"), [], [(text, "text", text)])
     chunks.append(current)
@@ -186,7 +216,11 @@ def _order_text(text: Any) -> bool:
             current[3].extend(_pieces(child, text))
         else:
             current[3].append((child, "tail", text))
-    # White space first, as WeasyPrint will treat it, so that it does not move when the text is reordered.
+    return chunks
+
+
+def _collapsed(chunks: list[_Chunk]) -> dict[tuple[int, str], str]:
+    """Every piece's text with white space as WeasyPrint will treat it, so that it does not move when reordered."""
     strings: dict[tuple[int, str], str] = {}
     flat = [piece for chunk in chunks for piece in chunk[3]]
     trailing = True
@@ -201,38 +235,23 @@ def _order_text(text: Any) -> bool:
         if string:
             trailing = string.endswith(" ")
         strings[(id(holder), slot)] = string
-    # Read before anything changes: a positioned tspan inherits its direction from the <text>.
-    rtl = {id(parent): _rtl(parent) for parent, *_rest in chunks}
-    anchors = {id(parent): _anchor(parent) for parent, *_rest in chunks}
-    texts = [
-        (chunk, [(char, owner) for holder, slot, owner in chunk[3] for char in strings[(id(holder), slot)]])
-        for chunk in chunks
+    return strings
+
+
+def _visual(logical: str, characters: list[tuple[str, Any]], rtl: bool) -> list[tuple[str, Any]] | None:
+    """A chunk's characters (each with its owner) in visual order, spaces at either end kept; None if FriBidi fails."""
+    core_start = len(logical) - len(logical.lstrip(" "))
+    core_end = len(logical.rstrip(" "))
+    ordered = visual_order(logical[core_start:core_end], rtl)
+    if ordered is None:
+        return None
+    shown, positions = ordered
+    visual = [
+        (char, characters[core_start + position][1])
+        for char, position in zip(shown, positions, strict=True)
+        if not (char == _FILLER and logical[core_start + position] != _FILLER)
     ]
-    if not any(has_rtl("".join(char for char, _owner in characters)) for _chunk, characters in texts):
-        return False
-    for (parent, start, inline, pieces), characters in texts:
-        logical = "".join(char for char, _owner in characters)
-        if not logical.strip(" ") or not (rtl[id(parent)] or has_rtl(logical)):
-            continue
-        core_start = len(logical) - len(logical.lstrip(" "))
-        core_end = len(logical.rstrip(" "))
-        ordered = visual_order(logical[core_start:core_end], rtl[id(parent)])
-        if ordered is None:
-            return False  # FriBidi failed (it does not, on text it was given before)
-        shown, positions = ordered
-        visual = [
-            (char, characters[core_start + position][1])
-            for char, position in zip(shown, positions, strict=True)
-            if not (char == _FILLER and logical[core_start + position] != _FILLER)
-        ]
-        _rebuild(parent, start, inline, pieces, characters[:core_start] + visual + characters[core_end:])
-    # Drawn left to right now: an rtl chunk would have its brackets mirrored a second time, and its
-    # anchor is turned to the side that means the same.
-    for parent, *_rest in chunks:
-        if rtl[id(parent)]:
-            _set(parent, "direction", "ltr")
-            _set(parent, "text-anchor", {"start": "end", "end": "start"}.get(anchors[id(parent)], "middle"))
-    return True
+    return characters[:core_start] + visual + characters[core_end:]
 
 
 def _anchor(element: Any) -> str:

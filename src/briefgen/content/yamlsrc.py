@@ -223,27 +223,35 @@ class _Converter:
             )
             return Node("", loc, key_loc, self.source, span)
         if isinstance(node, yaml.MappingNode):
-            result: dict[str, Node] = {}
-            for key_node, value_node in node.value:
-                kloc = self.loc(key_node.start_mark)
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.diags.error(codes.YAML_KEY, "a key must be a plain word, not a list or mapping", kloc)
-                    continue
-                key = str(key_node.value)
-                if key in result:
-                    first = result[key].key_loc
-                    where = f" (first at line {first.line})" if first else ""
-                    self.diags.error(
-                        codes.YAML_DUPLICATE_KEY,
-                        f"duplicate key '{key}'{where}; YAML keeps only one of them, delete or rename the other",
-                        kloc,
-                    )
-                    continue
-                result[key] = self.convert(value_node, depth + 1, kloc)
-            return Node(result, loc, key_loc, self.source, span)
+            return Node(self.mapping(node, depth), loc, key_loc, self.source, span)
         if isinstance(node, yaml.SequenceNode):
             items = [self.convert(item, depth + 1) for item in node.value]
             return Node(items, loc, key_loc, self.source, span)
+        return Node(self.scalar(node, loc), loc, key_loc, self.source, span)
+
+    def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Node]:
+        """A mapping's values by key; keys that are not plain words, and repeated keys, reported and left out."""
+        result: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            kloc = self.loc(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.diags.error(codes.YAML_KEY, "a key must be a plain word, not a list or mapping", kloc)
+                continue
+            key = str(key_node.value)
+            if key in result:
+                first = result[key].key_loc
+                where = f" (first at line {first.line})" if first else ""
+                self.diags.error(
+                    codes.YAML_DUPLICATE_KEY,
+                    f"duplicate key '{key}'{where}; YAML keeps only one of them, delete or rename the other",
+                    kloc,
+                )
+                continue
+            result[key] = self.convert(value_node, depth + 1, kloc)
+        return result
+
+    def scalar(self, node: yaml.Node, loc: Location) -> Any:
+        """A scalar's value as YAML's safe loader reads it: a date not a time, no control characters XML forbids."""
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
@@ -263,7 +271,7 @@ class _Converter:
                 loc,
             )
             value = XML_ILLEGAL.sub("", value)
-        return Node(value, loc, key_loc, self.source, span)
+        return value
 
 
 class _TooLarge(Exception):

@@ -197,43 +197,8 @@ def _finish_cite(
     used: set[str],
     style: Path,
 ) -> Document:
-    mode = doc.audience.notes
-    rendered: dict[str, RenderedCitation] = {}
-    notes: list[Note] = []
-    numbers: dict[str, int] = {}
-    paras = [b for b in pandoc_doc["blocks"] if b["t"] == "Para"]
-    after_names = dict(zip((c.uid for c in _in_text(events)), paras[len(events) :], strict=False))
-    for index, event in enumerate(events):
-        para = paras[index]["c"] if index < len(paras) else []
-        if event.note is not None:
-            number = len(notes) + 1
-            numbers[event.note.uid] = number
-            formatted = para[0]["c"] if clustered and para and para[0]["t"] == "Note" else None
-            blocks = read_formatted(formatted, doc.language) if formatted is not None else event.note.blocks
-            notes.append(Note(number, blocks, event.block_id))
-            continue
-        assert event.citation is not None
-        content = _cite_content(para)
-        # Under a notes style Pandoc's answer is the note, or for an author-in-text citation the
-        # author's name and then the note ("Gabriel Dominguez" and note 1 for `@dominguez2016`).
-        note_at = next((i for i, node in enumerate(content) if node["t"] == "Note"), None)
-        words = _trim(content if note_at is None else content[:note_at])
-        if mode == "none":  # no note, nor what an author-date style adds: an in-text citation keeps the name
-            if event.citation.in_text:
-                if note_at is None:
-                    words = _name_only(words, _cite_content(after_names.get(event.citation.uid, {}).get("c", [])))
-                rendered[event.citation.uid] = RenderedCitation(inline=read_formatted_inlines(words, doc.language))
-            else:
-                rendered[event.citation.uid] = RenderedCitation()
-        elif note_at is not None:
-            number = len(notes) + 1
-            note = content[note_at]["c"]
-            note_inlines = read_formatted_inlines(note[0]["c"], doc.language) if note else ()
-            notes.append(Note(number, (Para(note_inlines),), event.block_id, event.citation.raw))
-            inline = read_formatted_inlines(words, doc.language) if words else ()
-            rendered[event.citation.uid] = RenderedCitation(note=number, inline=inline)
-        else:
-            rendered[event.citation.uid] = RenderedCitation(inline=read_formatted_inlines(content, doc.language))
+    """The document with Pandoc's answer read in: citations, notes, the bibliography and the calls' places."""
+    rendered, notes, numbers = _read_events(doc, events, clustered, pandoc_doc)
     bibliography: tuple[tuple[Inline, ...], ...] = ()
     if doc.audience.bibliography and clustered:
         bibliography = tuple(_bibliography(pandoc_doc["blocks"], doc.language))
@@ -250,6 +215,55 @@ def _finish_cite(
         references=tuple(references[k].csl for k in sorted(used)),
         style_file=style,
     )
+
+
+def _read_events(
+    doc: Document, events: list[_Event], clustered: bool, pandoc_doc: dict[str, Any]
+) -> tuple[dict[str, RenderedCitation], list[Note], dict[str, int]]:
+    """Each event's paragraph of Pandoc's answer read back: citations by uid, the notes in order, their numbers."""
+    rendered: dict[str, RenderedCitation] = {}
+    notes: list[Note] = []
+    numbers: dict[str, int] = {}
+    paras = [b for b in pandoc_doc["blocks"] if b["t"] == "Para"]
+    after_names = dict(zip((c.uid for c in _in_text(events)), paras[len(events) :], strict=False))
+    for index, event in enumerate(events):
+        para = paras[index]["c"] if index < len(paras) else []
+        if event.note is not None:
+            number = len(notes) + 1
+            numbers[event.note.uid] = number
+            formatted = para[0]["c"] if clustered and para and para[0]["t"] == "Note" else None
+            blocks = read_formatted(formatted, doc.language) if formatted is not None else event.note.blocks
+            notes.append(Note(number, blocks, event.block_id))
+            continue
+        assert event.citation is not None
+        rendered[event.citation.uid] = _read_citation(doc, event, para, after_names, notes)
+    return rendered, notes, numbers
+
+
+def _read_citation(
+    doc: Document, event: _Event, para: list[Any], after_names: dict[str, Any], notes: list[Note]
+) -> RenderedCitation:
+    """One citation as the audience's notes mode shows it; a note it makes is added to `notes`."""
+    assert event.citation is not None
+    content = _cite_content(para)
+    # Under a notes style Pandoc's answer is the note, or for an author-in-text citation the
+    # author's name and then the note ("Gabriel Dominguez" and note 1 for `@dominguez2016`).
+    note_at = next((i for i, node in enumerate(content) if node["t"] == "Note"), None)
+    words = _trim(content if note_at is None else content[:note_at])
+    if doc.audience.notes == "none":  # no note, nor what an author-date style adds: an in-text citation keeps the name
+        if event.citation.in_text:
+            if note_at is None:
+                words = _name_only(words, _cite_content(after_names.get(event.citation.uid, {}).get("c", [])))
+            return RenderedCitation(inline=read_formatted_inlines(words, doc.language))
+        return RenderedCitation()
+    if note_at is not None:
+        number = len(notes) + 1
+        note = content[note_at]["c"]
+        note_inlines = read_formatted_inlines(note[0]["c"], doc.language) if note else ()
+        notes.append(Note(number, (Para(note_inlines),), event.block_id, event.citation.raw))
+        inline = read_formatted_inlines(words, doc.language) if words else ()
+        return RenderedCitation(note=number, inline=inline)
+    return RenderedCitation(inline=read_formatted_inlines(content, doc.language))
 
 
 _PUNCTUATION = ".,;:!?"

@@ -131,29 +131,11 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
         )
         doc_blocks = []
         for block in chosen:
-            title, text, title_field, text_field = _chosen(block, audience)
             if block.kind == "recommendation":
                 number += 1
             level = _rank(options.markings, block.marking)
             levels.append(level)
-            portion = options.markings[level].portion if options.markings and audience.portion_marks else ""
-            doc_blocks.append(
-                DocBlock(
-                    id=block.id,
-                    source=block.path,
-                    kind=block.kind,
-                    title=title,
-                    content=mark_portions(text.blocks, portion),
-                    status=block.status,
-                    fields={k: block.fields.get(k) for k in KIND_FIELDS[block.kind] if k != "mitigation"},
-                    mitigation=block.mitigation.blocks if block.mitigation else (),
-                    number=number if block.kind == "recommendation" else None,
-                    portion=portion,
-                    as_of=block.as_of if audience.show_as_of else None,
-                    content_field=text_field,
-                    title_field=title_field,
-                )
-            )
+            doc_blocks.append(_doc_block(block, audience, options, level, number))
         if doc_blocks:
             sections.append(DocSection(section.id, section.title, tuple(doc_blocks)))
     bottom_line = brief.bottom_line.blocks if (audience.decision and brief.bottom_line) else ()
@@ -174,6 +156,29 @@ def select(brief: Brief, audience: AudienceProfile, options: SelectOptions | Non
         csl=audience.csl or brief.csl,
         language=audience.lang or brief.lang,
         banner=_banner(options.markings, levels, audience),
+    )
+
+
+def _doc_block(
+    block: ContentBlock, audience: AudienceProfile, options: SelectOptions, level: int, number: int
+) -> DocBlock:
+    """One block as this audience reads it: its variant's text, its portion mark, its number if a recommendation."""
+    title, text, title_field, text_field = _chosen(block, audience)
+    portion = options.markings[level].portion if options.markings and audience.portion_marks else ""
+    return DocBlock(
+        id=block.id,
+        source=block.path,
+        kind=block.kind,
+        title=title,
+        content=mark_portions(text.blocks, portion),
+        status=block.status,
+        fields={k: block.fields.get(k) for k in KIND_FIELDS[block.kind] if k != "mitigation"},
+        mitigation=block.mitigation.blocks if block.mitigation else (),
+        number=number if block.kind == "recommendation" else None,
+        portion=portion,
+        as_of=block.as_of if audience.show_as_of else None,
+        content_field=text_field,
+        title_field=title_field,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML
@@ -241,11 +242,6 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
     """
     # A long brief gets a contents list; guess from its length to spare a layout, then verify.
     toc = likely_pages(doc) > toc_over_pages + 0.5
-    keep_whole: tuple[int, ...] = ()
-    expected = {n.number for n in doc.notes} if doc.notes_mode == "footnotes" else set()
-    toc_settled = False
-    missing: list[int] = []
-    squeeze: dict[int, str] = {}
     font_config = pdf_font_config(style)  # before any layout: the house fonts, or a clear error
     if likely_pages(doc) > LARGE_DOCUMENT_PAGES:
         warnings = [
@@ -254,6 +250,53 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
         ]
     else:
         warnings = []
+    settled = _settle(doc, style, toc, toc_over_pages, font_config)
+    warnings = [*warnings, *settled.warnings]
+    if settled.missing:
+        warnings = [
+            *warnings,
+            f"footnotes {', '.join(map(str, settled.missing))} could not be placed in the PDF; "
+            "shorten the paragraph that cites them or use endnotes for this audience",
+        ]
+    located = _wide_tables(doc, settled.squeeze)
+    failed = _failed_figures(doc, warnings)
+    rendered = settled.rendered
+    data = rendered.write_pdf(finisher=_open_with_outline if settled.toc else None, **PDF_OPTIONS)
+    return PdfResult(
+        data,
+        len(rendered.pages),
+        _heading_pages(rendered),
+        warnings,
+        settled.refused,
+        located,
+        failed,
+        layout_text(rendered),
+    )
+
+
+@dataclass
+class _Settled:
+    """The last layout `_settle` made, and what it settled: the contents list, squeezed tables, lost footnotes."""
+
+    rendered: Any
+    warnings: list[str]
+    refused: list[str]
+    toc: bool
+    squeeze: dict[int, str]
+    missing: list[int]
+
+
+def _settle(doc: Document, style: HouseStyle, toc: bool, toc_over_pages: int, font_config) -> _Settled:
+    """Lay out again until the contents list, too wide tables and footnotes settle (at most seven layouts).
+
+    The guessed contents list is corrected once; each too wide table is squeezed; the paragraphs
+    calling a footnote WeasyPrint lost are kept whole.
+    """
+    keep_whole: tuple[int, ...] = ()
+    expected = {n.number for n in doc.notes} if doc.notes_mode == "footnotes" else set()
+    toc_settled = False
+    missing: list[int] = []
+    squeeze: dict[int, str] = {}
     for _attempt in range(7):
         rendered, layout_warnings, refused = layout(doc, style, toc, keep_whole, tuple(squeeze), font_config)
         if not toc_settled and toc != (len(rendered.pages) > toc_over_pages):
@@ -268,13 +311,11 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
         if not missing:
             break
         keep_whole = tuple(sorted(set(keep_whole) | set(missing)))
-    warnings = [*warnings, *layout_warnings]
-    if missing:
-        warnings = [
-            *warnings,
-            f"footnotes {', '.join(map(str, missing))} could not be placed in the PDF; "
-            "shorten the paragraph that cites them or use endnotes for this audience",
-        ]
+    return _Settled(rendered, layout_warnings, refused, toc, squeeze, missing)
+
+
+def _wide_tables(doc: Document, squeeze: dict[int, str]) -> list[tuple[str, Location | None]]:
+    """A warning at each table squeezed to fit the page, whose words are broken anywhere."""
     tables = [n for _id, blocks in reading_order(doc) for n in walk(blocks, into_notes=False) if isinstance(n, Table)]
     located = []
     for number, caption in sorted(squeeze.items()):
@@ -284,7 +325,15 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
             "use fewer or narrower columns, shorter cell text, or split the table"
         )
         located.append((message, tables[number - 1].location if number <= len(tables) else None))
-    failed = []  # a picture WeasyPrint could not draw would be missing from the PDF only: an error at the figure
+    return located
+
+
+def _failed_figures(doc: Document, warnings: list[str]) -> list[tuple[str, Location | None]]:
+    """WeasyPrint's warnings about pictures it could not draw, taken out of `warnings` as errors at their figures.
+
+    Such a picture would be missing from the PDF only.
+    """
+    failed = []
     for figure in figures_of(doc):
         uri = figure.picture.pdf_path.as_uri() if figure.picture else ""
         for message in [m for m in warnings if uri and uri in m and "image" in m.lower()]:
@@ -296,7 +345,4 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
                     figure.location,
                 )
             )
-    data = rendered.write_pdf(finisher=_open_with_outline if toc else None, **PDF_OPTIONS)
-    return PdfResult(
-        data, len(rendered.pages), _heading_pages(rendered), warnings, refused, located, failed, layout_text(rendered)
-    )
+    return failed

@@ -363,19 +363,7 @@ class _Walker:
             self.skip += 1
             self.formatted(name, el)
         elif name == "p":
-            style = el.find(f"{w('pPr')}/{w('pStyle')}")
-            added = el.find(f"{w('pPr')}/{w('rPr')}/{w('ins')}") is not None
-            before = self.paragraphs[-1] if self.paragraphs and not self.current else None
-            paragraph = WordParagraph(len(self.paragraphs), style.get(w("val"), "") if style is not None else "", None)
-            paragraph.added = added
-            paragraph.after_added = before is not None and before.added and before.note == self.note
-            paragraph.removed = el.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None
-            paragraph.note = self.note
-            if self.tables and self.tables[-1].row > 0:
-                paragraph.column = self.tables[-1].column()
-            self.paragraphs.append(paragraph)
-            self.current.append(paragraph)
-            self.extent[paragraph.index] = (self.events, self.events)
+            self.open_paragraph(el)
         elif name in CHANGE_TAGS and el.getparent() is not None and el.getparent().tag != w("rPr"):
             self.context.append((CHANGE_TAGS[name], el.get(w("author"), ""), el.get(w("date"), "")))
         elif name == "r":
@@ -411,19 +399,36 @@ class _Walker:
             key = f"{name[:-9]}:{el.get(w('id'), '')}"
             self.notes[key] = self.mark()
             self.count_note(key)
-        elif name == "commentRangeStart":
-            cid = el.get(w("id"), "")
+        elif name in ("commentRangeStart", "commentRangeEnd", "commentReference"):
+            self.comment_range(name, el.get(w("id"), ""))
+
+    def open_paragraph(self, el) -> None:
+        """Start a paragraph: its style, whether its mark is a tracked insertion or deletion, its note and column."""
+        style = el.find(f"{w('pPr')}/{w('pStyle')}")
+        added = el.find(f"{w('pPr')}/{w('rPr')}/{w('ins')}") is not None
+        before = self.paragraphs[-1] if self.paragraphs and not self.current else None
+        paragraph = WordParagraph(len(self.paragraphs), style.get(w("val"), "") if style is not None else "", None)
+        paragraph.added = added
+        paragraph.after_added = before is not None and before.added and before.note == self.note
+        paragraph.removed = el.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None
+        paragraph.note = self.note
+        if self.tables and self.tables[-1].row > 0:
+            paragraph.column = self.tables[-1].column()
+        self.paragraphs.append(paragraph)
+        self.current.append(paragraph)
+        self.extent[paragraph.index] = (self.events, self.events)
+
+    def comment_range(self, name: str, cid: str) -> None:
+        """Where comment `cid` starts or ends; a comment with no range stands at its reference."""
+        if name == "commentRangeStart":
             self.ranges[cid] = (self.mark(), self.ranges.get(cid, (None, None))[1])
         elif name == "commentRangeEnd":
-            cid = el.get(w("id"), "")
             start = self.ranges.get(cid, (None, None))[0]
             end = self.mark() if self.current else Mark(len(self.paragraphs) - 1, -1)
             self.ranges[cid] = (start, end)
-        elif name == "commentReference":
-            cid = el.get(w("id"), "")
-            if self.ranges.get(cid, (None, None))[0] is None:  # a comment on a point
-                here = self.mark()
-                self.ranges[cid] = (here, here)
+        elif self.ranges.get(cid, (None, None))[0] is None:  # a comment on a point (commentReference)
+            here = self.mark()
+            self.ranges[cid] = (here, here)
 
     def end(self, name: str, el) -> None:
         if name in ("pPrChange", "rPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange"):

@@ -150,6 +150,48 @@ def _style(doc, name: str):
 def apply_theme(doc, style: HouseStyle, language: str) -> None:
     """Set page geometry, the document language and every named style from the house tokens."""
     t = style.theme
+    _page_setup(doc, t)
+    styles = _Styles(doc, t)
+    styles.east_asian = east_asian_font(style, language)
+    styles.complex_script = complex_script_font(style)
+    set_language(doc, language, styles.east_asian, styles.complex_script)
+    names = {s.name for s in doc.styles}
+    if "Caption" not in names:  # a workspace's own template may lack it
+        doc.styles.add_style("Caption", WD_STYLE_TYPE.PARAGRAPH).base_style = doc.styles["Normal"]
+    _text_and_heading_styles(styles)
+    _front_matter_styles(styles)
+    _block_styles(styles, names)
+    _note_styles(styles)
+    for name in SINGLE_SPACED:
+        _style(doc, name).paragraph_format.line_spacing = 1.0  # single, not the body's exact leading
+    toc = styles.configure("toc 1", after=2)
+    toc.paragraph_format.tab_stops.add_tab_stop(
+        doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin,
+        WD_TAB_ALIGNMENT.RIGHT,
+        WD_TAB_LEADER.DOTS,
+    )
+    complex_script_twins(doc)  # last: after every size and weight above is set
+
+
+# Styles set to single line spacing after all others: the body's exact leading would crowd them.
+SINGLE_SPACED = (
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Organization",
+    "Marking",
+    "Footer",
+    "Header",
+    "Brief Meta",
+    "Bibliography",
+    "endnote text",
+)
+
+
+def _page_setup(doc, t: dict[str, Any]) -> None:
+    """Every section's page size and margins, and a template footer's right tab at the new text width."""
     width, height = PAGE_SIZES.get(str(t["page"]["size"]).upper(), PAGE_SIZES["A4"])
     for section in doc.sections:
         section.page_width, section.page_height = width, height
@@ -161,21 +203,24 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
             for stop in paragraph.paragraph_format.tab_stops:
                 stop._element.set(qn("w:pos"), str(int((width - section.left_margin - section.right_margin) / 635)))
 
-    body, heading = t["fonts"]["body_word"], t["fonts"]["heading_word"]
-    sizes, colors, spacing = t["sizes"], t["colors"], t["spacing"]
-    east_asian = east_asian_font(style, language)
-    complex_script = complex_script_font(style)
-    set_language(doc, language, east_asian, complex_script)
-    names = {s.name for s in doc.styles}
-    if "Caption" not in names:  # a workspace's own template may lack it
-        doc.styles.add_style("Caption", WD_STYLE_TYPE.PARAGRAPH).base_style = doc.styles["Normal"]
+
+class _Styles:
+    """The theme's tokens and the document's fonts, shared by every named style `configure` sets."""
+
+    def __init__(self, doc, t: dict[str, Any]) -> None:
+        self.doc = doc
+        self.body, self.heading = t["fonts"]["body_word"], t["fonts"]["heading_word"]
+        self.sizes, self.colors, self.spacing = t["sizes"], t["colors"], t["spacing"]
+        self.east_asian: str | None = None  # the fonts for CJK and complex scripts, set once the tokens are read
+        self.complex_script: str | None = None
 
     def configure(
+        self,
         name,
         *,
-        font=body,
-        size=sizes["body"],
-        color=colors["text"],
+        font=None,
+        size=None,
+        color=None,
         bold=None,
         italic=None,
         before=None,
@@ -185,8 +230,12 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
         caps=None,
         spacing_pt=None,
     ):
-        s = _style(doc, name)
-        set_fonts(s.element, font, east_asian or font, complex_script)
+        """One named style's fonts, size, colour, weight and spacing; body text's when not given."""
+        font = self.body if font is None else font
+        size = self.sizes["body"] if size is None else size
+        color = self.colors["text"] if color is None else color
+        s = _style(self.doc, name)
+        set_fonts(s.element, font, self.east_asian or font, self.complex_script)
         s.font.size = Pt(size)
         s.font.color.rgb = RGBColor.from_string(color)
         if bold is not None:
@@ -211,6 +260,11 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
             fmt.keep_with_next = keep_next
         return s
 
+
+def _text_and_heading_styles(styles: _Styles) -> None:
+    """Body text, the title and subtitle, and the three heading levels."""
+    doc, configure, heading = styles.doc, styles.configure, styles.heading
+    sizes, colors, spacing = styles.sizes, styles.colors, styles.spacing
     normal = configure("Normal", after=spacing["paragraph_after"])
     # The CSS line height is a multiple of the font size; Word's "multiple" is of the font's own
     # line gap, which is larger, so body text gets an exact leading to paginate like the PDF.
@@ -254,6 +308,11 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
         keep_next=True,
         italic=False,
     )
+
+
+def _front_matter_styles(styles: _Styles) -> None:
+    """The masthead (organization, addressee, meta line), the handling marking, and headers and footers."""
+    doc, configure, heading, sizes, colors = styles.doc, styles.configure, styles.heading, styles.sizes, styles.colors
     configure(
         "Organization",
         font=heading,
@@ -281,6 +340,15 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
     footer = configure("Footer", size=sizes["small"], color=colors["muted"], after=0)
     footer.paragraph_format.tab_stops.clear_all()  # Word's default centre tab would catch "Page X of Y"
     configure("Header", size=sizes["small"], color=colors["muted"], after=0)
+
+
+def _block_styles(styles: _Styles, names: set[str]) -> None:
+    """Lists, quotes, the bottom line, recommendations, tables, captions, the bibliography and the disclaimer.
+
+    `names` are the styles the template had: nested list styles it lacks are left out.
+    """
+    doc, configure, heading = styles.doc, styles.configure, styles.heading
+    sizes, colors, spacing = styles.sizes, styles.colors, styles.spacing
     for name in ("List Bullet", "List Number", "List Bullet 2", "List Number 2", "List Bullet 3", "List Number 3"):
         if name in names:  # the nested ones may be missing from a workspace's own template
             configure(name, after=2)
@@ -314,6 +382,11 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
     disclaimer = configure("Disclaimer", size=sizes["small"], color=colors["muted"], before=8)
     disclaimer.paragraph_format.keep_together = True  # .disclaimer { break-inside: avoid }
     border(_style(doc, "Disclaimer").element.get_or_add_pPr(), "top", 4, 4, colors["rule"])  # as the PDF's
+
+
+def _note_styles(styles: _Styles) -> None:
+    """Footnote and endnote text and their numbers, and links."""
+    doc, configure, sizes, colors = styles.doc, styles.configure, styles.sizes, styles.colors
     configure("footnote text", size=sizes["note"], after=0)
     _style(doc, "footnote text").paragraph_format.line_spacing = Pt(sizes["note"] * FOOTNOTE_LINE_HEIGHT)
     # The Notes list of endnotes audiences, as the PDF's .endnote: the number hangs in 1.8em.
@@ -326,25 +399,3 @@ def apply_theme(doc, style: HouseStyle, language: str) -> None:
         s = _style(doc, ref)
         s.font.superscript = True
     _style(doc, "Hyperlink").font.color.rgb = RGBColor.from_string(colors["accent"])
-    for name in (
-        "Title",
-        "Subtitle",
-        "Heading 1",
-        "Heading 2",
-        "Heading 3",
-        "Organization",
-        "Marking",
-        "Footer",
-        "Header",
-        "Brief Meta",
-        "Bibliography",
-        "endnote text",
-    ):
-        _style(doc, name).paragraph_format.line_spacing = 1.0  # single, not the body's exact leading
-    toc = configure("toc 1", after=2)
-    toc.paragraph_format.tab_stops.add_tab_stop(
-        doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin,
-        WD_TAB_ALIGNMENT.RIGHT,
-        WD_TAB_LEADER.DOTS,
-    )
-    complex_script_twins(doc)  # last: after every size and weight above is set
