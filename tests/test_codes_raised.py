@@ -297,3 +297,23 @@ def test_review_files_that_cannot_be_written(tmp_path: Path):
     found = {(d.code, d.location.path.name if d.location else None) for d in raised.value.diagnostics.items}
     assert found == {("review.same-file", "b.yaml"), ("review.changed", "c.yaml"), ("review.unwritable", "gone.yaml")}
     assert (tmp_path / "a.yaml").read_text() == "title: A\n"
+
+
+def test_markdown_a_reading_pandoc_gave_up_on_and_a_node_briefgen_does_not_know():
+    """What a newer or failing Pandoc could hand the reader: refused at the field, never dropped unseen."""
+    from briefgen.content.markdown_nodes import FieldReader
+
+    reader = FieldReader("text", "t", None, None)
+    blocks = reader.blocks(
+        [
+            {"t": "Unreadable", "c": "unexpected end of input\nat line 3"},
+            {"t": "Figure2", "c": []},
+            {"t": "Para", "c": [{"t": "Str", "c": "kept"}, {"t": "Ruby", "c": []}]},
+        ]
+    )
+    assert [(p.code, p.message) for p in reader.problems] == [
+        ("markdown.unreadable", "Pandoc could not read this text (unexpected end of input); simplify it"),
+        ("markdown.unknown", "Pandoc read a Figure2 here, which briefs cannot show; rewrite it as text"),
+        ("markdown.unknown", "Pandoc read a Ruby here, which briefs cannot show; rewrite it"),
+    ]
+    assert len(blocks) == 1  # the paragraph, with the words Pandoc read
