@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -104,3 +105,73 @@ def chromium_options(*extra: str):
     ):
         options.add_argument(flag)
     return options
+
+
+@dataclass(frozen=True)
+class StructElem:
+    """One element of a tagged PDF's structure tree, as a screen reader walks it."""
+
+    role: str  # "/P", "/Span", "/Note"...
+    lang: str  # its own /Lang, "" when it inherits one
+    text: str  # the words of its marked content and of every element below it, in order
+    attributes: dict
+
+
+def pdf_structure(path: Path) -> list[StructElem]:
+    """Every structure element of a tagged PDF, in the tree's reading order, with its words.
+
+    Words come from the marked content each element names by MCID, decoded by pypdf's own text
+    extraction on each page: an independent reading of what WeasyPrint tagged.
+    """
+    reader = PdfReader(str(path))
+    texts: dict[tuple[int, int], list[str]] = {}
+    for number, page in enumerate(reader.pages):
+        stack: list[int | None] = []
+
+        def before(op, args, _cm, _tm, stack=stack):
+            if op in (b"BDC", b"BMC"):
+                props = args[1] if op == b"BDC" and len(args) > 1 else None
+                mcid = props.get("/MCID") if hasattr(props, "get") else None
+                stack.append(mcid if mcid is not None else (stack[-1] if stack else None))
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def text(value, *_args, stack=stack, number=number):
+            if stack and stack[-1] is not None and value:
+                texts.setdefault((number, stack[-1]), []).append(value)
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    out: list[StructElem] = []
+
+    def walk(node, page: int | None) -> str:
+        node = node.get_object()
+        if isinstance(node, int):
+            return "".join(texts.get((page, node), []))
+        if not hasattr(node, "get"):
+            return ""
+        if node.get("/Type") == "/MCR":
+            mcr_page = pages.get(node.raw_get("/Pg").idnum, page) if "/Pg" in node else page
+            return "".join(texts.get((mcr_page, int(node["/MCID"])), []))
+        if "/S" not in node:
+            return ""
+        if "/Pg" in node:
+            page = pages.get(node.raw_get("/Pg").idnum, page)
+        index = len(out)
+        out.append(StructElem(str(node["/S"]), "", "", {}))
+        kids = node.get("/K")
+        words = "".join(walk(k, page) for k in (kids if isinstance(kids, list) else [kids]) if k is not None)
+        attributes = node.get("/A")
+        out[index] = StructElem(
+            str(node["/S"]),
+            str(node.get("/Lang", "")),
+            words,
+            dict(attributes.get_object()) if hasattr(attributes, "get_object") and attributes is not None else {},
+        )
+        return words
+
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    kids = root.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids]:
+        walk(kid, None)
+    return out

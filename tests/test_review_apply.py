@@ -163,7 +163,7 @@ def test_what_cannot_be_mapped_with_certainty_is_refused_with_its_reason(workspa
     before = snapshot(workspace)
     offer = position(workspace, SCREWS, "can eventually offer [@", "offer")
     kurils = position(workspace, ISLANDS, "calls them the **Southern Kurils**", "Kurils")
-    territories = position(workspace, ISLANDS, "*Hoppō Ryōdo*", "Ryōdo")
+    territories = position(workspace, ISLANDS, "*[Hoppō Ryōdo]{lang=ja-Latn}*", "Ryōdo")
     _, line, column = position(workspace, SCREWS, "title: Turn the screws", "Turn the screws").split(":")
 
     result = run(workspace, "--apply", str(edited))

@@ -29,10 +29,10 @@ def test_each_refused_construct_names_what_to_write_instead():
         "briefs/demo/blocks/refused.yaml:9:3: error: line blocks ('| ' at the start of lines) are not part of the "
         "writing language; end a line with a backslash for a line break, or remove the '|' [markdown.line-block]",
         "briefs/demo/blocks/refused.yaml:12:8: error: the block '.sidebar' is not part of the writing language; for "
-        "a boxed text write '::: {.callout-note title=\"...\"}' (note, tip, important, warning or caution) "
-        "[markdown.div]",
+        "a boxed text write '::: {.callout-note title=\"...\"}' (note, tip, important, warning or caution), "
+        "for text in another language '::: {lang=fr}' [markdown.div]",
         "briefs/demo/blocks/refused.yaml:16:12: error: the span attribute '.highlight' is not part of the writing "
-        "language; use [text]{.smallcaps} or [text]{.underline} [markdown.span]",
+        "language; use [text]{.smallcaps}, [text]{.underline} or [text]{lang=fr} [markdown.span]",
         "briefs/demo/blocks/refused.yaml:16:42: error: note '[^nope]' has no definition; add '[^nope]: the note "
         "text' on a line of its own (after a blank line) in the same field, or write the note inline as "
         "^[the note text] [note.undefined]",
@@ -42,6 +42,8 @@ def test_each_refused_construct_names_what_to_write_instead():
         "briefs/demo/blocks/refused.yaml:16:71: error: '@rec-opne' is neither a citation key nor a block id (did "
         "you mean 'rec-open'?); fix the block id (a block's file name without .yaml), or add the work to the "
         "bibliography [cite.missing]",
+        "briefs/demo/blocks/refused.yaml:16:101: error: 'French' is not a language tag; write it as BCP 47, such as "
+        "lang=fr, lang=ja or lang=ar-EG [markdown.lang]",
         "briefs/demo/blocks/refused.yaml:19:3: error: '|---' looks like a table row that is not part of a table; a "
         "table needs a blank line before it, a header row and a separator row such as |---|---|, and no blank "
         "line inside [markdown.table]",

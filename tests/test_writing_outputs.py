@@ -152,8 +152,9 @@ def test_markdown_export_reads_back_in_pandoc_with_the_same_structure(language_b
     walk(ast["blocks"])
     table_ids = [c[0][0] for c in found["Table"] if c[0][0]]
     assert table_ids == ["tbl-materials", "tbl-measures"]
-    assert len(found["Note"]) == 2  # the two explanatory notes; citations stay citations
-    assert [c[0][1] for c in found["Div"] if c[0][0] != "refs"] == [["callout-important"]]  # refs: the bibliography
+    assert len(found["Note"]) == 3  # the explanatory notes (two in writing.yaml); citations stay citations
+    # refs: the bibliography; then languages.yaml's ::: {lang=ar} and its French callout
+    assert [c[0][1] for c in found["Div"] if c[0][0] != "refs"] == [["callout-important"], [], ["callout-note"]]
     assert len(found["DefinitionList"]) == 1
     assert {"Subscript", "Superscript", "Strikeout", "SmallCaps", "Underline"} <= set(found)
 

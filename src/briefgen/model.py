@@ -110,6 +110,15 @@ class LineBreak:
 
 
 @dataclass(frozen=True)
+class LangSpan:
+    """Words in another language than the brief's, `[texte]{lang=fr}`: a screen reader reads them
+    in that language's voice, Word checks their spelling in it, Arabic and Hebrew run right to left."""
+
+    lang: str  # a BCP 47 tag, checked by the reader
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class NoteRef:
     """An explanatory note (`[^label]` or `^[...]`) where it is called; it shares the numbering of citation notes."""
 
@@ -155,6 +164,7 @@ Inline = Union[
     Underline,
     Quoted,
     LineBreak,
+    LangSpan,
     CiteRef,
     NoteRef,
     CrossRef,
@@ -283,7 +293,15 @@ class Figure:
     picture: Picture | None = None
 
 
-Block = Union[Para, ListBlock, Quote, CodeBlock, SubHeading, DefinitionList, Rule, Table, Callout, Figure]
+@dataclass(frozen=True)
+class LangDiv:
+    """Paragraphs, lists or tables in another language than the brief's: `::: {lang=ar}` ... `:::`."""
+
+    lang: str
+    blocks: tuple[Block, ...]
+
+
+Block = Union[Para, ListBlock, Quote, CodeBlock, SubHeading, DefinitionList, Rule, Table, Callout, Figure, LangDiv]
 
 
 @dataclass(frozen=True)

@@ -229,7 +229,7 @@ def _errors(diags, root: Path | None) -> list[str]:
 def _wrap(title: str, body: str) -> str:
     return (
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"{_PAGE_CSS}</head><body class='screen'>{body}{_RELOAD_SCRIPT}</body></html>"
+        f"{_PAGE_CSS}</head><body class='screen'><main>{body}</main>{_RELOAD_SCRIPT}</body></html>"
     )
 
 
@@ -250,8 +250,9 @@ def _index(state: PreviewState) -> str:
     )
     options = "".join(f'<option value="{name}">{html.escape(label)}</option>' for name, label in audiences)
     compare = (
-        f'<form action="/compare"><select name="left">{options}</select> '
-        f'<select name="right">{options}</select> <button>Side by side</button></form>'
+        f'<form action="/compare"><label for="left">Left</label> <select id="left" name="left">{options}</select> '
+        f'<label for="right">Right</label> <select id="right" name="right">{options}</select> '
+        "<button>Side by side</button></form>"
     )
     return _wrap("briefgen preview", f"<h1>Preview</h1><ul>{links}</ul><h2>Compare two audiences</h2>{compare}")
 
@@ -275,11 +276,14 @@ def compare_query(query: str, known: list[str]) -> tuple[str, str]:
 
 
 def compare_page(left: str, right: str) -> str:
-    frame = "<iframe src='/audience/{0}' style='width:49%;height:95vh;border:0'></iframe>"
+    """Two audiences' previews side by side; each frame titled by its audience, as screen readers announce it."""
+    frame = "<iframe src='/audience/{0}' title='The {0} audience' style='width:49%;height:95vh;border:0'></iframe>"
+    heading = f"Compare {html.escape(left)} and {html.escape(right)}"
+    hidden = "position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap"
     return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Compare</title></head>"
-        f"<body style='margin:0'>{frame.format(html.escape(left))}{frame.format(html.escape(right))}"
-        "</body></html>"
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{heading}</title></head>"
+        f"<body style='margin:0'><main><h1 style='{hidden}'>{heading}</h1>"
+        f"{frame.format(html.escape(left))}{frame.format(html.escape(right))}</main></body></html>"
     )
 
 

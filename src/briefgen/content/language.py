@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
+# A BCP 47 tag as briefs write one: a language, then script, region or variant subtags (en-GB, zh-Hant-TW).
+LANGUAGE_TAG_PATTERN = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+_LANGUAGE_TAG = re.compile(LANGUAGE_TAG_PATTERN)
+
+# Languages written right to left: their text runs right to left and Word sets their words as complex script.
+RTL_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "syr"})
+# Languages written with Chinese characters, kana or hangul, with the tag Word assumes for each:
+# Word sets their words as East Asian text.
+EAST_ASIAN_LANGUAGES = {"ja": "ja-JP", "zh": "zh-CN", "ko": "ko-KR"}
+
 DEFAULT_LABELS = {
     "en": {"figure": "Figure", "table": "Table", "recommendation": "Recommendation", "source": "Source"},
     "de": {"figure": "Abbildung", "table": "Tabelle", "recommendation": "Empfehlung", "source": "Quelle"},
@@ -40,6 +52,11 @@ def quote_marks(lang: str, double: bool) -> tuple[str, str]:
 def primary(lang: str) -> str:
     """'de' for 'de-CH': the part of a BCP 47 tag that chooses words and quotation marks."""
     return lang.split("-")[0].lower()
+
+
+def is_language_tag(tag: str) -> bool:
+    """Whether `tag` has the shape of a BCP 47 language tag (the rule `lang:` and `{lang=...}` share)."""
+    return bool(_LANGUAGE_TAG.match(tag))
 
 
 def labels_for(lang: str, overrides: dict[str, str] | None = None) -> dict[str, str]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from briefgen.content import markdown_refusals as refusals
-from briefgen.content.language import quote_marks
+from briefgen.content.language import is_language_tag, quote_marks
 from briefgen.content.markdown_figures import read_figure
 from briefgen.content.markdown_mistakes import leftover_syntax
 from briefgen.content.markdown_positions import FieldPositions, Locator
@@ -35,6 +35,8 @@ from briefgen.model import (
     Emph,
     Figure,
     Inline,
+    LangDiv,
+    LangSpan,
     LineBreak,
     Link,
     ListBlock,
@@ -207,8 +209,12 @@ class FieldReader:
         return []
 
     def div(self, content: list[Any]) -> list[Block]:
-        """A `::: {.callout-...}` box; any other `:::` block is refused and its contents kept."""
+        """A `::: {.callout-...}` box or a `::: {lang=ar}` block; any other `:::` block is refused, contents kept."""
         (ident, classes, attrs), children = content
+        lang, attrs = self.language_of(attrs)
+        if lang:
+            inner = [(ident, classes, attrs), children]
+            return [LangDiv(lang, tuple(self.div(inner) if classes or attrs else self.blocks(children)))]
         callouts = [c for c in classes if c.startswith("callout")]
         if callouts:
             kind = callouts[0].removeprefix("callout-")
@@ -383,9 +389,25 @@ class FieldReader:
         self.refuse(refusals.unknown_inline(kind))
         return []
 
+    def language_of(self, attrs: list[Any]) -> tuple[str, list[Any]]:
+        """The `lang=` of a span's or a block's attributes (checked as a BCP 47 tag), and the other attributes."""
+        tags = [value for key, value in attrs if key == "lang"]
+        rest = [[key, value] for key, value in attrs if key != "lang"]
+        if not tags:
+            return "", rest
+        if not is_language_tag(tags[0]):
+            self.refuse(refusals.language_tag(tags[0]))
+            return "", rest
+        return tags[0], rest
+
     def span(self, content: list[Any]) -> list[Inline]:
-        """`[text]{.smallcaps}` or `[text]{.underline}`; any other span is refused and its words kept."""
+        """`[text]{.smallcaps}`, `[text]{.underline}` or `[texte]{lang=fr}`; any other span is refused, words kept."""
         (ident, classes, attrs), children = content
+        lang, attrs = self.language_of(attrs)  # kept in text citeproc formatted too: a note's own words
+        if lang:
+            inner_span = [(ident, classes, attrs), children]
+            words = self.span(inner_span) if classes or attrs or ident else list(self.inlines(children))
+            return [LangSpan(lang, merge_text(words))]
         inner = self.inlines(children)
         if self.formatted:  # CSL's spans (csl-left-margin, nocase...) only group words
             known = [c for c in classes if c in _SPAN_CLASSES]

@@ -126,7 +126,8 @@ def div(ident: str, classes: list[str]) -> Refusal:
     return Refusal(
         codes.MARKDOWN_DIV,
         f"the block '{shown}' is not part of the writing language; for a boxed text write "
-        "'::: {.callout-note title=\"...\"}' (note, tip, important, warning or caution)",
+        "'::: {.callout-note title=\"...\"}' (note, tip, important, warning or caution), "
+        "for text in another language '::: {lang=fr}'",
         shown,
     )
 
@@ -137,8 +138,17 @@ def span(ident: str, unknown: list[str], attrs: list[Any]) -> Refusal:
     return Refusal(
         codes.MARKDOWN_SPAN,
         f"the span attribute '{shown if shown != '{' else attrs[0][0]}' is not part of the writing "
-        "language; use [text]{.smallcaps} or [text]{.underline}",
+        "language; use [text]{.smallcaps}, [text]{.underline} or [text]{lang=fr}",
         shown if shown != "{" else attrs[0][0],
+    )
+
+
+def language_tag(tag: str) -> Refusal:
+    """A `lang` attribute that is not a BCP 47 tag (its words are kept, in the brief's language)."""
+    return Refusal(
+        codes.MARKDOWN_LANG,
+        f"'{tag}' is not a language tag; write it as BCP 47, such as lang=fr, lang=ja or lang=ar-EG",
+        tag or "lang=",
     )
 
 

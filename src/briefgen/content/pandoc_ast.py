@@ -27,6 +27,8 @@ from briefgen.model import (
     Emph,
     Figure,
     Inline,
+    LangDiv,
+    LangSpan,
     LineBreak,
     Link,
     ListBlock,
@@ -106,6 +108,8 @@ class AstWriter:
             return [{"t": "Code", "c": [_EMPTY_ATTR, node.text]}]
         if isinstance(node, LineBreak):
             return [{"t": "LineBreak"}]
+        if isinstance(node, LangSpan):
+            return [{"t": "Span", "c": [["", [], [["lang", node.lang]]], self.inlines(node.children)]}]
         if isinstance(node, PortionMark):  # [(C)]{.portion}, then a space
             return [
                 {"t": "Span", "c": [["", ["portion"], []], [{"t": "Str", "c": f"({node.portion})"}]]},
@@ -173,6 +177,12 @@ class AstWriter:
                     [{"t": "Header", "c": [2, _EMPTY_ATTR, self.inlines(block.title)]}] if block.title else []
                 ) + body
             return [{"t": "Div", "c": [["", [f"callout-{block.kind}"], attrs], body]}]
+        if isinstance(block, LangDiv):
+            inner = self.blocks(block.blocks)
+            if len(block.blocks) == 1 and isinstance(block.blocks[0], Callout):  # as written: {.callout-note lang=fr}
+                inner[0]["c"][0][2].append(["lang", block.lang])
+                return inner
+            return [{"t": "Div", "c": [["", [], [["lang", block.lang]]], inner]}]
         if isinstance(block, Table):
             return [self.table(block)]
         if isinstance(block, Figure):

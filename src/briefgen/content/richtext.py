@@ -22,6 +22,7 @@ NODE_TYPES: tuple[type, ...] = (
     m.Underline,
     m.Quoted,
     m.LineBreak,
+    m.LangSpan,
     m.CiteRef,
     m.NoteRef,
     m.CrossRef,
@@ -37,6 +38,7 @@ NODE_TYPES: tuple[type, ...] = (
     m.TableCell,
     m.Callout,
     m.Figure,
+    m.LangDiv,
 )
 _CONTAINER_FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -156,7 +158,7 @@ def blocks_text(blocks: tuple[m.Block, ...]) -> str:
             lines.append(plain_text(block.inlines))
         elif isinstance(block, m.ListBlock):
             lines.extend(blocks_text(item) for item in block.items)
-        elif isinstance(block, m.Quote):
+        elif isinstance(block, m.Quote | m.LangDiv):
             lines.append(blocks_text(block.blocks))
         elif isinstance(block, m.CodeBlock):
             lines.append(block.text)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.content.csl_schema import REFERENCES_SCHEMA
+from briefgen.content.language import LANGUAGE_TAG_PATTERN
 from briefgen.runtime.formats import FORMATS
 
 _ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$", "maxLength": 64}
@@ -28,7 +29,7 @@ KINDS = ("prose", "recommendation", "risk", "leverage")
 
 _LANG = {
     "type": "string",
-    "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    "pattern": LANGUAGE_TAG_PATTERN,
     "description": "Language as a BCP 47 tag (en-US, de-DE, ja-JP): quotation marks, hyphenation, "
     "citation terms, cross-reference words.",
 }

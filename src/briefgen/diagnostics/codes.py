@@ -488,7 +488,8 @@ MARKDOWN_DIV = Code(
     "markdown.div",
     ERROR,
     "A ':::' block is not a box the writing language knows.",
-    "For a boxed text write '::: {.callout-note title=\"...\"}' (note, tip, important, warning or caution).",
+    "For a boxed text write '::: {.callout-note title=\"...\"}' (note, tip, important, warning or caution); "
+    "for text in another language '::: {lang=fr}'.",
 )
 MARKDOWN_FENCE = Code(
     "markdown.fence",
@@ -538,11 +539,17 @@ MARKDOWN_RAW_TEX = Code(
     "Raw LaTeX (or another format's raw code) is not part of the writing language.",
     "Use Markdown instead, or write '\\\\' for a backslash.",
 )
+MARKDOWN_LANG = Code(
+    "markdown.lang",
+    ERROR,
+    "A language given to a span or a ':::' block is not a BCP 47 tag.",
+    "Write the language as a BCP 47 tag, such as [texte]{lang=fr}, [北方領土]{lang=ja} or ::: {lang=ar}.",
+)
 MARKDOWN_SPAN = Code(
     "markdown.span",
     ERROR,
     "A span has an attribute the writing language does not know.",
-    "Use [text]{.smallcaps} or [text]{.underline}.",
+    "Use [text]{.smallcaps}, [text]{.underline} or [text]{lang=fr}.",
 )
 MARKDOWN_TABLE = Code(
     "markdown.table",

@@ -29,6 +29,7 @@ from briefgen.model import (
     DefinitionList,
     Figure,
     Inline,
+    LangDiv,
     ListBlock,
     Para,
     PortionMark,
@@ -56,7 +57,7 @@ def _mark(block: Block, portion: str) -> Block:
         return replace(block, items=tuple(mark_portions(item, portion) for item in block.items))
     if isinstance(block, Quote):
         return Quote(mark_portions(block.blocks, portion))
-    if isinstance(block, Callout):
+    if isinstance(block, Callout | LangDiv):
         return replace(block, blocks=mark_portions(block.blocks, portion))
     if isinstance(block, DefinitionList):
         return DefinitionList(

@@ -14,6 +14,8 @@ from briefgen.model import (
     CodeBlock,
     DefinitionList,
     Inline,
+    LangDiv,
+    LangSpan,
     ListBlock,
     Para,
     Quote,
@@ -37,6 +39,8 @@ def note_paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, tuple[Inline, 
                 out.extend(inner[1:])
         elif isinstance(block, Quote):
             out.extend(note_paragraphs(block.blocks))
+        elif isinstance(block, LangDiv):  # each paragraph keeps the block's language
+            out.extend((marker, (LangSpan(block.lang, inlines),)) for marker, inlines in note_paragraphs(block.blocks))
         elif isinstance(block, Callout):
             if block.title:
                 out.append(("", (Strong(block.title),)))

@@ -10,8 +10,6 @@ a content error at its line, never a crash.
 from __future__ import annotations
 
 import base64
-import functools
-import io
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,8 @@ from briefgen.model import (
     Emph,
     Figure,
     Inline,
+    LangDiv,
+    LangSpan,
     LineBreak,
     Link,
     ListBlock,
@@ -59,6 +59,7 @@ from briefgen.render.figuresize import figure_fraction
 from briefgen.render.footnotes import note_paragraphs
 from briefgen.render.masthead import byline, long_date
 from briefgen.render.sandbox import render_template
+from briefgen.render.webfonts import embed_fonts, placeholder
 
 SHORT_PARAGRAPH = 900  # characters of markup: about five lines, kept whole when it calls a footnote
 
@@ -124,6 +125,8 @@ class HtmlWriter:
         if isinstance(node, NoteRef):
             number = self.doc.note_numbers.get(node.uid)
             return self.note_call(number) if number else Markup("")
+        if isinstance(node, LangSpan):
+            return Markup('<span lang="%s">%s</span>') % (node.lang, self.inlines(node.children))
         if isinstance(node, Code):
             return Markup("<code>%s</code>") % node.text
         if isinstance(node, LineBreak):
@@ -225,6 +228,8 @@ class HtmlWriter:
                 title,
                 self.blocks(block.blocks),
             )
+        if isinstance(block, LangDiv):
+            return Markup('<div lang="%s">%s</div>') % (block.lang, self.blocks(block.blocks))
         if isinstance(block, Table):
             return self.table(block)
         if isinstance(block, Figure):
@@ -320,48 +325,25 @@ class HtmlWriter:
 # ---------------------------------------------------------------- templates: sandboxed, confined, reported
 
 
-def _css(style: HouseStyle, doc: Document, print_mode: bool) -> str:
-    files = {
+def _font_files(style: HouseStyle) -> dict[str, Path]:
+    """The house style's fonts by file stem (Carlito-Bold), a workspace's own before the built-in ones."""
+    return {
         p.stem: p.resolve()
         for d in reversed(style.style_dirs)
         if (d / "fonts").is_dir()
         for p in (d / "fonts").glob("*.ttf")
     }
-    fonts = {name: path.as_uri() if print_mode else embedded_font(path) for name, path in sorted(files.items())}
+
+
+def _css(style: HouseStyle, doc: Document, print_mode: bool) -> str:
+    """The house CSS; a standalone page's fonts are placeholders until `render_html` knows its characters."""
+    files = _font_files(style)
+    fonts = {name: path.as_uri() if print_mode else placeholder(name) for name, path in sorted(files.items())}
     fallback = "".join(f", {css_string(family)}" for family in fallback_stack(style, doc.language))
     context = {"t": style.theme, "fonts": fonts, "decision": doc.audience.decision, "fallback_fonts": fallback}
     # CSS never needs a literal '</' (in a string, a comment or a URL '<\/' reads the same), and in the
     # page's <style> it could end the element: whatever a stylesheet prints stays stylesheet.
     return render_template(style.style_dirs, "brief.css.j2", False, context).replace("</", "<\\/")
-
-
-def embedded_font(path: Path) -> str:
-    """A font as a data: URL, so an HTML file that is mailed or published keeps the house fonts.
-
-    The font is WOFF-compressed and otherwise unchanged (every table byte for byte): not a subset,
-    because Carlito's licence (the OFL) reserves its name for unmodified fonts, and the OFL's
-    own guidance on webfonts counts WOFF compression that leaves the font data as it was as no
-    modification. A file fontTools cannot read is left out, as WeasyPrint leaves it out of the PDF.
-    """
-    stat = path.stat()
-    return _woff_data_url(path, stat.st_mtime_ns, stat.st_size)
-
-
-@functools.cache
-def _woff_data_url(path: Path, mtime_ns: int, size: int) -> str:
-    # Cached by file state: serve re-renders the preview on every save.
-    from fontTools.ttLib import TTFont  # a WeasyPrint dependency; imported here as only HTML output needs it
-
-    # Lazy, without recalculated timestamps or boxes: tables nobody touches are copied as they are,
-    # so the output is reproducible and the font data unmodified.
-    try:
-        font = TTFont(path, lazy=True, recalcTimestamp=False, recalcBBoxes=False)
-        font.flavor = "woff"
-        buffer = io.BytesIO()
-        font.save(buffer, reorderTables=False)
-    except Exception:  # any damage fontTools finds: nothing embedded, and the browser falls back, as WeasyPrint does
-        return "data:font/ttf;base64,"
-    return "data:font/woff;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def template_context(
@@ -407,4 +389,5 @@ def render_html(
 ) -> str:
     """The brief as one standalone HTML file (print_mode: the variant WeasyPrint paginates)."""
     context = template_context(doc, style, print_mode, toc, extra_css)
-    return render_template(style.template_dirs, "brief.html.j2", True, context)
+    page = render_template(style.template_dirs, "brief.html.j2", True, context)
+    return page if print_mode else embed_fonts(page, _font_files(style))

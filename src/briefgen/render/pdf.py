@@ -22,11 +22,13 @@ from briefgen.diagnostics import Location
 from briefgen.document.number import figures_of
 from briefgen.document.reading import reading_order
 from briefgen.model import Document, Table
+from briefgen.render import pdf_tags
 from briefgen.render.footer import footer_layout
 from briefgen.render.html import render_html
 
 LARGE_DOCUMENT_PAGES = 150  # WeasyPrint keeps a whole layout in memory: past this, warn before laying out
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": False}
+pdf_tags.install()
 
 
 class SandboxFetcher(URLFetcher):

@@ -15,7 +15,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
 from briefgen.content.fonts import complex_script_font, fallback_stack
-from briefgen.content.language import primary
+from briefgen.content.language import EAST_ASIAN_LANGUAGES, primary
 from briefgen.content.style import HouseStyle
 from briefgen.render.docx.wml import border, place, shade
 
@@ -52,9 +52,6 @@ def set_fonts(rpr_owner, family: str, east_asian: str, complex_script: str | Non
     fonts.set(qn("w:eastAsia"), east_asian)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
         fonts.attrib.pop(qn(attr), None)
-
-
-EAST_ASIAN_LANGUAGES = {"ja": "ja-JP", "zh": "zh-CN", "ko": "ko-KR"}
 
 
 def east_asian_font(style: HouseStyle, language: str) -> str | None:
@@ -398,4 +395,6 @@ def _note_styles(styles: _Styles) -> None:
     for ref in ("footnote reference", "endnote reference"):
         s = _style(doc, ref)
         s.font.superscript = True
-    _style(doc, "Hyperlink").font.color.rgb = RGBColor.from_string(colors["accent"])
+    link = _style(doc, "Hyperlink")  # coloured and underlined, as in the PDF and HTML (WCAG 1.4.1)
+    link.font.color.rgb = RGBColor.from_string(colors["accent"])
+    link.font.underline = True

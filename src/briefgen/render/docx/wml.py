@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from briefgen.content.language import EAST_ASIAN_LANGUAGES, RTL_LANGUAGES, primary
 from briefgen.content.yamlsrc import XML_ILLEGAL
 
 # Child order of the property elements this package writes (ECMA-376 Part 1, 17.3 and 17.4).
@@ -133,6 +134,7 @@ class Format:
     color: str | None = None
     size: float | None = None  # points; None keeps the paragraph style's size
     rtl: bool = False  # a right-to-left run (Arabic, Hebrew...): Word lays it out and formats it as such
+    lang: str = ""  # a BCP 47 tag where the words are in another language than the document's
 
 
 def run_element(text: str, fmt: Format):
@@ -166,12 +168,25 @@ def run_element(text: str, fmt: Format):
         rpr.append(OxmlElement("w:vertAlign", {qn("w:val"): fmt.valign}))
     if fmt.rtl:
         rpr.append(OxmlElement("w:rtl"))
+    if fmt.lang:
+        rpr.append(language_element(fmt.lang))
     if len(rpr):
         r.append(rpr)
     t = OxmlElement("w:t", {qn("xml:space"): "preserve"})
     t.text = xml_safe(text)
     r.append(t)
     return r
+
+
+def language_element(tag: str):
+    """`<w:lang>` naming `tag` for each class of script Word sets apart: Latin (`w:val`) always,
+    East Asian and complex script (right to left) where the language is written in them."""
+    lang = OxmlElement("w:lang", {qn("w:val"): tag})
+    if primary(tag) in EAST_ASIAN_LANGUAGES:
+        lang.set(qn("w:eastAsia"), tag)
+    if primary(tag) in RTL_LANGUAGES:
+        lang.set(qn("w:bidi"), tag)
+    return lang
 
 
 def add_bookmark(paragraph_element, number: int, name: str) -> None:

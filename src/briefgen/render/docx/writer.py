@@ -38,6 +38,8 @@ from briefgen.model import (
     Emph,
     Figure,
     Inline,
+    LangDiv,
+    LangSpan,
     LineBreak,
     Link,
     ListBlock,
@@ -100,6 +102,7 @@ class DocxWriter(Anchors):
         self.bookmark_names: set[str] = set()
         self.internal_links: list[Any] = []
         self.anchors: dict[str, tuple[str, str]] = {}  # hidden bookmark _bgN -> (block id, field), for review
+        self.lang = ""  # the language of the `::: {lang=...}` block being written, if any
         self.spacers: list[tuple[Any, float]] = []  # (paragraph, the CSS margin in points it stands for)
 
     # ------------------------------------------------------------ paragraphs and runs
@@ -145,6 +148,8 @@ class DocxWriter(Anchors):
         writes them, so Word orders and formats them as right-to-left text.
         """
         r = None
+        if self.lang and not fmt.lang:
+            fmt = replace(fmt, lang=self.lang)
         for piece, rtl in rtl_spans(text):
             r = run_element(piece, replace(fmt, rtl=rtl) if rtl else fmt)
             target.append(r)
@@ -169,6 +174,8 @@ class DocxWriter(Anchors):
                 self.inlines(target, node.children, replace(fmt, strike=True))
             elif isinstance(node, Underline):
                 self.inlines(target, node.children, replace(fmt, underline=True))
+            elif isinstance(node, LangSpan):
+                self.inlines(target, node.children, replace(fmt, lang=node.lang))
             elif isinstance(node, Code):
                 self.run(target, node.text, replace(fmt, code=True))
             elif isinstance(node, LineBreak):
@@ -304,6 +311,12 @@ class DocxWriter(Anchors):
                 tables.markdown_table(self, block)
             elif isinstance(block, Callout):
                 tables.callout(self, block)
+            elif isinstance(block, LangDiv):
+                outer, self.lang = self.lang, block.lang
+                try:
+                    self.blocks(block.blocks, style_id, level)
+                finally:
+                    self.lang = outer
             elif isinstance(block, Figure):
                 figures.figure(self, block)
             else:

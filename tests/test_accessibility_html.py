@@ -1,0 +1,90 @@
+"""HTML a reader with a screen reader can use: axe-core finds nothing in what briefgen writes or serves.
+
+axe-core (Deque's engine, the one browsers' accessibility tools run; bundled by
+axe-playwright-python) runs in headless Chromium (Debian's, driven by Playwright) on every HTML
+output of the default brief and of the fixture workspaces, and on every page `serve` answers.
+The rules asked are WCAG 2.0, 2.1 and 2.2 at levels A and AA and axe's best practices (landmarks,
+one main heading...); a violation of any impact fails, so moderate ones do not pile up unseen.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, built_once, shared
+from readers import CHROMIUM
+
+from briefgen.build import BuildOptions, build
+from briefgen.commands.serve import PreviewServer
+
+RULES = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
+WORKSPACES = ["minimal", "language", "bidi", "figures", "in-text", "trust"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium (scripts/system-deps.sh --test)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def violations(browser, url: str) -> list[str]:
+    """What axe-core finds on the page at `url`: one line per rule broken, with where."""
+    from axe_playwright_python.sync_playwright import Axe  # noqa: PLC0415
+
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        found = Axe().run(page, options={"runOnly": RULES}).response["violations"]
+    finally:
+        page.close()
+    return [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
+@pytest.fixture(scope=shared("module"))
+def fixture_outputs(tmp_path_factory) -> Path:
+    def make(out: Path) -> None:
+        for name in WORKSPACES:
+            build(FIXTURES / name, BuildOptions(all_audiences=True, formats=("html",), out_dir=out / name))
+
+    return built_once(tmp_path_factory, "axe-html", make)
+
+
+def test_every_html_output_of_the_default_brief_passes_axe(browser, default_build: Path):
+    pages = sorted(default_build.glob("*.html"))
+    assert len(pages) == 3
+    assert {page.name: violations(browser, page.as_uri()) for page in pages} == {page.name: [] for page in pages}
+
+
+def test_every_html_output_of_every_fixture_passes_axe(browser, fixture_outputs: Path):
+    pages = sorted(fixture_outputs.glob("*/*/*.html"))
+    assert len(pages) >= 2 * len(WORKSPACES)
+    found = {str(page.relative_to(fixture_outputs)): violations(browser, page.as_uri()) for page in pages}
+    assert found == {name: [] for name in found}
+
+
+@pytest.fixture
+def server(minimal: Path) -> Iterator[PreviewServer]:
+    preview = PreviewServer(minimal, port=0).start()
+    yield preview
+    preview.stop()
+
+
+def test_every_page_the_preview_serves_passes_axe(browser, server: PreviewServer, minimal: Path):
+    pages = ["", "audience/reader", "compare?left=boss&right=public"]
+    found = {page: violations(browser, server.url + page) for page in pages}
+    assert found == {page: [] for page in pages}
+    # and the page the preview shows while the brief has errors
+    block = minimal / "briefs" / "demo" / "blocks" / "history.yaml"
+    block.write_text(block.read_text().replace("section: context", "section: nowhere"))
+    with urllib.request.urlopen(server.url, timeout=30) as response:
+        assert "errors" in response.read().decode()
+    assert violations(browser, server.url) == []
