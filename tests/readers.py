@@ -175,3 +175,70 @@ def pdf_structure(path: Path) -> list[StructElem]:
     for kid in kids if isinstance(kids, list) else [kids]:
         walk(kid, None)
     return out
+
+
+def pdf_marked_content(path: Path) -> list[dict[str, list[str]]]:
+    """Per page, the words of each kind of marked content as drawn: by MCID ("12") and "artifact".
+
+    Read with pypdf's own text extraction, tracking BDC/BMC/EMC: what a screen reader is given as
+    content (an MCID a structure element names) and what it is told to skip (an artifact).
+    """
+    reader = PdfReader(str(path))
+    pages: list[dict[str, list[str]]] = []
+    for page in reader.pages:
+        found: dict[str, list[str]] = {}
+        stack: list[str | None] = []
+
+        def before(op, args, _cm, _tm, stack=stack, found=found):
+            if op in (b"BDC", b"BMC"):
+                props = args[1] if op == b"BDC" and len(args) > 1 else None
+                mcid = props.get("/MCID") if hasattr(props, "get") else None
+                if str(args[0]) == "/Artifact":
+                    stack.append("artifact")
+                elif mcid is not None:
+                    stack.append(str(mcid))
+                    found.setdefault(str(mcid), [])
+                else:
+                    stack.append(stack[-1] if stack else None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def text(value, *_args, stack=stack, found=found):
+            if stack and stack[-1] is not None and value:
+                found.setdefault(stack[-1], []).append(value)
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+        pages.append(found)
+    return pages
+
+
+def pdf_reachable_mcids(path: Path) -> list[set[str]]:
+    """Per page, the MCIDs that the structure elements reachable from the structure root name."""
+    reader = PdfReader(str(path))
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    found: list[set[str]] = [set() for _ in reader.pages]
+
+    def walk(node, page: int | None) -> None:
+        node = node.get_object()
+        if isinstance(node, int):
+            if page is not None:
+                found[page].add(str(int(node)))
+            return
+        if not hasattr(node, "get"):
+            return
+        if "/Pg" in node:
+            page = pages.get(node.raw_get("/Pg").idnum, page)
+        if node.get("/Type") == "/MCR":
+            found[page].add(str(int(node["/MCID"])))  # type: ignore[index]
+            return
+        if "/S" not in node:
+            return
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None:
+                walk(kid, page)
+
+    kids = reader.trailer["/Root"]["/StructTreeRoot"].get("/K")  # type: ignore[union-attr]
+    for kid in kids if isinstance(kids, list) else [kids]:
+        walk(kid, None)
+    return found

@@ -179,6 +179,22 @@ def test_html_gives_right_to_left_blocks_their_direction(built: Path):
     assert next(e for e in endnotes.iter("div") if "endnote" in e.get("class", "").split()).get("dir") == "rtl"
 
 
+def test_a_table_that_starts_right_to_left_runs_its_columns_from_the_right(built: Path):
+    """The first cell decides, as a paragraph's first letter does: HTML dir, Word bidiVisual, the PDF's layout."""
+    page = html.fromstring((built / "demo-reader.html").read_bytes())
+    table = next(t for t in page.iter("table") if "البلد" in t.text_content())
+    assert table.get("dir") == "rtl"
+    assert all(t.get("dir") is None for t in page.iter("table") if "البلد" not in t.text_content())
+    body = _part(built / "demo-reader.docx", "word/document.xml")
+    arabic = next(t for t in body.iter(f"{W}tbl") if "البلد" in _text(t))
+    assert arabic.find(f"{W}tblPr/{W}bidiVisual") is not None
+    assert [t for t in body.iter(f"{W}tbl") if t.find(f"{W}tblPr/{W}bidiVisual") is not None] == [arabic]
+    words = _words(built / "demo-reader.pdf")
+    country = next(w for w in words if w[3] == "Country")
+    header = next(w for w in words if w[3] == "البلد"[::-1] and abs(w[2] - country[2]) < 2)
+    assert header[0] > country[1]  # the first column stands to the right of the second
+
+
 def _words(pdf: Path) -> list[tuple[float, float, float, str]]:
     """Each word of the PDF as poppler finds it on the page: (xMin, xMax, yMin, text), text as NFKC."""
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

@@ -66,9 +66,11 @@ def test_every_font_face_is_the_shipped_font_cut_to_the_page_s_characters_and_re
         assert match["type"] == "font/woff2" and data[:4] == b"wOF2"
         embedded = TTFont(io.BytesIO(data))
         original = TTFont(DEFAULTS / "styles" / "fonts" / shipped[key])
-        # every character of the page the shipped font draws, drawn by the same outline; nothing more
+        # every character of the page the shipped font draws, with the same advance; beyond them only the
+        # rest of each run of 128 code points the page touches (one subset serves a brief's pages)
         wanted = page_characters & set(original.getBestCmap())
-        assert set(embedded.getBestCmap()) == wanted
+        runs = {code for c in page_characters for code in range(c & ~0x7F, (c & ~0x7F) + 0x80)}
+        assert wanted <= set(embedded.getBestCmap()) <= runs & set(original.getBestCmap())
         glyphs, shipped_glyphs = embedded.getGlyphSet(), original.getGlyphSet()
         for code in wanted:
             ours, theirs = embedded.getBestCmap()[code], original.getBestCmap()[code]

@@ -81,6 +81,23 @@ def test_a_language_that_is_not_a_tag_is_refused_and_its_words_kept():
     assert read.blocks == (Para((Text("Say bonjour now."),)),)
 
 
+def test_a_language_is_checked_against_the_registry_not_only_its_shape():
+    read = parse_markdown("[Nile]{lang=eg} and [النيل]{lang=ar-EG} and [Hoppō]{lang=ja-Latn}.", "b")
+    assert [(p.code, p.message.split(";")[0]) for p in read.problems] == [
+        ("markdown.lang", "'eg' is not a language tag")  # Egypt's country code, not a language
+    ]
+
+
+def test_a_language_written_without_braces_or_with_a_colon_is_told_not_printed():
+    assert [(p.code, p.message) for p in parse_markdown("::: lang=ar\nمرحبا\n:::\n", "b").problems] == [
+        ("markdown.div", "'lang=ar' after ':::' needs braces; write '::: {lang=ar}'")
+    ]
+    for written in ("[le Nil]{lang: fr}", "[le Nil] {lang=fr}"):
+        problems = parse_markdown(f"See {written} here.", "b").problems
+        assert [p.code for p in problems] == ["markdown.attributes"], written
+        assert "'[texte]{lang=fr}', with '=' and no space before the '{'" in problems[0].message
+
+
 # ------------------------------------------------------------------ each format
 
 

@@ -55,8 +55,11 @@ def primary(lang: str) -> str:
 
 
 def is_language_tag(tag: str) -> bool:
-    """Whether `tag` has the shape of a BCP 47 language tag (the rule `lang:` and `{lang=...}` share)."""
-    return bool(_LANGUAGE_TAG.match(tag))
+    """Whether `tag` is a BCP 47 language tag: its shape, and each subtag one of IANA's registry
+    (langcodes), so `eg` (Egypt's country code) or `French` are refused, `ar-EG` and `ja-Latn` taken."""
+    import langcodes  # only a Markdown field with a {lang=...} asks
+
+    return bool(_LANGUAGE_TAG.match(tag)) and langcodes.tag_is_valid(tag)
 
 
 def labels_for(lang: str, overrides: dict[str, str] | None = None) -> dict[str, str]:

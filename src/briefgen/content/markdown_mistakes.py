@@ -37,10 +37,11 @@ _LEFTOVERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "[see @a; @b] (every part separated by ';' needs its own @key)",
     ),
     (
-        re.compile(r"\{[#.][^}]*\}"),
+        re.compile(r"\{[#.][^}]*\}|\{\s*[A-Za-z][\w-]*\s*[=:][^}]*\}"),
         codes.MARKDOWN_ATTRIBUTES,
         "the attributes '{0}' belong to nothing and would be printed; put them right after a "
-        "table caption (': Caption {{#tbl-id}}') or a span ('[text]{{.smallcaps}}')",
+        "table caption (': Caption {{#tbl-id}}') or a span ('[text]{{.smallcaps}}', '[texte]{{lang=fr}}', "
+        "with '=' and no space before the '{{')",
     ),
     (
         re.compile(r"(?:^|\s):::+"),

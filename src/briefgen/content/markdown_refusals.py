@@ -122,6 +122,13 @@ def unknown_callout(name: str) -> Refusal:
 
 def div(ident: str, classes: list[str]) -> Refusal:
     """A `:::` block that is not a callout (its contents are kept, the box is not)."""
+    attribute = next((c for c in classes if "=" in c), "")
+    if attribute:  # `::: lang=ar`: Pandoc reads a bare word after the fence as a class
+        return Refusal(
+            codes.MARKDOWN_DIV,
+            f"'{attribute}' after ':::' needs braces; write '::: {{{attribute}}}'",
+            attribute,
+        )
     shown = ("." + classes[0]) if classes else ("#" + ident if ident else ":::")
     return Refusal(
         codes.MARKDOWN_DIV,

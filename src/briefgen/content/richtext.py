@@ -177,3 +177,14 @@ def blocks_text(blocks: tuple[m.Block, ...]) -> str:
             for row in (*block.head, *block.body):
                 lines.append(" ".join(blocks_text(cell.blocks) for cell in row))
     return "\n".join(line for line in lines if line)
+
+
+def table_text_starts(table: m.Table) -> str:
+    """The words a table starts with (its first cell, header or body): what decides its direction,
+    as a paragraph's first letter decides a paragraph's (`content.bidi.is_rtl`)."""
+    for row in (*table.head, *table.body):
+        for cell in row:
+            words = blocks_text(cell.blocks)
+            if words.strip():
+                return words
+    return ""

@@ -476,7 +476,8 @@ MARKDOWN_ATTRIBUTES = Code(
     "markdown.attributes",
     ERROR,
     "Attributes in braces {...} belong to nothing and would be printed.",
-    "Put them right after a table caption (': Caption {#tbl-id}') or a span ('[text]{.smallcaps}').",
+    "Put them right after a table caption (': Caption {#tbl-id}') or a span ('[text]{.smallcaps}', "
+    "'[texte]{lang=fr}'), with '=' and no space before the '{'.",
 )
 MARKDOWN_CALLOUT = Code(
     "markdown.callout",

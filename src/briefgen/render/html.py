@@ -19,7 +19,7 @@ from briefgen.content.bidi import is_rtl
 from briefgen.content.fonts import fallback_stack
 from briefgen.content.language import labels_for
 from briefgen.content.links import safe_href
-from briefgen.content.richtext import blocks_text, plain_text
+from briefgen.content.richtext import blocks_text, plain_text, table_text_starts
 from briefgen.content.style import HouseStyle
 from briefgen.model import (
     Block,
@@ -274,6 +274,8 @@ class HtmlWriter:
         body = Markup("<tbody>%s</tbody>") % Markup("").join(row(r, "td") for r in table.body)
         ident = Markup(' id="%s"') % table.id if table.id else ""
         self.tables += 1
+        # A table whose first cell reads right to left runs its columns from the right.
+        ident += dir_attr(table_text_starts(table))
         return Markup('<table class="md-table" data-table="%d"%s>%s%s%s%s</table>') % (
             self.tables,
             ident,

@@ -3,11 +3,11 @@
 A brief's HTML is mailed and published as one file, so its fonts travel inside it as data: URLs.
 Whole fonts made each file about 1.6 MB (four Carlito faces of 2,782 glyphs each, for about a
 hundred characters used). Each face is now subset to the characters of the page (its text, its
-markup and its CSS, whose generated content such as list bullets is in the page too), keeping the
-OpenType features browsers apply by default (kerning, ligatures, contextual forms) and those the
-CSS can ask for (small caps), and dropping
-TrueType hinting, which today's browsers mostly ignore (as web font services serve them), then
-compressed as WOFF2: about 30 KB a face.
+markup and its CSS, whose generated content such as list bullets is in the page too; see
+`embed_fonts` for how far around them), keeping the OpenType features browsers apply by default
+(kerning, ligatures, contextual forms) and those the CSS can ask for (small caps), and dropping
+TrueType hinting, which today's browsers mostly ignore (web font services serve fonts without
+it), then compressed as WOFF2: about 30-40 KB a face.
 
 A subset is a modified font, and the SIL Open Font License reserves a font's name (Carlito's
 "Reserved Font Name") for unmodified versions: each subset is renamed in its name table
@@ -41,12 +41,24 @@ def placeholder(name: str) -> str:
 
 
 def embed_fonts(page: str, files: dict[str, Path]) -> str:
-    """`page` with each font's placeholder replaced by that font, subset to the page's characters."""
-    characters = "".join(sorted(set(page)))
+    """`page` with each font's placeholder replaced by that font, subset to the page's characters.
+
+    Subset to every character of each run of 128 code points the page touches (Basic Latin, Latin-1,
+    the general punctuation...), not to the page's exact characters: the pages of one brief then
+    share one subset, made once per process (about a second a face), and an edit in the preview
+    that adds a letter does not make a new one.
+    """
+    characters = "".join(chr(code) for code in sorted(_runs(page)))
     for name, path in files.items():
         stat = path.stat()
         page = page.replace(placeholder(name), _subset_data_url(path, stat.st_mtime_ns, stat.st_size, characters))
     return page
+
+
+def _runs(page: str) -> set[int]:
+    """The code points of each aligned run of 128 that a character of `page` falls in."""
+    starts = {ord(c) & ~0x7F for c in page}
+    return {code for start in starts for code in range(start, start + 0x80) if not 0xD800 <= code < 0xE000}
 
 
 @functools.lru_cache(maxsize=32)

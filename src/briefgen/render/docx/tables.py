@@ -17,6 +17,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Pt
 from docx.table import _Cell
 
+from briefgen.content.bidi import is_rtl
+from briefgen.content.richtext import table_text_starts
 from briefgen.model import Block, Callout, Table, TableCell
 from briefgen.render.docx.wml import Format, cell_borders, place, shade, table_borders
 
@@ -146,6 +148,8 @@ def markdown_table(w: BodyWriter, table: Table) -> None:
     fixed = any(table.widths)
     widths = _scaled(w, list(table.widths) if fixed else [1.0] * columns)
     word = new_table(w, len(table.head) + len(table.body), widths, CELL_PADDING, bool(table.head), fixed)
+    if is_rtl(table_text_starts(table)):  # columns from the right, as the HTML's <table dir="rtl">
+        place(word._tbl.tblPr, OxmlElement("w:bidiVisual"))
     placed = _layout(table.head, 0, columns) + _layout(table.body, len(table.head), columns)
     rows = [row._tr for row in word.rows]  # python-docx rebuilds the row list on every index
     for r, c, height, width, cell in placed:
