@@ -115,6 +115,8 @@ class StructElem:
     lang: str  # its own /Lang, "" when it inherits one
     text: str  # the words of its marked content and of every element below it, in order
     attributes: dict
+    kids: tuple[str, ...] = ()  # the roles of the elements directly below it
+    id: str = ""  # its /ID
 
 
 def pdf_structure(path: Path) -> list[StructElem]:
@@ -162,11 +164,14 @@ def pdf_structure(path: Path) -> list[StructElem]:
         kids = node.get("/K")
         words = "".join(walk(k, page) for k in (kids if isinstance(kids, list) else [kids]) if k is not None)
         attributes = node.get("/A")
+        below = [k.get_object() for k in (kids if isinstance(kids, list) else [kids]) if k is not None]
         out[index] = StructElem(
             str(node["/S"]),
             str(node.get("/Lang", "")),
             words,
             dict(attributes.get_object()) if hasattr(attributes, "get_object") and attributes is not None else {},
+            tuple(str(k["/S"]) for k in below if hasattr(k, "get") and "/S" in k),
+            str(node.get("/ID", "")),
         )
         return words
 

@@ -7,6 +7,7 @@ and the structure tree are read with pypdf, not with the code that wrote them (`
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,50 @@ def test_every_link_says_where_it_goes_in_words_and_prints(default_build: Path):
                 assert int(link.get("/F", 0)) & 4, f"{pdf.name}: a link that does not print"
                 described.append(words)
     assert "Figure 1" in described and "Note 1" in described
+
+
+def test_list_items_hold_a_label_and_a_body(default_build: Path, drafts: Path):
+    """PDF/UA-1 7.6: L > LI > (Lbl, LBody); the paragraphs of an item inside its LBody."""
+    seen = 0
+    for pdf in _pdfs(default_build, drafts):
+        items = [e for e in pdf_structure(pdf) if e.role == "/LI"]
+        assert all(set(e.kids) <= {"/Lbl", "/LBody"} and "/LBody" in e.kids for e in items), pdf.name
+        seen += sum("/Lbl" in e.kids for e in items)
+    assert seen >= 12  # the analyst's bulleted lists among them
+
+
+def test_every_note_is_a_note_with_its_own_id(default_build: Path):
+    """PDF/UA-1 7.9: footnotes and endnotes tagged Note, each with an ID the IDTree lists; the notes
+    are the ones Word has (python-docx's count of the DOCX's notes, an independent reading)."""
+    from pypdf import PdfReader  # noqa: PLC0415
+    from readers import docx_notes  # noqa: PLC0415
+
+    for pdf in sorted(default_build.glob("*.pdf")):
+        notes = [e for e in pdf_structure(pdf) if e.role == "/Note"]
+        ids = [e.id for e in notes]
+        assert len(set(ids)) == len(ids) and all(ids), pdf.name
+        numbers = {int(re.match(r"\s*(\d+)\.", e.text)[1]) for e in notes}  # type: ignore[index]
+        docx = pdf.with_suffix(".docx")
+        expected = len(docx_notes(docx)) or len(docx_notes(docx, "endnotes"))
+        if not expected:  # endnotes are a list in the Word body: count the PDF's own numbering
+            expected = max(numbers)
+        assert numbers == set(range(1, expected + 1)), pdf.name
+        tree = PdfReader(str(pdf)).trailer["/Root"]["/StructTreeRoot"]
+        every_id = [e.id for e in pdf_structure(pdf) if e.id]
+        assert len(set(every_id)) == len(every_id), pdf.name
+        assert sorted(_names(tree["/IDTree"])) == sorted(every_id), pdf.name  # type: ignore[index]
+
+
+def test_header_cells_say_whether_they_head_a_column_or_a_row(default_build: Path):
+    """PDF/UA-1 7.5: every TH has a /Scope; header rows of the registers and Markdown tables head columns."""
+    for pdf in sorted(default_build.glob("*.pdf")):
+        cells = [e for e in pdf_structure(pdf) if e.role == "/TH"]
+        assert cells, pdf.name
+        assert all(str(e.attributes.get("/Scope")) == "/Column" for e in cells), pdf.name
+
+
+def _names(node) -> list[str]:
+    """The keys of a PDF name tree, leaves and intermediate nodes alike."""
+    node = node.get_object()
+    keys = [str(key) for key in node.get("/Names", [])[::2]]
+    return keys + [key for kid in node.get("/Kids", []) for key in _names(kid)]

@@ -25,7 +25,7 @@ from briefgen.model import Document, Table
 from briefgen.render import pdf_tags
 from briefgen.render.footer import footer_layout
 from briefgen.render.html import render_html
-from briefgen.render.pdf_artifacts import mark_artifacts
+from briefgen.render.pdf_ua import finish as finish_for_ua
 
 LARGE_DOCUMENT_PAGES = 150  # WeasyPrint keeps a whole layout in memory: past this, warn before laying out
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": False}
@@ -264,7 +264,7 @@ def render_pdf(doc: Document, style: HouseStyle, toc_over_pages: int = 4) -> Pdf
     located = _wide_tables(doc, settled.squeeze)
     failed = _failed_figures(doc, warnings)
     rendered = settled.rendered
-    data = mark_artifacts(rendered.write_pdf(finisher=_open_with_outline if settled.toc else None, **PDF_OPTIONS))
+    data = finish_for_ua(rendered.write_pdf(finisher=_open_with_outline if settled.toc else None, **PDF_OPTIONS))
     return PdfResult(
         data,
         len(rendered.pages),

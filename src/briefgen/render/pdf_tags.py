@@ -1,17 +1,19 @@
-"""Each part's language in the PDF's structure tree, and hidden furniture out of it: what WeasyPrint's tagging misses.
+"""What WeasyPrint's tagging misses, added while it builds the PDF's structure tree.
 
-WeasyPrint tags a PDF from its boxes (`weasyprint/pdf/tags.py`, `_build_box_tree`) and names the
-document's language in the catalogue, but gives no structure element a language of its own: a
-`<span lang="fr">` becomes a `/Span` without `/Lang`, so a screen reader reads French words in the
-document's English voice (PDF/UA-1 7.2; Matterhorn checkpoint 11). `install()` wraps that one
-function so the structure elements made for an HTML element with a `lang` attribute carry it as
-`/Lang`, which their descendants inherit, gives each link annotation the link's words as its
-description (WeasyPrint writes the target's id, "section-background", "fn-1") and the Print flag,
-and leaves the elements of what the HTML hides from
-assistive technology (`aria-hidden="true"`: the DRAFT watermark) out of the tree, as WeasyPrint
-leaves out margin boxes; `render/pdf_artifacts` then marks such content as an artifact. The
-wrapper changes nothing else; `tests/test_lang.py` and `tests/test_pdf_structure.py` read the tree
-back, so a WeasyPrint that renames the function fails there.
+WeasyPrint tags a PDF from its boxes (`weasyprint/pdf/tags.py`, `_build_box_tree`). `install()`
+wraps that one function so that, for the structure elements made for each HTML element:
+
+- an element with a `lang` attribute carries it as `/Lang`, which its descendants inherit (a
+  `<span lang="fr">` was a `/Span` read in the document's English voice; PDF/UA-1 7.2);
+- a footnote (`data-note`) or an endnote (`.endnote`) is a `/Note`, not a `/Span` or a `/Div`
+  (PDF/UA-1 7.9; `render/pdf_ua` gives each its ID);
+- a link's annotation describes the link in its words ("Figure 1", "Note 3"), where WeasyPrint
+  wrote the target's id ("section-background", "fn-1"), and prints (PDF/UA-1 7.18);
+- what the HTML hides from assistive technology (`aria-hidden="true"`: the DRAFT watermark) is left
+  out of the tree, as WeasyPrint leaves out margin boxes; `render/pdf_ua` marks it an artifact.
+
+The wrapper changes nothing else. `tests/test_lang.py` and `tests/test_pdf_structure.py` read the
+tree back, so a WeasyPrint that renames or reshapes the function fails there.
 """
 
 from __future__ import annotations
@@ -24,26 +26,31 @@ from weasyprint.pdf import tags
 
 _ORIGINAL = tags._build_box_tree
 _NOT_PARTS = ("html", "body")  # the document's own language is the catalogue's /Lang
+_PRINT = 4  # the annotation flag that lets it print
 
 
-def _build_box_tree_with_lang(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
-    """WeasyPrint's structure elements for `box`, each with `/Lang` where its HTML element names one;
-    none for what the HTML hides from assistive technology (`render/pdf_artifacts` makes it an artifact)."""
+def _build_box_tree_with_parts(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
+    """WeasyPrint's structure elements for `box`, with what the HTML element says of its part."""
     inner = getattr(box, "_box", box)  # an absolutely placed box stands behind a placeholder
     element = getattr(inner, "element", None)
-    lang = None
-    if element is not None and getattr(inner, "element_tag", None) not in _NOT_PARTS:
-        lang = element.get("lang")
-        if element.get("aria-hidden") == "true":
-            tuple(_ORIGINAL(box, parent, *args))  # its content is mapped, as WeasyPrint requires, and linked to nothing
-            return
+    if element is None or getattr(inner, "element_tag", None) in _NOT_PARTS:
+        yield from _ORIGINAL(box, parent, *args)
+        return
+    if element.get("aria-hidden") == "true":
+        tuple(_ORIGINAL(box, parent, *args))  # its content is mapped, as WeasyPrint requires, and linked to nothing
+        return
     link = getattr(inner, "link_annotation", None)
-    if link is not None and element is not None:
-        link["Contents"] = pydyf.String(link_description(element))  # WeasyPrint writes the target's id
-        link["F"] = 4  # Print, as PDF/UA-1 7.18 asks of annotations
+    if link is not None:
+        link["Contents"] = pydyf.String(link_description(element))
+        link["F"] = _PRINT
+    lang = element.get("lang")
+    own_box = "::" not in (getattr(inner, "element_tag", "") or "")  # not a pseudo-element such as ::footnote-call
+    note = own_box and (element.get("data-note") is not None or "endnote" in element.get("class", "").split())
     for struct in _ORIGINAL(box, parent, *args):
         if lang and "Lang" not in struct:
             struct["Lang"] = pydyf.String(lang)
+        if note:
+            struct["S"] = "/Note"
         yield struct
 
 
@@ -56,4 +63,4 @@ def link_description(element: Any) -> str:
 
 def install() -> None:
     """Wrap WeasyPrint's tagging once per process (recursive calls go through the module name too)."""
-    tags._build_box_tree = _build_box_tree_with_lang
+    tags._build_box_tree = _build_box_tree_with_parts
