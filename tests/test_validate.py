@@ -388,3 +388,26 @@ def test_every_unsafe_link_is_an_error_where_its_address_is_written(minimal: Pat
         f"{at}14:11: {scheme.format('javascript')} [link.scheme]",
         f"{at}15:19: {scheme.format('javascript')} [link.scheme]",
     ]
+
+
+def test_markup_in_a_plain_text_field_is_a_warning_naming_what_would_be_printed(minimal: Path):
+    block = minimal / "briefs/demo/blocks/plain.yaml"
+    block.write_text(
+        "section: recs\ntitle: The *Nile* talks\nstatus: approved\nkind: recommendation\n"
+        "action: Read [the treaty](https://example.org) first.\npriority: high\nowner: '[Cairo]{lang=fr}'\n"
+        "summary: s\nbody: The *Nile* in the body is fine, as is [le Nil]{lang=fr}.\n"
+        "variants:\n  public:\n    title: Talks on the Nile [@fpri]\n",
+        encoding="utf-8",
+    )
+    ws, diags = open_workspace(minimal)
+    lines = [d.format(ws.root) for d in diags.items if d.code == "block.plain-markup"]
+    tail = (
+        " would be printed as typed; write it without the markup (formatting, links, citations and languages "
+        "belong in the body) [block.plain-markup]"
+    )
+    assert lines == [
+        f"briefs/demo/blocks/plain.yaml:2:8: warning: 'title:' is plain text, so '*Nile*'{tail}",
+        f"briefs/demo/blocks/plain.yaml:12:12: warning: the public variant's title is plain text, so '[@fpri]'{tail}",
+        f"briefs/demo/blocks/plain.yaml:5:9: warning: 'action:' is plain text, so '[the treaty](https://example.org)'{tail}",
+        f"briefs/demo/blocks/plain.yaml:7:8: warning: 'owner:' is plain text, so '[Cairo]{{lang=fr}}'{tail}",
+    ]

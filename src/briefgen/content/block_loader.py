@@ -22,7 +22,8 @@ from briefgen.content.yamlsrc import Node, load_yaml
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.model import ContentBlock, Markdown, Variant
 
-_MARKDOWN_KEYS = ("body", "summary", "mitigation", "bottom_line")
+# The fields read as Markdown; every other field is plain text (document/validate/plain.py).
+MARKDOWN_KEYS = ("body", "summary", "mitigation", "bottom_line")
 
 
 def date_field(node: Node | None) -> dt.date | None:
@@ -43,7 +44,7 @@ def markdown_sources(node: Node | None) -> list[str]:
     """The text of every Markdown field in a brief or block file (variants included)."""
     if node is None or not node.is_map:
         return []
-    found = [v.value for k, v in node.value.items() if k in _MARKDOWN_KEYS and isinstance(v.value, str)]
+    found = [v.value for k, v in node.value.items() if k in MARKDOWN_KEYS and isinstance(v.value, str)]
     variants = node.get("variants")
     if variants is not None and variants.is_map:
         for variant in variants.value.values():
@@ -195,4 +196,6 @@ def _locations(data: dict[str, Node]) -> dict[str, Location]:
     if "variants" in data:
         for name, vnode in data["variants"].value.items():
             locations[f"variants.{name}"] = vnode.key_loc or vnode.loc
+            if isinstance(vnode.value, dict) and "title" in vnode.value:
+                locations[f"variants.{name}.title"] = vnode.value["title"].loc
     return locations

@@ -214,6 +214,12 @@ BLOCK_NO_SUMMARY = Code(
     "A block has no summary, so audiences that read summaries get its whole body.",
     "Add a 'summary:' to the block.",
 )
+BLOCK_PLAIN_MARKUP = Code(
+    "block.plain-markup",
+    WARNING,
+    "A plain-text field (a title, an action, an owner...) holds Markdown markup, which would be printed as typed.",
+    "Write the field without markup; formatting, links, citations and languages belong in the body.",
+)
 BLOCK_SHAPE = Code(
     "block.shape",
     ERROR,

@@ -12,6 +12,7 @@ from briefgen.diagnostics import Diagnostics, Location, codes, did_you_mean
 from briefgen.document.validate.audiences import check_block_audiences, check_block_tags
 from briefgen.document.validate.ids import check_block_id
 from briefgen.document.validate.markings import check_marking
+from briefgen.document.validate.plain import check_plain_fields
 from briefgen.model import Brief, ContentBlock, Workspace
 
 
@@ -34,6 +35,7 @@ def check_blocks(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
         check_block_audiences(block, audience_ids, diags)
         check_block_tags(ws, block, known_tags, diags)
         _check_kind(block, diags)
+        check_plain_fields(block, diags)
         if block.marking is not None:
             check_marking(
                 block.marking,
