@@ -411,3 +411,14 @@ def test_markup_in_a_plain_text_field_is_a_warning_naming_what_would_be_printed(
         f"briefs/demo/blocks/plain.yaml:5:9: warning: 'action:' is plain text, so '[the treaty](https://example.org)'{tail}",
         f"briefs/demo/blocks/plain.yaml:7:8: warning: 'owner:' is plain text, so '[Cairo]{{lang=fr}}'{tail}",
     ]
+
+
+@pytest.mark.parametrize("lang", ["French", "eg", "en_GB!"])
+def test_a_brief_language_that_is_not_a_registered_tag_is_an_error_at_its_value(minimal: Path, lang: str):
+    brief = minimal / "briefs/demo/brief.yaml"
+    brief.write_text(brief.read_text().replace("title: Demo brief\n", f"title: Demo brief\nlang: {lang}\n"))
+    ws, diags = open_workspace(minimal)
+    assert [d.format(ws.root) for d in diags.items] == [
+        f"briefs/demo/brief.yaml:2:7: error: lang must be a BCP 47 language tag such as en-GB, fr or ja-JP, "
+        f"not '{lang}' [schema.format]"
+    ]

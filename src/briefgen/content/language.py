@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 # A BCP 47 tag as briefs write one: a language, then script, region or variant subtags (en-GB, zh-Hant-TW).
-LANGUAGE_TAG_PATTERN = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
-_LANGUAGE_TAG = re.compile(LANGUAGE_TAG_PATTERN)
+_LANGUAGE_TAG = re.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 # Languages written right to left: their text runs right to left and Word sets their words as complex script.
 RTL_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "syr"})

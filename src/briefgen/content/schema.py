@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.content.csl_schema import REFERENCES_SCHEMA
-from briefgen.content.language import LANGUAGE_TAG_PATTERN
 from briefgen.runtime.formats import FORMATS
 
 _ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$", "maxLength": 64}
@@ -29,7 +28,7 @@ KINDS = ("prose", "recommendation", "risk", "leverage")
 
 _LANG = {
     "type": "string",
-    "pattern": LANGUAGE_TAG_PATTERN,
+    "format": "language-tag",  # the shape and IANA's registry (content/language.is_language_tag)
     "description": "Language as a BCP 47 tag (en-US, de-DE, ja-JP): quotation marks, hyphenation, "
     "citation terms, cross-reference words.",
 }

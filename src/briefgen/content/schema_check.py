@@ -13,10 +13,12 @@ from typing import Any
 
 import jsonschema
 
+from briefgen.content.language import is_language_tag
 from briefgen.content.yamlsrc import QUOTE_LIMIT, Node, shorten
 from briefgen.diagnostics import Diagnostics, codes, did_you_mean
 
 _FORMAT_CHECKER = jsonschema.FormatChecker()
+_FORMAT_CHECKER.checks("language-tag")(is_language_tag)  # `lang:`, as `{lang=...}` in Markdown is checked
 
 
 def _jsonable(value: Any) -> Any:
@@ -113,6 +115,12 @@ def _message(error: jsonschema.ValidationError, node: Node) -> tuple[Node, str, 
             target,
             codes.SCHEMA_ID,
             (f"'{error.instance}' is not a valid id for {where}; use lower-case letters, digits, '-' and '_'"),
+        )
+    if kind == "format" and error.validator_value == "language-tag":
+        return (
+            target,
+            codes.SCHEMA_FORMAT,
+            f"{where} must be a BCP 47 language tag such as en-GB, fr or ja-JP, not '{error.instance}'",
         )
     if kind == "format":
         return (
