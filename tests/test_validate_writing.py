@@ -57,8 +57,8 @@ def test_each_refused_construct_names_what_to_write_instead():
         "without the reference, or let reader receive it [xref.not-received]",
         "briefs/demo/blocks/not-received.yaml:12:18: warning: U+13000 \U00013000 has no glyph in Carlito or any "
         "fallback font (Noto Sans CJK JP, Noto Sans CJK SC, Noto Sans CJK TC, Noto Sans CJK KR, DejaVu Sans); "
-        "install fonts-noto-cjk (or a font that has it) and list it under fonts.fallback in styles/theme.yaml "
-        "[font.missing-glyph]",
+        "install fonts-noto-core or fonts-noto-extra (or another font that has it) and list it under "
+        "fonts.fallback in styles/theme.yaml [font.missing-glyph]",
         "briefs/demo/blocks/fpri.yaml:1:1: error: block id 'fpri' is also a bibliography key (at "
         "references.yaml:12:9), so @fpri cannot mean both; rename the block file or give it an 'id:', or change "
         "the key [xref.clash]",

@@ -455,7 +455,8 @@ FONT_MISSING_GLYPH = Code(
     "font.missing-glyph",
     WARNING,
     "Some characters have no glyph in the house font or its fallback fonts, so they would print as boxes.",
-    "Install a font that has them (such as fonts-noto-cjk) and list it under fonts.fallback in styles/theme.yaml.",
+    "Install a font that has them (fonts-noto-cjk for Chinese, Japanese and Korean; fonts-noto-core or "
+    "fonts-noto-extra for other scripts) and list it under fonts.fallback in styles/theme.yaml.",
 )
 
 # ---------------------------------------------------------------- id

@@ -27,10 +27,7 @@ def _check_glyphs(brief: Brief, style: HouseStyle, diags: Diagnostics, cache: Pa
     """Characters that no configured font can draw would print as empty boxes: name them and where."""
     house_name = str(style.theme.get("fonts", {}).get("body", "the body font"))
     fallbacks = fallback_stack(style, brief.lang)
-    hint = (
-        f"has no glyph in {house_name} or any fallback font ({', '.join(fallbacks) or 'none configured'}); "
-        "install fonts-noto-cjk (or a font that has it) and list it under fonts.fallback in styles/theme.yaml"
-    )
+    fonts = f"{house_name} or any fallback font ({', '.join(fallbacks) or 'none configured'})"
     if not house_font_files(style):
         return
     texts: list[tuple[str, Location | None, Markdown | None]] = [
@@ -53,5 +50,17 @@ def _check_glyphs(brief: Brief, style: HouseStyle, diags: Diagnostics, cache: Pa
             if isinstance(field, Markdown) and field.locate is not None:
                 first = next(c for c in text if c in missing)
                 where = field.locate(first, 0)
-            diags.warning(codes.FONT_MISSING_GLYPH, f"{describe(missing)} {hint}", where)
+            diags.warning(codes.FONT_MISSING_GLYPH, _missing_message(missing, fonts), where)
     glyphs.save()
+
+
+def _missing_message(missing: list[str], fonts: str) -> str:
+    """What is missing, from which fonts, and the Debian package likely to have it: Noto CJK for
+    Chinese, Japanese and Korean, Noto's other fonts for other scripts (Ethiopic, hieroglyphs...)."""
+    cjk = any(0x2E80 <= ord(c) <= 0x9FFF or 0xAC00 <= ord(c) <= 0xD7AF or 0x20000 <= ord(c) <= 0x3FFFF for c in missing)
+    package = "fonts-noto-cjk" if cjk else "fonts-noto-core or fonts-noto-extra"
+    several = len(missing) > 1
+    return (
+        f"{describe(missing)} {'have' if several else 'has'} no glyph in {fonts}; install {package} (or another "
+        f"font that has {'them' if several else 'it'}) and list it under fonts.fallback in styles/theme.yaml"
+    )
