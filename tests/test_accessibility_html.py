@@ -41,6 +41,9 @@ def violations(browser, url: str) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe  # noqa: PLC0415
 
     page = browser.new_page()
+    # The preview reloads itself when a file changes (an EventSource): a reload while axe runs would
+    # end the page under it, so the page here listens to nothing.
+    page.add_init_script("window.EventSource = class { constructor() {} addEventListener() {} close() {} };")
     try:
         page.goto(url)
         found = Axe().run(page, options={"runOnly": RULES}).response["violations"]
