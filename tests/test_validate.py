@@ -413,6 +413,17 @@ def test_markup_in_a_plain_text_field_is_a_warning_naming_what_would_be_printed(
     ]
 
 
+def test_a_plain_field_that_is_not_text_is_left_to_the_schema(minimal: Path):
+    block = minimal / "briefs/demo/blocks/plain.yaml"
+    block.write_text(
+        "section: recs\ntitle: Talks\nstatus: approved\nkind: recommendation\naction: Act.\npriority: high\n"
+        "owner: 12\nsummary: s\nbody: b\n",
+        encoding="utf-8",
+    )
+    _, diags = open_workspace(minimal)
+    assert [d.code for d in diags.items] == ["schema.type"]
+
+
 @pytest.mark.parametrize("lang", ["French", "eg", "en_GB!"])
 def test_a_brief_language_that_is_not_a_registered_tag_is_an_error_at_its_value(minimal: Path, lang: str):
     brief = minimal / "briefs/demo/brief.yaml"

@@ -37,8 +37,7 @@ def check_plain_fields(block: ContentBlock, diags: Diagnostics) -> None:
         found = _MARKUP.search(value or "")
         if found is None:
             continue
-        shown = name.split(".")[0] if name.startswith("variants.") else name
-        what = f"the {name.split('.')[1]} variant's title" if name.startswith("variants.") else f"'{shown}:'"
+        what = f"the {name.split('.')[1]} variant's title" if name.startswith("variants.") else f"'{name}:'"
         diags.warning(
             codes.BLOCK_PLAIN_MARKUP,
             f"{what} is plain text, so '{found.group(0)}' would be printed as typed; write it without the "
