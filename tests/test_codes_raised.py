@@ -317,3 +317,14 @@ def test_markdown_a_reading_pandoc_gave_up_on_and_a_node_briefgen_does_not_know(
         ("markdown.unknown", "Pandoc read a Ruby here, which briefs cannot show; rewrite it"),
     ]
     assert len(blocks) == 1  # the paragraph, with the words Pandoc read
+
+
+def test_a_link_without_words(minimal: Path):
+    """`[](address)` shows nothing in the PDF and Word file, and gives a screen reader no name."""
+    block(minimal, "See [](https://example.org/report) for more.")
+    result = CliRunner().invoke(cli, ["-w", str(minimal), "check"])
+    assert (
+        f"{BLOCKS}/extra.yaml:6:7: error: a link without words ('[](https://example.org/report)'): the PDF and "
+        "Word file would show nothing there and a screen reader would read no name; write what it links to "
+        "between the brackets [link.empty]"
+    ) in result.stderr

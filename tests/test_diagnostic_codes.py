@@ -288,7 +288,7 @@ def test_explain_without_a_code_lists_every_code_and_a_group_its_own():
     lines = run("explain").stdout.splitlines()
     assert len(lines) == len(CODES) + 2
     assert lines[-1] == "'briefgen explain CODE' says how to fix one; 'briefgen explain GROUP' lists a group."
-    assert lines[0].split()[:2] == ["audience.no-blocks", "warning"]
+    assert lines[0].split()[:2] == ["accessibility.html", "error"]
     assert any(line.startswith("marking.withheld ") and "  note  " in line for line in lines)
     budget = run("explain", "budget").stdout.splitlines()
     assert budget[0] == (

@@ -126,3 +126,16 @@ def _names(node) -> list[str]:
     node = node.get_object()
     keys = [str(key) for key in node.get("/Names", [])[::2]]
     return keys + [key for kid in node.get("/Kids", []) for key in _names(kid)]
+
+
+def test_each_contents_entry_is_one_link_and_its_dots_are_an_artifact(default_build: Path):
+    """WCAG 2.4.4 and PDF/UA-1 7.18: one Link per entry, read as its title and page number, not
+    three nested links and a run of full stops."""
+    pdf = default_build / "japan-russia-analyst.pdf"
+    elements = pdf_structure(pdf)
+    links = [e for e in elements if e.role == "/Link"]
+    assert not [e for e in links if "/Link" in e.kids]
+    entries = [squash(e.text) for e in links if squash(e.text).startswith(("Background", "Risks", "Bibliography"))]
+    assert entries[:3] == ["Background 1", "Risks 5", "Bibliography 7"]
+    assert ".." not in elements[0].text
+    assert any("....." in "".join(found.get("artifact", [])) for found in pdf_marked_content(pdf)[:1])

@@ -73,6 +73,8 @@ body: |
 
   ::: {.callout-important title="Key judgement"}
   Boxed text with **bold**.
+
+  - A boxed point.
   :::
 
   A long token: TOKEN and https://example.org/a/very/long/path/that/never/breaks/anywhere/at/all/index.html end.
@@ -273,13 +275,22 @@ def test_definition_list_rule_and_callout(outputs):
     assert int(attr(definition.find(f"{W}pPr/{W}ind"), "left")) == 454  # 8 mm
     rule = definition.getnext()
     assert text(rule) == "" and attr(rule.find(f"{W}pPr/{W}pBdr/{W}bottom"), "color") == "C9D1DB"
-    box = rule.getnext()
-    assert box.tag == f"{W}tbl" and len(box.findall(f".//{W}tc")) == 1
-    assert attr(box.find(f"{W}tblPr/{W}tblBorders/{W}left"), "color") == "A4161A"  # callout_important
-    assert attr(box.find(f".//{W}tcPr/{W}shd"), "fill") == "F4F6F9"  # callout_background
-    title, content = box.findall(f".//{W}p")
+    # the callout: paragraphs with the kind's rule at the left and shading, not a one-cell table (WCAG 1.3.1)
+    title = rule.getnext()
+    content = title.getnext()
     assert text(title) == "Key judgement" and attr(title.find(f".//{W}color"), "val") == "A4161A"
     assert text(content) == "Boxed text with bold."
+    item = content.getnext()
+    assert text(item) == "A boxed point." and item.find(f"{W}pPr/{W}numPr") is not None
+    for p in (title, content, item):
+        assert attr(p.find(f"{W}pPr/{W}pBdr/{W}left"), "color") == "A4161A"  # callout_important
+        assert attr(p.find(f"{W}pPr/{W}pBdr/{W}left"), "sz") == "24"  # 3 pt, as the PDF's border-left
+        assert attr(p.find(f"{W}pPr/{W}shd"), "fill") == "F4F6F9"  # callout_background
+    # padded as the PDF's box: 8 pt and the 3 pt rule in from the text's edge; the list item further in
+    assert int(attr(content.find(f"{W}pPr/{W}ind"), "left")) == 220
+    assert int(attr(item.find(f"{W}pPr/{W}ind"), "left")) > 220
+    assert title.find(f"{W}pPr/{W}keepNext") is not None and item.find(f"{W}pPr/{W}keepNext") is None
+    assert item.getnext().find(f"{W}pPr/{W}pBdr") is None  # the spacer after the box is outside it
 
 
 def test_document_language_and_east_asian_font(outputs, tmp_path):
@@ -304,7 +315,7 @@ def test_document_language_and_east_asian_font(outputs, tmp_path):
 def test_pandoc_reads_tables_notes_and_links(outputs):
     ast = json.loads(pypandoc.convert_file(str(outputs["analyst"]), "json"))
     tables = [b for b in ast["blocks"] if b["t"] == "Table"]
-    assert len(tables) == 3  # two Markdown tables and the callout box
+    assert len(tables) == 2  # the two Markdown tables; the callout box is paragraphs, not a table
     notes = list(nodes_of(ast["blocks"], "Note"))
     assert [len(n["c"]) for n in notes if "First" in json.dumps(n)] == [4]  # two paragraphs, two list items
     markdown = pypandoc.convert_file(str(outputs["analyst"]), "markdown")

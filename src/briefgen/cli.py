@@ -98,11 +98,24 @@ def _report(diags: Diagnostics, root: Path, quiet: bool, notes: bool = True) -> 
 Examples:
   briefgen check --strict              fail on warnings too, as the scheduled export does
   briefgen check --format github       problems as annotations on a pull request's lines
+  briefgen check --accessibility       also check the outputs built in dist/ for accessibility
 """
 )
 @click.argument("brief", required=False, shell_complete=complete_brief)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--parity", is_flag=True, help="Also build PDF and Word for every audience and compare them.")
+@click.option(
+    "--accessibility",
+    is_flag=True,
+    help="Also check the built PDF, Word and HTML outputs: PDF/UA-1, Word's accessibility rules, WCAG 2.2 AA.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --accessibility: the output folder the outputs were built in (as build --out).",
+)
 @click.option(
     "--format",
     "output_format",
@@ -113,12 +126,26 @@ Examples:
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json: the verdict and every problem.")
 @pass_state
-def check(state: State, brief: str | None, strict: bool, parity: bool, output_format: str, as_json: bool) -> None:
+def check(
+    state: State,
+    brief: str | None,
+    strict: bool,
+    parity: bool,
+    accessibility: bool,
+    out_dir: Path | None,
+    output_format: str,
+    as_json: bool,
+) -> None:
     """Validate the workspace (or one BRIEF) and report every problem with file:line:column."""
-    from briefgen.commands.check import open_checked, parity_problems, verdict
+    from briefgen.commands.check import accessibility_problems, open_checked, parity_problems, verdict
 
     output_format = "json" if as_json else output_format
     ws, diags = open_checked(state.workspace, brief)
+    if out_dir is not None and not accessibility:
+        raise click.UsageError("--out names the folder --accessibility reads; use it with --accessibility")
+    accessible = None
+    if accessibility and not diags.has_errors(strict):
+        accessible = accessibility_problems(ws, brief, diags, out_dir)
     if output_format == "text":
         _report(diags, ws.root, state.quiet)
     if parity and not diags.has_errors(strict):
@@ -134,7 +161,7 @@ def check(state: State, brief: str | None, strict: bool, parity: bool, output_fo
         for d in diags.sorted():
             if not state.quiet or d.severity.value == "error":
                 click.echo(github_annotation(d, ws.root))
-    failed, line = verdict(ws, diags, strict, parity)
+    failed, line = verdict(ws, diags, strict, parity, accessible)
     if failed:
         click.echo(line, err=True)
         raise click.exceptions.Exit(1)

@@ -16,7 +16,7 @@ from briefgen.build.fingerprints import (
 from briefgen.build.layouts import word_count
 from briefgen.build.outputs import FORMATS, BuildOptions, BuildResult, Output, Progress
 from briefgen.build.pool import Session
-from briefgen.build.run import build, build_all, render_all, summary_table
+from briefgen.build.run import build, build_all, output_folder, render_all, summary_table
 
 __all__ = [
     "FORMATS",
@@ -32,6 +32,7 @@ __all__ = [
     "engine_identity",
     "installed_versions",
     "layout_libraries",
+    "output_folder",
     "render_all",
     "source_map",
     "summary_table",

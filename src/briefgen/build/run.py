@@ -58,7 +58,7 @@ def render_all(root: Path | None, options: BuildOptions) -> Rendered:
 def _render_all(root: Path | None, options: BuildOptions, session: Session) -> Rendered:
     ws, brief, options, diags = _open(root, options)
     audiences = pick_audiences(ws, brief, options.audiences, options.all_audiences)
-    out_dir = _out_dir(ws, brief, options)
+    out_dir = output_folder(ws, brief.id, options.out_dir)
     _check_out_dir(ws, brief, options, out_dir)
     fingerprints = Fingerprints(ws, brief, load_style(ws.root), options.drafts)
     # Hashed now, from what is read now: a file deleted during rendering is not read again.
@@ -93,8 +93,9 @@ def _open(root: Path | None, options: BuildOptions) -> tuple[Workspace, Brief, B
     return ws, brief, replace(options, brief=brief.id), diags
 
 
-def _out_dir(ws, brief: Brief, options: BuildOptions) -> Path:
-    return ((options.out_dir or ws.root / ws.config.output_dir) / brief.id).resolve()
+def output_folder(ws, brief_id: str, out: Path | None = None) -> Path:
+    """Where a brief's outputs and manifest go: `out` (or briefgen.yaml's output_dir) / the brief's id."""
+    return ((out or ws.root / ws.config.output_dir) / brief_id).resolve()
 
 
 def _check_out_dir(ws, brief: Brief, options: BuildOptions, out_dir: Path) -> None:

@@ -65,6 +65,7 @@ def constant_name(name: str) -> str:
 
 # What each group of codes is about, as docs/diagnostics.md titles its section.
 GROUPS: dict[str, str] = {
+    "accessibility": "Built outputs checked for readers who use assistive technology (check --accessibility)",
     "audience": "One audience of a brief",
     "audiences": "audiences.yaml, the audience profiles",
     "bib": "The bibliography (references.yaml, .json or .bib)",
@@ -93,6 +94,57 @@ GROUPS: dict[str, str] = {
     "xref": "Cross-references to tables, figures, sections and blocks",
     "yaml": "YAML syntax",
 }
+
+# ---------------------------------------------------------------- accessibility
+
+ACCESSIBILITY_HTML = Code(
+    "accessibility.html",
+    ERROR,
+    "An HTML output breaks a WCAG 2.2 rule that axe-core or briefgen checks: serious and critical "
+    "findings are errors, minor and moderate ones warnings.",
+    "Where the message names a block, fix its text (a link that says where it goes, a language tag, "
+    "a picture's alt text); a colour comes from styles/theme.yaml; otherwise report it as a bug in briefgen.",
+)
+ACCESSIBILITY_NO_BROWSER = Code(
+    "accessibility.no-browser",
+    WARNING,
+    "axe-core could not check the HTML outputs (it needs Playwright and a Chromium), so only the "
+    "checks that need no browser ran on them.",
+    "Install them as the message says: pip install 'briefgen[accessibility]' and Debian's chromium "
+    "(or 'playwright install chromium').",
+)
+ACCESSIBILITY_NOT_BUILT = Code(
+    "accessibility.not-built",
+    ERROR,
+    "check --accessibility found no PDF, Word or HTML output of the brief it was asked to check (or of "
+    "any brief) in the output folder.",
+    "Build the brief first (briefgen build BRIEF -f pdf -f docx -f html); if it was built with -o DIR, "
+    "give the same DIR with --out.",
+)
+ACCESSIBILITY_PDF = Code(
+    "accessibility.pdf",
+    ERROR,
+    "A PDF output breaks a rule of PDF/UA-1 (the Matterhorn protocol's condition is named): a screen "
+    "reader would miss, repeat or misread part of it.",
+    "Fix what the message names if it is your text (alternative text, a language tag); anything "
+    "else is a bug in briefgen: report it with the message.",
+)
+ACCESSIBILITY_STALE = Code(
+    "accessibility.stale",
+    WARNING,
+    "check --accessibility read outputs built before some of their block files changed, so what it "
+    "found may be in text that is no longer there.",
+    "Build the brief again, then run the check.",
+)
+ACCESSIBILITY_WORD = Code(
+    "accessibility.word",
+    ERROR,
+    "A Word output breaks a rule of Word's Accessibility Checker: a picture without alternative text, "
+    "a table without a header row, text too faint for its background (errors), or a picture not in "
+    "line with the text, a heading that skips a level (warnings).",
+    "Where the message names a block, fix it there (alt text, a table's header row, heading levels); "
+    "a colour comes from styles/theme.yaml; otherwise report it as a bug in briefgen.",
+)
 
 # ---------------------------------------------------------------- audience, audiences
 
@@ -470,6 +522,13 @@ ID_UNSAFE = Code(
 
 # ---------------------------------------------------------------- link
 
+LINK_EMPTY = Code(
+    "link.empty",
+    ERROR,
+    "A link has no words between its brackets, so the PDF and Word file show nothing and a screen "
+    "reader has no name to read for it.",
+    "Write what the link leads to between the brackets: [the ministry's statement](https://...).",
+)
 LINK_SCHEME = Code(
     "link.scheme",
     ERROR,

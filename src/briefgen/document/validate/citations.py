@@ -12,10 +12,10 @@ import difflib
 from briefgen.content.crossrefs import is_cross_reference
 from briefgen.content.links import link_problem
 from briefgen.content.loader import unloaded_block_ids
-from briefgen.content.richtext import walk
+from briefgen.content.richtext import plain_text, walk
 from briefgen.diagnostics import Diagnostics, Location, codes, did_you_mean
 from briefgen.document.cite import StyleNotFound, resolve_style
-from briefgen.model import AudienceProfile, Brief, Link, Workspace
+from briefgen.model import AudienceProfile, Brief, Link, Markdown, Workspace
 
 # Fields citation styles print for each CSL type; "a|b" means either will do.
 STYLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -75,6 +75,13 @@ def check_links(brief: Brief, diags: Diagnostics) -> None:
     for _block_id, field in brief.markdown_fields():
         reported: set[tuple[str, Location | None]] = set()
         for node in walk(field.blocks):
+            if isinstance(node, Link) and not plain_text(node.children).strip():
+                diags.error(
+                    codes.LINK_EMPTY,
+                    f"a link without words ('[]({node.href})'): the PDF and Word file would show nothing "
+                    "there and a screen reader would read no name; write what it links to between the brackets",
+                    _empty_link_location(field, node),
+                )
             problem = link_problem(node.href) if isinstance(node, Link) else None
             if problem is None:
                 continue
@@ -82,6 +89,14 @@ def check_links(brief: Brief, diags: Diagnostics) -> None:
             if (problem, where) not in reported:  # links sharing one definition: one error there
                 reported.add((problem, where))
                 diags.error(codes.LINK_SCHEME, problem, where)
+
+
+def _empty_link_location(field: Markdown, link: Link) -> Location | None:
+    """Where `[](address)` stands in the field's file (the field itself when it is written otherwise)."""
+    written = f"[]({link.href}"
+    if link.location is None and field.locate is not None and written in field.source:
+        return field.locate(written, 0)
+    return link.location or field.location
 
 
 def check_reference_fields(brief: Brief, diags: Diagnostics) -> None:

@@ -1,7 +1,7 @@
 """Word output: the house template filled by docxtpl, with real styles, tables, notes and bookmarks.
 
 `theme` sets the template's named styles and language from theme.yaml, `writer` writes the body
-(`tables` its tables and callout boxes, `notes` its footnotes), `furniture` sizes the footer as
+(`tables` its tables, `callouts` its callout boxes, `notes` its footnotes), `furniture` sizes the footer as
 the PDF's and adds the DRAFT watermark, and a contents list carries its page numbers so it reads
 correctly on opening.
 """

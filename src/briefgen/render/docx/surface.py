@@ -1,7 +1,8 @@
 """What the figure and table writers need of the body writer, as a protocol.
 
-`writer.DocxWriter` writes a document's body and hands figures and tables to `figures` and
-`tables`; they write through this surface, so they never import the writer that imports them.
+`writer.DocxWriter` writes a document's body and hands figures, tables and callouts to `figures`,
+`tables` and `callouts`; they write through this surface, so they never import the writer that
+imports them.
 """
 
 from __future__ import annotations
@@ -37,5 +38,7 @@ class BodyWriter(Protocol):
     def blocks(self, blocks: tuple[Block, ...], style_id: str = "BodyText", level: int = 0) -> None: ...
 
     def bookmark(self, paragraph: Any, anchor: str) -> None: ...
+
+    def written(self, before: list[Any] | None = None) -> list[Any]: ...
 
     def inside(self, cell: Any, width: int) -> AbstractContextManager[None]: ...

@@ -1,4 +1,4 @@
-"""Native Word tables: the house register tables, Markdown tables and callout boxes.
+"""Native Word tables: the house register tables and Markdown tables.
 
 All share the house look of the PDF: rules in the theme's rule colour, a shaded header row
 underlined in the accent colour, cells padded as the CSS pads them, and a table edge that lines
@@ -19,7 +19,7 @@ from docx.table import _Cell
 
 from briefgen.content.bidi import is_rtl
 from briefgen.content.richtext import table_text_starts
-from briefgen.model import Block, Callout, Table, TableCell
+from briefgen.model import Block, Table, TableCell
 from briefgen.render.docx.wml import Format, cell_borders, place, shade, table_borders
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 BOX_MARGIN = 8.0  # points: the CSS margin-bottom of tables, callouts and the bottom line
 
 CELL_PADDING = {"top": Pt(3), "left": Pt(5), "bottom": Pt(3), "right": Pt(5)}  # td { padding: 3pt 5pt }
-CALLOUT_PADDING = {"top": Pt(4), "left": Pt(8), "bottom": Pt(2), "right": Pt(8)}  # .callout { padding }
 ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 NO_BORDERS = dict.fromkeys(("top", "left", "bottom", "right", "insideH", "insideV"))
 
@@ -172,20 +171,3 @@ def caption(w: BodyWriter, table: Table) -> None:
     w.inlines(p._p, table.caption)
     if table.id:
         w.bookmark(p, table.id)
-
-
-def callout(w: BodyWriter, block: Callout) -> None:
-    """A callout box: a one-cell table, tinted, with a rule in the kind's colour at the left, title in bold."""
-    colors = w.style.theme["colors"]
-    color = colors.get(f"callout_{block.kind}", colors["accent"])
-    box = new_table(w, 1, [int(w.width)], CALLOUT_PADDING, header=False)
-    table_borders(box._tbl.tblPr, {**NO_BORDERS, "left": (24, color)})
-    cell = box.rows[0].cells[0]
-    shade(cell._tc.get_or_add_tcPr(), colors.get("callout_background", colors["table_header"]))
-    with w.inside(cell, int(w.width) - CALLOUT_PADDING["left"] - CALLOUT_PADDING["right"]):
-        if block.title:
-            title = w.paragraph("BodyText")
-            title.paragraph_format.keep_with_next = True
-            w.inlines(title._p, block.title, Format(bold=True, color=color))
-        w.blocks(block.blocks)
-    w.spacer(BOX_MARGIN)  # .callout { margin-bottom }

@@ -294,17 +294,21 @@ def _text_and_heading_styles(styles: _Styles) -> None:
         after=spacing["heading2_after"],
         keep_next=True,
     )
-    configure(
-        "Heading 3",
-        font=heading,
-        size=sizes["body"],
-        color=colors["accent"],
-        bold=True,
-        before=6,
-        after=2,
-        keep_next=True,
-        italic=False,
-    )
+    # Heading 3 is a block's own sub-heading; 4 to 9 are never written, but a reviewer may apply
+    # them in Word: in the house colours, not the template's light blue (4.03:1 on white, WCAG 1.4.3)
+    for level in range(3, 10):
+        if f"Heading {level}" in [s.name for s in doc.styles]:
+            configure(
+                f"Heading {level}",
+                font=heading,
+                size=sizes["body"],
+                color=colors["accent"],
+                bold=True,
+                before=6,
+                after=2,
+                keep_next=True,
+                italic=False,
+            )
 
 
 def _front_matter_styles(styles: _Styles) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -198,3 +199,17 @@ def add_bookmark(paragraph_element, number: int, name: str) -> None:
     else:
         ppr.addnext(start)
     paragraph_element.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{number}"/>'))
+
+
+def keep_together(elements: list[Any]) -> None:
+    """Keep these paragraphs and tables on one page, as CSS `break-inside: avoid` keeps their box.
+
+    Word's way: every line of each paragraph together, each paragraph with the next, the last
+    one free. A run of them longer than a page breaks anyway, in Word as in the PDF.
+    """
+    paragraphs = [p for el in elements for p in ([el] if el.tag == qn("w:p") else el.iter(qn("w:p")))]
+    for index, p in enumerate(paragraphs):
+        ppr = p.get_or_add_pPr()
+        place(ppr, OxmlElement("w:keepLines"))
+        if index < len(paragraphs) - 1:
+            place(ppr, OxmlElement("w:keepNext"))

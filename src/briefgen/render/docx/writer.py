@@ -3,7 +3,7 @@
 Markdown becomes paragraphs in Heading 1/2, Body Text, List Bullet/Number, Quote, Table Text...;
 citations and explanatory notes become native footnotes, or for endnotes audiences a numbered
 Notes list before the bibliography, as in the PDF; every internal link points at a bookmark of the
-same document. Tables and callout boxes are written by `tables`.
+same document. Tables are written by `tables`, callout boxes by `callouts`.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from briefgen.model import (
     Text,
     Underline,
 )
-from briefgen.render.docx import figures, tables
+from briefgen.render.docx import callouts, figures, tables
 from briefgen.render.docx.anchors import Anchors
 from briefgen.render.docx.notes import ENDNOTES, FOOTNOTES, add_note, notes_part, reference_run
 from briefgen.render.docx.wml import (
@@ -67,6 +67,7 @@ from briefgen.render.docx.wml import (
     border,
     field_end,
     field_start,
+    keep_together,
     place,
     run_element,
 )
@@ -310,7 +311,7 @@ class DocxWriter(Anchors):
             elif isinstance(block, Table):
                 tables.markdown_table(self, block)
             elif isinstance(block, Callout):
-                tables.callout(self, block)
+                callouts.callout(self, block)
             elif isinstance(block, LangDiv):
                 outer, self.lang = self.lang, block.lang
                 try:
@@ -509,20 +510,6 @@ def direction(paragraph, text: str) -> None:
     """A paragraph whose text starts right to left (`content.bidi`, as the HTML's dir) is a Word bidi paragraph."""
     if is_rtl(text):
         place(paragraph.get_or_add_pPr(), OxmlElement("w:bidi"))
-
-
-def keep_together(elements: list[Any]) -> None:
-    """Keep these paragraphs and tables on one page, as CSS `break-inside: avoid` keeps their box.
-
-    Word's way: every line of each paragraph together, each paragraph with the next, the last
-    one free. A run of them longer than a page breaks anyway, in Word as in the PDF.
-    """
-    paragraphs = [p for el in elements for p in ([el] if el.tag == qn("w:p") else el.iter(qn("w:p")))]
-    for index, p in enumerate(paragraphs):
-        ppr = p.get_or_add_pPr()
-        place(ppr, OxmlElement("w:keepLines"))
-        if index < len(paragraphs) - 1:
-            place(ppr, OxmlElement("w:keepNext"))
 
 
 def _space_before(document, paragraph) -> float:
