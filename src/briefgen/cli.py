@@ -382,22 +382,67 @@ def stats(state: State, brief: str | None, fresh: bool, as_json: bool) -> None:
     epilog="""\b
 Examples:
   briefgen diff main                   before review: which audiences' briefs changed
-  briefgen diff HEAD~3 --json          the same, for a script
+  briefgen diff --since 1.0            what each audience would see changed since issued version 1.0
 """
 )
-@click.argument("revision")
+@click.argument("revision", required=False)
 @click.argument("brief", required=False, shell_complete=complete_brief)
+@click.option("--since", "version", help="Compare with issued VERSION (see 'briefgen release') instead of git.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changed blocks, files and audiences as JSON.")
 @pass_state
-def diff(state: State, revision: str, brief: str | None, as_json: bool) -> None:
-    """Blocks changed since git REVISION and the audiences whose briefs they affect."""
+def diff(state: State, revision: str | None, brief: str | None, version: str | None, as_json: bool) -> None:
+    """Blocks changed since git REVISION (or issued --since VERSION) and the audiences whose briefs they affect."""
     from briefgen.commands.diff import diff_lines, diff_since
 
+    if version is not None:
+        if revision and brief:
+            raise click.UsageError("with --since, name at most a BRIEF, not a git revision too")
+        from briefgen.commands.release import changes_report
+
+        click.echo(changes_report(state.workspace, version, revision or brief, as_json))
+        return
+    if revision is None:
+        raise click.UsageError("name a git REVISION to compare with, or an issued version with --since VERSION")
     report = diff_since(state.workspace, revision, brief)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return
     click.echo("\n".join(diff_lines(report, revision)))
+
+
+@cli.command(
+    epilog="""\b
+Examples:
+  briefgen release --note "Sent to the minister"   record brief.yaml's version as issued
+  briefgen release japan-russia --version 1.1      record it as version 1.1
+"""
+)
+@click.argument("brief", required=False, shell_complete=complete_brief)
+@click.option("--version", "version", help="The version to record (default: version: in brief.yaml).")
+@click.option("--note", default="", help="A line saying why, or to whom, this version was issued.")
+@click.option("--leave-out-drafts", is_flag=True, help="Release although some blocks are still in draft or review.")
+@pass_state
+def release(state: State, brief: str | None, version: str | None, note: str, leave_out_drafts: bool) -> None:
+    """Record the brief as issued: what every audience read, under briefs/BRIEF/releases/VERSION/ (commit it)."""
+    from briefgen.commands.release import release as record_release
+
+    click.echo(record_release(state.workspace, brief, version, note, leave_out_drafts).summary())
+
+
+@cli.command()
+@click.argument("brief", required=False, shell_complete=complete_brief)
+@click.option("--json", "as_json", is_flag=True, help="Print the releases as JSON.")
+@pass_state
+def releases(state: State, brief: str | None, as_json: bool) -> None:
+    """The issued versions of BRIEF: version, date, note and audiences, oldest first."""
+    from briefgen.commands.release import releases as list_releases
+    from briefgen.commands.release import releases_lines
+
+    name, found = list_releases(state.workspace, brief)
+    if as_json:
+        click.echo(json.dumps({"brief": name, "releases": found}, indent=2, ensure_ascii=False, default=str))
+        return
+    click.echo("\n".join(releases_lines(name, found)))
 
 
 @cli.command()

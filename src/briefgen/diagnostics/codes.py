@@ -85,6 +85,7 @@ GROUPS: dict[str, str] = {
     "note": "Explanatory notes",
     "parity": "PDF and Word compared (check --parity)",
     "path": "Files outside the workspace",
+    "release": "Recording an issued version (release)",
     "render": "Laying out the PDF",
     "review": "Writing a reviewed Word file back (review --apply)",
     "schema": "The keys and values a YAML file may have",
@@ -728,6 +729,23 @@ PATH_OUTSIDE = Code(
     ERROR,
     "A file or folder lies outside the workspace (or links there), and briefgen reads only files inside it.",
     "Copy the file into the workspace and give its path relative to the brief.",
+)
+
+# ---------------------------------------------------------------- release
+
+RELEASE_DRAFTS = Code(
+    "release.drafts",
+    ERROR,
+    "Some blocks an audience would receive are still in draft or review, so the version released "
+    "now would leave them out.",
+    "Approve the blocks (status: approved) before releasing, or release without them on purpose "
+    "with --leave-out-drafts.",
+)
+RELEASE_EXISTS = Code(
+    "release.exists",
+    ERROR,
+    "The version was already released, and the brief now says something else: an issued version is never overwritten.",
+    "Raise version: in brief.yaml (or give release --version) to issue the changes as a new version.",
 )
 
 # ---------------------------------------------------------------- render

@@ -1,0 +1,156 @@
+"""What changed for one audience between an issued version and now, block by block and word by word.
+
+Two snapshots (`document/snapshot.py`) are compared as a reader would: blocks are matched by id,
+so a block the audience did not get before and gets now is an addition for that audience only; a
+block found in both but in another section, or out of its order, has moved; a block whose words
+differ is revised, with the words inserted and deleted counted over whole words, never
+characters. Note numbers are generated: a note renumbered only because an earlier one was added
+is not a change, so note calls are compared by the words of the note they call.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_CALL = re.compile(r"\[\^(\d+)\]")
+
+
+@dataclass(frozen=True)
+class BlockChange:
+    """One block added, removed, moved or revised (a moved block may be revised too)."""
+
+    block: str
+    title: str
+    section: str
+    kind: str  # "added", "removed", "moved", "revised"
+    inserted: int = 0  # words
+    deleted: int = 0
+    was_section: str = ""  # where a moved block stood before
+
+
+@dataclass
+class AudienceChanges:
+    """Every change one audience would see, in the order of the current brief."""
+
+    audience: str
+    blocks: list[BlockChange] = field(default_factory=list)
+    masthead: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (before, now), e.g. marking
+    bottom_line: tuple[int, int] = (0, 0)  # words inserted, deleted
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.blocks or self.masthead or any(self.bottom_line))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "audience": self.audience,
+            "masthead": {key: {"before": old, "now": new} for key, old, new in _rows(self.masthead)},
+            "bottom_line": {"inserted": self.bottom_line[0], "deleted": self.bottom_line[1]},
+            "blocks": [change.__dict__ for change in self.blocks],
+        }
+
+
+def _rows(masthead: dict[str, tuple[str, str]]):
+    return [(key, old, new) for key, (old, new) in masthead.items()]
+
+
+def compare(before: dict[str, Any] | None, now: dict[str, Any] | None, audience: str) -> AudienceChanges:
+    """The changes from snapshot `before` to snapshot `now` (either may be missing: an audience added or gone)."""
+    before, now = before or _EMPTY, now or _EMPTY
+    changes = AudienceChanges(audience)
+    for key in ("title", "subtitle", "marking", "organization"):
+        old, new = before["masthead"].get(key, ""), now["masthead"].get(key, "")
+        if old != new:
+            changes.masthead[key] = (old, new)
+    old_notes, new_notes = _notes(before), _notes(now)
+    changes.bottom_line = _counted(_words(before["bottom_line"], old_notes), _words(now["bottom_line"], new_notes))
+    old_blocks, new_blocks = _blocks(before), _blocks(now)
+    kept = _in_order([b for b in old_blocks if b in new_blocks], [b for b in new_blocks if b in old_blocks])
+    for block_id, (section, record) in new_blocks.items():
+        if block_id not in old_blocks:
+            changes.blocks.append(BlockChange(block_id, record["title"], section, "added"))
+            continue
+        was_section, old_record = old_blocks[block_id]
+        inserted, deleted = _counted(_block_words(old_record, old_notes), _block_words(record, new_notes))
+        if was_section != section or block_id not in kept:
+            changes.blocks.append(
+                BlockChange(block_id, record["title"], section, "moved", inserted, deleted, was_section)
+            )
+        elif inserted or deleted:
+            changes.blocks.append(BlockChange(block_id, record["title"], section, "revised", inserted, deleted))
+    for block_id, (section, record) in old_blocks.items():
+        if block_id not in new_blocks:
+            changes.blocks.append(BlockChange(block_id, record["title"], section, "removed"))
+    return changes
+
+
+_EMPTY: dict[str, Any] = {"masthead": {}, "bottom_line": [], "sections": [], "notes": []}
+
+
+def _blocks(shot: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each block by id, with the section it stands in, in reading order."""
+    return {block["id"]: (section["id"], block) for section in shot["sections"] for block in section["blocks"]}
+
+
+def _in_order(before: list[str], now: list[str]) -> set[str]:
+    """The blocks that kept their order: the longest run the two orders share (the rest moved)."""
+    matcher = difflib.SequenceMatcher(a=before, b=now, autojunk=False)
+    return {block for match in matcher.get_matching_blocks() for block in now[match.b : match.b + match.size]}
+
+
+def _notes(shot: dict[str, Any]) -> dict[str, str]:
+    """Each note's words by its number, so a call can be compared by what it says, not by its number."""
+    return {str(note["number"]): " ".join(_item_text(item) for item in note["text"]) for note in shot["notes"]}
+
+
+def _item_text(item: dict[str, Any]) -> str:
+    parts = []
+    for key, value in item.items():
+        if key in ("level", "n", "quote", "lang", "kind"):
+            continue
+        parts.append(" | ".join(value) if isinstance(value, list) else str(value))
+    return " ".join(part for part in parts if part)
+
+
+def _words(items: list[dict[str, Any]], notes: dict[str, str]) -> list[str]:
+    """The words of some items, each note call replaced by the note's own words."""
+    text = " ".join(_item_text(item) for item in items)
+    text = _CALL.sub(lambda m: " [note: " + notes.get(m.group(1), "") + "] ", text)
+    return text.split()
+
+
+def _block_words(record: dict[str, Any], notes: dict[str, str]) -> list[str]:
+    fields = [{"field": f"{key}: {value}"} for key, value in record.get("fields", {}).items()]
+    items = [{"title": record["title"]}, *fields, *record["text"], *record.get("mitigation", [])]
+    return _words(items, notes) + ([f"({record['portion']})"] if record.get("portion") else [])
+
+
+def _counted(before: list[str], now: list[str]) -> tuple[int, int]:
+    """(words inserted, words deleted) from `before` to `now`: the fewest whole words (a longest common
+    subsequence, which difflib's matcher does not always find when words repeat)."""
+    start = 0
+    while start < min(len(before), len(now)) and before[start] == now[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(now)) - start and before[-1 - end] == now[-1 - end]:
+        end += 1
+    old, new = before[start : len(before) - end], now[start : len(now) - end]
+    common = _common_length(old, new)
+    return len(new) - common, len(old) - common
+
+
+def _common_length(old: list[str], new: list[str]) -> int:
+    """The length of the longest common subsequence of two word lists (one row of the table at a time)."""
+    if not old or not new:
+        return 0
+    row = [0] * (len(new) + 1)
+    for word in old:
+        diagonal = 0
+        for index, other in enumerate(new, start=1):
+            above = row[index]
+            row[index] = diagonal + 1 if word == other else max(above, row[index - 1])
+            diagonal = above
+    return row[-1]

@@ -1,0 +1,195 @@
+"""`briefgen release`, `releases` and `diff --since`: an issued version recorded, and what changed since.
+
+Each change is made on purpose in a copy of tests/fixtures/minimal (a sentence edited, a block
+removed, one added, one moved to another section, a citation added), so the expected report is
+the edit itself. The records are read back with PyYAML, not with the code that wrote them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import copy_fixture
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.cli import cli
+from briefgen.commands.release import dump, release
+from briefgen.document.changes import compare
+
+BLOCKS = Path("briefs/demo/blocks")
+
+
+def run(root: Path, *args: str):
+    return CliRunner().invoke(cli, ["-w", str(root), *args])
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = copy_fixture("minimal", tmp_path)
+    (root / BLOCKS / "draft-note.yaml").unlink()  # a block in draft would stop the release (tested below)
+    return root
+
+
+def _release_folder(root: Path, version: str = "2") -> Path:
+    return root / "briefs" / "demo" / "releases" / version
+
+
+def test_a_release_records_what_each_audience_read(workspace: Path):
+    result = run(workspace, "release", "--note", "Sent to the boss")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "demo: released version 2 for boss, reader, public in briefs/demo/releases/2\n"
+    folder = _release_folder(workspace)
+    assert sorted(p.name for p in folder.iterdir()) == ["boss.yaml", "public.yaml", "reader.yaml", "release.yaml"]
+    record = yaml.safe_load((folder / "release.yaml").read_text(encoding="utf-8"))
+    assert {k: record[k] for k in ("version", "date", "note", "brief", "audiences")} == {
+        "version": "2",
+        "date": "2022-05-02",
+        "note": "Sent to the boss",
+        "brief": "demo",
+        "audiences": ["boss", "reader", "public"],
+    }
+    manifest = json.loads((workspace / "dist" / "demo" / "manifest.json").read_text(encoding="utf-8"))
+    assert record["outputs"] == {o["path"]: o["sha256"] for o in manifest["outputs"]}
+    reader = yaml.safe_load((folder / "reader.yaml").read_text(encoding="utf-8"))
+    blocks = [b["id"] for s in reader["sections"] for b in s["blocks"]]
+    assert blocks == ["history", "missiles", "risk-high", "risk-mid", "risk-low", "rec-quiet", "rec-open"]
+    missiles = next(b for s in reader["sections"] for b in s["blocks"] if b["id"] == "missiles")
+    assert missiles["text"] == [{"p": "New missile batteries arrived.[^3] They stayed.[^4] And stayed.[^5]"}]
+    assert [n["number"] for n in reader["notes"]][:5] == [1, 2, 3, 4, 5]  # history calls notes 1 and 2
+    public = yaml.safe_load((folder / "public.yaml").read_text(encoding="utf-8"))
+    assert "risk-high" not in [b["id"] for s in public["sections"] for b in s["blocks"]]  # not in its sections
+
+
+def test_releasing_the_same_content_again_changes_nothing_and_other_content_is_refused(workspace: Path):
+    assert run(workspace, "release").exit_code == 0
+    before = {p.name: p.read_bytes() for p in _release_folder(workspace).iterdir()}
+    again = run(workspace, "release", "--note", "a second note")
+    assert again.exit_code == 0
+    assert again.stdout == "demo: version 2 is already released with this content (briefs/demo/releases/2)\n"
+    assert {p.name: p.read_bytes() for p in _release_folder(workspace).iterdir()} == before
+    block = workspace / BLOCKS / "history.yaml"
+    block.write_text(block.read_text(encoding="utf-8").replace("Long history", "A long history"), encoding="utf-8")
+    refused = run(workspace, "release")
+    assert refused.exit_code == 1
+    assert (
+        "briefs/demo/brief.yaml: error: version 2 was already released with other content (briefs/demo/releases/2); "
+        "raise version: in brief.yaml (or give --version) to issue the changes as a new version [release.exists]\n"
+        "1 error found; nothing was released.\n"
+    ) in refused.stderr
+    assert {p.name: p.read_bytes() for p in _release_folder(workspace).iterdir()} == before
+    assert run(workspace, "release", "--version", "2.1").exit_code == 0
+    listed = run(workspace, "releases")
+    assert listed.stdout == "2  2022-05-02  boss, reader, public\n2.1  2022-05-02  boss, reader, public\n"
+
+
+def test_blocks_in_draft_stop_a_release_unless_left_out_on_purpose(tmp_path: Path):
+    root = copy_fixture("minimal", tmp_path)
+    refused = run(root, "release")
+    assert refused.exit_code == 1
+    assert (
+        "briefs/demo/blocks/draft-note.yaml:4:1: error: 1 block still in draft or review would be left out of "
+        "version 2 (draft-note); approve them, or release without them with --leave-out-drafts [release.drafts]\n"
+        "1 error found; nothing was released.\n"
+    ) in refused.stderr
+    assert not _release_folder(root).exists()
+    done = run(root, "release", "--leave-out-drafts")
+    assert done.exit_code == 0
+    assert done.stdout.endswith("; left out, not approved: draft-note\n")
+    assert "Not yet approved" not in (_release_folder(root) / "reader.yaml").read_text(encoding="utf-8")
+
+
+def test_a_workspace_check_refuses_or_a_bad_version_is_refused(workspace: Path):
+    block = workspace / BLOCKS / "history.yaml"
+    block.write_text(block.read_text(encoding="utf-8").replace("section: context", "section: nowhere"))
+    broken = run(workspace, "release")
+    assert broken.exit_code == 1 and broken.stderr.endswith("nothing was released.\n")
+    block.write_text(block.read_text(encoding="utf-8").replace("section: nowhere", "section: context"))
+    bad = run(workspace, "release", "--version", "../1")
+    assert bad.exit_code == 2
+    assert "version '../1' cannot name a folder; use letters, digits, '.', '-' and '_'" in bad.stderr
+    unknown = run(workspace, "diff", "--since", "9")
+    assert unknown.exit_code == 2
+    assert "demo: version '9' was never released; released versions: none yet ('briefgen release' records one)" in (
+        unknown.stderr
+    )
+
+
+def test_release_files_are_the_same_bytes_from_two_workspaces(tmp_path: Path):
+    shots = []
+    for name in ("one", "two"):
+        root = copy_fixture("minimal", tmp_path / name)
+        release(root, leave_out_drafts=True)
+        folder = _release_folder(root)
+        shots.append({p.name: p.read_bytes() for p in folder.iterdir()})
+    assert shots[0] == shots[1]
+
+
+def test_diff_since_names_each_change_for_each_audience(workspace: Path):
+    assert run(workspace, "release").exit_code == 0
+    blocks = workspace / BLOCKS
+    history = blocks / "history.yaml"
+    history.write_text(history.read_text().replace("Long history of the", "A long and bitter history of the"))
+    (blocks / "risk-low.yaml").unlink()
+    shutil.copy(blocks / "missiles.yaml", blocks / "missiles-again.yaml")
+    missiles = blocks / "missiles.yaml"
+    missiles.write_text(missiles.read_text().replace("section: context", "section: recs"))
+    mid = blocks / "risk-mid.yaml"
+    mid.write_text(mid.read_text().replace("body: ", "body: As reported [@fpri]. ", 1))
+    result = run(workspace, "diff", "--since", "2")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    reader = lines[lines.index("  reader:") + 1 : lines.index("  public:")]
+    assert reader == [
+        "    revised history 'History' in context (+4 -1 words)",
+        "    added missiles-again 'Missiles' in context",
+        "    revised risk-mid 'Middle risk' in risks (+13 -0 words)",  # "As reported." and its note's words
+        "    moved missiles 'Missiles' from context to recs",
+        "    removed risk-low 'Small risk' in risks",
+    ]
+    public = lines[lines.index("  public:") + 1 :]
+    assert "    removed risk-low 'Small risk' in risks" not in public  # the public never had the risks section
+    data = json.loads(run(workspace, "diff", "--since", "2", "--json").stdout)
+    assert [a["audience"] for a in data["audiences"]] == ["boss", "reader", "public"]
+
+
+words = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x85\u2028\u2029"), max_size=40)
+items = st.lists(st.one_of(st.builds(lambda t: {"p": t}, words), st.builds(lambda t: {"li": t, "level": 1}, words)))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.dictionaries(words, st.one_of(words, items, st.lists(words)), max_size=6))
+def test_what_a_release_writes_reads_back_the_same(data):
+    """Any text a block holds (quotes, colons, line breaks, right-to-left, CJK) comes back as written."""
+    assert yaml.safe_load(dump(data).decode("utf-8")) == data
+
+
+def _shot(paragraphs: list[str]) -> dict:
+    return {
+        "masthead": {"title": "T", "marking": ""},
+        "bottom_line": [],
+        "sections": [
+            {"id": "s", "title": "S", "blocks": [{"id": "b", "title": "B", "text": [{"p": p} for p in paragraphs]}]}
+        ],
+        "notes": [],
+    }
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    st.lists(st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8), min_size=1, max_size=30), st.data()
+)
+def test_one_word_replaced_is_one_word_in_and_one_out(words_list, data):
+    """compare() counts whole words: the same text is no change; one word replaced is +1 -1."""
+    text = " ".join(words_list)
+    assert not compare(_shot([text]), _shot([text]), "a").changed
+    index = data.draw(st.integers(0, len(words_list) - 1))
+    changed = list(words_list)
+    changed[index] = changed[index] + "x"
+    (change,) = compare(_shot([text]), _shot([" ".join(changed)]), "a").blocks
+    assert (change.kind, change.inserted, change.deleted) == ("revised", 1, 1)
