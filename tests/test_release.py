@@ -193,3 +193,12 @@ def test_one_word_replaced_is_one_word_in_and_one_out(words_list, data):
     changed[index] = changed[index] + "x"
     (change,) = compare(_shot([text]), _shot([" ".join(changed)]), "a").blocks
     assert (change.kind, change.inserted, change.deleted) == ("revised", 1, 1)
+
+
+def test_a_release_leaves_the_outputs_up_to_date(workspace: Path):
+    """The records of issued versions are not inputs of a build: releasing rebuilds nothing."""
+    from briefgen.build import BuildOptions, build  # noqa: PLC0415
+
+    assert run(workspace, "release").exit_code == 0
+    again = build(workspace, BuildOptions(brief="demo", all_audiences=True))
+    assert again.outputs == [] and len(again.up_to_date) == 6

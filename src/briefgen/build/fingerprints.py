@@ -21,6 +21,7 @@ from briefgen.content.fonts import fingerprint as font_fingerprint
 from briefgen.content.style import HouseStyle
 from briefgen.document.number import figures_of
 from briefgen.document.select import SelectOptions, audiences_for, select
+from briefgen.document.snapshot import RELEASES
 from briefgen.errors import BriefgenError
 from briefgen.model import AudienceProfile, Brief
 from briefgen.runtime.files import sha256
@@ -155,10 +156,11 @@ class Fingerprints:
         self.figure_files = {p for files in figure_inputs(brief).values() for p in files}
         # Of briefgen.yaml only the markings shape an output; formats or a comment must not rebuild all.
         files: list[tuple[str, Path]] = [("ws/audiences.yaml", ws.root / "audiences.yaml")]
+        # The records of issued versions (`briefgen release`) are what was built, not what to build.
         files += [
             (f"brief/{p.relative_to(brief.folder).as_posix()}", p)
             for p in brief.folder.rglob("*")
-            if p.is_file() and p.resolve() not in self.figure_files
+            if p.is_file() and p.resolve() not in self.figure_files and p.relative_to(brief.folder).parts[0] != RELEASES
         ]
         # Bibliographies and CSL files may live elsewhere in the workspace.
         files += [(f"bib/{p.name}", p) for p in brief.bibliography_files]

@@ -28,12 +28,11 @@ from briefgen.commands.check import open_checked
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.document.changes import AudienceChanges, compare
 from briefgen.document.select import SelectOptions, audiences_for, select
-from briefgen.document.snapshot import snapshot
+from briefgen.document.snapshot import RELEASES, snapshot
 from briefgen.document.workspace import default_brief
 from briefgen.errors import ContentError, UsageError
 from briefgen.model import Brief, Workspace
 
-RELEASES = "releases"
 RECORD = "release.yaml"
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
