@@ -7,6 +7,7 @@ the edit itself. The records are read back with PyYAML, not with the code that w
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -47,9 +48,10 @@ def test_a_release_records_what_each_audience_read(workspace: Path):
     folder = _release_folder(workspace)
     assert sorted(p.name for p in folder.iterdir()) == ["boss.yaml", "public.yaml", "reader.yaml", "release.yaml"]
     record = yaml.safe_load((folder / "release.yaml").read_text(encoding="utf-8"))
-    assert {k: record[k] for k in ("version", "date", "note", "brief", "audiences")} == {
+    assert {k: record[k] for k in ("version", "date", "released", "note", "brief", "audiences")} == {
         "version": "2",
-        "date": "2022-05-02",
+        "date": "2022-05-02",  # the date the brief prints
+        "released": dt.date.today().isoformat(),
         "note": "Sent to the boss",
         "brief": "demo",
         "audiences": ["boss", "reader", "public"],
@@ -78,14 +80,26 @@ def test_releasing_the_same_content_again_changes_nothing_and_other_content_is_r
     refused = run(workspace, "release")
     assert refused.exit_code == 1
     assert (
-        "briefs/demo/brief.yaml: error: version 2 was already released with other content (briefs/demo/releases/2); "
-        "raise version: in brief.yaml (or give --version) to issue the changes as a new version [release.exists]\n"
+        "briefs/demo/brief.yaml:4:1: error: version 2 was already released with other content "
+        "(briefs/demo/releases/2); raise version: in brief.yaml to issue the changes as a new version "
+        "[release.exists]\n"
         "1 error found; nothing was released.\n"
     ) in refused.stderr
     assert {p.name: p.read_bytes() for p in _release_folder(workspace).iterdir()} == before
-    assert run(workspace, "release", "--version", "2.1").exit_code == 0
-    listed = run(workspace, "releases")
-    assert listed.stdout == "2  2022-05-02  boss, reader, public\n2.1  2022-05-02  boss, reader, public\n"
+    refused = run(workspace, "release", "--version", "2.1")
+    assert refused.exit_code == 2
+    assert (
+        "demo: --version 2.1 differs from version: 2 in brief.yaml, which the issued outputs print; "
+        "set version: 2.1 in brief.yaml (then --version is not needed)"
+    ) in refused.stderr
+    brief = workspace / "briefs" / "demo" / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace('version: "2"', 'version: "2.1"'), encoding="utf-8")
+    assert run(workspace, "release", "--note", "With a longer history").exit_code == 0
+    today = dt.date.today().isoformat()
+    assert run(workspace, "releases").stdout == (
+        f"2  dated 2022-05-02  released {today}  boss, reader, public\n"
+        f"2.1  dated 2022-05-02  released {today}  boss, reader, public  With a longer history\n"
+    )
 
 
 def test_blocks_in_draft_stop_a_release_unless_left_out_on_purpose(tmp_path: Path):
@@ -93,8 +107,9 @@ def test_blocks_in_draft_stop_a_release_unless_left_out_on_purpose(tmp_path: Pat
     refused = run(root, "release")
     assert refused.exit_code == 1
     assert (
-        "briefs/demo/blocks/draft-note.yaml:4:1: error: 1 block still in draft or review would be left out of "
-        "version 2 (draft-note); approve them, or release without them with --leave-out-drafts [release.drafts]\n"
+        "briefs/demo/blocks/draft-note.yaml:4:1: error: 1 block is still in draft or review (draft-note), so "
+        "version 2 would go out without them; approve them, or release without them on purpose with "
+        "--leave-out-drafts [release.drafts]\n"
         "1 error found; nothing was released.\n"
     ) in refused.stderr
     assert not _release_folder(root).exists()
@@ -110,9 +125,11 @@ def test_a_workspace_check_refuses_or_a_bad_version_is_refused(workspace: Path):
     broken = run(workspace, "release")
     assert broken.exit_code == 1 and broken.stderr.endswith("nothing was released.\n")
     block.write_text(block.read_text(encoding="utf-8").replace("section: nowhere", "section: context"))
-    bad = run(workspace, "release", "--version", "../1")
+    brief = workspace / "briefs" / "demo" / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace('version: "2"', 'version: "../1"'), encoding="utf-8")
+    bad = run(workspace, "release")
     assert bad.exit_code == 2
-    assert "version '../1' cannot name a folder; use letters, digits, '.', '-' and '_'" in bad.stderr
+    assert "demo: brief.yaml's version '../1' cannot name a folder; use letters, digits, '.', '-' and '_'" in bad.stderr
     unknown = run(workspace, "diff", "--since", "9")
     assert unknown.exit_code == 2
     assert "demo: version '9' was never released; released versions: none yet ('briefgen release' records one)" in (
@@ -152,6 +169,8 @@ def test_diff_since_names_each_change_for_each_audience(workspace: Path):
         "    moved missiles 'Missiles' from context to recs",
         "    removed risk-low 'Small risk' in risks",
     ]
+    boss = lines[lines.index("  boss:") + 1 : lines.index("  reader:")]
+    assert "    moved missiles 'Missiles' from context to recs" in boss
     public = lines[lines.index("  public:") + 1 :]
     assert "    removed risk-low 'Small risk' in risks" not in public  # the public never had the risks section
     data = json.loads(run(workspace, "diff", "--since", "2", "--json").stdout)
@@ -202,3 +221,28 @@ def test_a_release_leaves_the_outputs_up_to_date(workspace: Path):
     assert run(workspace, "release").exit_code == 0
     again = build(workspace, BuildOptions(brief="demo", all_audiences=True))
     assert again.outputs == [] and len(again.up_to_date) == 6
+
+
+def test_a_block_moved_and_reworded_and_a_section_an_audience_no_longer_gets(workspace: Path):
+    assert run(workspace, "release").exit_code == 0
+    blocks = workspace / BLOCKS
+    history = blocks / "history.yaml"
+    history.write_text(
+        history.read_text().replace("section: context", "section: recs").replace("Long history", "A long history")
+    )
+    (blocks / "missiles.yaml").unlink()
+    data = json.loads(run(workspace, "diff", "--since", "2", "--json").stdout)
+    reader = next(a for a in data["audiences"] if a["audience"] == "reader")
+    moved = next(b for b in reader["blocks"] if b["block"] == "history")
+    assert (moved["kind"], moved["revised"], moved["was_section"], moved["section"]) == (
+        "moved",
+        True,
+        "context",
+        "recs",
+    )
+    assert reader["sections_removed"] == ["Context"]
+    removed = next(b for b in reader["blocks"] if b["block"] == "missiles")
+    assert (removed["kind"], removed["revised"], removed["was_section"]) == ("removed", False, None)
+    text = run(workspace, "diff", "--since", "2").stdout
+    assert "    section removed: Context\n" in text
+    assert "    moved and revised history 'History' from context to recs (+2 -1 words)\n" in text

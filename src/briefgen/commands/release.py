@@ -11,6 +11,7 @@ blocks still in draft or review unless they are left out on purpose.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -82,8 +83,8 @@ def release(
         names = ", ".join(block.id for block in pending)
         found.error(
             codes.RELEASE_DRAFTS,
-            f"{len(pending)} block{'s' * (len(pending) != 1)} still in draft or review would be left out of "
-            f"version {version} ({names}); approve them, or release without them with --leave-out-drafts",
+            f"{_blocks_are(len(pending))} still in draft or review ({names}), so version {version} would go out "
+            "without them; approve them, or release without them on purpose with --leave-out-drafts",
             pending[0].locations.get("status") or Location(pending[0].path),
         )
         raise ContentError(found, ws.root, "nothing was released")
@@ -98,8 +99,8 @@ def release(
         found.error(
             codes.RELEASE_EXISTS,
             f"version {version} was already released with other content ({_relative(folder, ws.root)}); "
-            "raise version: in brief.yaml (or give --version) to issue the changes as a new version",
-            Location(brief.path),
+            "raise version: in brief.yaml to issue the changes as a new version",
+            _version_line(brief),
         )
         raise ContentError(found, ws.root, "nothing was released")
     built = build(ws.root, BuildOptions(brief=brief.id, all_audiences=True))
@@ -111,6 +112,7 @@ def release(
     record = {
         "version": version,
         "date": brief.date.isoformat(),
+        "released": dt.date.today().isoformat(),
         "note": note,
         "brief": brief.id,
         "audiences": list(audiences),
@@ -123,15 +125,38 @@ def release(
     return result
 
 
+def _blocks_are(count: int) -> str:
+    return "1 block is" if count == 1 else f"{count} blocks are"
+
+
 def _version(brief: Brief, version: str | None) -> str:
-    version = (version or brief.version or "").strip()
+    """The version to record: --version, or brief.yaml's, which the outputs print (the two must agree)."""
+    printed = (brief.version or "").strip()
+    if version and printed and version.strip() != printed:
+        raise UsageError(
+            f"{brief.id}: --version {version} differs from version: {printed} in brief.yaml, which the issued "
+            f"outputs print; set version: {version} in brief.yaml (then --version is not needed)"
+        )
+    version = (version or printed).strip()
     if not version:
         raise UsageError(f"{brief.id}: brief.yaml has no version; add 'version: 1.0' to it, or give --version")
     if not _VERSION.fullmatch(version):
+        source = "brief.yaml's version" if version == printed else "--version"
         raise UsageError(
-            f"version {version!r} cannot name a folder; use letters, digits, '.', '-' and '_' (such as 1.0 or 2024-03)"
+            f"{brief.id}: {source} {version!r} cannot name a folder; use letters, digits, '.', '-' and '_' "
+            "(such as 1.0 or 2024-03)"
         )
     return version
+
+
+def _version_line(brief: Brief) -> Location:
+    """Where `version:` stands in brief.yaml (the file itself when it is not there)."""
+    try:
+        lines = brief.path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return Location(brief.path)
+    line = next((n for n, text in enumerate(lines, start=1) if re.match(r"version\s*:", text)), 0)
+    return Location(brief.path, line, 1 if line else 0)
 
 
 def _pending(ws: Workspace, brief: Brief, audiences) -> list:
@@ -205,8 +230,10 @@ def releases_lines(brief: str, found: list[dict[str, Any]]) -> list[str]:
         return [f"{brief}: no version released yet ('briefgen release' records one)"]
     lines = []
     for record in found:
-        note = f"  {record.get('note')}" if record.get("note") else ""
-        lines.append(f"{record.get('version')}  {record.get('date')}  {', '.join(record.get('audiences', []))}{note}")
+        parts = [str(record.get("version")), f"dated {record.get('date')}"]
+        parts += [f"released {record['released']}"] if record.get("released") else []
+        parts += [", ".join(record.get("audiences", []))] + ([str(record["note"])] if record.get("note") else [])
+        lines.append("  ".join(parts))
     return lines
 
 
@@ -260,12 +287,15 @@ def changes_lines(brief: str, version: str, changes: list[AudienceChanges]) -> l
         lines.append(f"  {audience.audience}:")
         for key, (old, new) in audience.masthead.items():
             lines.append(f"    {key}: {old or '(none)'} -> {new or '(none)'}")
+        lines += [f"    section added: {title}" for title in audience.sections_added]
+        lines += [f"    section removed: {title}" for title in audience.sections_removed]
         if any(audience.bottom_line):
             lines.append(f"    bottom line revised (+{audience.bottom_line[0]} -{audience.bottom_line[1]} words)")
         for change in audience.blocks:
             words = f" (+{change.inserted} -{change.deleted} words)" if change.inserted or change.deleted else ""
-            where = f" from {change.was_section} to {change.section}" if change.was_section != change.section else ""
-            if change.kind != "moved":
-                where = f" in {change.section}"
-            lines.append(f"    {change.kind} {change.block} '{change.title}'{where}{words}")
+            kind = "moved and revised" if change.kind == "moved" and change.revised else change.kind
+            where = f" in {change.section}"
+            if change.kind == "moved" and change.was_section != change.section:
+                where = f" from {change.was_section} to {change.section}"
+            lines.append(f"    {kind} {change.block} '{change.title}'{where}{words}")
     return lines

@@ -28,7 +28,15 @@ class BlockChange:
     kind: str  # "added", "removed", "moved", "revised"
     inserted: int = 0  # words
     deleted: int = 0
-    was_section: str = ""  # where a moved block stood before
+    was_section: str | None = None  # where a moved block stood before
+
+    @property
+    def revised(self) -> bool:
+        """Whether its words changed (a moved block may be revised too)."""
+        return bool(self.inserted or self.deleted)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "revised": self.revised}
 
 
 @dataclass
@@ -39,17 +47,23 @@ class AudienceChanges:
     blocks: list[BlockChange] = field(default_factory=list)
     masthead: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (before, now), e.g. marking
     bottom_line: tuple[int, int] = (0, 0)  # words inserted, deleted
+    sections_added: list[str] = field(default_factory=list)  # titles of sections it did not have before
+    sections_removed: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.blocks or self.masthead or any(self.bottom_line))
+        return bool(
+            self.blocks or self.masthead or any(self.bottom_line) or self.sections_added or self.sections_removed
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "audience": self.audience,
             "masthead": {key: {"before": old, "now": new} for key, old, new in _rows(self.masthead)},
             "bottom_line": {"inserted": self.bottom_line[0], "deleted": self.bottom_line[1]},
-            "blocks": [change.__dict__ for change in self.blocks],
+            "sections_added": self.sections_added,
+            "sections_removed": self.sections_removed,
+            "blocks": [change.to_json() for change in self.blocks],
         }
 
 
@@ -65,6 +79,10 @@ def compare(before: dict[str, Any] | None, now: dict[str, Any] | None, audience:
         old, new = before["masthead"].get(key, ""), now["masthead"].get(key, "")
         if old != new:
             changes.masthead[key] = (old, new)
+    old_sections = {s["id"]: s["title"] for s in before["sections"]}
+    new_sections = {s["id"]: s["title"] for s in now["sections"]}
+    changes.sections_added = [title for key, title in new_sections.items() if key not in old_sections]
+    changes.sections_removed = [title for key, title in old_sections.items() if key not in new_sections]
     old_notes, new_notes = _notes(before), _notes(now)
     changes.bottom_line = _counted(_words(before["bottom_line"], old_notes), _words(now["bottom_line"], new_notes))
     old_blocks, new_blocks = _blocks(before), _blocks(now)
