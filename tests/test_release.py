@@ -246,3 +246,36 @@ def test_a_block_moved_and_reworded_and_a_section_an_audience_no_longer_gets(wor
     text = run(workspace, "diff", "--since", "2").stdout
     assert "    section removed: Context\n" in text
     assert "    moved and revised history 'History' from context to recs (+2 -1 words)\n" in text
+
+
+def test_an_audience_with_show_history_prints_the_versions_issued_in_every_format(workspace: Path):
+    """The register read back by other readers: lxml (HTML), Pandoc (Word), pdftotext (PDF), the Markdown as written."""
+    import subprocess  # noqa: PLC0415
+
+    from lxml import html as lxml_html  # noqa: PLC0415
+    from readers import pdf_text  # noqa: PLC0415
+
+    from briefgen.build import BuildOptions, build  # noqa: PLC0415
+    from briefgen.runtime.pandoc import pandoc_path  # noqa: PLC0415
+
+    audiences = workspace / "audiences.yaml"
+    audiences.write_text(audiences.read_text().replace("reader:\n", "reader:\n  show_history: true\n", 1))
+    formats = ("pdf", "docx", "html", "md")
+    build(workspace, BuildOptions(brief="demo", all_audiences=True, formats=formats))
+    assert run(workspace, "release", "--note", "First issue").exit_code == 0
+    again = build(workspace, BuildOptions(brief="demo", all_audiences=True, formats=formats))
+    assert sorted({o.audience for o in again.outputs}) == ["reader"]  # the register changed only its outputs
+    out = workspace / "dist" / "demo"
+    html = lxml_html.parse(str(out / "demo-reader.html")).getroot()
+    rows = [[" ".join(td.text_content().split()) for td in tr.findall("td")] for tr in html.iter("tr")]
+    assert ["2", "2 May 2022", "First issue"] in rows
+    assert html.get_element_by_id("history-heading").text == "Version history"
+    word = subprocess.run(
+        [pandoc_path(), "-t", "plain", "--wrap=none", str(out / "demo-reader.docx")], capture_output=True, text=True
+    )
+    assert "Version history" in word.stdout and "First issue" in word.stdout
+    assert "Version history" in " ".join(pdf_text(out / "demo-reader.pdf").split())
+    markdown = (out / "demo-reader.md").read_text(encoding="utf-8")
+    assert "# Version history" in markdown and "First issue" in markdown
+    for fmt in ("html", "docx", "md"):
+        assert b"Version history" not in (out / f"demo-boss.{fmt}").read_bytes()

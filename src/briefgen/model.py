@@ -366,6 +366,7 @@ class AudienceProfile:
     max_marking: str | None = None
     portion_marks: bool = False
     show_as_of: bool = False
+    show_history: bool = False
     lang: str | None = None
     location: Location | None = None
 
@@ -576,6 +577,7 @@ class Document:
     timestamp: dt.datetime | None = None  # stamped into PDF and Word metadata (reproducible builds)
     references: tuple[dict[str, Any], ...] = ()  # CSL data of the works this document cites
     style_file: Path | None = None  # the CSL file used, for exports that format citations themselves
+    history: tuple[tuple[str, str, str], ...] = ()  # issued versions (version, date, note), for show_history
 
     @property
     def blocks(self) -> list[DocBlock]:

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from briefgen.content.language import labels_for
 from briefgen.content.loader import cache_file
+from briefgen.content.releases import issued_versions
 from briefgen.content.style import load_style
 from briefgen.document.cite import resolve_style, start_cite
 from briefgen.document.number import number_document
@@ -41,7 +42,8 @@ def start_document(
     """
     doc = select(brief, audience, SelectOptions(drafts=drafts, markings=ws.config.markings))
     doc, _problems = number_document(doc, labels_for(doc.language, load_style(ws.root).theme.get("labels")))
-    doc = replace(doc, timestamp=build_timestamp(brief))
+    history = issued_versions(brief.folder) if audience.show_history else ()
+    doc = replace(doc, timestamp=build_timestamp(brief), history=history)
     style = resolve_style(doc.csl, brief.folder, ws.root)
     return start_cite(doc, brief.references, style, cache_file(ws.root, ws.config, "citations"))
 

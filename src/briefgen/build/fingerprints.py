@@ -18,10 +18,10 @@ from typing import Any
 
 from briefgen.content.figures import figure_blocks, figure_inputs
 from briefgen.content.fonts import fingerprint as font_fingerprint
+from briefgen.content.releases import RELEASES, release_records
 from briefgen.content.style import HouseStyle
 from briefgen.document.number import figures_of
 from briefgen.document.select import SelectOptions, audiences_for, select
-from briefgen.document.snapshot import RELEASES
 from briefgen.errors import BriefgenError
 from briefgen.model import AudienceProfile, Brief
 from briefgen.runtime.files import sha256
@@ -190,7 +190,9 @@ class Fingerprints:
     def of(self, audience: AudienceProfile, fmt: str) -> str:
         """The fingerprint of one output: every input file, the figures it shows, and the engines of its format."""
         shown = self.shown(audience)
-        return sha256(f"{self.common} {audience.id} {fmt} {shown} engines={engine_identity(fmt)}".encode())
+        # the register of issued versions counts only for an audience that prints it
+        history = " ".join(self._file(p) for p in release_records(self.brief.folder)) if audience.show_history else ""
+        return sha256(f"{self.common} {audience.id} {fmt} {shown} {history} engines={engine_identity(fmt)}".encode())
 
     def shown(self, audience: AudienceProfile) -> str:
         """The files of the figures this audience's document shows, with their hashes."""

@@ -26,15 +26,15 @@ import yaml
 
 from briefgen.build import BuildOptions, build, document_for
 from briefgen.commands.check import open_checked
+from briefgen.content.releases import RECORD, RELEASES, read_record, version_key
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.document.changes import AudienceChanges, compare
 from briefgen.document.select import SelectOptions, audiences_for, select
-from briefgen.document.snapshot import RELEASES, snapshot
+from briefgen.document.snapshot import snapshot
 from briefgen.document.workspace import default_brief
 from briefgen.errors import ContentError, UsageError
 from briefgen.model import Brief, Workspace
 
-RECORD = "release.yaml"
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -214,14 +214,10 @@ def _relative(path: Path, root: Path) -> str:
 
 def releases(root: Path | None, brief_name: str | None = None) -> tuple[str, list[dict[str, Any]]]:
     """The issued versions of a brief, oldest first: each release.yaml as written."""
-    ws, diags = open_checked(root, brief_name)
+    ws, _diags = open_checked(root, brief_name)
     brief = default_brief(ws, brief_name)
-    found = []
-    for record in sorted((brief.folder / RELEASES).glob(f"*/{RECORD}")):
-        data = yaml.safe_load(record.read_text(encoding="utf-8"))
-        if isinstance(data, dict):
-            found.append(data)
-    return brief.id, sorted(found, key=lambda r: (str(r.get("date", "")), _version_key(str(r.get("version", "")))))
+    found = [r for r in map(read_record, sorted((brief.folder / RELEASES).glob(f"*/{RECORD}"))) if r is not None]
+    return brief.id, sorted(found, key=lambda r: (str(r.get("date", "")), version_key(str(r.get("version", "")))))
 
 
 def releases_lines(brief: str, found: list[dict[str, Any]]) -> list[str]:
@@ -235,10 +231,6 @@ def releases_lines(brief: str, found: list[dict[str, Any]]) -> list[str]:
         parts += [", ".join(record.get("audiences", []))] + ([str(record["note"])] if record.get("note") else [])
         lines.append("  ".join(parts))
     return lines
-
-
-def _version_key(version: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"[.\-_]", version))
 
 
 def released_snapshots(brief: Brief, version: str) -> dict[str, dict[str, Any]]:

@@ -163,6 +163,7 @@ def audience_from(name: str, data: dict[str, Any], loc: Location | None) -> Audi
         max_marking=data.get("max_marking"),
         portion_marks=bool(data.get("portion_marks", False)),
         show_as_of=bool(data.get("show_as_of", False)),
+        show_history=bool(data.get("show_history", False)),
         lang=data.get("lang"),
         location=loc,
     )

@@ -61,6 +61,10 @@ AUDIENCE_FIELDS: dict[str, Any] = {
     "max_marking": {"type": "string", "description": "Highest handling level this audience may receive."},
     "portion_marks": {"type": "boolean", "description": "Print the portion mark before each paragraph."},
     "show_as_of": {"type": "boolean", "description": "Print 'as of' dates beside blocks that carry them."},
+    "show_history": {
+        "type": "boolean",
+        "description": "Print the versions issued so far (version, date, note) at the end: see briefgen release.",
+    },
     "lang": _LANG,
 }
 

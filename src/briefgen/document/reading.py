@@ -2,10 +2,11 @@
 
 Every format shows a brief in one order: the masthead, the bottom line, the register of
 recommendations (for a summary audience), the contents list, the sections (each opening with
-its registers of risks and factors, then its blocks), the notes, the bibliography and the
-disclaimer. `PARTS` names that order and `REGISTERS` the house tables' columns; the Word and
-Markdown writers follow them, the HTML template is written in the same order, and
-`reading_order` gives the order a reader meets text in, which numbers the notes.
+its registers of risks and factors, then its blocks), the notes, the bibliography, the versions
+issued (for an audience with `show_history`) and the disclaimer. `PARTS` names that order and
+`REGISTERS` the house tables' columns; the Word and Markdown writers follow them, the HTML
+template is written in the same order, and `reading_order` gives the order a reader meets text
+in, which numbers the notes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ PARTS = (
     "sections",
     "notes",
     "bibliography",
+    "history",
     "disclaimer",
 )
 

@@ -40,7 +40,6 @@ from briefgen.model import (
 from briefgen.model import Code as CodeSpan
 
 SNAPSHOT_FORMAT = 1  # raised when the shape of a snapshot changes, so an older release is read as such
-RELEASES = "releases"  # briefs/<brief>/releases/<version>/: the snapshots of each issued version
 
 
 def snapshot(doc: Document) -> dict[str, Any]:

@@ -57,7 +57,7 @@ from briefgen.model import (
 from briefgen.render.cssescape import css_string
 from briefgen.render.figuresize import figure_fraction
 from briefgen.render.footnotes import note_paragraphs
-from briefgen.render.masthead import byline, long_date
+from briefgen.render.masthead import byline, history_rows, long_date
 from briefgen.render.sandbox import render_template
 from briefgen.render.webfonts import embed_fonts, placeholder
 
@@ -368,6 +368,7 @@ def template_context(
         "mitigation": mitigation,
         "notes": [(n.number, writer.note_text(n.blocks), n.block_id) for n in doc.notes],
         "bibliography": [writer.inlines(entry) for entry in doc.bibliography],
+        "history": history_rows(doc),
         "css": Markup(_css(style, doc, print_mode) + extra_css),
         "print_mode": print_mode,
         "toc": toc,

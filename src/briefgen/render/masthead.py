@@ -1,10 +1,11 @@
-"""How every format words the masthead: its dates ('2 May 2022', also in 'as of' lines) and its byline."""
+"""How every format words the masthead: its dates ('2 May 2022', also in 'as of' lines and the register of
+issued versions) and its byline."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from briefgen.model import Author
+from briefgen.model import Author, Document
 
 
 def long_date(value: dt.date) -> str:
@@ -22,3 +23,18 @@ def byline(authors: tuple[Author, ...], organization: str) -> str:
         f"{a.name} ({a.affiliation})" if a.affiliation and a.affiliation.strip() != organization.strip() else a.name
         for a in authors
     )
+
+
+HISTORY_HEADINGS = ("Version", "Date", "Note")
+
+
+def history_rows(doc: Document) -> list[tuple[str, str, str]]:
+    """The register of issued versions as every format prints it: version, '2 May 2022', note."""
+    rows = []
+    for version, date, note in doc.history:
+        try:
+            shown = long_date(dt.date.fromisoformat(date))
+        except ValueError:
+            shown = date
+        rows.append((version, shown, note))
+    return rows

@@ -25,7 +25,7 @@ from briefgen.content.pandoc_ast import (
 )
 from briefgen.document.reading import Register, recommendation_register, section_registers
 from briefgen.model import DocBlock, Document, Para, PortionMark, Table, TableCell, Text
-from briefgen.render.masthead import byline, long_date
+from briefgen.render.masthead import HISTORY_HEADINGS, byline, history_rows, long_date
 from briefgen.runtime.pandoc import run_pandoc
 
 
@@ -120,6 +120,10 @@ class MarkdownWriter:
         if doc.bibliography:
             out.append(header(1, "bibliography", text_inlines("Bibliography")))
             out.append({"t": "Div", "c": [["refs", [], []], []]})
+        if doc.history:
+            out.append(header(1, "history", text_inlines("Version history")))
+            rows = [[_cell(value) for value in row] for row in history_rows(doc)]
+            out.append(self.ast.table(house_table(list(HISTORY_HEADINGS), rows)))
         if doc.disclaimer:
             out.append({"t": "HorizontalRule"})
             out.append(para([{"t": "Emph", "c": text_inlines(doc.disclaimer.strip())}]))

@@ -72,11 +72,12 @@ from briefgen.render.docx.wml import (
     run_element,
 )
 from briefgen.render.footnotes import note_paragraphs
-from briefgen.render.masthead import long_date
+from briefgen.render.masthead import HISTORY_HEADINGS, history_rows, long_date
 
 PLAIN = Format()
 DEFINITION_INDENT = Mm(8)  # as the CSS indents <dd>
 NOTE_PARAGRAPH_INDENT = 1.2  # em: a footnote's later paragraphs begin this far in (brief.css.j2's .fn-para)
+HISTORY_SHARES = [15.0, 25.0, 60.0]  # version, date, note: as .history-table in brief.css.j2
 # Column shares of the house tables, the same as the PDF's (brief.css.j2)
 REGISTER_SHARES: dict[str, list[float]] = {
     "recommendation": [8, 70, 18, 48, 26],
@@ -434,6 +435,10 @@ class DocxWriter(Anchors):
             for entry in doc.bibliography:
                 p = self.paragraph("Bibliography")
                 self.inlines(p._p, entry)
+        if doc.history:
+            self.bookmark(self.paragraph("Heading1", "Version history"), "history")
+            rows: list[list] = [list(row) for row in history_rows(doc)]
+            tables.house_table(self, list(HISTORY_HEADINGS), rows, HISTORY_SHARES, keep_whole=True)
         self.unlink_missing_anchors()
         self.collapse_spacers()
 
