@@ -414,7 +414,7 @@ def diff(state: State, revision: str | None, brief: str | None, version: str | N
     epilog="""\b
 Examples:
   briefgen release --note "Sent to the minister"   record brief.yaml's version as issued
-  briefgen release japan-russia --version 1.1      record it as version 1.1
+  briefgen release --leave-out-drafts              issue it without the blocks still in review
 """
 )
 @click.argument("brief", required=False, shell_complete=complete_brief)
