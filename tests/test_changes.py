@@ -1,0 +1,126 @@
+"""`document/changes.compare`: two snapshots of one audience's brief, and what a reader would call changed.
+
+Snapshots are written here by hand, in the shape `document/snapshot.py` gives, so each expected
+change is the one planted.
+"""
+
+from __future__ import annotations
+
+from briefgen.document.changes import compare
+
+
+def _block(block_id: str, *paragraphs: str, title: str = "", **extra) -> dict:
+    return {"id": block_id, "title": title or block_id.title(), "text": [{"p": p} for p in paragraphs], **extra}
+
+
+def _shot(sections: dict[str, list[dict]], notes: tuple[str, ...] = (), **masthead) -> dict:
+    return {
+        "masthead": {"title": "T", "subtitle": "", "marking": "", "organization": "", **masthead},
+        "bottom_line": [],
+        "sections": [{"id": key, "title": key.title(), "blocks": blocks} for key, blocks in sections.items()],
+        "notes": [{"number": n, "block": "", "text": [{"p": text}]} for n, text in enumerate(notes, start=1)],
+    }
+
+
+def _kinds(before: dict, now: dict) -> list[tuple]:
+    return [
+        (c.kind, c.block, c.inserted, c.deleted, c.section, c.was_section) for c in compare(before, now, "a").blocks
+    ]
+
+
+def test_nothing_changed_is_no_change():
+    shot = _shot({"s": [_block("a", "One two three.")]})
+    changes = compare(shot, shot, "a")
+    assert not changes.changed and changes.blocks == [] and changes.to_json()["blocks"] == []
+
+
+def test_added_removed_and_revised_blocks():
+    before = _shot({"s": [_block("a", "One two three."), _block("b", "Gone soon.")]})
+    now = _shot({"s": [_block("a", "One two four five."), _block("c", "New here.")]})
+    assert _kinds(before, now) == [
+        ("revised", "a", 2, 1, "s", None),
+        ("added", "c", 0, 0, "s", None),
+        ("removed", "b", 0, 0, "s", None),
+    ]
+
+
+def test_a_block_out_of_its_order_or_in_another_section_has_moved():
+    before = _shot({"s": [_block("a", "A."), _block("b", "B."), _block("c", "C.")], "t": [_block("d", "D.")]})
+    now = _shot({"s": [_block("b", "B."), _block("c", "C."), _block("a", "A.")], "t": [_block("d", "D changed.")]})
+    assert _kinds(before, now) == [("moved", "a", 0, 0, "s", "s"), ("revised", "d", 2, 1, "t", None)]
+    elsewhere = _shot(
+        {"s": [_block("b", "B."), _block("c", "C.")], "t": [_block("a", "A and more."), _block("d", "D.")]}
+    )
+    (moved,) = compare(before, elsewhere, "a").blocks
+    assert (moved.kind, moved.was_section, moved.section, moved.revised) == ("moved", "s", "t", True)
+    assert moved.to_json()["revised"] is True
+    assert (
+        compare(before, elsewhere, "a").sections_added == [] and compare(before, elsewhere, "a").sections_removed == []
+    )
+
+
+def test_a_note_renumbered_is_no_change_and_a_changed_note_is():
+    before = _shot({"s": [_block("a", "First.[^1]"), _block("b", "Second.[^2]")]}, notes=("Smith 2020.", "Jones 2021."))
+    renumbered = _shot(
+        {"s": [_block("z", "Zero.[^1]"), _block("a", "First.[^2]"), _block("b", "Second.[^3]")]},
+        notes=("Doe 2019.", "Smith 2020.", "Jones 2021."),
+    )
+    assert _kinds(before, renumbered) == [("added", "z", 0, 0, "s", None)]
+    reworded = _shot(
+        {"s": [_block("a", "First.[^1]"), _block("b", "Second.[^2]")]}, notes=("Smith 2020.", "Jones 2022.")
+    )
+    assert _kinds(before, reworded) == [("revised", "b", 1, 1, "s", None)]
+
+
+def test_fields_titles_and_portion_marks_are_words_of_the_block():
+    before = _shot({"s": [_block("a", "Text.", fields={"owner": "MOFA"}, portion="U")]})
+    assert _kinds(before, _shot({"s": [_block("a", "Text.", fields={"owner": "MOD"}, portion="U")]})) == [
+        ("revised", "a", 1, 1, "s", None)
+    ]
+    assert _kinds(before, _shot({"s": [_block("a", "Text.", fields={"owner": "MOFA"}, portion="C")]})) == [
+        ("revised", "a", 1, 1, "s", None)
+    ]
+    assert _kinds(
+        before, _shot({"s": [_block("a", "Text.", title="Renamed", fields={"owner": "MOFA"}, portion="U")]})
+    ) == [("revised", "a", 1, 1, "s", None)]
+
+
+def test_lists_tables_and_mitigations_count_their_words():
+    before = _shot(
+        {"s": [{"id": "r", "title": "R", "text": [{"li": "one", "level": 1}], "mitigation": [{"p": "Act."}]}]}
+    )
+    now = _shot(
+        {"s": [{"id": "r", "title": "R", "text": [{"li": "one two", "level": 1}], "mitigation": [{"p": "Wait."}]}]}
+    )
+    assert _kinds(before, now) == [("revised", "r", 2, 1, "s", None)]
+    table = _shot({"s": [{"id": "t", "title": "T", "text": [{"row": ["a", "b"]}]}]})
+    wider = _shot({"s": [{"id": "t", "title": "T", "text": [{"row": ["a", "b", "c"]}]}]})
+    assert _kinds(table, wider)[0][:4] == ("revised", "t", 2, 0)  # the new cell and its separator
+
+
+def test_sections_gained_or_lost_and_the_masthead():
+    before = _shot({"s": [_block("a", "A.")]}, marking="INTERNAL")
+    now = _shot({"t": [_block("a", "A.")]}, marking="PUBLIC", title="New title")
+    changes = compare(before, now, "a")
+    assert changes.sections_added == ["T"] and changes.sections_removed == ["S"]
+    assert changes.masthead == {"title": ("T", "New title"), "marking": ("INTERNAL", "PUBLIC")}
+    assert changes.to_json()["masthead"] == {
+        "title": {"before": "T", "now": "New title"},
+        "marking": {"before": "INTERNAL", "now": "PUBLIC"},
+    }
+    assert changes.changed
+
+
+def test_an_audience_added_or_gone_is_every_block_added_or_removed():
+    shot = _shot({"s": [_block("a", "A."), _block("b", "B.")]})
+    assert [c.kind for c in compare(None, shot, "new").blocks] == ["added", "added"]
+    assert [c.kind for c in compare(shot, None, "gone").blocks] == ["removed", "removed"]
+
+
+def test_the_bottom_line_counts_its_words():
+    before, now = _shot({}), _shot({})
+    before["bottom_line"] = [{"p": "Act now."}]
+    now["bottom_line"] = [{"p": "Act now, carefully."}]
+    changes = compare(before, now, "a")
+    assert changes.bottom_line == (2, 1) and changes.changed
+    assert changes.to_json()["bottom_line"] == {"inserted": 2, "deleted": 1}
