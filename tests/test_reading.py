@@ -42,6 +42,8 @@ def _markers(doc, suffix: str) -> dict[str, str]:
         found["notes"] = "Notes"
     if doc.bibliography:
         found["bibliography"] = "Bibliography"
+    if doc.history:
+        found["history"] = "Version history"
     if doc.disclaimer:
         found["disclaimer"] = " ".join(doc.disclaimer.split()[:6])
     return found
@@ -72,7 +74,7 @@ def test_each_format_shows_the_parts_in_reading_order(default_build, default_bui
         if part not in markers:
             continue
         # the notes' and the bibliography's headings come after the sections' text; the others from the top
-        start = text.find(doc.sections[0].title) if part in ("notes", "bibliography", "disclaimer") else 0
+        start = text.find(doc.sections[0].title) if part in ("notes", "bibliography", "history", "disclaimer") else 0
         where = text.find(markers[part], max(start, 0))
         assert where >= 0, f"{part} ({markers[part]!r}) not in the {suffix} of {audience}"
         positions.append((where, part))

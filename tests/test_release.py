@@ -274,6 +274,9 @@ def test_an_audience_with_show_history_prints_the_versions_issued_in_every_forma
         [pandoc_path(), "-t", "plain", "--wrap=none", str(out / "demo-reader.docx")], capture_output=True, text=True
     )
     assert "Version history" in word.stdout and "First issue" in word.stdout
+    assert word.stdout.index("Bibliography") < word.stdout.index("Version history")  # reading.PARTS' order
+    page = html.text_content()
+    assert page.index("Bibliography") < page.index("Version history") < page.index("First issue")
     assert "Version history" in " ".join(pdf_text(out / "demo-reader.pdf").split())
     markdown = (out / "demo-reader.md").read_text(encoding="utf-8")
     assert "# Version history" in markdown and "First issue" in markdown
