@@ -214,6 +214,7 @@ def test_export_script_checks_and_builds_every_brief_and_the_summary_job_collect
         "demo-reader.pdf",
     ]
     assert summary.read_text().count("| demo |") == 6
+    assert "; 6 outputs accessible;" in result.stdout  # what was built, checked after the build
     env["AUDIENCE"] = "nobody"
     failed = subprocess.run([str(ROOT / "scripts/export.sh")], cwd=minimal, env=env, capture_output=True, text=True)
     assert failed.returncode == 2 and "no audience named 'nobody'" in failed.stderr
