@@ -282,3 +282,26 @@ def test_an_audience_with_show_history_prints_the_versions_issued_in_every_forma
     assert "# Version history" in markdown and "First issue" in markdown
     for fmt in ("html", "docx", "md"):
         assert b"Version history" not in (out / f"demo-boss.{fmt}").read_bytes()
+
+
+def test_a_release_record_is_read_as_untrusted_input(workspace: Path, tmp_path: Path):
+    """A version that is a path, a record that is a link out of the workspace or not a record: refused by name."""
+    assert run(workspace, "release").exit_code == 0
+    escape = run(workspace, "diff", "--since", "../../../..")
+    assert escape.exit_code == 2 and "'../../../..' is not a version name" in escape.stderr
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("sections: []\n")
+    reader = _release_folder(workspace) / "reader.yaml"
+    reader.unlink()
+    reader.symlink_to(outside)
+    linked = run(workspace, "diff", "--since", "2")
+    assert linked.exit_code == 2
+    assert "briefs/demo/releases/2: reader.yaml is a link to a file outside the workspace" in linked.stderr
+    reader.unlink()
+    reader.write_text("- not\n- a record\n")
+    broken = run(workspace, "diff", "--since", "2")
+    assert broken.exit_code == 2
+    assert (
+        "briefs/demo/releases/2: reader.yaml is not a record 'briefgen release' wrote; release the version again "
+        "from its git commit"
+    ) in broken.stderr

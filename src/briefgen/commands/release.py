@@ -26,6 +26,7 @@ import yaml
 
 from briefgen.build import BuildOptions, build, document_for
 from briefgen.commands.check import open_checked
+from briefgen.content.confine import refusal
 from briefgen.content.releases import RECORD, RELEASES, read_record, version_key
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.document.changes import AudienceChanges, compare
@@ -35,6 +36,7 @@ from briefgen.document.workspace import default_brief
 from briefgen.errors import ContentError, UsageError
 from briefgen.model import Brief, Workspace
 
+MAX_SNAPSHOT = 50_000_000  # bytes: the record of a 5,000-block brief is a few megabytes
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -233,18 +235,35 @@ def releases_lines(brief: str, found: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def released_snapshots(brief: Brief, version: str) -> dict[str, dict[str, Any]]:
-    """What each audience read in issued `version`, by audience; refused by name when it was never released."""
+def released_snapshots(brief: Brief, version: str, root: Path) -> dict[str, dict[str, Any]]:
+    """What each audience read in issued `version`, by audience; refused by name when it was never released.
+
+    The records are inputs like any other: a version that is not a plain folder name, a file that
+    is a link out of the workspace, or a file larger than `MAX_SNAPSHOT` is refused by name.
+    """
+    if not _VERSION.fullmatch(version):
+        raise UsageError(f"{brief.id}: {version!r} is not a version name; give one that 'briefgen releases' lists")
     folder = brief.folder / RELEASES / version
     if not (folder / RECORD).is_file():
         known = sorted(p.parent.name for p in (brief.folder / RELEASES).glob(f"*/{RECORD}"))
         listed = ", ".join(known) if known else "none yet ('briefgen release' records one)"
         raise UsageError(f"{brief.id}: version {version!r} was never released; released versions: {listed}")
-    return {
-        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
-        for path in sorted(folder.glob("*.yaml"))
-        if path.name != RECORD
-    }
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == RECORD:
+            continue
+        problem = refusal(path, root)
+        if problem is None and path.stat().st_size > MAX_SNAPSHOT:
+            problem = f"{path.name} is larger than {MAX_SNAPSHOT // 1_000_000} MB, more than a brief's record can be"
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) if problem is None else None
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            problem = f"{path.name} cannot be read as a release record ({type(exc).__name__})"
+        if problem is not None or not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+            why = problem or f"{path.name} is not a record 'briefgen release' wrote"
+            raise UsageError(f"{_relative(folder, root)}: {why}; release the version again from its git commit")
+        found[path.stem] = data
+    return found
 
 
 def changes_since(root: Path | None, version: str, brief_name: str | None = None) -> tuple[str, list[AudienceChanges]]:
@@ -253,7 +272,7 @@ def changes_since(root: Path | None, version: str, brief_name: str | None = None
     if diags.has_errors():
         raise ContentError(diags, ws.root, "nothing was compared")
     brief = default_brief(ws, brief_name)
-    before = released_snapshots(brief, version)
+    before = released_snapshots(brief, version, ws.root)
     audiences = audiences_for(ws, brief)
     now = {name: snapshot(document_for(ws, brief, profile)) for name, profile in audiences.items()}
     names = list(audiences) + [name for name in before if name not in audiences]
