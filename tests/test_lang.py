@@ -209,3 +209,35 @@ def test_markdown_gives_pandoc_the_same_spans_and_blocks(built: Path):
     # and a box's title is Quarto's title="Note" attribute, which Pandoc's plain text leaves out.
     in_markdown_order = [*READER_PARTS[:3], READER_PARTS[5], READER_PARTS[3], ("fr", "Une boîte en français.")]
     assert parts == in_markdown_order
+
+
+def test_words_briefgen_writes_inside_a_part_keep_the_brief_s_language(tmp_path: Path):
+    """ "Table 1:" in a French part is read in the brief's language: HTML by lxml, Word by its XML."""
+    import shutil  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    root = Path(shutil.copytree(FIXTURES / "language", tmp_path / "ws"))
+    block = (
+        "section: context\ntitle: Un tableau\nstatus: approved\nsummary: Court.\nbody: |\n"
+        "  ::: {lang=fr}\n  | mot | sens |\n  |---|---|\n  | oui | yes |\n\n  : Un petit tableau\n  :::\n"
+    )
+    (root / "briefs" / "demo" / "blocks" / "tableau.yaml").write_text(block, encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, BuildOptions(audiences=("reader",), formats=("html", "docx"), out_dir=out))
+    page = html.parse(str(out / "demo" / "demo-reader.html")).getroot()
+    (label,) = [
+        e
+        for e in page.iter("span")
+        if e.get("class") == "table-label" and "Un petit" in e.getparent().getparent().text_content()
+    ]
+    speaking = next(e.get("lang") for e in label.iterancestors() if e.get("lang"))
+    assert speaking == page.get("lang") != "fr"
+    assert label.getparent().getparent().tag == "caption"
+    with zipfile.ZipFile(out / "demo" / "demo-reader.docx") as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    runs = {"".join(t.text or "" for t in r.iter(f"{w}t")): r for r in body.iter(f"{w}r")}
+    label_run = next(r for text, r in runs.items() if re.fullmatch(r"Table \d+:", text))
+    caption_run = next(r for text, r in runs.items() if "Un petit tableau" in text)
+    assert label_run.find(f"{w}rPr/{w}lang").get(f"{w}val") == page.get("lang")
+    assert caption_run.find(f"{w}rPr/{w}lang").get(f"{w}val") == "fr"

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from briefgen.content.bidi import is_rtl
 from briefgen.content.fonts import fallback_stack
-from briefgen.content.language import labels_for
+from briefgen.content.language import labels_for, primary
 from briefgen.content.links import safe_href
 from briefgen.content.richtext import blocks_text, plain_text, table_text_starts
 from briefgen.content.style import HouseStyle
@@ -101,6 +101,14 @@ class HtmlWriter:
         self.labels = labels or {}
         self.tables = 0  # Markdown tables written so far, so the PDF can name one that is too wide
         self.paragraph_notes: list[int] = []  # note numbers called in the paragraph being written
+        self.part_lang = ""  # the language of the `::: {lang=...}` part being written, if any
+
+    def generated(self, words: Markup) -> Markup:
+        """Words briefgen writes ("Figure 2:", "Source:") in the brief's language, marked as such inside
+        a part in another language, so a screen reader does not read "Figure" in an Arabic voice."""
+        if self.part_lang and primary(self.part_lang) != primary(self.doc.language):
+            return Markup('<span lang="%s">%s</span>') % (self.doc.language, words)
+        return words
 
     def inlines(self, nodes: tuple[Inline, ...]) -> Markup:
         return Markup("").join(self.inline(n) for n in nodes)
@@ -229,7 +237,11 @@ class HtmlWriter:
                 self.blocks(block.blocks),
             )
         if isinstance(block, LangDiv):
-            return Markup('<div lang="%s">%s</div>') % (block.lang, self.blocks(block.blocks))
+            outer, self.part_lang = self.part_lang, block.lang
+            try:
+                return Markup('<div lang="%s">%s</div>') % (block.lang, self.blocks(block.blocks))
+            finally:
+                self.part_lang = outer
         if isinstance(block, Table):
             return self.table(block)
         if isinstance(block, Figure):
@@ -248,7 +260,11 @@ class HtmlWriter:
         caption = ""
         if table.caption:
             label = (
-                Markup('<span class="table-label">%s %d:</span> ') % (self.labels.get("table", "Table"), table.number)
+                self.generated(
+                    Markup('<span class="table-label">%s %d:</span>')
+                    % (self.labels.get("table", "Table"), table.number)
+                )
+                + Markup(" ")
                 if table.number
                 else ""
             )
@@ -291,8 +307,11 @@ class HtmlWriter:
             raise ValueError(f"figure '{figure.src}' was not checked; its problem is reported by 'briefgen check'")
         word = self.labels.get("figure", "Figure")
         label = (
-            Markup('<span class="figure-label">%s %d%s</span>%s')
-            % (word, figure.number, ":" if figure.caption else "", " " if figure.caption else "")
+            self.generated(
+                Markup('<span class="figure-label">%s %d%s</span>')
+                % (word, figure.number, ":" if figure.caption else "")
+            )
+            + Markup(" " if figure.caption else "")
             if figure.number
             else ""
         )
@@ -302,7 +321,8 @@ class HtmlWriter:
             else ""
         )
         source = (
-            Markup('<p class="figure-source">%s: %s</p>') % (self.labels.get("source", "Source"), figure.source)
+            Markup('<p class="figure-source">%s %s</p>')
+            % (self.generated(Markup("%s:") % self.labels.get("source", "Source")), figure.source)
             if figure.source
             else ""
         )

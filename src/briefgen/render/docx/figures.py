@@ -12,6 +12,7 @@ Override of its own; `svg_default` turns those into one `<Default Extension="svg
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -94,7 +95,7 @@ def figure(w: BodyWriter, block: Figure) -> None:
         caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER  # under the centred picture, as in the PDF
         if block.number:
             label = f"{word} {block.number}" + (":" if block.caption else "")
-            w.run(caption._p, label, Format(bold=True, color=w.style.theme["colors"]["accent"]))
+            w.run(caption._p, label, Format(bold=True, color=w.style.theme["colors"]["accent"], lang=w.generated_lang))
             if block.caption:
                 w.run(caption._p, " ", Format())
         w.inlines(caption._p, block.caption)
@@ -116,7 +117,7 @@ def source_line(w: BodyWriter, source: str):
     p.paragraph_format.space_before = Pt(0)
     p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     muted = Format(color=theme["colors"]["muted"])
-    w.run(p._p, f"{w.labels.get('source', 'Source')}: ", muted)
+    w.run(p._p, f"{w.labels.get('source', 'Source')}: ", replace(muted, lang=w.generated_lang))
     w.run(p._p, source, muted)
     half_points = str(round(float(theme["sizes"]["small"]) * 2))
     for r in p._p.findall(qn("w:r")):

@@ -27,6 +27,9 @@ class BodyWriter(Protocol):
     container: Any  # where paragraphs and tables go: the body, or a table cell
     indent: int
 
+    @property
+    def generated_lang(self) -> str: ...  # the brief's language for words briefgen writes inside another language
+
     def paragraph(self, style_id: str, text: str | None = None) -> Any: ...
 
     def spacer(self, points: float) -> Any: ...

@@ -166,7 +166,7 @@ def caption(w: BodyWriter, table: Table) -> None:
     p = w.paragraph("Caption")
     if table.number:
         label = f"{w.labels.get('table', 'Table')} {table.number}:"
-        w.run(p._p, label, Format(bold=True, color=w.style.theme["colors"]["accent"]))
+        w.run(p._p, label, Format(bold=True, color=w.style.theme["colors"]["accent"], lang=w.generated_lang))
         w.run(p._p, " ", Format())
     w.inlines(p._p, table.caption)
     if table.id:

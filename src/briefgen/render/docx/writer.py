@@ -20,7 +20,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Length, Mm, Pt
 
 from briefgen.content.bidi import is_rtl, rtl_spans
-from briefgen.content.language import labels_for
+from briefgen.content.language import labels_for, primary
 from briefgen.content.links import safe_href
 from briefgen.content.richtext import plain_text
 from briefgen.content.style import HouseStyle
@@ -105,7 +105,14 @@ class DocxWriter(Anchors):
         self.internal_links: list[Any] = []
         self.anchors: dict[str, tuple[str, str]] = {}  # hidden bookmark _bgN -> (block id, field), for review
         self.lang = ""  # the language of the `::: {lang=...}` block being written, if any
+        self.doc_lang = doc.language
         self.spacers: list[tuple[Any, float]] = []  # (paragraph, the CSS margin in points it stands for)
+
+    @property
+    def generated_lang(self) -> str:
+        """The brief's language for words briefgen writes ("Figure 2:") inside a part in another language:
+        a run's own language, so Word does not read them with the part's; "" elsewhere (they inherit it)."""
+        return self.doc_lang if self.lang and primary(self.lang) != primary(self.doc_lang) else ""
 
     # ------------------------------------------------------------ paragraphs and runs
 
