@@ -124,3 +124,27 @@ def test_the_bottom_line_counts_its_words():
     changes = compare(before, now, "a")
     assert changes.bottom_line == (2, 1) and changes.changed
     assert changes.to_json()["bottom_line"] == {"inserted": 2, "deleted": 1}
+
+
+def test_the_json_names_every_change():
+    before = _shot({"s": [_block("a", "A.")], "u": [_block("c", "C.")]}, marking="INTERNAL")
+    now = _shot({"t": [_block("a", "A, B.")], "u": [_block("c", "C.")]}, marking="PUBLIC")
+    assert compare(before, now, "boss").to_json() == {
+        "audience": "boss",
+        "masthead": {"marking": {"before": "INTERNAL", "now": "PUBLIC"}},
+        "bottom_line": {"inserted": 0, "deleted": 0},
+        "sections_added": ["T"],
+        "sections_removed": ["S"],
+        "blocks": [
+            {
+                "block": "a",
+                "title": "A",
+                "section": "t",
+                "kind": "moved",
+                "inserted": 2,
+                "deleted": 1,
+                "was_section": "s",
+                "revised": True,
+            }
+        ],
+    }

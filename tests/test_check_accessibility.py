@@ -233,6 +233,7 @@ def test_contrast_ratios_are_wcag_s():
     assert round(contrast_ratio("767676", "FFFFFF"), 2) == 4.54
     assert round(contrast_ratio("FFFFFF", "777777"), 2) == 4.48
     assert round(contrast_ratio("0000FF", "FFFFFF"), 2) == 8.59
+    assert round(contrast_ratio("0A0A0A", "FFFFFF"), 1) == 19.8  # a channel this dark is on the curve's linear part
     assert large_text(18, False) and large_text(14, True)
     assert not large_text(17.5, False) and not large_text(13.5, True)
 
