@@ -148,3 +148,49 @@ def test_the_json_names_every_change():
             }
         ],
     }
+
+
+def test_what_is_not_a_word_is_not_a_change():
+    """List numbers, nesting, quotation and language marks are how words are shown, not words."""
+    before = _shot({"s": [{"id": "l", "title": "L", "text": [{"li": "alpha", "n": 1}, {"li": "beta", "n": 2}]}]})
+    now = _shot(
+        {
+            "s": [
+                {
+                    "id": "l",
+                    "title": "L",
+                    "text": [
+                        {"li": "zero", "n": 1},
+                        {"li": "alpha", "n": 2, "level": 1},
+                        {"li": "beta", "n": 3, "quote": True, "lang": "fr", "kind": "note"},
+                    ],
+                }
+            ]
+        }
+    )
+    assert _kinds(before, now) == [("revised", "l", 1, 0, "s", None)]
+
+
+def test_a_figure_given_alternative_text_counts_its_words():
+    before = _shot({"s": [{"id": "f", "title": "F", "text": [{"figure": "The islands", "alt": "", "src": "map.svg"}]}]})
+    now = _shot(
+        {
+            "s": [
+                {"id": "f", "title": "F", "text": [{"figure": "The islands", "alt": "A map of them", "src": "map.svg"}]}
+            ]
+        }
+    )
+    assert _kinds(before, now) == [("revised", "f", 4, 0, "s", None)]
+
+
+def test_the_subtitle_organization_and_a_note_in_the_bottom_line():
+    before = _shot({}, notes=("Smith 2020.",), subtitle="Old", organization="Unit A")
+    now = _shot({}, notes=("Doe 2019.", "Smith 2020."), subtitle="New", organization="Unit B")
+    before["bottom_line"] = [{"p": "Act now.[^1]"}]
+    now["bottom_line"] = [{"p": "Act now.[^2]"}]  # the same note, renumbered
+    changes = compare(before, now, "a")
+    assert changes.masthead == {"subtitle": ("Old", "New"), "organization": ("Unit A", "Unit B")}
+    assert changes.bottom_line == (0, 0)
+    missing = _shot({})
+    del missing["masthead"]["subtitle"]
+    assert compare(missing, _shot({}), "a").masthead == {}  # a field absent before and empty now is no change
