@@ -6,6 +6,9 @@ change is the one planted.
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from briefgen.document.changes import compare
 
 
@@ -194,3 +197,40 @@ def test_the_subtitle_organization_and_a_note_in_the_bottom_line():
     missing = _shot({})
     del missing["masthead"]["subtitle"]
     assert compare(missing, _shot({}), "a").masthead == {}  # a field absent before and empty now is no change
+
+
+def _lcs(a: list[str], b: list[str]) -> int:
+    """The textbook table of the longest common subsequence, written apart from the code under test."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            table[i + 1][j + 1] = table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
+    return table[-1][-1]
+
+
+few_words = st.lists(st.sampled_from(["tokyo", "moscow", "talks", "sanctions"]), max_size=14)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(few_words, few_words)
+def test_words_in_and_out_are_the_fewest_whole_words(before, now):
+    """Repeated words included (where difflib's matcher over-counts): inserted and deleted are what a
+    longest common subsequence leaves, and no change at all when the words are the same."""
+    changes = compare(_shot({"s": [_block("a", " ".join(before))]}), _shot({"s": [_block("a", " ".join(now))]}), "x")
+    if before == now:
+        assert changes.blocks == []
+        return
+    common = _lcs(before, now)
+    (change,) = changes.blocks
+    assert (change.kind, change.inserted, change.deleted) == ("revised", len(now) - common, len(before) - common)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.permutations(["a", "b", "c", "d", "e"]))
+def test_blocks_out_of_order_are_the_fewest_moves(order):
+    """The blocks that kept their order are a longest common subsequence of the two orders; the rest moved."""
+    before = _shot({"s": [_block(name, name) for name in "abcde"]})
+    now = _shot({"s": [_block(name, name) for name in order]})
+    moved = [c.block for c in compare(before, now, "x").blocks]
+    assert all(c.kind == "moved" for c in compare(before, now, "x").blocks)
+    assert len(moved) == 5 - _lcs(list("abcde"), list(order))

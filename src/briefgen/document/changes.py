@@ -10,7 +10,7 @@ is not a change, so note calls are compared by the words of the note they call.
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,9 +114,30 @@ def _blocks(shot: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
 
 
 def _in_order(before: list[str], now: list[str]) -> set[str]:
-    """The blocks that kept their order: the longest run the two orders share (the rest moved)."""
-    matcher = difflib.SequenceMatcher(a=before, b=now, autojunk=False)
-    return {block for match in matcher.get_matching_blocks() for block in now[match.b : match.b + match.size]}
+    """The blocks that kept their order: a longest common subsequence of the two orders (the rest moved).
+
+    Block ids are unique, so it is the longest increasing run of each block's old place taken in
+    the new order: patience sorting finds it in n log n, for briefs of thousands of blocks.
+    """
+    place = {block: index for index, block in enumerate(before)}
+    places = [place[block] for block in now if block in place]
+    tails: list[int] = []  # tails[k]: where (in `places`) the best run of length k + 1 ends
+    ends: list[int] = []  # the old place at each of those ends, increasing
+    previous: list[int] = [-1] * len(places)
+    for index, value in enumerate(places):
+        length = bisect.bisect_left(ends, value)
+        previous[index] = tails[length - 1] if length else -1
+        if length == len(tails):
+            tails.append(index)
+            ends.append(value)
+        else:
+            tails[length], ends[length] = index, value
+    kept: set[str] = set()
+    index = tails[-1] if tails else -1
+    while index >= 0:
+        kept.add(before[places[index]])
+        index = previous[index]
+    return kept
 
 
 def _notes(shot: dict[str, Any]) -> dict[str, str]:
