@@ -234,3 +234,11 @@ def test_blocks_out_of_order_are_the_fewest_moves(order):
     moved = [c.block for c in compare(before, now, "x").blocks]
     assert all(c.kind == "moved" for c in compare(before, now, "x").blocks)
     assert len(moved) == 5 - _lcs(list("abcde"), list(order))
+
+
+def test_a_note_called_counts_the_words_of_the_note_and_an_added_block_keeps_its_title():
+    before = _shot({"s": [_block("a", "First.")]}, notes=())
+    now = _shot({"s": [_block("a", "First.[^1]"), _block("b", "New.", title="A new block")]}, notes=("Smith 2020.",))
+    revised, added = compare(before, now, "x").blocks
+    assert (revised.kind, revised.inserted, revised.deleted) == ("revised", 3, 0)  # "[note:", "Smith", "2020.]"
+    assert (added.kind, added.title, added.section) == ("added", "A new block", "s")
