@@ -9,20 +9,9 @@ reads what LibreOffice itself wrote. (A comment is not added: inserting an annot
 UNO makes a headless LibreOffice 7.4 abort on these documents.)
 """
 
-import os
-import subprocess
 import sys
-import time
-import uuid
 
-import uno
-from com.sun.star.beans import PropertyValue
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
+from libreoffice_uno import office, prop, url
 
 
 def find(doc, text):
@@ -35,34 +24,8 @@ def find(doc, text):
 
 
 def main(source, target, profile):
-    pipe = f"briefgen{uuid.uuid4().hex}"
-    office = subprocess.Popen(
-        [
-            "soffice",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            f"-env:UserInstallation=file://{profile}",
-            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        for _ in range(240):
-            try:
-                context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                time.sleep(0.25)
-        else:
-            raise SystemExit("LibreOffice did not start")
-        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-        doc = desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0, (prop("Hidden", True),)
-        )
+    with office(profile) as (_context, desktop):
+        doc = desktop.loadComponentFromURL(url(source), "_blank", 0, (prop("Hidden", True),))
 
         doc.RecordChanges = True
 
@@ -70,17 +33,8 @@ def main(source, target, profile):
         spot = find(doc, "pursued privately")
         spot.getText().insertString(spot.getEnd(), " and patiently", False)
 
-        doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), (prop("FilterName", "MS Word 2007 XML"),))
+        doc.storeToURL(url(target), (prop("FilterName", "MS Word 2007 XML"),))
         doc.close(True)
-        try:
-            desktop.terminate()
-        except Exception:
-            pass  # the bridge goes down with the office
-    finally:
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
 
 
 if __name__ == "__main__":

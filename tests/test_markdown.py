@@ -166,8 +166,9 @@ def test_the_corpus_covers_every_construct():
 
     never = {t.__name__ for t in NODE_TYPES} - {t.__name__ for t in seen}
     # CrossRef is made from citations by the loader, which knows the block ids; PortionMark by the
-    # document stage, for audiences with portion marks (tests/test_portions.py)
-    assert never == {"CrossRef", "PortionMark"}
+    # document stage, for audiences with portion marks (tests/test_portions.py); Revision and
+    # RevisedBlocks by a redline (tests/test_redline.py)
+    assert never == {"CrossRef", "PortionMark", "Revision", "RevisedBlocks"}
 
 
 def test_a_citation_inside_a_note_inside_a_table_cell_is_found():

@@ -46,7 +46,15 @@ def test_a_release_records_what_each_audience_read(workspace: Path):
     assert result.exit_code == 0, result.output
     assert result.stdout == "demo: released version 2 for boss, reader, public in briefs/demo/releases/2\n"
     folder = _release_folder(workspace)
-    assert sorted(p.name for p in folder.iterdir()) == ["boss.yaml", "public.yaml", "reader.yaml", "release.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "boss.document.json",  # the document itself, to draw redlines against (tests/test_redline.py)
+        "boss.yaml",
+        "public.document.json",
+        "public.yaml",
+        "reader.document.json",
+        "reader.yaml",
+        "release.yaml",
+    ]
     record = yaml.safe_load((folder / "release.yaml").read_text(encoding="utf-8"))
     assert {k: record[k] for k in ("version", "date", "released", "note", "brief", "audiences")} == {
         "version": "2",

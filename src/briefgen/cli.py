@@ -240,6 +240,7 @@ Examples:
   briefgen build                            every audience of the default brief, PDF and Word
   briefgen build japan-russia -a analyst -f docx   one audience, Word only
   briefgen build --all -j 2 --strict        every brief, as the scheduled export does
+  briefgen build --changes-since 1.0        also a redline of each output against issued version 1.0
 """,
 )
 @click.argument("brief", required=False, shell_complete=complete_brief)
@@ -266,6 +267,7 @@ Examples:
 @click.option("--strict", is_flag=True, help="Treat warnings (such as page budgets) as errors.")
 @click.option("--force", is_flag=True, help="Rebuild outputs whose inputs have not changed.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel worker processes (default: one per core).")
+@click.option("--changes-since", metavar="VERSION", help="Also write each output with changes since VERSION tracked.")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON on standard output.")
 @click.option(
     "--summary-md",
@@ -286,15 +288,15 @@ def build_command(
     strict,
     force,
     jobs,
+    changes_since,
     as_json,
     summary_md,
     quiet,
 ) -> None:
     """Build BRIEF (default: briefgen.yaml's default_brief) to PDF, DOCX, HTML or Markdown."""
     state.quiet = state.quiet or quiet or as_json
-    options = BuildOptions(
-        brief, tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict, force, jobs
-    )
+    chosen = (tuple(audiences), all_audiences, tuple(formats) or None, out_dir, drafts, strict, force, jobs)
+    options = BuildOptions(brief, *chosen, changes_since)
     console = None if state.quiet else _console(stderr=as_json)  # rich costs 20 ms: not for -q
     if all_briefs and brief:
         raise click.UsageError("name a BRIEF or use --all, not both")

@@ -151,7 +151,17 @@ class CiteRef:
     citation: Citation
 
 
+@dataclass(frozen=True)
+class Revision:
+    """Words a redline marks (`build --changes-since`): inserted since the issued version ("ins") or deleted
+    from it ("del"). Only `document/redline.py` makes them; every renderer draws them as its format's revision."""
+
+    kind: str  # ins | del
+    children: tuple[Inline, ...]
+
+
 Inline = Union[
+    Revision,
     Text,
     Emph,
     Strong,
@@ -301,7 +311,18 @@ class LangDiv:
     blocks: tuple[Block, ...]
 
 
-Block = Union[Para, ListBlock, Quote, CodeBlock, SubHeading, DefinitionList, Rule, Table, Callout, Figure, LangDiv]
+@dataclass(frozen=True)
+class RevisedBlocks:
+    """Blocks a redline marks whole: inserted ("ins"), deleted ("del"), or the old place ("move-from") or
+    new place ("move-to") of moved text. Only `document/redline.py` makes them."""
+
+    kind: str
+    blocks: tuple[Block, ...]
+
+
+Block = Union[
+    Para, ListBlock, Quote, CodeBlock, SubHeading, DefinitionList, Rule, Table, Callout, Figure, LangDiv, RevisedBlocks
+]
 
 
 @dataclass(frozen=True)
@@ -513,6 +534,16 @@ class DocBlock:
     # "title", "variants.press.title"), so a reviewer's Word comment can be traced to its YAML field.
     content_field: str = "body"
     title_field: str = "title"
+    # In a redline (`build --changes-since`): "ins", "del", "move-from" or "move-to" when the whole block
+    # is, and the block as issued when it is revised (its heading and fields are drawn against it).
+    change: str = ""
+    was: DocBlock | None = None
+
+    @property
+    def anchor(self) -> str:
+        """Where links to the block lead: `block-<id>`; in a redline, a deleted block or the old place of a
+        moved one is `block-<id>-was`, so the id stays unique."""
+        return f"block-{self.id}-was" if self.change in ("del", "move-from") else f"block-{self.id}"
 
     def marked(self, text: str) -> str:
         """`text` with the block's portion mark before it, for cells and lines drawn as plain text
@@ -525,6 +556,8 @@ class DocSection:
     id: str
     title: str
     blocks: tuple[DocBlock, ...]
+    change: str = ""  # in a redline: "ins" or "del" when the section was added or removed
+    title_was: str | None = None  # in a redline: the title as issued, when it changed
 
 
 @dataclass(frozen=True)
@@ -549,6 +582,10 @@ class Note:
     blocks: tuple[Block, ...]
     block_id: str = ""
     citation: str = ""  # a citation's note: the citation as written (`[@key, p. 3]`); '' for a note the text wrote
+    change: str = ""  # in a redline: "ins" or "del" when its call was inserted or deleted
+    # In a redline: the note's number in the issued version and now (None where it is not there), so a
+    # format that prints note numbers as text (endnotes) shows a renumbered call as a change of number.
+    numbers: tuple[int | None, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -578,6 +615,10 @@ class Document:
     references: tuple[dict[str, Any], ...] = ()  # CSL data of the works this document cites
     style_file: Path | None = None  # the CSL file used, for exports that format citations themselves
     history: tuple[tuple[str, str, str], ...] = ()  # issued versions (version, date, note), for show_history
+    # A redline's first part: its heading ("Changes since version 1.0 of 3 March 2026") and what changed.
+    changes_heading: str = ""
+    changes: tuple[Block, ...] = ()
+    banner_was: str | None = None  # a redline's marking banner as issued, when it changed
 
     @property
     def blocks(self) -> list[DocBlock]:

@@ -26,6 +26,7 @@ class Collected:
     def __init__(self, session: Session, stem: str, out_dir: Path, docs: list[tuple[Plan, Document]]):
         self.session, self.stem, self.out_dir, self.docs = session, stem, out_dir, docs
         self.outputs: dict[tuple[str, str], Output] = {}
+        self.redlines: list[Output] = []  # `build --changes-since`: no fingerprint, no budget, layout not kept
         self.results: list[TaskResult] = []
         self.new_layouts: list[tuple[Path, str, Layout, Path]] = []
         self.plans = {plan.audience.id: plan for plan, _doc in docs}
@@ -37,6 +38,9 @@ class Collected:
     def rendered(self, task: RenderTask, rendering: Rendering) -> None:
         """One output is done: record it and tell whoever shows progress."""
         extension = format_named(rendering.format).extension
+        if task.changes_since:
+            self.redline(task, rendering, extension)
+            return
         output = Output(
             audience=task.audience,
             format=rendering.format,
@@ -52,13 +56,35 @@ class Collected:
         self.outputs[(task.audience, rendering.format)] = output
         self.session.finished(output)
 
+    def redline(self, task: RenderTask, rendering: Rendering, extension: str) -> None:
+        """A redline is done: `<brief>-<audience>-changes-<version>.<ext>`."""
+        output = Output(
+            audience=task.audience,
+            format=rendering.format,
+            path=self.out_dir / f"{self.stem}{task.audience}-changes-{task.changes_since}{extension}",
+            data=rendering.data,
+            pages=rendering.pages,
+            warnings=[],
+            seconds=rendering.seconds,
+            words=word_count(task.doc),
+            blocks=[b.id for b in task.doc.blocks if b.change not in ("del", "move-from")],
+            draft=task.doc.draft,
+            changes_since=task.changes_since,
+        )
+        self.redlines.append(output)
+        self.session.finished(output)
+
     def settle(self, brief: Brief, diags: Diagnostics, layouts: Path | None, root: Path) -> list[Output]:
         """Outputs in audience and format order, each with the warnings of its document's layout.
 
         The layout is the one made now, or else the cached one; a new one goes to `new_layouts`,
         which `build` keeps for later builds once it publishes (rendering itself writes nothing).
         """
-        made = {result.audience: result.layout for result in self.results if result.layout is not None}
+        made = {
+            result.audience: result.layout
+            for result in self.results
+            if result.layout is not None and not result.changes_since
+        }
         ordered: list[Output] = []
         for plan, doc in self.docs:
             layout = made.get(plan.audience.id) or plan.layout
@@ -72,7 +98,7 @@ class Collected:
                 output = self.outputs[(plan.audience.id, fmt)]
                 output.warnings = warnings
                 ordered.append(output)
-        return ordered
+        return ordered + sorted(self.redlines, key=lambda output: (output.audience, output.format))
 
     def sidecars(self) -> dict[Path, bytes]:
         """The files outputs need beside them (a Markdown file's pictures and CSL style)."""

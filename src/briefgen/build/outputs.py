@@ -32,6 +32,7 @@ class BuildOptions:
     strict: bool = False
     force: bool = False  # rebuild outputs whose inputs did not change
     jobs: int | None = None  # worker processes; None: one per core
+    changes_since: str | None = None  # also a redline of each output against this issued version
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Output:
     inputs: str = ""
     seconds: float = 0.0  # how long rendering it took (for progress and for planning export shards)
     text: str = field(default="", repr=False)  # a PDF's text as laid out, in logical order (checks/parity.py)
+    changes_since: str = ""  # a redline's: the issued version its changes are tracked against
 
     def manifest_entry(self, out_dir: Path) -> dict:
         entry = {
@@ -67,6 +69,8 @@ class Output:
         }
         if self.pages is not None:
             entry["pages"] = self.pages
+        if self.changes_since:
+            entry["changes_since"] = self.changes_since
         return entry
 
 

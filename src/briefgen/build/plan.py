@@ -77,7 +77,9 @@ def plan_outputs(
     """What each audience needs rebuilt, and the manifest entries of outputs that are up to date."""
     formats = tuple(dict.fromkeys(options.formats or ws.config.formats))
     previous = {
-        (e.get("audience"), e.get("format")): e for e in read_manifest(out_dir / "manifest.json").get("outputs", [])
+        (e.get("audience"), e.get("format")): e
+        for e in read_manifest(out_dir / "manifest.json").get("outputs", [])
+        if not e.get("changes_since")  # a redline is made again whenever it is asked for
     }
     plans: list[Plan] = []
     up_to_date: list[dict] = []

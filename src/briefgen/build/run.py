@@ -26,6 +26,7 @@ from briefgen.build.layouts import keep_layout
 from briefgen.build.outputs import BuildOptions, BuildResult, Output, Progress, Rendered
 from briefgen.build.plan import Plan, plan_outputs
 from briefgen.build.pool import Session, renderer_modules, run_jobs, task_renderers, warm
+from briefgen.build.redlines import redline_tasks
 from briefgen.content.loader import cache_file
 from briefgen.content.style import load_style
 from briefgen.diagnostics import Diagnostics
@@ -74,7 +75,14 @@ def _render_all(root: Path | None, options: BuildOptions, session: Session) -> R
         **sources,
         BRIEF_RECORD: {"path": brief.path.name, "sha256": input_digest(brief.path, fingerprints.digests)},
     }
-    _render(session, _tasks(docs, ws, brief, out_dir, recorded), slots, collected)
+    tasks = _tasks(docs, ws, brief, out_dir, recorded)
+    if options.changes_since:  # redlines render beside the clean outputs, on the same workers
+        formats = tuple(dict.fromkeys(options.formats or ws.config.formats))
+        built = {plan.audience.id: doc for plan, doc in docs}
+        tasks += redline_tasks(
+            ws, brief, audiences, formats, options.changes_since, out_dir, built, recorded, options.drafts
+        )
+    _render(session, tasks, slots, collected)
     outputs = collected.settle(brief, diags, layouts, ws.root)
     if diags.has_errors(options.strict):
         raise ContentError(diags, ws.root)

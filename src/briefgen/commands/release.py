@@ -2,7 +2,8 @@
 
 A release writes `briefs/<brief>/releases/<version>/`: one `<audience>.yaml` per audience (the
 snapshot of what that audience's brief said, `document/snapshot.py`: one line per paragraph, so
-`git diff` reads well) and `release.yaml` (version, the brief's date, the note, the audiences, the
+`git diff` reads well), the document itself as `<audience>.document.json` (what a redline is
+drawn against, `document/stored.py`) and `release.yaml` (version, the brief's date, the note, the audiences, the
 SHA-256 of each output issued and the git commit). The folder is meant to be committed beside the
 brief. It is written whole or not at all; releasing the same content again changes nothing, and a
 version already released with other content is refused, as are a workspace `check` rejects and
@@ -26,18 +27,24 @@ import yaml
 
 from briefgen.build import BuildOptions, build, document_for
 from briefgen.commands.check import open_checked
-from briefgen.content.confine import refusal
 from briefgen.content.releases import RECORD, RELEASES, read_record, version_key
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.document.changes import AudienceChanges, compare
 from briefgen.document.select import SelectOptions, audiences_for, select
 from briefgen.document.snapshot import snapshot
+from briefgen.document.stored import (
+    DOCUMENT_SUFFIX,
+    MAX_RECORD,
+    VERSION_NAME,
+    dump_document,
+    release_folder,
+    unreadable,
+)
 from briefgen.document.workspace import default_brief
 from briefgen.errors import ContentError, UsageError
-from briefgen.model import Brief, Workspace
+from briefgen.model import Brief, Document, Workspace
 
-MAX_SNAPSHOT = 50_000_000  # bytes: the record of a 5,000-block brief is a few megabytes
-_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+MAX_SNAPSHOT = MAX_RECORD
 
 
 @dataclass
@@ -58,6 +65,12 @@ class Release:
             return f"{self.brief}: version {self.version} is already released with this content ({self.shown})"
         left = f"; left out, not approved: {', '.join(self.left_out)}" if self.left_out else ""
         return f"{self.brief}: released version {self.version} for {', '.join(self.audiences)} in {self.shown}{left}"
+
+
+def stored_json(doc: Document, root: Path) -> bytes:
+    """The document as `build --changes-since` reads it back (`document/stored.py`): compact, stable JSON."""
+    text = json.dumps(dump_document(doc, root), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
 
 
 def dump(data: Any) -> bytes:
@@ -91,7 +104,7 @@ def release(
         )
         raise ContentError(found, ws.root, "nothing was released")
     folder = brief.folder / RELEASES / version
-    files = {f"{name}.yaml": dump(snapshot(document_for(ws, brief, profile))) for name, profile in audiences.items()}
+    files = _records(ws, brief, audiences)
     left_out = [block.id for block in pending]
     result = Release(brief.id, version, folder, False, list(audiences), left_out, _relative(folder, ws.root))
     if folder.exists():
@@ -109,7 +122,7 @@ def release(
     outputs = {
         entry["path"]: entry["sha256"]
         for entry in built.manifest.get("outputs", [])
-        if entry.get("audience") in audiences and not entry.get("draft")
+        if entry.get("audience") in audiences and not entry.get("draft") and not entry.get("changes_since")
     }
     record = {
         "version": version,
@@ -127,6 +140,16 @@ def release(
     return result
 
 
+def _records(ws: Workspace, brief: Brief, audiences: dict[str, Any]) -> dict[str, bytes]:
+    """Per audience, what it reads: its snapshot (words, for people and `diff`) and its document (for redlines)."""
+    files: dict[str, bytes] = {}
+    for name, profile in audiences.items():
+        doc = document_for(ws, brief, profile)
+        files[f"{name}.yaml"] = dump(snapshot(doc))
+        files[f"{name}{DOCUMENT_SUFFIX}"] = stored_json(doc, ws.root)
+    return files
+
+
 def _blocks_are(count: int) -> str:
     return "1 block is" if count == 1 else f"{count} blocks are"
 
@@ -142,7 +165,7 @@ def _version(brief: Brief, version: str | None) -> str:
     version = (version or printed).strip()
     if not version:
         raise UsageError(f"{brief.id}: brief.yaml has no version; add 'version: 1.0' to it, or give --version")
-    if not _VERSION.fullmatch(version):
+    if not VERSION_NAME.fullmatch(version):
         source = "brief.yaml's version" if version == printed else "--version"
         raise UsageError(
             f"{brief.id}: {source} {version!r} cannot name a folder; use letters, digits, '.', '-' and '_' "
@@ -241,20 +264,12 @@ def released_snapshots(brief: Brief, version: str, root: Path) -> dict[str, dict
     The records are inputs like any other: a version that is not a plain folder name, a file that
     is a link out of the workspace, or a file larger than `MAX_SNAPSHOT` is refused by name.
     """
-    if not _VERSION.fullmatch(version):
-        raise UsageError(f"{brief.id}: {version!r} is not a version name; give one that 'briefgen releases' lists")
-    folder = brief.folder / RELEASES / version
-    if not (folder / RECORD).is_file():
-        known = sorted(p.parent.name for p in (brief.folder / RELEASES).glob(f"*/{RECORD}"))
-        listed = ", ".join(known) if known else "none yet ('briefgen release' records one)"
-        raise UsageError(f"{brief.id}: version {version!r} was never released; released versions: {listed}")
+    folder = release_folder(brief, version)
     found: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.yaml")):
         if path.name == RECORD:
             continue
-        problem = refusal(path, root)
-        if problem is None and path.stat().st_size > MAX_SNAPSHOT:
-            problem = f"{path.name} is larger than {MAX_SNAPSHOT // 1_000_000} MB, more than a brief's record can be"
+        problem = unreadable(path, root, MAX_SNAPSHOT)
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) if problem is None else None
         except (UnicodeDecodeError, yaml.YAMLError) as exc:

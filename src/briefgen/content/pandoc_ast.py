@@ -37,6 +37,8 @@ from briefgen.model import (
     PortionMark,
     Quote,
     Quoted,
+    RevisedBlocks,
+    Revision,
     Rule,
     SmallCaps,
     Strikeout,
@@ -82,6 +84,22 @@ def text_inlines(text: str) -> list[Json]:
     return out
 
 
+def _revision_attr(kind: str) -> list:
+    """Pandoc's names for a tracked change (what its Word reader gives with --track-changes=all)."""
+    name = "insertion" if kind in ("ins", "move-to") else "deletion"
+    return ["", [name, *(["move"] if "move" in kind else [])], [["author", "briefgen"]]]
+
+
+def revision_span(kind: str, inlines: list[Json]) -> Json:
+    """Words a redline inserted or deleted: `[words]{.insertion author=briefgen}`."""
+    return {"t": "Span", "c": [_revision_attr(kind), inlines]}
+
+
+def revision_div(kind: str, blocks: list[Json]) -> Json:
+    """Blocks a redline inserted, deleted or moved whole: `::: {.deletion author=briefgen}`."""
+    return {"t": "Div", "c": [_revision_attr(kind), blocks]}
+
+
 class AstWriter:
     """Nodes to Pandoc JSON for one document (notes and citations as that document shows them)."""
 
@@ -99,6 +117,8 @@ class AstWriter:
     def inline(self, node: Inline) -> list[Json]:
         if isinstance(node, Text):
             return text_inlines(node.text)
+        if isinstance(node, Revision):  # a redline's words, as Pandoc reads Word's tracked changes
+            return [revision_span(node.kind, self.inlines(node.children))]
         if type(node) in _WRAPPERS:
             return [{"t": _WRAPPERS[type(node)], "c": self.inlines(node.children)}]  # type: ignore[union-attr]
         if isinstance(node, Quoted):
@@ -187,6 +207,8 @@ class AstWriter:
             return [self.table(block)]
         if isinstance(block, Figure):
             return self.figure(block)
+        if isinstance(block, RevisedBlocks):  # a redline's blocks added, removed or moved whole
+            return [revision_div(block.kind, self.blocks(block.blocks))]
         raise TypeError(f"no Pandoc AST for {type(block).__name__}")
 
     def table(self, table: Table) -> Json:

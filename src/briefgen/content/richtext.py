@@ -10,6 +10,7 @@ from typing import Any
 from briefgen import model as m
 
 NODE_TYPES: tuple[type, ...] = (
+    m.Revision,
     m.Text,
     m.Emph,
     m.Strong,
@@ -39,6 +40,7 @@ NODE_TYPES: tuple[type, ...] = (
     m.Callout,
     m.Figure,
     m.LangDiv,
+    m.RevisedBlocks,
 )
 _CONTAINER_FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -158,7 +160,7 @@ def blocks_text(blocks: tuple[m.Block, ...]) -> str:
             lines.append(plain_text(block.inlines))
         elif isinstance(block, m.ListBlock):
             lines.extend(blocks_text(item) for item in block.items)
-        elif isinstance(block, m.Quote | m.LangDiv):
+        elif isinstance(block, m.Quote | m.LangDiv | m.RevisedBlocks):
             lines.append(blocks_text(block.blocks))
         elif isinstance(block, m.CodeBlock):
             lines.append(block.text)

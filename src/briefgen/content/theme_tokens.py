@@ -130,6 +130,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
             "callout_important",
             "callout_warning",
             "callout_caution",
+            "change",
         )
     },
     "spacing": {

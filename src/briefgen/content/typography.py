@@ -6,6 +6,7 @@ that is; they get the same marks here, so a title and the paragraph under it mat
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 
@@ -18,3 +19,8 @@ def typeset(text: str) -> str:
     text = text.replace("'", "\u2019")
     text = re.sub(before + '"', "\\1\u201c", text)
     return text.replace('"', "\u201d")
+
+
+def long_date(value: dt.date) -> str:
+    """'2 May 2022': the date style of the masthead, 'as of' lines and a redline's "changes since"."""
+    return f"{value.day} {value:%B %Y}"

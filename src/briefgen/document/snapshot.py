@@ -72,6 +72,16 @@ def snapshot(doc: Document) -> dict[str, Any]:
     }
 
 
+def inline_words(doc: Document, nodes: tuple[Inline, ...]) -> str:
+    """The words rich text shows a reader of `doc` (a citation as formatted, a note call as `[^3]`)."""
+    return _Words(doc).inlines(nodes)
+
+
+def block_items(doc: Document, block: Block) -> list[dict[str, Any]]:
+    """A block of rich text as the snapshot records it: one item per paragraph, list item or row."""
+    return _Words(doc).item(block, 0)
+
+
 def _block(block: DocBlock, text: _Words) -> dict[str, Any]:
     record: dict[str, Any] = {"id": block.id, "title": block.title, "kind": block.kind}
     if block.portion:

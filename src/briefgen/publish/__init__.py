@@ -124,13 +124,15 @@ def merge_manifest(
     """
     previous_outputs = previous.get("outputs", []) if previous.get("brief") == brief else []
     previous_outputs = [e for e in previous_outputs if isinstance(e, dict)]
-    fresh = {(e["audience"], e["format"]) for e in entries}
-    kept = [e for e in previous_outputs if (e.get("audience"), e.get("format")) not in fresh]
+    fresh = {(e["audience"], e["format"], e.get("changes_since")) for e in entries}
+    kept = [e for e in previous_outputs if (e.get("audience"), e.get("format"), e.get("changes_since")) not in fresh]
     gone: list[dict[str, Any]] = []
     if audiences is not None:
         gone = [e for e in kept if e.get("audience") not in audiences]
         kept = [e for e in kept if e.get("audience") in audiences]
-    outputs = sorted(kept + entries, key=lambda e: (str(e.get("audience")), str(e.get("format"))))
+    outputs = sorted(
+        kept + entries, key=lambda e: (str(e.get("audience")), str(e.get("changes_since", "")), str(e.get("format")))
+    )
     return {"brief": brief, **extra, "outputs": outputs}, gone
 
 

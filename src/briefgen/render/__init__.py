@@ -110,6 +110,7 @@ class RenderTask:
     layout: Layout | None = None  # the last layout of the same inputs, when one is cached
     out_dir: Path = Path()
     sources: dict[str, dict[str, str]] = field(default_factory=dict)  # the build's source map, for Word
+    changes_since: str = ""  # a redline against this issued version (its own files, layout not kept)
 
 
 @dataclass
@@ -131,6 +132,7 @@ class TaskResult:
     renderings: list[Rendering]
     layout: Layout | None  # a layout made by this task
     sidecars: dict[Path, bytes]
+    changes_since: str = ""
 
 
 def run_task(task: RenderTask, report: Callable[[Rendering], None] | None = None) -> TaskResult:
@@ -142,7 +144,7 @@ def run_task(task: RenderTask, report: Callable[[Rendering], None] | None = None
     from briefgen.content.style import load_style
 
     style = load_style(task.root)
-    result = TaskResult(task.audience, [], None, {})
+    result = TaskResult(task.audience, [], None, {}, task.changes_since)
 
     def done(rendering: Rendering) -> None:
         result.renderings.append(rendering)

@@ -17,13 +17,25 @@ from briefgen.model import (
     LangDiv,
     LangSpan,
     ListBlock,
+    Note,
     Para,
     Quote,
+    RevisedBlocks,
+    Revision,
     Strong,
     SubHeading,
     Table,
     Text,
 )
+
+
+def note_number(note: Note, number: int) -> list[tuple[str, str]]:
+    """A note's number as printed text, as (revision, digits): in a redline a renumbered note shows its
+    issued number deleted and its current one inserted, so Accept All and Reject All each read true."""
+    if note.numbers is None or note.numbers[0] == note.numbers[1]:
+        return [("", str(number if note.numbers is None else note.numbers[1]))]
+    was, now = note.numbers
+    return [("del", str(was))] * (was is not None) + [("ins", str(now))] * (now is not None)
 
 
 def note_paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, tuple[Inline, ...]]]:
@@ -41,6 +53,9 @@ def note_paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, tuple[Inline, 
             out.extend(note_paragraphs(block.blocks))
         elif isinstance(block, LangDiv):  # each paragraph keeps the block's language
             out.extend((marker, (LangSpan(block.lang, inlines),)) for marker, inlines in note_paragraphs(block.blocks))
+        elif isinstance(block, RevisedBlocks):  # a redline's whole paragraphs, each marked
+            kind = "ins" if block.kind in ("ins", "move-to") else "del"
+            out.extend((marker, (Revision(kind, inlines),)) for marker, inlines in note_paragraphs(block.blocks))
         elif isinstance(block, Callout):
             if block.title:
                 out.append(("", (Strong(block.title),)))

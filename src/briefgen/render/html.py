@@ -19,7 +19,7 @@ from briefgen.content.bidi import is_rtl
 from briefgen.content.fonts import fallback_stack
 from briefgen.content.language import labels_for, primary
 from briefgen.content.links import safe_href
-from briefgen.content.richtext import blocks_text, plain_text, table_text_starts
+from briefgen.content.richtext import blocks_text, plain_text, table_text_starts, walk
 from briefgen.content.style import HouseStyle
 from briefgen.model import (
     Block,
@@ -38,11 +38,14 @@ from briefgen.model import (
     LineBreak,
     Link,
     ListBlock,
+    Note,
     NoteRef,
     Para,
     Picture,
     PortionMark,
     Quote,
+    RevisedBlocks,
+    Revision,
     Rule,
     SmallCaps,
     Strikeout,
@@ -56,8 +59,8 @@ from briefgen.model import (
 )
 from briefgen.render.cssescape import css_string
 from briefgen.render.figuresize import figure_fraction
-from briefgen.render.footnotes import note_paragraphs
-from briefgen.render.masthead import byline, history_rows, long_date
+from briefgen.render.footnotes import note_number, note_paragraphs
+from briefgen.render.masthead import byline, history_rows, long_date, recommendation_meta
 from briefgen.render.sandbox import render_template
 from briefgen.render.webfonts import embed_fonts, placeholder
 
@@ -116,6 +119,9 @@ class HtmlWriter:
     def inline(self, node: Inline) -> Markup:
         if isinstance(node, Text):
             return escape(node.text)
+        if isinstance(node, Revision):  # a redline's words: <ins> and <del>, which screen readers announce
+            tag = "ins" if node.kind == "ins" else "del"
+            return Markup('<%s class="rev">%s</%s>') % (tag, self.inlines(node.children), tag)
         if isinstance(node, Emph):
             return Markup("<em>%s</em>") % self.inlines(node.children)
         if isinstance(node, Strong):
@@ -168,10 +174,10 @@ class HtmlWriter:
                 '<a class="note-call" id="fnref-%d" href="#fn-%d">%d</a>'
                 '<span class="footnote" data-note="%d" data-block="%s"%s>%s</span>'
             ) % (number, number, number, number, note.block_id, note_dir(note.blocks), self.note_text(note.blocks))
-        return Markup('<sup class="endnote-call"><a id="fnref-%d" href="#fn-%d">%d</a></sup>') % (
+        return Markup('<sup class="endnote-call"><a id="fnref-%d" href="#fn-%d">%s</a></sup>') % (
             number,
             number,
-            number,
+            shown_number(note, number),
         )
 
     def note_text(self, blocks: tuple[Block, ...]) -> Markup:
@@ -188,15 +194,18 @@ class HtmlWriter:
     def blocks(self, blocks: tuple[Block, ...]) -> Markup:
         return Markup("\n").join(self.block(b) for b in blocks)
 
+    def paragraph(self, block: Para) -> Markup:
+        """A paragraph, with the numbers of the notes it calls (for the PDF's notes) and its classes."""
+        self.paragraph_notes = []
+        text = self.inlines(block.inlines)
+        notes = Markup(' data-notes="%s"') % " ".join(map(str, self.paragraph_notes)) if self.paragraph_notes else ""
+        classes = ["short"] * (len(text) < SHORT_PARAGRAPH) + ["changed"] * _revised(block.inlines)
+        short = Markup(' class="%s"') % " ".join(classes) if classes else ""
+        return Markup("<p%s%s%s>%s</p>") % (short, notes, dir_attr(plain_text(block.inlines)), text)
+
     def block(self, block: Block) -> Markup:
         if isinstance(block, Para):
-            self.paragraph_notes = []
-            text = self.inlines(block.inlines)
-            notes = (
-                Markup(' data-notes="%s"') % " ".join(map(str, self.paragraph_notes)) if self.paragraph_notes else ""
-            )
-            short = Markup(' class="short"') if len(text) < SHORT_PARAGRAPH else ""
-            return Markup("<p%s%s%s>%s</p>") % (short, notes, dir_attr(plain_text(block.inlines)), text)
+            return self.paragraph(block)
         if isinstance(block, SubHeading):
             return Markup("<h4%s>%s</h4>") % (dir_attr(plain_text(block.inlines)), self.inlines(block.inlines))
         if isinstance(block, ListBlock):
@@ -246,7 +255,14 @@ class HtmlWriter:
             return self.table(block)
         if isinstance(block, Figure):
             return self.figure(block)
+        if isinstance(block, RevisedBlocks):
+            return self.revised(block)
         raise TypeError(f"no HTML for {type(block).__name__}")
+
+    def revised(self, block: RevisedBlocks) -> Markup:
+        """A redline's blocks added, removed or moved whole: in <ins> or <del>, which screen readers announce."""
+        tag, moved = ("ins" if block.kind in ("ins", "move-to") else "del"), " rev-move" * ("move" in block.kind)
+        return Markup('<%s class="rev-block%s">%s</%s>') % (tag, moved, self.blocks(block.blocks), tag)
 
     def table(self, table: Table) -> Markup:
         """A Markdown table in the house table style; header rows repeat on every page in print."""
@@ -347,6 +363,20 @@ class HtmlWriter:
 # ---------------------------------------------------------------- templates: sandboxed, confined, reported
 
 
+def shown_number(note: Note, number: int) -> Markup:
+    """A note's number as printed; in a redline, a renumbered note's issued number struck through."""
+    parts = [Markup('<%s class="rev">%s</%s>') % (k, d, k) if k else escape(d) for k, d in note_number(note, number)]
+    return Markup("").join(parts)
+
+
+def _marked(text: Markup, change: str) -> Markup:
+    """A note's text, inserted or deleted whole when a redline inserted or deleted its call."""
+    if not change:
+        return text
+    tag = "ins" if change == "ins" else "del"
+    return Markup('<%s class="rev">%s</%s>') % (tag, text, tag)
+
+
 def _font_files(style: HouseStyle) -> dict[str, Path]:
     """The house style's fonts by file stem (Carlito-Bold), a workspace's own before the built-in ones."""
     return {
@@ -386,7 +416,13 @@ def template_context(
         "bottom_line": bottom_line,
         "content": content,
         "mitigation": mitigation,
-        "notes": [(n.number, writer.note_text(n.blocks), n.block_id) for n in doc.notes],
+        "notes": [
+            (n.number, _marked(writer.note_text(n.blocks), n.change), n.block_id, shown_number(n, n.number))
+            for n in doc.notes
+        ],
+        "changes": writer.blocks(doc.changes),
+        "revised": revised_words,
+        "rec_meta": recommendation_meta,
         "bibliography": [writer.inlines(entry) for entry in doc.bibliography],
         "history": history_rows(doc),
         "css": Markup(_css(style, doc, print_mode) + extra_css),
@@ -401,6 +437,21 @@ def template_context(
         "text_dir": dir_attr,  # ` dir="rtl"` for a heading or line whose text starts right to left
         "note_dirs": {n.number: note_dir(n.blocks) for n in doc.notes},
     }
+
+
+def _revised(inlines: tuple[Inline, ...]) -> bool:
+    """Whether a redline changed words of this paragraph (it gets a change bar)."""
+    return any(isinstance(node, Revision) for node in walk(inlines))
+
+
+def revised_words(was: str | None, now: str) -> Markup:
+    """A heading or a field's line in a redline: `now`, or `was` struck through and `now` underlined."""
+    if was is None or was == now:
+        return escape(now)
+    parts = [Markup('<del class="rev">%s</del>') % was] * bool(was) + [
+        Markup('<ins class="rev">%s</ins>') % now
+    ] * bool(now)
+    return Markup(" ").join(parts)
 
 
 def _kind_blocks(blocks: tuple[DocBlock, ...], kind: str) -> list[DocBlock]:

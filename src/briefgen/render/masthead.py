@@ -1,16 +1,14 @@
 """How every format words the masthead: its dates ('2 May 2022', also in 'as of' lines and the register of
-issued versions) and its byline."""
+issued versions), its byline, and the lines drawn from a block's fields (heading, priority)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from briefgen.model import Author, Document
+from briefgen.content.typography import long_date
+from briefgen.model import Author, DocBlock, Document
 
-
-def long_date(value: dt.date) -> str:
-    """'2 May 2022': the date style of the masthead and 'as of' lines."""
-    return f"{value.day} {value:%B %Y}"
+__all__ = ["HISTORY_HEADINGS", "byline", "heading_text", "history_rows", "long_date", "recommendation_meta"]
 
 
 def byline(authors: tuple[Author, ...], organization: str) -> str:
@@ -23,6 +21,20 @@ def byline(authors: tuple[Author, ...], organization: str) -> str:
         f"{a.name} ({a.affiliation})" if a.affiliation and a.affiliation.strip() != organization.strip() else a.name
         for a in authors
     )
+
+
+def heading_text(block: DocBlock) -> str:
+    """A block's heading as every format prints it: "2. Title" for a recommendation, else the title."""
+    return f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
+
+
+def recommendation_meta(block: DocBlock) -> str:
+    """A recommendation's line of priority, owner and horizon: "Priority: High · Owner: MOFA"."""
+    meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
+    for key, label in (("owner", "Owner"), ("horizon", "Horizon")):
+        if block.fields.get(key):
+            meta.append(f"{label}: {str(block.fields[key]).strip()}")
+    return " · ".join(meta)
 
 
 HISTORY_HEADINGS = ("Version", "Date", "Note")

@@ -21,12 +21,33 @@ from briefgen.content.pandoc_ast import (
     header,
     markdown_words,
     para,
+    revision_div,
+    revision_span,
     text_inlines,
 )
 from briefgen.document.reading import Register, recommendation_register, section_registers
 from briefgen.model import DocBlock, Document, Para, PortionMark, Table, TableCell, Text
-from briefgen.render.masthead import HISTORY_HEADINGS, byline, history_rows, long_date
+from briefgen.render.masthead import (
+    HISTORY_HEADINGS,
+    byline,
+    heading_text,
+    history_rows,
+    long_date,
+    recommendation_meta,
+)
 from briefgen.runtime.pandoc import run_pandoc
+
+
+def _as_of(block: DocBlock) -> str:
+    return f"As of {long_date(block.as_of)}" if block.as_of else ""
+
+
+def revised_inlines(was: str | None, now: str) -> list[Json]:
+    """`now` as words; in a redline where it changed, `was` deleted and `now` inserted."""
+    if was is None or was == now:
+        return text_inlines(now)
+    parts = [revision_span("del", text_inlines(was))] if was else []
+    return parts + ([{"t": "Space"}, revision_span("ins", text_inlines(now))] if now else [])
 
 
 def _cell(text: str) -> TableCell:
@@ -69,27 +90,26 @@ class MarkdownWriter:
         self.ast = AstWriter(doc, labels)
 
     def block(self, block: DocBlock) -> list[Json]:
-        title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
-        out = [header(2, f"block-{block.id}", text_inlines(title.strip()))]
-        if block.as_of:
-            out.append(para([{"t": "Emph", "c": text_inlines(f"As of {long_date(block.as_of)}")}]))
+        out = [header(2, block.anchor, self.words(block, lambda b: heading_text(b).strip()))]
+        if block.as_of or (block.was and block.was.as_of):
+            out.append(para([{"t": "Emph", "c": self.words(block, _as_of)}]))
         if block.kind == "recommendation":
             mark = self.ast.inline(PortionMark(block.portion)) if block.portion else []
-            if block.fields.get("action"):
-                action = [{"t": "Strong", "c": text_inlines(str(block.fields["action"]).strip())}]
+            if block.fields.get("action") or (block.was and block.was.fields.get("action")):
+                action = [{"t": "Strong", "c": self.words(block, lambda b: str(b.fields.get("action") or "").strip())}]
                 out.append(para(mark + action))
             if self.doc.audience.detail != "summary":  # summary audiences have it in the table, as elsewhere
-                meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
-                meta += [
-                    f"{label}: {block.fields[key]}"
-                    for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
-                    if block.fields.get(key)
-                ]
-                out.append(para(mark + text_inlines(" · ".join(m.strip() for m in meta))))
+                out.append(para(mark + self.words(block, recommendation_meta)))
         out += self.ast.blocks(block.content)
         if block.kind == "recommendation" and self.doc.audience.decision:
             out.append(para(text_inlines("Approve ________ Disapprove ________")))
+        if block.change:  # a redline's block added, removed or moved whole
+            return [revision_div(block.change, out)]
         return out
+
+    def words(self, block: DocBlock, text_of) -> list[Json]:
+        """A line drawn from a block's fields; in a redline, the issued words deleted and the new inserted."""
+        return revised_inlines(text_of(block.was) if block.was is not None else None, text_of(block))
 
     def register(self, register: Register) -> Json:
         """A house table (recommendations, risks, factors) as a table of the AST."""
@@ -106,6 +126,9 @@ class MarkdownWriter:
                 [*text_inlines("Prepared for:"), {"t": "Space"}, {"t": "Strong", "c": text_inlines(doc.audience.label)}]
             )
         ]
+        if doc.changes_heading:  # a redline's summary of what changed, first
+            out.append(header(1, "changes", text_inlines(doc.changes_heading)))
+            out += self.ast.blocks(doc.changes)
         if doc.bottom_line:
             inner = [para([{"t": "Strong", "c": text_inlines("Bottom line")}]), *self.ast.blocks(doc.bottom_line)]
             out.append({"t": "Div", "c": [["", ["bottom-line"], []], inner]})
@@ -113,7 +136,10 @@ class MarkdownWriter:
         if summary is not None:
             out.append(self.register(summary))
         for section in doc.sections:
-            out.append(header(1, f"section-{section.id}", text_inlines(section.title.strip())))
+            title = revised_inlines(section.title_was, section.title.strip())
+            if section.change:
+                title = [revision_span(section.change, title)]
+            out.append(header(1, f"section-{section.id}", title))
             out += [self.register(register) for register in section_registers(section)]
             for block in section.blocks:
                 out += self.block(block)

@@ -8,16 +8,26 @@ Word, LibreOffice and Pandoc all read these as native notes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory, XmlPart
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu
 from lxml import etree
 
-from briefgen.render.docx.wml import place
+from briefgen.content.richtext import plain_text
+from briefgen.render.docx.wml import Format, bookmark_name, direction, place, run_element
+from briefgen.render.footnotes import note_number, note_paragraphs
+
+if TYPE_CHECKING:
+    from briefgen.render.docx.surface import BodyWriter
+
+PLAIN = Format()
+NOTE_PARAGRAPH_INDENT = 1.2  # em: a footnote's later paragraphs begin this far in (brief.css.j2's .fn-para)
 
 
 @dataclass(frozen=True)
@@ -184,3 +194,75 @@ def reference_run(kind: NoteKind, note_id: int):
         f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{kind.reference_style}"/></w:rPr>'
         f'<w:{kind.reference} w:id="{note_id}"/></w:r>'
     )
+
+
+# ---------------------------------------------------------------- notes as the body writer calls them
+
+
+def call_note(w: BodyWriter, target, number: int) -> None:
+    """Call note `number` here: a real footnote, or for endnotes the number linked to the Notes list.
+
+    Endnotes are a list under a "Notes" heading before the bibliography, as in the PDF: Word
+    would print real endnotes after the disclaimer, and LibreOffice on a page of their own.
+    """
+    if w.doc.notes_mode != "footnotes":
+        hyperlink = OxmlElement("w:hyperlink", {qn("w:anchor"): bookmark_name(f"fn-{number}")})
+        w.internal_links.append(hyperlink)
+        for kind, digits in note_number(w.doc.notes[number - 1], number):
+            call = run_element(digits, Format(color=w.style.theme["colors"]["accent"]))  # a link, as in the PDF
+            place(call.get_or_add_rPr(), OxmlElement("w:rStyle", {qn("w:val"): ENDNOTES.reference_style}))
+            hyperlink.append(call)
+            if kind:
+                w.revisions.runs(hyperlink, len(hyperlink) - 1, kind)
+        target.append(hyperlink)
+        return
+    paragraphs = []
+    w.link_part = notes_part(w.main, FOOTNOTES)
+    try:
+        for index, (marker, inlines) in enumerate(note_paragraphs(w.doc.notes[number - 1].blocks)):
+            p = OxmlElement("w:p")
+            direction(p, plain_text(inlines))
+            if index:  # a later paragraph starts indented, as the PDF's .fn-para, not like a wrapped line
+                indent = round(float(w.style.theme["sizes"]["note"]) * NOTE_PARAGRAPH_INDENT * 20)
+                place(p.get_or_add_pPr(), OxmlElement("w:ind", {qn("w:firstLine"): str(indent)}))
+            if marker:
+                w.run(p, f"{marker}\u00a0", PLAIN)
+            w.inlines(p, inlines)
+            paragraphs.append(p)
+    finally:
+        w.link_part = None
+    if w.doc.notes[number - 1].change:  # a note whose call a redline inserted or deleted
+        for p in paragraphs:
+            w.revisions.runs(p, 0, w.doc.notes[number - 1].change)
+    note_id = add_note(w.main, FOOTNOTES, paragraphs or [OxmlElement("w:p")])
+    target.append(reference_run(FOOTNOTES, note_id))
+
+
+def endnotes(w: BodyWriter) -> None:
+    """The "Notes" section of an endnotes audience: each note numbered, bookmarked for its calls."""
+    if w.doc.notes_mode != "endnotes" or not w.doc.notes:
+        return
+    w.bookmark(w.paragraph("Heading1", "Notes"), "notes")
+    for note in w.doc.notes:
+        for index, (marker, inlines) in enumerate(note_paragraphs(note.blocks) or [("", ())]):
+            p = w.paragraph(ENDNOTES.text_style)
+            direction(p._p, plain_text(inlines))
+            if index == 0:
+                for kind, digits in note_number(note, note.number):
+                    start = len(p._p)
+                    w.run(p._p, f"{digits}.", PLAIN)
+                    if kind:
+                        w.revisions.runs(p._p, start, kind)
+                p._p.append(_tab())
+                w.bookmark(p, f"fn-{note.number}")
+            else:  # later paragraphs of a note start at its text, as the PDF's .fn-para
+                p.paragraph_format.first_line_indent = Emu(0)
+            if marker:
+                w.run(p._p, f"{marker}\u00a0", PLAIN)
+            w.inlines(p._p, inlines)
+            if note.change:
+                w.revisions.runs(p._p, 0, note.change)
+
+
+def _tab():
+    return parse_xml(f"<w:r {nsdecls('w')}><w:tab/></w:r>")

@@ -20,6 +20,8 @@ from typing import Any
 
 from lxml import etree
 
+from briefgen.render.docx.revisions import accept_own
+
 Reader = Callable[[str], Any]  # a part's name -> its parsed XML; KeyError if absent, XMLSyntaxError if not XML
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -207,12 +209,16 @@ def _part_targets(read: Reader) -> dict[str, str]:
 
 
 def _xml(read: Reader, name: str | None):
+    """A part, parsed, with briefgen's own revisions (a redline's) accepted: only a reviewer's are read."""
     if not name:
         return None
     try:
-        return read(name)
+        part = read(name)
     except (KeyError, etree.XMLSyntaxError):
         return None
+    if part is not None:
+        accept_own(part)
+    return part
 
 
 def read_review(read: Reader) -> WordReview:

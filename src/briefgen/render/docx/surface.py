@@ -26,6 +26,11 @@ class BodyWriter(Protocol):
     labels: dict[str, str]
     container: Any  # where paragraphs and tables go: the body, or a table cell
     indent: int
+    revisions: Any  # a redline's tracked changes (revisions.Revisions)
+    style_names: set[str]  # the template's style names
+    doc: Any  # the Document being written
+    link_part: Any  # the part hyperlinks are related to while a note is written
+    internal_links: list[Any]
 
     @property
     def generated_lang(self) -> str: ...  # the brief's language for words briefgen writes inside another language

@@ -19,7 +19,7 @@ from docx.table import _Cell
 
 from briefgen.content.bidi import is_rtl
 from briefgen.content.richtext import table_text_starts
-from briefgen.model import Block, Table, TableCell
+from briefgen.model import Block, RevisedBlocks, Table, TableCell
 from briefgen.render.docx.wml import Format, cell_borders, place, shade, table_borders
 
 if TYPE_CHECKING:
@@ -158,7 +158,18 @@ def markdown_table(w: BodyWriter, table: Table) -> None:
         style_id = "TableHeading" if r < len(table.head) else "TableText"
         fill(w, _Cell(tc, word), cell.blocks, style_id, sum(widths[c : c + width]), table.aligns[c])
     _house_rules(w, word, len(table.head))
+    for tr, row in zip(rows, (*table.head, *table.body), strict=True):
+        kinds = {_whole_kind(cell.blocks) for cell in row if cell.blocks}
+        if len(kinds) == 1 and "" not in kinds:  # a redline's row added or removed whole
+            w.revisions.row(tr, kinds.pop())
     w.spacer(BOX_MARGIN)  # table { margin-bottom }
+
+
+def _whole_kind(blocks) -> str:
+    """ "ins" or "del" when a cell holds only what a redline added or removed, else ""."""
+    if len(blocks) == 1 and isinstance(blocks[0], RevisedBlocks):
+        return "ins" if blocks[0].kind in ("ins", "move-to") else "del"
+    return ""
 
 
 def caption(w: BodyWriter, table: Table) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from briefgen.content.bidi import is_rtl
 from briefgen.content.language import EAST_ASIAN_LANGUAGES, RTL_LANGUAGES, primary
 from briefgen.content.yamlsrc import XML_ILLEGAL
 
@@ -213,3 +214,9 @@ def keep_together(elements: list[Any]) -> None:
         place(ppr, OxmlElement("w:keepLines"))
         if index < len(paragraphs) - 1:
             place(ppr, OxmlElement("w:keepNext"))
+
+
+def direction(paragraph, text: str) -> None:
+    """A paragraph whose text starts right to left (`content.bidi`, as the HTML's dir) is a Word bidi paragraph."""
+    if is_rtl(text):
+        place(paragraph.get_or_add_pPr(), OxmlElement("w:bidi"))

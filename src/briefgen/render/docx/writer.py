@@ -17,9 +17,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Emu, Length, Mm, Pt
+from docx.shared import Emu, Length, Pt
 
-from briefgen.content.bidi import is_rtl, rtl_spans
+from briefgen.content.bidi import rtl_spans
 from briefgen.content.language import labels_for, primary
 from briefgen.content.links import safe_href
 from briefgen.content.richtext import plain_text
@@ -47,6 +47,8 @@ from briefgen.model import (
     Para,
     PortionMark,
     Quote,
+    RevisedBlocks,
+    Revision,
     Rule,
     SmallCaps,
     Strikeout,
@@ -58,25 +60,23 @@ from briefgen.model import (
     Text,
     Underline,
 )
-from briefgen.render.docx import callouts, figures, tables
+from briefgen.render.docx import callouts, figures, lists, tables
 from briefgen.render.docx.anchors import Anchors
-from briefgen.render.docx.notes import ENDNOTES, FOOTNOTES, add_note, notes_part, reference_run
+from briefgen.render.docx.notes import call_note, endnotes
+from briefgen.render.docx.revisions import Revisions
 from briefgen.render.docx.wml import (
     Format,
     bookmark_name,
-    border,
+    direction,
     field_end,
     field_start,
     keep_together,
     place,
     run_element,
 )
-from briefgen.render.footnotes import note_paragraphs
-from briefgen.render.masthead import HISTORY_HEADINGS, history_rows, long_date
+from briefgen.render.masthead import HISTORY_HEADINGS, heading_text, history_rows, long_date, recommendation_meta
 
 PLAIN = Format()
-DEFINITION_INDENT = Mm(8)  # as the CSS indents <dd>
-NOTE_PARAGRAPH_INDENT = 1.2  # em: a footnote's later paragraphs begin this far in (brief.css.j2's .fn-para)
 HISTORY_SHARES = [15.0, 25.0, 60.0]  # version, date, note: as .history-table in brief.css.j2
 # Column shares of the house tables, the same as the PDF's (brief.css.j2)
 REGISTER_SHARES: dict[str, list[float]] = {
@@ -84,7 +84,6 @@ REGISTER_SHARES: dict[str, list[float]] = {
     "risk": [34, 21, 16, 99],
     "leverage": [110, 35, 25],
 }
-CELL_STYLES = ("TableText", "TableHeading")  # lists in table cells keep the cell's style
 
 
 class DocxWriter(Anchors):
@@ -107,6 +106,8 @@ class DocxWriter(Anchors):
         self.lang = ""  # the language of the `::: {lang=...}` block being written, if any
         self.doc_lang = doc.language
         self.spacers: list[tuple[Any, float]] = []  # (paragraph, the CSS margin in points it stands for)
+        stamp = doc.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ") if doc.timestamp else f"{doc.date.isoformat()}T00:00:00Z"
+        self.revisions = Revisions(stamp)  # a redline's tracked changes (`build --changes-since`)
 
     @property
     def generated_lang(self) -> str:
@@ -169,6 +170,10 @@ class DocxWriter(Anchors):
         for node in nodes:
             if isinstance(node, Text):
                 self.run(target, node.text, fmt)
+            elif isinstance(node, Revision):
+                start = len(target)
+                self.inlines(target, node.children, fmt)
+                self.revisions.runs(target, start, node.kind)
             elif isinstance(node, Emph):
                 self.inlines(target, node.children, replace(fmt, italic=not fmt.italic))
             elif isinstance(node, Strong):
@@ -232,55 +237,8 @@ class DocxWriter(Anchors):
             self.note(target, rendered.note)
 
     def note(self, target, number: int) -> None:
-        """Call note `number` here: a real footnote, or for endnotes the number linked to the Notes list.
-
-        Endnotes are a list under a "Notes" heading before the bibliography, as in the PDF: Word
-        would print real endnotes after the disclaimer, and LibreOffice on a page of their own.
-        """
-        if self.doc.notes_mode != "footnotes":
-            hyperlink = OxmlElement("w:hyperlink", {qn("w:anchor"): bookmark_name(f"fn-{number}")})
-            self.internal_links.append(hyperlink)
-            call = run_element(str(number), Format(color=self.style.theme["colors"]["accent"]))  # a link, as in the PDF
-            place(call.get_or_add_rPr(), OxmlElement("w:rStyle", {qn("w:val"): ENDNOTES.reference_style}))
-            hyperlink.append(call)
-            target.append(hyperlink)
-            return
-        paragraphs = []
-        self.link_part = notes_part(self.main, FOOTNOTES)
-        try:
-            for index, (marker, inlines) in enumerate(note_paragraphs(self.doc.notes[number - 1].blocks)):
-                p = OxmlElement("w:p")
-                direction(p, plain_text(inlines))
-                if index:  # a later paragraph starts indented, as the PDF's .fn-para, not like a wrapped line
-                    indent = round(float(self.style.theme["sizes"]["note"]) * NOTE_PARAGRAPH_INDENT * 20)
-                    place(p.get_or_add_pPr(), OxmlElement("w:ind", {qn("w:firstLine"): str(indent)}))
-                if marker:
-                    self.run(p, f"{marker}\u00a0", PLAIN)
-                self.inlines(p, inlines)
-                paragraphs.append(p)
-        finally:
-            self.link_part = None
-        note_id = add_note(self.main, FOOTNOTES, paragraphs or [OxmlElement("w:p")])
-        target.append(reference_run(FOOTNOTES, note_id))
-
-    def endnotes(self) -> None:
-        """The "Notes" section of an endnotes audience: each note numbered, bookmarked for its calls."""
-        if self.doc.notes_mode != "endnotes" or not self.doc.notes:
-            return
-        self.bookmark(self.paragraph("Heading1", "Notes"), "notes")
-        for note in self.doc.notes:
-            for index, (marker, inlines) in enumerate(note_paragraphs(note.blocks) or [("", ())]):
-                p = self.paragraph(ENDNOTES.text_style)
-                direction(p._p, plain_text(inlines))
-                if index == 0:
-                    self.run(p._p, f"{note.number}.", PLAIN)
-                    p._p.append(_tab())
-                    self.bookmark(p, f"fn-{note.number}")
-                else:  # later paragraphs of a note start at its text, as the PDF's .fn-para
-                    p.paragraph_format.first_line_indent = Emu(0)
-                if marker:
-                    self.run(p._p, f"{marker}\u00a0", PLAIN)
-                self.inlines(p._p, inlines)
+        """Call note `number` here (see `notes.call_note`)."""
+        call_note(self, target, number)
 
     # ------------------------------------------------------------ blocks
 
@@ -303,7 +261,7 @@ class DocxWriter(Anchors):
                 direction(p._p, plain_text(block.inlines))
                 self.inlines(p._p, block.inlines)
             elif isinstance(block, ListBlock):
-                self.list_block(block, level, style_id)
+                lists.list_block(self, block, level, style_id)
             elif isinstance(block, Quote):
                 self.blocks(block.blocks, "Quote", level)
             elif isinstance(block, CodeBlock):
@@ -313,9 +271,9 @@ class DocxWriter(Anchors):
                         p._p.append(_line_break())
                     self.run(p._p, line, Format(code=True))
             elif isinstance(block, DefinitionList):
-                self.definition_list(block, style_id, level)
+                lists.definition_list(self, block, style_id, level)
             elif isinstance(block, Rule):
-                self.rule(style_id)
+                lists.rule(self, style_id)
             elif isinstance(block, Table):
                 tables.markdown_table(self, block)
             elif isinstance(block, Callout):
@@ -328,74 +286,12 @@ class DocxWriter(Anchors):
                     self.lang = outer
             elif isinstance(block, Figure):
                 figures.figure(self, block)
+            elif isinstance(block, RevisedBlocks):
+                before = self.written()
+                self.blocks(block.blocks, style_id, level)
+                self.revisions.whole(self.written(before), block.kind)
             else:
                 raise TypeError(f"no Word form for {type(block).__name__}")
-
-    def list_block(self, block: ListBlock, level: int, style_id: str = "BodyText") -> None:
-        """A Word list in List Bullet/Number (2, 3 when nested), or the cell's own style numbered in a table."""
-        in_cell = style_id in CELL_STYLES
-        list_style = self.list_style(block.ordered, level)
-        item_style = style_id if in_cell else list_style.replace(" ", "")
-        num_id = self.numbering(list_style, block.ordered, block.start)
-        for item in block.items:
-            first = True
-            for child in item:
-                if isinstance(child, Para) and first:
-                    p = self.paragraph(item_style)
-                    if num_id is not None:
-                        num_pr = parse_xml(
-                            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
-                        )
-                        place(p._p.get_or_add_pPr(), num_pr)
-                    direction(p._p, plain_text(child.inlines))
-                    self.inlines(p._p, child.inlines)
-                    first = False
-                else:
-                    self.blocks((child,), style_id if in_cell else "ListContinue", level + 1)
-
-    def list_style(self, ordered: bool, level: int) -> str:
-        """The template's list style for a nesting level: List Bullet, List Bullet 2, List Bullet 3."""
-        base = "List Number" if ordered else "List Bullet"
-        nested = f"{base} {min(level + 1, 3)}"
-        return nested if level and nested in self.style_names else base
-
-    def numbering(self, list_style: str, ordered: bool, start: int) -> int | None:
-        """The list style's numbering, or for a numbered list a fresh instance that starts at `start`."""
-        num_ref = self.main.styles[list_style].element.find(".//" + qn("w:numId"))
-        if num_ref is None:
-            return None
-        num_id = int(num_ref.get(qn("w:val")))
-        if not ordered:
-            return num_id
-        numbering = self.main.part.numbering_part.element
-        abstract = numbering.num_having_numId(num_id).find(qn("w:abstractNumId")).get(qn("w:val"))
-        num = numbering.add_num(int(abstract))
-        num.append(
-            parse_xml(f'<w:lvlOverride {nsdecls("w")} w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>')
-        )
-        return int(num.numId)
-
-    def definition_list(self, block: DefinitionList, style_id: str, level: int) -> None:
-        """Each term in bold, kept with its definitions, which are indented as the PDF's <dd>."""
-        for term, definitions in block.items:
-            p = self.paragraph(style_id)
-            p.paragraph_format.keep_with_next = True
-            p.paragraph_format.space_after = Pt(0)
-            direction(p._p, plain_text(term))
-            self.inlines(p._p, term, Format(bold=True))
-            self.indent += DEFINITION_INDENT
-            try:
-                for definition in definitions:
-                    self.blocks(definition, style_id, level)
-            finally:
-                self.indent -= DEFINITION_INDENT
-
-    def rule(self, style_id: str) -> None:
-        """A horizontal rule: an empty, low paragraph with a bottom border in the theme's rule colour."""
-        p = self.paragraph(style_id)
-        fmt = p.paragraph_format
-        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(8), Pt(6)
-        border(p._p.get_or_add_pPr(), "bottom", 6, 1, self.style.theme["colors"]["rule"])
 
     @contextmanager
     def inside(self, cell, width: int) -> Iterator[None]:
@@ -430,13 +326,24 @@ class DocxWriter(Anchors):
             self.register(summary)
         if self.heading_pages:
             self.contents()
+        if doc.changes_heading:  # a redline's summary of what changed, first
+            self.bookmark(self.paragraph("Heading1", doc.changes_heading), "changes")
+            self.blocks(doc.changes)
         for section in doc.sections:
-            self.bookmark(self.paragraph("Heading1", section.title), f"section-{section.id}")
+            heading = self.paragraph("Heading1")
+            for kind, words in _revised(section.title_was, section.title):
+                start = len(heading._p)
+                self.run(heading._p, words, PLAIN)
+                if kind:
+                    self.revisions.runs(heading._p, start, kind)
+            if section.change:
+                self.revisions.whole([heading._p], section.change)
+            self.bookmark(heading, f"section-{section.id}")
             for register in section_registers(section):
                 self.register(register)
             for block in section.blocks:
                 self.block(block)
-        self.endnotes()
+        endnotes(self)
         if doc.bibliography:
             self.bookmark(self.paragraph("Heading1", "Bibliography"), "bibliography")
             for entry in doc.bibliography:
@@ -448,6 +355,7 @@ class DocxWriter(Anchors):
             tables.house_table(self, list(HISTORY_HEADINGS), rows, HISTORY_SHARES, keep_whole=True)
         self.unlink_missing_anchors()
         self.collapse_spacers()
+        self.revisions.settle(self.container._element)
 
     def register(self, register: Register) -> None:
         """A house table (recommendations, risks, factors), each cell anchored to its block's field for review."""
@@ -462,46 +370,62 @@ class DocxWriter(Anchors):
         for column, spec in enumerate(register.columns):
             if spec.field != "number":
                 self.anchor_cells(register.blocks, self.written(before), column, spec.field)
+        rows = [tr for table in self.written(before) for tr in table.iter(qn("w:tr"))]
+        for block, row in zip(register.blocks, rows[1:], strict=False):  # under the headings
+            if block.change:  # a redline's block added, removed or moved: its row too
+                self.revisions.whole([row], block.change)
+        kinds = {{"move-to": "ins", "move-from": "del"}.get(block.change, block.change) for block in register.blocks}
+        if rows and len(kinds) == 1 and "" not in kinds:  # every row added (or removed): the headings too
+            self.revisions.whole(rows[:1], kinds.pop())
 
     def block(self, block: DocBlock) -> None:
         """One content block: its bookmarked heading, recommendation details and text."""
-        title = f"{block.number}. {block.title}" if block.kind == "recommendation" else block.title
+        traced = block.change not in ("del", "move-from")  # a redline's old words trace to no YAML
         start = self.written()
-        heading = self.paragraph("Heading2", title)
-        self.bookmark(heading, f"block-{block.id}")
-        self.anchor([heading._p], block.id, block.title_field)
-        if block.as_of:
-            p = self.paragraph("RecommendationMeta")
-            p.paragraph_format.keep_with_next = True
-            self.run(p._p, f"As of {long_date(block.as_of)}", Format(italic=True))
-        if block.kind == "recommendation":
-            if block.fields.get("action"):  # kept with the text that follows, as in the PDF
-                action = self.paragraph("RecommendationAction")
-                direction(action._p, block.fields["action"])
-                if block.portion:
-                    self.portion_mark(action._p, block.portion)
-                self.run(action._p, block.fields["action"], PLAIN)
-                action.paragraph_format.keep_with_next = True
+        heading = self.line("Heading2", block, heading_text, PLAIN, portion=False)
+        self.bookmark(heading, block.anchor)
+        if traced:
+            self.anchor([heading._p], block.id, block.title_field)
+        self.line("RecommendationMeta", block, _as_of, Format(italic=True), portion=False)
+        if block.kind == "recommendation":  # kept with the text that follows, as in the PDF
+            action = self.line("RecommendationAction", block, _action, PLAIN)
+            if action is not None and traced:
                 self.anchor([action._p], block.id, "action")
             if self.doc.audience.detail != "summary":  # summary audiences have it in the table
-                meta = [f"Priority: {str(block.fields.get('priority') or '').capitalize()}"]
-                meta += [
-                    f"{label}: {block.fields[key]}"
-                    for key, label in (("owner", "Owner"), ("horizon", "Horizon"))
-                    if block.fields.get(key)
-                ]
-                line = self.paragraph("RecommendationMeta")
-                if block.portion:
-                    self.portion_mark(line._p, block.portion)
-                self.run(line._p, " · ".join(meta), PLAIN)
-                line.paragraph_format.keep_with_next = True
+                self.line("RecommendationMeta", block, recommendation_meta, PLAIN)
         before = self.written()
         self.blocks(block.content)
-        self.anchor(self.written(before), block.id, block.content_field)
+        if traced:
+            self.anchor(self.written(before), block.id, block.content_field)
         if block.kind == "recommendation" and self.doc.audience.decision:
             self.paragraph("DecisionLine", "Approve ________    Disapprove ________")
         if block.kind == "recommendation":  # .kind-recommendation { break-inside: avoid }
             keep_together(self.written(start))
+        if block.change:
+            self.revisions.whole(self.written(start), block.change, block.id if "move" in block.change else "")
+
+    def line(self, style_id: str, block: DocBlock, text_of, fmt: Format, portion: bool = True):
+        """A one-line paragraph drawn from a block's fields (its heading, action, priority), kept with what
+        follows; in a redline, with the issued words deleted and the new ones inserted where they differ."""
+        new = text_of(block)
+        old = text_of(block.was) if block.was is not None else new
+        if not new and not old and style_id != "Heading2":  # a heading is written, if empty: it is bookmarked
+            return None
+        p = self.paragraph(style_id)
+        direction(p._p, new or old)
+        if portion and block.portion:
+            self.portion_mark(p._p, block.portion)
+        for kind, words in (("", new),) if old == new else (("del", old), ("ins", new)):
+            start = len(p._p)
+            if words:
+                self.run(p._p, words, fmt)
+            if kind:
+                self.revisions.runs(p._p, start, kind)
+        if not new or not old:  # the whole line added or removed, its portion mark too
+            self.revisions.runs(p._p, 1, "del" if not new else "ins")
+        if style_id != "Heading2":
+            p.paragraph_format.keep_with_next = True
+        return p
 
     def contents(self) -> None:
         """A TOC field whose cached entries already carry page numbers (from the PDF layout)."""
@@ -518,10 +442,17 @@ class DocxWriter(Anchors):
                 field_end(p._p)
 
 
-def direction(paragraph, text: str) -> None:
-    """A paragraph whose text starts right to left (`content.bidi`, as the HTML's dir) is a Word bidi paragraph."""
-    if is_rtl(text):
-        place(paragraph.get_or_add_pPr(), OxmlElement("w:bidi"))
+def _as_of(block: DocBlock) -> str:
+    return f"As of {long_date(block.as_of)}" if block.as_of else ""
+
+
+def _action(block: DocBlock) -> str:
+    return str(block.fields.get("action") or "")
+
+
+def _revised(was: str | None, now: str) -> list[tuple[str, str]]:
+    """(revision, words) to write: `now` alone, or in a redline `was` deleted and `now` inserted."""
+    return [("", now)] if was is None or was == now else [("del", was), ("ins", now)]
 
 
 def _space_before(document, paragraph) -> float:
@@ -541,7 +472,3 @@ def _space_before(document, paragraph) -> float:
 
 def _line_break():
     return parse_xml(f"<w:r {nsdecls('w')}><w:br/></w:r>")
-
-
-def _tab():
-    return parse_xml(f"<w:r {nsdecls('w')}><w:tab/></w:r>")
