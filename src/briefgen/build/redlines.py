@@ -29,7 +29,7 @@ def redline_tasks(
     sources: dict,
     drafts: bool,
 ) -> list[RenderTask]:
-    """One task per audience: its redline in `formats`, laid out when a PDF is asked for.
+    """Per audience, the tasks of its redline in `formats`: the PDF's layout, and the others.
 
     `built` holds the documents the build made already; the others are made here.
     """
@@ -39,17 +39,14 @@ def redline_tasks(
     for audience in audiences:
         now = built.get(audience.id) or started[audience.id]()
         before = released_document(brief, version, audience.id, ws.root)
-        tasks.append(
-            RenderTask(
-                audience.id,
-                doc=redline(before, now, version),
-                root=ws.root,
-                brief_path=brief.path,
-                formats=formats,
-                lay_out="pdf" in formats,
-                out_dir=out_dir,
-                sources=sources,
-                changes_since=version,
-            )
-        )
+        doc = redline(before, now, version)
+        common = dict(doc=doc, root=ws.root, brief_path=brief.path, out_dir=out_dir, sources=sources)
+        # The PDF is laid out in a task of its own, so the other formats are written meanwhile on
+        # another core; the Word redline has no contents list (its pages are not those of the PDF).
+        shapes = [(True, ("pdf",))] * ("pdf" in formats) + [(False, tuple(f for f in formats if f != "pdf"))]
+        tasks += [
+            RenderTask(audience.id, formats=chosen, lay_out=lay_out, changes_since=version, **common)
+            for lay_out, chosen in shapes
+            if chosen
+        ]
     return tasks

@@ -82,6 +82,7 @@ def _render_all(root: Path | None, options: BuildOptions, session: Session) -> R
         tasks += redline_tasks(
             ws, brief, audiences, formats, options.changes_since, out_dir, built, recorded, options.drafts
         )
+        tasks.sort(key=lambda task: not task.lay_out)  # the layouts first: they take longest
     _render(session, tasks, slots, collected)
     outputs = collected.settle(brief, diags, layouts, ws.root)
     if diags.has_errors(options.strict):

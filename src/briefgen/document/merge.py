@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Any, TypeVar
 
-from briefgen.content.richtext import merge_text, rewrite
+from briefgen.content.richtext import INLINE_TYPES, merge_text, plain_text, rewrite, walk
 from briefgen.document.snapshot import block_items, inline_words
 from briefgen.model import (
     Block,
@@ -99,7 +99,14 @@ class _Side:
         return inline_words(self.doc, nodes)
 
     def block_key(self, block: Block) -> str:
-        return type(block).__name__ + json.dumps(block_items(self.doc, block), ensure_ascii=False, sort_keys=True)
+        """A block's words as the snapshot has them, and its formatting: a word made bold has changed."""
+        marks = [
+            (*_signature(node), plain_text(node.children))
+            for node in walk(block, into_notes=False)
+            if isinstance(node, INLINE_TYPES) and hasattr(node, "children")
+        ]
+        words = json.dumps(block_items(self.doc, block), ensure_ascii=False, sort_keys=True)
+        return f"{type(block).__name__}{words}{marks}"
 
     def item_key(self, blocks: tuple[Block, ...]) -> str:
         return "|".join(self.block_key(block) for block in blocks)
@@ -375,6 +382,10 @@ def renamed(value: Any) -> Any:
             return (replace(node, citation=replace(node.citation, uid=OLD + node.citation.uid)),)
         if isinstance(node, NoteRef):
             return (replace(node, uid=OLD + node.uid),)
+        if isinstance(node, Figure) and node.picture is not None and not node.picture.path.is_file():
+            # its picture is gone from the workspace since (a cached chart): shown by its caption
+            shown = f"[{node.alt or node.src}]"
+            return (Para((Text(shown), *((Text(" "), *rewrite(node.caption, rename)) if node.caption else ()))),)
         return None
 
     return rewrite(value, rename)
