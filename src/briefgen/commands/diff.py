@@ -77,7 +77,10 @@ def _git(root: Path, *args: str) -> str:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise UsageError(f"cannot run git: {exc}") from exc
     if result.returncode != 0:
-        raise UsageError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
+        raise UsageError(
+            f"git {' '.join(args)} failed: {result.stderr.strip()}; "
+            "to compare with a version issued by 'briefgen release', use 'briefgen diff --since VERSION'"
+        )
     return result.stdout
 
 

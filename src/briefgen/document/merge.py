@@ -112,14 +112,17 @@ class _Side:
         return "|".join(self.block_key(block) for block in blocks)
 
     def leaf_key(self, node: Inline) -> tuple:
+        """An atom as it compares: a citation by the works it cites and the words it shows in the text, a
+        note call as a note call. What a note says is compared inside the note (`redline._renumbered`),
+        so a call stays in place when its note changed, and the note shows its own changes."""
         if isinstance(node, CiteRef):
             rendered = self.doc.citations.get(node.citation.uid.removeprefix(OLD))
+            cited = tuple((i.key, i.prefix, i.suffix, i.suppress_author) for i in node.citation.items)
             if rendered is None:
-                return ("cite", "")
-            note = self.note_words(rendered.note) if rendered.note is not None else ""
-            return ("cite", self.words(rendered.inline), rendered.punctuation, note)
+                return ("cite", cited)
+            return ("cite", cited, self.words(rendered.inline), rendered.punctuation, rendered.note is not None)
         if isinstance(node, NoteRef):
-            return ("note", self.note_words(self.doc.note_numbers.get(node.uid.removeprefix(OLD))))
+            return ("note",)
         if isinstance(node, CodeSpan):
             return ("code", node.text)
         if isinstance(node, LineBreak):
@@ -129,11 +132,6 @@ class _Side:
         if isinstance(node, CrossRef):
             return ("xref", node.target, node.suppress_prefix)
         return (type(node).__name__,)
-
-    def note_words(self, number: int | None) -> str:
-        if number is None or not 0 < number <= len(self.doc.notes):
-            return ""
-        return json.dumps([block_items(self.doc, block) for block in self.doc.notes[number - 1].blocks])
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from briefgen.model import Block, DocBlock, DocSection, Document
+from briefgen.model import Block, DocBlock, DocSection, Document, Para, Revision, Text
 
 PARTS = (
     "masthead",
@@ -75,8 +75,17 @@ class Register:
         return [c.heading for c in self.columns]
 
     def cells(self, block: DocBlock) -> list[str | tuple[Block, ...]]:
-        """A block's row: plain text, or the mitigation's rich text."""
-        return [block.mitigation if c.field == "mitigation" else c.text(block) for c in self.columns]
+        """A block's row: plain text, or the mitigation's rich text; in a redline, a cell whose words changed
+        since the issued version holds them deleted and the new ones inserted."""
+        return [block.mitigation if c.field == "mitigation" else _revised(c, block) for c in self.columns]
+
+
+def _revised(column: Column, block: DocBlock) -> str | tuple[Block, ...]:
+    now = column.text(block)
+    was = column.text(block.was) if block.was is not None else now
+    if was == now:
+        return now
+    return (Para(tuple([Revision("del", (Text(was),))] * bool(was) + [Revision("ins", (Text(now),))] * bool(now))),)
 
 
 REGISTERS = {

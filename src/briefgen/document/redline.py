@@ -87,6 +87,7 @@ def _replaced_entry(merge: Merge, old: tuple[Inline, ...], new: tuple[Inline, ..
 
 def _renumbered(merged: Document, before: Document, now: Document) -> Document:
     """Notes numbered in the redline's reading order, the issued version's deleted ones among them."""
+    merge = Merge(before, now)
     citations: dict[str, Any] = {}
     note_numbers: dict[str, int] = {}
     notes: list[Note] = []
@@ -105,6 +106,10 @@ def _renumbered(merged: Document, before: Document, now: Document) -> Document:
         if kind != "del":
             current[0] += 1
             now = current[0]
+        if not kind and was is not None and was <= len(before.notes):  # the call stayed: so did its note
+            old = before.notes[was - 1]
+            if (old.citation, old.block_id) == (note.citation, note.block_id) and old.blocks != note.blocks:
+                blocks = merge.blocks(renamed(old.blocks), note.blocks)  # "Ibid." now the full reference...
         merged_note = replace(note, number=len(notes) + 1, blocks=blocks, block_id=block_id, change=kind)
         notes.append(replace(merged_note, numbers=(was, now)))
         return len(notes)

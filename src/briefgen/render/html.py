@@ -423,6 +423,7 @@ def template_context(
         "changes": writer.blocks(doc.changes),
         "revised": revised_words,
         "rec_meta": recommendation_meta,
+        "field": field_words,
         "bibliography": [writer.inlines(entry) for entry in doc.bibliography],
         "history": history_rows(doc),
         "css": Markup(_css(style, doc, print_mode) + extra_css),
@@ -452,6 +453,16 @@ def revised_words(was: str | None, now: str) -> Markup:
         Markup('<ins class="rev">%s</ins>') % now
     ] * bool(now)
     return Markup(" ").join(parts)
+
+
+def field_words(block: DocBlock, name: str, word: bool = False) -> Markup:
+    """A field as a register cell shows it (`word`: capitalised, "High"); in a redline, changed words marked."""
+
+    def shown(b: DocBlock) -> str:
+        value = b.title if name == "title" else str(b.fields.get(name) or "")
+        return value.capitalize() if word else value
+
+    return revised_words(shown(block.was) if block.was is not None else None, shown(block))
 
 
 def _kind_blocks(blocks: tuple[DocBlock, ...], kind: str) -> list[DocBlock]:

@@ -311,6 +311,9 @@ class DocxWriter(Anchors):
     def write(self) -> None:
         """The whole body: bottom line, register tables, contents, sections and their blocks, bibliography."""
         doc = self.doc
+        if doc.changes_heading:  # a redline's summary of what changed, first
+            self.bookmark(self.paragraph("Heading1", doc.changes_heading), "changes")
+            self.blocks(doc.changes)
         if doc.bottom_line:
             label = self.paragraph("BottomLine")
             self.run(label._p, "Bottom line", Format(bold=True))
@@ -326,9 +329,6 @@ class DocxWriter(Anchors):
             self.register(summary)
         if self.heading_pages:
             self.contents()
-        if doc.changes_heading:  # a redline's summary of what changed, first
-            self.bookmark(self.paragraph("Heading1", doc.changes_heading), "changes")
-            self.blocks(doc.changes)
         for section in doc.sections:
             heading = self.paragraph("Heading1")
             for kind, words in _revised(section.title_was, section.title):
