@@ -261,3 +261,11 @@ def test_review_of_a_returned_redline_reads_only_the_reviewers_changes(redlined:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == f"{edited}: 0 comments, 2 changes (1 insertion, 1 deletion); 2 placed"
     assert "pursued privately{+ and patiently+}" in result.output
+
+
+def test_diff_with_a_version_outside_git_points_to_since(redlined: dict[str, Path]):
+    result = CliRunner().invoke(cli, ["-w", str(redlined["root"]), "diff", "1.0"])
+    assert result.exit_code == 2
+    assert result.output.rstrip().endswith(
+        "to compare with a version issued by 'briefgen release', use 'briefgen diff --since VERSION'"
+    )
