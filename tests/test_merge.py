@@ -9,6 +9,7 @@ and reject are written here, from the meaning of the nodes, not with briefgen's 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -17,14 +18,20 @@ from hypothesis import strategies as st
 from briefgen.document.merge import Merge, renamed
 from briefgen.model import (
     AudienceProfile,
+    DefinitionList,
+    DocBlock,
+    DocSection,
     Document,
     Emph,
     Figure,
+    ListBlock,
     Para,
     Picture,
     Quoted,
     RevisedBlocks,
     Revision,
+    Table,
+    TableCell,
     Text,
 )
 
@@ -133,3 +140,96 @@ def test_runs_of_paragraphs_merge_both_ways(old: list[Para], new: list[Para]):
     merged = MERGE.blocks(tuple(old), tuple(new))
     assert _words(_resolve(merged, True)) == _words(new)
     assert _words(_resolve(merged, False)) == _words(old)
+
+
+def _block(block_id: str, *paragraphs: str, title: str = "") -> DocBlock:
+    content = tuple(Para((Text(p),)) for p in paragraphs)
+    return DocBlock(block_id, Path(f"{block_id}.yaml"), "prose", title or block_id, content, "approved")
+
+
+def _with(*sections: tuple[str, list[DocBlock]]) -> Document:
+    return replace(_doc(), sections=tuple(DocSection(s, s.title(), tuple(blocks)) for s, blocks in sections))
+
+
+def test_sections_keep_what_left_them_where_it_stood():
+    before = _with(("a", [_block("one", "x"), _block("two", "y")]), ("b", [_block("three", "z")]))
+    now = _with(("a", [_block("one", "x"), _block("four", "w")]), ("c", [_block("three", "z")]))
+    merged = Merge(before, now).sections({"three"})
+    assert [(s.id, s.change, [(b.id, b.change) for b in s.blocks]) for s in merged] == [
+        ("a", "", [("one", ""), ("two", "del"), ("four", "ins")]),
+        ("b", "del", [("three", "move-from")]),
+        ("c", "ins", [("three", "move-to")]),
+    ]
+    assert [b.anchor for s in merged for b in s.blocks] == [
+        "block-one",
+        "block-two-was",
+        "block-four",
+        "block-three-was",
+        "block-three",
+    ]
+
+
+def test_a_block_whose_heading_changed_keeps_the_issued_one_beside_it():
+    before = _with(("a", [_block("one", "x", title="Old title")]))
+    now = _with(("a", [_block("one", "x", title="New title")]))
+    (section,) = Merge(before, now).sections(set())
+    assert section.blocks[0].was is not None and section.blocks[0].was.title == "Old title"
+    same = Merge(before, before).sections(set())[0].blocks[0]
+    assert same.was is None and same.change == ""
+
+
+def test_a_section_renamed_keeps_its_issued_title():
+    before = _with(("a", [_block("one", "x")]))
+    now = replace(before, sections=(DocSection("a", "Renamed", before.sections[0].blocks),))
+    assert Merge(before, now).sections(set())[0].title_was == "A"
+
+
+def test_list_items_removed_added_and_reworded():
+    item = lambda words: (Para((Text(words),)),)  # noqa: E731
+    before = ListBlock(False, (item("keep this"), item("drop that"), item("the end")))
+    now = ListBlock(False, (item("keep this"), item("the end"), item("add another")))
+    (merged,) = MERGE.blocks((before,), (now,))
+    assert merged.items == (
+        item("keep this"),
+        (RevisedBlocks("del", item("drop that")),),
+        item("the end"),
+        (RevisedBlocks("ins", item("add another")),),
+    )
+    reworded = ListBlock(False, (item("keep this"), item("other words")))
+    (merged,) = MERGE.blocks((before,), (reworded,))
+    # an item replaced stays one item beside its bullet: the old words struck through, then the new
+    assert merged.items[1] == (Para((Revision("del", (Text("drop that"),)), Revision("ins", (Text("other words"),)))),)
+
+
+def test_table_rows_removed_and_added_are_marked_in_every_cell():
+    cell = lambda words: TableCell((Para((Text(words),)),))  # noqa: E731
+    table = lambda *rows: Table((), ("default", "default"), (0.0, 0.0), ((cell("A"), cell("B")),), tuple(rows))  # noqa: E731
+    before = table((cell("1"), cell("2")), (cell("3"), cell("4")), (cell("7"), cell("8")))
+    now = table((cell("1"), cell("2")), (cell("7"), cell("8")), (cell("5"), cell("6")))
+    (merged,) = MERGE.blocks((before,), (now,))
+    assert merged.head == before.head
+    kinds = [[c.blocks[0].kind if isinstance(c.blocks[0], RevisedBlocks) else "" for c in row] for row in merged.body]
+    assert kinds == [["", ""], ["del", "del"], ["", ""], ["ins", "ins"]]
+    assert _words(_resolve(merged.body[1][0].blocks, False)) == "3\n"
+    assert _resolve(merged.body[1][0].blocks, True) == []
+
+
+def test_definitions_merge_term_by_term():
+    before = DefinitionList((((Text("Term"),), ((Para((Text("old meaning here"),)),),)),))
+    now = DefinitionList((((Text("Term"),), ((Para((Text("new meaning here"),)),),)),))
+    (merged,) = MERGE.blocks((before,), (now,))
+    ((term, (definition,)),) = merged.items
+    assert term == (Text("Term"),)
+    assert _words(_resolve(definition, True)) == "new meaning here\n"
+    assert _words(_resolve(definition, False)) == "old meaning here\n"
+
+
+def test_a_figure_whose_caption_changed_keeps_its_picture(tmp_path: Path):
+    picture = Picture(tmp_path / "p.png", "png", 10, 10, "x")
+    before = Figure("p.png", (Text("Trade by year"),), picture=picture)
+    now = Figure("p.png", (Text("Trade by month"),), picture=picture)
+    (merged,) = MERGE.blocks((before,), (now,))
+    assert merged.picture == picture
+    assert _words(_resolve(merged.caption, False)) == "Trade by year"
+    other = Figure("q.png", (Text("Trade by month"),), picture=picture)
+    assert [type(b) for b in MERGE.blocks((before,), (other,))] == [RevisedBlocks, RevisedBlocks]  # replaced

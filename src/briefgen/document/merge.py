@@ -202,11 +202,19 @@ class Merge:
                 new,
                 self.old.item_key,
                 self.new.item_key,
-                lambda o, n: [self.blocks(o, n)],
+                lambda o, n: [self.item(o, n)],
                 lambda o: [(RevisedBlocks("del", renamed(o)),)],
                 lambda n: [(RevisedBlocks("ins", n),)],
             )
         )
+
+    def item(self, old: tuple[Block, ...], new: tuple[Block, ...]) -> tuple[Block, ...]:
+        """One list item edited: its first paragraph (the one beside the bullet) stays one paragraph, its
+        words merged or, when replaced, the old struck through before the new; the rest merged as blocks."""
+        if old and new and isinstance(old[0], Para) and isinstance(new[0], Para):
+            first = replace(new[0], inlines=self.inlines_or_both(old[0].inlines, new[0].inlines))
+            return (first, *self.blocks(old[1:], new[1:]))
+        return self.blocks(old, new)
 
     def table(self, old: Table, new: Table) -> Table:
         def rows(olds, news):
