@@ -269,3 +269,11 @@ def test_diff_with_a_version_outside_git_points_to_since(redlined: dict[str, Pat
     assert result.output.rstrip().endswith(
         "to compare with a version issued by 'briefgen release', use 'briefgen diff --since VERSION'"
     )
+
+
+def test_every_redline_passes_the_accessibility_checks(redlined: dict[str, Path]):
+    """Headings in order, alternative text, contrast of the change colour, axe-core on the HTML."""
+    out = redlined["now"].parent
+    result = CliRunner().invoke(cli, ["-w", str(redlined["root"]), "check", "--accessibility", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "; 18 outputs accessible;" in result.output  # 3 audiences x PDF, Word and HTML, clean and redlined

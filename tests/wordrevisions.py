@@ -73,12 +73,12 @@ def _resolve(root, accept: bool) -> None:
                     mark.remove(el)
 
 
-_SUMMARY_STYLES = {"Heading1", "Heading3", "ListBullet", "BodyText"}
+_AFTER_SUMMARY = ("Heading1", "BottomLine", "TOC", "Contents")  # styles of what follows it (Word's, LibreOffice's)
 
 
 def _in_summary(p) -> bool:
     """Whether a paragraph belongs to a redline's first part ("Changes since version ..."): the paragraphs
-    from the one bookmarked `changes` to the next that is not a heading, a bullet or body text."""
+    from the one bookmarked `changes` to the next heading of a section, bottom line or contents list."""
 
     def style(el):
         found = el.find(f"{q('pPr')}/{q('pStyle')}")
@@ -90,7 +90,7 @@ def _in_summary(p) -> bool:
             return False
         if any(b.get(q("name")) == "changes" for b in current.iter(q("bookmarkStart"))):
             return True
-        if style(current) not in _SUMMARY_STYLES or style(current) == "Heading1":
+        if style(current).startswith(_AFTER_SUMMARY):
             return False
         current = current.getprevious()
     return False

@@ -618,7 +618,6 @@ class Document:
     # A redline's first part: its heading ("Changes since version 1.0 of 3 March 2026") and what changed.
     changes_heading: str = ""
     changes: tuple[Block, ...] = ()
-    banner_was: str | None = None  # a redline's marking banner as issued, when it changed
 
     @property
     def blocks(self) -> list[DocBlock]:

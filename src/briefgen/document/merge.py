@@ -345,8 +345,8 @@ class Merge:
     def doc_block(self, old: DocBlock | None, new: DocBlock, moved: bool) -> DocBlock:
         if old is None:
             return replace(new, change="ins")
-        if moved:
-            return replace(new, change="move-to", was=self.renamed_block(old))
+        if moved:  # the old place shows it as it was: here it stands as it is now, moved whole
+            return replace(new, change="move-to")
         merged = replace(
             new,
             content=self.blocks(old.content, new.content),

@@ -38,7 +38,7 @@ from briefgen.model import (
     Para,
     RevisedBlocks,
     Revision,
-    SubHeading,
+    Strong,
     TableCell,
     Text,
 )
@@ -68,7 +68,6 @@ def redline(before: Document | None, now: Document, version: str) -> Document:
         sections=sections,
         bottom_line=bottom_line,
         bibliography=bibliography,
-        banner_was=before.banner if before.banner != now.banner else None,
         changes_heading=f"Changes since version {version} of {long_date(before.date)}",
         changes=_summary(changes, sections, version),
     )
@@ -99,19 +98,19 @@ def _renumbered(merged: Document, before: Document, now: Document) -> Document:
     def add(doc: Document, number: int, block_id: str, kind: str) -> int:
         note = doc.notes[number - 1]
         blocks = renamed(note.blocks) if doc is before else note.blocks
-        was = now = None
+        was_number = now_number = None
         if kind != "ins":
             issued[0] += 1
-            was = issued[0]
+            was_number = issued[0]
         if kind != "del":
             current[0] += 1
-            now = current[0]
-        if not kind and was is not None and was <= len(before.notes):  # the call stayed: so did its note
-            old = before.notes[was - 1]
+            now_number = current[0]
+        if not kind and was_number is not None and was_number <= len(before.notes):  # the call stayed, its note too
+            old = before.notes[was_number - 1]
             if (old.citation, old.block_id) == (note.citation, note.block_id) and old.blocks != note.blocks:
                 blocks = merge.blocks(renamed(old.blocks), note.blocks)  # "Ibid." now the full reference...
         merged_note = replace(note, number=len(notes) + 1, blocks=blocks, block_id=block_id, change=kind)
-        notes.append(replace(merged_note, numbers=(was, now)))
+        notes.append(replace(merged_note, numbers=(was_number, now_number)))
         return len(notes)
 
     def visit(node: CiteRef | NoteRef, kind: str, block_id: str) -> None:
@@ -188,7 +187,7 @@ def _summary(changes: AudienceChanges, sections: tuple[DocSection, ...], version
             items.append((Para(tuple(words)),))
         if items or section.change:
             note = {"ins": " (new section)", "del": " (removed section)"}.get(section.change, "")
-            out.append(SubHeading((Text(section.title + note),)))
+            out.append(Para((Strong((Text(section.title + note),)),)))  # a heading here would skip a level
             if items:
                 out.append(ListBlock(False, tuple(items)))
     if not out:
