@@ -10,13 +10,22 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_fixture
 
 from briefgen.build import document_for
 from briefgen.content.style import load_style
 from briefgen.document.snapshot import snapshot
-from briefgen.document.stored import MAX_DEPTH, OUTSIDE, STORED_FORMAT, StoredError, dump_document, load_document
+from briefgen.document.stored import (
+    MAX_DEPTH,
+    OUTSIDE,
+    STORED_FORMAT,
+    StoredError,
+    dump_document,
+    load_document,
+    released_document,
+)
 from briefgen.document.workspace import default_brief, open_workspace
+from briefgen.errors import UsageError
 from briefgen.render.html import render_html
 
 
@@ -79,3 +88,59 @@ def test_a_record_nested_deeper_than_any_document_is_refused():
 def test_another_format_is_refused():
     with pytest.raises(StoredError, match="it is not a stored document of format 1"):
         load_document({"format": 99, "document": {}}, Path("/ws"))
+
+
+@pytest.fixture
+def released(tmp_path: Path):
+    """The minimal workspace with a release folder written by hand: version 1.0, the reader's document."""
+    root = copy_fixture("minimal", tmp_path)
+    ws, _diags = open_workspace(root)
+    brief = default_brief(ws, None)
+    folder = brief.folder / "releases" / "1.0"
+    folder.mkdir(parents=True)
+    (folder / "release.yaml").write_text("version: '1.0'\n", encoding="utf-8")
+    doc = document_for(ws, brief, ws.audiences["reader"])
+    (folder / "reader.document.json").write_text(json.dumps(dump_document(doc, root)), encoding="utf-8")
+    return root, brief, folder, doc
+
+
+def test_a_released_document_reads_back(released):
+    root, brief, _folder, doc = released
+    assert snapshot(released_document(brief, "1.0", "reader", root)) == snapshot(doc)
+    assert released_document(brief, "1.0", "boss", root) is None  # not an audience then: all of it is new
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("0.9", "demo: version '0.9' was never released; released versions: 1.0"),
+        ("../x", "demo: '../x' is not a version name; give one that 'briefgen releases' lists"),
+    ],
+)
+def test_a_version_not_released_is_refused_by_name(released, version: str, message: str):
+    root, brief, _folder, _doc = released
+    with pytest.raises(UsageError) as refused:
+        released_document(brief, version, "reader", root)
+    assert str(refused.value) == message
+
+
+def test_a_record_from_before_redlines_or_too_large_or_a_link_out_is_refused(released, tmp_path: Path, monkeypatch):
+    root, brief, folder, _doc = released
+    (folder / "boss.yaml").write_text("sections: []\n", encoding="utf-8")
+    with pytest.raises(UsageError) as refused:
+        released_document(brief, "1.0", "boss", root)
+    assert str(refused.value) == (
+        "briefs/demo/releases/1.0: boss.document.json is missing (version 1.0 was released by an older briefgen, "
+        "which kept words only); release version 1.0 again from its git commit to compare with it"
+    )
+    monkeypatch.setattr("briefgen.document.stored.MAX_RECORD", 100)
+    with pytest.raises(UsageError, match="reader.document.json is larger than 0 MB"):
+        released_document(brief, "1.0", "reader", root)
+    monkeypatch.undo()
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text("{}", encoding="utf-8")
+    (folder / "reader.document.json").unlink()
+    (folder / "reader.document.json").symlink_to(outside)
+    with pytest.raises(UsageError) as refused:
+        released_document(brief, "1.0", "reader", root)
+    assert "reader.document.json" in str(refused.value) and "outside" in str(refused.value)

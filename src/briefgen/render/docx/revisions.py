@@ -112,6 +112,8 @@ class Revisions:
     def settle(self, body: Any) -> None:
         """Paragraphs all of whose runs are inserted (or deleted) are themselves inserted (or deleted): a
         bibliography entry, a definition's term, a list item drawn run by run."""
+        if self.next_id == FIRST_ID:
+            return  # not a redline: nothing to settle
         for paragraph in body.iter(qn("w:p")):
             kinds = {_kind_of(run) for run in paragraph.iter(qn("w:r"))}
             if len(kinds) != 1:
