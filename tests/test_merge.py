@@ -233,3 +233,97 @@ def test_a_figure_whose_caption_changed_keeps_its_picture(tmp_path: Path):
     assert _words(_resolve(merged.caption, False)) == "Trade by year"
     other = Figure("q.png", (Text("Trade by month"),), picture=picture)
     assert [type(b) for b in MERGE.blocks((before,), (other,))] == [RevisedBlocks, RevisedBlocks]  # replaced
+
+
+def _cell(words: str) -> TableCell:
+    return TableCell((Para((Text(words),)),))
+
+
+def _table(caption: str, head: tuple, *rows: tuple) -> Table:
+    return Table((Text(caption),), ("default", "default"), (0.0, 0.0), (head,), rows)
+
+
+def test_a_table_edited_cell_by_cell_keeps_its_rows():
+    before = _table("Trade", (_cell("Year"), _cell("Value")), (_cell("2021"), _cell("large trade surplus")))
+    now = _table("Trade by year", (_cell("Year"), _cell("Total")), (_cell("2021"), _cell("large trade deficit")))
+    (merged,) = MERGE.blocks((before,), (now,))
+    assert _words(_resolve(merged.caption, True)) == "Trade by year"
+    assert _words(_resolve(merged.caption, False)) == "Trade"
+    for accept, table in ((True, now), (False, before)):
+        for got, want in zip((*merged.head, *merged.body), (*table.head, *table.body), strict=True):
+            assert [_words(_resolve(c.blocks, accept)) for c in got] == [_words(c.blocks) for c in want]
+    assert merged.body[0][1].blocks == (
+        Para((Text("large trade "), Revision("del", (Text("surplus"),)), Revision("ins", (Text("deficit"),)))),
+    )
+    wider = Table((), ("default",) * 3, (0.0,) * 3, (), ((_cell("a"), _cell("b"), _cell("c")),))
+    assert [type(b) for b in MERGE.blocks((before,), (wider,))] == [RevisedBlocks, RevisedBlocks]  # other columns
+
+
+def test_definitions_removed_added_and_edited():
+    entry = lambda term, *meanings: ((Text(term),), tuple((Para((Text(m),)),) for m in meanings))  # noqa: E731
+    before = DefinitionList((entry("Kept", "one meaning"), entry("Gone", "its meaning"), entry("Edited", "a b c")))
+    now = DefinitionList((entry("Kept", "one meaning"), entry("Edited", "a b c", "a second"), entry("New", "fresh")))
+    (merged,) = MERGE.blocks((before,), (now,))
+    terms = [_words(_resolve(term, True)) for term, _d in merged.items]
+    assert terms == ["Kept", "", "Edited", "New"]
+    assert [_words(_resolve(term, False)) for term, _d in merged.items] == ["Kept", "Gone", "Edited", ""]
+    gone, edited, new = merged.items[1], merged.items[2], merged.items[3]
+    assert gone[0] == (Revision("del", (Text("Gone"),)),) and gone[1] == (
+        (RevisedBlocks("del", (Para((Text("its meaning"),)),)),),
+    )
+    assert edited[1] == ((Para((Text("a b c"),)),), (RevisedBlocks("ins", (Para((Text("a second"),)),)),))
+    assert new[0] == (Revision("ins", (Text("New"),)),)
+
+
+def test_boxes_quotes_and_parts_in_another_language_merge_inside():
+    from briefgen.model import Callout, CodeBlock, LangDiv, Quote
+
+    para = lambda words: (Para((Text(words),)),)  # noqa: E731
+    pairs = [
+        (
+            Callout("note", (Text("Key judgement"),), para("a b c d")),
+            Callout("note", (Text("Key judgement"),), para("a b c e")),
+        ),
+        (Quote(para("a b c d")), Quote(para("a b c e"))),
+        (LangDiv("fr", para("a b c d")), LangDiv("fr", para("a b c e"))),
+    ]
+    for before, now in pairs:
+        (merged,) = MERGE.blocks((before,), (now,))
+        assert type(merged) is type(now)
+        assert merged.blocks[0].inlines[-1] == Revision("ins", (Text("e"),))
+    unlike = [
+        (Callout("note", (), para("x")), Callout("tip", (), para("x"))),
+        (LangDiv("fr", para("x")), LangDiv("de", para("x"))),
+        (CodeBlock("a = 1"), CodeBlock("a = 2")),
+        (ListBlock(False, (para("x"),)), ListBlock(True, (para("x"),))),
+        (Para((Text("x"),)), CodeBlock("x")),
+    ]
+    for before, now in unlike:  # not the same kind of block: the old one out, the new one in
+        assert MERGE.blocks((before,), (now,)) == (RevisedBlocks("del", (before,)), RevisedBlocks("ins", (now,)))
+
+
+def test_atoms_compare_by_what_they_are():
+    from briefgen.model import Code, CrossRef, LineBreak, PortionMark
+
+    for old, new in [
+        (Code("x = 1"), Code("x = 2")),
+        (PortionMark("C"), PortionMark("S")),
+        (CrossRef("fig-a"), CrossRef("fig-b")),
+        (CrossRef("fig-a"), CrossRef("fig-a", suppress_prefix=True)),
+        (LineBreak(), Code("x")),
+    ]:
+        merged = MERGE.inlines((Text("one two three four five "), old), (Text("one two three four five "), new))
+        assert merged == (Text("one two three four five "), Revision("del", (old,)), Revision("ins", (new,)))
+        same = MERGE.inlines((Text("one "), old), (Text("one "), old))
+        assert same == (Text("one "), old)
+
+
+def test_a_change_inside_emphasis_keeps_the_emphasis_around_it():
+    before = (Text("a "), Emph((Text("b c d"),)), Text(" e"))
+    now = (Text("a "), Emph((Text("b x d"),)), Text(" e"))
+    merged = MERGE.inlines(before, now)
+    assert merged == (
+        Text("a "),
+        Emph((Text("b "), Revision("del", (Text("c"),)), Revision("ins", (Text("x"),)), Text(" d"))),
+        Text(" e"),
+    )

@@ -63,26 +63,34 @@ def align(
     pair: Callable[[T, T], list[T]],
     deleted: Callable[[T], list[T]],
     inserted: Callable[[T], list[T]],
+    same: tuple[Callable[[T], Any], Callable[[T], Any]] | None = None,
+    pair_equal: bool = False,
 ) -> list[T]:
     """`new` with `old` merged in: equal items as they are now, the rest deleted, inserted or paired.
 
-    Where items were replaced, they are paired in order (`pair` decides whether the two are one
-    item edited or one removed and another added); what is left over is deleted, then inserted.
+    Where items were replaced, those with the same `same` key (a definition's term, a row's first
+    cell) are paired first; the others are paired in order. `pair` decides whether two items are
+    one edited or one removed and another added; what is left over is deleted, then inserted.
     """
     matcher = difflib.SequenceMatcher(None, [old_key(i) for i in old], [new_key(i) for i in new], autojunk=False)
     out: list[T] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
+        if tag == "equal" and not pair_equal:
             out.extend(new[j1:j2])
-            continue
-        olds, news = list(old[i1:i2]), list(new[j1:j2])
-        paired = min(len(olds), len(news)) if tag == "replace" else 0
-        for o, n in zip(olds[:paired], news[:paired], strict=True):
-            out.extend(pair(o, n))
-        for o in olds[paired:]:
-            out.extend(deleted(o))
-        for n in news[paired:]:
-            out.extend(inserted(n))
+        elif tag == "replace" and same is not None:
+            out += align(old[i1:i2], new[j1:j2], same[0], same[1], pair, deleted, inserted, pair_equal=True)
+        elif tag == "equal":  # the same by `same` only: one item edited
+            for o, n in zip(old[i1:i2], new[j1:j2], strict=True):
+                out.extend(pair(o, n))
+        else:
+            olds, news = list(old[i1:i2]), list(new[j1:j2])
+            paired = min(len(olds), len(news)) if tag == "replace" else 0
+            for o, n in zip(olds[:paired], news[:paired], strict=True):
+                out.extend(pair(o, n))
+            for o in olds[paired:]:
+                out.extend(deleted(o))
+            for n in news[paired:]:
+                out.extend(inserted(n))
     return out
 
 
@@ -228,8 +236,12 @@ class Merge:
                     lambda o, n: [tuple(replace(c, blocks=self.blocks(a.blocks, c.blocks)) for a, c in _cells(o, n))],
                     lambda o: [tuple(_whole(c, "del", renamed) for c in o)],
                     lambda n: [tuple(_whole(c, "ins", lambda v: v) for c in n)],
+                    same=(first(self.old), first(self.new)),  # by the row's first cell
                 )
             )
+
+        def first(side: _Side):
+            return lambda row: side.item_key(row[0].blocks) if row else ""
 
         caption = self.inlines_or_both(old.caption, new.caption)
         return replace(new, caption=caption, head=rows(old.head, new.head), body=rows(old.body, new.body))
@@ -263,6 +275,7 @@ class Merge:
                 pair,
                 lambda o: whole(o, "del", renamed),
                 lambda n: whole(n, "ins", lambda v: v),
+                same=(lambda item: self.old.words(item[0]), lambda item: self.new.words(item[0])),  # by term
             )
         )
 
