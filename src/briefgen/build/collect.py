@@ -36,42 +36,36 @@ class Collected:
         }
 
     def rendered(self, task: RenderTask, rendering: Rendering) -> None:
-        """One output is done: record it and tell whoever shows progress."""
-        extension = format_named(rendering.format).extension
-        if task.changes_since:
-            self.redline(task, rendering, extension)
-            return
+        """One output is done: record it and tell whoever shows progress.
+
+        A redline (`build --changes-since`) is `<brief>-<audience>-changes-<version>.<ext>`, with no
+        fingerprint (it is drawn again whenever asked for) and the words and blocks of its own document.
+        """
+        redline = f"-changes-{task.changes_since}" if task.changes_since else ""
+        if redline:
+            common = {
+                "words": word_count(task.doc),
+                "blocks": [b.id for b in task.doc.blocks if b.change not in ("del", "move-from")],
+                "draft": task.doc.draft,
+                "changes_since": task.changes_since,
+            }
+        else:
+            common = {**self.common[task.audience], "inputs": self.plans[task.audience].prints[rendering.format]}
         output = Output(
             audience=task.audience,
             format=rendering.format,
-            path=self.out_dir / f"{self.stem}{task.audience}{extension}",
+            path=self.out_dir / f"{self.stem}{task.audience}{redline}{format_named(rendering.format).extension}",
             data=rendering.data,
             pages=rendering.pages,
-            warnings=[],  # known once the layout is (see `settle`)
-            inputs=self.plans[task.audience].prints[rendering.format],
+            warnings=[],  # known once the layout is (see `settle`); a redline has none
             seconds=rendering.seconds,
             text=rendering.text,
-            **self.common[task.audience],
+            **common,
         )
-        self.outputs[(task.audience, rendering.format)] = output
-        self.session.finished(output)
-
-    def redline(self, task: RenderTask, rendering: Rendering, extension: str) -> None:
-        """A redline is done: `<brief>-<audience>-changes-<version>.<ext>`."""
-        output = Output(
-            audience=task.audience,
-            format=rendering.format,
-            path=self.out_dir / f"{self.stem}{task.audience}-changes-{task.changes_since}{extension}",
-            data=rendering.data,
-            pages=rendering.pages,
-            warnings=[],
-            seconds=rendering.seconds,
-            words=word_count(task.doc),
-            blocks=[b.id for b in task.doc.blocks if b.change not in ("del", "move-from")],
-            draft=task.doc.draft,
-            changes_since=task.changes_since,
-        )
-        self.redlines.append(output)
+        if redline:
+            self.redlines.append(output)
+        else:
+            self.outputs[(task.audience, rendering.format)] = output
         self.session.finished(output)
 
     def settle(self, brief: Brief, diags: Diagnostics, layouts: Path | None, root: Path) -> list[Output]:
