@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -115,27 +116,53 @@ def built_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Pat
     return out
 
 
+EVERY_FORMAT = ("pdf", "docx", "html", "md")
+
+
 def _build_into(root: Path, **options) -> Callable[[Path], None]:
     return lambda out: build(root, BuildOptions(all_audiences=True, out_dir=out, **options))
 
 
 @pytest.fixture(scope=shared("session"))
 def default_build(tmp_path_factory) -> Path:
-    """The default brief built once for every audience, in PDF, DOCX and HTML."""
-    return built_once(tmp_path_factory, "dist", _build_into(ROOT, formats=("pdf", "docx", "html"))) / "japan-russia"
+    """The default brief built once for every audience, in every format."""
+    return built_once(tmp_path_factory, "dist", _build_into(ROOT, formats=EVERY_FORMAT)) / "japan-russia"
+
+
+@dataclass(frozen=True)
+class FixtureBuild:
+    """A fixture workspace built for every audience in every format: read-only, shared by every test."""
+
+    root: Path  # the workspace (a copy of tests/fixtures/<name>)
+    out: Path  # its outputs, `<out>/<brief>/<brief>-<audience>.<ext>` (the workspace's own `dist/`)
 
 
 @pytest.fixture(scope=shared("session"))
-def minimal_build(tmp_path_factory) -> Path:
+def fixture_build(tmp_path_factory) -> Callable[[str], FixtureBuild]:
+    """`fixture_build("trust")`: that fixture workspace built once per run, however many modules and
+    workers read it. Tests that only read outputs share these builds instead of making their own."""
+
+    def built(name: str) -> FixtureBuild:
+        def make(out: Path) -> None:
+            root = copy_fixture(name, out)
+            build(root, BuildOptions(all_audiences=True, formats=EVERY_FORMAT))
+
+        root = built_once(tmp_path_factory, f"fixture-{name}", make) / name
+        return FixtureBuild(root, root / "dist")
+
+    return built
+
+
+@pytest.fixture(scope=shared("session"))
+def minimal_build(fixture_build) -> Path:
     """The minimal fixture built for every audience."""
-    make = _build_into(FIXTURES / "minimal", formats=("pdf", "docx", "html"))
-    return built_once(tmp_path_factory, "mindist", make) / "demo"
+    return fixture_build("minimal").out / "demo"
 
 
 @pytest.fixture(scope=shared("session"))
-def default_build_md(tmp_path_factory) -> Path:
-    """The default brief as Pandoc Markdown and Word, for every audience."""
-    return built_once(tmp_path_factory, "mddist", _build_into(ROOT, formats=("md", "docx"))) / "japan-russia"
+def default_build_md(default_build: Path) -> Path:
+    """The default brief as Pandoc Markdown (and the other formats), for every audience."""
+    return default_build
 
 
 # ---------------------------------------------------------------- the checkout stays as it was

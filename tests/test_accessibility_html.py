@@ -14,10 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, built_once, shared
 from readers import CHROMIUM
 
-from briefgen.build import BuildOptions, build
 from briefgen.commands.serve import PreviewServer
 
 RULES = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
@@ -52,13 +50,14 @@ def violations(browser, url: str) -> list[str]:
     return [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in found]
 
 
-@pytest.fixture(scope=shared("module"))
-def fixture_outputs(tmp_path_factory) -> Path:
-    def make(out: Path) -> None:
-        for name in WORKSPACES:
-            build(FIXTURES / name, BuildOptions(all_audiences=True, formats=("html",), out_dir=out / name))
-
-    return built_once(tmp_path_factory, "axe-html", make)
+@pytest.fixture
+def fixture_pages(fixture_build) -> dict[str, Path]:
+    """Every HTML output of every fixture workspace, by `<workspace>/<brief>/<file>`."""
+    pages = {}
+    for name in WORKSPACES:
+        out = fixture_build(name).out
+        pages.update({f"{name}/{page.relative_to(out)}": page for page in sorted(out.glob("*/*.html"))})
+    return pages
 
 
 def test_every_html_output_of_the_default_brief_passes_axe(browser, default_build: Path):
@@ -67,10 +66,9 @@ def test_every_html_output_of_the_default_brief_passes_axe(browser, default_buil
     assert {page.name: violations(browser, page.as_uri()) for page in pages} == {page.name: [] for page in pages}
 
 
-def test_every_html_output_of_every_fixture_passes_axe(browser, fixture_outputs: Path):
-    pages = sorted(fixture_outputs.glob("*/*/*.html"))
-    assert len(pages) >= 2 * len(WORKSPACES)
-    found = {str(page.relative_to(fixture_outputs)): violations(browser, page.as_uri()) for page in pages}
+def test_every_html_output_of_every_fixture_passes_axe(browser, fixture_pages: dict[str, Path]):
+    assert len(fixture_pages) >= 2 * len(WORKSPACES)
+    found = {name: violations(browser, page.as_uri()) for name, page in fixture_pages.items()}
     assert found == {name: [] for name in found}
 
 

@@ -202,19 +202,9 @@ def _marks_and_calls(path: Path) -> tuple[int, int]:
     return len(_MARK.findall(re.sub(r"<[^>]+>", "", html))), calls
 
 
-@pytest.fixture(scope=shared("module"))
-def every_fixture_built(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    from briefgen.build import BuildOptions, build
-
-    built = {}
-    for name in ACCOUNTED_FIXTURES:
-        root = copy_fixture(name, tmp_path_factory.mktemp(f"acct-{name}"))
-        ws, _ = open_workspace(root)
-        out = tmp_path_factory.mktemp(f"out-{name}")
-        for brief in ws.briefs:
-            build(root, BuildOptions(brief=brief, all_audiences=True, formats=FORMATS, out_dir=out))
-        built[name] = (root, out)
-    return built
+@pytest.fixture
+def every_fixture_built(fixture_build) -> dict[str, tuple[Path, Path]]:
+    return {name: (fixture_build(name).root, fixture_build(name).out) for name in ACCOUNTED_FIXTURES}
 
 
 @pytest.mark.slow

@@ -40,11 +40,9 @@ def workspace(tmp_path_factory) -> Path:
     return ws
 
 
-@pytest.fixture(scope=shared("module"))
-def built(workspace: Path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("bididist")
-    build(workspace, BuildOptions(all_audiences=True, formats=("pdf", "docx", "html"), out_dir=out))
-    return out / "demo"
+@pytest.fixture
+def built(fixture_build) -> Path:
+    return fixture_build("bidi").out / "demo"
 
 
 def _part(docx: Path, name: str):

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import copy_fixture, shared
+from conftest import copy_fixture
 from readers import CHROMIUM
 
-from briefgen.build import BuildOptions, build
 from briefgen.build.accessibility import check_built
 from briefgen.build.accessibility.contrast import contrast_ratio, large_text
 from briefgen.build.accessibility.pdf import check_pdf
@@ -241,17 +240,10 @@ def test_contrast_ratios_are_wcag_s():
 # ---------------------------------------------------------------- the command
 
 
-@pytest.fixture(scope=shared("module"))
-def built_minimal_once(tmp_path_factory) -> Path:
-    root = copy_fixture("minimal", tmp_path_factory.mktemp("ws"))
-    build(root, BuildOptions(all_audiences=True, formats=("pdf", "docx", "html")))
-    return root
-
-
 @pytest.fixture
-def built_minimal(built_minimal_once: Path, tmp_path: Path) -> Path:
+def built_minimal(fixture_build, tmp_path: Path) -> Path:
     """The minimal workspace with its outputs built, a copy of its own for each test to spoil."""
-    return Path(shutil.copytree(built_minimal_once, tmp_path / "ws" / "minimal"))
+    return Path(shutil.copytree(fixture_build("minimal").root, tmp_path / "ws" / "minimal"))
 
 
 def _run(monkeypatch, capsys, root: Path, *args: str) -> tuple[int, str, str]:

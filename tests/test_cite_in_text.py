@@ -27,7 +27,6 @@ from conftest import copy_fixture, shared
 from lxml import etree, html
 from readers import docx_notes, pdf_text, squash
 
-from briefgen.build import BuildOptions, build
 from briefgen.runtime.pandoc import pandoc_path
 
 BRIEF = "demo"
@@ -41,11 +40,9 @@ def workspace(tmp_path_factory) -> Path:
     return copy_fixture("in-text", tmp_path_factory.mktemp("in-text"))
 
 
-@pytest.fixture(scope=shared("module"))
-def outputs(workspace: Path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("in-text-dist")
-    build(workspace, BuildOptions(all_audiences=True, formats=("pdf", "docx", "html", "md"), out_dir=out))
-    return out / BRIEF
+@pytest.fixture
+def outputs(fixture_build) -> Path:
+    return fixture_build("in-text").out / BRIEF
 
 
 # ---------------------------------------------------------------- what Pandoc says

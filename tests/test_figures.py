@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, shared
+from conftest import FIXTURES
 from lxml import etree
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -39,13 +39,9 @@ ALTS = [
 ]
 
 
-@pytest.fixture(scope=shared("module"))
-def figures_build(tmp_path_factory) -> Path:
-    ws = tmp_path_factory.mktemp("figws") / "ws"
-    shutil.copytree(FIXTURES / "figures", ws, ignore=shutil.ignore_patterns("dist"))  # its caches start empty
-    out = tmp_path_factory.mktemp("figdist")
-    build(ws, BuildOptions(all_audiences=True, formats=("pdf", "docx", "html", "md"), out_dir=out))
-    return out / "demo"
+@pytest.fixture
+def figures_build(fixture_build) -> Path:
+    return fixture_build("figures").out / "demo"  # a fresh copy: its caches started empty
 
 
 def test_pdf_numbers_captions_and_tags_every_figure(figures_build: Path):

@@ -6,9 +6,10 @@ import base64
 import io
 import re
 import shutil
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, shared
+from conftest import FIXTURES
 from fontTools.ttLib import TTFont
 
 from briefgen.build import BuildOptions, build
@@ -20,11 +21,9 @@ FAMILY = re.compile(r'font-family:\s*"(?P<family>[^"]*)"')
 DATA_URL = re.compile(r"data:(?P<type>[\w/+.-]+);base64,(?P<data>[A-Za-z0-9+/=]+)")
 
 
-@pytest.fixture(scope=shared("module"))
-def built_html(tmp_path_factory) -> str:
-    out = tmp_path_factory.mktemp("html")
-    build(FIXTURES / "minimal", BuildOptions(all_audiences=True, formats=("html",), out_dir=out))
-    return (out / "demo" / "demo-reader.html").read_text(encoding="utf-8")
+@pytest.fixture
+def built_html(minimal_build: Path) -> str:
+    return (minimal_build / "demo-reader.html").read_text(encoding="utf-8")
 
 
 def font_faces(html: str) -> dict[str, str]:

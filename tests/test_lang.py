@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
-from conftest import FIXTURES, shared
+from conftest import FIXTURES
 from lxml import etree, html
 from readers import libreoffice_convert, pdf_structure
 
@@ -34,14 +34,9 @@ READER_PARTS = [
 ]
 
 
-@pytest.fixture(scope=shared("module"))
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("langs")
-    build(
-        FIXTURES / "language",
-        BuildOptions(audiences=("reader", "boss"), formats=("pdf", "docx", "html", "md"), out_dir=out),
-    )
-    return out / "demo"
+@pytest.fixture
+def built(fixture_build) -> Path:
+    return fixture_build("language").out / "demo"
 
 
 def _fold(text: str) -> str:

@@ -16,21 +16,19 @@ from pathlib import Path
 
 import pypandoc
 import pytest
-from conftest import FIXTURES, shared
+from conftest import FIXTURES
 from lxml import html as lxml_html
 from readers import docx_paragraphs, libreoffice_convert, pdf_text, squash
 
-from briefgen.build import BuildOptions, build
+from briefgen.build import BuildOptions
 
 MARKED_C = 22
 MARKED_U = 1
 
 
-@pytest.fixture(scope=shared("module"))
-def trust_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("trust")
-    build(FIXTURES / "trust", BuildOptions(all_audiences=True, formats=("pdf", "docx", "html", "md"), out_dir=out))
-    return out / "islands"
+@pytest.fixture
+def trust_build(fixture_build) -> Path:
+    return fixture_build("trust").out / "islands"
 
 
 def _pandoc_blocks(path: Path, fmt: str) -> list:

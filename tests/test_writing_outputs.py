@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
-from conftest import FIXTURES, shared
+from conftest import FIXTURES
 from pypdf import PdfReader
 from readers import pdf_text, squash
 
@@ -22,14 +22,9 @@ from briefgen.build import BuildOptions, build
 LITERAL_SYNTAX = ["[^", "^[", "{#", "{.", "|---", ":::", "~~", "@tbl-", "@rec-", "@sec-"]
 
 
-@pytest.fixture(scope=shared("module"))
-def language_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("langdist")
-    build(
-        FIXTURES / "language",
-        BuildOptions(all_audiences=True, formats=("pdf", "docx", "html", "md"), out_dir=out),
-    )
-    return out / "demo"
+@pytest.fixture
+def language_build(fixture_build) -> Path:
+    return fixture_build("language").out / "demo"
 
 
 def test_pdf_shows_every_construct_and_no_markdown_syntax(language_build: Path):
