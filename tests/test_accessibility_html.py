@@ -60,12 +60,14 @@ def fixture_pages(fixture_build) -> dict[str, Path]:
     return pages
 
 
+@pytest.mark.slow
 def test_every_html_output_of_the_default_brief_passes_axe(browser, default_build: Path):
     pages = sorted(default_build.glob("*.html"))
     assert len(pages) == 3
     assert {page.name: violations(browser, page.as_uri()) for page in pages} == {page.name: [] for page in pages}
 
 
+@pytest.mark.slow
 def test_every_html_output_of_every_fixture_passes_axe(browser, fixture_pages: dict[str, Path]):
     assert len(fixture_pages) >= 2 * len(WORKSPACES)
     found = {name: violations(browser, page.as_uri()) for name, page in fixture_pages.items()}
@@ -79,6 +81,7 @@ def server(minimal: Path) -> Iterator[PreviewServer]:
     preview.stop()
 
 
+@pytest.mark.slow
 def test_every_page_the_preview_serves_passes_axe(browser, server: PreviewServer, minimal: Path):
     pages = ["", "audience/reader", "compare?left=boss&right=public"]
     found = {page: violations(browser, server.url + page) for page in pages}

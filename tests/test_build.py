@@ -16,6 +16,7 @@ def files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".pdf", ".docx")}
 
 
+@pytest.mark.slow
 def test_unchanged_outputs_are_not_rebuilt_or_touched(minimal: Path):
     options = BuildOptions(all_audiences=True, formats=("pdf", "docx"), jobs=1)
     first = build(minimal, options)
@@ -61,6 +62,7 @@ def test_parallel_workers_give_the_same_files(tmp_path: Path):
     assert files(tmp_path / "one" / "japan-russia") == files(tmp_path / "two" / "japan-russia")
 
 
+@pytest.mark.slow
 def test_all_briefs_json_and_summary(minimal: Path, tmp_path: Path):
     from briefgen.commands.scaffold import new_brief
 
@@ -190,6 +192,7 @@ def _contents(docx_bytes: bytes) -> list[str]:
     return [p.text for p in document.paragraphs if p.style.style_id == "TOC1"]
 
 
+@pytest.mark.slow
 def test_word_alone_takes_page_numbers_and_the_budget_from_the_last_layout(tmp_path: Path, monkeypatch):
     import re
     from dataclasses import replace
@@ -272,6 +275,7 @@ def test_citations_are_formatted_once_for_the_same_question(minimal: Path, monke
         build(minimal, options)
 
 
+@pytest.mark.slow
 def test_a_word_build_loads_no_pdf_engine_once_a_layout_is_cached(minimal: Path):
     import shutil
     import subprocess

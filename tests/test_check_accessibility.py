@@ -26,6 +26,7 @@ from briefgen.cli import main
 needs_chromium = pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium (scripts/system-deps.sh --test)")
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_what_briefgen_builds_passes_every_check(default_build: Path, minimal_build: Path):
     for folder in (default_build, minimal_build):
@@ -256,6 +257,7 @@ def _run(monkeypatch, capsys, root: Path, *args: str) -> tuple[int, str, str]:
     return exit_info.value.code, out, err
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_the_command_points_at_the_block_whose_words_are_at_fault(built_minimal: Path, monkeypatch, capsys):
     code, out, err = _run(monkeypatch, capsys, built_minimal, "check", "--accessibility")
@@ -308,6 +310,7 @@ def test_without_a_browser_the_html_gets_the_checks_that_need_none(built_minimal
     ) in err
 
 
+@pytest.mark.slow
 def test_out_reads_another_folder(built_minimal: Path, tmp_path: Path, monkeypatch, capsys):
     shutil.move(built_minimal / "dist", tmp_path / "elsewhere")
     elsewhere = str(tmp_path / "elsewhere")

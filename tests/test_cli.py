@@ -80,6 +80,7 @@ def test_usage_errors_exit_2(monkeypatch, capsys, tmp_path: Path):
     assert code == 2
 
 
+@pytest.mark.slow
 def test_build_writes_outputs_and_manifest(minimal: Path):
     result = run("build", "-a", "boss", "-f", "pdf", "-f", "docx", cwd=minimal)
     assert result.exit_code == 0, result.output

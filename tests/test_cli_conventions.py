@@ -278,6 +278,7 @@ main()
 """
 
 
+@pytest.mark.slow
 def test_briefgen_runs_without_posix_only_calls(tmp_path: Path):
     """What Windows lacks (fcntl, O_NOFOLLOW, O_NONBLOCK, fchmod, pidfd_open, SIGKILL) is only used guarded."""
     ws = copy_fixture("minimal", tmp_path)

@@ -345,6 +345,7 @@ def _mentioned(name: str, texts: list[str]) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
+@pytest.mark.slow
 def test_every_code_is_raised_by_a_test():
     """Each code appears in a test that pins its report, or in a golden report (tests/fixtures/*.expected)."""
     texts = [

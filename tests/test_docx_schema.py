@@ -27,6 +27,7 @@ def problems(path: Path) -> list[str]:
     return [str(error) for error in result.errors]
 
 
+@pytest.mark.slow
 def test_every_audience_of_the_default_brief_is_valid(default_build: Path):
     files = sorted(default_build.glob("*.docx"))
     assert len(files) == 3  # policymaker, analyst, press

@@ -205,6 +205,7 @@ def _mount_tmpfs(folder: Path, size: str) -> bool:
     return result.returncode == 0
 
 
+@pytest.mark.slow
 def test_a_full_disk_keeps_every_previous_output_and_the_manifest(minimal: Path, tmp_path: Path, monkeypatch, capsys):
     """Row 5: a real small disk that fills up during the export."""
     disk = tmp_path / "disk"
@@ -270,6 +271,7 @@ def test_a_block_gone_before_it_was_hashed_is_a_clear_error(minimal: Path, monke
 # ---------------------------------------------------------------- row 7: outputs and manifest under one lock
 
 
+@pytest.mark.slow
 def test_outputs_and_manifest_are_replaced_under_one_lock(tmp_path: Path, monkeypatch):
     """Row 7: build A pauses after replacing its outputs; build B must not slip in before A's manifest."""
     from conftest import copy_fixture

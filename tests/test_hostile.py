@@ -149,6 +149,7 @@ def test_hostile_workspace(name: str, sandbox: Path, monkeypatch, capsys):
     assert not Path("/tmp/pwned").exists()
 
 
+@pytest.mark.slow
 def test_content_that_looks_like_code_is_printed_literally(sandbox: Path, monkeypatch, capsys):
     title = "'{{ 7*7 }} and {% for x in y %}'"
     body = "\"\\\\<script>alert(1)\\\\</script> {{ ''.__class__ }} {%- raw %} \\v end\""

@@ -206,6 +206,7 @@ def test_markdown_gives_pandoc_the_same_spans_and_blocks(built: Path):
     assert parts == in_markdown_order
 
 
+@pytest.mark.slow
 def test_words_briefgen_writes_inside_a_part_keep_the_brief_s_language(tmp_path: Path):
     """ "Table 1:" in a French part is read in the brief's language: HTML by lxml, Word by its XML."""
     import shutil  # noqa: PLC0415

@@ -36,6 +36,7 @@ def test_a_mismatch_is_reported_with_the_block_where_it_starts():
     ]
 
 
+@pytest.mark.slow
 def test_every_construct_long_urls_and_cjk_match_in_pdf_and_word():
     # Tables, notes, callouts and a 360-character token that the PDF wraps across lines.
     assert check_parity(FIXTURES / "language") == []

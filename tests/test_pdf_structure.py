@@ -30,6 +30,7 @@ def _pdfs(default_build: Path, drafts: Path) -> list[Path]:
     return pdfs
 
 
+@pytest.mark.slow
 def test_all_tagged_content_is_reachable_from_the_structure_root(default_build: Path, drafts: Path):
     """Matterhorn 01-005: content that is neither an artifact nor reached from the structure tree."""
     for pdf in _pdfs(default_build, drafts):
@@ -39,6 +40,7 @@ def test_all_tagged_content_is_reachable_from_the_structure_root(default_build: 
             assert set(found) - {"artifact"} == tagged, f"{pdf.name}, page {number}"
 
 
+@pytest.mark.slow
 def test_running_heads_page_numbers_and_markings_are_artifacts_on_every_page(default_build: Path, drafts: Path):
     """PDF/UA-1 7.8: page furniture (running heads, page numbers, markings) is an artifact, not content."""
     for pdf in _pdfs(default_build, drafts):
@@ -81,6 +83,7 @@ def test_every_link_says_where_it_goes_in_words_and_prints(default_build: Path):
     assert "Figure 1" in described and "Note 1" in described
 
 
+@pytest.mark.slow
 def test_list_items_hold_a_label_and_a_body(default_build: Path, drafts: Path):
     """PDF/UA-1 7.6: L > LI > (Lbl, LBody); the paragraphs of an item inside its LBody."""
     seen = 0
@@ -91,6 +94,7 @@ def test_list_items_hold_a_label_and_a_body(default_build: Path, drafts: Path):
     assert seen >= 12  # the analyst's bulleted lists among them
 
 
+@pytest.mark.slow
 def test_every_note_is_a_note_with_its_own_id(default_build: Path):
     """PDF/UA-1 7.9: footnotes and endnotes tagged Note, each with an ID the IDTree lists; the notes
     are the ones Word has (python-docx's count of the DOCX's notes, an independent reading)."""

@@ -159,6 +159,7 @@ def test_change_bars_stand_in_the_margin_of_the_pdf(redlined: dict[str, Path], t
     assert len({y for _x, y in margin}) > 30, "no change bar in the left margin of page 2"
 
 
+@pytest.mark.slow
 def test_libreoffice_accepts_and_rejects_the_same(redlined: dict[str, Path], tmp_path: Path):
     system_python = shutil.which("python3", path="/usr/bin:/usr/local/bin") or "python3"
     probe = subprocess.run([system_python, "-c", "import uno"], capture_output=True)
@@ -239,6 +240,7 @@ def test_a_damaged_record_is_refused_by_name(redlined: dict[str, Path], tmp_path
     ) in result.output
 
 
+@pytest.mark.slow
 def test_review_of_a_returned_redline_reads_only_the_reviewers_changes(redlined: dict[str, Path], tmp_path: Path):
     """briefgen's own revisions are accepted as it reads the file; a reviewer's, made in LibreOffice, remain."""
     root = redlined["root"]
@@ -271,6 +273,7 @@ def test_diff_with_a_version_outside_git_points_to_since(redlined: dict[str, Pat
     )
 
 
+@pytest.mark.slow
 def test_every_redline_passes_the_accessibility_checks(redlined: dict[str, Path]):
     """Headings in order, alternative text, contrast of the change colour, axe-core on the HTML."""
     out = redlined["now"].parent

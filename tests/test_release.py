@@ -256,6 +256,7 @@ def test_a_block_moved_and_reworded_and_a_section_an_audience_no_longer_gets(wor
     assert "    moved and revised history 'History' from context to recs (+2 -1 words)\n" in text
 
 
+@pytest.mark.slow
 def test_an_audience_with_show_history_prints_the_versions_issued_in_every_format(workspace: Path):
     """The register read back by other readers: lxml (HTML), Pandoc (Word), pdftotext (PDF), the Markdown as written."""
     import subprocess  # noqa: PLC0415

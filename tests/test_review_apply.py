@@ -86,6 +86,7 @@ def accepted(ws: Path, paragraph: bool = True) -> dict[str, str]:
     return {TALKS: talks.replace("may, over time, hand", "may, hand"), SCREWS: screws}
 
 
+@pytest.mark.slow
 def test_apply_writes_the_accepted_changes_and_nothing_else(workspace: Path, built, tmp_path: Path):  # noqa: F811
     edited = reviewed(built[1], tmp_path)
     before, expected = snapshot(workspace), accepted(workspace)
@@ -527,6 +528,7 @@ MARKDOWN_WORDS = (
 )
 
 
+@pytest.mark.slow
 def test_an_insertion_holding_markdown_and_line_breaks_is_written_as_the_words_shown(
     workspace: Path,
     built,  # noqa: F811
@@ -572,6 +574,7 @@ def test_an_insertion_holding_markdown_and_line_breaks_is_written_as_the_words_s
     assert "©" not in xml and "w:hyperlink" not in xml.split("pursued privately")[1].split("Openly tying")[0]
 
 
+@pytest.mark.slow
 def test_words_that_look_like_syntax_check_refuses_are_written_escaped_and_read_back_as_words(
     workspace: Path,
     built,  # noqa: F811

@@ -157,6 +157,7 @@ def rebuild(ws: Path, audience: str) -> Path:
 # ---------------------------------------------------------------- 1. edits made with tracking off
 
 
+@pytest.mark.slow
 def test_a_paragraph_and_words_typed_without_tracking_are_found_placed_and_applied(built, workspace, tmp_path):
     editor = WordEditor(built[1] / "japan-russia-analyst.docx")
     untracked_paragraph_after(editor, "drew closer in the late 2010s", PRESS_LINE)
@@ -411,6 +412,7 @@ def test_enter_and_words_typed_with_tracking_make_a_paragraph_where_word_put_it(
     assert (workspace / channel).read_text(encoding="utf-8") == before.replace(last, f"{last}\n  {PRESS_LINE}\n")
 
 
+@pytest.mark.slow
 def test_a_paragraph_deleted_with_its_mark_leaves_the_block(built, workspace, tmp_path):
     editor = WordEditor(built[1] / "japan-russia-analyst.docx")
     paragraph = runs_with(editor, "Spending that much leader-level time")[0].getparent()
@@ -441,6 +443,7 @@ def test_a_paragraph_deleted_with_its_mark_leaves_the_block(built, workspace, tm
     assert not any("Spending that much" in text for text in rebuilt)
 
 
+@pytest.mark.slow
 def test_a_block_with_several_edits_gets_every_one(built, workspace, tmp_path):
     """Tracked and untracked, in one paragraph and the next: all land, none reported done while lost."""
     editor = WordEditor(built[1] / "japan-russia-analyst.docx")
@@ -493,6 +496,7 @@ def test_a_record_of_the_built_text_that_inflates_past_its_cap_is_damage(built, 
     )
 
 
+@pytest.mark.slow
 def test_a_paragraph_typed_between_two_goes_between_them(built, workspace, tmp_path):
     """After a paragraph that ends with a citation, before the next: a paragraph of its own there."""
     editor = WordEditor(built[1] / "japan-russia-analyst.docx")
