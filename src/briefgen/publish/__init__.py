@@ -296,7 +296,8 @@ def _restore(done: list[Path], backups: dict[Path, Path]) -> bool:
     for path in reversed(done):
         try:
             if path in backups:
-                os.replace(backups.pop(path), path)
+                os.replace(backups[path], path)
+                del backups[path]  # a backup not put back is removed with the others
             else:
                 path.unlink(missing_ok=True)  # it did not exist before
         except OSError:
