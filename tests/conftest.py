@@ -51,6 +51,11 @@ if "MUTANT_UNDER_TEST" in os.environ:
     # mutmut loads its mutants into this process only; build workers would import briefgen afresh and
     # render with the code as it was, hiding the mutant. With one core a build renders in this process.
     os.cpu_count = lambda: 1
+    # and it forks one process per mutant from one that has drawn charts: see tests/fresh_process.py
+    import vl_convert
+    from fresh_process import vegalite_to_svg
+
+    vl_convert.vegalite_to_svg = vegalite_to_svg
 
 ROOT = _private_checkout()
 set_hypothesis_home_dir(ROOT.parent / ".hypothesis")  # Hypothesis's own files, outside the checkout

@@ -160,3 +160,69 @@ def test_language_sets_citation_terms_and_quotation_marks(minimal: Path):
     assert "A \u201elong\u201c history" in blocks_text(doc.blocks[0].content)
     ibid = cited(minimal, "reader", "chicago-notes-bibliography-subsequent-ibid")
     assert notes(ibid)[3:] == ["Ebd., 4.", "Ebd."]  # Pandoc's citeproc in German: "Ebd.", not "Ibid."
+
+
+# ---------------------------------------------------------------- which style, and which citations
+
+
+def test_a_workspace_csl_file_must_be_a_csl_style_inside_the_workspace(tmp_path: Path):
+    import pytest
+
+    from briefgen.document.cite import StyleNotFound
+
+    brief = tmp_path / "ws" / "briefs" / "demo"
+    brief.mkdir(parents=True)
+    (brief / "broken.csl").write_text("<style><citation>", encoding="utf-8")
+    (brief / "other.csl").write_text("<style xmlns='http://purl.org/net/xbiblio/csl'><info/></style>")
+    (brief / "notstyle.csl").write_text(
+        "<locale xmlns='http://purl.org/net/xbiblio/csl'><citation/></locale>", encoding="utf-8"
+    )
+    good = brief / "good.csl"
+    shutil.copy(resolve_style("apa", brief, tmp_path / "ws"), good)
+    (tmp_path / "outside.csl").write_text("<style/>", encoding="utf-8")
+    assert resolve_style("good.csl", brief, tmp_path / "ws") == good.resolve()
+    messages = {}
+    for name in ("broken.csl", "other.csl", "notstyle.csl", "missing.csl", "../../../outside.csl", "chicgo-notes"):
+        with pytest.raises(StyleNotFound) as refused:
+            resolve_style(name, brief, tmp_path / "ws")
+        messages[name] = str(refused.value)
+    assert messages["broken.csl"].startswith("CSL file 'broken.csl' is not valid XML (")
+    assert messages["broken.csl"].endswith("); fix it or use a style id such as 'chicago-notes-bibliography'")
+    for name in ("other.csl", "notstyle.csl"):
+        assert messages[name] == (
+            f"'{name}' is not a CSL style (no <style> with a <citation>); use a .csl file from the CSL styles "
+            "repository or a style id"
+        )
+    assert messages["missing.csl"] == (
+        "CSL file 'missing.csl' does not exist; fix the path (relative to the brief folder)"
+    )
+    assert messages["../../../outside.csl"] == (
+        "CSL file '../../../outside.csl' lies outside the workspace; copy it into the workspace"
+    )
+    assert messages["chicgo-notes"] == (
+        "unknown citation style 'chicgo-notes' (did you mean 'chicago-notes'?); use a CSL style id such as "
+        "'chicago-notes-bibliography' or 'apa', or a path to a .csl file"
+    )
+
+
+def test_citations_in_order_are_each_audiences_citations_as_the_block_files_give_them():
+    from briefgen.document.cite import citations_in_order
+
+    ws, _ = open_workspace(FIXTURES / "minimal")
+    brief = ws.briefs["demo"]
+    found = {}
+    for audience in ("reader", "boss"):
+        doc = select(brief, audiences_for(ws, brief)[audience])
+        found[audience] = [(block, c.items[0].key, c.items[0].suffix) for block, c in citations_in_order(doc)]
+    # the bodies (reader) and the summaries (boss) of the fixture's block files, top to bottom
+    page4 = "p.\u00a04"  # Pandoc's reading of ", p. 4"
+    assert found == {
+        "reader": [
+            ("history", "fpri", ""),
+            ("history", "dominguez2016", page4),
+            ("missiles", "dominguez2016", ""),
+            ("missiles", "dominguez2016", page4),
+            ("missiles", "dominguez2016", page4),
+        ],
+        "boss": [("history", "fpri", ""), ("missiles", "dominguez2016", "")],
+    }
