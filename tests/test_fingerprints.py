@@ -106,3 +106,137 @@ def test_a_changed_briefgen_reuses_no_output_layout_reading_or_citation(minimal:
         monkeypatch.setattr(module, "code_identity", lambda: "0.1.0+edited")
     assert sorted(rebuilt(minimal)) == ["docx", "html", "pdf"]
     assert pandoc_reading._cache_key() != old_reader  # Pandoc's readings are asked again
+
+
+# ---------------------------------------------------------------- every input, and only inputs, change a fingerprint
+
+FIGURES_FORMATS = ("pdf", "docx", "html", "md")
+# What each audience of the figures fixture shows, read off its block files: the boss reads the
+# summaries (the PNG only), the reader the bodies (every picture, the chart and its data).
+READER_ONLY = ("briefs/demo/figures/shapes.svg", "briefs/demo/figures/trend.csv", "briefs/demo/figures/trend.vl.yaml")
+BOTH = ("briefs/demo/figures/bars.png",)
+EVERY_OUTPUT = (
+    "audiences.yaml",
+    "briefs/demo/brief.yaml",
+    "briefs/demo/references.yaml",
+    "briefs/demo/blocks/map.yaml",
+    "briefs/demo/blocks/bars.yaml",
+)
+TOUCH = {".png": b"\0", ".jpg": b"\0", ".svg": b"<!-- touched -->", ".csv": b"\n", ".yaml": b"\n# touched\n"}
+
+
+def fingerprints_of(root: Path, drafts: bool = False) -> dict[tuple[str, str], str]:
+    from briefgen.build.fingerprints import Fingerprints
+    from briefgen.content.style import load_style
+    from briefgen.document.select import audiences_for
+    from briefgen.document.workspace import open_workspace
+
+    ws, diags = open_workspace(root)
+    assert diags.errors == []
+    brief = ws.briefs["demo"]
+    made = Fingerprints(ws, brief, load_style(ws.root), drafts)
+    return {(a, f): made.of(profile, f) for a, profile in audiences_for(ws, brief).items() for f in FIGURES_FORMATS}
+
+
+@pytest.fixture
+def figures_ws(tmp_path: Path) -> Path:
+    from conftest import copy_fixture
+
+    return copy_fixture("figures", tmp_path)
+
+
+def test_every_output_has_a_fingerprint_of_its_own_and_the_same_one_twice(figures_ws: Path):
+    first = fingerprints_of(figures_ws)
+    assert len(set(first.values())) == len(first) == 8
+    assert fingerprints_of(figures_ws) == first
+
+
+@pytest.mark.parametrize("name", READER_ONLY + BOTH + EVERY_OUTPUT)
+def test_a_changed_input_changes_the_fingerprints_of_the_outputs_it_shapes_and_no_other(figures_ws: Path, name: str):
+    before = fingerprints_of(figures_ws)
+    path = figures_ws / name
+    path.write_bytes(path.read_bytes() + TOUCH[path.suffix])
+    after = fingerprints_of(figures_ws)
+    changed = sorted({audience for key, audience in ((k, k[0]) for k in before) if before[key] != after[key]})
+    expected = ["reader"] if name in READER_ONLY else ["boss", "reader"]
+    assert changed == expected
+    # all of an audience's formats, or none
+    assert all((before[a, f] != after[a, f]) == (a in expected) for a, f in before)
+
+
+def test_the_shared_picture_outside_the_brief_counts_only_where_it_is_shown(figures_ws: Path):
+    before = fingerprints_of(figures_ws)
+    logo = figures_ws / "assets" / "logo.jpg"
+    logo.write_bytes(logo.read_bytes() + b"\0")
+    after = fingerprints_of(figures_ws)
+    assert {k[0] for k in before if before[k] != after[k]} == {"reader"}
+
+
+def test_a_new_file_in_the_brief_or_its_styles_changes_every_fingerprint(figures_ws: Path):
+    before = fingerprints_of(figures_ws)
+    (figures_ws / "briefs" / "demo" / "notes.txt").write_text("a note kept with the brief", encoding="utf-8")
+    after = fingerprints_of(figures_ws)
+    assert all(before[k] != after[k] for k in before)
+    (figures_ws / "styles").mkdir()
+    (figures_ws / "styles" / "print.css").write_text("p { color: black }", encoding="utf-8")
+    assert all(after[k] != v for k, v in fingerprints_of(figures_ws).items())
+
+
+def test_settings_that_do_not_shape_an_output_change_no_fingerprint(figures_ws: Path):
+    before = fingerprints_of(figures_ws)
+    settings = figures_ws / "briefgen.yaml"
+    text = settings.read_text().replace("formats: [pdf, docx]", "formats: [pdf, docx, html]")
+    settings.write_text(text + "# a comment\n", encoding="utf-8")
+    releases = figures_ws / "briefs" / "demo" / "releases"
+    releases.mkdir()
+    (releases / "1.0.yaml").write_text("version: '1.0'\n", encoding="utf-8")  # read only by show_history
+    assert fingerprints_of(figures_ws) == before
+
+
+def test_markings_drafts_and_the_source_date_change_every_fingerprint(figures_ws: Path, monkeypatch):
+    before = fingerprints_of(figures_ws)
+    assert all(before[k] != v for k, v in fingerprints_of(figures_ws, drafts=True).items())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = fingerprints_of(figures_ws)
+    assert all(before[k] != dated[k] for k in before)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    settings = figures_ws / "briefgen.yaml"
+    settings.write_text(
+        settings.read_text() + "markings:\n  - {id: open, banner: OPEN, portion: O}\n", encoding="utf-8"
+    )
+    assert all(before[k] != v for k, v in fingerprints_of(figures_ws).items())
+
+
+def test_is_current_needs_the_same_inputs_and_the_file_as_it_was_made(tmp_path: Path):
+    from briefgen.build.fingerprints import is_current
+    from briefgen.runtime.files import sha256
+
+    (tmp_path / "a.pdf").write_bytes(b"made")
+    entry = {"inputs": "x", "path": "a.pdf", "bytes": 4, "sha256": sha256(b"made")}
+    assert is_current(entry, "x", tmp_path)
+    assert not is_current(entry, "y", tmp_path)
+    assert not is_current(None, "x", tmp_path) and not is_current({}, "", tmp_path)
+    assert not is_current({**entry, "bytes": 5}, "x", tmp_path)
+    assert not is_current({**entry, "sha256": sha256(b"mad!")}, "x", tmp_path)
+    assert not is_current({**entry, "path": "gone.pdf"}, "x", tmp_path)
+    (tmp_path / "a.pdf").write_bytes(b"mad!")  # same size, other bytes
+    assert not is_current(entry, "x", tmp_path)
+
+
+def test_a_file_gone_while_the_brief_is_read_stops_the_build_by_name(tmp_path: Path):
+    from briefgen.build.fingerprints import input_digest
+    from briefgen.errors import BriefgenError
+    from briefgen.runtime.files import sha256
+
+    digests: dict[Path, str] = {}
+    (tmp_path / "a.yaml").write_bytes(b"a")
+    assert input_digest(tmp_path / "a.yaml", digests) == sha256(b"a")
+    (tmp_path / "a.yaml").write_bytes(b"b")
+    assert input_digest(tmp_path / "a.yaml", digests) == sha256(b"a")  # read once per build
+    for _ in range(2):  # and the second time it is asked, too
+        with pytest.raises(BriefgenError) as failure:
+            input_digest(tmp_path / "gone.yaml", digests)
+        assert failure.value.message == (
+            f"{tmp_path / 'gone.yaml'} was deleted or renamed while briefgen was reading the brief; nothing was "
+            "written. Put the file back (or finish moving it) and build again"
+        )
