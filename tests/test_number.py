@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from conftest import FIXTURES
 from lxml import html as lxml_html
 
 from briefgen.build import BuildOptions, build
@@ -74,3 +76,83 @@ def test_a_link_to_nothing_is_an_error_and_keeps_its_words(minimal: Path) -> Non
     history = next(b for b in doc.blocks if b.id == "history")
     assert "See the annex." in blocks_text(history.content)
     assert not [n for n in walk(history.content) if isinstance(n, Link) and n.href == "#annex"]
+
+
+def test_a_reference_to_what_an_audience_does_not_read_names_the_target_and_the_way_out(minimal: Path) -> None:
+    """The public audience gets neither the internal recommendation nor the risks section, and reads no
+    table or figure that stands only in a block it does not receive."""
+    from briefgen.content.language import labels_for
+    from briefgen.document.number import reference_problems
+    from briefgen.document.select import SelectOptions, audiences_for, select
+    from briefgen.document.workspace import open_workspace
+
+    quiet = minimal / "briefs/demo/blocks/rec-quiet.yaml"
+    shutil.copy(FIXTURES / "figures/briefs/demo/figures/bars.png", minimal / "briefs/demo/bars.png")
+    quiet.write_text(
+        quiet.read_text(encoding="utf-8").replace(
+            "body: Quiet pressure works in full.\n",
+            "body: |\n  Quiet pressure works in full.\n\n"
+            "  | a | b |\n  |---|---|\n  | 1 | 2 |\n\n  : Odds {#tbl-odds}\n\n"
+            '  ![Bars](../bars.png){#fig-bars fig-alt="Three bars"}\n',
+        ),
+        encoding="utf-8",
+    )
+    history = minimal / "briefs/demo/blocks/history.yaml"
+    refs = (
+        "See @rec-quiet, @sec-risks, @tbl-odds, @fig-bars, [the block](#block-rec-quiet) and "
+        "[the risks](#section-risks)."
+    )
+    history.write_text(
+        history.read_text(encoding="utf-8").replace("body: |\n", f"body: |\n  {refs}\n\n", 1), encoding="utf-8"
+    )
+    ws, diags = open_workspace(minimal)
+    brief = ws.briefs["demo"]
+    doc = select(brief, audiences_for(ws, brief)["public"], SelectOptions(markings=ws.config.markings))
+    found = [(p.code, p.subject, p.message, p.location.line) for p in reference_problems(doc, labels_for("en"))]
+    way_out = "give this block a variant for public without the reference, or let public receive it"
+    line = 7  # the body's first line in history.yaml
+    assert found == [
+        (
+            "xref.not-received",
+            "rec-quiet",
+            f"'@rec-quiet' refers to block 'rec-quiet', which the public audience does not receive; {way_out}",
+            line,
+        ),
+        (
+            "xref.not-received",
+            "sec-risks",
+            f"'@sec-risks' refers to section 'risks', which the public audience does not receive; {way_out}",
+            line,
+        ),
+        (
+            "xref.not-received",
+            "tbl-odds",
+            "'@tbl-odds' refers to table 'tbl-odds', which is not in the text the "
+            "public audience reads (its block goes to other audiences, or public reads that block's summary and the "
+            f"table stands in its body); {way_out}",
+            line,
+        ),
+        (
+            "xref.not-received",
+            "fig-bars",
+            "'@fig-bars' refers to figure 'fig-bars', which is not in the text the "
+            "public audience reads (its block goes to other audiences, or public reads that block's summary and the "
+            f"figure stands in its body); {way_out}",
+            line,
+        ),
+        (
+            "xref.not-received",
+            "rec-quiet",
+            f"'#block-rec-quiet' refers to block 'rec-quiet', which the public audience does not receive; {way_out}",
+            line,
+        ),
+        (
+            "xref.not-received",
+            "sec-risks",
+            f"'#section-risks' refers to section 'risks', which the public audience does not receive; {way_out}",
+            line,
+        ),
+    ]
+    # the reader receives all of it: nothing to report
+    reader = select(brief, audiences_for(ws, brief)["reader"], SelectOptions(markings=ws.config.markings))
+    assert reference_problems(reader, labels_for("en")) == []

@@ -204,7 +204,7 @@ def _missing(target: str, doc: Document, location, shown: str) -> Problem:
     return Problem(
         "error",
         codes.XREF_NOT_RECEIVED,
-        f"'{shown}' refers to {describe_target(target)}, {where}; "
+        f"'{shown}' refers to {describe_target(bare_id(target))}, {where}; "
         f"give this block a variant for {audience} without the reference, or let {audience} receive it",
         location,
         subject=bare_id(target),
