@@ -358,3 +358,88 @@ def test_a_signal_during_the_short_step_waits_for_its_end(tmp_path: Path, monkey
         signal.signal(signal.SIGTERM, previous)
     assert seen_during == [[]]  # held while files were being renamed
     assert received == [signal.SIGTERM]  # and delivered once it was over
+
+
+def test_a_folder_that_cannot_be_made_is_named_with_the_way_out(tmp_path: Path):
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(BriefgenError) as failure:
+        publish(tmp_path / "file" / "demo", "demo", {}, [], {})
+    assert failure.value.message == (
+        f"cannot write to {tmp_path / 'file' / 'demo'}: Not a directory; choose another --out folder or fix its "
+        "permissions"
+    )
+
+
+def test_the_manifest_keeps_non_ascii_words_as_they_are(tmp_path: Path):
+    folder = tmp_path / "demo"
+    publish(folder, "demo", {}, [], {"title": "Japón y Rusia"})
+    assert "Japón y Rusia" in (folder / MANIFEST).read_text(encoding="utf-8")
+
+
+def test_entries_without_a_usable_path_delete_nothing(tmp_path: Path):
+    folder = tmp_path / "demo"
+    _publish(folder, {"demo-reader.pdf": b"r"})
+    manifest = read_manifest(folder / MANIFEST)
+    for name in ("None", "XXXX"):  # what a missing path must not be read as
+        (folder / name).write_bytes(b"x")
+    manifest["outputs"] += [{"audience": "gone", "format": "pdf", "sha256": sha256(b"x")}]
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+    _publish(folder, {"demo-reader.pdf": b"r2"}, audiences={"reader"})
+    assert (folder / "None").exists() and (folder / "XXXX").exists()
+
+
+@pytest.mark.parametrize(
+    ("raised", "reason"),
+    [
+        (BriefgenError("the disk is read-only"), "the disk is read-only"),
+        (OSError("no reason given"), "no reason given"),
+    ],
+)
+def test_a_failure_without_a_system_reason_is_named_by_its_own_words(tmp_path: Path, monkeypatch, raised, reason):
+    def failing(path, data):
+        raise raised
+
+    monkeypatch.setattr(publish_module, "write_temporary", failing)
+    with pytest.raises(BriefgenError) as failure:
+        _publish(tmp_path / "demo", {"demo-a.pdf": b"a"})
+    assert failure.value.message.startswith(f"cannot write demo-a.pdf in {tmp_path / 'demo'}: {reason}; nothing")
+
+
+def test_a_linked_output_is_put_back_as_the_same_link(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "demo"
+    _publish(folder, {"demo-c.pdf": b"old c"})
+    (tmp_path / "kept.pdf").write_bytes(b"kept")
+    (folder / "demo-a.pdf").symlink_to(tmp_path / "kept.pdf")
+    _failing_replace(monkeypatch, "demo-c.pdf")
+    with pytest.raises(BriefgenError):
+        _publish(folder, {"demo-a.pdf": b"new a", "demo-c.pdf": b"new c"})
+    assert (folder / "demo-a.pdf").is_symlink()
+    assert os.readlink(folder / "demo-a.pdf") == str(tmp_path / "kept.pdf")
+
+
+def test_without_hard_links_the_previous_files_are_copied_and_put_back(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "demo"
+    _publish(folder, {"demo-a.pdf": b"old a", "demo-c.pdf": b"old c"})
+    before = _listing(folder)
+
+    def no_links(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(publish_module.os, "link", no_links)
+    _failing_replace(monkeypatch, "demo-c.pdf")
+    with pytest.raises(BriefgenError):
+        _publish(folder, {"demo-a.pdf": b"new a", "demo-c.pdf": b"new c"})
+    assert _listing(folder) == before
+
+
+def test_a_planted_lock_link_is_refused_with_the_systems_reason(tmp_path: Path):
+    folder = tmp_path / "out" / "demo"
+    path = lock_path(folder)
+    path.parent.mkdir(parents=True)
+    path.symlink_to(tmp_path / "victim")
+    with pytest.raises(BriefgenError) as failure, folder_lock(folder):
+        pass
+    assert failure.value.message == (
+        f"cannot create the lock file {path}: Too many levels of symbolic links; choose another --out folder or "
+        "fix the permissions of this one"
+    )
