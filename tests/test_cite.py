@@ -226,3 +226,45 @@ def test_citations_in_order_are_each_audiences_citations_as_the_block_files_give
         ],
         "boss": [("history", "fpri", ""), ("missiles", "dominguez2016", "")],
     }
+
+
+def test_a_citation_inside_an_explanatory_note_is_formatted_there_as_pandoc_formats_it(minimal: Path):
+    import re
+    import subprocess
+
+    from briefgen.document.cite import citations_in_order
+    from briefgen.runtime.pandoc import pandoc_path
+
+    text = "New batteries arrived.^[As [@dominguez2016, p. 4] reports, and [@fpri] agrees.] They stayed."
+    block = minimal / "briefs/demo/blocks/missiles.yaml"
+    lines = block.read_text(encoding="utf-8").splitlines()
+    block.write_text("\n".join(line if not line.startswith("body:") else f"body: {text}" for line in lines) + "\n")
+    doc = cited(minimal, "reader")
+    assert [(b, c.items[0].key) for b, c in citations_in_order(doc) if b == "missiles"] == [
+        ("missiles", "dominguez2016"),
+        ("missiles", "fpri"),
+    ]
+    style = resolve_style(doc.csl, minimal / "briefs/demo", minimal)
+    # Pandoc, on the history block's body and then this one, as the reader meets them
+    history = "Long history of the *Hokkaidō* dispute [@fpri].\n\n- first point\n- second point [@dominguez2016, p. 4]"
+    plain = subprocess.run(
+        [pandoc_path(), "-f", "markdown", "-t", "plain", "--wrap=none", "--citeproc", f"--csl={style}",
+         f"--bibliography={minimal / 'briefs/demo/references.yaml'}", "-M", "suppress-bibliography=true"],
+        input=f"{history}\n\n> A quoted line.\n\n{text}".encode(), capture_output=True, check=True,
+    ).stdout.decode()  # fmt: skip
+    pandoc_notes = [" ".join(n.split()) for n in re.findall(r"^\[\d+\] (.*)$", plain, flags=re.M)]
+    assert notes(doc) == pandoc_notes
+
+
+def test_citeprocs_answer_is_kept_and_used_again(tmp_path: Path):
+    from briefgen.document.cite import cite
+
+    ws, _ = open_workspace(FIXTURES / "minimal")
+    brief = ws.briefs["demo"]
+    doc = select(brief, audiences_for(ws, brief)["reader"])
+    style = resolve_style(doc.csl, brief.folder, ws.root)
+    first = cite(doc, brief.references, style, tmp_path / "citations")
+    kept = sorted((tmp_path / "citations").iterdir())
+    assert kept
+    assert cite(doc, brief.references, style, tmp_path / "citations") == first == cite(doc, brief.references, style)
+    assert sorted((tmp_path / "citations").iterdir()) == kept
