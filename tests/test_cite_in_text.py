@@ -246,3 +246,37 @@ def test_markdown_read_back_by_pandoc_gives_the_same(outputs: Path, workspace: P
     shown, read_notes = md_read(outputs / f"{BRIEF}-{audience}.md")
     assert block_paragraphs(shown, paragraphs) == paragraphs
     assert read_notes == notes
+
+
+# ---------------------------------------------------------------- the document itself, before any format
+
+
+def _document_text(root: Path, audience: str) -> tuple[list[str], list[str]]:
+    """The claims block's paragraphs as the cite stage leaves them (note calls as "[n]"), and its notes."""
+    from briefgen.content.richtext import blocks_text, plain_text
+    from briefgen.document.cite import cite, resolve_style
+    from briefgen.document.select import audiences_for, select
+    from briefgen.document.workspace import open_workspace
+    from briefgen.model import CiteRef, Para, Text
+
+    ws, _ = open_workspace(root)
+    brief = ws.briefs[BRIEF]
+    doc = select(brief, audiences_for(ws, brief)[audience])
+    doc = cite(doc, brief.references, resolve_style(doc.csl, brief.folder, ws.root))
+    paragraphs = []
+    for para in (b for block in doc.blocks for b in block.content if isinstance(b, Para)):
+        words = []
+        for node in para.inlines:
+            if isinstance(node, CiteRef):
+                shown = doc.citations[node.citation.uid]
+                call = f"[{shown.note}]" if shown.note else ""
+                words.append(plain_text(shown.inline) + shown.punctuation + call)
+            else:
+                words.append(plain_text((node,)) if not isinstance(node, Text) else node.text)
+        paragraphs.append(" ".join("".join(words).split()))
+    return paragraphs, [" ".join(blocks_text(n.blocks).split()) for n in doc.notes]
+
+
+@pytest.mark.parametrize("audience", ["footnotes", "endnotes", "no-notes", "author-date", "author-date-no-notes"])
+def test_the_cite_stage_gives_what_pandoc_gives(workspace: Path, audience: str):
+    assert _document_text(workspace, audience) == expected(workspace, audience)
