@@ -443,3 +443,64 @@ def test_a_planted_lock_link_is_refused_with_the_systems_reason(tmp_path: Path):
         f"cannot create the lock file {path}: Too many levels of symbolic links; choose another --out folder or "
         "fix the permissions of this one"
     )
+
+
+def test_a_previous_file_that_cannot_be_kept_aside_stops_the_export_before_anything_changes(
+    tmp_path: Path, monkeypatch
+):
+    folder = tmp_path / "demo"
+    _publish(folder, {"demo-a.pdf": b"old a"})
+    before = _listing(folder)
+
+    def cannot(path):
+        raise OSError(122, "Disk quota exceeded")
+
+    monkeypatch.setattr(publish_module, "_backup", cannot)
+    with pytest.raises(BriefgenError) as failure:
+        _publish(folder, {"demo-a.pdf": b"new a"})
+    assert failure.value.message.startswith(f"cannot write demo-a.pdf in {folder}: Disk quota exceeded; nothing")
+    assert _listing(folder) == before
+
+
+def test_a_temporary_that_cannot_be_removed_does_not_change_the_outcome(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "demo"
+    real_unlink = Path.unlink
+
+    def stuck(self, missing_ok=False):
+        if self.name.endswith(".tmp"):
+            raise PermissionError(13, "Permission denied")
+        return real_unlink(self, missing_ok=missing_ok)
+
+    _publish(folder, {"demo-a.pdf": b"old a"})
+    monkeypatch.setattr(Path, "unlink", stuck)
+    _publish(folder, {"demo-a.pdf": b"new a"})  # its backup cannot be removed: the export still succeeds
+    assert (folder / "demo-a.pdf").read_bytes() == b"new a"
+    _failing_replace(monkeypatch, MANIFEST)
+    with pytest.raises(BriefgenError) as failure:  # and a failed one still says what failed
+        _publish(folder, {"demo-a.pdf": b"newer a"})
+    assert "No space left on device" in failure.value.message
+
+
+def test_files_go_into_subfolders_that_already_exist(tmp_path: Path):
+    folder = tmp_path / "demo"
+    files = {folder / "figures" / "a.png": b"one"}
+    publish(folder, "demo", files, [], {})
+    publish(folder, "demo", {folder / "figures" / "a.png": b"two", folder / "figures" / "b.png": b"b"}, [], {})
+    assert (folder / "figures" / "a.png").read_bytes() == b"two" and (folder / "figures" / "b.png").exists()
+
+
+def test_without_hard_links_a_linked_output_is_put_back_as_the_same_link(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "demo"
+    _publish(folder, {"demo-c.pdf": b"old c"})
+    (tmp_path / "kept.pdf").write_bytes(b"kept")
+    (folder / "demo-a.pdf").symlink_to(tmp_path / "kept.pdf")
+
+    def no_links(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(publish_module.os, "link", no_links)
+    _failing_replace(monkeypatch, "demo-c.pdf")
+    with pytest.raises(BriefgenError):
+        _publish(folder, {"demo-a.pdf": b"new a", "demo-c.pdf": b"new c"})
+    assert os.readlink(folder / "demo-a.pdf") == str(tmp_path / "kept.pdf")
+    assert (tmp_path / "kept.pdf").read_bytes() == b"kept"
