@@ -25,11 +25,12 @@ test-fast: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python scripts/golden.py
 
-# Mutation testing of the modules listed in pyproject.toml ([tool.mutmut]); kill rates per module, and a
-# failure below the target (scripts/mutation_report.py). Results stay in mutants/ for `mutmut browse`.
+# Mutation testing, group by group ([tool.briefgen.mutation] in pyproject.toml, scripts/mutate.py); kill
+# rates per module, and a failure below the target (scripts/mutation_report.py). Each group's results stay
+# in .mutation/<group>/ (`cd .mutation/select && mutmut browse`). `make mutate GROUPS=select` runs one.
 mutate: $(STAMP)
 	@scripts/system-deps.sh --test
-	$(BIN)/mutmut run --max-children $$(nproc)
+	$(BIN)/python scripts/mutate.py $(GROUPS)
 	$(BIN)/python scripts/mutation_report.py
 
 # The review round trip (tests/test_review_roundtrip.py) with 150 examples a workspace instead of 8.

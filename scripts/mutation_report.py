@@ -1,6 +1,7 @@
 """Kill rates per module from a finished `mutmut run`, and a verdict against the target.
 
-Reads mutmut's results (`mutants/**/*.py.meta`), leaves out the mutants docs/testing.md lists as
+Reads mutmut's results (`.mutation/<group>/mutants/**/*.py.meta` from scripts/mutate.py, or
+`mutants/` after a plain `mutmut run`), leaves out the mutants docs/testing.md lists as
 equivalent (a line "- `name`: why it changes nothing a reader could see"), prints one row per
 module and each survivor's name (`mutmut show NAME` shows its change), and exits 1 when a module
 kills fewer than TARGET of its mutants. A mutant no test runs counts as a survivor.
@@ -33,12 +34,15 @@ def equivalent_mutants(doc: Path = ROOT / "docs" / "testing.md") -> set[str]:
     return set(re.findall(r"^- `([\w.]+__mutmut_\d+)`:", doc.read_text(encoding="utf-8"), re.M))
 
 
-def results(mutants: Path = ROOT / "mutants") -> dict[str, dict[str, int | None]]:
-    """Exit code per mutant, by module (`src/briefgen/document/select.py`)."""
-    found = {}
-    for meta in sorted(mutants.rglob("*.py.meta")):
-        module = meta.relative_to(mutants).as_posix().removesuffix(".meta")
-        found[module] = json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {})
+def results(root: Path = ROOT) -> dict[str, dict[str, int | None]]:
+    """Exit code per mutant, by module (`src/briefgen/document/select.py`), from every group's run."""
+    folders = sorted((root / ".mutation").glob("*/mutants")) or [root / "mutants"]
+    found: dict[str, dict[str, int | None]] = {}
+    for mutants in folders:
+        for meta in sorted(mutants.rglob("*.py.meta")):
+            module = meta.relative_to(mutants).as_posix().removesuffix(".meta")
+            codes = json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {})
+            found.setdefault(module, {}).update(codes)
     return found
 
 
@@ -69,7 +73,7 @@ def report(markdown: bool = False) -> int:
         for name in survivors:
             say(f"  survived: {name}")
     if not rows:
-        sys.stderr.write("no mutation results: run 'mutmut run' first\n")
+        sys.stderr.write("no mutation results: run 'make mutate' first\n")
         return 1
     return 1 if failing else 0
 

@@ -19,7 +19,17 @@ from briefgen.build import BuildOptions, build
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 _COPY_IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "dist", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"
+    ".git",
+    ".venv",
+    "dist",
+    "__pycache__",
+    "*.egg-info",
+    ".pytest_cache",
+    ".hypothesis",
+    ".mypy_cache",
+    ".ruff_cache",
+    "mutants",
+    ".mutation",
 )
 
 
@@ -172,7 +182,7 @@ def default_build_md(default_build: Path) -> Path:
 
 # ---------------------------------------------------------------- the checkout stays as it was
 
-_NOT_WATCHED = {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache"}
+_NOT_WATCHED = {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache", "mutants", ".mutation"}
 
 
 def _snapshot() -> dict[str, tuple[int, int]]:
