@@ -144,3 +144,70 @@ def test_a_record_from_before_redlines_or_too_large_or_a_link_out_is_refused(rel
     with pytest.raises(UsageError) as refused:
         released_document(brief, "1.0", "reader", root)
     assert "reader.document.json" in str(refused.value) and "outside" in str(refused.value)
+
+
+# ---------------------------------------------------------------- any value the model holds reads back
+
+
+def _values():
+    from hypothesis import strategies as st
+
+    from briefgen import model
+
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**40), 2**40),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=12),
+        st.dates(),
+        st.datetimes(),
+    )
+    keys = st.one_of(st.text(max_size=6), st.integers(-5, 5), st.dates())
+    text = st.text(max_size=4)
+    nodes = st.builds(model.Text, text) | st.builds(model.MarkingLevel, text, text, text)
+        model.MarkingLevel, st.text(max_size=4), st.text(max_size=4), st.text(max_size=2)
+    )
+    return st.recursive(
+        scalars | nodes,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3).map(tuple),
+            st.dictionaries(keys, inner, max_size=3),
+            st.frozensets(st.text(max_size=4), max_size=3),
+            st.builds(model.Para, st.lists(st.builds(model.Text, st.text(max_size=5)), max_size=3).map(tuple)),
+        ),
+        max_leaves=12,
+    )
+
+
+def test_any_value_of_the_kinds_the_model_holds_reads_back_as_written(tmp_path: Path):
+    from hypothesis import given, settings
+
+    from briefgen.document.stored import _dump, _load
+
+    @settings(max_examples=300, deadline=None)
+    @given(_values())
+    def round_trip(value):
+        written = json.loads(json.dumps(_dump(value, tmp_path)))  # what the file holds
+        assert _load(written, tmp_path, 0) == value
+
+    round_trip()
+
+
+def test_records_leave_defaults_out_and_name_each_kind(tmp_path: Path):
+    import datetime as dt
+
+    from briefgen import model
+    from briefgen.document.stored import _dump
+
+    assert _dump(model.Text("x"), tmp_path) == {"@": "Text", "text": "x"}
+    assert _dump(model.Link("#a", (model.Text("x"),)), tmp_path) == {
+        "@": "Link",
+        "href": "#a",
+        "children": [{"@": "Text", "text": "x"}],
+    }
+    assert _dump(frozenset({"b", "a"}), tmp_path) == {"@set": ["a", "b"]}
+    assert _dump({"k": dt.date(2026, 12, 7)}, tmp_path) == {"@dict": [["k", {"@date": "2026-12-07"}]]}
+    assert _dump(dt.datetime(2026, 12, 7, 9, 30), tmp_path) == {"@datetime": "2026-12-07T09:30:00"}
+    assert _dump(tmp_path / "briefs" / "a.yaml", tmp_path) == {"@path": "briefs/a.yaml"}
+    assert _dump(Path("relative.yaml"), tmp_path) == {"@path": OUTSIDE}
