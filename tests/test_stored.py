@@ -166,8 +166,6 @@ def _values():
     keys = st.one_of(st.text(max_size=6), st.integers(-5, 5), st.dates())
     text = st.text(max_size=4)
     nodes = st.builds(model.Text, text) | st.builds(model.MarkingLevel, text, text, text)
-        model.MarkingLevel, st.text(max_size=4), st.text(max_size=4), st.text(max_size=2)
-    )
     return st.recursive(
         scalars | nodes,
         lambda inner: st.one_of(
