@@ -4,7 +4,8 @@ Hypothesis makes briefs of random blocks (section, order, status, kind, tags, au
 handling level, variants) and random audience profiles; `select` must give exactly what the
 rules written out here give: the audience's sections in its order, each block admitted by all
 six rules, risks by severity then impact, recommendations numbered in reading order, the text of
-the audience's detail level, the banner of the highest level received.
+the audience's detail level (and the names of the fields it came from, which a reviewer's
+comment is traced back to), the banner of the highest level received.
 """
 
 from __future__ import annotations
@@ -146,17 +147,20 @@ def expected(brief: Brief, audience: AudienceProfile, drafts: bool, markings) ->
         shown = []
         for b in sorted(admitted, key=key):
             variant = b.variants.get(audience.id) or Variant()
+            own = f"variants.{audience.id}."
             if audience.detail == "summary":
-                chosen = variant.summary or b.summary or variant.body or b.body
+                choices = [(variant.summary, own + "summary"), (b.summary, "summary"), (variant.body, own + "body")]
             else:
-                chosen = variant.body or b.body
+                choices = [(variant.body, own + "body")]
+            chosen, field = next(((t, f) for t, f in choices if t), (b.body, "body"))
+            title_field = own + "title" if variant.title else "title"
             if b.kind == "recommendation":
                 number += 1
             levels.append(level(b.marking, markings))
             portion = markings[level(b.marking, markings)].portion if markings and audience.portion_marks else ""
             words = chosen.source
             shown.append((b.id, variant.title or b.title, f"({portion}) {words}" if portion else words,
-                          number if b.kind == "recommendation" else None))  # fmt: skip
+                          number if b.kind == "recommendation" else None, field, title_field))  # fmt: skip
         if shown:
             sections.append((section, shown))
     banner = (markings[max(levels, default=0)].banner or None) if markings else audience.marking
@@ -170,7 +174,10 @@ def actual(brief: Brief, audience: AudienceProfile, drafts: bool, markings) -> l
         [para] = block.content
         return " ".join(f"({n.portion})" if isinstance(n, PortionMark) else n.text for n in para.inlines)
 
-    sections = [(s.id, [(b.id, b.title, words(b), b.number) for b in s.blocks]) for s in doc.sections]
+    sections = [
+        (s.id, [(b.id, b.title, words(b), b.number, b.content_field, b.title_field) for b in s.blocks])
+        for s in doc.sections
+    ]
     return [sections, doc.banner]
 
 
