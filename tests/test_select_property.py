@@ -16,6 +16,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefgen.content.schema import KIND_FIELDS
 from briefgen.document.select import SelectOptions, select, withheld_by
 from briefgen.model import (
     AudienceProfile,
@@ -75,6 +76,8 @@ def blocks(draw, index: int) -> ContentBlock:
         variants=variants,
         fields=fields,
         marking=draw(st.sampled_from((None, "open", "internal", "secret", "unknown"))),
+        mitigation=text(f"{name} mitigation") if kind == "risk" else None,
+        as_of=draw(st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))),
     )
 
 
@@ -91,6 +94,12 @@ def briefs(draw) -> Brief:
         references={},
         audience_overrides={},
         bottom_line=text("the bottom line"),
+        subtitle=draw(st.sampled_from(("", "A subtitle"))),
+        version=draw(st.sampled_from(("", "1.2"))),
+        organization=draw(st.sampled_from(("", "An institute"))),
+        disclaimer=draw(st.sampled_from(("", "Views are the authors' own."))),
+        csl=draw(st.sampled_from(("chicago-notes-bibliography", "apa"))),
+        lang=draw(st.sampled_from(("en-US", "en-GB"))),
     )
 
 
@@ -106,6 +115,9 @@ audiences = st.builds(
     decision=st.booleans(),
     max_marking=st.sampled_from((None, "open", "internal", "secret")),
     portion_marks=st.booleans(),
+    show_as_of=st.booleans(),
+    csl=st.sampled_from((None, "apa")),
+    lang=st.sampled_from((None, "fr-FR")),
 )
 
 
@@ -159,26 +171,44 @@ def expected(brief: Brief, audience: AudienceProfile, drafts: bool, markings) ->
             levels.append(level(b.marking, markings))
             portion = markings[level(b.marking, markings)].portion if markings and audience.portion_marks else ""
             words = chosen.source
-            shown.append((b.id, variant.title or b.title, f"({portion}) {words}" if portion else words,
-                          number if b.kind == "recommendation" else None, field, title_field))  # fmt: skip
+            mark = f"({portion}) " if portion else ""
+            shown.append((b.id, variant.title or b.title, mark + words,
+                          number if b.kind == "recommendation" else None, field, title_field,
+                          b.status, b.kind, b.path, portion, b.as_of if audience.show_as_of else None,
+                          b.mitigation.source if b.mitigation else None,  # in the register row, marked once
+                          {k: b.fields.get(k) for k in KIND_FIELDS[b.kind] if k != "mitigation"}))  # fmt: skip
         if shown:
-            sections.append((section, shown))
+            sections.append((section, section.title(), shown))
     banner = (markings[max(levels, default=0)].banner or None) if markings else audience.marking
-    return [sections, banner]
+    marks = markings if audience.portion_marks else ()
+    top = f"({marks[max(levels, default=0)].portion}) " if marks else ""
+    disclaimer = f"({marks[0].portion}) {brief.disclaimer}" if marks and brief.disclaimer else brief.disclaimer
+    whole = (brief.title, brief.subtitle, brief.date, brief.version, brief.organization, drafts, disclaimer,
+             audience.csl or brief.csl, audience.lang or brief.lang)  # fmt: skip
+    bottom_line = top + "the bottom line" if audience.decision else None
+    return [sections, banner, whole, bottom_line]
 
 
 def actual(brief: Brief, audience: AudienceProfile, drafts: bool, markings) -> list:
     doc = select(brief, audience, SelectOptions(drafts=drafts, markings=markings))
 
-    def words(block) -> str:
-        [para] = block.content
+    def words(blocks) -> str | None:
+        if not blocks:
+            return None
+        [para] = blocks
         return " ".join(f"({n.portion})" if isinstance(n, PortionMark) else n.text for n in para.inlines)
 
     sections = [
-        (s.id, [(b.id, b.title, words(b), b.number, b.content_field, b.title_field) for b in s.blocks])
+        (s.id, s.title, [
+            (b.id, b.title, words(b.content), b.number, b.content_field, b.title_field, b.status, b.kind, b.source,
+             b.portion, b.as_of, words(b.mitigation), b.fields)
+            for b in s.blocks
+        ])
         for s in doc.sections
-    ]
-    return [sections, doc.banner]
+    ]  # fmt: skip
+    whole = (doc.title, doc.subtitle, doc.date, doc.version, doc.organization, doc.draft, doc.disclaimer, doc.csl,
+             doc.language)  # fmt: skip
+    return [sections, doc.banner, whole, words(doc.bottom_line)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -188,7 +218,6 @@ def test_select_gives_each_audience_what_the_rules_say(brief, audience, drafts, 
     assert actual(brief, audience, drafts, markings) == expected(brief, audience, drafts, markings)
     doc = select(brief, audience, SelectOptions(drafts=drafts, markings=markings))
     # the bottom line only for a decision-maker; `withheld_by` names a rule exactly for the blocks left out
-    assert bool(doc.bottom_line) == audience.decision
     received = {b.id for s in doc.sections for b in s.blocks}
     for block in brief.blocks:
         rules = withheld_by(block, audience, SelectOptions(drafts=drafts, markings=markings))
