@@ -156,3 +156,67 @@ def test_a_reference_to_what_an_audience_does_not_read_names_the_target_and_the_
     # the reader receives all of it: nothing to report
     reader = select(brief, audiences_for(ws, brief)["reader"], SelectOptions(markings=ws.config.markings))
     assert reference_problems(reader, labels_for("en")) == []
+
+
+def test_tables_and_figures_are_numbered_where_the_reader_meets_them(minimal: Path) -> None:
+    """Two counters, tables and figures, in reading order: a table inside a table after the one that
+    holds it; an uncaptioned table and a table in a note not at all; references print the label,
+    `[-@...]` the number alone."""
+    from briefgen.content.language import labels_for
+    from briefgen.content.richtext import plain_text, walk
+    from briefgen.document.number import figures_of, number_document
+    from briefgen.document.select import audiences_for, select
+    from briefgen.document.workspace import open_workspace
+    from briefgen.model import Figure, Link, Table
+
+    shutil.copy(FIXTURES / "figures/briefs/demo/figures/bars.png", minimal / "briefs/demo/bars.png")
+    nested = (
+        (FIXTURES / "nested-tables.yaml").read_text().replace("status: approved\n", "status: approved\norder: 15\n")
+    )
+    nested = nested.replace("  See @tbl-out", "  See [-@tbl-last], @fig-two; @tbl-out")
+    (minimal / "briefs/demo/blocks/nested.yaml").write_text(
+        nested + '\n  ![Second](../bars.png){#fig-two fig-alt="Bars"}\n\n  | x |\n  |---|\n  | y |\n\n'
+        "  Noted.[^n]\n\n  [^n]: A table:\n\n      | n |\n      |---|\n      | m |\n\n      : In a note {#tbl-note}\n",
+        encoding="utf-8",
+    )
+    history = minimal / "briefs/demo/blocks/history.yaml"
+    history.write_text(
+        history.read_text(encoding="utf-8").replace(
+            "body: |\n", 'body: |\n  ![First](../bars.png){#fig-one fig-alt="Bars"}\n\n', 1
+        ),
+        encoding="utf-8",
+    )
+    ws, diags = open_workspace(minimal)
+    brief = ws.briefs["demo"]
+    doc = select(brief, audiences_for(ws, brief)["reader"])
+    numbered, problems = number_document(doc, labels_for("en"))
+    assert [p.message for p in problems] == []
+    found = [
+        (type(n).__name__, n.number, plain_text(n.caption))
+        for block in numbered.blocks
+        for n in walk(block.content)
+        if isinstance(n, Figure | Table)
+    ]
+    assert found == [
+        ("Figure", 1, "First"),
+        ("Table", 1, "Outer"),
+        ("Table", 2, "Inner"),
+        ("Table", 3, "Last"),
+        ("Figure", 2, "Second"),
+        ("Table", None, ""),
+        ("Table", None, "In a note"),
+    ]
+    links = [
+        (plain_text(n.children), n.href)
+        for block in numbered.blocks
+        for n in walk(block.content)
+        if isinstance(n, Link)
+    ]
+    assert links == [
+        ("3", "#tbl-last"),
+        ("Figure 2", "#fig-two"),
+        ("Table 1", "#tbl-out"),
+        ("Table 2", "#tbl-in"),
+        ("Table 3", "#tbl-last"),
+    ]
+    assert [plain_text(f.caption) for f in figures_of(doc)] == ["First", "Second"]
