@@ -220,3 +220,36 @@ def test_tables_and_figures_are_numbered_where_the_reader_meets_them(minimal: Pa
         ("Table 3", "#tbl-last"),
     ]
     assert [plain_text(f.caption) for f in figures_of(doc)] == ["First", "Second"]
+
+
+def test_references_resolve_in_the_register_and_the_bottom_line_and_name_recommendations_by_number(
+    minimal: Path,
+) -> None:
+    from briefgen.content.language import labels_for
+    from briefgen.content.richtext import plain_text, walk
+    from briefgen.document.number import number_document
+    from briefgen.document.select import audiences_for, select
+    from briefgen.document.workspace import open_workspace
+    from briefgen.model import CrossRef, Link
+
+    brief_file = minimal / "briefs/demo/brief.yaml"
+    brief_file.write_text(
+        brief_file.read_text().replace("bottom_line: Do the sensible thing first.", "bottom_line: Do @rec-open first."),
+        encoding="utf-8",
+    )
+    risk = minimal / "briefs/demo/blocks/risk-high.yaml"
+    risk.write_text(risk.read_text().replace("mitigation: Act on it.", "mitigation: Act on [-@rec-open]."))
+    ws, _ = open_workspace(minimal)
+    brief = ws.briefs["demo"]
+    doc = select(brief, audiences_for(ws, brief)["boss"])  # a decision-maker: the bottom line is printed
+    numbered, problems = number_document(doc, labels_for("en"))
+    assert problems == []
+    risk_block = next(b for b in numbered.blocks if b.id == "risk-high")
+
+    def shown(blocks):
+        assert not [n for n in walk(blocks) if isinstance(n, CrossRef)]  # every reference resolved
+        return [(plain_text(n.children), n.href) for n in walk(blocks) if isinstance(n, Link)]
+
+    # the boss reads rec-quiet (order 10) first: rec-open is recommendation 2
+    assert shown(numbered.bottom_line) == [("Recommendation 2", "#block-rec-open")]
+    assert shown(risk_block.mitigation) == [("2", "#block-rec-open")]
