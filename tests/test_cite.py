@@ -268,3 +268,33 @@ def test_citeprocs_answer_is_kept_and_used_again(tmp_path: Path):
     assert kept
     assert cite(doc, brief.references, style, tmp_path / "citations") == first == cite(doc, brief.references, style)
     assert sorted((tmp_path / "citations").iterdir()) == kept
+    from briefgen.runtime.files import read_cache
+
+    assert [type(read_cache(path)) for path in kept] == [dict]  # Pandoc's answer itself, read back
+
+
+def test_the_document_names_its_style_file_with_or_without_citations(minimal: Path):
+    for audience in ("reader", "public"):
+        doc = cited(minimal, audience)
+        assert doc.style_file == resolve_style("chicago-notes-bibliography", minimal / "briefs/demo", minimal)
+    for name in ("history.yaml", "missiles.yaml"):  # no citation left anywhere
+        block = minimal / "briefs/demo/blocks" / name
+        block.write_text(block.read_text(encoding="utf-8").replace("[@", "[x"), encoding="utf-8")
+    doc = cited(minimal, "reader")
+    assert doc.notes == () and doc.style_file == resolve_style(doc.csl, minimal / "briefs/demo", minimal)
+
+
+def test_a_bibliography_only_for_an_audience_that_asks_for_one_and_notes_none_drops_explanatory_notes(minimal: Path):
+    block = minimal / "briefs/demo/blocks/missiles.yaml"
+    block.write_text(
+        block.read_text(encoding="utf-8").replace("And stayed [@", "And stayed.^[An aside.] Then [@"),
+        encoding="utf-8",
+    )
+    assert cited(minimal, "reader").bibliography and not cited(minimal, "boss").bibliography
+    public = cited(minimal, "public")
+    assert public.notes == () and "An aside" not in blocks_text(
+        next(b for b in public.blocks if b.id == "missiles").content
+    )
+    assert [blocks_text(n.blocks) for n in cited(minimal, "reader").notes if "aside" in blocks_text(n.blocks)] == [
+        "An aside."
+    ]
