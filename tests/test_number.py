@@ -253,3 +253,53 @@ def test_references_resolve_in_the_register_and_the_bottom_line_and_name_recomme
     # the boss reads rec-quiet (order 10) first: rec-open is recommendation 2
     assert shown(numbered.bottom_line) == [("Recommendation 2", "#block-rec-open")]
     assert shown(risk_block.mitigation) == [("2", "#block-rec-open")]
+
+
+def test_map_texts_visits_each_text_once_with_its_block_in_reading_order(minimal: Path) -> None:
+    from briefgen.content.richtext import blocks_text
+    from briefgen.document.number import map_texts
+    from briefgen.document.select import audiences_for, select
+    from briefgen.document.workspace import open_workspace
+
+    ws, _ = open_workspace(minimal)
+    brief = ws.briefs["demo"]
+    doc = select(brief, audiences_for(ws, brief)["boss"])
+    seen = []
+
+    def visit(block_id, blocks):
+        seen.append((block_id, blocks_text(blocks)))
+        return blocks
+
+    assert map_texts(doc, visit) == doc
+    # the boss reads recs, risks, context; a section's risk register (mitigations) before its blocks
+    assert seen == [
+        ("bottom-line", "Do the sensible thing first."),
+        ("rec-quiet", "Quiet pressure works."),
+        ("rec-open", "Channels matter."),
+        ("risk-high", "Act on it."),
+        ("risk-mid", "Plan for it."),
+        ("risk-low", "Watch it."),
+        ("risk-high", "A big risk."),
+        ("risk-mid", "A middle risk."),
+        ("risk-low", "A small risk."),
+        ("history", "Short history ."),  # citations are words only once cited
+        ("missiles", "Missiles arrived ."),
+    ]
+
+
+def test_a_reference_to_nothing_keeps_its_words(minimal: Path) -> None:
+    from briefgen.content.language import labels_for
+    from briefgen.content.richtext import blocks_text
+    from briefgen.document.number import number_document
+    from briefgen.document.select import audiences_for, select
+    from briefgen.document.workspace import open_workspace
+
+    history = minimal / "briefs/demo/blocks/history.yaml"
+    history.write_text(history.read_text().replace("body: |\n", "body: |\n  As @sec-nowhere shows.\n\n", 1))
+    ws, _ = open_workspace(minimal)
+    brief = ws.briefs["demo"]
+    numbered, problems = number_document(select(brief, audiences_for(ws, brief)["reader"]), labels_for("en"))
+    assert [p.subject for p in problems] == ["sec-nowhere"]
+    assert blocks_text(next(b for b in numbered.blocks if b.id == "history").content).startswith(
+        "As sec-nowhere shows."
+    )
