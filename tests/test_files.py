@@ -185,3 +185,12 @@ def test_pruning_keeps_the_newest_records_and_touches_nothing_else(tmp_path: Pat
 
 def test_sha256_is_the_hex_digest():
     assert sha256(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_pruning_with_room_to_spare_deletes_nothing(tmp_path: Path):
+    records = [tmp_path / f"{sha256(str(i).encode())}.json" for i in range(2)]
+    for path in records:
+        path.write_bytes(b"{}")
+    prune_cache(tmp_path, keep=2)
+    prune_cache(tmp_path, keep=10)
+    assert all(p.exists() for p in records)

@@ -504,3 +504,12 @@ def test_without_hard_links_a_linked_output_is_put_back_as_the_same_link(tmp_pat
         _publish(folder, {"demo-a.pdf": b"new a", "demo-c.pdf": b"new c"})
     assert os.readlink(folder / "demo-a.pdf") == str(tmp_path / "kept.pdf")
     assert (tmp_path / "kept.pdf").read_bytes() == b"kept"
+
+
+def test_a_fresh_redline_replaces_only_the_redline_and_a_manifest_without_outputs_is_read_as_empty():
+    clean = _entry("reader", "pdf", b"clean")
+    manifest, _ = merge_manifest(
+        {"brief": "demo", "outputs": [clean]}, "demo", [_entry("reader", "pdf", changes_since="1")], {}
+    )
+    assert manifest["outputs"] == [clean, _entry("reader", "pdf", changes_since="1")]
+    assert merge_manifest({"brief": "demo"}, "demo", [clean], {}) == ({"brief": "demo", "outputs": [clean]}, [])
