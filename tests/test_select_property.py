@@ -20,6 +20,7 @@ from briefgen.content.schema import KIND_FIELDS
 from briefgen.document.select import SelectOptions, select, withheld_by
 from briefgen.model import (
     AudienceProfile,
+    Author,
     Brief,
     ContentBlock,
     Markdown,
@@ -85,8 +86,9 @@ def blocks(draw, index: int) -> ContentBlock:
 def briefs(draw) -> Brief:
     count = draw(st.integers(0, 8))
     return Brief(
-        id="demo",
+        id=draw(st.sampled_from(("demo", "islands"))),
         path=Path("/ws/briefs/demo/brief.yaml"),
+        authors=draw(st.sampled_from(((), (Author("Ana Analyst"),)))),
         title="Demo",
         date=dt.date(2026, 12, 7),
         sections=tuple(Section(s, s.title()) for s in SECTIONS),
@@ -183,8 +185,8 @@ def expected(brief: Brief, audience: AudienceProfile, drafts: bool, markings) ->
     marks = markings if audience.portion_marks else ()
     top = f"({marks[max(levels, default=0)].portion}) " if marks else ""
     disclaimer = f"({marks[0].portion}) {brief.disclaimer}" if marks and brief.disclaimer else brief.disclaimer
-    whole = (brief.title, brief.subtitle, brief.date, brief.version, brief.organization, drafts, disclaimer,
-             audience.csl or brief.csl, audience.lang or brief.lang)  # fmt: skip
+    whole = (brief.id, brief.authors, brief.title, brief.subtitle, brief.date, brief.version, brief.organization,
+             drafts, disclaimer, audience.csl or brief.csl, audience.lang or brief.lang)  # fmt: skip
     bottom_line = top + "the bottom line" if audience.decision else None
     return [sections, banner, whole, bottom_line]
 
@@ -206,8 +208,8 @@ def actual(brief: Brief, audience: AudienceProfile, drafts: bool, markings) -> l
         ])
         for s in doc.sections
     ]  # fmt: skip
-    whole = (doc.title, doc.subtitle, doc.date, doc.version, doc.organization, doc.draft, doc.disclaimer, doc.csl,
-             doc.language)  # fmt: skip
+    whole = (doc.brief_id, doc.authors, doc.title, doc.subtitle, doc.date, doc.version, doc.organization,
+             doc.draft, doc.disclaimer, doc.csl, doc.language)  # fmt: skip
     return [sections, doc.banner, whole, words(doc.bottom_line)]
 
 
@@ -223,3 +225,11 @@ def test_select_gives_each_audience_what_the_rules_say(brief, audience, drafts, 
         rules = withheld_by(block, audience, SelectOptions(drafts=drafts, markings=markings))
         reaches = block.section in SECTIONS and not rules
         assert (block.id in received) == reaches, (block.id, rules)
+
+
+def test_an_audience_that_receives_nothing_gets_the_lowest_levels_banner():
+    brief = Brief("demo", Path("/ws/brief.yaml"), "Demo", dt.date(2026, 12, 7), (), (), {}, {}, bottom_line=text("x"))
+    audience = AudienceProfile("boss", "Boss", "summary", (), decision=True, portion_marks=True)
+    doc = select(brief, audience, SelectOptions(markings=MARKINGS))
+    assert doc.sections == () and doc.banner is None  # the lowest level has no banner
+    assert [n.portion for n in doc.bottom_line[0].inlines if isinstance(n, PortionMark)] == ["U"]
