@@ -232,19 +232,39 @@ def test_subfolders_made_for_a_failed_export_are_removed_and_kept_for_a_good_one
     assert (folder / "figures" / "deep" / "a.png").read_bytes() == b"png"
 
 
-def test_a_file_that_cannot_be_written_leaves_everything_as_it_was(tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize(
+    ("step", "raised", "reason"),
+    [
+        ("write_temporary", OSError(28, "No space left on device"), "No space left on device"),
+        ("write_temporary", BriefgenError("the disk is read-only"), "the disk is read-only"),
+        ("write_temporary", OSError("no reason given"), "no reason given"),
+        ("_backup", OSError(122, "Disk quota exceeded"), "Disk quota exceeded"),  # the previous file kept aside
+    ],
+)
+def test_a_step_that_fails_before_the_renames_leaves_everything_as_it_was(
+    tmp_path: Path, monkeypatch, step: str, raised: BaseException, reason: str
+):
     folder = tmp_path / "demo"
     _publish(folder, {"demo-a.pdf": b"old a"})
     before = _listing(folder)
 
-    def full(path, data):
-        raise OSError(28, "No space left on device")
+    def failing(*args):
+        raise raised
 
-    monkeypatch.setattr(publish_module, "write_temporary", full)
+    monkeypatch.setattr(publish_module, step, failing)
     with pytest.raises(BriefgenError) as failure:
         _publish(folder, {"demo-a.pdf": b"new a"})
-    assert failure.value.message.startswith(f"cannot write demo-a.pdf in {folder}: No space left on device;")
+    assert failure.value.message.startswith(f"cannot write demo-a.pdf in {folder}: {reason}; nothing was published")
     assert _listing(folder) == before
+
+
+def _no_hard_links(monkeypatch) -> None:
+    """A file system without hard links: the previous files are kept aside as copies."""
+
+    def no_links(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(publish_module.os, "link", no_links)
 
 
 def test_a_link_inside_the_folder_is_never_written_through(tmp_path: Path):
@@ -388,23 +408,6 @@ def test_entries_without_a_usable_path_delete_nothing(tmp_path: Path):
     assert (folder / "None").exists() and (folder / "XXXX").exists()
 
 
-@pytest.mark.parametrize(
-    ("raised", "reason"),
-    [
-        (BriefgenError("the disk is read-only"), "the disk is read-only"),
-        (OSError("no reason given"), "no reason given"),
-    ],
-)
-def test_a_failure_without_a_system_reason_is_named_by_its_own_words(tmp_path: Path, monkeypatch, raised, reason):
-    def failing(path, data):
-        raise raised
-
-    monkeypatch.setattr(publish_module, "write_temporary", failing)
-    with pytest.raises(BriefgenError) as failure:
-        _publish(tmp_path / "demo", {"demo-a.pdf": b"a"})
-    assert failure.value.message.startswith(f"cannot write demo-a.pdf in {tmp_path / 'demo'}: {reason}; nothing")
-
-
 def test_a_linked_output_is_put_back_as_the_same_link(tmp_path: Path, monkeypatch):
     folder = tmp_path / "demo"
     _publish(folder, {"demo-c.pdf": b"old c"})
@@ -421,11 +424,7 @@ def test_without_hard_links_the_previous_files_are_copied_and_put_back(tmp_path:
     folder = tmp_path / "demo"
     _publish(folder, {"demo-a.pdf": b"old a", "demo-c.pdf": b"old c"})
     before = _listing(folder)
-
-    def no_links(*args, **kwargs):
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr(publish_module.os, "link", no_links)
+    _no_hard_links(monkeypatch)
     _failing_replace(monkeypatch, "demo-c.pdf")
     with pytest.raises(BriefgenError):
         _publish(folder, {"demo-a.pdf": b"new a", "demo-c.pdf": b"new c"})
@@ -443,23 +442,6 @@ def test_a_planted_lock_link_is_refused_with_the_systems_reason(tmp_path: Path):
         f"cannot create the lock file {path}: Too many levels of symbolic links; choose another --out folder or "
         "fix the permissions of this one"
     )
-
-
-def test_a_previous_file_that_cannot_be_kept_aside_stops_the_export_before_anything_changes(
-    tmp_path: Path, monkeypatch
-):
-    folder = tmp_path / "demo"
-    _publish(folder, {"demo-a.pdf": b"old a"})
-    before = _listing(folder)
-
-    def cannot(path):
-        raise OSError(122, "Disk quota exceeded")
-
-    monkeypatch.setattr(publish_module, "_backup", cannot)
-    with pytest.raises(BriefgenError) as failure:
-        _publish(folder, {"demo-a.pdf": b"new a"})
-    assert failure.value.message.startswith(f"cannot write demo-a.pdf in {folder}: Disk quota exceeded; nothing")
-    assert _listing(folder) == before
 
 
 def test_a_temporary_that_cannot_be_removed_does_not_change_the_outcome(tmp_path: Path, monkeypatch):
@@ -494,11 +476,7 @@ def test_without_hard_links_a_linked_output_is_put_back_as_the_same_link(tmp_pat
     _publish(folder, {"demo-c.pdf": b"old c"})
     (tmp_path / "kept.pdf").write_bytes(b"kept")
     (folder / "demo-a.pdf").symlink_to(tmp_path / "kept.pdf")
-
-    def no_links(*args, **kwargs):
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr(publish_module.os, "link", no_links)
+    _no_hard_links(monkeypatch)
     _failing_replace(monkeypatch, "demo-c.pdf")
     with pytest.raises(BriefgenError):
         _publish(folder, {"demo-a.pdf": b"new a", "demo-c.pdf": b"new c"})
