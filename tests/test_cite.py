@@ -4,6 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, ROOT
 
 from briefgen.content.richtext import blocks_text, plain_text
@@ -166,7 +167,6 @@ def test_language_sets_citation_terms_and_quotation_marks(minimal: Path):
 
 
 def test_a_workspace_csl_file_must_be_a_csl_style_inside_the_workspace(tmp_path: Path):
-    import pytest
 
     from briefgen.document.cite import StyleNotFound
 
