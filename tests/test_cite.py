@@ -167,7 +167,6 @@ def test_language_sets_citation_terms_and_quotation_marks(minimal: Path):
 
 
 def test_a_workspace_csl_file_must_be_a_csl_style_inside_the_workspace(tmp_path: Path):
-
     from briefgen.document.cite import StyleNotFound
 
     brief = tmp_path / "ws" / "briefs" / "demo"
