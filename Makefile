@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: brief test test-fast golden mutate review-property export bench system-deps schema template diagnostics clean
+.PHONY: brief test test-fast golden mutate review-property export bench package-check system-deps schema template diagnostics clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen check
@@ -44,14 +44,23 @@ export: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# The sdist and wheel as users get them (scripts/release.py check, the CI package job): built once into
+# dist/, twine check --strict, the wheel in a clean virtualenv (briefgen init demo && briefgen build),
+# then the whole suite from the unpacked sdist against it. `make package-check PYTEST_ARGS=tests/test_cli.py`
+# runs part of the suite.
+package-check: $(STAMP)
+	@scripts/system-deps.sh --test
+	$(BIN)/python scripts/release.py check -- $(PYTEST_ARGS)
+
 system-deps:
 	@scripts/system-deps.sh
 
+# pip >= 25.1 reads dependency groups (--group, pyproject.toml's [dependency-groups]): upgraded first.
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	@scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[charts,accessibility]' --group test --group dev
 	@touch $(STAMP)
 
 schema: $(STAMP)

@@ -11,7 +11,7 @@ mkdir -p "$(dirname "$summary")"
 if [ -n "${BRIEF:-}" ]; then
   briefs=$BRIEF
 else
-  briefs=$("$bin" list --json | python3 -c 'import json, sys; print(" ".join(b["id"] for b in json.load(sys.stdin)["briefs"]))')
+  briefs=$("$bin" list --json | python3 -c 'import json, sys; print(" ".join(b["id"] for b in json.load(sys.stdin)["result"]["briefs"]))')
 fi
 audiences=(--all-audiences)
 if [ -n "${AUDIENCE:-}" ]; then audiences=(--audience "$AUDIENCE"); fi

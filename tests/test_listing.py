@@ -102,7 +102,7 @@ def test_list_why_names_the_rule_and_the_field_for_each_left_out_block(minimal: 
 def test_list_json_gives_every_rule_per_block_and_audience(minimal: Path):
     result = run("-w", str(every_rule(minimal)), "list", "--json")
     assert result.exit_code == 0, result.output
-    blocks = {b["id"]: b for b in json.loads(result.stdout)["briefs"][0]["blocks"]}
+    blocks = {b["id"]: b for b in json.loads(result.stdout)["result"]["briefs"][0]["blocks"]}
     assert blocks["draft-note"]["audiences"] == []
     assert blocks["draft-note"]["excluded_by"]["public"] == [
         {

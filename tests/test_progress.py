@@ -62,16 +62,17 @@ def piped_build(tmp_path: Path) -> tuple[Path, subprocess.Popen[str]]:
 @pytest.mark.slow
 def test_a_pipe_reads_each_line_while_the_build_still_runs(tmp_path: Path):
     ws, process = piped_build(tmp_path)
-    assert process.stdout is not None
-    try:
-        first = process.stdout.readline()
+    assert process.stdout is not None and process.stderr is not None
+    try:  # progress is on stderr; stdout carries only results (none without --json)
+        first = process.stderr.readline()
         # The outputs are published together at the end: the first line came before any of them.
         assert not (ws / "dist/demo/manifest.json").exists(), "the first progress line came only at the end"
         assert LINE.fullmatch(first.rstrip("\n")), first
-        rest = process.stdout.read().splitlines()
+        rest = process.stderr.read().splitlines()
     finally:
         process.wait(120)
-    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    assert process.returncode == 0, rest
+    assert process.stdout.read() == ""
     assert len(rest) == 6 and all(LINE.fullmatch(line) for line in rest[:5]), rest
     assert rest[5] == "demo: built 6 files in dist/demo; 0 warnings"
 
@@ -94,12 +95,12 @@ def test_a_terminal_gets_the_same_lines_and_a_bar(minimal: Path):
 
 @pytest.mark.slow
 def test_a_reader_that_leaves_early_does_not_cost_the_build(tmp_path: Path):
-    """`briefgen build | head -1`: the pipe closes after one line; every output is still published."""
+    """`briefgen build 2>&1 | head -1`: the pipe closes after one line; every output is still published."""
     ws, process = piped_build(tmp_path)
-    assert process.stdout is not None
-    assert LINE.fullmatch(process.stdout.readline().rstrip("\n"))
-    process.stdout.close()  # as `head -1` does
+    assert process.stderr is not None and process.stdout is not None
+    assert LINE.fullmatch(process.stderr.readline().rstrip("\n"))
+    process.stderr.close()  # as `head -1` does
     process.wait(120)
-    assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+    assert process.returncode == 141 and process.stdout.read() == ""  # as a program ended by SIGPIPE
     built = sorted(p.name for p in (ws / "dist/demo").iterdir())
     assert built.count("manifest.json") == 1 and len([n for n in built if n.endswith((".pdf", ".docx"))]) == 6

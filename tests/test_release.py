@@ -181,7 +181,7 @@ def test_diff_since_names_each_change_for_each_audience(workspace: Path):
     assert "    moved missiles 'Missiles' from context to recs" in boss
     public = lines[lines.index("  public:") + 1 :]
     assert "    removed risk-low 'Small risk' in risks" not in public  # the public never had the risks section
-    data = json.loads(run(workspace, "diff", "--since", "2", "--json").stdout)
+    data = json.loads(run(workspace, "diff", "--since", "2", "--json").stdout)["result"]
     assert [a["audience"] for a in data["audiences"]] == ["boss", "reader", "public"]
 
 
@@ -239,7 +239,7 @@ def test_a_block_moved_and_reworded_and_a_section_an_audience_no_longer_gets(wor
         history.read_text().replace("section: context", "section: recs").replace("Long history", "A long history")
     )
     (blocks / "missiles.yaml").unlink()
-    data = json.loads(run(workspace, "diff", "--since", "2", "--json").stdout)
+    data = json.loads(run(workspace, "diff", "--since", "2", "--json").stdout)["result"]
     reader = next(a for a in data["audiences"] if a["audience"] == "reader")
     moved = next(b for b in reader["blocks"] if b["block"] == "history")
     assert (moved["kind"], moved["revised"], moved["was_section"], moved["section"]) == (

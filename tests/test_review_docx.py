@@ -27,7 +27,7 @@ from briefgen.build import BuildOptions, build
 from briefgen.build.parity import compare
 from briefgen.cli import cli
 from briefgen.errors import BriefgenError
-from briefgen.review import apply_review, format_application, format_json, format_text, review_docx
+from briefgen.review import apply_review, format_application, format_text, review_docx, review_json
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -304,7 +304,7 @@ def test_review_places_word_comments_and_changes_at_yaml_positions(built, tmp_pa
     edited = reviewed(docx, tmp_path)
     output = check_review(ws, edited)
     assert "block changed" not in output
-    data = json.loads(CliRunner().invoke(cli, ["-w", str(ws), "review", "--json", str(edited)]).output)
+    data = json.loads(CliRunner().invoke(cli, ["-w", str(ws), "review", "--json", str(edited)]).stdout)["result"]
     assert data["summary"] == {
         "comments": 2,
         "changes": 3,
@@ -562,7 +562,7 @@ def test_random_wordml_mutations_never_crash_and_apply_writes_only_the_targeted_
     try:
         review = review_docx(docx, ws)
         format_text(review)
-        format_json(review)
+        json.dumps(review_json(review))
         application = apply_review(review)
         format_application(review, application, dry_run=False)
         event("applied edits" if application.applied else "nothing applied")

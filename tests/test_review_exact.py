@@ -372,7 +372,7 @@ def test_json_items_carry_kind_status_and_reason(built, workspace, tmp_path):
     editor.comment("future bargaining power depends", "bargaining power", "Ann Reviewer", "Which kind?")
     edited = editor.save(tmp_path / "mixed.docx")
 
-    data = json.loads(review(workspace, "--json", str(edited)).output)
+    data = json.loads(review(workspace, "--json", str(edited)).stdout)["result"]
 
     kinds = sorted((i["kind"], i["status"], i["reason"][:40]) for i in data["items"])
     assert kinds == [
@@ -532,7 +532,7 @@ def test_a_second_apply_finds_every_change_already_in_the_yaml(built, workspace,
     assert all(": already in the YAML: replaced " in line for line in lines[:-1]) and len(lines) == 4, lines
     assert lines[-1].endswith("applied 0 changes to 0 files, 0 refused, 3 already in the YAML, 0 comments to answer")
     assert {p: p.read_bytes() for p in (workspace / "briefs").rglob("*.yaml")} == written
-    data = json.loads(review(workspace, "--apply", "--json", str(edited)).output)
+    data = json.loads(review(workspace, "--apply", "--json", str(edited)).stdout)["result"]
     assert {(i["status"], i["reason"]) for i in data["items"]} == {("applied", "the YAML reads like this already")}
     assert data["files"] == [] and data["dry_run"] is False
 
@@ -543,12 +543,12 @@ def test_apply_json_says_what_it_wrote_or_would_write(built, workspace, tmp_path
     edited = editor.save(tmp_path / "json.docx")
     before = (workspace / TALKS).read_bytes()
 
-    dry = json.loads(review(workspace, "--apply", "--dry-run", "--json", str(edited)).output)
+    dry = json.loads(review(workspace, "--apply", "--dry-run", "--json", str(edited)).stdout)["result"]
 
     assert (workspace / TALKS).read_bytes() == before
     assert dry["dry_run"] is True and [f["path"] for f in dry["files"]] == [TALKS]
     assert "-  that triggered Moscow's walk-out may, over time, hand Tokyo more bargaining\n" in dry["files"][0]["diff"]
     assert [(i["kind"], i["status"]) for i in dry["items"]] == [("deletion", "placed")]
-    done = json.loads(review(workspace, "--apply", "--json", str(edited)).output)
+    done = json.loads(review(workspace, "--apply", "--json", str(edited)).stdout)["result"]
     assert [(i["kind"], i["status"], i["reason"]) for i in done["items"]] == [("deletion", "applied", "")]
     assert done["summary"]["applied"] == 1

@@ -125,7 +125,7 @@ def test_list_shards_plans_from_the_pages_of_the_last_manifests(four_briefs: Pat
     # demo: 2 + 5 + 3 pages; beta: 4 pages for one audience of three, so 12; gamma and delta have no
     # manifest of their own: 20 blocks received (17, plus one per audience) at the 22 pages per 40 blocks
     # of demo and beta, so 11 pages each.
-    assert json.loads(result.stdout) == {
+    assert json.loads(result.stdout)["result"] == {
         "unit": "pages",
         "shards": [
             {"number": 1, "briefs": ["beta", "demo"], "cost": 22.0},
@@ -156,7 +156,7 @@ def test_list_shards_prefers_the_seconds_builds_recorded(minimal: Path):
     result = run("-w", str(minimal), "list", "--json", "--shards", "2")
     assert result.exit_code == 0, result.output
     # demo: 6.5 s of PDFs and 1.5 s of Word files for 10 pages; beta's 5 pages at 0.8 s a page.
-    assert json.loads(result.stdout) == {
+    assert json.loads(result.stdout)["result"] == {
         "unit": "seconds",
         "shards": [
             {"number": 1, "briefs": ["demo"], "cost": 8.0},
@@ -169,7 +169,7 @@ def test_list_shards_prefers_the_seconds_builds_recorded(minimal: Path):
 def test_list_shards_of_one_named_brief(four_briefs: Path):
     result = run("-w", str(four_briefs), "list", "gamma", "--json", "--shards", "20")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["shards"] == [{"number": 1, "briefs": ["gamma"], "cost": 20.0}]
+    assert json.loads(result.stdout)["result"]["shards"] == [{"number": 1, "briefs": ["gamma"], "cost": 20.0}]
 
 
 def test_a_brief_name_that_matches_nothing_is_a_usage_error_not_an_empty_plan(four_briefs: Path):

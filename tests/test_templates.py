@@ -233,20 +233,20 @@ def test_python_in_a_workspace_word_template_fails_the_build(minimal: Path, monk
 def test_the_word_sandbox_refuses_python_and_renders_the_house_template_as_before(tmp_path: Path):
     from docxtpl import DocxTemplate
 
-    from briefgen.render.docx.template import render_sandboxed
+    from briefgen.render.docx.template import WordBody, render_sandboxed
     from briefgen.render.sandbox import TemplateError
 
     context = {name: f"<{name}> & co" for name in ("organization", "title", "subtitle", "audience_label")}
     context |= {name: name for name in ("meta_line", "header_line", "marking", "running_title", "disclaimer")}
     plain, sandboxed = DocxTemplate(str(DEFAULT_DOCX)), DocxTemplate(str(DEFAULT_DOCX))
-    plain.render({**context, "body": plain.new_subdoc()}, autoescape=True)
-    render_sandboxed(sandboxed, {**context, "body": sandboxed.new_subdoc()}, DEFAULT_DOCX)
+    plain.render({**context, "body": WordBody(plain)}, autoescape=True)
+    render_sandboxed(sandboxed, {**context, "body": WordBody(sandboxed)}, DEFAULT_DOCX)
     assert sandboxed.docx.element.xml == plain.docx.element.xml
     assert "&lt;title&gt; &amp; co" in sandboxed.docx.element.xml
 
     hostile = DocxTemplate(str(docx_override(tmp_path, HIDDEN_PAYLOAD)))
     with pytest.raises(TemplateError) as refused:
-        render_sandboxed(hostile, {**context, "body": hostile.new_subdoc()}, tmp_path / "templates/brief.docx")
+        render_sandboxed(hostile, {**context, "body": WordBody(hostile)}, tmp_path / "templates/brief.docx")
     assert "templates may not do this (access to attribute '__init__' of 'type' object is unsafe)" in str(refused.value)
     assert SECRET not in hostile.docx.element.xml
 

@@ -157,6 +157,52 @@ def test_an_unknown_key_and_everything_else_wrong_in_the_file_in_one_run(minimal
     assert not [d for d in diags.items if d.code == "cite.unused" and "dominguez2016" in d.message]
 
 
+@pytest.mark.parametrize(
+    ("head", "schema_error"),
+    [
+        (
+            "section: contxt\ntitle: Missiles\nstatus: finished\n",
+            "3:9: error: 'finished' is not allowed for status; use one of: draft, review, approved [schema.enum]",
+        ),
+        (
+            "section: contxt\ntitle: [Missiles]\nstatus: approved\n",
+            "2:8: error: title must be text, not a list [schema.type]",
+        ),
+        (
+            "section: contxt\nstatus: approved\n",
+            "1:1: error: 'title' is required; add a 'title:' line [schema.missing]",
+        ),
+    ],
+    ids=["status", "title", "no title"],
+)
+def test_a_wrong_status_or_title_hides_none_of_the_blocks_other_problems(minimal: Path, head: str, schema_error: str):
+    (minimal / "briefs/demo/blocks/missiles.yaml").write_text(
+        head + "tags: [interal]\nsummary: New batteries [@dominguez2016] [@nosuch].\nbody: Text.\n", encoding="utf-8"
+    )
+    ws, diags = open_workspace(minimal)
+    found = [d.format(ws.root) for d in diags.sorted() if d.location.path.name == "missiles.yaml"]
+    assert f"briefs/demo/blocks/missiles.yaml:{schema_error}" in found
+    assert any("section 'contxt' is not defined in brief.yaml" in line for line in found)
+    assert any(TAG_TYPO in line for line in found)
+    assert any("unknown citation 'nosuch'" in line for line in found)
+    assert not [d for d in diags.items if d.code == "cite.unused" and "dominguez2016" in d.message]
+
+
+def test_a_missing_section_hides_none_of_the_blocks_other_problems(minimal: Path):
+    (minimal / "briefs/demo/blocks/missiles.yaml").write_text(
+        "title: Missiles\nstatus: finished\ntags: [interal]\nbody: Text [@nosuch].\n", encoding="utf-8"
+    )
+    ws, diags = open_workspace(minimal)
+    found = [d.format(ws.root) for d in diags.sorted() if d.location.path.name == "missiles.yaml"]
+    assert (
+        found[0]
+        == "briefs/demo/blocks/missiles.yaml:1:1: error: 'section' is required; add a 'section:' line [schema.missing]"
+    )
+    assert any("'finished' is not allowed for status" in line for line in found)
+    assert any(TAG_TYPO in line for line in found) and any("unknown citation 'nosuch'" in line for line in found)
+    assert not any("section ''" in line for line in found)
+
+
 def test_a_misindented_body_comes_with_the_files_other_warnings(minimal: Path):
     (minimal / "briefs/demo/blocks/history.yaml").write_text(
         "section: context\ntitle: History\nstatus: approved\ntags: [interal]\nsummary: Short [@fpri].\n"

@@ -24,7 +24,7 @@ EXPORT = ROOT / ".github/workflows/export.yml"
 def tool(name: str) -> str:
     path = shutil.which(name, path=str(BIN)) or shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (pip install '.[test]')")
+        pytest.skip(f"{name} is not installed (pip install --group test)")
     return path
 
 

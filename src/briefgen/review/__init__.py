@@ -8,7 +8,7 @@ writes accepted tracked changes back into the YAML.
 
 from briefgen.review.apply import Application, apply_review, format_application
 from briefgen.review.items import Review, ReviewItem
-from briefgen.review.report import format_json, format_text, review_docx
+from briefgen.review.report import format_text, review_docx, review_json
 
 __all__ = [
     "Application",
@@ -16,7 +16,7 @@ __all__ = [
     "ReviewItem",
     "apply_review",
     "format_application",
-    "format_json",
+    "review_json",
     "format_text",
     "review_docx",
 ]

@@ -8,7 +8,6 @@ heading; a closing line counts comments, changes and unplaced items.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict
@@ -491,9 +490,9 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def format_json(review: Review, files: list[tuple[str, str]] | None = None, dry_run: bool = False) -> str:
-    """The same items as JSON: placed or not, with the proposals and the counts; after `--apply`,
-    `files` (each file written, or with `dry_run` that would be, and its diff)."""
+def review_json(review: Review, files: list[tuple[str, str]] | None = None, dry_run: bool = False) -> dict[str, Any]:
+    """The same items as data for JSON: placed or not, with the proposals and the counts; after
+    `--apply`, `files` (each file written, or with `dry_run` that would be, and its diff)."""
     data: dict[str, Any] = {
         "docx": review.docx,
         "brief": review.brief,
@@ -517,4 +516,4 @@ def format_json(review: Review, files: list[tuple[str, str]] | None = None, dry_
         entry["placed"] = item.placed
         entry["message"] = describe(item)
         data["items"].append(entry)
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return data

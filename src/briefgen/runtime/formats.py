@@ -44,7 +44,7 @@ FORMATS: dict[str, Format] = {
             WORD_MEDIA_TYPE,
             "briefgen.render.docx",
             True,
-            (*LAYOUT_ENGINES, "python_docx", "docxtpl", "docxcompose", "lxml"),
+            (*LAYOUT_ENGINES, "python_docx", "docxtpl", "lxml"),
         ),
         Format(
             "html", ".html", "HTML", "text/html; charset=utf-8", "briefgen.render.html", False, ("jinja2", "pillow")

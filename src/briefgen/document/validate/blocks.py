@@ -25,7 +25,7 @@ def check_blocks(ws: Workspace, brief: Brief, diags: Diagnostics) -> None:
     for block in brief.blocks:
         loc = block.locations
         check_block_id(block, seen_ids, diags)
-        if block.section not in section_ids:
+        if block.section and block.section not in section_ids:  # no section: a schema error already
             diags.error(
                 codes.BLOCK_UNKNOWN_SECTION,
                 f"section '{block.section}' is not defined in brief.yaml{did_you_mean(block.section, section_ids)}; "
@@ -56,7 +56,7 @@ def _check_kind(block: ContentBlock, diags: Diagnostics) -> None:
     """The fields the block's kind requires are there, and no field of another kind is."""
     kind, loc = block.kind, block.locations
     for field in KIND_REQUIRED[kind]:
-        if field not in block.fields:
+        if field not in block.fields and field not in loc:  # written but wrong: a schema error already
             diags.error(
                 codes.BLOCK_MISSING_FIELD,
                 f"a {kind} block needs '{field}:'; add it",

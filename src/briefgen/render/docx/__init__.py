@@ -28,7 +28,7 @@ from briefgen.model import BRIEF_RECORD, Document
 from briefgen.render.docx.figures import svg_default
 from briefgen.render.docx.furniture import add_watermark, set_footer_widths
 from briefgen.render.docx.reading import built_text, read_review
-from briefgen.render.docx.template import render_sandboxed
+from briefgen.render.docx.template import WordBody, render_sandboxed
 from briefgen.render.docx.theme import apply_theme
 from briefgen.render.docx.wml import bookmark_name, xml_safe
 from briefgen.render.docx.writer import DocxWriter
@@ -85,8 +85,8 @@ def render_docx(
     apply_theme(main, style, doc.language)
     section = main.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
-    sub = template.new_subdoc()
-    writer = DocxWriter(main, sub.subdocx, doc, style, text_width, heading_pages)
+    body = WordBody(template)
+    writer = DocxWriter(main, body.document, doc, style, text_width, heading_pages)
     writer.write()
     authors = ", ".join(a.name for a in doc.authors)
     meta = [long_date(doc.date)]
@@ -109,7 +109,7 @@ def render_docx(
         "marking": xml_safe(marking),
         "running_title": xml_safe(boxes.title),
         "disclaimer": xml_safe(doc.disclaimer),
-        "body": sub,
+        "body": body,
     }
     render_sandboxed(template, context, style.template("brief.docx"))
     anchor_masthead(writer, template.docx.element.body, context, doc.version)
