@@ -60,7 +60,7 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	@scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[charts,accessibility]' --group test --group dev
+	$(BIN)/python -m pip install --quiet -e '.[charts,accessibility,site]' --group test --group dev
 	@touch $(STAMP)
 
 schema: $(STAMP)

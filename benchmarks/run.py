@@ -704,7 +704,12 @@ def main() -> None:
         return  # a partial or quick run does not replace the measured results
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {RUNS} alternating runs"
     text = f"# Benchmark results\n\nMeasured by `make bench` on this machine ({machine}).\n\n{table}"
-    (ROOT / "benchmarks" / "results.md").write_text(text, encoding="utf-8")
+    results = ROOT / "benchmarks" / "results.md"
+    # benchmarks/shards.py writes its own section at the end (minutes to measure): it is kept.
+    shards = results.read_text(encoding="utf-8").partition("\n## Shard plans at scale")
+    if shards[1]:
+        text = f"{text.rstrip()}\n{shards[1]}{shards[2]}"
+    results.write_text(text, encoding="utf-8")
 
 
 GAPS_NOTE = (

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,16 @@ def test_a_word_build_loads_no_pdf_engine_once_a_layout_is_cached(minimal: Path)
     assert first.stdout.splitlines()[-1] == "['docx', 'weasyprint']"  # nothing cached: laid out once
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert again.stdout.splitlines()[-1] == "['docx']"
+
+
+def test_building_the_default_brief_is_not_stopped_by_another_briefs_mistake(minimal: Path):
+    """`briefgen build` builds briefgen.yaml's default brief as `briefgen build demo` does: alone."""
+    shutil.copytree(minimal / "briefs/demo", minimal / "briefs/other")
+    broken = minimal / "briefs/other/blocks/history.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("status: approved", "status: finished"), "utf-8")
+    runner = CliRunner()
+    for args in (["build", "-a", "reader", "-f", "md"], ["build", "demo", "-a", "reader", "-f", "md"], ["stats"]):
+        result = runner.invoke(cli, ["-w", str(minimal), *args])
+        assert result.exit_code == 0, (args, result.output)
+    checked = runner.invoke(cli, ["-w", str(minimal), "check"])
+    assert checked.exit_code == 1 and "briefs/other/blocks/history.yaml:4:9: error: 'finished'" in checked.stderr

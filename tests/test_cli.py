@@ -151,7 +151,7 @@ def test_schema_files_are_current_and_referenced(tmp_path: Path):
 def test_every_command_has_help_and_the_readme_names_it():
     readme = (ROOT / "README.md").read_text()
     commands = {"check", "list", "build", "schema", "serve", "stats", "diff", "new", "init", "review", "explain"}
-    commands |= {"release", "releases", "doctor"}
+    commands |= {"release", "releases", "doctor", "site"}
     assert set(cli.commands) == commands
     for name, command in cli.commands.items():
         assert command.help, name

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import click
 import jsonschema
 import pytest
 from conftest import ROOT, copy_fixture
@@ -14,7 +15,7 @@ from conftest import ROOT, copy_fixture
 from briefgen import __version__
 from briefgen.cli import cli, main
 
-SCHEMA = json.loads((ROOT / "schemas" / "output.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "schemas" / "output.schema.json").read_text(encoding="utf-8"))  # `briefgen schema`
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
@@ -104,7 +105,7 @@ def test_content_errors_give_the_envelope_with_every_problem_and_exit_1(command,
     broken = copy_fixture("broken", tmp_path)
     code, out, err = run_main(["-w", str(broken), command, "--json"], monkeypatch, capsysbinary)
     data = envelope(out)
-    assert code == 1
+    assert code == 1 and err == ""  # the problems are said once, in the envelope
     assert (data["command"], data["ok"], data["result"]) == (command, False, None) or command == "check"
     errors = [p for p in data["problems"] if p["severity"] == "error"]
     assert errors and all(p["path"] and p["line"] for p in errors if p["code"] != "command.usage")
@@ -136,7 +137,9 @@ def test_usage_errors_give_the_envelope_and_exit_2(args, command, message, works
     assert (data["command"], data["ok"], data["result"]) == (command, False, None)
     (problem,) = data["problems"]
     assert problem["code"] == "command.usage" and problem["message"].startswith(message)
-    assert message in err  # people still read it on stderr
+    assert err == ""  # said once, in the envelope
+    code, _, err = run_main(["-w", str(workspace), *args], monkeypatch, capsysbinary)
+    assert code == 2 and message in err  # without --json, on stderr
 
 
 def test_a_bug_gives_the_envelope_too_and_exit_70(workspace, monkeypatch, capsysbinary):
@@ -193,7 +196,7 @@ def test_build_to_stdout_writes_the_file_itself(workspace, monkeypatch, capsysbi
 )
 def test_build_to_stdout_is_refused_for_anything_but_one_file(extra, message, workspace, monkeypatch, capsysbinary):
     code, out, err = run_main(["-w", str(workspace), "build", *extra, "-o", "-"], monkeypatch, capsysbinary)
-    assert code == 2 and message in err
+    assert code == 2 and message in (envelope(out)["problems"][0]["message"] if "--json" in extra else err)
     assert not (workspace / "-").exists()
 
 
@@ -341,3 +344,16 @@ def test_doctor_fails_on_an_output_folder_it_cannot_write(workspace, monkeypatch
     text = out.decode()
     assert code == 1
     assert "MISSING  output folder: " in text and "this machine cannot build briefs: 1 thing missing" in text
+
+
+@pytest.mark.parametrize("where", ["group", "command"])
+def test_problems_are_coloured_by_severity_when_asked(where, tmp_path, monkeypatch, capsysbinary):
+    broken = copy_fixture("broken", tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    args = ["--color", "always", "-w", str(broken), "check"] if where == "group" else ["-w", str(broken), "check"]
+    args += [] if where == "group" else ["--color", "always"]
+    _, _, coloured = run_main(args, monkeypatch, capsysbinary)
+    _, _, plain = run_main(["-w", str(broken), "check"], monkeypatch, capsysbinary)
+    assert "\x1b[31m\x1b[1merror\x1b[0m" in coloured and "\x1b[33m\x1b[1mwarning\x1b[0m" in coloured
+    assert "\x1b[" not in plain  # not a terminal
+    assert click.unstyle(coloured) == plain

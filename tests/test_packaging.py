@@ -201,7 +201,7 @@ def test_every_bundled_third_party_file_is_named_with_its_licence():
 
 
 def test_extras_are_features_and_the_tools_are_dependency_groups():
-    assert set(PYPROJECT["project"]["optional-dependencies"]) <= {"accessibility", "charts"}
+    assert set(PYPROJECT["project"]["optional-dependencies"]) <= {"accessibility", "charts", "site"}
     groups = PYPROJECT["dependency-groups"]
     assert {"test", "dev", "release"} <= set(groups)
     assert {"include-group": "release"} in groups["test"]
@@ -220,7 +220,7 @@ def test_no_install_line_asks_for_the_old_test_or_dev_extras():
     assert found == []
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "pip install --quiet --upgrade pip\n" in makefile  # dependency groups need pip >= 25.1
-    assert "pip install --quiet -e '.[charts,accessibility]' --group test --group dev\n" in makefile
+    assert "pip install --quiet -e '.[charts,accessibility,site]' --group test --group dev\n" in makefile
 
 
 def test_constraints_are_made_on_one_python_and_ci_installs_with_them_there():
@@ -241,11 +241,11 @@ def test_constraints_are_made_on_one_python_and_ci_installs_with_them_there():
         s["run"] for s in package["steps"] if "release.py" in s.get("run", "")
     )
     export = yaml.safe_load((workflows / "export.yml").read_text())["jobs"]
-    for job in ("plan", "export"):
+    for job in ("plan", "export", "site"):
         setup = next(s for s in export[job]["steps"] if "setup-python" in s.get("uses", ""))
         assert setup["with"]["python-version"] == python
-        install = next(s for s in export[job]["steps"] if "make .venv/.installed" in s.get("run", ""))
-        assert install["env"] == {"PIP_CONSTRAINT": "constraints.txt"}
+        assert any("scripts/export-install.sh" in s.get("run", "") for s in export[job]["steps"])
+    assert " -c constraints.txt " in (ROOT / "scripts/export-install.sh").read_text()
 
 
 def test_the_release_workflow_builds_once_and_only_its_publish_job_gets_a_token():

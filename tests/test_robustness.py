@@ -176,9 +176,9 @@ def _output_lines(process: subprocess.Popen) -> queue.Queue:
     lines: queue.Queue = queue.Queue()
 
     def read() -> None:
-        assert process.stdout is not None
-        with process.stdout:
-            for line in process.stdout:
+        assert process.stderr is not None  # progress is on stderr; stdout carries only results
+        with process.stderr:
+            for line in process.stderr:
                 if line.strip().startswith("built "):
                     lines.put(line)
         lines.put(None)
@@ -209,15 +209,15 @@ def test_killed_build_leaves_old_or_new_complete_files(tmp_path: Path):
         "-o",
         str(out),
     ]
-    first = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)  # a pipe: a line per output
-    outputs = sum(line.strip().startswith("built ") for line in first.stdout.splitlines())
+    first = subprocess.run(command, check=True, stderr=subprocess.PIPE, text=True)  # a pipe: a line per output
+    outputs = sum(line.strip().startswith("built ") for line in first.stderr.splitlines())
     old = {p.name: p.read_bytes() for p in (out / "demo").iterdir() if p.suffix in (".pdf", ".docx")}
     block = ws / "briefs/demo/blocks/missiles.yaml"
     block.write_text(block.read_text().replace("New missile", "Newer missile"), encoding="utf-8")
     subprocess.run([*command[:-1], str(tmp_path / "reference")], check=True, stdout=subprocess.DEVNULL)
     new = {p.name: p.read_bytes() for p in (tmp_path / "reference/demo").iterdir() if p.suffix in (".pdf", ".docx")}
     assert old.keys() == new.keys() and old != new
-    assert outputs == len(old), first.stdout
+    assert outputs == len(old), first.stderr
     # Where each attempt is killed (SIGTERM and SIGKILL in turn): once briefgen runs, before any
     # output; after the k-th output is rendered (after the last, publishing starts); and while
     # publishing, as soon as its first temporary file is there (after a SIGKILL there, then a SIGTERM).
@@ -226,7 +226,9 @@ def test_killed_build_leaves_old_or_new_complete_files(tmp_path: Path):
     schedule += [("publishing", signal.SIGKILL), ("publishing", signal.SIGTERM)]
     for attempt, (kill_point, kill) in enumerate(schedule):
         stale = {p.name for p in (out / "demo").iterdir() if p.name.endswith(".tmp")}  # a SIGKILL's, removed first
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, encoding="utf-8", errors="replace")
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, encoding="utf-8", errors="replace"
+        )
         try:
             lines = _output_lines(process)
             deadline = time.monotonic() + 120

@@ -64,6 +64,7 @@ def test_the_schema_files_include_one_for_references():
         "block.schema.json",
         "brief.schema.json",
         "briefgen.schema.json",
+        "output.schema.json",
         "references.schema.json",
     ]
 

@@ -1,7 +1,9 @@
 """The CI and export workflows: valid, pinned, least-privilege, bounded in time, and the export runs locally too.
 
-The export's own shell and Python steps are run here as GitHub runs them (bash -eo pipefail), on
-a fixture workspace: planning shards, refusing inputs that match nothing, the collected summary.
+The export's own shell and Python steps (scripts/export-*.sh, which its `run:` steps call) are run
+here as GitHub runs them (bash -eo pipefail), on a fixture workspace: planning shards, refusing inputs
+that match nothing, exporting only what a push changed, the collected summary, the reproducibility
+check, and the whole workflow end to end by scripts/export-dry-run.sh.
 """
 
 import json
@@ -121,16 +123,17 @@ def test_export_workflow_triggers_and_steps():
         "styles/**",
     }
     jobs = workflow["jobs"]
-    # The plan checks first (annotations on the lines at fault), then plans shards.
+    # The plan checks first (annotations on the lines at fault), then plans shards (its script).
     plan_runs = [s.get("run", "") for s in jobs["plan"]["steps"]]
     check = next(i for i, r in enumerate(plan_runs) if r.startswith("briefgen check --strict --format github"))
-    shards = next(i for i, r in enumerate(plan_runs) if "--json --shards" in r)
+    shards = plan_runs.index("scripts/export-plan.sh")
     assert check < shards
+    assert "--json --shards" in (ROOT / "scripts/export-plan.sh").read_text()
     # One job per shard, never one per brief: the matrix is the plan's shards.
     export = jobs["export"]
     assert export["needs"] == "plan"
     assert export["strategy"]["matrix"] == {"shard": "${{ fromJSON(needs.plan.outputs.shards) }}"}
-    build = next(s for s in export["steps"] if s.get("run") == "make export")
+    build = next(s for s in export["steps"] if s.get("run") == "scripts/export.sh")
     assert build["env"]["BRIEF"] == "${{ join(matrix.shard.briefs, ' ') }}"
     upload = next(s for s in export["steps"] if "upload-artifact" in s.get("uses", ""))
     assert upload["with"]["name"] == "export-${{ needs.plan.outputs.date }}-shard-${{ matrix.shard.number }}"
@@ -161,6 +164,8 @@ def test_export_check_step_annotates_and_refuses_a_brief_that_does_not_exist(min
 
 def test_export_plan_step_gives_shards_and_refuses_inputs_that_match_nothing(minimal: Path, tmp_path: Path):
     script = step(load(EXPORT)["jobs"]["plan"], "plan")["run"]
+    assert script == "scripts/export-plan.sh"
+    script = str(ROOT / script)
     outputs = tmp_path / "github-output"
 
     def plan(**inputs: str) -> subprocess.CompletedProcess:
@@ -225,6 +230,8 @@ def test_export_script_checks_and_builds_every_brief_and_the_summary_job_collect
     (downloaded / "export/summaries").mkdir()
     shutil.copy(summary, downloaded / "export/summaries/shard-1.md")
     script = step(load(EXPORT)["jobs"]["summary"], "Write the export summary")["run"]
+    assert script == "python3 scripts/export-summary.py"
+    script = f"python3 {ROOT / 'scripts/export-summary.py'}"
     job_summary = tmp_path / "step-summary.md"
     shards = [{"number": 1, "briefs": ["demo"], "cost": 20.0}, {"number": 2, "briefs": ["lost"], "cost": 3.0}]
     result = run_step(script, downloaded, SHARDS=json.dumps(shards), GITHUB_STEP_SUMMARY=str(job_summary))
@@ -247,3 +254,212 @@ def test_export_script_checks_and_builds_every_brief_and_the_summary_job_collect
     result = run_step(script, downloaded, SHARDS=json.dumps(shards[:1]), GITHUB_STEP_SUMMARY=str(job_summary))
     assert result.returncode == 0, result.stdout + result.stderr
     assert job_summary.read_text().startswith("## Export: 1 of 1 briefs in 1 shards\n\n| brief |")
+
+
+IMAGE = ROOT / ".github/workflows/image.yml"
+INSTALL_STEP = "Install the runtime dependencies, pinned (byte-identical outputs run to run)"
+
+
+def test_export_publishes_the_site_once_every_shard_succeeded_and_only_deploy_writes_pages():
+    jobs = load(EXPORT)["jobs"]
+    site = jobs["site"]
+    assert site["needs"] == ["plan", "export"] and "if" not in site  # every shard succeeded, or no site
+    runs = [s.get("run") for s in site["steps"]]
+    assert runs.index("scripts/export-site.sh merge") < runs.index("scripts/export-site.sh site")
+    download = next(s for s in site["steps"] if "download-artifact" in s.get("uses", ""))
+    assert download["with"]["pattern"] == "export-${{ needs.plan.outputs.date }}-shard-*"
+    pages = next(s for s in site["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert pages["with"]["path"] == "_site/"
+    assert step(site, "Write the site")["env"]["SITE"] == "_site"
+    deploy = jobs["deploy"]
+    assert deploy["needs"] == "site"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert step(deploy, "deployment")["uses"].startswith("actions/deploy-pages@")
+    for name, job in jobs.items():
+        if name != "deploy":
+            assert "permissions" not in job, f"job {name} asks for more than contents: read"
+
+
+def test_export_plans_from_the_last_exports_manifests_and_keeps_them_after_a_successful_one():
+    jobs = load(EXPORT)["jobs"]
+    restore = step(jobs["plan"], "Restore the manifests of the last successful export")
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert restore["with"] == {
+        "path": "dist/*/manifest.json",
+        "key": "export-manifests-${{ github.run_id }}",
+        "restore-keys": "export-manifests-",
+    }
+    names = [s.get("name") for s in jobs["plan"]["steps"]]
+    assert names.index("Restore the manifests of the last successful export") < names.index("Plan the shards")
+    save = step(jobs["site"], "Keep the manifests for the next plan")  # the site job runs only after every shard
+    assert save["uses"].startswith("actions/cache/save@")
+    assert save["with"] == {"path": restore["with"]["path"], "key": restore["with"]["key"]}
+    # A push exports what it changed, from the commit before it; a manual or scheduled run, everything.
+    plan = step(jobs["plan"], "plan")
+    assert plan["env"]["CHANGED_SINCE"] == "${{ github.event_name == 'push' && github.event.before || '' }}"
+    assert jobs["plan"]["steps"][0]["with"]["fetch-depth"] == 0
+    assert jobs["export"]["if"] == "${{ needs.plan.outputs.shards != '[]' }}"
+
+
+def test_every_export_job_installs_runtime_dependencies_only_from_the_cache_or_once():
+    jobs = load(EXPORT)["jobs"]
+    for name in ("plan", "export", "site", "reproducible"):
+        steps = jobs[name]["steps"]
+        install = step(jobs[name], INSTALL_STEP)
+        assert install["run"].startswith("scripts/export-install.sh\n"), name
+        caches = [s for s in steps[: steps.index(install)] if s.get("uses", "").startswith("actions/cache@")]
+        keys = sorted(c["with"]["key"] for c in caches)
+        assert keys[0].startswith("export-apt-") and "hashFiles('scripts/system-deps.sh')" in keys[0], name
+        assert keys[1].startswith("export-venv-") and "hashFiles('constraints.txt'" in keys[1], name
+    installer = (ROOT / "scripts/export-install.sh").read_text()
+    assert "-c constraints.txt '.[charts,site]'" in installer
+    assert "--group" not in installer and "--test" not in installer and "accessibility" not in installer
+    # The image installs with the same script, and is rebuilt when what it installs changes.
+    assert "RUN scripts/export-install.sh" in (ROOT / "Dockerfile").read_text()
+    paths = set(load(IMAGE)[True]["push"]["paths"])
+    assert {"Dockerfile", "constraints.txt", "scripts/system-deps.sh", "pyproject.toml"} <= paths
+
+
+def test_image_workflow_pushes_to_ghcr_with_packages_write_on_its_one_job():
+    jobs = load(IMAGE)["jobs"]
+    assert list(jobs) == ["image"]
+    job = jobs["image"]
+    assert job["permissions"] == {"contents": "read", "packages": "write"}
+    assert job["outputs"]["digest"] == "${{ steps.push.outputs.digest }}"
+    push = step(job, "push")
+    assert push["uses"].startswith("docker/build-push-action@") and push["with"]["push"] is True
+    assert "ghcr.io/${GITHUB_REPOSITORY,,}/export" in step(job, "name")["run"]
+
+
+def test_reproducibility_check_builds_twice_and_compares_in_a_third_job(tmp_path: Path):
+    jobs = load(EXPORT)["jobs"]
+    assert jobs["reproducible"]["strategy"]["matrix"] == {"build": [1, 2]}
+    assert jobs["reproducible-compare"]["needs"] == "reproducible"
+    build = step(jobs["reproducible"], "Build the default brief for one audience, PDF and Word, from scratch")
+    assert build["run"] == 'scripts/repro-check.sh build "reproducible-$BUILD.sha256"'
+    compare = step(jobs["reproducible-compare"], "Compare the sha256 of the two builds")["run"]
+    assert compare.startswith("scripts/repro-check.sh compare ")
+    script = str(ROOT / "scripts/repro-check.sh")
+    same, other = tmp_path / "a.sha256", tmp_path / "b.sha256"
+    same.write_text(f"{'a' * 64}  demo/demo-boss.docx\n{'b' * 64}  demo/demo-boss.pdf\n")
+    other.write_text(f"{'a' * 64}  demo/demo-boss.docx\n{'c' * 64}  demo/demo-boss.pdf\n")
+    result = run_step(f"{script} compare {same} {same}", tmp_path)
+    assert result.returncode == 0 and "byte-identical: 2 outputs" in result.stdout
+    result = run_step(f"{script} compare {same} {other}", tmp_path)
+    assert result.returncode == 1
+    assert (
+        "::error title=Not byte-identical::the same inputs built twice gave different bytes: demo/demo-boss.pdf;"
+        in (result.stdout)
+    )
+    (tmp_path / "empty").write_text("")
+    result = run_step(f"{script} compare {same} {tmp_path / 'empty'}", tmp_path)
+    assert result.returncode == 1 and result.stdout.startswith("::error title=Reproducibility not checked::")
+
+
+def git(cwd: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    return subprocess.run([*command, *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_export_plan_of_a_push_exports_only_the_briefs_it_changed(minimal: Path, tmp_path: Path):
+    if shutil.which("git") is None:
+        pytest.skip("needs git (apt-get install git)")
+    shutil.copytree(minimal / "briefs/demo", minimal / "briefs/other")
+    git(minimal, "init", "-q")
+    git(minimal, "add", "-A")
+    git(minimal, "commit", "-qm", "two briefs")
+    before = git(minimal, "rev-parse", "HEAD")
+    outputs = tmp_path / "github-output"
+
+    def plan(since: str) -> tuple[list[dict], str]:
+        outputs.write_text("")
+        env = {"SHARDS": "20", "CHANGED_SINCE": since, "GITHUB_OUTPUT": str(outputs), "TMPDIR": str(tmp_path)}
+        result = run_step(str(ROOT / "scripts/export-plan.sh"), minimal, **env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        line = next(x for x in outputs.read_text().splitlines() if x.startswith("shards="))
+        return json.loads(line.removeprefix("shards=")), result.stdout + result.stderr
+
+    block = minimal / "briefs/other/blocks/rec-open.yaml"
+    block.write_text(block.read_text().replace("Channels matter in full.", "Channels matter, in full."))
+    git(minimal, "commit", "-qam", "edit a block of one brief")
+    shards, _ = plan(before)
+    assert shards == [{"number": 1, "briefs": ["other"], "cost": 20.0}]
+
+    shards, said = plan("HEAD")  # nothing changed since
+    assert shards == []
+    assert "::notice title=Nothing to export::no brief's outputs changed since HEAD" in said
+
+    audiences = minimal / "audiences.yaml"
+    audiences.write_text(audiences.read_text() + "# a comment changes every brief's inputs\n")
+    shards, said = plan("HEAD")
+    assert sorted(b for s in shards for b in s["briefs"]) == ["demo", "other"]
+    assert "::notice title=Exporting every brief::settings, audiences, templates or the house style changed" in said
+
+    shards, said = plan("0" * 40)  # the first push of a branch
+    assert sorted(b for s in shards for b in s["briefs"]) == ["demo", "other"]
+    assert f"::notice title=Exporting every brief::{'0' * 40} is not in this clone" in said
+
+
+@pytest.mark.slow
+def test_export_dry_run_runs_every_job_of_the_workflow_on_a_copy_of_the_minimal_workspace(
+    minimal: Path, tmp_path: Path
+):
+    shutil.copytree(minimal / "briefs/demo", minimal / "briefs/other")  # two briefs, two shards
+    work = tmp_path / "dry-run"
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "DRY_RUN_DIR": str(work),
+        "TMPDIR": str(tmp_path),
+        "SHARDS": "2",
+    }
+    for name in ("ONLY", "AUDIENCE", "CHANGED_SINCE", "REPRO", "DRY_RUN_CACHE"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [str(ROOT / "scripts/export-dry-run.sh"), str(minimal)], env=env, capture_output=True, text=True
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    jobs = re.findall(r"^=== job (.+)$", out, re.MULTILINE)
+    assert jobs == [
+        "plan",
+        "export (shard 1)",
+        "export (shard 2)",
+        "summary",
+        "site",
+        "deploy (preparation)",
+        "reproducible (1)",
+        "reproducible (2)",
+        "reproducible (compare)",
+    ]
+    assert "plan: 2 brief(s) in 2 shard(s), costed in blocks" in out  # no manifests yet
+    date = re.search(r"^date=(.+)$", (work / "plan.out").read_text(), re.MULTILINE).group(1)
+    for number, brief in ((1, "demo"), (2, "other")):
+        artifact = work / "artifacts" / f"export-{date}-shard-{number}"
+        assert f"would upload artifact export-{date}-shard-{number} (kept 30 days)" in out
+        assert (artifact / "dist" / brief / "manifest.json").is_file()
+        assert not (artifact / "dist/.briefgen-cache").exists()
+    assert "## Export: 2 of 2 briefs in 2 shards" in out
+    assert "byte-identical: 2 outputs built twice, separately, have the same sha256" in out
+    if subprocess.run([tool("briefgen"), "site", "--help"], capture_output=True).returncode == 0:
+        assert (work / "jobs/site/_site/index.html").is_file()
+        assert "would upload the Pages artifact github-pages: " in out
+        assert "would deploy it with actions/deploy-pages to the github-pages environment" in out
+    else:
+        assert "SKIPPED: 'briefgen site' does not exist in this briefgen yet" in out
+    # The manifests the site job kept make the next plan measure seconds, as the next CI run would.
+    cached = work / "cache/export-manifests"
+    assert sorted(p.relative_to(cached).as_posix() for p in cached.rglob("*.json")) == [
+        "demo/manifest.json",
+        "other/manifest.json",
+    ]
+    shutil.copytree(cached, minimal / "dist")
+    outputs = tmp_path / "next-plan"
+    result = run_step(
+        str(ROOT / "scripts/export-plan.sh"), minimal, SHARDS="2", GITHUB_OUTPUT=str(outputs), TMPDIR=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "costed in seconds" in result.stdout
+    assert not (minimal / "_site").exists() and not (minimal / "export").exists()  # the workspace is left alone

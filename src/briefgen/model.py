@@ -493,6 +493,16 @@ class MarkingLevel:
 
 
 @dataclass(frozen=True)
+class SiteSettings:
+    """briefgen.yaml's `site:`: what `briefgen site` publishes, under which title, at which address."""
+
+    title: str = ""
+    base_url: str = ""  # where the site will be served, for the feed's absolute links ("" : relative)
+    max_marking: str | None = None  # the highest marking published; None: only the lowest level
+    location: Location | None = None  # of `max_marking`'s value, or of `site:`
+
+
+@dataclass(frozen=True)
 class Config:
     """briefgen.yaml: workspace-wide defaults that command-line options can override."""
 
@@ -501,6 +511,7 @@ class Config:
     formats: tuple[str, ...] = ("pdf", "docx")
     markings: tuple[MarkingLevel, ...] = ()
     location: Location | None = None
+    site: SiteSettings = SiteSettings()
 
 
 @dataclass(frozen=True)

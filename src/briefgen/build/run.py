@@ -30,7 +30,7 @@ from briefgen.build.redlines import redline_tasks
 from briefgen.content.loader import cache_file
 from briefgen.content.style import load_style
 from briefgen.diagnostics import Diagnostics
-from briefgen.document.workspace import default_brief, open_workspace, pick_audiences
+from briefgen.document.workspace import default_brief, named_or_default, open_workspace, pick_audiences
 from briefgen.errors import BriefgenError, ContentError
 from briefgen.model import BRIEF_RECORD, Brief, Document, Workspace
 from briefgen.publish import publish
@@ -95,7 +95,7 @@ def _render_all(root: Path | None, options: BuildOptions, session: Session) -> R
 
 def _open(root: Path | None, options: BuildOptions) -> tuple[Workspace, Brief, BuildOptions, Diagnostics]:
     """The workspace, loaded and validated (its errors stop the build), and the brief to build."""
-    ws, diags = open_workspace(root, options.brief, check_templates=check_template_overrides)
+    ws, diags = open_workspace(root, named_or_default(root, options.brief), check_templates=check_template_overrides)
     if diags.has_errors(options.strict):
         raise ContentError(diags, ws.root)
     brief = default_brief(ws, options.brief)

@@ -51,11 +51,16 @@ def main() -> None:
         sys.exit(141)  # as a program ended by SIGPIPE, the shells' convention
 
 
+def _json_ending(state: State, argv: list[str]) -> bool:
+    """Whether this run ends with the JSON envelope (asked for, and not printed by the command already)."""
+    return not state.emitted and (state.voice.json or output.asks_for_json(argv))
+
+
 def _run(argv: list[str], state: State, debug: bool) -> None:
     """Run the command; every way it can end exits with its code (see `main`)."""
 
     def fail(problems: list[dict[str, Any]], code: int) -> None:
-        if not state.emitted and (state.voice.json or output.asks_for_json(argv)):
+        if _json_ending(state, argv):
             command = output.command_named(argv, _command_names())
             click.echo(output.dumps(output.envelope(command, False, problems, None)))
         sys.exit(code)
@@ -71,12 +76,14 @@ def _run(argv: list[str], state: State, debug: bool) -> None:
     except ContentError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(exc.message, err=True)
+        if not _json_ending(state, argv):  # with --json the problems are in the envelope, said once
+            click.echo(exc.message, err=True)
         fail(output.problems_of(exc.diagnostics, exc.root), exc.exit_code)
     except click.ClickException as exc:  # includes BriefgenError and click's usage errors
         if debug:
             traceback.print_exc()
-        exc.show()
+        if not _json_ending(state, argv):
+            exc.show()
         usage = isinstance(exc, click.UsageError) or exc.exit_code == 2
         problem = output.usage_problem if usage else output.error_problem
         fail([problem(exc.format_message())], 2 if usage else exc.exit_code)

@@ -7,6 +7,7 @@ library functions, with no logic of their own.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -58,6 +59,13 @@ def _quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
 def _verbose(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
     if value and not _state().quiet:
         _state().voice = replace(_state().voice, verbosity=value)
+        logging.getLogger("briefgen").setLevel(logging.INFO if value == 1 else logging.DEBUG)
+    return value
+
+
+def _color(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        _state().voice = replace(_state().voice, color=value)
     return value
 
 
@@ -76,6 +84,13 @@ def voice_options(command: Callable) -> Callable:
         expose_value=False,
         callback=_verbose,
         help="Print notes and briefgen's log too (-vv: more).",
+    )(command)
+    command = click.option(
+        "--color",
+        type=click.Choice(output.COLOR_CHOICES),
+        expose_value=False,
+        callback=_color,
+        help="Colour in what is shown to people (default auto: on a terminal, unless NO_COLOR is set).",
     )(command)
     return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_quiet, help="Print only errors.")(
         command
@@ -118,38 +133,32 @@ Examples:
     type=click.Path(file_okay=False, path_type=Path),
     help="Workspace folder (default: the nearest folder with briefgen.yaml).",
 )
-@click.option(
-    "--color",
-    type=click.Choice(output.COLOR_CHOICES),
-    default="auto",
-    show_default=True,
-    help="Colour in what is shown to people; auto: on a terminal, unless NO_COLOR is set.",
-)
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
 @voice_options
 @pass_state
-def cli(state: State, workspace: Path | None, color: str, debug: bool) -> None:
+def cli(state: State, workspace: Path | None, debug: bool) -> None:
     """Build audience-specific policy briefs from YAML content blocks.
 
     Results go to standard output, progress and problems to standard error. Every command takes
     -q (only errors) and -v (notes and briefgen's log too); those that answer take --json.
     """
     state.workspace, state.debug = workspace, debug
-    state.voice = replace(state.voice, color=color)
     logging.basicConfig(level=logging.ERROR)
 
 
-def _log_level(voice: output.Voice) -> None:
-    if voice.verbosity > 0:
-        logging.getLogger("briefgen").setLevel(logging.INFO if voice.verbosity == 1 else logging.DEBUG)
-
-
 def report(diags: Diagnostics, root: Path, voice: output.Voice) -> None:
-    """Each problem on stderr as `file:line:column: severity: message [code]`, as loud as -q/-v say."""
-    _log_level(voice)
+    """Each problem on stderr as `file:line:column: severity: message [code]`, as loud as -q/-v say.
+
+    In colour (on a terminal, or with --color always), the severity stands out: errors red,
+    warnings yellow, notes cyan; the words are the same either way.
+    """
+    colour = voice.colour()
+    colour = sys.stderr.isatty() if colour is None else colour
     for d in diags.sorted():
         if voice.shows(d.severity):
-            click.echo(d.format(root), err=True)
+            click.echo(
+                output.coloured(d.format(root), d.severity) if colour else d.format(root), err=True, color=colour
+            )
 
 
 def wrote(state: State, command: str, paths: list[Path], line: str) -> None:

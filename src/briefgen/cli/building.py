@@ -154,16 +154,25 @@ Examples:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port (0 picks a free one).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser once it is listening.")
+@click.option("--site", "whole_site", is_flag=True, help="Write the site (as 'briefgen site' does) and serve it.")
 @voice_options
 @pass_state
-def serve(state: State, brief: str | None, audience: str | None, host: str, port: int, open_browser: bool) -> None:
+def serve(
+    state: State, brief: str | None, audience: str | None, host: str, port: int, open_browser: bool, whole_site: bool
+) -> None:
     """Live HTML preview of BRIEF for every audience; reloads in the browser when a file is saved."""
     from briefgen.commands.serve import PreviewServer, open_in_browser
 
     level = logging.WARNING if state.quiet else logging.INFO if state.voice.verbosity < 2 else logging.DEBUG
     logging.getLogger("briefgen").setLevel(level)
-    server = PreviewServer(state.workspace or find_workspace(), brief, host, port).start()
-    page = f"{server.url}{'audience/' + audience if audience else ''}"
+    if whole_site:
+        if brief or audience:
+            raise UsageError("serve --site shows every published brief; leave out BRIEF and -a")
+        server = _site_server(state, host, port)
+        page = server.url
+    else:
+        server = PreviewServer(state.workspace or find_workspace(), brief, host, port).start()
+        page = f"{server.url}{'audience/' + audience if audience else ''}"
     click.echo(f"previewing at {page} (Ctrl+C to stop)")
     try:
         if open_browser and not open_in_browser(page):
@@ -172,6 +181,68 @@ def serve(state: State, brief: str | None, audience: str | None, host: str, port
             time.sleep(3600)
     finally:
         server.stop()
+
+
+def _site_server(state: State, host: str, port: int) -> Any:
+    """The site written now, served from its folder."""
+    from briefgen.commands.site.static import SiteServer
+
+    result = _write_site(state, None, True)
+    return SiteServer(result.folder, host, port).start()
+
+
+def _write_site(state: State, out_dir: Path | None, search: bool) -> Any:
+    from briefgen.commands.progress import build_progress
+    from briefgen.commands.site import write_site
+
+    console = None if state.quiet else state.console()
+    with build_progress(console, state.quiet, bar=True) as progress:
+        result = write_site(state.workspace, out_dir, progress, search)
+    if not state.quiet:
+        for item in result.left_out:
+            click.echo(f"left out: {item.line()}", err=True)
+        if search and result.search != "indexed":
+            click.echo(f"warning: {result.search}", err=True)
+    return result
+
+
+@cli.command(
+    epilog="""\b
+Examples:
+  briefgen site                        every brief its markings allow, in dist/site/
+  briefgen serve --site                the same site, served on a local port to look at
+"""
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the site (default: dist/site in the workspace's output folder).",
+)
+@click.option("--no-search", is_flag=True, help="Write no search index (Pagefind).")
+@json_option("Print what was published and left out as JSON.")
+@voice_options
+@pass_state
+def site(state: State, out_dir: Path | None, no_search: bool, as_json: bool) -> None:
+    """Write a static site of every brief for each audience its markings allow: pages, downloads, feed, search."""
+    from briefgen.cli.base import refuse_stdout
+
+    refuse_stdout(out_dir, "site writes a folder")
+    result = _write_site(state, out_dir, not no_search)
+    if as_json:
+        state.emit("site", result.to_json(Path.cwd()))
+        return
+    briefs = len({brief for brief, _ in result.published})
+    left = (
+        f"; {len(result.left_out)} left out (listed in {shown_path(result.report, Path.cwd())})"
+        if result.left_out
+        else ""
+    )
+    click.echo(
+        f"wrote the site in {shown_path(result.folder, Path.cwd())}: {briefs} brief{'s' * (briefs != 1)}, "
+        f"{len(result.published)} audience page{'s' * (len(result.published) != 1)}{left}; open index.html"
+    )
 
 
 @cli.command(

@@ -18,7 +18,7 @@ from briefgen.content.loader import load_block
 from briefgen.diagnostics import Diagnostics
 from briefgen.document.number import figures_of
 from briefgen.document.select import SelectOptions, admits, audiences_for, select
-from briefgen.document.workspace import default_brief, open_workspace
+from briefgen.document.workspace import default_brief, named_or_default, open_workspace
 from briefgen.errors import ContentError, UsageError
 from briefgen.model import AudienceProfile, Brief, ContentBlock, MarkingLevel
 from briefgen.render.overrides import check_template_overrides
@@ -94,7 +94,7 @@ def _receivers(block: ContentBlock, profiles, markings) -> tuple[str, ...]:
 
 def diff_since(root: Path | None, revision: str, brief_name: str | None = None) -> DiffReport:
     """Blocks added, modified or deleted since `revision` (working tree included) and who they reach."""
-    ws, diags = open_workspace(root, brief_name, check_templates=check_template_overrides)
+    ws, diags = open_workspace(root, named_or_default(root, brief_name), check_templates=check_template_overrides)
     if diags.has_errors():
         raise ContentError(diags, ws.root, "nothing was compared")
     brief = default_brief(ws, brief_name)

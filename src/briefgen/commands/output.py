@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,12 +52,11 @@ class Voice:
             return self.verbosity >= 0
         return self.verbosity > 0
 
-    def colour(self, environ: dict[str, str] | None = None) -> bool | None:
+    def colour(self, environ: Mapping[str, str] | None = None) -> bool | None:
         """True or False when colour is decided (--color, NO_COLOR), None to let the terminal decide."""
-        environ = os.environ if environ is None else environ
         if self.color != "auto":
             return self.color == "always"
-        if environ.get("NO_COLOR"):
+        if (os.environ if environ is None else environ).get("NO_COLOR"):
             return False
         return None
 
@@ -79,6 +78,20 @@ def console(voice: Voice, stderr: bool = True, **options: Any) -> Any:
             raise BrokenPipeError
 
     return _Console(highlight=False, stderr=stderr, **options)
+
+
+_SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+
+
+def coloured(line: str, severity: Severity) -> str:
+    """A report line with its severity word in colour (`file:line:col: error: ...`)."""
+    import click
+
+    word = f": {severity.value}: "
+    if word not in line:
+        return line
+    head, tail = line.split(word, 1)
+    return f"{head}: {click.style(severity.value, fg=_SEVERITY_COLOURS[severity], bold=True)}: {tail}"
 
 
 def envelope(command: str, ok: bool, problems: list[dict[str, Any]], result: Any) -> dict[str, Any]:

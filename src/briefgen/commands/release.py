@@ -40,7 +40,7 @@ from briefgen.document.stored import (
     release_folder,
     unreadable,
 )
-from briefgen.document.workspace import default_brief
+from briefgen.document.workspace import default_brief, named_or_default
 from briefgen.errors import ContentError, UsageError
 from briefgen.model import Brief, Document, Workspace
 
@@ -97,7 +97,7 @@ def release(
     leave_out_drafts: bool = False,
 ) -> Release:
     """Record the current content of a brief as issued `version` (default: brief.yaml's version)."""
-    ws, diags = open_checked(root, brief_name)
+    ws, diags = open_checked(root, named_or_default(root, brief_name))
     if diags.has_errors():
         raise ContentError(diags, ws.root, "nothing was released")
     brief = default_brief(ws, brief_name)
@@ -250,7 +250,7 @@ def _relative(path: Path, root: Path) -> str:
 
 def releases(root: Path | None, brief_name: str | None = None) -> tuple[str, list[dict[str, Any]]]:
     """The issued versions of a brief, oldest first: each release.yaml as written."""
-    ws, _diags = open_checked(root, brief_name)
+    ws, _diags = open_checked(root, named_or_default(root, brief_name))
     brief = default_brief(ws, brief_name)
     found = [r for r in map(read_record, sorted((brief.folder / RELEASES).glob(f"*/{RECORD}"))) if r is not None]
     return brief.id, sorted(found, key=lambda r: (str(r.get("date", "")), version_key(str(r.get("version", "")))))
@@ -294,7 +294,7 @@ def released_snapshots(brief: Brief, version: str, root: Path) -> dict[str, dict
 
 def changes_since(root: Path | None, version: str, brief_name: str | None = None) -> tuple[str, list[AudienceChanges]]:
     """Per audience, what changed in the brief since issued `version` (`briefgen diff --since`)."""
-    ws, diags = open_checked(root, brief_name)
+    ws, diags = open_checked(root, named_or_default(root, brief_name))
     if diags.has_errors():
         raise ContentError(diags, ws.root, "nothing was compared")
     brief = default_brief(ws, brief_name)

@@ -12,7 +12,7 @@ from briefgen.content.style import load_style
 from briefgen.document.cite import citations_in_order
 from briefgen.document.number import figures_of
 from briefgen.document.select import SelectOptions, audiences_for, select
-from briefgen.document.workspace import default_brief, open_workspace
+from briefgen.document.workspace import default_brief, named_or_default, open_workspace
 from briefgen.errors import ContentError
 from briefgen.publish import read_manifest
 from briefgen.render.overrides import check_template_overrides
@@ -41,7 +41,7 @@ def brief_stats(
     root: Path | None, brief_name: str | None = None, fresh: bool = False
 ) -> tuple[str, list[AudienceStats]]:
     """Figures for every audience of a brief; pages come from the last build unless `fresh`."""
-    ws, diags = open_workspace(root, brief_name, check_templates=check_template_overrides)
+    ws, diags = open_workspace(root, named_or_default(root, brief_name), check_templates=check_template_overrides)
     if diags.has_errors():
         raise ContentError(diags, ws.root, "nothing was counted")
     brief = default_brief(ws, brief_name)

@@ -31,10 +31,10 @@ from briefgen.content.schema import (
 )
 from briefgen.content.schema_check import conforms, validate_file
 from briefgen.content.style import HouseStyle, ThemeError, load_style
-from briefgen.content.yamlsrc import load_yaml
+from briefgen.content.yamlsrc import Node, load_yaml
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.errors import UsageError
-from briefgen.model import AudienceProfile, Brief, Config, MarkingLevel, Workspace
+from briefgen.model import AudienceProfile, Brief, Config, MarkingLevel, SiteSettings, Workspace
 
 __all__ = [
     "AUDIENCES_FILE",
@@ -70,7 +70,7 @@ def find_workspace(start: Path | None = None) -> Path:
 def load_workspace(root: Path, diags: Diagnostics, only_brief: str | None = None) -> Workspace:
     """Read the whole workspace (or one brief of it); problems are collected in `diags`."""
     root = root.resolve()
-    config = _load_config(root, diags)
+    config = load_config(root, diags)
     audiences, declared = _load_audiences(root, diags)
     briefs: dict[str, Brief] = {}
     briefs_dir = root / BRIEFS_DIR
@@ -105,7 +105,8 @@ def _style(root: Path) -> HouseStyle:
         return load_style(None)
 
 
-def _load_config(root: Path, diags: Diagnostics) -> Config:
+def load_config(root: Path, diags: Diagnostics) -> Config:
+    """briefgen.yaml as settings; its problems go to `diags` (defaults where it cannot be read)."""
     node = load_yaml(root / CONFIG_FILE, diags, root)
     if node is None or not validate_file(node, CONFIG_SCHEMA, diags):
         return Config()
@@ -116,6 +117,21 @@ def _load_config(root: Path, diags: Diagnostics) -> Config:
         formats=tuple(data.get("formats", ("pdf", "docx"))),
         markings=tuple(MarkingLevel(m["id"], m["banner"], m["portion"]) for m in data.get("markings", [])),
         location=markings.loc if (markings := node.get("markings")) else None,
+        site=_site_settings(node.get("site")),
+    )
+
+
+def _site_settings(node: Node | None) -> SiteSettings:
+    """briefgen.yaml's `site:` (already valid by the schema), each value's place kept."""
+    if node is None or not node.is_map:
+        return SiteSettings()
+    values = node.value
+    ceiling = values.get("max_marking")
+    return SiteSettings(
+        title=str(values["title"].value) if "title" in values else "",
+        base_url=str(values["base_url"].value).rstrip("/") if "base_url" in values else "",
+        max_marking=str(ceiling.value) if ceiling is not None else None,
+        location=ceiling.loc if ceiling is not None else node.loc,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from briefgen.content.csl_schema import REFERENCES_SCHEMA
 from briefgen.runtime.formats import FORMATS
+from briefgen.runtime.resources import DEFAULTS
 
 _ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$", "maxLength": 64}
 _MARKDOWN = {"type": "string", "description": "Pandoc Markdown; cite with [@key] or [@key, p. 12]."}
@@ -121,6 +122,24 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "required": ["id", "banner", "portion"],
                 "additionalProperties": False,
             },
+        },
+        "site": {
+            "type": "object",
+            "description": "What `briefgen site` publishes: every brief for every audience whose marking is allowed.",
+            "properties": {
+                "title": {"type": "string", "description": "The site's name, on every page and in the feed."},
+                "base_url": {
+                    "type": "string",
+                    "pattern": "^https?://[^\\s]+$",
+                    "description": "The address the site is served at (https://...), for the feed's links.",
+                },
+                "max_marking": {
+                    "type": "string",
+                    "description": "The highest marking an audience's brief may carry to be published (default: "
+                    "only the lowest level).",
+                },
+            },
+            "additionalProperties": False,
         },
     },
     "additionalProperties": False,
@@ -308,6 +327,9 @@ def editor_schema(name: str) -> dict[str, Any]:
     return {"$schema": schema["$schema"], "$id": SCHEMA_ID.format(name=name), **schema}
 
 
+OUTPUT_SCHEMA = DEFAULTS / "schemas" / "output.schema.json"
+
+
 def write_schemas(out_dir: Path) -> list[Path]:
     """Write one JSON Schema file per content file type, for editors to autocomplete against."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -316,4 +338,8 @@ def write_schemas(out_dir: Path) -> list[Path]:
         path = out_dir / f"{name}.schema.json"
         path.write_text(json.dumps(editor_schema(name), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
+    # what every `--json` prints (commands/output.py), for scripts that read it
+    path = out_dir / OUTPUT_SCHEMA.name
+    path.write_bytes(OUTPUT_SCHEMA.read_bytes())
+    written.append(path)
     return written

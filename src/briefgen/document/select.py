@@ -46,6 +46,15 @@ def _rank(markings: tuple[MarkingLevel, ...], marking: str | None) -> int:
     return ids.index(marking) if marking in ids else 0
 
 
+def document_level(doc: Document, brief: Brief, markings: tuple[MarkingLevel, ...]) -> int:
+    """The handling level of a selected document: the highest among the blocks it holds (0: the lowest).
+
+    The same rule as its banner; `briefgen site` publishes by it.
+    """
+    held = {b.id for section in doc.sections for b in section.blocks}
+    return max((_rank(markings, b.marking) for b in brief.blocks if b.id in held), default=0)
+
+
 def above_ceiling(block: ContentBlock, audience: AudienceProfile, markings: tuple[MarkingLevel, ...]) -> bool:
     """True when the block's handling level is higher than the audience may ever receive."""
     if not markings or audience.max_marking is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.content.loader import find_workspace, load_workspace
+from briefgen.content.loader import find_workspace, load_config, load_workspace
 from briefgen.diagnostics import Diagnostics, did_you_mean
 from briefgen.document.select import audiences_for
 from briefgen.document.validate import TemplateCheck, validate_workspace
@@ -34,6 +34,22 @@ def open_workspace(
     ws = load_workspace(root, diags, only_brief=brief)
     validate_workspace(ws, diags, check_templates=check_templates)
     return ws, diags
+
+
+def named_or_default(root: Path | None, brief: str | None) -> str | None:
+    """The brief a command on one brief works on: the one named, else briefgen.yaml's default_brief.
+
+    Read before the workspace is loaded, so that `briefgen build` loads and checks the default
+    brief alone, as `briefgen build DEFAULT` does: a mistake in another brief stops neither.
+    None when nothing is named and no default brief's folder exists (the whole workspace decides).
+    """
+    if brief is not None:
+        return brief
+    folder = root if root is not None else find_workspace()
+    if not (folder / "briefgen.yaml").is_file():
+        return None  # open_workspace says what is wrong
+    name = load_config(folder.resolve(), Diagnostics()).default_brief  # its problems: reported by the full load
+    return name if name and (folder / "briefs" / name / "brief.yaml").is_file() else None
 
 
 def _require_brief_folder(root: Path, brief: str) -> None:

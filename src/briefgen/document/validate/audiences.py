@@ -15,7 +15,7 @@ from briefgen.content.yamlsrc import load_yaml
 from briefgen.diagnostics import Diagnostics, Location, codes, did_you_mean
 from briefgen.document.select import RULES, SelectOptions, withheld_by
 from briefgen.document.validate.ids import check_id
-from briefgen.document.validate.markings import check_audience_marking
+from briefgen.document.validate.markings import check_audience_marking, check_marking
 from briefgen.model import AudienceProfile, Brief, ContentBlock, Workspace
 
 PROFILE_RULES = ("sections", "max_marking", "include_tags", "exclude_tags")  # set in the audience's profile
@@ -27,6 +27,9 @@ def check_profiles(ws: Workspace, diags: Diagnostics) -> None:
     for name, audience in ws.audiences.items():
         check_id(name, "audience", audience.location, diags)
         check_audience_marking(name, audience, marking_ids, diags)
+    site = ws.config.site
+    if site.max_marking is not None:
+        check_marking(site.max_marking, marking_ids, "site max_marking", site.location, diags)
 
 
 def check_overrides(brief: Brief, audience_ids: set[str], diags: Diagnostics) -> None:
