@@ -104,8 +104,16 @@ def test_no_byte_of_a_held_back_block_is_anywhere_in_the_site(site, tmp_path: Pa
 
 def test_the_published_brief_is_the_html_the_build_wrote_with_its_downloads(site):
     root, result = site
-    page = result.folder / "demo" / "public" / "index.html"
-    assert page.read_bytes() == (root / "dist/demo/demo-public.html").read_bytes()
+    page = (result.folder / "demo" / "public" / "index.html").read_text(encoding="utf-8")
+    built = (root / "dist/demo/demo-public.html").read_text(encoding="utf-8")
+    links = (
+        '\n<nav class="site-links" aria-label="Site" data-pagefind-ignore="all">'
+        '<span hidden data-pagefind-meta="title:Demo brief, for General public"></span>'
+        '<a href="../index.html">Demo brief: every audience, downloads and versions</a> | '
+        '<a href="../../index.html">All briefs</a></nav>'
+    )
+    at = built.index(">", built.index("<body")) + 1
+    assert page == built[:at] + links + built[at:]  # the build's page, with a way back and nothing else
     for name in ("demo-public.pdf", "demo-public.docx"):
         assert (result.folder / "demo" / "public" / name).read_bytes() == (root / "dist/demo" / name).read_bytes()
 
@@ -150,9 +158,13 @@ def test_every_internal_link_of_every_page_leads_somewhere(site):
     assert walked > 10
 
 
-def test_the_pages_around_the_briefs_pass_the_accessibility_checks(site):
+def test_every_page_passes_the_accessibility_checks(site):
     _, result = site
-    pages = [result.folder / "index.html", result.folder / "demo" / "index.html"]
+    pages = [
+        result.folder / "index.html",
+        result.folder / "demo" / "index.html",
+        result.folder / "demo/public/index.html",
+    ]
     findings = check_html_pages(pages, with_axe=axe_available() is None)
     assert {page: [f.message for f in found] for page, found in findings.items()} == {page: [] for page in pages}
 
@@ -231,3 +243,23 @@ def test_a_folder_briefgen_did_not_write_is_never_replaced(minimal: Path, tmp_pa
 def test_the_readme_documents_the_site_settings():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "`briefgen site" in readme and "max_marking" in readme and "## Publishing" in readme
+
+
+def test_an_empty_folder_is_taken_and_publishing_nothing_is_said(minimal: Path, tmp_path: Path, monkeypatch, capsys):
+    audiences = minimal / "audiences.yaml"  # every audience marked: nothing may be published
+    text = audiences.read_text(encoding="utf-8")
+    audiences.write_text(
+        text.replace("reader:\n", "reader:\n  marking: SECRET\n").replace("public:\n", "public:\n  marking: SECRET\n"),
+        encoding="utf-8",
+    )
+    empty = tmp_path / "public-site"
+    empty.mkdir()
+    monkeypatch.setattr("sys.argv", ["briefgen", "-w", str(minimal), "site", "-o", str(empty), "--no-search"])
+    with pytest.raises(SystemExit) as ended:
+        main()
+    out, err = capsys.readouterr()
+    assert ended.value.code == 0
+    assert "warning: no brief was published: every audience's brief is left out (above)\n" in err
+    assert out.startswith(f"wrote the site in {empty}: 0 briefs, 0 audience pages; 3 left out (listed in ")
+    assert "No brief is published yet." in (empty / "index.html").read_text(encoding="utf-8")
+    assert not (empty / "demo").exists()

@@ -173,7 +173,7 @@ def serve(
     else:
         server = PreviewServer(state.workspace or find_workspace(), brief, host, port).start()
         page = f"{server.url}{'audience/' + audience if audience else ''}"
-    click.echo(f"previewing at {page} (Ctrl+C to stop)")
+    click.echo(f"{'serving the site' if whole_site else 'previewing'} at {page} (Ctrl+C to stop)")
     try:
         if open_browser and not open_in_browser(page):
             click.echo(f"could not open a web browser here; open {page} yourself", err=True)
@@ -198,9 +198,11 @@ def _write_site(state: State, out_dir: Path | None, search: bool) -> Any:
     console = None if state.quiet else state.console()
     with build_progress(console, state.quiet, bar=True) as progress:
         result = write_site(state.workspace, out_dir, progress, search)
-    if not state.quiet:
+    if not state.quiet and not state.voice.json:  # with --json, all of it is in the JSON
         for item in result.left_out:
             click.echo(f"left out: {item.line()}", err=True)
+        if not result.published:
+            click.echo("warning: no brief was published: every audience's brief is left out (above)", err=True)
         if search and result.search != "indexed":
             click.echo(f"warning: {result.search}", err=True)
     return result
@@ -225,7 +227,12 @@ Examples:
 @voice_options
 @pass_state
 def site(state: State, out_dir: Path | None, no_search: bool, as_json: bool) -> None:
-    """Write a static site of every brief for each audience its markings allow: pages, downloads, feed, search."""
+    """Write a static site of every brief of the workspace, for each audience its markings allow.
+
+    Pages, downloads, issued versions, a feed and search, in one folder that is replaced whole on
+    the next run (a folder briefgen site did not write, unless empty, is never replaced). -o is
+    relative to the current folder.
+    """
     from briefgen.cli.base import refuse_stdout
 
     refuse_stdout(out_dir, "site writes a folder")
@@ -241,7 +248,8 @@ def site(state: State, out_dir: Path | None, no_search: bool, as_json: bool) -> 
     )
     click.echo(
         f"wrote the site in {shown_path(result.folder, Path.cwd())}: {briefs} brief{'s' * (briefs != 1)}, "
-        f"{len(result.published)} audience page{'s' * (len(result.published) != 1)}{left}; open index.html"
+        f"{len(result.published)} audience page{'s' * (len(result.published) != 1)}{left}; "
+        f"open {shown_path(result.folder / 'index.html', Path.cwd())}"
     )
 
 

@@ -29,6 +29,7 @@ from briefgen.commands.site.pages import (
     brief_page,
     file_entry,
     home_page,
+    with_site_links,
 )
 from briefgen.commands.site.plan import LeftOut, Published, plan_site
 from briefgen.errors import BriefgenError, ContentError, UsageError
@@ -113,7 +114,8 @@ def _settings(ws: Any) -> Any:
 
 
 def _refuse_foreign(folder: Path) -> None:
-    if folder.is_symlink() or (folder.exists() and not (folder / STAMP).is_file()):
+    empty = folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir())
+    if folder.is_symlink() or (folder.exists() and not empty and not (folder / STAMP).is_file()):
         raise UsageError(
             f"{folder} exists and was not written by briefgen site, so it is not replaced; "
             "choose another folder with -o, or move it away"
@@ -139,7 +141,11 @@ def _copy_brief(items: list[Published], result: Any, staged: Path) -> BriefEntry
                 raise BriefgenError(missing)
             source = result.out_dir / made["path"]
             name = "index.html" if fmt == "html" else source.name
-            shutil.copyfile(source, target / name)
+            if fmt == "html":
+                page = with_site_links(source.read_text(encoding="utf-8"), brief.title, audience.label)
+                (target / name).write_text(page, encoding="utf-8")
+            else:
+                shutil.copyfile(source, target / name)
             if fmt != "html":
                 audience.files.append(file_entry(name, fmt, made["bytes"]))
         entry.audiences.append(audience)

@@ -92,7 +92,8 @@ def atom_feed(site: Any, briefs: list[BriefEntry]) -> bytes:
     feed = ET.Element(f"{{{ATOM}}}feed")
     entries = []
     for brief in briefs:
-        entries.append((brief.date, brief, brief.version, "current version"))
+        if brief.version not in {str(r.get("version", "")) for r in brief.releases}:  # once, as issued
+            entries.append((brief.date, brief, brief.version, "current version"))
         for release in brief.releases:
             entries.append((_date(release.get("date"), brief.date), brief, str(release.get("version", "")), "issued"))
     entries.sort(key=lambda e: (e[0], e[1].id, e[2]), reverse=True)
@@ -128,3 +129,27 @@ def _date(value: Any, fallback: dt.date) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         return fallback
+
+
+_BODY = re.compile(r"<body\b[^>]*>")
+
+
+def with_site_links(html: str, title: str, audience: str) -> str:
+    """The brief's HTML as the build wrote it, with a way back: links to the brief's page and the home page.
+
+    Nothing else changes. The links stand in a navigation landmark of their own, left out of the
+    search index, whose result for this page is named with the audience.
+    """
+    from markupsafe import escape
+
+    found = _BODY.search(html)
+    if found is None:
+        return html
+    named = escape(f"{title}, for {audience}")
+    nav = (
+        f'\n<nav class="site-links" aria-label="Site" data-pagefind-ignore="all">'
+        f'<span hidden data-pagefind-meta="title:{named}"></span>'
+        f'<a href="../index.html">{escape(title)}: every audience, downloads and versions</a> | '
+        f'<a href="../../index.html">All briefs</a></nav>'
+    )
+    return html[: found.end()] + nav + html[found.end() :]

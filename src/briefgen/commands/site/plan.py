@@ -47,7 +47,7 @@ def plan_site(ws: Workspace) -> tuple[list[Published], list[LeftOut]]:
         for name, audience in audiences_for(ws, brief).items():
             doc = select(brief, audience, SelectOptions(markings=markings))
             if not any(section.blocks for section in doc.sections):
-                left_out.append(LeftOut(brief.id, name, "it receives no approved block"))
+                left_out.append(LeftOut(brief.id, name, "it receives no block of this brief (see briefgen list --why)"))
             elif not markings and doc.banner:
                 reason = (
                     f"it is marked '{doc.banner}' (audiences.yaml) and briefgen.yaml defines no marking levels "
