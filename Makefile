@@ -41,7 +41,11 @@ review-property: $(STAMP)
 export: $(STAMP)
 	BRIEFGEN=$(BIN)/briefgen scripts/export.sh
 
+# The full benchmark (minutes): writes benchmarks/results.md, appends its figures to benchmarks/history.jsonl
+# and compares them with the previous entry (`benchmarks/run.py --compare` does that alone). py-spy profiles
+# the rows that miss their target.
 bench: $(STAMP)
+	@$(BIN)/py-spy --version >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet "py-spy>=0.4"
 	$(BIN)/python benchmarks/run.py
 
 # The sdist and wheel as users get them (scripts/release.py check, the CI package job): built once into

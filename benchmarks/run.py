@@ -1,17 +1,24 @@
 """Benchmarks for briefgen against the tools a user would otherwise pick, measured on this machine.
 
-Contenders run alternately, run by run, and medians of at least five runs are compared as
-ratios, so a noisy shared machine affects both sides alike. Prints a table and writes
-benchmarks/results.md. Run with `make bench`.
+Contenders run alternately, run by run (benchmarks/measure.py), and the medians of at least five
+runs are compared as ratios, so a noisy shared machine affects both sides alike; each figure is
+shown with the interquartile range of its runs. Every baseline does the work briefgen does: the
+same HTML laid out, the same Word file made (by Pandoc), processes run as briefgen runs them.
+Prints a table with each target and whether it is met, and notes generated from the figures
+(benchmarks/report.py), with a py-spy profile of each row that missed its target
+(benchmarks/profiles.py). A full run (`make bench`) writes benchmarks/results.md and appends its
+figures to benchmarks/history.jsonl (benchmarks/history.py).
 
-`--only 2b,9` measures some rows and prints them without writing results.md; `--quick` makes
-one run of each (and a small export) to check that the code works, not to measure.
+`--only 2b,9` measures some rows and prints them, writing nothing; `--quick` makes one run of
+each on smaller inputs to check that the code works, not to measure; `--compare [ENTRY]` says
+which figures of the history moved by more than the noise of the runs, and measures nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import http.client
 import json
 import os
 import re
@@ -23,6 +30,37 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import history  # noqa: E402
+from measure import (  # noqa: E402
+    Command,
+    Figure,
+    Memory,
+    alternate,
+    alternate_calls,
+    difference,
+    memory_of,
+    pdf_pages,
+    ratio,
+    side_by_side,
+    spread,
+)
+from profiles import profile_rows  # noqa: E402
+from report import Row, Target, missed_note, table  # noqa: E402
+from stages import IMPORTS_BEFORE, PROFILE, PROFILE_BEFORE, heaviest_imports, imports_of, outside_briefgen  # noqa: E402
+from workspaces import (  # noqa: E402
+    bare_weasyprint,
+    copy_workspace,
+    empty_cache,
+    export_workspace,
+    fonts_cairo_finds,
+    generated_workspace,
+    print_html,
+    shard_process,
+    without_figures,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -30,276 +68,15 @@ BRIEFGEN = str(BIN / "briefgen")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 EXPORT_BRIEFS = int(os.environ.get("BENCH_EXPORT_BRIEFS", "20"))
 EXPORT_RUNS = int(os.environ.get("BENCH_EXPORT_RUNS", "3"))  # an export takes a minute: fewer runs
-STYLES = ROOT / "src" / "briefgen" / "defaults" / "templates"  # WeasyPrint's base URL, as briefgen's
-Row = tuple[str, str, str, str]
+SCALE_BLOCKS = 300  # row 4a
+LARGE_BLOCKS = int(os.environ.get("BENCH_LARGE_BLOCKS", "5000"))  # row 4e: minutes of layout, measured once
+JOBS = 2  # the export's -j, and so the baseline's shards: one process per core of this machine's two
+PREVIEW_DEADLINE = 30.0  # seconds a preview edit may take to show before row 6 fails
+EDITED = "stopped short of a complete break"  # words of residual-ties.yaml (analyst sees its body) row 6 edits
 
 
-def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
-
-
-def peak_memory_mb(command: list[str], cwd: Path | None = None) -> float:
-    result = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *command], cwd=cwd, check=True, capture_output=True, text=True
-    )
-    return int(result.stderr.strip().splitlines()[-1]) / 1024
-
-
-def alternate(contenders: dict[str, list[str]], cwd: Path | None = None) -> dict[str, float]:
-    """Median seconds per contender, running them in turn so drift hits all of them."""
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
-    for command in contenders.values():  # one warm-up each (disk cache, bytecode)
-        timed(command, cwd)
-    for _ in range(RUNS):
-        for name, command in contenders.items():
-            samples[name].append(timed(command, cwd))
-    return {name: statistics.median(values) for name, values in samples.items()}
-
-
-def alternate_calls(contenders: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """Median seconds per in-process call, alternating as `alternate` does."""
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
-    for call in contenders.values():  # one warm-up each (fonts loaded, code paths touched)
-        call()
-    for _ in range(RUNS):
-        for name, call in contenders.items():
-            start = time.perf_counter()
-            call()
-            samples[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in samples.items()}
-
-
-def print_html(brief_root: Path, audience: str, out: Path) -> Path:
-    """briefgen's own print HTML for one audience, as WeasyPrint would receive it."""
-    code = f"""
-import sys
-from pathlib import Path
-from briefgen.build import document_for
-from briefgen.document.workspace import open_workspace, default_brief, pick_audiences
-from briefgen.content.style import load_style
-from briefgen.render.html import render_html
-from briefgen.render.pdf import likely_pages
-ws, _ = open_workspace(Path({str(brief_root)!r}))
-brief = default_brief(ws, None)
-audience = pick_audiences(ws, brief, ({audience!r},), False)[0]
-doc = document_for(ws, brief, audience)
-Path({str(out)!r}).write_text(render_html(doc, load_style(ws.root), print_mode=True, toc=likely_pages(doc) > 4.5))
-"""
-    subprocess.run([sys.executable, "-c", code], check=True)
-    return out
-
-
-def bare_weasyprint(html: Path, pdf: Path, base: Path) -> list[str]:
-    code = (
-        "import sys; from weasyprint import HTML; "
-        "HTML(filename=sys.argv[1], base_url=sys.argv[3]).write_pdf(sys.argv[2], pdf_variant='pdf/ua-1')"
-    )
-    return [sys.executable, "-c", code, str(html), str(pdf), base.as_uri() + "/"]
-
-
-def generated_workspace(target: Path, blocks: int) -> Path:
-    """A brief of `blocks` blocks with citations, written from the default workspace's settings."""
-    shutil.copytree(ROOT / "briefs" / "japan-russia", target / "briefs" / "big")
-    for name in ("briefgen.yaml", "audiences.yaml"):
-        shutil.copy(ROOT / name, target / name)
-    folder = target / "briefs" / "big" / "blocks"
-    for path in folder.glob("*.yaml"):
-        path.unlink()
-    sections = ["background", "abe-approach", "china-factor", "leverage", "risks", "recommendations"]
-    for index in range(blocks):
-        section = sections[index % len(sections)]
-        cite = "[@fpri-japan-russia]" if index % 3 else "[@dominguez2016, p. 4]"
-        (folder / f"block-{index:04d}.yaml").write_text(
-            f"section: {section}\ntitle: Generated block {index}\norder: {index}\nstatus: approved\n"
-            f"summary: Summary sentence number {index} for busy readers {cite}.\n"
-            f"body: |\n  Paragraph {index} explains a point in plain words over two or three lines of text "
-            f"so that the page fills the way a real brief does, with a citation {cite}.\n\n"
-            f"  A second paragraph adds detail and context for the analyst audience and cites again "
-            f"[@fpri-japan-russia].\n",
-            encoding="utf-8",
-        )
-    text = (target / "briefgen.yaml").read_text().replace("default_brief: japan-russia", "default_brief: big")
-    (target / "briefgen.yaml").write_text(text)
-    return target
-
-
-def copy_workspace(target: Path) -> Path:
-    """The repository's workspace (settings, briefs, styles, templates) copied to `target`, without outputs."""
-    target.mkdir(parents=True)
-    for name in ("briefgen.yaml", "audiences.yaml"):
-        shutil.copy(ROOT / name, target / name)
-    for name in ("briefs", "styles", "templates"):
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("dist", ".briefgen-cache"))
-    return target
-
-
-# What the default brief says about its figures, besides showing them: taken out with them.
-FIGURE_MENTIONS = {
-    "peace-treaty-and-islands.yaml": r"\s*\(@fig-islands\)",
-    "talks-suspended-2022.yaml": r"\s*@fig-track sets the suspension against the decade\s+of\s+engagement\s+that\s+"
-    r"preceded\s+it\.",
-}
-
-
-def without_figures(workspace: Path) -> Path:
-    """`workspace` with the default brief's figure paragraphs (`![...]`) and cross-references removed."""
-    blocks = workspace / "briefs" / "japan-russia" / "blocks"
-    for name, mention in FIGURE_MENTIONS.items():
-        path = blocks / name
-        text, figures = re.subn(r"\n  !\[.*\n", "", path.read_text("utf-8"))
-        text, mentions = re.subn(mention, "", text)
-        if figures != 1 or mentions != 1:
-            raise SystemExit(f"benchmark 7: {name} no longer has the figure or the words it expects; update run.py")
-        path.write_text(text, "utf-8")
-    return workspace
-
-
-def fonts_cairo_finds(family: str) -> str:
-    """The family fontconfig (and so cairosvg) draws when an SVG asks for `family`."""
-    try:
-        found = subprocess.run(["fc-match", "-f", "%{family}", family], capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (no fc-match)"
-    return found.stdout.split(",")[0] or "unknown"
-
-
-def peak_tree_memory_mb(command: list[str], cwd: Path | None = None) -> float:
-    """Peak memory of a command and every process it starts, summed (PSS, so shared pages count once).
-
-    /usr/bin/time reports only the largest single process; a build that lays out in one process
-    and writes Word in another is charged for both here. Sampled every 20 ms from /proc.
-    """
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
-        time.sleep(0.02)
-    if process.returncode:
-        raise subprocess.CalledProcessError(process.returncode, command)
-    return peak / 1024
-
-
-def _tree(root: int) -> list[int]:
-    """`root` and its descendants, from the parent ids in /proc/*/stat."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    found, frontier = [root], [root]
-    while frontier:
-        frontier = [pid for pid, parent in parents.items() if parent in frontier]
-        found += frontier
-    return found
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def export_workspace(target: Path, briefs: int) -> Path:
-    """The repository's workspace with `briefs` copies of the default brief and a fourth audience."""
-    copy_workspace(target)
-    source = target / "briefs" / "japan-russia"
-    for index in range(briefs):
-        shutil.copytree(source, target / "briefs" / f"brief-{index:02d}")
-    shutil.rmtree(source)
-    text = (target / "briefgen.yaml").read_text().replace("default_brief: japan-russia", "default_brief: brief-00")
-    (target / "briefgen.yaml").write_text(text)
-    with (target / "audiences.yaml").open("a", encoding="utf-8") as audiences:
-        audiences.write(
-            "\npartner:\n  label: Partner government\n  detail: summary\n"
-            "  sections: [background, leverage, risks, recommendations]\n  max_pages: 4\n"
-            "  notes: endnotes\n  bibliography: true\n  exclude_tags: [internal]\n"
-        )
-    return target
-
-
-PROFILE = """
-import json, sys, time
-marks = []
-start = time.perf_counter()
-def mark(name):
-    global start
-    now = time.perf_counter(); marks.append((name, now - start)); start = now
-import briefgen.cli
-mark("import (click, rich, YAML, briefgen's loader)")
-from pathlib import Path
-from briefgen.build import Fingerprints, source_map
-from briefgen.document.workspace import open_workspace, default_brief, pick_audiences
-from briefgen.content.style import load_style
-from briefgen.document.cite import start_cite, resolve_style
-from briefgen.document.select import select, SelectOptions
-from briefgen.content.language import labels_for
-from briefgen.document.number import number_document
-ws, _ = open_workspace(Path(sys.argv[1]))
-brief = default_brief(ws, None)
-audience = pick_audiences(ws, brief, ("analyst",), False)[0]
-style = load_style(ws.root)
-prints = Fingerprints(ws, brief, style, False)
-sources = source_map(brief, prints.digests)
-mark("load the workspace, hash its inputs")
-doc = select(brief, audience, SelectOptions(markings=ws.config.markings))
-doc, _ = number_document(doc, labels_for(doc.language, style.theme.get("labels")))
-doc = start_cite(doc, brief.references, resolve_style(doc.csl, brief.folder, ws.root), None)()
-mark("select, number, citations (Pandoc citeproc, not cached)")
-import briefgen.render.pdf as pdf
-mark("import WeasyPrint")
-html = pdf.render_html(doc, style, print_mode=True, toc=True)
-mark("print HTML")
-rendered, _, _ = pdf.layout(doc, style, True)
-mark("layout (one pass; HTML parsed again)")
-data = rendered.write_pdf(**pdf.PDF_OPTIONS)
-mark("PDF writing")
-import briefgen.render.docx as docx
-mark("import python-docx, docxtpl")
-docx.render_docx(doc, style, pdf._heading_pages(rendered), sources)
-mark("DOCX")
-print(json.dumps(marks))
-"""
-
-# Where the time of `build -a analyst -f pdf -f docx` went before issue 14, one stage after the other in
-# one process (2026-11-25, by the PROFILE code above, on this machine).
-PROFILE_BEFORE = [
-    ("import (click, rich, YAML, briefgen's loader)", 0.199),
-    ("load the workspace", 0.078),
-    ("select, number, citations (Pandoc citeproc)", 0.144),
-    ("import WeasyPrint", 0.426),
-    ("import python-docx, docxtpl", 0.049),
-    ("print HTML", 0.039),
-    ("layout (one pass)", 0.845),
-    ("PDF writing", 0.471),
-    ("DOCX", 0.185),
-]
-
-
-# What `build -a analyst -f docx --force` imported before issue 14 (python -X importtime, cumulative).
-IMPORTS_BEFORE = (
-    "briefgen.cli 223 ms (click 21, rich 27, briefgen.build 146), WeasyPrint 383 ms, docxtpl 73 ms (python-docx, "
-    "Jinja2, lxml): 0.70 s of imports, 0.38 s of them for a PDF engine the Word file did not need"
-)
-
-
-def imports_of(command: list[str]) -> dict[str, float]:
-    """Top-level modules a command imports and their cumulative import time in seconds (python -X importtime)."""
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "briefgen", *command], check=True, capture_output=True, text=True
-    )
-    found: dict[str, float] = {}
-    for line in result.stderr.splitlines():
-        parts = line.split("|")
-        if len(parts) == 3 and parts[1].strip().isdigit() and not parts[2].startswith("  "):
-            found[parts[2].strip()] = int(parts[1]) / 1e6
-    return found
+def seconds(value: float) -> str:
+    return f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
 
 
 class Bench:
@@ -313,24 +90,19 @@ class Bench:
     def analyst_html(self) -> Path:
         return print_html(ROOT, "analyst", self.work / "analyst.html")
 
-    def analyst(self, *formats: str, out: str = "out") -> list[str]:
+    def analyst(self, *formats: str, out: str = "out") -> Command:
         chosen = [word for fmt in formats for word in ("-f", fmt)]
-        return [
-            BRIEFGEN,
-            "-w",
-            str(ROOT),
-            "build",
-            "-a",
-            "analyst",
-            *chosen,
-            "--force",
-            "-q",
-            "-o",
-            str(self.work / out),
-        ]
+        argv = [BRIEFGEN, "-w", str(ROOT), "build", "-a", "analyst", *chosen, "--force", "-q", "-o"]
+        return Command([*argv, str(self.work / out)])
 
-    def bare(self, html: Path, name: str = "bare.pdf") -> list[str]:
-        return bare_weasyprint(html, self.work / name, STYLES)
+    def bare(self, html: Path, name: str = "bare.pdf") -> Command:
+        return Command(bare_weasyprint(html, self.work / name))
+
+    @functools.cached_property
+    def pandoc(self) -> str:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
 
     @functools.cached_property
     def markdown_export(self) -> Path:
@@ -341,159 +113,274 @@ class Bench:
         )
         return out / "japan-russia" / "japan-russia-analyst.md"
 
+    def pandoc_docx(self, md: Path, name: str) -> Command:
+        return Command([self.pandoc, str(md), "--citeproc", "-o", str(self.work / name)], md.parent)
+
     def row_1(self) -> list[Row]:
-        """Overhead against bare WeasyPrint on briefgen's own HTML."""
-        medians = alternate({"briefgen": self.analyst("pdf", "docx"), "weasyprint": self.bare(self.analyst_html)})
-        ratio = medians["briefgen"] / medians["weasyprint"]
-        return [
-            (
-                "1. overhead: build -a analyst pdf+docx / bare WeasyPrint of the same HTML",
-                f"{medians['briefgen']:.2f} s / {medians['weasyprint']:.2f} s",
-                f"{ratio:.2f}",
-                "<= 1.1",
+        """PDF alone against bare WeasyPrint of the same HTML; PDF+Word against WeasyPrint and Pandoc side by side."""
+        pdf, both = self.analyst("pdf"), self.analyst("pdf", "docx", out="out-both")
+        weasy = self.bare(self.analyst_html)
+        peers = Command(
+            side_by_side(
+                [self.bare(self.analyst_html, "bare-1b.pdf"), self.pandoc_docx(self.markdown_export, "p-1b.docx")]
             )
+        )
+        s = alternate({"pdf": pdf, "pdf+docx": both, "weasyprint": weasy, "weasyprint+pandoc": peers}, RUNS)
+        m = {name: statistics.median(values) for name, values in s.items()}
+        return [
+            Row(
+                "1a",
+                "PDF alone: build -a analyst -f pdf / bare WeasyPrint of the same HTML",
+                f"{seconds(m['pdf'])} / {seconds(m['weasyprint'])}",
+                ratio(s, "pdf", "weasyprint"),
+                Target("<=", 1.15),
+                profile={"briefgen": [pdf], "baseline": [weasy]},
+            ),
+            Row(
+                "1b",
+                "PDF+Word: build -a analyst -f pdf -f docx / bare WeasyPrint and pandoc --citeproc to DOCX, "
+                "side by side on the same cores",
+                f"{seconds(m['pdf+docx'])} / {seconds(m['weasyprint+pandoc'])}",
+                ratio(s, "pdf+docx", "weasyprint+pandoc"),
+                Target("<=", 1.1),
+                profile={"briefgen": [both], "baseline": [weasy]},  # Pandoc is not Python: py-spy cannot sample it
+            ),
         ]
 
     def row_2(self) -> list[Row]:
-        """Peer: Pandoc with citeproc from briefgen's own Markdown export, to DOCX and PDF."""
-        import pypandoc
-
-        pandoc, md = pypandoc.get_pandoc_path(), self.markdown_export
+        """Peer: Pandoc with citeproc from briefgen's own Markdown export, to DOCX and PDF, one after the other."""
+        md = self.markdown_export
         script = (
-            f"{pandoc} {md} --citeproc -o {self.work / 'p.docx'} && "
-            f"PATH={BIN}:$PATH {pandoc} {md} --citeproc --pdf-engine=weasyprint -o {self.work / 'p.pdf'}"
+            f"{self.pandoc} {md} --citeproc -o {self.work / 'p.docx'} && "
+            f"PATH={BIN}:$PATH {self.pandoc} {md} --citeproc --pdf-engine=weasyprint -o {self.work / 'p.pdf'}"
         )
-        medians = alternate({"briefgen": self.analyst("pdf", "docx"), "pandoc": ["bash", "-c", script]}, cwd=md.parent)
+        ours = self.analyst("pdf", "docx")
+        s = alternate({"briefgen": ours, "pandoc": Command(["bash", "-c", script], md.parent)}, RUNS)
         return [
-            (
-                "2. peer: build -a analyst pdf+docx / Pandoc --citeproc to DOCX and PDF (WeasyPrint)",
-                f"{medians['briefgen']:.2f} s / {medians['pandoc']:.2f} s",
-                f"{medians['briefgen'] / medians['pandoc']:.2f}",
-                "<= 0.8",
+            Row(
+                "2",
+                "peer: build -a analyst pdf+docx / Pandoc --citeproc to DOCX, then to PDF (WeasyPrint)",
+                f"{seconds(statistics.median(s['briefgen']))} / {seconds(statistics.median(s['pandoc']))}",
+                ratio(s, "briefgen", "pandoc"),
+                Target("<=", 0.8),
+                profile={"briefgen": [ours]},
             )
         ]
 
     def row_2b(self) -> list[Row]:
-        """Word alone against Pandoc to DOCX alone (briefgen's layout of these inputs cached, as after any build)."""
-        import pypandoc
-
-        pandoc, md = pypandoc.get_pandoc_path(), self.markdown_export
-        medians = alternate(
-            {
-                "briefgen": self.analyst("docx"),
-                "pandoc": [pandoc, str(md), "--citeproc", "-o", str(self.work / "p.docx")],
-            },
-            cwd=md.parent,
+        """Word alone against Pandoc to DOCX alone: warm (the layout of these inputs cached, as after any build)
+        and cold (the workspace's .briefgen-cache emptied before each run, as on a fresh checkout)."""
+        md = self.markdown_export
+        warm_ws, cold_ws = copy_workspace(self.work / "word-warm"), copy_workspace(self.work / "word-cold")
+        word = "build -a analyst -f docx --force -q -o".split()
+        warm = Command([BRIEFGEN, "-w", str(warm_ws), *word, str(self.work / "word-warm-out")])
+        cold = Command(
+            [BRIEFGEN, "-w", str(cold_ws), *word, str(self.work / "word-cold-out")], before=lambda: empty_cache(cold_ws)
         )
+        s = alternate({"warm": warm, "cold": cold, "pandoc": self.pandoc_docx(md, "p-2b.docx")}, RUNS)
+        m = {name: statistics.median(values) for name, values in s.items()}
+        title = "Word alone, {}: build -a analyst -f docx / pandoc --citeproc to DOCX"
         return [
-            (
-                "2b. Word alone: build -a analyst -f docx / pandoc --citeproc to DOCX",
-                f"{medians['briefgen']:.2f} s / {medians['pandoc']:.2f} s",
-                f"{medians['briefgen'] / medians['pandoc']:.2f}",
-                "<= 1.5",
-            )
+            Row(
+                "2b-warm",
+                title.format("warm (layout cached)"),
+                f"{seconds(m['warm'])} / {seconds(m['pandoc'])}",
+                ratio(s, "warm", "pandoc"),
+                Target("<=", 2.0),
+                profile={"briefgen": [warm]},
+            ),
+            Row(
+                "2b-cold",
+                title.format("cold (cache emptied)"),
+                f"{seconds(m['cold'])} / {seconds(m['pandoc'])}",
+                ratio(s, "cold", "pandoc"),
+                Target("<=", 3.0),
+                profile={"briefgen": [cold]},
+            ),
         ]
 
     def row_2c(self) -> list[Row]:
-        """Peak memory of a one-audience build against bare WeasyPrint: largest process, and all processes."""
-        ours, bare = self.analyst("pdf", "docx"), self.bare(self.analyst_html)
-        runs = range(min(RUNS, 3))
-        largest = statistics.median(peak_memory_mb(ours) for _ in runs)
-        alone = statistics.median(peak_memory_mb(bare) for _ in runs)
-        tree = statistics.median(peak_tree_memory_mb(ours) for _ in runs)
-        tree_bare = statistics.median(peak_tree_memory_mb(bare) for _ in runs)
+        """Peak memory of a one-audience PDF+Word build against bare WeasyPrint: largest process, all processes."""
+        ours_runs: list[Memory] = []
+        bare_runs: list[Memory] = []
+        for _ in range(max(min(RUNS, 3), 1)):
+            ours_runs.append(memory_of(self.analyst("pdf", "docx").argv))
+            bare_runs.append(memory_of(self.bare(self.analyst_html).argv))
+        largest = {"ours": [m.largest_mb for m in ours_runs], "bare": [m.largest_mb for m in bare_runs]}
+        tree = {"ours": [m.tree_mb for m in ours_runs], "bare": [m.tree_mb for m in bare_runs]}
+        where = f"At the peak of the median run: {at_peak(ours_runs)}; bare WeasyPrint: {at_peak(bare_runs)}."
         return [
-            (
-                "2c. memory: build -a analyst pdf+docx / bare WeasyPrint, largest process; all processes (PSS)",
-                f"{largest:.0f} MB / {alone:.0f} MB; {tree:.0f} MB / {tree_bare:.0f} MB",
-                f"{largest / alone:.2f}; {tree / tree_bare:.2f}",
-                "<= 1.5",
-            )
+            Row(
+                "2c-largest",
+                "memory: build -a analyst pdf+docx / bare WeasyPrint, largest process (peak RSS)",
+                f"{statistics.median(largest['ours']):.0f} MB / {statistics.median(largest['bare']):.0f} MB",
+                ratio(largest, "ours", "bare"),
+                Target("<=", 1.5),
+                where=where,
+            ),
+            Row(
+                "2c-all",
+                "memory: build -a analyst pdf+docx / bare WeasyPrint, all processes at once (peak PSS)",
+                f"{statistics.median(tree['ours']):.0f} MB / {statistics.median(tree['bare']):.0f} MB",
+                ratio(tree, "ours", "bare"),
+                Target("<=", 1.4),
+                where=where,
+            ),
         ]
 
     def row_3(self) -> list[Row]:
         """Many outputs: every audience against one."""
         every = [BRIEFGEN, "-w", str(ROOT), *"build --all-audiences -f pdf -f docx --force -q -o".split()]
-        medians = alternate({"all": [*every, str(self.work / "all")], "one": self.analyst("pdf", "docx")})
+        every_cmd = Command([*every, str(self.work / "all")])
+        s = alternate({"all": every_cmd, "one": self.analyst("pdf", "docx")}, RUNS)
         return [
-            (
-                "3. many outputs: --all-audiences (3 x pdf+docx) / -a analyst",
-                f"{medians['all']:.2f} s / {medians['one']:.2f} s",
-                f"{medians['all'] / medians['one']:.2f}",
-                "<= 2.0",
+            Row(
+                "3",
+                "many outputs: --all-audiences (3 x pdf+docx) / -a analyst",
+                f"{seconds(statistics.median(s['all']))} / {seconds(statistics.median(s['one']))}",
+                ratio(s, "all", "one"),
+                Target("<=", 2.0),
+                profile={"briefgen": [every_cmd], "baseline": [self.analyst("pdf", "docx")]},
             )
         ]
 
     def row_4a(self) -> list[Row]:
-        """Scale: 300 generated blocks, seconds per page beyond the default brief's; and the peak memory."""
-        big = generated_workspace(self.work / "big", 300)
-        big_pdf = [BRIEFGEN, "-w", str(big), "build", "-a", "analyst", "-f", "pdf", "--force", "-q", "-j", "1"]
-        big_html = print_html(big, "analyst", self.work / "big.html")
-        medians = alternate({"briefgen": big_pdf, "weasyprint": self.bare(big_html, "big.pdf")})
-        manifest = json.loads((big / "dist" / "big" / "manifest.json").read_text())
-        pages = next(o["pages"] for o in manifest["outputs"] if o["format"] == "pdf")
-        small = alternate({"weasyprint-small": self.bare(self.analyst_html)})["weasyprint-small"]
-        small_pages = 6
-        per_page_ours = (medians["briefgen"] - small) / max(pages - small_pages, 1)
-        per_page_weasy = (medians["weasyprint"] - small) / max(pages - small_pages, 1)
-        memory = peak_memory_mb(big_pdf)
+        """Scale: seconds per page of a generated brief, pages counted from each PDF; and its peak memory."""
+        big = generated_workspace(self.work / "big", SCALE_BLOCKS)
+        big_pdf = Command([BRIEFGEN, "-w", str(big), *"build -a analyst -f pdf --force -q -j 1".split()])
+        bare = self.bare(print_html(big, "analyst", self.work / "big.html"), "big.pdf")
+        s = alternate({"briefgen": big_pdf, "weasyprint": bare}, RUNS)
+        ours_pages = pdf_pages(next((big / "dist" / "big").glob("*-analyst.pdf")))
+        bare_pages = pdf_pages(self.work / "big.pdf")
+        per_page = ratio(s, "briefgen", "weasyprint", scale=(ours_pages, bare_pages))
+        ms = [
+            statistics.median(s["briefgen"]) / ours_pages * 1000,
+            statistics.median(s["weasyprint"]) / bare_pages * 1000,
+        ]
+        memory = memory_of(big_pdf.argv)
         return [
-            (
-                f"4a. scale: seconds per page, 300 blocks ({pages} pages), briefgen / WeasyPrint",
-                f"{per_page_ours * 1000:.0f} ms / {per_page_weasy * 1000:.0f} ms",
-                f"{per_page_ours / per_page_weasy:.2f}",
-                "<= 1.15",
+            Row(
+                "4a",
+                f"scale: seconds per page, {SCALE_BLOCKS} blocks, build -a analyst -f pdf / bare WeasyPrint of "
+                "its HTML",
+                f"{ms[0]:.0f} ms / {ms[1]:.0f} ms a page ({ours_pages} / {bare_pages} pages, counted in the PDFs)",
+                per_page,
+                Target("<=", 1.05),
+                profile={"briefgen": [big_pdf], "baseline": [bare]},
             ),
-            ("4b. scale: peak memory, 300-block PDF", f"{memory:.0f} MB", "-", "<= 400 MB"),
+            Row(
+                "4b",
+                f"scale: peak memory, {SCALE_BLOCKS}-block PDF, largest process",
+                f"{memory.largest_mb:.0f} MB (all processes {memory.tree_mb:.0f} MB)",
+                Figure(memory.largest_mb, memory.largest_mb, memory.largest_mb, 1, "MB"),
+                Target("<=", 400, "MB"),
+                where=f"At the peak: {describe(memory)}.",
+            ),
         ]
 
     @functools.cached_property
-    def check_1000(self) -> float:
-        big_check = generated_workspace(self.work / "check", 1000)
-        return alternate({"check": [BRIEFGEN, "-w", str(big_check), "check"]})["check"]
+    def checks(self) -> dict[str, list[float]]:
+        """`check` on 1,000 and on 5,000 generated blocks, alternating."""
+        small = generated_workspace(self.work / "check", 1000)
+        large = generated_workspace(self.work / "check5000", 5000)
+        return alternate(
+            {"1000": [BRIEFGEN, "-w", str(small), "check"], "5000": [BRIEFGEN, "-w", str(large), "check"]}, RUNS
+        )
 
     def row_4c(self) -> list[Row]:
-        return [("4c. scale: check on 1,000 blocks", f"{self.check_1000:.2f} s", "-", "< 1.5 s")]
+        figure = spread(self.checks["1000"], "s")
+        return [Row("4c", "scale: check on 1,000 blocks", seconds(figure.value), figure, Target("<", 1.5, "s"))]
 
     def row_4d(self) -> list[Row]:
-        bigger_check = generated_workspace(self.work / "check5000", 5000)
-        check5000 = alternate({"check": [BRIEFGEN, "-w", str(bigger_check), "check"]})["check"]
+        m = {name: statistics.median(values) for name, values in self.checks.items()}
         return [
-            (
-                "4d. scale: check on 5,000 blocks / on 1,000 (linear)",
-                f"{check5000:.2f} s / {self.check_1000:.2f} s",
-                f"{check5000 / self.check_1000:.2f}",
-                "< 5",
+            Row(
+                "4d",
+                "scale: check on 5,000 blocks / on 1,000 (linear: 5)",
+                f"{seconds(m['5000'])} / {seconds(m['1000'])}",
+                ratio(self.checks, "5000", "1000"),
+                Target("<", 5.0),
+            )
+        ]
+
+    def row_4e(self) -> list[Row]:
+        """Peak memory of a very long PDF against bare WeasyPrint of its HTML; once each (minutes of layout)."""
+        large = generated_workspace(self.work / "large", LARGE_BLOCKS)
+        html = print_html(large, "analyst", self.work / "large.html")
+        ours = memory_of([BRIEFGEN, "-w", str(large), *"build -a analyst -f pdf --force -q -j 1".split()])
+        bare = memory_of(self.bare(html, "large.pdf").argv)
+        pages = pdf_pages(next((large / "dist" / "big").glob("*-analyst.pdf")))
+        value = ours.tree_mb / bare.tree_mb
+        return [
+            Row(
+                "4e",
+                f"scale: peak memory, {LARGE_BLOCKS:,}-block PDF / bare WeasyPrint of its HTML, all processes (PSS)",
+                f"{ours.tree_mb:.0f} MB / {bare.tree_mb:.0f} MB ({pages} pages; {ours.seconds:.0f} s / "
+                f"{bare.seconds:.0f} s; largest process {ours.largest_mb:.0f} / {bare.largest_mb:.0f} MB), one run",
+                Figure(value, value, value, 1),
+                Target("<=", 1.1),
+                where=f"At the peak: {describe(ours)}; bare WeasyPrint: {describe(bare)}.",
             )
         ]
 
     def row_5(self) -> list[Row]:
         """No-op rebuild: every fingerprint (engine versions included) computed, nothing rendered or touched."""
         noop_out = self.work / "noop"
-        subprocess.run([BRIEFGEN, "-w", str(ROOT), "build", "-q", "-o", str(noop_out)], check=True)
+        noop = Command([BRIEFGEN, "-w", str(ROOT), "build", "-q", "-o", str(noop_out)])
+        subprocess.run(noop.argv, check=True)
         before = {p: p.stat().st_mtime_ns for p in noop_out.rglob("*")}
-        noop = alternate({"noop": [BRIEFGEN, "-w", str(ROOT), "build", "-q", "-o", str(noop_out)]})["noop"]
+        figure = spread(alternate({"noop": noop}, RUNS)["noop"], "s")
         untouched = before == {p: p.stat().st_mtime_ns for p in noop_out.rglob("*")}
         return [
-            ("5. no-op rebuild of the default brief", f"{noop:.2f} s, outputs untouched: {untouched}", "-", "< 0.3 s")
+            Row(
+                "5",
+                "no-op rebuild of the default brief",
+                f"{seconds(figure.value)}, outputs untouched: {untouched}",
+                figure,
+                Target("<=", 0.2, "s"),
+                profile={"briefgen": [noop]},
+            )
         ]
 
     def row_6(self) -> list[Row]:
-        """Preview refresh in a running process."""
-        code = f"""
-import time, statistics
-from pathlib import Path
-from briefgen.commands.serve import PreviewState
-state = PreviewState(Path({str(ROOT)!r}), None)
-state.refresh(); state.page("analyst")
-samples = []
-for _ in range({RUNS}):
-    start = time.perf_counter(); state.refresh(); state.page("analyst"); samples.append(time.perf_counter() - start)
-print(statistics.median(samples))
-"""
-        result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-        refresh = float(result.stdout.strip())
-        return [("6. preview refresh after a change (running process)", f"{refresh:.3f} s", "-", "< 0.25 s")]
+        """Preview: a real edit of a block file, timed from the write to the new page served by `briefgen serve`.
+
+        The page is fetched as the preview's own page does: when the event stream announces a new
+        version of the files; if that page does not show the edit yet, it is asked for again until
+        it does (a deadline, no fixed waits).
+        """
+        root = copy_workspace(self.work / "preview")
+        block = root / "briefs" / "japan-russia" / "blocks" / "residual-ties.yaml"
+        original = block.read_text(encoding="utf-8")
+        if EDITED not in original:
+            raise SystemExit(f"benchmark 6: {block.name} no longer says '{EDITED}'; update run.py")
+        server = subprocess.Popen(
+            [BRIEFGEN, "-w", str(root), "serve", "--port", "0", "-q"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            line = server.stdout.readline() if server.stdout else ""
+            found = re.search(r"http://[^\s/]+", line)
+            if found is None:
+                raise SystemExit(f"benchmark 6: briefgen serve did not say where it listens: {line!r}")
+            address = urlparse(found.group(0))
+            page, events = preview_edits(address.hostname or "127.0.0.1", address.port or 80, block, original)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        figure = spread(page, "s")
+        return [
+            Row(
+                "6",
+                "preview: edit of a block file to the new page served (briefgen serve, event stream, then the page)",
+                f"{seconds(figure.value)} (the change announced after {seconds(statistics.median(events))}), "
+                f"{len(page)} edits",
+                figure,
+                Target("<", 0.25, "s"),
+            )
+        ]
 
     @functools.cached_property
     def with_figures(self) -> Path:
@@ -506,16 +393,18 @@ print(statistics.median(samples))
         """
         bare = without_figures(copy_workspace(self.work / "figures" / "without"))
         build = "build -a analyst -f pdf -f docx --force -q".split()
-        medians = alternate(
-            {"with": [BRIEFGEN, "-w", str(self.with_figures), *build], "without": [BRIEFGEN, "-w", str(bare), *build]}
+        s = alternate(
+            {"with": [BRIEFGEN, "-w", str(self.with_figures), *build], "without": [BRIEFGEN, "-w", str(bare), *build]},
+            RUNS,
         )
-        extra = medians["with"] - medians["without"]
+        m = {name: statistics.median(values) for name, values in s.items()}
         return [
-            (
-                "7. figures: default brief with its two figures / without them (warm cache), analyst pdf+docx",
-                f"{medians['with']:.2f} s / {medians['without']:.2f} s ({extra:+.2f} s)",
-                f"{medians['with'] / medians['without']:.2f}",
-                "<= +0.3 s",
+            Row(
+                "7",
+                "figures: default brief with its two figures / without them (warm cache), analyst pdf+docx; added time",
+                f"{seconds(m['with'])} / {seconds(m['without'])} (ratio {m['with'] / m['without']:.2f})",
+                difference(s, "with", "without"),
+                Target("<=", 0.3, "s", signed=True),
             )
         ]
 
@@ -534,14 +423,14 @@ print(statistics.median(samples))
         if chart_record is None:
             raise SystemExit("benchmark 8: no drawn chart (chart-*.json) in the figure cache; update run.py")
         svgs = {
-            "islands.svg": (ROOT / "briefs" / "japan-russia" / "figures" / "islands.svg").read_bytes(),
+            "islands": (ROOT / "briefs" / "japan-russia" / "figures" / "islands.svg").read_bytes(),
             "chart": read_cache(chart_record)["svg"].encode("utf-8"),  # sealed, as briefgen writes it
         }
         try:
             import cairosvg  # not a dependency of briefgen: compared only where it is installed
         except (ImportError, OSError):  # OSError: cairocffi finds no cairo library
             cairosvg = None
-        measured, ratios = [], []
+        rows = []
         for name, svg in svgs.items():
             calls: dict[str, Callable[[], object]] = {
                 "resvg": lambda svg=svg: resvg_py.svg_to_bytes(
@@ -550,14 +439,15 @@ print(statistics.median(samples))
             }
             if cairosvg is not None:
                 calls["cairosvg"] = lambda svg=svg: cairosvg.svg2png(bytestring=svg, output_width=width)
-            medians = alternate_calls(calls)
+            s = alternate_calls(calls, RUNS)
+            title = f"SVG to {width}-px PNG for Word's fallback, {name}, per conversion, resvg-py / cairosvg (note 8)"
+            resvg_ms = statistics.median(s["resvg"]) * 1000
             if cairosvg is None:
-                measured.append(f"{name} {medians['resvg'] * 1000:.0f} ms")
+                figure = spread([v * 1000 for v in s["resvg"]], "ms")
+                rows.append(Row(f"8-{name}", title, f"{resvg_ms:.0f} ms; cairosvg not importable", figure))
             else:
-                measured.append(f"{name} {medians['resvg'] * 1000:.0f} ms / {medians['cairosvg'] * 1000:.0f} ms")
-                ratios.append(f"{medians['resvg'] / medians['cairosvg']:.2f}")
-        if cairosvg is None:
-            measured.append("cairosvg not importable: skipped")
+                measured = f"{resvg_ms:.0f} ms / {statistics.median(s['cairosvg']) * 1000:.0f} ms"
+                rows.append(Row(f"8-{name}", title, measured, ratio(s, "resvg", "cairosvg")))
         carlito = fonts_cairo_finds("Carlito")
         found = "Carlito (installed system-wide on this machine)" if carlito == "Carlito" else f"{carlito}, not Carlito"
         self.notes.append(
@@ -569,38 +459,58 @@ print(statistics.median(samples))
             "chart's long labels, laid out by Vega for Carlito's widths, ran off the left edge. cairosvg is faster, "
             "but a raster is made once per changed picture and cached, so that speed hardly matters; resvg stays."
         )
-        return [
-            (
-                f"8. SVG to {width}-px PNG for Word's fallback, per conversion, resvg-py / cairosvg (note 8)",
-                "; ".join(measured),
-                "; ".join(ratios) or "-",
-                "-",
-            )
-        ]
+        return rows
 
     def row_9(self) -> list[Row]:
-        """An export: N briefs x 4 audiences x PDF+DOCX with -j 2, against bare WeasyPrint renders / 2 cores.
+        """An export: N briefs x 4 audiences x PDF+DOCX with -j 2, against the same work without briefgen.
 
-        Every brief is a copy of the default one, so each audience's bare render is timed once (a
-        median) and counted N times; each counts a whole WeasyPrint process, as a script would run it.
+        The baseline is what a script would run on the same cores: one process per shard (as many
+        shards as briefgen's jobs, side by side), each importing WeasyPrint once and making every
+        PDF of its briefs from briefgen's print HTML, each followed by the Word file from Pandoc
+        (--citeproc, from briefgen's Markdown). Every brief is a copy of the default one, so each
+        audience's HTML and Markdown are made once and rendered N times.
         """
         workspace = export_workspace(self.work / "export", EXPORT_BRIEFS)
         audiences = ["policymaker", "analyst", "press", "partner"]
-        bare = {
-            a: self.bare(print_html(workspace, a, self.work / f"export-{a}.html"), f"export-{a}.pdf") for a in audiences
-        }
-        renders = alternate(bare)
-        export = [BRIEFGEN, "-w", str(workspace), *"build --all --all-audiences -f pdf -f docx --force -q -j 2".split()]
-        subprocess.run(export, check=True, capture_output=True)  # warm-up: figure and citation caches
-        samples = [timed(export) for _ in range(EXPORT_RUNS)]
-        ours = statistics.median(samples)
-        ideal = sum(renders.values()) * EXPORT_BRIEFS / 2
+        html = {a: print_html(workspace, a, self.work / f"export-{a}.html") for a in audiences}
+        md_out = self.work / "export-md"
+        build_md = [BRIEFGEN, "-w", str(workspace), "build", "brief-00", "--all-audiences", "-f", "md", "--force", "-q"]
+        subprocess.run([*build_md, "-o", str(md_out)], check=True, capture_output=True)
+        out = self.work / "export-bare"
+        out.mkdir()
+        shards = []
+        for shard in range(JOBS):
+            jobs = [
+                [
+                    str(html[a]),
+                    str(out / f"{b}-{a}.pdf"),
+                    str(md_out / "brief-00" / f"brief-00-{a}.md"),
+                    str(out / f"{b}-{a}.docx"),
+                ]
+                for b in range(shard, EXPORT_BRIEFS, JOBS)
+                for a in audiences
+            ]
+            jobs_file = self.work / f"export-shard-{shard}.json"
+            jobs_file.write_text(json.dumps(jobs))
+            shards.append(Command(shard_process(self.pandoc, jobs_file)))
+        export = Command(
+            [
+                BRIEFGEN,
+                "-w",
+                str(workspace),
+                *f"build --all --all-audiences -f pdf -f docx --force -q -j {JOBS}".split(),
+            ]
+        )
+        s = alternate({"export": export, "baseline": Command(side_by_side(shards))}, EXPORT_RUNS)
         return [
-            (
-                f"9. export: {EXPORT_BRIEFS} briefs x 4 audiences x pdf+docx, -j 2 / (sum of bare WeasyPrint) / 2",
-                f"{ours:.1f} s / {ideal:.1f} s",
-                f"{ours / ideal:.2f}",
-                "<= 1.15",
+            Row(
+                "9",
+                f"export: {EXPORT_BRIEFS} briefs x 4 audiences x pdf+docx, -j {JOBS} / one WeasyPrint+Pandoc process "
+                f"per shard, {JOBS} side by side",
+                f"{statistics.median(s['export']):.1f} s / {statistics.median(s['baseline']):.1f} s",
+                ratio(s, "export", "baseline"),
+                Target("<=", 1.15),
+                profile={"briefgen": [export], "baseline": shards},
             )
         ]
 
@@ -611,29 +521,24 @@ print(statistics.median(samples))
         subprocess.run([BRIEFGEN, "-q", "-w", str(root), "release"], check=True, capture_output=True)
         block = root / "briefs" / "japan-russia" / "blocks" / "residual-ties.yaml"
         text = block.read_text(encoding="utf-8")
-        block.write_text(
-            text.replace("stopped short of a complete break", "not made a complete break"), encoding="utf-8"
-        )
+        block.write_text(text.replace(EDITED, "not made a complete break"), encoding="utf-8")
         return root
 
     def row_r(self) -> list[Row]:
         """A build with redlines against the same build without: the cost of `--changes-since`."""
         root = self.released
-        plain = [
-            BRIEFGEN,
-            "-w",
-            str(root),
-            *"build -a analyst -f pdf -f docx --force -q -o".split(),
-            str(self.work / "r1"),
-        ]
-        redlined = [*plain[:-2], "--changes-since", "1.0", "-o", str(self.work / "r2")]
-        medians = alternate({"redlined": redlined, "plain": plain})
+        build = "build -a analyst -f pdf -f docx --force -q -o".split()
+        plain = Command([BRIEFGEN, "-w", str(root), *build, str(self.work / "r1")])
+        redlined = Command([*plain.argv[:-2], "--changes-since", "1.0", "-o", str(self.work / "r2")])
+        s = alternate({"redlined": redlined, "plain": plain}, RUNS)
         return [
-            (
-                "R. redlines: build -a analyst pdf+docx --changes-since 1.0 / the same build without",
-                f"{medians['redlined']:.2f} s / {medians['plain']:.2f} s",
-                f"{medians['redlined'] / medians['plain']:.2f}",
-                "<= 1.3",
+            Row(
+                "R",
+                "redlines: build -a analyst pdf+docx --changes-since 1.0 / the same build without",
+                f"{seconds(statistics.median(s['redlined']))} / {seconds(statistics.median(s['plain']))}",
+                ratio(s, "redlined", "plain"),
+                Target("<=", 1.3),
+                profile={"briefgen": [redlined], "baseline": [plain]},
             )
         ]
 
@@ -651,97 +556,164 @@ print(statistics.median(samples))
         self.notes.append(
             f"I. Imports of `build -a analyst -f docx --force`. Before issue 14: {IMPORTS_BEFORE}. Now (a layout of "
             f"these inputs cached): {shown}; WeasyPrint {pdf_engine}; {sum(imported.values()):.2f} s of imports "
-            "in all. "
-            "The command line imports what loading needs (click, rich, PyYAML, jsonschema for validation, "
-            "briefgen's model and loader); each renderer is imported only by a task of its format."
+            "in all."
+        )
+        heaviest = heaviest_imports("briefgen.cli")
+        foreign = outside_briefgen([name for name, _ in heaviest])
+        shown = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in heaviest)
+        self.notes.append(
+            "E. What `import briefgen.cli` (every command's start) spends in each package's own module code, the "
+            f"largest first (python -X importtime, self times added up by package): {shown}. "
+            + (
+                "Not brought by briefgen or its charts extra, so present in this environment only (a development "
+                f"or release tool's dependency), slowing every row of this run but not a user's install: "
+                f"{', '.join(foreign)}."
+                if foreign
+                else "All of them come with briefgen's own dependencies."
+                if foreign is not None
+                else ""
+            )
         )
         before = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in PROFILE_BEFORE)
         stages = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in now)
         self.notes.append(
-            f"P. Where the time goes, one stage after another in one process. Before issue 14: {before} "
-            f"(sum {sum(s for _, s in PROFILE_BEFORE):.2f} s; a -f docx build paid for the import of WeasyPrint, "
-            f"the layout and the PDF writing too). Measured now: {stages} (sum {sum(s for _, s in now):.2f} s). "
-            "A build no longer runs these in a row: Pandoc's citation runs start at once (and are cached by "
-            "their question), Word is written by a worker while this process lays the PDF out (its page numbers "
-            "from the last layout of the same inputs), and a build without PDF imports no WeasyPrint and lays "
-            "nothing out once a layout of its inputs is cached. What stays on the path of a PDF+Word build: the "
-            "import of briefgen's command line and loader and the loading of the workspace (both Python under "
-            "one lock, so a thread cannot hide them behind WeasyPrint's import), then WeasyPrint's own import, "
-            "layout and writing."
+            f"P. Where the time goes, one stage after another in one process (not how a build runs them: Word is "
+            f"written by a worker beside the layout). Before issue 14: {before} "
+            f"(sum {sum(s for _, s in PROFILE_BEFORE):.2f} s). Measured now: {stages} "
+            f"(sum {sum(s for _, s in now):.2f} s)."
         )
         return []
 
 
-ROWS = ["1", "2", "2b", "2c", "3", "4a", "4c", "4d", "5", "6", "7", "8", "9", "r", "p"]
+def at_peak(runs: list[Memory]) -> str:
+    """The processes at the peak of the run whose all-process peak is the median one."""
+    ordered = sorted(runs, key=lambda m: m.tree_mb)
+    return describe(ordered[(len(ordered) - 1) // 2])
+
+
+def describe(memory: Memory) -> str:
+    shown = sorted(memory.at_peak, key=lambda item: -item[1])
+    return ", ".join(f"{name} {mb:.0f} MB" for name, mb in shown) or "no process sampled"
+
+
+def preview_edits(host: str, port: int, block: Path, original: str) -> tuple[list[float], list[float]]:
+    """Seconds from each edit of `block` to the page showing it, and to the event announcing it; one warm-up."""
+    events = http.client.HTTPConnection(host, port, timeout=PREVIEW_DEADLINE)
+    events.request("GET", "/events")
+    stream = events.getresponse()
+
+    def next_version(deadline: float) -> int:
+        while time.perf_counter() < deadline:
+            line = stream.readline().decode()
+            if line.startswith("data:"):
+                return int(line.split(":", 1)[1])
+        raise SystemExit("benchmark 6: the preview announced no change before the deadline")
+
+    def page() -> str:
+        connection = http.client.HTTPConnection(host, port, timeout=PREVIEW_DEADLINE)
+        connection.request("GET", "/audience/analyst")
+        body = connection.getresponse().read().decode()
+        connection.close()
+        return body
+
+    version = next_version(time.perf_counter() + PREVIEW_DEADLINE)
+    page()  # the first render (imports, fonts) is not what an edit costs
+    pages, announced = [], []
+    try:
+        for edit in range(RUNS + 1):
+            marker = f"benchmark edit {edit}"
+            start = time.perf_counter()
+            block.write_text(original.replace(EDITED, f"{EDITED} ({marker})"), encoding="utf-8")
+            deadline = start + PREVIEW_DEADLINE
+            while (seen := next_version(deadline)) == version:
+                pass
+            version, event = seen, time.perf_counter() - start
+            while marker not in page():
+                if time.perf_counter() > deadline:
+                    raise SystemExit(f"benchmark 6: the preview did not show '{marker}' within {PREVIEW_DEADLINE} s")
+            if edit:  # the first edit warms the path of a change up
+                pages.append(time.perf_counter() - start)
+                announced.append(event)
+    finally:
+        events.close()
+        block.write_text(original, encoding="utf-8")
+    return pages, announced
+
+
+ROWS = ["1", "2", "2b", "2c", "3", "4a", "4c", "4d", "4e", "5", "6", "7", "8", "9", "r", "p"]
+
+LARGE_DOCUMENT_NOTE = (
+    "4e. What briefgen does about very long documents: before laying out a document of more than 150 pages "
+    "it warns that no reader will take it and names the fix (split the brief or narrow the audience's "
+    "sections); audiences with a page budget are warned, or fail under --strict, long before that."
+)
 
 
 def main() -> None:
-    global RUNS, EXPORT_BRIEFS, EXPORT_RUNS
+    global RUNS, EXPORT_BRIEFS, EXPORT_RUNS, SCALE_BLOCKS, LARGE_BLOCKS
     parser = argparse.ArgumentParser(description="briefgen's benchmarks (see benchmarks/results.md)")
     parser.add_argument("--only", help=f"comma-separated rows to measure and print, not written: {', '.join(ROWS)}")
-    parser.add_argument("--quick", action="store_true", help="one run per contender and a 2-brief export: a check")
+    parser.add_argument("--quick", action="store_true", help="one run each, on smaller inputs: a check of the code")
+    parser.add_argument(
+        "--compare",
+        nargs="?",
+        const="",
+        metavar="ENTRY",
+        help="measure nothing: compare the last two entries of benchmarks/history.jsonl (or ENTRY, an index or "
+        "a date prefix, with the last) and list the figures that moved by more than the noise of the runs",
+    )
     args = parser.parse_args()
+    if args.compare is not None:
+        print(history.compare(*history.pick(history.load(), args.compare or None)))  # noqa: T201
+        return
     chosen = [row.strip().lower() for row in args.only.split(",")] if args.only else ROWS
     unknown = [row for row in chosen if row not in ROWS]
     if unknown:
         parser.error(f"unknown row {', '.join(unknown)}; rows are {', '.join(ROWS)}")
     if args.quick:
-        RUNS, EXPORT_BRIEFS, EXPORT_RUNS = 1, 2, 1
+        RUNS, EXPORT_BRIEFS, EXPORT_RUNS, SCALE_BLOCKS, LARGE_BLOCKS = 1, 2, 1, 60, 200
+    started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
     bench = Bench(work)
-    rows: list[Row] = []
+    measured: dict[str, list[Row]] = {}
     try:
-        for row in chosen:
-            rows += getattr(bench, f"row_{row}")()
+        for row in sorted(chosen, key=lambda name: name == "4e"):  # the longest row last; shown in its place
+            began = time.perf_counter()
+            measured[row] = getattr(bench, f"row_{row}")()
+            print(f"row {row}: {time.perf_counter() - began:.0f} s", file=sys.stderr)  # noqa: T201
+        rows = [row for name in chosen for row in measured[name]]
+        # Every full run profiles its missed rows; a quick one profiles one, to check that the code works.
+        profiles = {} if args.only else profile_rows(rows, work, limit=1 if args.quick else None)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    notes = [*bench.notes, GAPS_NOTE, LARGE_DOCUMENT_NOTE]
-    header = "| benchmark | measured | ratio | target |\n|---|---|---|---|\n"
-    table = header + "".join(f"| {a} | {b} | {c} | {d} |\n" for a, b, c, d in rows)
-    table += "".join(f"\n{note}\n" for note in notes)
-    print(table)  # noqa: T201
+    notes = [*bench.notes, missed_note(rows, profiles), LARGE_DOCUMENT_NOTE]
+    text = table(rows) + "".join(f"\n{note}\n" for note in notes)
+    print(text)  # noqa: T201
+    print(f"(benchmark took {time.perf_counter() - started:.0f} s)")  # noqa: T201
     if args.only or args.quick:
-        return  # a partial or quick run does not replace the measured results
-    machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {RUNS} alternating runs"
-    text = f"# Benchmark results\n\nMeasured by `make bench` on this machine ({machine}).\n\n{table}"
+        return  # a partial or quick run neither replaces the results nor enters the history
+    record = history.entry(rows, RUNS, BRIEFGEN)
+    history.append(record)
+    machine, versions = record["machine"], record["versions"]
+    where = (
+        f"{machine['cores']} cores ({machine['cpu']}), {machine['memory_gb']} GB, Python {versions['Python']}, "
+        f"WeasyPrint {versions.get('WeasyPrint')}, Pandoc {versions.get('Pandoc')}; "
+        f"median of {RUNS} alternating runs (the export: {EXPORT_RUNS}) on {record['date']}, "
+        f"commit {versions['commit']}; appended to benchmarks/history.jsonl"
+    )
+    write_results(f"# Benchmark results\n\nMeasured by `make bench` on this machine: {where}.\n\n{text}")
+    entries = history.load()
+    if len(entries) > 1:
+        print(history.compare(entries[-2], entries[-1]))  # noqa: T201
+
+
+def write_results(text: str) -> None:
     results = ROOT / "benchmarks" / "results.md"
     # benchmarks/shards.py writes its own section at the end (minutes to measure): it is kept.
     shards = results.read_text(encoding="utf-8").partition("\n## Shard plans at scale")
     if shards[1]:
         text = f"{text.rstrip()}\n{shards[1]}{shards[2]}"
     results.write_text(text, encoding="utf-8")
-
-
-GAPS_NOTE = (
-    "G. Targets this machine misses, and why. Rows 1 and 2 (PDF+Word against bare WeasyPrint, against "
-    "Pandoc): before the layout can start, the build spends 0.35-0.5 s in Python under one interpreter lock, "
-    "in the process that then imports WeasyPrint: importing briefgen's command line (0.2 s), loading and "
-    "validating the workspace (0.06 s), selecting, numbering and citing (0.05-0.2 s; Pandoc's answers are "
-    "cached by question) and printing the HTML (0.04 s). Word is already written on the second core meanwhile. "
-    "Hiding the rest would need a process with WeasyPrint imported before the workspace is loaded; a worker "
-    "pool started that early costs every run 0.4 s of CPU for the fork server's imports, the no-op rebuild "
-    "included, so it is not done (a long-running build process, as `serve` keeps, is the way). Row 2b (Word "
-    "alone against Pandoc): Pandoc is one native binary (0.2 s); briefgen's imports alone take 0.2 s (click, "
-    "PyYAML, jsonschema, and 25 ms to define the model's 49 dataclasses), then loading, citations and "
-    "python-docx. Row 2c: the largest process is within target; counting the Word worker's memory too is "
-    "not. Row 4a: the same fixed start-up, spread over 37 pages. Row 5: 0.30-0.34 s measured alone (the "
-    "full run measures it after the heavy rows); 0.22 s of it is importing the command line and loader. "
-    "YAML is now parsed by LibYAML (ten times faster, same positions), and rich, listing, shards and "
-    "scaffold are imported only by the commands that use them. Row 4d: 5.05 in the previous run, 5.22 "
-    "here: linear, within noise."
-)
-
-
-LARGE_DOCUMENT_NOTE = (
-    "4d, 4e. A 5,000-block analyst PDF (589 pages) was measured once by hand, not in every run (it takes "
-    "minutes): 2.07 GB peak on 2026-11-25, against the 800 MB the hardening issue asks for. WeasyPrint keeps "
-    "the boxes of every laid-out page in memory until the PDF is written (about 3 MB a page here), and "
-    "briefgen may lay a long document out twice (to settle the contents list), so memory grows with pages "
-    "and no streaming is possible inside WeasyPrint. What briefgen does about it: before laying out a "
-    "document of more than 150 pages it warns that no reader will take it and names the fix (split the "
-    "brief or narrow the audience's sections); audiences with a page budget are warned, or fail under "
-    "--strict, long before that. `check` itself is linear (row 4d)."
-)
 
 
 if __name__ == "__main__":

@@ -100,6 +100,18 @@ def test_ci_windows_job_runs_tests_that_render_nothing():
         )
 
 
+def test_ci_bench_job_runs_every_benchmark_row_once_on_pull_requests():
+    job = load(ROOT / ".github/workflows/ci.yml")["jobs"]["bench"]
+    assert job["if"] == "github.event_name == 'pull_request'"  # the full, measuring run stays `make bench`
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert "python benchmarks/run.py --quick" in runs
+    install = next(s for s in job["steps"] if "pip install -e" in s.get("run", ""))
+    assert "scripts/system-deps.sh" in install["run"] and "[charts]" in install["run"]  # rows 7 and 8 draw a chart
+    assert install["env"] == {"PIP_CONSTRAINT": "constraints.txt"}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\t$(BIN)/python benchmarks/run.py\n" in makefile.split("\nbench:", 1)[1]
+
+
 def test_dependabot_updates_pinned_actions_and_python_packages():
     config = load(ROOT / ".github/dependabot.yml")
     assert config["version"] == 2
