@@ -43,7 +43,7 @@ class Collected:
         """
         redline = f"-changes-{task.changes_since}" if task.changes_since else ""
         if redline:
-            common = {
+            common: dict[str, Any] = {
                 "words": word_count(task.doc),
                 "blocks": [b.id for b in task.doc.blocks if b.change not in ("del", "move-from")],
                 "draft": task.doc.draft,

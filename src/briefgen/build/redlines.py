@@ -10,6 +10,7 @@ and its layout is not kept for later builds.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from briefgen.build.documents import start_document
 from briefgen.document.redline import redline
@@ -40,7 +41,7 @@ def redline_tasks(
         now = built.get(audience.id) or started[audience.id]()
         before = released_document(brief, version, audience.id, ws.root)
         doc = redline(before, now, version)
-        common = dict(doc=doc, root=ws.root, brief_path=brief.path, out_dir=out_dir, sources=sources)
+        common: dict[str, Any] = dict(doc=doc, root=ws.root, brief_path=brief.path, out_dir=out_dir, sources=sources)
         # The PDF is laid out in a task of its own, so the other formats are written meanwhile on
         # another core; the Word redline has no contents list (its pages are not those of the PDF).
         shapes = [(True, ("pdf",))] * ("pdf" in formats) + [(False, tuple(f for f in formats if f != "pdf"))]

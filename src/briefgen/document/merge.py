@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from briefgen.content.richtext import INLINE_TYPES, merge_text, plain_text, rewrite, walk
 from briefgen.document.snapshot import block_items, inline_words
@@ -60,9 +60,9 @@ def align(
     new: Sequence[T],
     old_key: Callable[[T], Any],
     new_key: Callable[[T], Any],
-    pair: Callable[[T, T], list[T]],
-    deleted: Callable[[T], list[T]],
-    inserted: Callable[[T], list[T]],
+    pair: Callable[[T, T], Sequence[T]],
+    deleted: Callable[[T], Sequence[T]],
+    inserted: Callable[[T], Sequence[T]],
     same: tuple[Callable[[T], Any], Callable[[T], Any]] | None = None,
     pair_equal: bool = False,
 ) -> list[T]:
@@ -109,7 +109,7 @@ class _Side:
     def block_key(self, block: Block) -> str:
         """A block's words as the snapshot has them, and its formatting: a word made bold has changed."""
         marks = [
-            (*_signature(node), plain_text(node.children))
+            (*_signature(cast(Inline, node)), plain_text(node.children))
             for node in walk(block, into_notes=False)
             if isinstance(node, INLINE_TYPES) and hasattr(node, "children")
         ]
@@ -378,7 +378,9 @@ class Merge:
         return replace(block, content=renamed(block.content), mitigation=renamed(block.mitigation))
 
 
-def _joined(opcodes: list[tuple[str, int, int, int, int]], olds: list[_Token]) -> list[tuple[str, int, int, int, int]]:
+def _joined(
+    opcodes: Sequence[tuple[str, int, int, int, int]], olds: list[_Token]
+) -> list[tuple[str, int, int, int, int]]:
     """difflib's opcodes with the spaces kept between two changes made part of them, so "stopped short
     of" replaced by "not made" reads as those words out and these in, not as two interleaved changes."""
     out: list[tuple[str, int, int, int, int]] = []

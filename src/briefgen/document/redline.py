@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields, replace
-from typing import Any
+from typing import Any, cast
 
 from briefgen.content.richtext import NODE_TYPES
 from briefgen.content.typography import long_date
@@ -148,7 +148,7 @@ def _calls(value: Any, kind: str, block_id: str, visit: Callable[[Any, str, str]
     elif isinstance(value, CiteRef | NoteRef):
         visit(value, kind, block_id)
     elif isinstance(value, NODE_TYPES) or isinstance(value, TableCell):
-        for item in fields(value):
+        for item in fields(cast(Any, value)):
             if item.name not in ("location", "citation", "uid", "text", "href"):
                 _calls(getattr(value, item.name), kind, block_id, visit)
 
