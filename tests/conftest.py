@@ -89,9 +89,10 @@ def shared(scope: str):
 
 
 def copy_fixture(name: str, dest: Path) -> Path:
-    """A private copy of a fixture workspace that a test may edit."""
+    """A private copy of a fixture workspace that a test may edit: its files, not the outputs and caches
+    that a test reading the fixture in place may be writing at that moment (`dist/`)."""
     target = dest / name
-    shutil.copytree(FIXTURES / name, target)
+    shutil.copytree(FIXTURES / name, target, ignore=shutil.ignore_patterns("dist", ".briefgen-cache"))
     return target
 
 

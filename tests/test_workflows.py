@@ -467,6 +467,12 @@ def test_export_dry_run_runs_every_job_of_the_workflow_on_a_copy_of_the_minimal_
         "demo/manifest.json",
         "other/manifest.json",
     ]
+    written = (
+        sorted(p.relative_to(minimal).as_posix() for p in (minimal / "dist").rglob("*"))
+        if (minimal / "dist").exists()
+        else []
+    )
+    assert not written, f"the dry run wrote into the workspace it was given: {written}"
     shutil.copytree(cached, minimal / "dist")
     outputs = tmp_path / "next-plan"
     result = run_step(
