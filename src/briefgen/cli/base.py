@@ -97,6 +97,11 @@ def voice_options(command: Callable) -> Callable:
     )
 
 
+def out_option(help_text: str) -> Callable[[Callable], Callable]:
+    """-o/--out FOLDER, as `out_dir`; '-' (standard output) is for `build` alone (see `refuse_stdout`)."""
+    return click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help=help_text)
+
+
 def json_option(help_text: str) -> Callable[[Callable], Callable]:
     """--json: the command's answer as one JSON document on stdout, in the envelope every command shares."""
     return click.option("--json", "as_json", is_flag=True, callback=_json, help=help_text)

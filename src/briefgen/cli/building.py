@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from briefgen.build import FORMATS, BuildOptions, build, build_all, summary_table
-from briefgen.cli.base import State, cli, json_option, pass_state, report, voice_options
+from briefgen.cli.base import State, cli, json_option, out_option, pass_state, report, voice_options
 from briefgen.commands import output
 from briefgen.commands.completion import complete_audience, complete_brief
 from briefgen.content.loader import find_workspace
@@ -48,13 +48,7 @@ Examples:
     type=click.Choice(FORMATS),
     help="Output format (repeatable): pdf, docx, html, or md (Pandoc Markdown).",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder; '-' writes the one file asked for (-a NAME -f FORMAT) to standard output.",
-)
+@out_option("Output folder; '-' writes the one file asked for (-a NAME -f FORMAT) to standard output.")
 @click.option("--drafts", is_flag=True, help="Include draft and review blocks; outputs are stamped DRAFT.")
 @click.option("--strict", is_flag=True, help="Treat warnings (such as page budgets) as errors.")
 @click.option("--force", is_flag=True, help="Rebuild outputs whose inputs have not changed.")
@@ -215,13 +209,7 @@ Examples:
   briefgen serve --site                the same site, served on a local port to look at
 """
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the site (default: dist/site in the workspace's output folder).",
-)
+@out_option("Folder for the site (default: dist/site in the workspace's output folder).")
 @click.option("--no-search", is_flag=True, help="Write no search index (Pagefind).")
 @json_option("Print what was published and left out as JSON.")
 @voice_options

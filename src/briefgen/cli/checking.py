@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from briefgen.cli.base import State, cli, json_option, pass_state, refuse_stdout, report, voice_options
+from briefgen.cli.base import State, cli, json_option, out_option, pass_state, refuse_stdout, report, voice_options
 from briefgen.commands import output
 from briefgen.commands.completion import complete_brief, complete_code
 from briefgen.diagnostics import github_annotation, shown_path
@@ -33,13 +33,7 @@ Examples:
     is_flag=True,
     help="Also check the built PDF, Word and HTML outputs: PDF/UA-1, Word's accessibility rules, WCAG 2.2 AA.",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="With --accessibility: the output folder the outputs were built in (as build --out).",
-)
+@out_option("With --accessibility: the output folder the outputs were built in (as build --out).")
 @click.option(
     "--format",
     "output_format",
@@ -266,13 +260,7 @@ Examples:
   briefgen doctor --json               the same checks, for a script
 """
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The output folder whose write access is checked (default: the workspace's).",
-)
+@out_option("The output folder whose write access is checked (default: the workspace's).")
 @json_option("Print every check as JSON.")
 @voice_options
 @pass_state

@@ -168,7 +168,9 @@ def _output(found: Diagnosis, ws: Any, out: Path | None) -> None:
     folder = (out or ws.root / ws.config.output_dir).resolve()
     cache = folder / ".briefgen-cache"
     size = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) if cache.is_dir() else 0
-    shown = f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KiB"
+    from briefgen.commands.progress import size_text
+
+    shown = size_text(size)
     found.record("cache", "ok", f"{cache} ({shown if size else 'empty'})")
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
     if existing is None or not os.access(existing, os.W_OK | os.X_OK):

@@ -27,11 +27,12 @@ def output_line(output: Output, cwd: Path) -> str:
     details = [output.audience, format_named(output.format).label]
     if output.pages is not None:
         details.append(f"{output.pages} page{'s' * (output.pages != 1)}")
-    details += [_size(len(output.data)), f"{output.seconds:.1f} s"]
+    details += [size_text(len(output.data)), f"{output.seconds:.1f} s"]
     return f"built {relative_to(output.path, cwd).as_posix()}: {', '.join(details)}"
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
+    """A file's size as people read it: '35 KiB', '1.2 MiB' (never '0 KiB')."""
     if count < 1024 * 1024:
         return f"{max(1, round(count / 1024))} KiB"
     return f"{count / (1024 * 1024):.1f} MiB"

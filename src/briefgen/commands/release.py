@@ -27,7 +27,7 @@ import yaml
 
 from briefgen.build import BuildOptions, build, document_for
 from briefgen.commands.check import open_checked
-from briefgen.content.releases import RECORD, RELEASES, read_record, version_key
+from briefgen.content.releases import RECORD, RELEASES, issued_records
 from briefgen.diagnostics import Diagnostics, Location, codes
 from briefgen.document.changes import AudienceChanges, compare
 from briefgen.document.select import SelectOptions, audiences_for, select
@@ -252,8 +252,7 @@ def releases(root: Path | None, brief_name: str | None = None) -> tuple[str, lis
     """The issued versions of a brief, oldest first: each release.yaml as written."""
     ws, _diags = open_checked(root, named_or_default(root, brief_name))
     brief = default_brief(ws, brief_name)
-    found = [r for r in map(read_record, sorted((brief.folder / RELEASES).glob(f"*/{RECORD}"))) if r is not None]
-    return brief.id, sorted(found, key=lambda r: (str(r.get("date", "")), version_key(str(r.get("version", "")))))
+    return brief.id, issued_records(brief.folder)
 
 
 def releases_lines(brief: str, found: list[dict[str, Any]]) -> list[str]:

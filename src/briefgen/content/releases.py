@@ -39,8 +39,13 @@ def version_key(version: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-_]", version))
 
 
+def issued_records(brief_folder: Path) -> list[dict]:
+    """Each readable release record of the brief, oldest first (by date, then version)."""
+    records = [r for r in map(read_record, release_records(brief_folder)) if r is not None]
+    return sorted(records, key=lambda r: (str(r.get("date", "")), version_key(str(r.get("version", "")))))
+
+
 def issued_versions(brief_folder: Path) -> tuple[tuple[str, str, str], ...]:
     """(version, the brief's date, note) of each issued version, oldest first."""
-    records = [r for r in map(read_record, release_records(brief_folder)) if r is not None]
-    records.sort(key=lambda r: (str(r.get("date", "")), version_key(str(r.get("version", "")))))
+    records = issued_records(brief_folder)
     return tuple((str(r.get("version", "")), str(r.get("date", "")), str(r.get("note") or "")) for r in records)

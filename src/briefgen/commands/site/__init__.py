@@ -124,7 +124,7 @@ def _refuse_foreign(folder: Path) -> None:
 
 def _copy_brief(items: list[Published], result: Any, staged: Path) -> BriefEntry:
     """The brief's published outputs into `<brief>/<audience>/`, and what its pages say of it."""
-    from briefgen.content.releases import RECORD, RELEASES, read_record, version_key
+    from briefgen.content.releases import issued_records
 
     brief = items[0].brief
     entry = BriefEntry(brief.id, brief.title, brief.subtitle, brief.version, brief.date, _lang(brief.lang))
@@ -149,8 +149,7 @@ def _copy_brief(items: list[Published], result: Any, staged: Path) -> BriefEntry
             if fmt != "html":
                 audience.files.append(file_entry(name, fmt, made["bytes"]))
         entry.audiences.append(audience)
-    records = [r for r in map(read_record, sorted((brief.folder / RELEASES).glob(f"*/{RECORD}"))) if r is not None]
-    entry.releases = sorted(records, key=lambda r: (str(r.get("date", "")), version_key(str(r.get("version", "")))))
+    entry.releases = issued_records(brief.folder)
     return entry
 
 

@@ -57,8 +57,9 @@ class BriefEntry:
 
 
 def file_entry(name: str, fmt: str, size: int) -> File:
-    shown = f"{max(1, round(size / 1024))} KiB" if size < 1024 * 1024 else f"{size / (1024 * 1024):.1f} MiB"
-    return File(name, _LABELS.get(fmt, fmt), shown)
+    from briefgen.commands.progress import size_text
+
+    return File(name, _LABELS.get(fmt, fmt), size_text(size))
 
 
 def _environment() -> Environment:
